@@ -1,0 +1,73 @@
+# nhacviec: the reminder daemon nhacviecd and the admin command nhacviec.
+#   make         build both (build/nhacviecd, build/nhacviec)
+#   make test    install what is missing, then unit and integration tests under ASan+UBSan
+#   make run     install what is missing, then the demo: seed plan, private Redis, console channel
+#   make bench   throughput figures against a baseline measured in the same run
+
+CC	?= cc
+PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd
+WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2 -Werror
+CFLAGS	?= -O2 -g
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	   -fno-omit-frame-pointer
+CPPFLAGS_ALL = -D_GNU_SOURCE -Icommon -Idaemon $(shell pkg-config --cflags $(PKGS))
+LIBS	 = $(shell pkg-config --libs $(PKGS)) -lm
+TESTLIBS = $(shell pkg-config --libs cmocka)
+
+COMMON_SRC = $(wildcard common/*.c)
+DAEMON_SRC = $(wildcard daemon/*.c)
+CLI_SRC	   = $(wildcard cli/*.c)
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+FAKE_SRC   = $(wildcard tests/fake_*.c)
+
+obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
+
+.PHONY: all test check unit integration run bench deps clean
+all: build/nhacviecd build/nhacviec
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(SANFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+build/nhacviecd: $(call obj,rel,$(DAEMON_SRC) $(COMMON_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+build/nhacviec: $(call obj,rel,$(CLI_SRC) $(COMMON_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+build/san/nhacviecd: $(call obj,san,$(DAEMON_SRC) $(COMMON_SRC))
+	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
+build/san/nhacviec: $(call obj,san,$(CLI_SRC) $(COMMON_SRC))
+	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
+build/san/tests/unit/%: build/san/tests/unit/%.o $(call obj,san,$(COMMON_SRC))
+	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
+build/rel/tests/%: build/rel/tests/%.o $(call obj,rel,$(COMMON_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+UNIT_BIN = $(patsubst tests/unit/%.c,build/san/tests/unit/%,$(UNIT_SRC))
+FAKE_BIN = $(patsubst tests/%.c,build/rel/tests/%,$(FAKE_SRC))
+
+# The test and run targets install what is missing first, then re-enter make
+# so that pkg-config sees the freshly installed libraries.
+test: deps
+	@$(MAKE) --no-print-directory check
+check: unit integration
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+integration: build/san/nhacviecd build/san/nhacviec $(FAKE_BIN)
+	@tests/integration/run.sh
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo.sh
+bench: deps
+	@$(MAKE) --no-print-directory all $(FAKE_BIN)
+	@tests/bench/run.sh
+deps:
+	@scripts/deps.sh
+clean:
+	rm -rf build
+
+.SECONDARY:
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,941 @@
+/* The main config file: its typed keys, their checks and the parsed result. */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "log.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define KEYS_MAX	32		/* keys in the largest section */
+#define LINE_MAX_LEN	65533		/* inih's buffer, less "\r\n\0" */
+#define SECTIONS_HINT	"use [redis], [plan], [delivery], [channel NAME] " \
+			"or [http]"
+#define NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_-"
+#define TOKEN_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789!#$%&'*+-.^_`|~"
+
+enum key_type {
+	KEY_STRING,	/* any text but empty */
+	KEY_NAME,	/* [A-Za-z0-9_.-]+ */
+	KEY_PATH,	/* a path, made absolute against the config's directory */
+	KEY_FILE,	/* a readable file, made absolute likewise */
+	KEY_SECRET,	/* a file only its owner can read, made absolute */
+	KEY_DURATION,	/* int64_t ms */
+	KEY_INT,	/* int in [min, max] */
+	KEY_BOOL,	/* int 0 or 1 */
+	KEY_HOURS,	/* two ints: off and aux */
+	KEY_ADDRESS,	/* char * as written at off, struct address at aux */
+	KEY_URL,	/* an http(s) URL */
+	KEY_ENUM,	/* one of choices, as a string */
+	KEY_CHANTYPE,	/* enum channel_type */
+	KEY_CHANURL,	/* a string, checked when the channel's type is known */
+	KEY_CHANREF,	/* another channel's name, checked after the file */
+	KEY_HEADER,	/* "Name: value", appended to the channel's headers */
+};
+
+#define KEY_REPEAT	0x01	/* may be given more than once */
+#define KEY_POSITIVE	0x02	/* a duration more than 0 */
+#define KEY_TCP		0x04	/* an address that is HOST:PORT only */
+
+#define TYPE(t)		(1u << (t))
+#define TYPE_NET	(TYPE(CHANNEL_WEBHOOK) | TYPE(CHANNEL_SMTP))
+
+/* One typed key of a section and where its value goes. */
+struct config_key {
+	const char		*name;
+	enum key_type		 type;
+	size_t			 off;
+	size_t			 aux;
+	int			 flags;
+	long			 min, max;	/* KEY_INT */
+	const char *const	*choices;	/* KEY_ENUM */
+	unsigned		 types;		/* channel types; 0: all */
+};
+
+enum section_id {
+	SECT_REDIS,
+	SECT_PLAN,
+	SECT_DELIVERY,
+	SECT_CHANNEL,
+	SECT_HTTP,
+	SECT_MAX
+};
+
+struct config_section {
+	const char		*name;
+	int			 named;		/* [channel NAME] */
+	const struct config_key	*keys;
+	size_t			 nkeys;
+};
+
+/* An error found while reading, emitted in line order at the end. */
+struct config_error {
+	unsigned	 line;
+	size_t		 seq;
+	char		*msg;
+};
+
+/* Everything config_load keeps while the file is read. */
+struct config_loader {
+	struct config		*conf;
+	const char		*path;
+	char			*dir;
+	FILE			*fp;
+	int			 read_errno;
+
+	unsigned		 lineno;
+	char			*raw;		/* the current line as read */
+	size_t			 rawcap;
+	const char		*feed;		/* what inih gets of it */
+	size_t			 feedlen;
+	size_t			 feedpos;
+
+	const struct config_section *sect;	/* NULL: none, or a bad one */
+	int			 bad_sect;
+	void			*target;	/* where values go */
+	unsigned		*seen;		/* line of each key, or 0 */
+	struct config_channel	*chan;
+	int			 chan_type_ok;
+	int			 scratch_used;	/* target is a duplicate's */
+
+	unsigned		 sect_line[SECT_MAX];
+	unsigned		 sect_seen[SECT_MAX][KEYS_MAX];
+	unsigned		 chan_seen[KEYS_MAX];
+	unsigned		 scratch_seen[KEYS_MAX];
+	struct config		 scratch;
+	struct config_channel	 scratch_chan;
+
+	struct config_error	*errs;
+	size_t			 nerrs;
+	size_t			 errcap;
+};
+
+static const char *const type_names[] = {
+	"console", "webhook", "smtp", "zalo", NULL
+};
+static const char *const contact_names[] = { "zalo", "phone", "email", NULL };
+static const char *const method_names[] = {
+	"GET", "POST", "PUT", "PATCH", NULL
+};
+
+#define C(f)	offsetof(struct config, f)
+#define CH(f)	offsetof(struct config_channel, f)
+
+static const struct config_key redis_keys[] = {
+	{ .name = "address", .type = KEY_ADDRESS, .off = C(redis_address),
+	    .aux = C(redis_addr) },
+	{ .name = "prefix", .type = KEY_NAME, .off = C(prefix) },
+	{ .name = "password_file", .type = KEY_SECRET,
+	    .off = C(password_file) },
+	{ .name = "consumer", .type = KEY_NAME, .off = C(consumer) },
+	{ .name = "connect_timeout", .type = KEY_DURATION,
+	    .off = C(connect_timeout_ms), .flags = KEY_POSITIVE },
+};
+
+static const struct config_key plan_keys[] = {
+	{ .name = "files", .type = KEY_PATH, .off = C(plan_files) },
+	{ .name = "horizon", .type = KEY_DURATION, .off = C(horizon_ms),
+	    .flags = KEY_POSITIVE },
+};
+
+static const struct config_key delivery_keys[] = {
+	{ .name = "hours", .type = KEY_HOURS, .off = C(hours_start),
+	    .aux = C(hours_end) },
+	{ .name = "grace", .type = KEY_DURATION, .off = C(grace_ms) },
+	{ .name = "max_attempts", .type = KEY_INT, .off = C(max_attempts),
+	    .min = 1, .max = 100 },
+	{ .name = "batch", .type = KEY_INT, .off = C(batch),
+	    .min = 1, .max = 10000 },
+	{ .name = "retry_base", .type = KEY_DURATION, .off = C(retry_base_ms),
+	    .flags = KEY_POSITIVE },
+	{ .name = "retry_max", .type = KEY_DURATION, .off = C(retry_max_ms),
+	    .flags = KEY_POSITIVE },
+	{ .name = "drain_timeout", .type = KEY_DURATION,
+	    .off = C(drain_timeout_ms) },
+	{ .name = "reclaim_idle", .type = KEY_DURATION,
+	    .off = C(reclaim_idle_ms), .flags = KEY_POSITIVE },
+};
+
+static const struct config_key channel_keys[] = {
+	{ .name = "type", .type = KEY_CHANTYPE, .off = CH(type),
+	    .choices = type_names },
+	{ .name = "contact", .type = KEY_ENUM, .off = CH(contact),
+	    .choices = contact_names },
+	{ .name = "fallback", .type = KEY_CHANREF, .off = CH(fallback) },
+	{ .name = "url", .type = KEY_CHANURL, .off = CH(url),
+	    .types = TYPE_NET },
+	{ .name = "method", .type = KEY_ENUM, .off = CH(method),
+	    .choices = method_names, .types = TYPE(CHANNEL_WEBHOOK) },
+	{ .name = "header", .type = KEY_HEADER, .flags = KEY_REPEAT,
+	    .types = TYPE(CHANNEL_WEBHOOK) },
+	{ .name = "body_template", .type = KEY_FILE, .off = CH(body_template),
+	    .types = TYPE_NET },
+	{ .name = "timeout", .type = KEY_DURATION, .off = CH(timeout_ms),
+	    .flags = KEY_POSITIVE },
+	{ .name = "concurrency", .type = KEY_INT, .off = CH(concurrency),
+	    .min = 1, .max = 1000 },
+	{ .name = "app_id", .type = KEY_STRING, .off = CH(app_id),
+	    .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "secret_key_file", .type = KEY_SECRET,
+	    .off = CH(secret_key_file), .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "template_id", .type = KEY_STRING, .off = CH(template_id),
+	    .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "template_data", .type = KEY_STRING,
+	    .off = CH(template_data), .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "api_base", .type = KEY_URL, .off = CH(api_base),
+	    .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "zns_base", .type = KEY_URL, .off = CH(zns_base),
+	    .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "oauth_base", .type = KEY_URL, .off = CH(oauth_base),
+	    .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "state_file", .type = KEY_PATH, .off = CH(state_file),
+	    .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "refresh_before", .type = KEY_STRING,
+	    .off = CH(refresh_before), .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "rate", .type = KEY_STRING, .off = CH(rate),
+	    .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "mode", .type = KEY_STRING, .off = CH(mode),
+	    .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "from", .type = KEY_STRING, .off = CH(from),
+	    .types = TYPE(CHANNEL_SMTP) },
+	{ .name = "username", .type = KEY_STRING, .off = CH(username),
+	    .types = TYPE(CHANNEL_SMTP) },
+	{ .name = "password_file", .type = KEY_SECRET,
+	    .off = CH(password_file), .types = TYPE(CHANNEL_SMTP) },
+};
+
+static const struct config_key http_keys[] = {
+	{ .name = "listen", .type = KEY_ADDRESS, .off = C(listen),
+	    .aux = C(listen_addr), .flags = KEY_TCP },
+};
+
+static const struct config_section config_sections[SECT_MAX] = {
+	[SECT_REDIS] = { "redis", 0, redis_keys, nitems(redis_keys) },
+	[SECT_PLAN] = { "plan", 0, plan_keys, nitems(plan_keys) },
+	[SECT_DELIVERY] = { "delivery", 0, delivery_keys,
+	    nitems(delivery_keys) },
+	[SECT_CHANNEL] = { "channel", 1, channel_keys, nitems(channel_keys) },
+	[SECT_HTTP] = { "http", 0, http_keys, nitems(http_keys) },
+};
+
+_Static_assert(nitems(channel_keys) <= KEYS_MAX, "raise KEYS_MAX");
+_Static_assert(nitems(delivery_keys) <= KEYS_MAX, "raise KEYS_MAX");
+
+static void	config_error(struct config_loader *, unsigned, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* Queues an error for line (0: the whole file). */
+static void
+config_error(struct config_loader *l, unsigned line, const char *fmt, ...)
+{
+	struct config_error	*e;
+	va_list			 ap;
+	size_t			 ncap;
+
+	if (l->nerrs == l->errcap) {
+		ncap = l->errcap ? l->errcap * 2 : 8;
+		if ((e = reallocarray(l->errs, ncap, sizeof(*e))) == NULL)
+			fatal("%s", __func__);
+		l->errs = e;
+		l->errcap = ncap;
+	}
+	e = &l->errs[l->nerrs];
+	e->line = line;
+	e->seq = l->nerrs;
+	va_start(ap, fmt);
+	if (vasprintf(&e->msg, fmt, ap) == -1)
+		fatal("%s", __func__);
+	va_end(ap);
+	l->nerrs++;
+}
+
+static int
+config_error_cmp(const void *a, const void *b)
+{
+	const struct config_error	*x = a, *y = b;
+	unsigned			 lx, ly;
+
+	lx = x->line ? x->line : UINT_MAX;
+	ly = y->line ? y->line : UINT_MAX;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static char *
+config_strdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("%s", __func__);
+	return p;
+}
+
+/* Replaces the string at *p with a copy of s. */
+static void
+config_setstr(char **p, const char *s)
+{
+	free(*p);
+	*p = config_strdup(s);
+}
+
+/* "a, b, c or d" from a NULL-terminated list, into buf. */
+static const char *
+config_join(const char *const *names, const char *before, const char *after,
+    char *buf, size_t len)
+{
+	size_t	i, n;
+
+	buf[0] = '\0';
+	for (n = 0; names[n] != NULL; n++)
+		;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(buf, i == n - 1 ? " or " : ", ", len);
+		strlcat(buf, before, len);
+		strlcat(buf, names[i], len);
+		strlcat(buf, after, len);
+	}
+	return buf;
+}
+
+/* Makes a relative path absolute against the config file's directory. */
+static char *
+config_resolve(struct config_loader *l, const char *path)
+{
+	char	*p;
+
+	if (path[0] == '/')
+		return config_strdup(path);
+	if (asprintf(&p, "%s/%s", l->dir, path) == -1)
+		fatal("%s", __func__);
+	return p;
+}
+
+static void
+config_channel_clear(struct config_channel *c)
+{
+	size_t	i;
+
+	free(c->name);
+	free(c->contact);
+	free(c->fallback);
+	free(c->url);
+	free(c->method);
+	for (i = 0; i < c->nheaders; i++) {
+		free(c->headers[i].name);
+		free(c->headers[i].value);
+	}
+	free(c->headers);
+	free(c->body_template);
+	free(c->app_id);
+	free(c->secret_key_file);
+	free(c->template_id);
+	free(c->template_data);
+	free(c->api_base);
+	free(c->zns_base);
+	free(c->oauth_base);
+	free(c->state_file);
+	free(c->refresh_before);
+	free(c->rate);
+	free(c->mode);
+	free(c->from);
+	free(c->username);
+	free(c->password_file);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+config_clear(struct config *conf)
+{
+	size_t	i;
+
+	free(conf->path);
+	address_clear(&conf->redis_addr);
+	free(conf->redis_address);
+	free(conf->prefix);
+	free(conf->password_file);
+	free(conf->consumer);
+	free(conf->plan_files);
+	for (i = 0; i < conf->nchannels; i++)
+		config_channel_clear(&conf->channels[i]);
+	free(conf->channels);
+	free(conf->listen);
+	address_clear(&conf->listen_addr);
+	memset(conf, 0, sizeof(*conf));
+}
+
+void
+config_free(struct config *conf)
+{
+	if (conf == NULL)
+		return;
+	config_clear(conf);
+	free(conf);
+}
+
+/* The defaults that are not strings; strings are filled in after reading. */
+static void
+config_defaults(struct config *conf)
+{
+	conf->connect_timeout_ms = 2 * 1000;
+	conf->horizon_ms = 35LL * 24 * 3600 * 1000;
+	conf->hours_start = 7 * 60;
+	conf->hours_end = 21 * 60;
+	conf->grace_ms = 6LL * 3600 * 1000;
+	conf->max_attempts = 8;
+	conf->batch = 256;
+	conf->retry_base_ms = 30 * 1000;
+	conf->retry_max_ms = 3600 * 1000;
+	conf->drain_timeout_ms = 10 * 1000;
+	conf->reclaim_idle_ms = 2 * 60 * 1000;
+}
+
+static void
+config_channel_init(struct config_channel *c, const char *name,
+    unsigned line)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = config_strdup(name);
+	c->line = line;
+	c->timeout_ms = 10 * 1000;
+	c->concurrency = 8;
+}
+
+const struct config_channel *
+config_channel_find(const struct config *conf, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nchannels; i++) {
+		if (strcmp(conf->channels[i].name, name) == 0)
+			return &conf->channels[i];
+	}
+	return NULL;
+}
+
+const char *
+config_channel_type_name(enum channel_type type)
+{
+	if ((size_t)type >= nitems(type_names) - 1)
+		return "unknown";
+	return type_names[type];
+}
+
+/* "[plan]" or "[channel email]" for the current section. */
+static const char *
+config_label(struct config_loader *l, char *buf, size_t len)
+{
+	if (l->sect->named)
+		snprintf(buf, len, "[%s %s]", l->sect->name, l->chan->name);
+	else
+		snprintf(buf, len, "[%s]", l->sect->name);
+	return buf;
+}
+
+static int
+config_key_index(const struct config_section *s, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nkeys; i++) {
+		if (strcmp(s->keys[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Checks a secret file: it exists and only its owner may read it. */
+static int
+config_secret(const char *key, const char *path, char *err, size_t len)
+{
+	struct stat	st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, len, "%s %s: %s", key, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, len, "%s %s is not a regular file", key, path);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, len, "%s %s is readable by group or others "
+		    "(mode %04o); chmod 600 it", key, path,
+		    (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks that path names a regular file this process can read. */
+static int
+config_readable(const char *key, const char *path, char *err, size_t len)
+{
+	struct stat	st;
+	int		fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, len, "%s: cannot read %s: %s", key, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(err, len, "%s: %s is not a regular file", key, path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* "Name: value" with an HTTP token as the name, appended to the channel. */
+static int
+config_header(struct config_channel *c, const char *s, char *err, size_t len)
+{
+	struct config_header	*h;
+	const char		*colon, *v;
+
+	if ((colon = strchr(s, ':')) == NULL) {
+		snprintf(err, len, "header: bad header '%s': use 'Name: value', "
+		    "e.g. 'X-Api-Key: abc'", s);
+		return -1;
+	}
+	if (colon == s || strspn(s, TOKEN_CHARS) != (size_t)(colon - s)) {
+		snprintf(err, len, "header: bad header name '%.*s': use "
+		    "letters, digits and !#$%%&'*+-.^_`|~", (int)(colon - s), s);
+		return -1;
+	}
+	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	h = reallocarray(c->headers, c->nheaders + 1, sizeof(*h));
+	if (h == NULL)
+		fatal("%s", __func__);
+	c->headers = h;
+	h = &c->headers[c->nheaders++];
+	if ((h->name = strndup(s, colon - s)) == NULL)
+		fatal("%s", __func__);
+	h->value = config_strdup(v);
+	return 0;
+}
+
+/* Checks value as key k and stores it in the current target. */
+static void
+config_set(struct config_loader *l, const struct config_key *k,
+    const char *value)
+{
+	char		 err[1024], list[256], *path;
+	char		*field = (char *)l->target + k->off;
+	struct address	 a;
+	int64_t		 ms;
+	long		 n;
+	int		 i, start, end;
+
+	switch (k->type) {
+	case KEY_STRING:
+	case KEY_CHANURL:
+		if (*value == '\0')
+			goto empty;
+		config_setstr((char **)field, value);
+		return;
+	case KEY_NAME:
+		if (*value == '\0' || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(value)) {
+			snprintf(err, sizeof(err), "%s: bad value '%s': use "
+			    "letters, digits, '_', '.' and '-'", k->name, value);
+			goto bad;
+		}
+		config_setstr((char **)field, value);
+		return;
+	case KEY_PATH:
+	case KEY_FILE:
+	case KEY_SECRET:
+		if (*value == '\0')
+			goto empty;
+		path = config_resolve(l, value);
+		if ((k->type == KEY_FILE && config_readable(k->name, path, err,
+		    sizeof(err)) == -1) || (k->type == KEY_SECRET &&
+		    config_secret(k->name, path, err, sizeof(err)) == -1)) {
+			free(path);
+			goto bad;
+		}
+		free(*(char **)field);
+		*(char **)field = path;
+		return;
+	case KEY_DURATION:
+		if (parse_duration(value, &ms, list, sizeof(list)) == -1) {
+			snprintf(err, sizeof(err), "%s: %s", k->name, list);
+			goto bad;
+		}
+		if ((k->flags & KEY_POSITIVE) && ms == 0) {
+			snprintf(err, sizeof(err), "%s: must be more than 0, "
+			    "e.g. 30s", k->name);
+			goto bad;
+		}
+		*(int64_t *)field = ms;
+		return;
+	case KEY_INT:
+		if (parse_int(value, k->min, k->max, &n, list,
+		    sizeof(list)) == -1) {
+			snprintf(err, sizeof(err), "%s: %s", k->name, list);
+			goto bad;
+		}
+		*(int *)field = (int)n;
+		return;
+	case KEY_BOOL:
+		if (strcasecmp(value, "yes") == 0 ||
+		    strcasecmp(value, "true") == 0 ||
+		    strcasecmp(value, "on") == 0 || strcmp(value, "1") == 0)
+			*(int *)field = 1;
+		else if (strcasecmp(value, "no") == 0 ||
+		    strcasecmp(value, "false") == 0 ||
+		    strcasecmp(value, "off") == 0 || strcmp(value, "0") == 0)
+			*(int *)field = 0;
+		else {
+			snprintf(err, sizeof(err), "%s: bad value '%s': use yes "
+			    "or no", k->name, value);
+			goto bad;
+		}
+		return;
+	case KEY_HOURS:
+		if (parse_hours(value, &start, &end, list,
+		    sizeof(list)) == -1) {
+			snprintf(err, sizeof(err), "%s: %s", k->name, list);
+			goto bad;
+		}
+		*(int *)field = start;
+		*(int *)((char *)l->target + k->aux) = end;
+		return;
+	case KEY_ADDRESS:
+		if (parse_address(value, &a, list, sizeof(list)) == -1) {
+			snprintf(err, sizeof(err), "%s: %s", k->name, list);
+			goto bad;
+		}
+		if ((k->flags & KEY_TCP) && a.path != NULL) {
+			address_clear(&a);
+			snprintf(err, sizeof(err), "%s: bad address '%s': use "
+			    "HOST:PORT, e.g. 127.0.0.1:9464; unix sockets are "
+			    "not supported here", k->name, value);
+			goto bad;
+		}
+		address_clear((struct address *)((char *)l->target + k->aux));
+		*(struct address *)((char *)l->target + k->aux) = a;
+		config_setstr((char **)field, value);
+		return;
+	case KEY_URL:
+		if (parse_url(value, list, sizeof(list)) == -1) {
+			snprintf(err, sizeof(err), "%s: %s", k->name, list);
+			goto bad;
+		}
+		config_setstr((char **)field, value);
+		return;
+	case KEY_ENUM:
+	case KEY_CHANTYPE:
+		for (i = 0; k->choices[i] != NULL; i++) {
+			if (strcmp(k->choices[i], value) == 0)
+				break;
+		}
+		if (k->choices[i] == NULL) {
+			snprintf(err, sizeof(err), "%s: bad value '%s': use %s",
+			    k->name, value, config_join(k->choices, "", "",
+			    list, sizeof(list)));
+			goto bad;
+		}
+		if (k->type == KEY_ENUM)
+			config_setstr((char **)field, value);
+		else {
+			*(enum channel_type *)field = (enum channel_type)i;
+			l->chan_type_ok = 1;
+		}
+		return;
+	case KEY_CHANREF:
+		if (*value == '\0' || strspn(value, NAME_CHARS) !=
+		    strlen(value)) {
+			snprintf(err, sizeof(err), "%s: bad channel name '%s': "
+			    "use a-z, 0-9, '_' and '-'", k->name, value);
+			goto bad;
+		}
+		if (strcmp(value, l->chan->name) == 0) {
+			snprintf(err, sizeof(err), "%s: channel '%s' cannot fall "
+			    "back to itself; name another channel", k->name,
+			    value);
+			goto bad;
+		}
+		config_setstr((char **)field, value);
+		l->chan->fallback_line = l->lineno;
+		return;
+	case KEY_HEADER:
+		if (config_header(l->chan, value, err, sizeof(err)) == -1)
+			goto bad;
+		return;
+	}
+	return;
+ empty:
+	snprintf(err, sizeof(err), "%s: empty value; give a value or remove "
+	    "the line", k->name);
+ bad:
+	config_error(l, l->lineno, "%s", err);
+}
+
+/* Called by inih for every "key = value" line. */
+static int
+config_handler(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct config_loader	*l = arg;
+	const struct config_key	*k;
+	const char		*names[KEYS_MAX + 1], *near;
+	char			 label[128], list[512];
+	size_t			 i;
+	int			 idx;
+
+	/*
+	 * inih truncates section names to 49 bytes and does not report a
+	 * section without keys, so the reader tracks sections, not inih.
+	 */
+	(void)section;
+	if (value == NULL)
+		value = "";
+	if (l->sect == NULL) {
+		if (!l->bad_sect)
+			config_error(l, l->lineno, "'%s' is outside any "
+			    "section; put it under a section: " SECTIONS_HINT,
+			    name);
+		return 1;
+	}
+	config_label(l, label, sizeof(label));
+	if ((idx = config_key_index(l->sect, name)) == -1) {
+		for (i = 0; i < l->sect->nkeys; i++)
+			names[i] = l->sect->keys[i].name;
+		names[i] = NULL;
+		if ((near = parse_nearest(name, names)) != NULL)
+			config_error(l, l->lineno, "unknown key '%s' in %s; "
+			    "did you mean '%s'?", name, label, near);
+		else
+			config_error(l, l->lineno, "unknown key '%s' in %s; "
+			    "use %s", name, label, config_join(names, "'", "'",
+			    list, sizeof(list)));
+		return 1;
+	}
+	k = &l->sect->keys[idx];
+	if (l->seen[idx] != 0 && !(k->flags & KEY_REPEAT)) {
+		config_error(l, l->lineno, "duplicate key '%s' in %s; the first "
+		    "is at line %u", name, label, l->seen[idx]);
+		return 1;
+	}
+	l->seen[idx] = l->lineno;
+	config_set(l, k, value);
+	return 1;
+}
+
+/* A URL for SMTP: smtp:// or smtps://, then a host. */
+static int
+config_smtp_url(const char *s)
+{
+	const char	*p;
+
+	if (strncmp(s, "smtps://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "smtp://", 7) == 0)
+		p = s + 7;
+	else
+		return -1;
+	if (*p == '\0' || *p == '/' || *p == ':')
+		return -1;
+	for (; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return -1;
+	}
+	return 0;
+}
+
+/* Checks a finished channel section: its type, what the type needs and allows. */
+static void
+config_channel_check(struct config_loader *l, struct config_channel *c)
+{
+	const struct config_section	*s = &config_sections[SECT_CHANNEL];
+	const struct config_key		*k;
+	const char			*tname;
+	char				 err[512], list[128];
+	unsigned			 line;
+	size_t				 i;
+
+	if (l->seen[config_key_index(s, "type")] == 0) {
+		config_error(l, c->line, "[channel %s] needs a type: %s",
+		    c->name, config_join(type_names, "type = ", "", list,
+		    sizeof(list)));
+		return;
+	}
+	if (!l->chan_type_ok)
+		return;
+	tname = config_channel_type_name(c->type);
+	for (i = 0; i < s->nkeys; i++) {
+		k = &s->keys[i];
+		if (l->seen[i] != 0 && k->types != 0 &&
+		    !(k->types & TYPE(c->type)))
+			config_error(l, l->seen[i], "'%s' does not apply to "
+			    "type %s", k->name, tname);
+	}
+	if (c->type != CHANNEL_CONSOLE &&
+	    l->seen[config_key_index(s, "contact")] == 0)
+		config_error(l, c->line, "[channel %s] of type %s needs "
+		    "contact = zalo, phone or email", c->name, tname);
+	if (c->type != CHANNEL_WEBHOOK && c->type != CHANNEL_SMTP)
+		return;
+	line = l->seen[config_key_index(s, "url")];
+	if (line == 0) {
+		config_error(l, c->line, "[channel %s] of type %s needs url = "
+		    "%s", c->name, tname, c->type == CHANNEL_SMTP ?
+		    "smtps://HOST[:PORT]" : "https://HOST/PATH");
+		return;
+	}
+	if (c->url == NULL)
+		return;
+	if (c->type == CHANNEL_WEBHOOK &&
+	    parse_url(c->url, err, sizeof(err)) == -1)
+		config_error(l, line, "url: %s", err);
+	if (c->type == CHANNEL_SMTP && config_smtp_url(c->url) == -1)
+		config_error(l, line, "url: bad SMTP URL '%s': use "
+		    "smtps://HOST[:PORT] or smtp://HOST[:PORT]", c->url);
+}
+
+/* Ends the current section: checks a channel, drops a duplicate's values. */
+static void
+config_section_end(struct config_loader *l)
+{
+	if (l->sect != NULL && l->sect->named)
+		config_channel_check(l, l->chan);
+	if (l->scratch_used) {
+		config_clear(&l->scratch);
+		config_channel_clear(&l->scratch_chan);
+		l->scratch_used = 0;
+	}
+	l->sect = NULL;
+	l->bad_sect = 0;
+	l->chan = NULL;
+}
+
+/* Starts the section named by the text inside "[...]". */
+static void
+config_section_start(struct config_loader *l, const char *text, size_t len)
+{
+	const struct config_section	*s = NULL;
+	const char			*names[SECT_MAX + 1], *near;
+	struct config_channel		*c;
+	const struct config_channel	*dup;
+	char				*buf, *kind, *name, *e;
+	size_t				 i;
+
+	config_section_end(l);
+	l->bad_sect = 1;
+	if ((buf = strndup(text, len)) == NULL)
+		fatal("%s", __func__);
+	for (kind = buf; isspace((unsigned char)*kind); kind++)
+		;
+	for (e = kind + strlen(kind); e > kind &&
+	    isspace((unsigned char)e[-1]); e--)
+		*(e - 1) = '\0';
+	for (name = kind; *name != '\0' && !isspace((unsigned char)*name);
+	    name++)
+		;
+	if (*name != '\0') {
+		*name++ = '\0';
+		while (isspace((unsigned char)*name))
+			name++;
+	}
+	for (i = 0; i < SECT_MAX; i++) {
+		names[i] = config_sections[i].name;
+		if (strcmp(kind, names[i]) == 0)
+			s = &config_sections[i];
+	}
+	names[i] = NULL;
+	if (*kind == '\0') {
+		config_error(l, l->lineno, "empty section name []; "
+		    SECTIONS_HINT);
+		goto out;
+	}
+	if (s == NULL) {
+		if ((near = parse_nearest(kind, names)) == NULL) {
+			config_error(l, l->lineno, "unknown section [%s%s%s]; "
+			    SECTIONS_HINT, kind, *name ? " " : "", name);
+			goto out;
+		}
+		s = &config_sections[config_index(near)];
+		config_error(l, l->lineno, "unknown section [%s%s%s]; did you "
+		    "mean [%s%s%s]?", kind, *name ? " " : "", name, near,
+		    s->named ? " " : "", !s->named ? "" : *name ? name :
+		    "NAME");
+		goto out;
+	}
+	if (s->named && *name == '\0') {
+		config_error(l, l->lineno, "[%s] needs a name: [%s NAME], "
+		    "NAME made of a-z, 0-9, '_' and '-'", kind, kind);
+		goto out;
+	}
+	if (s->named && strspn(name, NAME_CHARS) != strlen(name)) {
+		config_error(l, l->lineno, "bad %s name '%s': use a-z, 0-9, "
+		    "'_' and '-'", kind, name);
+		goto out;
+	}
+	if (!s->named && *name != '\0') {
+		config_error(l, l->lineno, "[%s] takes no name; write [%s]",
+		    kind, kind);
+		goto out;
+	}
+	l->bad_sect = 0;
+	l->sect = s;
+	if (s->named) {
+		memset(l->chan_seen, 0, sizeof(l->chan_seen));
+		l->seen = l->chan_seen;
+		l->chan_type_ok = 0;
+		if ((dup = config_channel_find(l->conf, name)) != NULL) {
+			config_error(l, l->lineno, "duplicate section [%s %s]; "
+			    "the first is at line %u", kind, name, dup->line);
+			config_channel_init(&l->scratch_chan, name, l->lineno);
+			l->chan = &l->scratch_chan;
+			l->scratch_used = 1;
+		} else {
+			c = reallocarray(l->conf->channels,
+			    l->conf->nchannels + 1, sizeof(*c));
+			if (c == NULL)
+				fatal("%s", __func__);
+			l->conf->channels = c;
+			l->chan = &c[l->conf->nchannels++];
+			config_channel_init(l->chan, name, l->lineno);
+		}
+		l->target = l->chan;
+		goto out;
+	}
+	i = s - config_sections;
+	if (l->sect_line[i] != 0) {
+		config_error(l, l->lineno, "duplicate section [%s]; the first "
+		    "is at line %u; merge them", kind, l->sect_line[i]);
+		memset(l->scratch_seen, 0, sizeof(l->scratch_seen));
+		memset(&l->scratch, 0, sizeof(l->scratch));
+		l->seen = l->scratch_seen;
+		l->target = &l->scratch;
+		l->scratch_used = 1;
+		goto out;
+	}
+	l->sect_line[i] = l->lineno;
+	l->seen = l->sect_seen[i];
+	l->target = l->conf;
+ out:
+	free(buf);
+}

@@ -1,0 +1,104 @@
+/* The main config file: its typed keys, their checks and the parsed result. */
+#ifndef NV_CONFIG_H
+#define NV_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "parse.h"
+
+#define CONFIG_DEFAULT_PATH	"/etc/nhacviec/nhacviec.conf"
+
+enum channel_type {
+	CHANNEL_CONSOLE,
+	CHANNEL_WEBHOOK,
+	CHANNEL_SMTP,
+	CHANNEL_ZALO,
+};
+
+struct config_header {
+	char	*name;
+	char	*value;
+};
+
+struct config_channel {
+	char			*name;		/* from [channel NAME] */
+	unsigned		 line;		/* where the section starts */
+	enum channel_type	 type;
+	char			*contact;	/* zalo | phone | email */
+	char			*fallback;	/* another channel's name, or NULL */
+	char			*url;
+	char			*method;	/* default POST */
+	struct config_header	*headers;	/* header = Name: value, repeatable */
+	size_t			 nheaders;
+	char			*body_template;	/* a file, or NULL */
+	int64_t			 timeout_ms;	/* default 10s */
+	int			 concurrency;	/* default 8 */
+	unsigned		 fallback_line;	/* where fallback is set */
+
+	/* type zalo: kept as written, except the checks named */
+	char			*app_id;
+	char			*secret_key_file;	/* owner-only file */
+	char			*template_id;
+	char			*template_data;
+	char			*api_base;	/* URLs, checked by parse_url */
+	char			*zns_base;
+	char			*oauth_base;
+	char			*state_file;	/* made absolute */
+	char			*refresh_before;
+	char			*rate;
+	char			*mode;
+
+	/* type smtp */
+	char			*from;
+	char			*username;
+	char			*password_file;	/* owner-only file */
+};
+
+struct config {
+	char			*path;
+
+	/* [redis] */
+	struct address		 redis_addr;
+	char			*redis_address;	/* as written */
+	char			*prefix;	/* default "nhacviec" */
+	char			*password_file;
+	char			*consumer;	/* default: the host name */
+	int64_t			 connect_timeout_ms;	/* default 2s */
+
+	/* [plan] */
+	char			*plan_files;
+	int64_t			 horizon_ms;	/* default 35d */
+
+	/* [delivery] */
+	int			 hours_start;	/* minutes; default 07:00 */
+	int			 hours_end;	/* default 21:00 */
+	int64_t			 grace_ms;	/* default 6h */
+	int			 max_attempts;	/* default 8 */
+	int			 batch;		/* claim batch, default 256 */
+	int64_t			 retry_base_ms;	/* default 30s */
+	int64_t			 retry_max_ms;	/* default 1h */
+	int64_t			 drain_timeout_ms;	/* default 10s */
+	int64_t			 reclaim_idle_ms;	/* default 2m */
+
+	/* [channel NAME] */
+	struct config_channel	*channels;
+	size_t			 nchannels;
+
+	/* [http] */
+	char			*listen;	/* NULL: no metrics server */
+	struct address		 listen_addr;
+};
+
+/*
+ * Parse and check a config file. Every problem goes to d as FILE:LINE; the
+ * result is NULL when there was any error (warnings alone still return it).
+ */
+struct config	*config_load(const char *path, struct diag *d);
+void		 config_free(struct config *);
+const struct config_channel *config_channel_find(const struct config *,
+		    const char *name);
+const char	*config_channel_type_name(enum channel_type);
+
+#endif

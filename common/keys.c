@@ -1,0 +1,29 @@
+/* Redis key names, all under one hash-tagged prefix so a Cluster keeps them together. */
+#include <stdio.h>
+#include <string.h>
+
+#include "keys.h"
+
+static void
+keys_set(char *dst, const char *prefix, const char *name)
+{
+	snprintf(dst, KEYS_NAME_MAX, "{%s}:%s", prefix, name);
+}
+
+int
+keys_init(struct keys *k, const char *prefix)
+{
+	if (strlen(prefix) > KEYS_PREFIX_MAX || strpbrk(prefix, "{}") != NULL)
+		return -1;
+	snprintf(k->prefix, sizeof(k->prefix), "%s", prefix);
+	keys_set(k->due, prefix, "due");
+	keys_set(k->reminders, prefix, "reminders");
+	keys_set(k->attempts, prefix, "attempts");
+	keys_set(k->state, prefix, "state");
+	keys_set(k->outbox, prefix, "outbox");
+	keys_set(k->log, prefix, "log");
+	keys_set(k->dead, prefix, "dead");
+	keys_set(k->control, prefix, "control");
+	keys_set(k->plan_version, prefix, "plan:version");
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* Redis key names, all under one hash-tagged prefix so a Cluster keeps them together. */
+#ifndef NV_KEYS_H
+#define NV_KEYS_H
+
+#define KEYS_PREFIX_MAX	100
+#define KEYS_NAME_MAX	(KEYS_PREFIX_MAX + 32)
+#define KEYS_GROUP	"dispatch"	/* the outbox consumer group */
+
+struct keys {
+	char	prefix[KEYS_PREFIX_MAX + 1];
+	char	due[KEYS_NAME_MAX];		/* ZSET id -> fire time (ms) */
+	char	reminders[KEYS_NAME_MAX];	/* HASH id -> JSON payload */
+	char	attempts[KEYS_NAME_MAX];	/* HASH id -> attempts so far */
+	char	state[KEYS_NAME_MAX];		/* HASH id -> queued|sent|dead|missed */
+	char	outbox[KEYS_NAME_MAX];		/* STREAM of claimed reminders */
+	char	log[KEYS_NAME_MAX];		/* STREAM: the delivery ledger */
+	char	dead[KEYS_NAME_MAX];		/* STREAM: dead letters */
+	char	control[KEYS_NAME_MAX];		/* STREAM: messages to daemons */
+	char	plan_version[KEYS_NAME_MAX];	/* STRING */
+};
+
+/* Fill in every name for a prefix such as "nhacviec" ("{nhacviec}:due"). */
+int	keys_init(struct keys *, const char *prefix);
+
+#endif

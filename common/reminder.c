@@ -1,0 +1,156 @@
+/* A reminder as stored in Redis ({p}:reminders, JSON) and the bodies built from it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "reminder.h"
+
+/* A string member, or NULL when absent; -1 when present but not a string. */
+static int
+reminder_str(json_t *o, const char *key, const char **out)
+{
+	json_t	*v = json_object_get(o, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	*out = json_string_value(v);
+	return 0;
+}
+
+int
+reminder_parse(struct reminder *r, const char *payload, size_t n, char *err,
+    size_t len)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+		int		 required;
+	} fields[] = {
+		{ "id", offsetof(struct reminder, id), 1 },
+		{ "task", offsetof(struct reminder, task), 1 },
+		{ "title", offsetof(struct reminder, title), 0 },
+		{ "agency", offsetof(struct reminder, agency), 1 },
+		{ "agency_name", offsetof(struct reminder, agency_name), 0 },
+		{ "head", offsetof(struct reminder, head), 0 },
+		{ "contact", offsetof(struct reminder, contact), 0 },
+		{ "channel", offsetof(struct reminder, channel), 1 },
+		{ "due", offsetof(struct reminder, due), 0 },
+		{ "spec", offsetof(struct reminder, spec), 0 },
+		{ "note", offsetof(struct reminder, note), 0 },
+		{ "text", offsetof(struct reminder, text), 0 },
+	};
+	json_error_t	 jerr;
+	const char	**slot;
+	size_t		 i;
+
+	memset(r, 0, sizeof(*r));
+	if (payload == NULL) {
+		snprintf(err, len, "no payload");
+		return -1;
+	}
+	r->json = json_loadb(payload, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (r->json == NULL || !json_is_object(r->json)) {
+		snprintf(err, len, "payload is not a JSON object: %s",
+		    r->json ? "wrong type" : jerr.text);
+		reminder_clear(r);
+		return -1;
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		slot = (const char **)((char *)r + fields[i].off);
+		if (reminder_str(r->json, fields[i].name, slot) == -1) {
+			snprintf(err, len, "payload member '%s' is not a string",
+			    fields[i].name);
+			reminder_clear(r);
+			return -1;
+		}
+		if (fields[i].required && (*slot == NULL || **slot == '\0')) {
+			snprintf(err, len, "payload lacks '%s'",
+			    fields[i].name);
+			reminder_clear(r);
+			return -1;
+		}
+	}
+	if (r->title == NULL)
+		r->title = r->task;
+	if (r->agency_name == NULL)
+		r->agency_name = r->agency;
+	return 0;
+}
+
+void
+reminder_clear(struct reminder *r)
+{
+	if (r->json)
+		json_decref(r->json);
+	memset(r, 0, sizeof(*r));
+}
+
+/* "2022-04-30" as "30/04/2022"; anything else is copied as it is. */
+static void
+reminder_day_text(const char *s, size_t n, char *buf, size_t len)
+{
+	int	y, m, d;
+	char	tmp[16];
+
+	if (n == 10) {
+		memcpy(tmp, s, 10);
+		tmp[10] = '\0';
+		if (sscanf(tmp, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+			snprintf(buf, len, "%02d/%02d/%04d", d, m, y);
+			return;
+		}
+	}
+	snprintf(buf, len, "%.*s", (int)n, s);
+}
+
+void
+reminder_due_text(const char *due, char *buf, size_t len)
+{
+	const char	*dots;
+	char		 a[32], b[32];
+
+	if (due == NULL) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if ((dots = strstr(due, "..")) == NULL) {
+		reminder_day_text(due, strlen(due), buf, len);
+		return;
+	}
+	reminder_day_text(due, (size_t)(dots - due), a, sizeof(a));
+	reminder_day_text(dots + 2, strlen(dots + 2), b, sizeof(b));
+	snprintf(buf, len, "%s – %s", a, b);
+}
+
+char *
+reminder_text(const struct reminder *r)
+{
+	char	 due[80], *s;
+
+	if (r->text != NULL)
+		return strdup(r->text);
+	reminder_due_text(r->due, due, sizeof(due));
+	if (asprintf(&s, "Nhắc việc: %s. Thời hạn: %s.%s%s", r->title, due,
+	    r->note ? " Ghi chú: " : "", r->note ? r->note : "") == -1)
+		return NULL;
+	return s;
+}
+
+json_t *
+reminder_webhook_body(const struct reminder *r, const char *text)
+{
+	char	fire[40];
+
+	clock_format_iso8601(r->fire_at, fire, sizeof(fire));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, "
+	    "s:s, s:s, s:i, s:b}",
+	    "id", r->id, "task", r->task, "title", r->title,
+	    "agency", r->agency, "agency_name", r->agency_name,
+	    "head", r->head, "contact", r->contact, "due", r->due,
+	    "fire_at", fire, "text", text, "channel", r->channel,
+	    "attempt", r->attempt, "late", r->late);
+}

@@ -1,0 +1,44 @@
+/* A reminder as stored in Redis ({p}:reminders, JSON) and the bodies built from it. */
+#ifndef NV_REMINDER_H
+#define NV_REMINDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/*
+ * The strings point into `json` and live as long as the reminder. id, task,
+ * agency and channel are required; the rest may be NULL.
+ */
+struct reminder {
+	json_t		*json;
+	const char	*id;
+	const char	*task;
+	const char	*title;		/* defaults to task */
+	const char	*agency;
+	const char	*agency_name;	/* defaults to agency */
+	const char	*head;
+	const char	*contact;	/* the address on this channel */
+	const char	*channel;
+	const char	*due;		/* "2022-04-30" or "2022-04-01..2022-04-30" */
+	const char	*spec;
+	const char	*note;
+	const char	*text;		/* an ad-hoc notice's own text */
+	int64_t		 fire_at;	/* ms, from {p}:due */
+	int		 attempt;	/* 1 on the first try */
+	int		 late;		/* sent after its time, within grace */
+};
+
+/* Parse a stored payload; on failure say why in err. Takes nothing. */
+int	reminder_parse(struct reminder *, const char *payload, size_t n,
+	    char *err, size_t len);
+void	reminder_clear(struct reminder *);
+/* The message text (malloc'd): the reminder in Vietnamese. */
+char	*reminder_text(const struct reminder *);
+/* The default webhook body: id, task, title, agency, due, fire_at, text... */
+json_t	*reminder_webhook_body(const struct reminder *, const char *text);
+/* "30/04/2022" for a day, "01/04/2022 – 30/04/2022" for a span. */
+void	reminder_due_text(const char *due, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,840 @@
+/* The dispatcher: claims due reminders into the outbox, hands them to channels, records each outcome. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "clock.h"
+#include "log.h"
+#include "nhacviecd.h"
+
+#define DISPATCH_RETRY_RECORD_MS	2000
+
+struct dispatch {
+	struct nv		*nv;
+	TAILQ_HEAD(, channel)	 channels;
+	struct jobq		 all;		/* every job in memory */
+	size_t			 njobs;
+	struct jobq		 unrecorded;	/* outcome known, not yet stored */
+	struct event		*due_ev;	/* the earliest due reminder */
+	int64_t			 next_due;	/* virtual ms, -1 when none */
+	struct event		*sweep_ev;	/* reclaim entries of dead peers */
+	struct event		*record_ev;	/* retry unrecorded outcomes */
+	int			 claiming;
+	int			 reading;
+	char			 cursor[48];	/* "0-0".. own history, then ">" */
+	char			 reclaim[48];	/* XAUTOCLAIM cursor */
+	int			 stopped;
+	void			(*idle)(void *);
+	void			*idle_arg;
+	uint64_t		 claimed, missed;
+};
+
+static void	dispatch_claim(struct dispatch *);
+static void	dispatch_read(struct dispatch *);
+static void	dispatch_record(struct job *);
+static void	dispatch_pump(struct channel *);
+
+static const struct channel_ops *const channel_types[] = {
+	[CHANNEL_CONSOLE] = &channel_console_ops,
+	[CHANNEL_WEBHOOK] = &channel_webhook_ops,
+	[CHANNEL_SMTP] = NULL,
+	[CHANNEL_ZALO] = NULL,
+};
+
+static size_t
+dispatch_capacity(const struct dispatch *d)
+{
+	const struct config	*c = d->nv->conf;
+	size_t			 sum = 0, i;
+
+	for (i = 0; i < c->nchannels; i++)
+		sum += (size_t)c->channels[i].concurrency;
+	return sum > (size_t)c->batch ? sum : (size_t)c->batch;
+}
+
+static void
+dispatch_arm(struct dispatch *d, int64_t at)
+{
+	struct timeval	tv;
+	int64_t		ms;
+
+	d->next_due = at;
+	if (at < 0) {
+		evtimer_del(d->due_ev);
+		return;
+	}
+	ms = clock_real_delay_ms(at - clock_now_ms());
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(d->due_ev, &tv);
+}
+
+void
+dispatch_wake(struct dispatch *d, int64_t at)
+{
+	if (d->stopped)
+		return;
+	if (d->next_due < 0 || at < d->next_due)
+		dispatch_arm(d, at);
+}
+
+static struct channel *
+dispatch_channel(struct dispatch *d, const char *name)
+{
+	struct channel	*ch;
+
+	TAILQ_FOREACH(ch, &d->channels, link)
+		if (!ch->removed && strcmp(ch->name, name) == 0)
+			return ch;
+	return NULL;
+}
+
+static void
+dispatch_check_idle(struct dispatch *d)
+{
+	if (d->stopped && d->njobs == 0 && d->idle) {
+		void (*idle)(void *) = d->idle;
+
+		d->idle = NULL;
+		idle(d->idle_arg);
+	}
+}
+
+static void
+job_free(struct job *j)
+{
+	struct dispatch	*d = j->d;
+
+	TAILQ_REMOVE(&d->all, j, all);
+	d->njobs--;
+	reminder_clear(&j->r);
+	free(j->rid);
+	free(j);
+}
+
+/* A job leaves memory: free its channel slot and let more work in. */
+static void
+dispatch_finish(struct job *j)
+{
+	struct dispatch	*d = j->d;
+	struct channel	*ch = j->ch;
+
+	if (ch && j->state != JOB_QUEUED)
+		ch->inflight--;
+	job_free(j);
+	if (ch)
+		dispatch_pump(ch);
+	dispatch_read(d);
+	dispatch_check_idle(d);
+}
+
+static void
+dispatch_pump(struct channel *ch)
+{
+	struct dispatch	*d = ch->nv->dispatch;
+	struct job	*j;
+
+	while (!d->stopped && !ch->removed &&
+	    ch->inflight < ch->cfg->concurrency &&
+	    (j = TAILQ_FIRST(&ch->queue)) != NULL) {
+		TAILQ_REMOVE(&ch->queue, j, link);
+		j->state = JOB_SENDING;
+		ch->inflight++;
+		ch->ops->send(ch, j);
+	}
+}
+
+static void
+dispatch_claim_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	long long	 claimed, missed;
+	int64_t		 next = -1;
+
+	d->claiming = 0;
+	if (r == NULL)
+		return;		/* the connection went away; "up" claims again */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[0]->type != REDIS_REPLY_INTEGER) {
+		log_err("claim from %s failed: %s", d->nv->keys.due,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		dispatch_arm(d, clock_now_ms() + 5000);
+		return;
+	}
+	claimed = r->element[0]->integer;
+	missed = r->element[1]->integer;
+	if (r->element[2]->type == REDIS_REPLY_STRING && r->element[2]->len)
+		next = (int64_t)strtod(r->element[2]->str, NULL);
+	d->claimed += (uint64_t)claimed;
+	d->missed += (uint64_t)missed;
+	if (claimed > 0)
+		log_debug("claimed %lld due reminders", claimed);
+	if (missed > 0)
+		log_warnx("%lld reminders were more than the grace period "
+		    "late: recorded as missed in %s", missed,
+		    d->nv->keys.log);
+	if (claimed > 0)
+		dispatch_read(d);
+	if (claimed + missed >= d->nv->conf->batch)
+		dispatch_claim(d);	/* there may be more due now */
+	else {
+		dispatch_arm(d, next);
+		nv_ready(d->nv);
+	}
+}
+
+static void
+dispatch_claim(struct dispatch *d)
+{
+	struct nv	*nv = d->nv;
+	char		 now[32], batch[16], grace[32], late[32];
+	const char	*argv[10];
+
+	if (d->claiming || d->stopped || !store_is_up(nv->store))
+		return;
+	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
+	snprintf(batch, sizeof(batch), "%d", nv->conf->batch);
+	snprintf(grace, sizeof(grace), "%lld", (long long)nv->conf->grace_ms);
+	snprintf(late, sizeof(late), "%d", NV_LATE_AFTER_MS);
+	argv[0] = nv->keys.due;
+	argv[1] = nv->keys.reminders;
+	argv[2] = nv->keys.attempts;
+	argv[3] = nv->keys.state;
+	argv[4] = nv->keys.outbox;
+	argv[5] = nv->keys.log;
+	argv[6] = now;
+	argv[7] = batch;
+	argv[8] = grace;
+	argv[9] = late;
+	if (store_script(nv->store, SCRIPT_CLAIM, dispatch_claim_reply, d, 6,
+	    10, argv) == 0)
+		d->claiming = 1;
+}
+
+static void
+dispatch_due_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+
+	(void)fd;
+	(void)what;
+	d->next_due = -1;
+	dispatch_claim(d);
+}
+
+static struct job *
+dispatch_find(struct dispatch *d, const char *entry)
+{
+	struct job	*j;
+
+	TAILQ_FOREACH(j, &d->all, all)
+		if (strcmp(j->entry, entry) == 0)
+			return j;
+	return NULL;
+}
+
+static const char *
+dispatch_field(redisReply *fields, const char *name, size_t *len)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < fields->elements; i += 2)
+		if (fields->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(fields->element[i]->str, name) == 0 &&
+		    fields->element[i + 1]->type == REDIS_REPLY_STRING) {
+			if (len)
+				*len = fields->element[i + 1]->len;
+			return fields->element[i + 1]->str;
+		}
+	return NULL;
+}
+
+/* A job that cannot be sent: record it dead at once, with the reason. */
+static void __attribute__((format(printf, 2, 3)))
+dispatch_reject(struct job *j, const char *fmt, ...)
+{
+	va_list	ap;
+
+	j->res.verdict = VERDICT_PERMANENT;
+	j->res.retry_after_s = -1;
+	va_start(ap, fmt);
+	vsnprintf(j->res.detail, sizeof(j->res.detail), fmt, ap);
+	va_end(ap);
+	log_err("reminder %s: %s", j->rid, j->res.detail);
+	j->state = JOB_SENDING;
+	dispatch_job_done(j, &j->res);
+}
+
+/* One outbox entry read from the group becomes a job, unless we hold it. */
+static void
+dispatch_add(struct dispatch *d, redisReply *e)
+{
+	struct job	*j;
+	redisReply	*fields;
+	const char	*rid, *v, *payload;
+	size_t		 plen = 0;
+	char		 err[200];
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    e->element[0]->type != REDIS_REPLY_STRING)
+		return;
+	if (dispatch_find(d, e->element[0]->str) != NULL)
+		return;
+	fields = e->element[1];
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		fatal("calloc");
+	j->d = d;
+	j->state = JOB_QUEUED;
+	snprintf(j->entry, sizeof(j->entry), "%s", e->element[0]->str);
+	TAILQ_INSERT_TAIL(&d->all, j, all);
+	d->njobs++;
+	if (fields->type != REDIS_REPLY_ARRAY ||
+	    (rid = dispatch_field(fields, "id", NULL)) == NULL) {
+		j->rid = strdup("(unknown)");
+		dispatch_reject(j, "outbox entry %s in %s has no reminder id",
+		    j->entry, d->nv->keys.outbox);
+		return;
+	}
+	if ((j->rid = strdup(rid)) == NULL)
+		fatal("strdup");
+	j->attempt = (v = dispatch_field(fields, "attempt", NULL)) ?
+	    atoi(v) : 1;
+	j->late = (v = dispatch_field(fields, "late", NULL)) ? atoi(v) : 0;
+	j->fire_at = (v = dispatch_field(fields, "fire_at", NULL)) ?
+	    (int64_t)strtod(v, NULL) : clock_now_ms();
+	payload = dispatch_field(fields, "payload", &plen);
+	if (reminder_parse(&j->r, payload, plen, err, sizeof(err)) == -1) {
+		dispatch_reject(j, "bad payload in %s: %.120s",
+		    d->nv->keys.reminders, err);
+		return;
+	}
+	j->r.fire_at = j->fire_at;
+	j->r.attempt = j->attempt;
+	j->r.late = j->late;
+	if ((j->ch = dispatch_channel(d, j->r.channel)) == NULL) {
+		dispatch_reject(j, "channel '%s' is not configured in %s",
+		    j->r.channel, d->nv->conf_path);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&j->ch->queue, j, link);
+	dispatch_pump(j->ch);
+}
+
+static void
+dispatch_read_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	redisReply	*entries, *last;
+	size_t		 i, n = 0;
+	int		 history = strcmp(d->cursor, ">") != 0;
+
+	d->reading = 0;
+	if (r == NULL || d->stopped)
+		return;
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_err("reading %s failed: %s", d->nv->keys.outbox, r->str);
+		return;
+	}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    r->element[0]->elements == 2) {
+		entries = r->element[0]->element[1];
+		n = entries->elements;
+		for (i = 0; i < n; i++)
+			dispatch_add(d, entries->element[i]);
+		if (history && n > 0) {
+			last = entries->element[n - 1];
+			if (last->type == REDIS_REPLY_ARRAY &&
+			    last->elements > 0)
+				snprintf(d->cursor, sizeof(d->cursor), "%s",
+				    last->element[0]->str);
+		}
+	}
+	if (history && n == 0)
+		snprintf(d->cursor, sizeof(d->cursor), ">");
+	if (history || n > 0)
+		dispatch_read(d);	/* more history, or maybe more new */
+}
+
+/* Read as many entries as there is room for: our history first, then new. */
+static void
+dispatch_read(struct dispatch *d)
+{
+	struct nv	*nv = d->nv;
+	size_t		 cap = dispatch_capacity(d);
+	char		 count[24];
+	const char	*argv[] = { "XREADGROUP", "GROUP", KEYS_GROUP,
+	    nv->consumer, "COUNT", count, "STREAMS", nv->keys.outbox,
+	    d->cursor };
+
+	if (d->reading || d->stopped || d->njobs >= cap ||
+	    !store_is_up(nv->store))
+		return;
+	snprintf(count, sizeof(count), "%zu", cap - d->njobs);
+	if (store_command(nv->store, dispatch_read_reply, d, 9, argv,
+	    NULL) == 0)
+		d->reading = 1;
+}
+
+static void
+dispatch_reclaim_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	size_t		 i;
+
+	if (r == NULL || d->stopped)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+		log_err("XAUTOCLAIM on %s failed: %s", d->nv->keys.outbox,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		return;
+	}
+	if (r->element[0]->type == REDIS_REPLY_STRING)
+		snprintf(d->reclaim, sizeof(d->reclaim), "%s",
+		    r->element[0]->str);
+	if (r->element[1]->elements > 0)
+		log_notice("took over %zu outbox entries left by a stopped "
+		    "instance", r->element[1]->elements);
+	for (i = 0; i < r->element[1]->elements; i++)
+		dispatch_add(d, r->element[1]->element[i]);
+}
+
+/*
+ * The safety net, every half reclaim_idle: take over entries another
+ * instance left pending, read what nobody read, claim what is due.
+ */
+static void
+dispatch_sweep_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+	struct nv	*nv = d->nv;
+	size_t		 cap = dispatch_capacity(d);
+	char		 idle[24], count[24];
+	struct timeval	 tv;
+	const char	*argv[] = { "XAUTOCLAIM", nv->keys.outbox, KEYS_GROUP,
+	    nv->consumer, idle, d->reclaim, "COUNT", count };
+
+	(void)fd;
+	(void)what;
+	if (d->stopped)
+		return;
+	if (store_is_up(nv->store) && d->njobs < cap) {
+		snprintf(idle, sizeof(idle), "%lld",
+		    (long long)nv->conf->reclaim_idle_ms);
+		snprintf(count, sizeof(count), "%zu", cap - d->njobs);
+		store_command(nv->store, dispatch_reclaim_reply, d, 8, argv,
+		    NULL);
+		dispatch_read(d);
+		dispatch_claim(d);
+	}
+	tv.tv_sec = nv->conf->reclaim_idle_ms / 2000;
+	tv.tv_usec = (nv->conf->reclaim_idle_ms / 2 % 1000) * 1000;
+	evtimer_add(d->sweep_ev, &tv);
+}
+
+static void
+dispatch_group_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+
+	if (r && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "BUSYGROUP", 9) != 0)
+		log_err("cannot create group %s on %s: %s", KEYS_GROUP,
+		    d->nv->keys.outbox, r->str);
+}
+
+/* Connected: record what waited, re-read our own pending, claim. */
+void
+dispatch_store_up(struct dispatch *d)
+{
+	struct nv	*nv = d->nv;
+	struct job	*j;
+	struct jobq	 q;
+
+	store_commandf(nv->store, dispatch_group_reply, d,
+	    "XGROUP CREATE %s %s 0 MKSTREAM", nv->keys.outbox, KEYS_GROUP);
+	TAILQ_INIT(&q);
+	TAILQ_CONCAT(&q, &d->unrecorded, link);
+	while ((j = TAILQ_FIRST(&q)) != NULL) {
+		TAILQ_REMOVE(&q, j, link);
+		dispatch_record(j);
+	}
+	snprintf(d->cursor, sizeof(d->cursor), "0-0");
+	dispatch_read(d);
+	dispatch_claim(d);
+}
+
+void
+dispatch_store_down(struct dispatch *d)
+{
+	d->claiming = 0;
+	d->reading = 0;
+}
+
+static void
+dispatch_record_reply(void *arg, redisReply *r)
+{
+	struct job	*j = arg;
+	struct dispatch	*d = j->d;
+	const char	*outcome = j->retry_at ? "retry" :
+	    j->res.verdict == VERDICT_OK ? "sent" : "dead";
+	struct timeval	 tv = { DISPATCH_RETRY_RECORD_MS / 1000, 0 };
+
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		if (r)
+			log_err("recording %s for %s failed: %s", outcome,
+			    j->rid, r->str);
+		j->state = JOB_UNRECORDED;
+		TAILQ_INSERT_TAIL(&d->unrecorded, j, link);
+		if (r)
+			evtimer_add(d->record_ev, &tv);
+		return;
+	}
+	if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
+		log_notice("%s: outcome recorded after another instance "
+		    "took the entry over", j->rid);
+	if (j->retry_at)
+		dispatch_wake(d, j->retry_at);
+	dispatch_finish(j);
+}
+
+static void
+dispatch_record_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+	struct job	*j;
+	struct jobq	 q;
+
+	(void)fd;
+	(void)what;
+	if (!store_is_up(d->nv->store))
+		return;
+	TAILQ_INIT(&q);
+	TAILQ_CONCAT(&q, &d->unrecorded, link);
+	while ((j = TAILQ_FIRST(&q)) != NULL) {
+		TAILQ_REMOVE(&q, j, link);
+		dispatch_record(j);
+	}
+}
+
+/* Run the complete script for a job whose outcome is known. */
+static void
+dispatch_record(struct job *j)
+{
+	struct nv	*nv = j->d->nv;
+	char		 status[16], latency[24], retry_at[24], attempt[16];
+	char		 now[24], late[4];
+	const char	*outcome, *argv[20];
+
+	outcome = j->retry_at ? "retry" :
+	    j->res.verdict == VERDICT_OK ? "sent" : "dead";
+	snprintf(status, sizeof(status), "%ld", j->res.status);
+	snprintf(latency, sizeof(latency), "%lld",
+	    (long long)j->res.latency_ms);
+	snprintf(retry_at, sizeof(retry_at), "%lld", (long long)j->retry_at);
+	snprintf(attempt, sizeof(attempt), "%d", j->attempt);
+	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
+	snprintf(late, sizeof(late), "%d", j->late);
+	argv[0] = nv->keys.outbox;
+	argv[1] = nv->keys.state;
+	argv[2] = nv->keys.log;
+	argv[3] = nv->keys.due;
+	argv[4] = nv->keys.reminders;
+	argv[5] = nv->keys.attempts;
+	argv[6] = nv->keys.dead;
+	argv[7] = j->entry;
+	argv[8] = KEYS_GROUP;
+	argv[9] = j->rid;
+	argv[10] = outcome;
+	argv[11] = j->ch ? j->ch->name : (j->r.channel ? j->r.channel : "");
+	argv[12] = status;
+	argv[13] = latency;
+	argv[14] = j->res.detail;
+	argv[15] = retry_at;
+	argv[16] = attempt;
+	argv[17] = now;
+	argv[18] = j->res.ref;
+	argv[19] = late;
+	j->state = JOB_RECORDING;
+	if (store_script(nv->store, SCRIPT_COMPLETE, dispatch_record_reply, j,
+	    7, 20, argv) == -1) {
+		j->state = JOB_UNRECORDED;
+		TAILQ_INSERT_TAIL(&j->d->unrecorded, j, link);
+	}
+}
+
+/* Exponential back-off with jitter: half to all of base * 2^(n-1). */
+static int64_t
+dispatch_backoff(const struct config *c, int attempt)
+{
+	int64_t	d = c->retry_base_ms;
+	int	i;
+
+	for (i = 1; i < attempt && d < c->retry_max_ms; i++)
+		d *= 2;
+	if (d > c->retry_max_ms)
+		d = c->retry_max_ms;
+	return d / 2 + (int64_t)(random() % (d / 2 + 1));
+}
+
+void
+dispatch_job_done(struct job *j, const struct result *res)
+{
+	const struct config	*c = j->d->nv->conf;
+	struct channel		*ch = j->ch;
+	int64_t			 wait;
+
+	if (&j->res != res)
+		j->res = *res;
+	j->retry_at = 0;
+	switch (res->verdict) {
+	case VERDICT_OK:
+		if (ch)
+			ch->sent++;
+		log_info("sent %s via %s%s (%ld, %lld ms)", j->rid,
+		    ch ? ch->name : "-",
+		    j->late ? ", late" : "", res->status,
+		    (long long)res->latency_ms);
+		break;
+	case VERDICT_TRANSIENT:
+		if (ch)
+			ch->failed++;
+		if (j->attempt < c->max_attempts) {
+			wait = dispatch_backoff(c, j->attempt);
+			if (res->retry_after_s >= 0 &&
+			    res->retry_after_s * 1000 > wait)
+				wait = res->retry_after_s * 1000;
+			j->retry_at = clock_now_ms() + wait;
+			if (ch)
+				ch->retried++;
+			log_warnx("%s via %s failed (attempt %d of %d): %s; "
+			    "retrying in %llds", j->rid, ch ? ch->name : "-",
+			    j->attempt, c->max_attempts, res->detail,
+			    (long long)(wait / 1000));
+			break;
+		}
+		snprintf(j->res.detail, sizeof(j->res.detail),
+		    "gave up after %d attempts: %.200s", j->attempt,
+		    res->detail);
+		/* FALLTHROUGH */
+	case VERDICT_PERMANENT:
+		j->res.verdict = VERDICT_PERMANENT;
+		if (ch)
+			ch->dead++;
+		log_err("%s via %s: dead letter: %s", j->rid,
+		    ch ? ch->name : "-", j->res.detail);
+		break;
+	}
+	dispatch_record(j);
+}
+
+static struct channel *
+dispatch_channel_new(struct dispatch *d, const struct config_channel *cc,
+    char *err, size_t len)
+{
+	struct channel	*ch;
+
+	if ((ch = calloc(1, sizeof(*ch))) == NULL ||
+	    (ch->name = strdup(cc->name)) == NULL)
+		fatal("calloc");
+	ch->nv = d->nv;
+	ch->cfg = cc;
+	ch->ops = channel_types[cc->type];
+	TAILQ_INIT(&ch->queue);
+	if (ch->ops == NULL) {
+		snprintf(err, len, "channel %s: type %s is not supported yet",
+		    cc->name, config_channel_type_name(cc->type));
+		free(ch->name);
+		free(ch);
+		return NULL;
+	}
+	if (ch->ops->init && ch->ops->init(ch, err, len) == -1) {
+		free(ch->name);
+		free(ch);
+		return NULL;
+	}
+	return ch;
+}
+
+static void
+dispatch_channel_free(struct channel *ch)
+{
+	if (ch->ops && ch->ops->free)
+		ch->ops->free(ch);
+	free(ch->name);
+	free(ch);
+}
+
+int
+dispatch_reconfigure(struct dispatch *d, char *err, size_t len)
+{
+	const struct config	*c = d->nv->conf;
+	const struct config_channel *cc;
+	struct channel		*ch, *fresh;
+	struct job		*j;
+	size_t			 i;
+
+	/* Build what is new first, so a failure changes nothing. */
+	for (i = 0; i < c->nchannels; i++) {
+		cc = &c->channels[i];
+		ch = dispatch_channel(d, cc->name);
+		if (ch == NULL || ch->cfg->type != cc->type) {
+			if ((fresh = dispatch_channel_new(d, cc, err,
+			    len)) == NULL)
+				return -1;
+			fresh->removed = -1;	/* not live yet */
+			TAILQ_INSERT_TAIL(&d->channels, fresh, link);
+		}
+	}
+	TAILQ_FOREACH(ch, &d->channels, link) {
+		if (ch->removed == 1)
+			continue;
+		if (ch->removed == -1) {
+			ch->removed = 0;
+			continue;
+		}
+		cc = config_channel_find(c, ch->name);
+		if (cc != NULL && cc->type == ch->cfg->type) {
+			ch->cfg = cc;
+			continue;
+		}
+		/* Gone or retyped: queued work moves or dies, in-flight ends. */
+		ch->removed = 1;
+		fresh = cc ? dispatch_channel(d, ch->name) : NULL;
+		while ((j = TAILQ_FIRST(&ch->queue)) != NULL) {
+			TAILQ_REMOVE(&ch->queue, j, link);
+			if (fresh) {
+				j->ch = fresh;
+				TAILQ_INSERT_TAIL(&fresh->queue, j, link);
+			} else {
+				j->ch = NULL;
+				dispatch_reject(j, "channel '%s' was removed "
+				    "from %s", ch->name, d->nv->conf_path);
+			}
+		}
+	}
+	TAILQ_FOREACH(ch, &d->channels, link)
+		if (!ch->removed)
+			dispatch_pump(ch);
+	return 0;
+}
+
+struct dispatch *
+dispatch_new(struct nv *nv)
+{
+	struct dispatch	*d;
+	char		 err[256];
+	struct timeval	 tv;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->nv = nv;
+	nv->dispatch = d;
+	d->next_due = -1;
+	TAILQ_INIT(&d->channels);
+	TAILQ_INIT(&d->all);
+	TAILQ_INIT(&d->unrecorded);
+	snprintf(d->cursor, sizeof(d->cursor), "0-0");
+	snprintf(d->reclaim, sizeof(d->reclaim), "0-0");
+	d->due_ev = evtimer_new(nv->base, dispatch_due_event, d);
+	d->sweep_ev = evtimer_new(nv->base, dispatch_sweep_event, d);
+	d->record_ev = evtimer_new(nv->base, dispatch_record_event, d);
+	if (d->due_ev == NULL || d->sweep_ev == NULL || d->record_ev == NULL)
+		fatalx("out of memory");
+	if (dispatch_reconfigure(d, err, sizeof(err)) == -1) {
+		log_err("%s", err);
+		dispatch_free(d);
+		return NULL;
+	}
+	tv.tv_sec = nv->conf->reclaim_idle_ms / 2000;
+	tv.tv_usec = (nv->conf->reclaim_idle_ms / 2 % 1000) * 1000;
+	evtimer_add(d->sweep_ev, &tv);
+	return d;
+}
+
+void
+dispatch_stop(struct dispatch *d, void (*idle)(void *), void *arg)
+{
+	struct channel	*ch;
+	struct job	*j;
+
+	d->stopped = 1;
+	d->idle = idle;
+	d->idle_arg = arg;
+	evtimer_del(d->due_ev);
+	evtimer_del(d->sweep_ev);
+	/* Not yet started: they stay pending in the group for a restart. */
+	TAILQ_FOREACH(ch, &d->channels, link)
+		while ((j = TAILQ_FIRST(&ch->queue)) != NULL) {
+			TAILQ_REMOVE(&ch->queue, j, link);
+			job_free(j);
+		}
+	dispatch_check_idle(d);
+}
+
+int
+dispatch_busy(const struct dispatch *d)
+{
+	return d->njobs > 0;
+}
+
+void
+dispatch_free(struct dispatch *d)
+{
+	struct channel	*ch;
+
+	if (d == NULL)
+		return;
+	while (!TAILQ_EMPTY(&d->all))
+		job_free(TAILQ_FIRST(&d->all));
+	while ((ch = TAILQ_FIRST(&d->channels)) != NULL) {
+		TAILQ_REMOVE(&d->channels, ch, link);
+		dispatch_channel_free(ch);
+	}
+	if (d->due_ev)
+		event_free(d->due_ev);
+	if (d->sweep_ev)
+		event_free(d->sweep_ev);
+	if (d->record_ev)
+		event_free(d->record_ev);
+	if (d->nv->dispatch == d)
+		d->nv->dispatch = NULL;
+	free(d);
+}
+
+/* Prometheus text for /metrics. */
+void
+dispatch_stats(struct dispatch *d, struct evbuffer *b)
+{
+	struct channel	*ch;
+
+	evbuffer_add_printf(b, "# TYPE nhacviec_claimed_total counter\n"
+	    "nhacviec_claimed_total %llu\n"
+	    "# TYPE nhacviec_missed_total counter\n"
+	    "nhacviec_missed_total %llu\n"
+	    "# TYPE nhacviec_jobs gauge\nnhacviec_jobs %zu\n",
+	    (unsigned long long)d->claimed, (unsigned long long)d->missed,
+	    d->njobs);
+	evbuffer_add_printf(b, "# TYPE nhacviec_sent_total counter\n"
+	    "# TYPE nhacviec_failed_total counter\n"
+	    "# TYPE nhacviec_retried_total counter\n"
+	    "# TYPE nhacviec_dead_total counter\n"
+	    "# TYPE nhacviec_inflight gauge\n");
+	TAILQ_FOREACH(ch, &d->channels, link) {
+		if (ch->removed)
+			continue;
+		evbuffer_add_printf(b,
+		    "nhacviec_sent_total{channel=\"%s\"} %llu\n"
+		    "nhacviec_failed_total{channel=\"%s\"} %llu\n"
+		    "nhacviec_retried_total{channel=\"%s\"} %llu\n"
+		    "nhacviec_dead_total{channel=\"%s\"} %llu\n"
+		    "nhacviec_inflight{channel=\"%s\"} %d\n",
+		    ch->name, (unsigned long long)ch->sent,
+		    ch->name, (unsigned long long)ch->failed,
+		    ch->name, (unsigned long long)ch->retried,
+		    ch->name, (unsigned long long)ch->dead,
+		    ch->name, ch->inflight);
+	}
+}

@@ -1,0 +1,351 @@
+/* HTTP(S) and SMTP transfers through libcurl's multi-socket interface on the daemon's loop. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "http.h"
+#include "log.h"
+
+#define HTTP_BODY_MAX	(64 * 1024)
+
+struct http {
+	struct event_base	*base;
+	CURLM			*multi;
+	struct event		*timer;
+	char			*ca_file;
+	struct http_job		*jobs;		/* every transfer under way */
+	size_t			 njobs;
+};
+
+struct http_job {
+	struct http		*http;
+	CURL			*easy;
+	struct curl_slist	*headers;
+	char			*owned;		/* the request body */
+	char			*resp;
+	size_t			 resp_len;
+	int64_t			 retry_after_s;
+	struct timespec		 started;
+	http_done_cb		*cb;
+	void			*arg;
+	char			 errbuf[CURL_ERROR_SIZE];
+	struct http_job		*prev, *next;
+};
+
+/* Our per-socket watcher, kept in curl's socket pointer. */
+struct http_sock {
+	struct event	*ev;
+};
+
+static void	http_check_done(struct http *);
+
+static void
+http_sock_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct http	*h = arg;
+	int		 flags = 0, running;
+
+	if (what & EV_READ)
+		flags |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(h->multi, fd, flags, &running);
+	http_check_done(h);
+}
+
+static void
+http_timer_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct http	*h = arg;
+	int		 running;
+
+	(void)fd;
+	(void)what;
+	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	http_check_done(h);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: keep one libevent watcher per socket curl uses. */
+static int
+http_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct http	 *h = userp;
+	struct http_sock *hs = socketp;
+	short		  kind;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		if (hs) {
+			event_free(hs->ev);
+			free(hs);
+			curl_multi_assign(h->multi, s, NULL);
+		}
+		return 0;
+	}
+	kind = EV_PERSIST | ((what & CURL_POLL_IN) ? EV_READ : 0) |
+	    ((what & CURL_POLL_OUT) ? EV_WRITE : 0);
+	if (hs == NULL) {
+		if ((hs = calloc(1, sizeof(*hs))) == NULL)
+			return -1;
+		curl_multi_assign(h->multi, s, hs);
+	} else
+		event_free(hs->ev);
+	hs->ev = event_new(h->base, s, kind, http_sock_event, h);
+	if (hs->ev == NULL)
+		return -1;
+	event_add(hs->ev, NULL);
+	return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: -1 deletes the timer, 0 runs it on the next pass. */
+static int
+http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct http	*h = userp;
+	struct timeval	 tv;
+
+	(void)multi;
+	if (timeout_ms < 0) {
+		evtimer_del(h->timer);
+		return 0;
+	}
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	evtimer_add(h->timer, &tv);
+	return 0;
+}
+
+static size_t
+http_write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_job	*j = arg;
+	size_t		 len = size * n, room;
+	char		*p;
+
+	room = HTTP_BODY_MAX - j->resp_len;
+	if (len < room)
+		room = len;
+	if (room > 0) {
+		if ((p = realloc(j->resp, j->resp_len + room + 1)) == NULL)
+			return 0;
+		j->resp = p;
+		memcpy(j->resp + j->resp_len, data, room);
+		j->resp_len += room;
+		j->resp[j->resp_len] = '\0';
+	}
+	return len;
+}
+
+/* Keep Retry-After (seconds form; an HTTP date counts from now). */
+static size_t
+http_header_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_job	*j = arg;
+	size_t		 len = size * n;
+	char		 buf[128], *end;
+	long		 v;
+
+	if (len > 12 && len < sizeof(buf) &&
+	    strncasecmp(data, "Retry-After:", 12) == 0) {
+		memcpy(buf, data + 12, len - 12);
+		buf[len - 12] = '\0';
+		v = strtol(buf, &end, 10);
+		if (end != buf && v >= 0)
+			j->retry_after_s = v;
+		else {
+			struct tm	tm;
+			char		*p = buf;
+
+			while (*p == ' ')
+				p++;
+			memset(&tm, 0, sizeof(tm));
+			if (strptime(p, "%a, %d %b %Y %H:%M:%S", &tm)) {
+				v = (long)(timegm(&tm) - time(NULL));
+				j->retry_after_s = v > 0 ? v : 0;
+			}
+		}
+	}
+	return len;
+}
+
+struct http *
+http_new(struct event_base *base, const char *ca_file)
+{
+	struct http	*h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->base = base;
+	h->multi = curl_multi_init();
+	h->timer = evtimer_new(base, http_timer_event, h);
+	if (ca_file)
+		h->ca_file = strdup(ca_file);
+	if (h->multi == NULL || h->timer == NULL) {
+		http_free(h);
+		return NULL;
+	}
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_sock_cb);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, http_timer_cb);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 64L);
+	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	return h;
+}
+
+static void
+http_job_free(struct http_job *j)
+{
+	struct http	*h = j->http;
+
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		h->jobs = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	h->njobs--;
+	curl_multi_remove_handle(h->multi, j->easy);
+	curl_easy_cleanup(j->easy);
+	curl_slist_free_all(j->headers);
+	free(j->owned);
+	free(j->resp);
+	free(j);
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	while (h->jobs)
+		http_job_free(h->jobs);
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	if (h->timer)
+		event_free(h->timer);
+	free(h->ca_file);
+	free(h);
+}
+
+static int64_t
+http_elapsed_ms(const struct timespec *t0)
+{
+	struct timespec	t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Finish every transfer curl reports done: outside curl's own callbacks. */
+static void
+http_check_done(struct http *h)
+{
+	struct http_response	 r;
+	struct http_job		*j;
+	CURLMsg			*msg;
+	int			 left;
+	char			*priv;
+
+	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+		j = (struct http_job *)priv;
+		memset(&r, 0, sizeof(r));
+		r.code = msg->data.result;
+		curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &r.status);
+		if (r.code != CURLE_OK)
+			r.error = j->errbuf[0] ? j->errbuf :
+			    curl_easy_strerror(r.code);
+		r.body = j->resp ? j->resp : "";
+		r.body_len = j->resp_len;
+		r.retry_after_s = j->retry_after_s;
+		r.latency_ms = http_elapsed_ms(&j->started);
+		j->cb(j->arg, &r);
+		http_job_free(j);
+	}
+}
+
+int
+http_submit_easy(struct http *h, CURL *easy, struct curl_slist *headers,
+    char *owned, http_done_cb *cb, void *arg)
+{
+	struct http_job	*j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		curl_easy_cleanup(easy);
+		curl_slist_free_all(headers);
+		free(owned);
+		return -1;
+	}
+	j->http = h;
+	j->easy = easy;
+	j->headers = headers;
+	j->owned = owned;
+	j->cb = cb;
+	j->arg = arg;
+	j->retry_after_s = -1;
+	clock_gettime(CLOCK_MONOTONIC, &j->started);
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)j);
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, http_header_cb);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->ca_file)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, h->ca_file);
+	if (headers)
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+	j->next = h->jobs;
+	if (h->jobs)
+		h->jobs->prev = j;
+	h->jobs = j;
+	h->njobs++;
+	if (curl_multi_add_handle(h->multi, easy) != CURLM_OK) {
+		http_job_free(j);
+		return -1;
+	}
+	return 0;
+}
+
+int
+http_submit(struct http *h, struct http_request *req, http_done_cb *cb,
+    void *arg)
+{
+	CURL	*easy;
+
+	if ((easy = curl_easy_init()) == NULL) {
+		curl_slist_free_all(req->headers);
+		free(req->body);
+		return -1;
+	}
+	curl_easy_setopt(easy, CURLOPT_URL, req->url);
+	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(req->timeout_ms < 10000 ? req->timeout_ms : 10000));
+	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(easy, CURLOPT_USERAGENT, "nhacviecd/0.1");
+	if (req->body) {
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE,
+		    (long)req->body_len);
+	}
+	if (req->method && strcmp(req->method, "POST") != 0)
+		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, req->method);
+	return http_submit_easy(h, easy, req->headers, req->body, cb, arg);
+}
+
+size_t
+http_active(const struct http *h)
+{
+	return h->njobs;
+}

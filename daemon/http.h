@@ -1,0 +1,45 @@
+/* HTTP(S) and SMTP transfers through libcurl's multi-socket interface on the daemon's loop. */
+#ifndef NV_HTTP_H
+#define NV_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+struct http;
+
+struct http_request {
+	const char		*method;	/* NULL: POST when body, else GET */
+	const char		*url;
+	struct curl_slist	*headers;	/* owned by the request */
+	char			*body;		/* owned by the request */
+	size_t			 body_len;
+	int64_t			 timeout_ms;
+};
+
+struct http_response {
+	long		 status;	/* 0 when no HTTP answer came */
+	CURLcode	 code;		/* CURLE_OK when an answer came */
+	const char	*error;		/* curl's words when code != CURLE_OK */
+	const char	*body;		/* NUL-terminated, capped at 64 KiB */
+	size_t		 body_len;
+	int64_t		 retry_after_s;	/* from Retry-After, or -1 */
+	int64_t		 latency_ms;
+};
+
+typedef void	http_done_cb(void *arg, const struct http_response *);
+
+struct http	*http_new(struct event_base *, const char *ca_file);
+/* Cancel every transfer (their callbacks are not called) and free. */
+void		 http_free(struct http *);
+/* Start a transfer; takes ownership of req->headers and req->body. */
+int		 http_submit(struct http *, struct http_request *,
+		    http_done_cb *, void *arg);
+/* Start a transfer on an easy handle the caller prepared; takes ownership. */
+int		 http_submit_easy(struct http *, CURL *, struct curl_slist *,
+		    char *owned, http_done_cb *, void *arg);
+size_t		 http_active(const struct http *);
+
+#endif

@@ -1,0 +1,384 @@
+/* nhacviecd: the reminder daemon's start, signals, reload and orderly stop. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+#include <systemd/sd-daemon.h>
+
+#include "clock.h"
+#include "log.h"
+#include "nhacviecd.h"
+#include "secret.h"
+
+#define EX_CONFIG	78
+#define WATCH_EXTRA_MS	10000
+
+static struct event	*drain_ev;
+static struct event	*watchdog_ev;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: nhacviecd [-c FILE] [-n] [-d] [-v] "
+	    "[--clock ISO8601 [--clock-rate N]]\n");
+	exit(64);
+}
+
+void
+nv_ready(struct nv *nv)
+{
+	if (nv->ready || nv->stopping)
+		return;
+	nv->ready = 1;
+	sd_notify(0, "READY=1\nSTATUS=connected to Redis, timer armed");
+	log_info("ready: consumer %s, prefix %s", nv->consumer,
+	    nv->keys.prefix);
+}
+
+static void
+main_store_up(void *arg)
+{
+	struct nv	*nv = arg;
+
+	if (nv->dispatch)
+		dispatch_store_up(nv->dispatch);
+}
+
+static void
+main_store_down(void *arg)
+{
+	struct nv	*nv = arg;
+
+	sd_notify(0, "STATUS=Redis unreachable; reconnecting");
+	if (nv->dispatch)
+		dispatch_store_down(nv->dispatch);
+}
+
+static void
+main_watch_up(void *arg)
+{
+	struct nv	*nv = arg;
+
+	if (nv->control)
+		control_store_up(nv->control);
+}
+
+/* Read the Redis password named by the config, if any. */
+static int
+main_password(const struct config *c, char **pw)
+{
+	char	err[512];
+
+	*pw = NULL;
+	if (c->password_file == NULL)
+		return 0;
+	if (secret_read(c->password_file, pw, err, sizeof(err)) == -1) {
+		log_err("[redis] password_file: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static struct store *
+main_store(struct nv *nv, const char *name, const char *pw, int64_t reply_ms,
+    const char *const *scripts, void (*up)(void *), void (*down)(void *))
+{
+	struct store_params	p;
+
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.addr = &nv->conf->redis_addr;
+	p.password = pw;
+	p.connect_timeout_ms = nv->conf->connect_timeout_ms;
+	p.reply_timeout_ms = reply_ms;
+	p.scripts = scripts;
+	p.up = up;
+	p.down = down;
+	p.arg = nv;
+	return store_new(nv->base, &p);
+}
+
+static void
+main_idle(void *arg)
+{
+	struct nv	*nv = arg;
+
+	log_info("every send in flight has finished and is recorded");
+	event_base_loopexit(nv->base, NULL);
+}
+
+static void
+main_drain_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct nv	*nv = arg;
+
+	(void)fd;
+	(void)what;
+	log_warnx("drain deadline reached with sends still unrecorded; they "
+	    "stay pending in %s and are redone after a restart",
+	    nv->keys.outbox);
+	event_base_loopexit(nv->base, NULL);
+}
+
+/* SIGTERM: stop claiming, let in-flight sends finish under a deadline. */
+static void
+main_stop(struct nv *nv)
+{
+	struct timeval	tv;
+
+	if (nv->stopping) {
+		log_warnx("second stop signal: exiting now");
+		event_base_loopexit(nv->base, NULL);
+		return;
+	}
+	nv->stopping = 1;
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping: no new claims; draining sends in flight "
+	    "(deadline %llds)", (long long)(nv->conf->drain_timeout_ms / 1000));
+	tv.tv_sec = nv->conf->drain_timeout_ms / 1000;
+	tv.tv_usec = (nv->conf->drain_timeout_ms % 1000) * 1000;
+	drain_ev = evtimer_new(nv->base, main_drain_deadline, nv);
+	evtimer_add(drain_ev, &tv);
+	dispatch_stop(nv->dispatch, main_idle, nv);
+}
+
+static int
+main_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+/* SIGHUP: parse into a fresh config; swap only when all of it is good. */
+static void
+main_reload(struct nv *nv)
+{
+	struct config	*old = nv->conf, *fresh;
+	struct diag	 d;
+	char		 err[256];
+	size_t		 i;
+
+	if (nv->stopping)
+		return;
+	sd_notify(0, "RELOADING=1");
+	diag_init(&d);
+	fresh = config_load(nv->conf_path, &d);
+	for (i = 0; i < d.n; i++)
+		log_err("%s", d.msgs[i]);
+	diag_clear(&d);
+	if (fresh == NULL) {
+		log_err("reload refused: %s has errors; still running on the "
+		    "previous config", nv->conf_path);
+		sd_notify(0, "READY=1");
+		return;
+	}
+	if (!main_same(fresh->redis_address, old->redis_address) ||
+	    !main_same(fresh->prefix, old->prefix) ||
+	    !main_same(fresh->consumer, old->consumer) ||
+	    !main_same(fresh->password_file, old->password_file) ||
+	    !main_same(fresh->listen, old->listen))
+		log_warnx("reload: changes to [redis] and [http] take effect "
+		    "at the next restart");
+	nv->conf = fresh;
+	if (dispatch_reconfigure(nv->dispatch, err, sizeof(err)) == -1) {
+		log_err("reload refused: %s; still running on the previous "
+		    "config", err);
+		nv->conf = old;
+		config_free(fresh);
+		sd_notify(0, "READY=1");
+		return;
+	}
+	/* Keep what the running connections were built from. */
+	free(fresh->redis_address);
+	fresh->redis_address = old->redis_address;
+	old->redis_address = NULL;
+	log_info("reloaded %s", nv->conf_path);
+	config_free(old);
+	sd_notify(0, "READY=1");
+}
+
+static void
+main_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct nv	*nv = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		main_stop(nv);
+		break;
+	case SIGHUP:
+		main_reload(nv);
+		break;
+	}
+}
+
+static void
+main_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static void
+main_versions(void)
+{
+	log_info("nhacviecd starting: libevent %s, hiredis %d.%d.%d, %s, "
+	    "jansson %s", event_get_version(), HIREDIS_MAJOR, HIREDIS_MINOR,
+	    HIREDIS_PATCH, curl_version(), jansson_version_str());
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "clock", required_argument, NULL, 'C' },
+		{ "clock-rate", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nv	 nv;
+	struct diag	 d;
+	struct event	*sigs[4];
+	const char	*clock_at = NULL;
+	char		 err[512], *pw = NULL, *end;
+	double		 rate = 1.0;
+	int64_t		 start_ms;
+	uint64_t	 wd_usec;
+	int		 ch, check = 0, verbose = 0, i;
+	const int	 signums[] = { SIGTERM, SIGINT, SIGHUP };
+
+	memset(&nv, 0, sizeof(nv));
+	nv.conf_path = CONFIG_DEFAULT_PATH;
+	while ((ch = getopt_long(argc, argv, "c:ndv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			nv.conf_path = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'd':
+		case 'v':
+			verbose = 1;
+			break;
+		case 'C':
+			clock_at = optarg;
+			break;
+		case 'R':
+			errno = 0;
+			rate = strtod(optarg, &end);
+			if (errno || *end != '\0' || rate <= 0 || rate > 1e6) {
+				fprintf(stderr, "nhacviecd: --clock-rate: "
+				    "'%s' is not a number in (0, 1000000]\n",
+				    optarg);
+				return 64;
+			}
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("nhacviecd", verbose);
+	if (clock_at) {
+		if (clock_parse_iso8601(clock_at, &start_ms, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "nhacviecd: --clock: %s\n", err);
+			return 64;
+		}
+		clock_set_virtual(start_ms, rate);
+	}
+
+	diag_init(&d);
+	nv.conf = config_load(nv.conf_path, &d);
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	if (nv.conf == NULL)
+		return EX_CONFIG;
+	if (check) {
+		printf("%s: configuration OK\n", nv.conf_path);
+		config_free(nv.conf);
+		return 0;
+	}
+	if (main_password(nv.conf, &pw) == -1) {
+		config_free(nv.conf);
+		return EX_CONFIG;
+	}
+	if (keys_init(&nv.keys, nv.conf->prefix) == -1)
+		fatalx("bad prefix %s", nv.conf->prefix);
+	nv.consumer = nv.conf->consumer;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("curl_global_init failed");
+	main_versions();
+	if (clock_at)
+		log_notice("virtual clock: starting at %s, %g times real "
+		    "speed", clock_at, rate);
+	srandom((unsigned)getpid() ^ (unsigned)clock_now_ms());
+
+	if ((nv.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if ((nv.http = http_new(nv.base, NULL)) == NULL)
+		fatalx("cannot start libcurl's multi interface");
+	if ((nv.dispatch = dispatch_new(&nv)) == NULL)
+		return EX_CONFIG;
+	if ((nv.control = control_new(&nv)) == NULL)
+		fatalx("out of memory");
+	if (nv.conf->listen &&
+	    (nv.metrics = metrics_new(&nv, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	for (i = 0; i < 3; i++) {
+		sigs[i] = evsignal_new(nv.base, signums[i], main_signal, &nv);
+		evsignal_add(sigs[i], NULL);
+	}
+	sigs[3] = NULL;
+	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
+		struct timeval tv = { (time_t)(wd_usec / 2000000),
+		    (suseconds_t)(wd_usec / 2 % 1000000) };
+
+		watchdog_ev = event_new(nv.base, -1, EV_PERSIST,
+		    main_watchdog, NULL);
+		event_add(watchdog_ev, &tv);
+	}
+	nv.store = main_store(&nv, "main", pw, 15000, nv_scripts,
+	    main_store_up, main_store_down);
+	nv.watch = main_store(&nv, "control", pw, 30000 + WATCH_EXTRA_MS,
+	    NULL, main_watch_up, NULL);
+	secret_free(pw);
+	if (nv.store == NULL || nv.watch == NULL)
+		fatalx("out of memory");
+
+	event_base_dispatch(nv.base);
+
+	/* Stores first: their callbacks see NULL replies while jobs exist. */
+	store_free(nv.watch);
+	store_free(nv.store);
+	nv.watch = nv.store = NULL;
+	dispatch_free(nv.dispatch);
+	control_free(nv.control);
+	metrics_free(nv.metrics);
+	http_free(nv.http);
+	for (i = 0; sigs[i]; i++)
+		event_free(sigs[i]);
+	if (drain_ev)
+		event_free(drain_ev);
+	if (watchdog_ev)
+		event_free(watchdog_ev);
+	event_base_free(nv.base);
+	config_free(nv.conf);
+	curl_global_cleanup();
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,137 @@
+/* What the daemon's files share: the daemon state, jobs, channels and their glue. */
+#ifndef NV_NHACVIECD_H
+#define NV_NHACVIECD_H
+
+#include <sys/queue.h>
+
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "http.h"
+#include "keys.h"
+#include "reminder.h"
+#include "store.h"
+
+enum { SCRIPT_CLAIM, SCRIPT_COMPLETE, SCRIPT_COUNT };
+extern const char *const nv_scripts[];
+
+/* A reminder claimed later than this after its fire time is marked late. */
+#define NV_LATE_AFTER_MS	60000
+
+struct control;
+struct evbuffer;
+struct dispatch;
+struct metrics;
+
+struct nv {
+	struct event_base	*base;
+	struct config		*conf;
+	const char		*conf_path;
+	struct keys		 keys;
+	char			*consumer;	/* our name in the group */
+	struct store		*store;		/* commands and scripts */
+	struct store		*watch;		/* blocking reads of {p}:control */
+	struct http		*http;
+	struct dispatch		*dispatch;
+	struct control		*control;
+	struct metrics		*metrics;
+	int			 ready;		/* READY=1 was sent */
+	int			 stopping;
+};
+
+/* nhacviecd.c: tell systemd (once) that we are connected and armed. */
+void	nv_ready(struct nv *);
+
+/* What one attempt came to, as a channel reports it. */
+enum verdict {
+	VERDICT_OK,		/* delivered */
+	VERDICT_TRANSIENT,	/* try again later */
+	VERDICT_PERMANENT,	/* will never work: dead letter */
+};
+
+struct result {
+	enum verdict	 verdict;
+	long		 status;	/* HTTP or SMTP status, 0 if none */
+	int64_t		 retry_after_s;	/* -1 unless the peer said */
+	int64_t		 latency_ms;
+	char		 detail[256];	/* why, for the ledger; no secrets */
+	char		 ref[128];	/* the provider's message id */
+};
+
+enum job_state {
+	JOB_QUEUED,		/* waiting for a channel slot */
+	JOB_SENDING,
+	JOB_RECORDING,		/* complete script sent */
+	JOB_UNRECORDED,		/* outcome known, Redis unreachable */
+};
+
+struct channel;
+
+struct job {
+	struct dispatch		*d;
+	struct channel		*ch;		/* NULL when it cannot be sent */
+	enum job_state		 state;
+	char			 entry[48];	/* outbox stream entry id */
+	char			*rid;		/* reminder id */
+	struct reminder		 r;		/* parsed payload */
+	int			 attempt;
+	int			 late;
+	int64_t			 fire_at;
+	struct result		 res;
+	int64_t			 retry_at;
+	TAILQ_ENTRY(job)	 link;		/* a channel queue or a list */
+	TAILQ_ENTRY(job)	 all;		/* every job in memory */
+};
+TAILQ_HEAD(jobq, job);
+
+struct channel_ops {
+	const char	*type;
+	int		(*init)(struct channel *, char *err, size_t len);
+	void		(*free)(struct channel *);
+	/* Start sending; report exactly once with dispatch_job_done. */
+	void		(*send)(struct channel *, struct job *);
+};
+
+struct channel {
+	struct nv			*nv;
+	char				*name;
+	const struct config_channel	*cfg;	/* owned by nv->conf */
+	const struct channel_ops	*ops;
+	void				*priv;
+	int				 inflight;
+	int				 removed;	/* gone from the config */
+	struct jobq			 queue;
+	uint64_t			 sent, failed, retried, dead;
+	TAILQ_ENTRY(channel)		 link;
+};
+
+extern const struct channel_ops channel_console_ops;
+extern const struct channel_ops channel_webhook_ops;
+
+/* dispatch.c */
+struct dispatch	*dispatch_new(struct nv *);
+void		 dispatch_free(struct dispatch *);
+void		 dispatch_store_up(struct dispatch *);
+void		 dispatch_store_down(struct dispatch *);
+/* Something may be due at `at` (ms): re-arm the timer if that is sooner. */
+void		 dispatch_wake(struct dispatch *, int64_t at);
+/* Match channels to a new config; takes effect for the next send. */
+int		 dispatch_reconfigure(struct dispatch *, char *err, size_t len);
+/* Stop claiming; report when nothing is in flight any more. */
+void		 dispatch_stop(struct dispatch *, void (*idle)(void *), void *);
+void		 dispatch_job_done(struct job *, const struct result *);
+void		 dispatch_stats(struct dispatch *, struct evbuffer *);
+int		 dispatch_busy(const struct dispatch *);
+
+/* control.c */
+struct control	*control_new(struct nv *);
+void		 control_free(struct control *);
+void		 control_store_up(struct control *);
+
+/* metrics.c */
+struct metrics	*metrics_new(struct nv *, char *err, size_t len);
+void		 metrics_free(struct metrics *);
+
+#endif

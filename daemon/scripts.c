@@ -1,0 +1,83 @@
+/* The Lua scripts that move reminders between keys atomically. */
+#include "nhacviecd.h"
+
+/*
+ * Claim: move every reminder due by now (up to a batch) from {p}:due into
+ * the outbox, or record it as missed when it is older than the grace.
+ * KEYS: due reminders attempts state outbox log
+ * ARGV: now_ms batch grace_ms late_after_ms
+ * Returns { claimed, missed, next score or "" }.
+ */
+static const char script_claim[] =
+"local now = tonumber(ARGV[1])\n"
+"local grace = tonumber(ARGV[3])\n"
+"local late_after = tonumber(ARGV[4])\n"
+"local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now,\n"
+"    'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))\n"
+"local claimed, missed = 0, 0\n"
+"for i = 1, #due, 2 do\n"
+"  local id, at = due[i], tonumber(due[i + 1])\n"
+"  redis.call('ZREM', KEYS[1], id)\n"
+"  if now - at > grace then\n"
+"    redis.call('HSET', KEYS[4], id, 'missed')\n"
+"    redis.call('HDEL', KEYS[2], id)\n"
+"    redis.call('HDEL', KEYS[3], id)\n"
+"    redis.call('XADD', KEYS[6], '*', 'id', id, 'outcome', 'missed',\n"
+"        'fire_at', due[i + 1], 'at', ARGV[1],\n"
+"        'detail', 'not sent: more than the grace period late')\n"
+"    missed = missed + 1\n"
+"  else\n"
+"    local n = redis.call('HINCRBY', KEYS[3], id, 1)\n"
+"    local p = redis.call('HGET', KEYS[2], id) or ''\n"
+"    redis.call('HSET', KEYS[4], id, 'queued')\n"
+"    local late = 0\n"
+"    if n == 1 and now - at > late_after then late = 1 end\n"
+"    redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', due[i + 1],\n"
+"        'attempt', n, 'late', late, 'payload', p)\n"
+"    claimed = claimed + 1\n"
+"  end\n"
+"end\n"
+"local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')\n"
+"return { claimed, missed, nxt[2] or '' }\n";
+
+/*
+ * Complete: record one attempt's outcome. The ledger always gets the entry;
+ * the reminder's state moves only if this process still held the entry.
+ * KEYS: outbox state log due reminders attempts dead
+ * ARGV: entry group id outcome channel status latency_ms detail retry_at
+ *       attempt now ref late
+ * Returns 1, or 0 when the entry was no longer pending (stale).
+ */
+static const char script_complete[] =
+"local acked = redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
+"redis.call('XDEL', KEYS[1], ARGV[1])\n"
+"local id, outcome = ARGV[3], ARGV[4]\n"
+"local stale = 0\n"
+"if acked == 0 then stale = 1 end\n"
+"redis.call('XADD', KEYS[3], '*', 'id', id, 'channel', ARGV[5],\n"
+"    'outcome', outcome, 'status', ARGV[6], 'latency_ms', ARGV[7],\n"
+"    'attempt', ARGV[10], 'at', ARGV[11], 'late', ARGV[13],\n"
+"    'ref', ARGV[12], 'detail', ARGV[8], 'stale', stale)\n"
+"if acked == 0 then return 0 end\n"
+"if outcome == 'sent' then\n"
+"  redis.call('HSET', KEYS[2], id, 'sent')\n"
+"  redis.call('HDEL', KEYS[5], id)\n"
+"  redis.call('HDEL', KEYS[6], id)\n"
+"elseif outcome == 'retry' then\n"
+"  redis.call('ZADD', KEYS[4], ARGV[9], id)\n"
+"else\n"
+"  local p = redis.call('HGET', KEYS[5], id) or ''\n"
+"  redis.call('HSET', KEYS[2], id, 'dead')\n"
+"  redis.call('XADD', KEYS[7], '*', 'id', id, 'channel', ARGV[5],\n"
+"      'reason', ARGV[8], 'status', ARGV[6], 'attempt', ARGV[10],\n"
+"      'at', ARGV[11], 'payload', p)\n"
+"  redis.call('HDEL', KEYS[5], id)\n"
+"  redis.call('HDEL', KEYS[6], id)\n"
+"end\n"
+"return 1\n";
+
+const char *const nv_scripts[] = {
+	[SCRIPT_CLAIM] = script_claim,
+	[SCRIPT_COMPLETE] = script_complete,
+	NULL
+};

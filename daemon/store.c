@@ -1,0 +1,523 @@
+/* One Redis connection on the loop: hiredis async, our own watchdogs, reconnect with back-off, Lua scripts. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/adapters/libevent.h>
+#include <hiredis/async.h>
+
+#include "log.h"
+#include "store.h"
+
+#define STORE_BACKOFF_MIN_MS	250
+#define STORE_BACKOFF_MAX_MS	30000
+#define STORE_SCRIPTS_MAX	8
+
+struct store {
+	struct event_base	*base;
+	struct store_params	 p;
+	struct address		 addr;		/* our copy */
+	char			*password;
+	char			 where[300];
+	redisAsyncContext	*ac;
+	int			 up;		/* connected and ready */
+	int			 connected;	/* TCP up, maybe not ready */
+	int64_t			 backoff_ms;
+	struct event		*retry_ev;	/* reconnect after back-off */
+	struct event		*watch_ev;	/* connect and reply watchdog */
+	struct event		*drop_ev;	/* drop the connection next pass */
+	const char		*drop_why;
+	size_t			 outstanding;
+	int			 nscripts;
+	char			 sha[STORE_SCRIPTS_MAX][41];
+	int			 nloading;	/* SCRIPT LOAD replies awaited */
+	int			 nloaded;
+};
+
+/* A command in flight: our callback wraps the caller's. */
+struct store_call {
+	struct store	*s;
+	store_reply_cb	*cb;
+	void		*arg;
+	int		 script;	/* -1, or the script to EVAL on NOSCRIPT */
+	int		 argc;		/* saved EVALSHA arguments */
+	char		**argv;
+};
+
+static void	store_connect(struct store *);
+static void	store_lost(struct store *, const char *why);
+
+static void
+store_watch_arm(struct store *s, int64_t ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(s->watch_ev, &tv);
+}
+
+static void
+store_call_free(struct store_call *c)
+{
+	int	i;
+
+	for (i = 0; i < c->argc; i++)
+		free(c->argv[i]);
+	free(c->argv);
+	free(c);
+}
+
+static int	store_send(struct store *, struct store_call *, int argc,
+		    const char **argv, const size_t *argvlen);
+
+static void
+store_reply(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct store_call	*c = priv;
+	struct store		*s = c->s;
+	redisReply		*reply = r;
+	const char		**argv;
+	int			 i;
+
+	(void)ac;
+	if (s->outstanding > 0)
+		s->outstanding--;
+	if (reply != NULL && s->ac != NULL) {
+		if (s->outstanding > 0)
+			store_watch_arm(s, s->p.reply_timeout_ms);
+		else
+			evtimer_del(s->watch_ev);
+	}
+	/* After a failover or restart the script cache is empty: EVAL it. */
+	if (reply && reply->type == REDIS_REPLY_ERROR && c->script >= 0 &&
+	    strncmp(reply->str, "NOSCRIPT", 8) == 0) {
+		argv = calloc(c->argc, sizeof(*argv));
+		if (argv) {
+			argv[0] = "EVAL";
+			argv[1] = s->p.scripts[c->script];
+			for (i = 2; i < c->argc; i++)
+				argv[i] = c->argv[i];
+			c->script = -1;
+			if (store_send(s, c, c->argc, argv, NULL) == 0) {
+				free(argv);
+				return;
+			}
+			free(argv);
+		}
+		reply = NULL;
+	}
+	c->cb(c->arg, reply);
+	store_call_free(c);
+}
+
+static int
+store_send(struct store *s, struct store_call *c, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	if (s->ac == NULL || !s->connected)
+		return -1;
+	if (redisAsyncCommandArgv(s->ac, store_reply, c, argc, argv,
+	    argvlen) != REDIS_OK)
+		return -1;
+	if (s->outstanding++ == 0)
+		store_watch_arm(s, s->p.reply_timeout_ms);
+	return 0;
+}
+
+int
+store_command(struct store *s, store_reply_cb *cb, void *arg, int argc,
+    const char **argv, const size_t *argvlen)
+{
+	struct store_call	*c;
+
+	if (!s->up)
+		return -1;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -1;
+	c->s = s;
+	c->cb = cb;
+	c->arg = arg;
+	c->script = -1;
+	if (store_send(s, c, argc, argv, argvlen) == -1) {
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commandf(struct store *s, store_reply_cb *cb, void *arg,
+    const char *fmt, ...)
+{
+	struct store_call	*c;
+	va_list			 ap;
+	int			 rc;
+
+	if (!s->up || s->ac == NULL)
+		return -1;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -1;
+	c->s = s;
+	c->cb = cb;
+	c->arg = arg;
+	c->script = -1;
+	va_start(ap, fmt);
+	rc = redisvAsyncCommand(s->ac, store_reply, c, fmt, ap);
+	va_end(ap);
+	if (rc != REDIS_OK) {
+		free(c);
+		return -1;
+	}
+	if (s->outstanding++ == 0)
+		store_watch_arm(s, s->p.reply_timeout_ms);
+	return 0;
+}
+
+int
+store_script(struct store *s, int n, store_reply_cb *cb, void *arg,
+    int nkeys, int argc, const char **argv)
+{
+	struct store_call	*c;
+	const char		**full;
+	char			 nk[16];
+	int			 i, total = argc + 3;
+
+	if (!s->up || n < 0 || n >= s->nscripts)
+		return -1;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -1;
+	full = calloc(total, sizeof(*full));
+	c->argv = calloc(total, sizeof(*c->argv));
+	if (full == NULL || c->argv == NULL) {
+		free(full);
+		free(c->argv);
+		free(c);
+		return -1;
+	}
+	snprintf(nk, sizeof(nk), "%d", nkeys);
+	full[0] = "EVALSHA";
+	full[1] = s->sha[n];
+	full[2] = nk;
+	for (i = 0; i < argc; i++)
+		full[i + 3] = argv[i];
+	c->argc = total;
+	for (i = 0; i < total; i++)
+		if ((c->argv[i] = strdup(full[i])) == NULL) {
+			c->argc = i;
+			store_call_free(c);
+			free(full);
+			return -1;
+		}
+	c->s = s;
+	c->cb = cb;
+	c->arg = arg;
+	c->script = n;
+	if (store_send(s, c, total, full, NULL) == -1) {
+		store_call_free(c);
+		free(full);
+		return -1;
+	}
+	free(full);
+	return 0;
+}
+
+int
+store_is_up(const struct store *s)
+{
+	return s->up;
+}
+
+static void
+store_retry_event(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	store_connect(arg);
+}
+
+/* Schedule the next connect; log once for this step of the back-off. */
+static void
+store_schedule(struct store *s, const char *why)
+{
+	struct timeval	tv;
+
+	if (s->backoff_ms == 0)
+		s->backoff_ms = STORE_BACKOFF_MIN_MS;
+	log_warnx("redis %s: %s at %s; retrying in %.1fs", s->p.name, why,
+	    s->where, (double)s->backoff_ms / 1000);
+	tv.tv_sec = s->backoff_ms / 1000;
+	tv.tv_usec = (s->backoff_ms % 1000) * 1000;
+	evtimer_add(s->retry_ev, &tv);
+	s->backoff_ms *= 2;
+	if (s->backoff_ms > STORE_BACKOFF_MAX_MS)
+		s->backoff_ms = STORE_BACKOFF_MAX_MS;
+}
+
+/* The context is dead or dying: forget it, tell the owner, reconnect later. */
+static void
+store_lost(struct store *s, const char *why)
+{
+	int	was_up = s->up;
+
+	s->ac = NULL;
+	s->up = 0;
+	s->connected = 0;
+	s->outstanding = 0;
+	evtimer_del(s->watch_ev);
+	evtimer_del(s->drop_ev);
+	if (was_up && s->p.down)
+		s->p.down(s->p.arg);
+	store_schedule(s, why);
+}
+
+static void
+store_ready_check(struct store *s)
+{
+	if (s->nloading > 0 || s->up || evtimer_pending(s->drop_ev, NULL))
+		return;
+	s->up = 1;
+	s->backoff_ms = 0;
+	log_info("redis %s: connected to %s", s->p.name, s->where);
+	if (s->p.up)
+		s->p.up(s->p.arg);
+}
+
+/* Drop the connection on the next loop pass, never inside hiredis. */
+static void
+store_drop_later(struct store *s, const char *why)
+{
+	struct timeval	tv = { 0, 0 };
+
+	s->drop_why = why;
+	evtimer_add(s->drop_ev, &tv);
+}
+
+static void
+store_auth_reply(void *arg, redisReply *r)
+{
+	struct store	*s = arg;
+
+	if (r && r->type == REDIS_REPLY_ERROR) {
+		log_err("redis %s: AUTH refused: %s", s->p.name, r->str);
+		store_drop_later(s, "authentication failed");
+	}
+}
+
+/* Replies come in order: the n-th SCRIPT LOAD answer is script n. */
+static void
+store_load_reply(void *arg, redisReply *r)
+{
+	struct store	*s = arg;
+	int		 n = s->nloaded++;
+
+	if (r == NULL || n >= s->nscripts)
+		return;
+	if (r->type != REDIS_REPLY_STRING || r->len != 40) {
+		log_err("redis %s: SCRIPT LOAD failed: %s", s->p.name,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		/* EVALSHA will fall back to EVAL and say why if it fails too. */
+		snprintf(s->sha[n], sizeof(s->sha[n]), "%040d", 0);
+	} else
+		memcpy(s->sha[n], r->str, 41);
+	s->nloading--;
+	store_ready_check(s);
+}
+
+/* While connecting: queue AUTH and SCRIPT LOAD; "up" after the last reply. */
+static void
+store_handshake(struct store *s)
+{
+	struct store_call	*c;
+	int			 i;
+
+	if (s->password) {
+		const char *argv[] = { "AUTH", s->password };
+
+		if ((c = calloc(1, sizeof(*c))) != NULL) {
+			c->s = s;
+			c->cb = store_auth_reply;
+			c->arg = s;
+			c->script = -1;
+			if (store_send(s, c, 2, argv, NULL) == -1)
+				free(c);
+		}
+	}
+	s->nloading = 0;
+	s->nloaded = 0;
+	for (i = 0; i < s->nscripts; i++) {
+		const char *argv[] = { "SCRIPT", "LOAD", s->p.scripts[i] };
+
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			fatal("calloc");
+		c->s = s;
+		c->cb = store_load_reply;
+		c->arg = s;
+		c->script = -1;
+		if (store_send(s, c, 3, argv, NULL) == -1) {
+			free(c);
+			break;
+		}
+		s->nloading++;
+	}
+	store_ready_check(s);
+}
+
+static void
+store_connect_cb(const redisAsyncContext *ac, int status)
+{
+	struct store	*s = ac->data;
+	char		 why[200];
+
+	if (status != REDIS_OK) {
+		snprintf(why, sizeof(why), "cannot connect (%s)", ac->errstr);
+		store_lost(s, why);	/* hiredis frees the context */
+		return;
+	}
+	s->connected = 1;
+	store_handshake(s);
+}
+
+static void
+store_disconnect_cb(const redisAsyncContext *ac, int status)
+{
+	struct store	*s = ac->data;
+	char		 why[200];
+
+	if (s == NULL)
+		return;
+	snprintf(why, sizeof(why), "connection lost (%s)",
+	    status == REDIS_OK ? "closed" : ac->errstr);
+	store_lost(s, why);
+}
+
+static void
+store_connect(struct store *s)
+{
+	redisAsyncContext	*ac;
+
+	if (s->p.addr->path)
+		ac = redisAsyncConnectUnix(s->p.addr->path);
+	else
+		ac = redisAsyncConnect(s->p.addr->host, s->p.addr->port);
+	if (ac == NULL || ac->err) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "cannot connect (%s)",
+		    ac ? ac->errstr : "out of memory");
+		if (ac)
+			redisAsyncFree(ac);
+		store_schedule(s, why);
+		return;
+	}
+	ac->data = s;
+	s->ac = ac;
+	redisLibeventAttach(ac, s->base);
+	redisAsyncSetConnectCallback(ac, store_connect_cb);
+	redisAsyncSetDisconnectCallback(ac, store_disconnect_cb);
+	/* hiredis 0.14 has no connect timeout: the watchdog is ours. */
+	store_watch_arm(s, s->p.connect_timeout_ms);
+}
+
+/*
+ * The watchdog: a connect that takes too long or a reply that does not come.
+ * hiredis 0.14 frees a context that never connected without calling our
+ * disconnect callback, so store_lost runs here in both cases.
+ */
+static void
+store_drop(struct store *s, const char *why)
+{
+	redisAsyncContext	*ac = s->ac;
+
+	if (ac == NULL)
+		return;
+	ac->data = NULL;	/* our disconnect callback must not run twice */
+	s->ac = NULL;
+	redisAsyncFree(ac);	/* pending callbacks get NULL */
+	store_lost(s, why);
+}
+
+static void
+store_watch_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+
+	(void)fd;
+	(void)what;
+	store_drop(s, s->connected ? "no reply in time" : "connect timed out");
+}
+
+static void
+store_drop_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+
+	(void)fd;
+	(void)what;
+	store_drop(s, s->drop_why);
+}
+
+struct store *
+store_new(struct event_base *base, const struct store_params *p)
+{
+	struct store	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->base = base;
+	s->p = *p;
+	if (p->password && (s->password = strdup(p->password)) == NULL)
+		goto fail;
+	s->p.password = NULL;
+	if ((p->addr->path && (s->addr.path = strdup(p->addr->path)) == NULL) ||
+	    (p->addr->host && (s->addr.host = strdup(p->addr->host)) == NULL))
+		goto fail;
+	s->addr.port = p->addr->port;
+	s->p.addr = &s->addr;
+	if (p->addr->path)
+		snprintf(s->where, sizeof(s->where), "unix:%s", p->addr->path);
+	else
+		snprintf(s->where, sizeof(s->where), "%s:%d", p->addr->host,
+		    p->addr->port);
+	while (p->scripts && p->scripts[s->nscripts] &&
+	    s->nscripts < STORE_SCRIPTS_MAX)
+		s->nscripts++;
+	s->retry_ev = evtimer_new(base, store_retry_event, s);
+	s->watch_ev = evtimer_new(base, store_watch_event, s);
+	s->drop_ev = evtimer_new(base, store_drop_event, s);
+	if (s->retry_ev == NULL || s->watch_ev == NULL || s->drop_ev == NULL)
+		goto fail;
+	store_connect(s);
+	return s;
+fail:
+	store_free(s);
+	return NULL;
+}
+
+void
+store_free(struct store *s)
+{
+	redisAsyncContext	*ac;
+
+	if (s == NULL)
+		return;
+	s->p.down = NULL;
+	if ((ac = s->ac) != NULL) {
+		s->ac = NULL;
+		s->up = 0;
+		ac->data = NULL;
+		redisAsyncFree(ac);
+	}
+	if (s->retry_ev)
+		event_free(s->retry_ev);
+	if (s->watch_ev)
+		event_free(s->watch_ev);
+	if (s->drop_ev)
+		event_free(s->drop_ev);
+	if (s->password) {
+		explicit_bzero(s->password, strlen(s->password));
+		free(s->password);
+	}
+	free(s->addr.path);
+	free(s->addr.host);
+	free(s);
+}
