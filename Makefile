@@ -28,10 +28,12 @@ all: build/nhacviecd build/nhacviec
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 build/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(SANFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(SANFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 build/nhacviecd: $(call obj,rel,$(DAEMON_SRC) $(COMMON_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)

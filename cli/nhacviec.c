@@ -1,0 +1,218 @@
+/* nhacviec: the admin command (check the config, look at the queue). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+
+#include "clock.h"
+#include "config.h"
+#include "keys.h"
+#include "log.h"
+#include "secret.h"
+
+#define EX_USAGE	64
+#define EX_UNAVAILABLE	69
+#define EX_CONFIG	78
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: nhacviec [-c FILE] [--clock ISO8601] COMMAND\n"
+	    "commands:\n"
+	    "  check            check the config; print every error as "
+	    "FILE:LINE\n"
+	    "  status           what is due, queued, sent and dead in Redis\n"
+	    "  upcoming [N]     the next N reminders due (default 20)\n");
+	exit(EX_USAGE);
+}
+
+static struct config *
+cli_config(const char *path)
+{
+	struct config	*c;
+	struct diag	 d;
+
+	diag_init(&d);
+	c = config_load(path, &d);
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	return c;
+}
+
+static int
+cmd_check(const char *path)
+{
+	struct config	*c;
+
+	if ((c = cli_config(path)) == NULL)
+		return EX_CONFIG;
+	printf("%s: configuration OK\n", path);
+	config_free(c);
+	return 0;
+}
+
+/* A synchronous connection for the admin command, authenticated. */
+static redisContext *
+cli_connect(const struct config *c)
+{
+	struct timeval	 tv = { c->connect_timeout_ms / 1000,
+	    (c->connect_timeout_ms % 1000) * 1000 };
+	redisContext	*rc;
+	redisReply	*r;
+	char		*pw, err[512];
+
+	if (c->redis_addr.path)
+		rc = redisConnectUnixWithTimeout(c->redis_addr.path, tv);
+	else
+		rc = redisConnectWithTimeout(c->redis_addr.host,
+		    c->redis_addr.port, tv);
+	if (rc == NULL || rc->err) {
+		fprintf(stderr, "nhacviec: cannot connect to Redis at %s: "
+		    "%s\n", c->redis_address, rc ? rc->errstr : "no memory");
+		redisFree(rc);
+		return NULL;
+	}
+	redisSetTimeout(rc, (struct timeval){ 10, 0 });
+	if (c->password_file) {
+		if (secret_read(c->password_file, &pw, err, sizeof(err)) ==
+		    -1) {
+			fprintf(stderr, "nhacviec: %s\n", err);
+			redisFree(rc);
+			return NULL;
+		}
+		r = redisCommand(rc, "AUTH %s", pw);
+		secret_free(pw);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "nhacviec: Redis refused AUTH\n");
+			freeReplyObject(r);
+			redisFree(rc);
+			return NULL;
+		}
+		freeReplyObject(r);
+	}
+	return rc;
+}
+
+static long long
+cli_int(redisContext *rc, const char *fmt, const char *key)
+{
+	redisReply	*r = redisCommand(rc, fmt, key);
+	long long	 v = -1;
+
+	if (r && r->type == REDIS_REPLY_INTEGER)
+		v = r->integer;
+	freeReplyObject(r);
+	return v;
+}
+
+static int
+cmd_status(const struct config *c, const struct keys *k)
+{
+	redisContext	*rc;
+	redisReply	*r;
+	long long	 counts[4] = { 0, 0, 0, 0 };
+	const char	*names[] = { "queued", "sent", "dead", "missed" };
+	size_t		 i;
+	int		 j;
+
+	if ((rc = cli_connect(c)) == NULL)
+		return EX_UNAVAILABLE;
+	r = redisCommand(rc, "HVALS %s", k->state);
+	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+		for (j = 0; j < 4; j++)
+			if (strcmp(r->element[i]->str, names[j]) == 0)
+				counts[j]++;
+	freeReplyObject(r);
+	printf("due (waiting for their time)  %lld\n",
+	    cli_int(rc, "ZCARD %s", k->due));
+	printf("outbox (claimed, not done)    %lld\n",
+	    cli_int(rc, "XLEN %s", k->outbox));
+	for (j = 0; j < 4; j++)
+		printf("%-30s%lld\n", names[j], counts[j]);
+	printf("ledger entries                %lld\n",
+	    cli_int(rc, "XLEN %s", k->log));
+	redisFree(rc);
+	return 0;
+}
+
+static int
+cmd_upcoming(const struct config *c, const struct keys *k, long n)
+{
+	redisContext	*rc;
+	redisReply	*r;
+	size_t		 i;
+	char		 when[40];
+
+	if ((rc = cli_connect(c)) == NULL)
+		return EX_UNAVAILABLE;
+	r = redisCommand(rc, "ZRANGE %s 0 %ld WITHSCORES", k->due, n - 1);
+	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
+	    i += 2) {
+		clock_format_iso8601((int64_t)strtod(r->element[i + 1]->str,
+		    NULL), when, sizeof(when));
+		printf("%s  %s\n", when, r->element[i]->str);
+	}
+	freeReplyObject(r);
+	redisFree(rc);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "clock", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*path = CONFIG_DEFAULT_PATH, *cmd;
+	struct config	*c;
+	struct keys	 k;
+	char		 err[256];
+	int64_t		 ms;
+	int		 ch, rc;
+
+	log_init("nhacviec", 0);
+	while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'C':
+			if (clock_parse_iso8601(optarg, &ms, err,
+			    sizeof(err)) == -1) {
+				fprintf(stderr, "nhacviec: --clock: %s\n", err);
+				return EX_USAGE;
+			}
+			clock_set_virtual(ms, 1.0);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind >= argc)
+		usage();
+	cmd = argv[optind++];
+	if (strcmp(cmd, "check") == 0) {
+		if (optind != argc)
+			usage();
+		return cmd_check(path);
+	}
+	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "upcoming") != 0)
+		usage();
+	if ((c = cli_config(path)) == NULL)
+		return EX_CONFIG;
+	if (keys_init(&k, c->prefix) == -1) {
+		config_free(c);
+		return EX_CONFIG;
+	}
+	if (strcmp(cmd, "status") == 0)
+		rc = cmd_status(c, &k);
+	else
+		rc = cmd_upcoming(c, &k, optind < argc ?
+		    strtol(argv[optind], NULL, 10) : 20);
+	config_free(c);
+	return rc;
+}

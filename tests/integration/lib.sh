@@ -1,0 +1,326 @@
+# Helpers sourced by the scenario tests: work dir, Redis, fake webhooks, background processes, assertions.
+#
+# A scenario begins with
+#	. "$(dirname "$0")/lib.sh"
+#	nv_setup "$(basename "$0" .sh)"
+# Every process started with bg (and so redis_start and fake_start) is
+# stopped by the EXIT trap, which then fails the scenario if any $T/*.out
+# holds a sanitizer report. The work dir $T is kept for debugging.
+# Note: bg shadows the job-control builtin of the same name.
+
+: "${NV_ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${NHACVIECD:=$NV_ROOT/build/san/nhacviecd}"
+: "${NHACVIEC:=$NV_ROOT/build/san/nhacviec}"
+: "${FAKE_WEBHOOK:=$NV_ROOT/build/rel/tests/fake_webhook}"
+: "${NV_STOP_WAIT:=30}"		# seconds stop waits before SIGKILL
+export NV_ROOT NHACVIECD NHACVIEC FAKE_WEBHOOK
+
+declare -A NV_PID=()		# bg name -> pid
+NV_SAN_RE='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:'
+
+# --- failing and asserting -------------------------------------------------
+
+# Only ends the scenario from its main shell, not from inside $(...).
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+_nv_int() {
+	[[ $1 =~ ^-?[0-9]+$ ]] || fail "$2: '$1' is not an integer"
+}
+
+assert_le() {
+	_nv_int "$1" "$3"; _nv_int "$2" "$3"
+	[ "$1" -le "$2" ] || fail "$3: expected $1 <= $2"
+}
+
+assert_ge() {
+	_nv_int "$1" "$3"; _nv_int "$2" "$3"
+	[ "$1" -ge "$2" ] || fail "$3: expected $1 >= $2"
+}
+
+# PATTERN is an extended regular expression (grep -E).
+assert_grep() {
+	[ -f "$2" ] || fail "$3: no file $2"
+	grep -Eq -- "$1" "$2" || fail "$3: no line matching /$1/ in $2"
+}
+
+assert_no_grep() {
+	[ -f "$2" ] || return 0
+	if grep -Eq -- "$1" "$2"; then
+		grep -E -m 5 -- "$1" "$2" >&2
+		fail "$3: found /$1/ in $2"
+	fi
+}
+
+# Fails if $T/NAME.out holds an ASan, LSan or UBSan report.
+san_check() {
+	local f=$T/$1.out
+	[ -f "$f" ] || fail "san_check: no file $f"
+	if grep -Eq -- "$NV_SAN_RE" "$f"; then
+		grep -E -A 30 -m 1 -- "$NV_SAN_RE" "$f" >&2
+		fail "sanitizer report in $f"
+	fi
+}
+
+# --- time and waiting ------------------------------------------------------
+
+# Wall-clock milliseconds since the epoch, as in the fakes' RECV_MS column.
+now_ms() {
+	local us=${EPOCHREALTIME//[!0-9]/}
+	echo $((us / 1000))
+}
+
+# Seconds, possibly with a fraction ("2", "0.5"), as milliseconds.
+_nv_ms() {
+	local i=${1%%.*} f=0
+	if [[ $1 == *.* ]]; then
+		f=${1#*.}000
+		f=${f:0:3}
+	fi
+	echo $((10#${i:-0} * 1000 + 10#$f))
+}
+
+# wait_until SECONDS CMD [ARGS...]: polls CMD every 0.1 s until it succeeds.
+# A single argument is a shell string, evaluated afresh at each poll:
+#	wait_until 5 '[ "$(fake_count hook)" -ge 3 ]'
+wait_until() {
+	local end=$(($(now_ms) + $(_nv_ms "$1")))
+	shift
+	while :; do
+		if [ $# -eq 1 ]; then
+			eval "$1" >/dev/null 2>&1 && return 0
+		else
+			"$@" >/dev/null 2>&1 && return 0
+		fi
+		[ "$(now_ms)" -lt "$end" ] || break
+		sleep 0.1
+	done
+	echo "wait_until: gave up waiting for: $*" >&2
+	return 1
+}
+
+# --- background processes --------------------------------------------------
+
+# True while pid runs (a zombie not yet reaped counts as gone).
+_nv_running() {
+	local line st
+	[ -n "$1" ] && read -r line 2>/dev/null <"/proc/$1/stat" || return 1
+	st=${line##*) }
+	[ "${st%% *}" != Z ]
+}
+
+# bg NAME CMD [ARGS...]: runs CMD with stdout and stderr appended to $T/NAME.out.
+bg() {
+	local name=$1
+	shift
+	[ -z "${NV_PID[$name]:-}" ] || fail "bg: $name is already running"
+	# Traps off around the fork: a child signalled before its exec would
+	# run them (bash runs the EXIT trap even on a fatal signal).
+	trap - EXIT HUP INT TERM
+	"$@" </dev/null >>"$T/$name.out" 2>&1 &
+	NV_PID[$name]=$!
+	[ -z "${NV_MAIN_PID:-}" ] || _nv_traps
+}
+
+pid_of() {
+	[ -n "${NV_PID[$1]:-}" ] || return 1
+	echo "${NV_PID[$1]}"
+}
+
+# True while the process started as NAME runs.
+alive() {
+	_nv_running "${NV_PID[$1]:-}"
+}
+
+# stop NAME [SIGNAL]: signals (TERM), waits, returns the exit status (128+N if killed).
+stop() {
+	local name=$1 sig=${2:-TERM} pid rc n=0 killed=
+	pid=${NV_PID[$name]:-}
+	[ -n "$pid" ] || fail "stop: no process named $name"
+	kill -s "$sig" "$pid" 2>/dev/null
+	# stderr off: bash's "Killed" notice when it reaps the child.
+	{
+		while _nv_running "$pid"; do
+			if ((n++ >= NV_STOP_WAIT * 10)); then
+				kill -KILL "$pid"
+				killed=1
+				break
+			fi
+			sleep 0.1
+		done
+		wait "$pid"
+	} 2>/dev/null
+	rc=$?
+	unset "NV_PID[$name]"
+	[ -z "$killed" ] ||
+	    echo "stop: $name still ran $NV_STOP_WAIT s after SIG$sig: killed" >&2
+	return $rc
+}
+
+kill9() {
+	stop "$1" KILL
+	return 0
+}
+
+# The EXIT trap: stops what is left, then fails on any sanitizer report.
+_nv_cleanup() {
+	local rc=$? name pid n f
+	[ "$BASHPID" = "$NV_MAIN_PID" ] || exit "$rc"
+	{
+		for name in "${!NV_PID[@]}"; do
+			kill -TERM "${NV_PID[$name]}"
+		done
+		for name in "${!NV_PID[@]}"; do
+			pid=${NV_PID[$name]}
+			n=0
+			while _nv_running "$pid" && ((n++ < 50)); do
+				sleep 0.1
+			done
+			kill -KILL "$pid"
+			wait "$pid"
+		done
+	} 2>/dev/null
+	NV_PID=()
+	for f in "$T"/*.out; do
+		if [ -f "$f" ] && grep -Eq -- "$NV_SAN_RE" "$f"; then
+			grep -E -A 30 -m 1 -- "$NV_SAN_RE" "$f" >&2
+			echo "FAIL: sanitizer report in $f" >&2
+			[ "$rc" -ne 0 ] || rc=1
+		fi
+	done
+	exit "$rc"
+}
+
+# nv_setup NAME: makes a fresh work dir $NV_ROOT/tests/tmp/NAME, exported as T.
+# run.sh keeps its log of the scenario, $NV_TEST_LOG, inside that dir.
+nv_setup() {
+	local f
+	[[ $1 =~ ^[A-Za-z0-9_.-]+$ ]] || fail "nv_setup: bad name '$1'"
+	T=$NV_ROOT/tests/tmp/$1
+	export T
+	mkdir -p "$T" || fail "cannot create $T"
+	for f in "$T"/* "$T"/.[!.]*; do
+		[ -e "$f" ] && [ "$f" != "${NV_TEST_LOG:-}" ] && rm -rf -- "$f"
+	done
+	NV_MAIN_PID=$BASHPID
+	_nv_traps
+}
+
+_nv_traps() {
+	trap _nv_cleanup EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# --- Redis -----------------------------------------------------------------
+
+rcli() {
+	redis-cli -s "$T/redis.sock" "$@"
+}
+
+redis_ping() {
+	[ "$(rcli ping 2>/dev/null)" = PONG ]
+}
+
+# A private redis-server on $T/redis.sock, data (AOF) in $T.
+redis_start() {
+	[ ${#T} -lt 90 ] || fail "redis_start: $T too long for a unix socket"
+	rm -f "$T/redis.sock"
+	bg redis redis-server --port 0 --unixsocket "$T/redis.sock" \
+	    --unixsocketperm 700 --dir "$T" --appendonly yes \
+	    --appendfsync everysec --save "" --logfile "$T/redis.log" \
+	    --daemonize no
+	wait_until 10 redis_ping || fail "redis did not start, see $T/redis.log"
+}
+
+# SIGTERM: Redis flushes the AOF and exits; returns its exit status.
+redis_stop() {
+	stop redis TERM
+}
+
+redis_restart() {
+	redis_stop || fail "redis exited with status $? on SIGTERM"
+	redis_start
+}
+
+# --- fake webhooks ---------------------------------------------------------
+
+_nv_port_ready() {
+	[ -s "$T/$1.port" ] || { alive "$1" || fail "fake $1 exited, see $T/$1.out"; return 1; }
+}
+
+# fake_start NAME [ARGS...]: a fake webhook logging to $T/NAME.log; sets NAME_PORT.
+fake_start() {
+	local name=$1 port
+	shift
+	[[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
+	    fail "fake_start: '$name' is not a shell variable name"
+	[ -x "$FAKE_WEBHOOK" ] || fail "no $FAKE_WEBHOOK (make build/rel/tests/fake_webhook)"
+	rm -f "$T/$name.port"
+	bg "$name" "$FAKE_WEBHOOK" -P "$T/$name.port" -o "$T/$name.log" "$@"
+	local n=0
+	until _nv_port_ready "$name"; do
+		((n++ < 100)) || fail "fake $name wrote no port file in 10 s"
+		sleep 0.1
+	done
+	read -r port <"$T/$name.port"
+	printf -v "${name}_PORT" %s "$port"
+	export "${name}_PORT"
+}
+
+fake_stop() {
+	stop "$1" TERM
+}
+
+# Requests the fake received (one line each in $T/NAME.log).
+fake_count() {
+	if [ -f "$T/$1.log" ]; then wc -l <"$T/$1.log"; else echo 0; fi
+}
+
+# Distinct ids received ("-" counts as one id).
+fake_unique() {
+	[ -f "$T/$1.log" ] || { echo 0; return; }
+	cut -f1 "$T/$1.log" | sort -u | wc -l
+}
+
+# Extra copies: requests minus distinct ids, whatever the status.
+fake_dups() {
+	echo $(($(fake_count "$1") - $(fake_unique "$1")))
+}
+
+# The distinct ids answered with 2xx, one a line, sorted.
+fake_ok_ids() {
+	[ -f "$T/$1.log" ] || return 0
+	awk -F '\t' '$2 ~ /^2/ { print $1 }' "$T/$1.log" | sort -u
+}
+
+# Requests answered with 2xx.
+fake_ok_count() {
+	[ -f "$T/$1.log" ] || { echo 0; return; }
+	awk -F '\t' '$2 ~ /^2/ { n++ } END { print n + 0 }' "$T/$1.log"
+}
+
+# Deliveries acknowledged more than once: 2xx requests minus distinct 2xx ids.
+fake_ok_dups() {
+	echo $(($(fake_ok_count "$1") - $(fake_ok_ids "$1" | wc -l)))
+}
+
+# fake_control NAME JSON: changes status, delay_ms, fail, retry_after at runtime.
+fake_control() {
+	local port_var=${1}_PORT
+	curl -sf -d "$2" "http://127.0.0.1:${!port_var}/_control" >/dev/null ||
+	    fail "fake_control $1 $2 refused"
+}
+
+# Prints {"requests":N,"ok":N,"failed":N}.
+fake_stats() {
+	local port_var=${1}_PORT
+	curl -sf "http://127.0.0.1:${!port_var}/_stats"
+}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Failures are not lost: 503 is retried until it works, a 4xx is a dead
+# letter at once, and a reminder that keeps failing is dead after max_attempts.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/nv.sh"
+nv_setup "$(basename "$0" .sh)"
+
+redis_start
+fake_start hook -f 2
+write_conf "$T/nv.conf" "$hook_PORT"
+seed 1 $((NV_CLOCK_MS - 1000)) 0 hook retry
+daemon_start nv "$T/nv.conf"
+# Two 503s (retry after 0.5-1 s, then 1-2 s), then delivered.
+wait_until 30 '[ "$(state_count sent)" -ge 1 ]' || fail "not delivered after 503s"
+assert_eq 3 "$(fake_count hook)" "attempts"
+assert_eq 3 "$(ledger_count)" "ledger entries: retry, retry, sent"
+assert_eq "retry retry sent" "$(rcli XRANGE '{t}:log' - + | awk 'p { printf "%s%s", s, $0; s = " "; p = 0 } $0 == "outcome" { p = 1 }')" "ledger outcomes"
+
+# A permanent refusal: dead at the first attempt.
+fake_control hook '{"status": 404}' >/dev/null
+seed 1 $((NV_CLOCK_MS)) 0 hook perm
+rcli XADD '{t}:control' '*' type due at $NV_CLOCK_MS >/dev/null
+wait_until 20 '[ "$(state_count dead)" -ge 1 ]' || fail "404 not a dead letter"
+assert_eq 4 "$(fake_count hook)" "one attempt for a 404"
+rcli XRANGE '{t}:dead' - + >"$T/dead.txt"
+assert_grep 'HTTP 404' "$T/dead.txt" "dead letter reason"
+
+# Always 500: dead after max_attempts (3), with the reason.
+fake_control hook '{"status": 500}' >/dev/null
+seed 1 $((NV_CLOCK_MS)) 0 hook always
+rcli XADD '{t}:control' '*' type due at $NV_CLOCK_MS >/dev/null
+wait_until 30 '[ "$(state_count dead)" -ge 2 ]' || fail "never gave up"
+assert_eq 7 "$(fake_count hook)" "attempts in all"
+rcli XRANGE '{t}:dead' - + >"$T/dead.txt"
+assert_grep 'gave up after 3 attempts: HTTP 500' "$T/dead.txt" "dead letter reason"
+stop nv || fail "nhacviecd exit status $?"
