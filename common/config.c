@@ -32,7 +32,7 @@
 enum key_type {
 	KEY_STRING,	/* any text but empty */
 	KEY_NAME,	/* [A-Za-z0-9_.-]+ */
-	KEY_PATH,	/* a path, made absolute against the config's directory */
+	KEY_PATH,	/* a path, made absolute against the config's dir */
 	KEY_FILE,	/* a readable file, made absolute likewise */
 	KEY_SECRET,	/* a file only its owner can read, made absolute */
 	KEY_DURATION,	/* int64_t ms */
@@ -148,7 +148,8 @@ static const struct config_key redis_keys[] = {
 };
 
 static const struct config_key plan_keys[] = {
-	{ .name = "files", .type = KEY_PATH, .off = C(plan_files) },
+	/* As written: a relative glob is relative to the working directory. */
+	{ .name = "files", .type = KEY_STRING, .off = C(plan_files) },
 	{ .name = "horizon", .type = KEY_DURATION, .off = C(horizon_ms),
 	    .flags = KEY_POSITIVE },
 };
@@ -236,8 +237,8 @@ static const struct config_section config_sections[SECT_MAX] = {
 _Static_assert(nitems(channel_keys) <= KEYS_MAX, "raise KEYS_MAX");
 _Static_assert(nitems(delivery_keys) <= KEYS_MAX, "raise KEYS_MAX");
 
-static void	config_error(struct config_loader *, unsigned, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
+static void	config_error(struct config_loader *, unsigned, const char *,
+		    ...) __attribute__((format(printf, 3, 4)));
 
 /* Queues an error for line (0: the whole file). */
 static void
@@ -264,6 +265,7 @@ config_error(struct config_loader *l, unsigned line, const char *fmt, ...)
 	l->nerrs++;
 }
 
+/* Line order, whole-file errors last, and as found within a line. */
 static int
 config_error_cmp(const void *a, const void *b)
 {
@@ -277,6 +279,7 @@ config_error_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* strdup that treats running out of memory as fatal. */
 static char *
 config_strdup(const char *s)
 {
@@ -295,22 +298,24 @@ config_setstr(char **p, const char *s)
 	*p = config_strdup(s);
 }
 
-/* "a, b, c or d" from a NULL-terminated list, into buf. */
+/* "a, b, c or d" from a NULL-terminated list, each between before and after. */
 static const char *
 config_join(const char *const *names, const char *before, const char *after,
     char *buf, size_t len)
 {
-	size_t	i, n;
+	size_t	i, n, off = 0;
+	int	w;
 
 	buf[0] = '\0';
 	for (n = 0; names[n] != NULL; n++)
 		;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			strlcat(buf, i == n - 1 ? " or " : ", ", len);
-		strlcat(buf, before, len);
-		strlcat(buf, names[i], len);
-		strlcat(buf, after, len);
+	for (i = 0; i < n && off < len; i++) {
+		w = snprintf(buf + off, len - off, "%s%s%s%s",
+		    i == 0 ? "" : i == n - 1 ? " or " : ", ", before, names[i],
+		    after);
+		if (w < 0)
+			break;
+		off += (size_t)w;
 	}
 	return buf;
 }
@@ -328,6 +333,7 @@ config_resolve(struct config_loader *l, const char *path)
 	return p;
 }
 
+/* Frees what a channel holds and zeroes it. */
 static void
 config_channel_clear(struct config_channel *c)
 {
@@ -361,6 +367,7 @@ config_channel_clear(struct config_channel *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Frees what a config holds and zeroes it. */
 static void
 config_clear(struct config *conf)
 {
@@ -407,6 +414,7 @@ config_defaults(struct config *conf)
 	conf->reclaim_idle_ms = 2 * 60 * 1000;
 }
 
+/* A channel with its name, its section's line and the defaults. */
 static void
 config_channel_init(struct config_channel *c, const char *name,
     unsigned line)
@@ -449,6 +457,7 @@ config_label(struct config_loader *l, char *buf, size_t len)
 	return buf;
 }
 
+/* The index of the key called name in section s, or -1. */
 static int
 config_key_index(const struct config_section *s, const char *name)
 {
@@ -513,13 +522,14 @@ config_header(struct config_channel *c, const char *s, char *err, size_t len)
 	const char		*colon, *v;
 
 	if ((colon = strchr(s, ':')) == NULL) {
-		snprintf(err, len, "header: bad header '%s': use 'Name: value', "
-		    "e.g. 'X-Api-Key: abc'", s);
+		snprintf(err, len, "header: bad header '%s': use "
+		    "'Name: value', e.g. 'X-Api-Key: abc'", s);
 		return -1;
 	}
 	if (colon == s || strspn(s, TOKEN_CHARS) != (size_t)(colon - s)) {
 		snprintf(err, len, "header: bad header name '%.*s': use "
-		    "letters, digits and !#$%%&'*+-.^_`|~", (int)(colon - s), s);
+		    "letters, digits and !#$%%&'*+-.^_`|~", (int)(colon - s),
+		    s);
 		return -1;
 	}
 	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
@@ -555,10 +565,11 @@ config_set(struct config_loader *l, const struct config_key *k,
 		config_setstr((char **)field, value);
 		return;
 	case KEY_NAME:
-		if (*value == '\0' || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(value)) {
+		if (*value == '\0' || strspn(value, NAME_CHARS
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ.") != strlen(value)) {
 			snprintf(err, sizeof(err), "%s: bad value '%s': use "
-			    "letters, digits, '_', '.' and '-'", k->name, value);
+			    "letters, digits, '_', '.' and '-'", k->name,
+			    value);
 			goto bad;
 		}
 		config_setstr((char **)field, value);
@@ -608,8 +619,8 @@ config_set(struct config_loader *l, const struct config_key *k,
 		    strcasecmp(value, "off") == 0 || strcmp(value, "0") == 0)
 			*(int *)field = 0;
 		else {
-			snprintf(err, sizeof(err), "%s: bad value '%s': use yes "
-			    "or no", k->name, value);
+			snprintf(err, sizeof(err), "%s: bad value '%s': use "
+			    "yes or no", k->name, value);
 			goto bad;
 		}
 		return;
@@ -672,9 +683,9 @@ config_set(struct config_loader *l, const struct config_key *k,
 			goto bad;
 		}
 		if (strcmp(value, l->chan->name) == 0) {
-			snprintf(err, sizeof(err), "%s: channel '%s' cannot fall "
-			    "back to itself; name another channel", k->name,
-			    value);
+			snprintf(err, sizeof(err), "%s: channel '%s' cannot "
+			    "fall back to itself; name another channel",
+			    k->name, value);
 			goto bad;
 		}
 		config_setstr((char **)field, value);
@@ -702,7 +713,7 @@ config_handler(void *arg, const char *section, const char *name,
 	const struct config_key	*k;
 	const char		*names[KEYS_MAX + 1], *near;
 	char			 label[128], list[512];
-	size_t			 i;
+	size_t			 i, n;
 	int			 idx;
 
 	/*
@@ -724,22 +735,34 @@ config_handler(void *arg, const char *section, const char *name,
 		for (i = 0; i < l->sect->nkeys; i++)
 			names[i] = l->sect->keys[i].name;
 		names[i] = NULL;
-		if ((near = parse_nearest(name, names)) != NULL)
+		if ((near = parse_nearest(name, names)) != NULL) {
 			config_error(l, l->lineno, "unknown key '%s' in %s; "
 			    "did you mean '%s'?", name, label, near);
-		else
-			config_error(l, l->lineno, "unknown key '%s' in %s; "
-			    "use %s", name, label, config_join(names, "'", "'",
-			    list, sizeof(list)));
+			return 1;
+		}
+		/* A channel of a known type lists only the keys it takes. */
+		if (l->sect->named && l->chan_type_ok) {
+			for (i = 0, n = 0; i < l->sect->nkeys; i++) {
+				k = &l->sect->keys[i];
+				if (k->types == 0 ||
+				    (k->types & TYPE(l->chan->type)))
+					names[n++] = k->name;
+			}
+			names[n] = NULL;
+		}
+		config_error(l, l->lineno, "unknown key '%s' in %s; use %s",
+		    name, label, config_join(names, "'", "'", list,
+		    sizeof(list)));
 		return 1;
 	}
 	k = &l->sect->keys[idx];
 	if (l->seen[idx] != 0 && !(k->flags & KEY_REPEAT)) {
-		config_error(l, l->lineno, "duplicate key '%s' in %s; the first "
-		    "is at line %u", name, label, l->seen[idx]);
+		config_error(l, l->lineno, "duplicate key '%s' in %s; the "
+		    "first is at line %u", name, label, l->seen[idx]);
 		return 1;
 	}
-	l->seen[idx] = l->lineno;
+	if (l->seen[idx] == 0)
+		l->seen[idx] = l->lineno;
 	config_set(l, k, value);
 	return 1;
 }
@@ -765,7 +788,7 @@ config_smtp_url(const char *s)
 	return 0;
 }
 
-/* Checks a finished channel section: its type, what the type needs and allows. */
+/* Checks a finished channel: its type, what the type needs and allows. */
 static void
 config_channel_check(struct config_loader *l, struct config_channel *c)
 {
@@ -876,7 +899,9 @@ config_section_start(struct config_loader *l, const char *text, size_t len)
 			    SECTIONS_HINT, kind, *name ? " " : "", name);
 			goto out;
 		}
-		s = &config_sections[config_index(near)];
+		for (i = 0; strcmp(names[i], near) != 0; i++)
+			;
+		s = &config_sections[i];
 		config_error(l, l->lineno, "unknown section [%s%s%s]; did you "
 		    "mean [%s%s%s]?", kind, *name ? " " : "", name, near,
 		    s->named ? " " : "", !s->named ? "" : *name ? name :
@@ -938,4 +963,338 @@ config_section_start(struct config_loader *l, const char *text, size_t len)
 	l->target = l->conf;
  out:
 	free(buf);
+}
+
+/* 0 when the n bytes at s are well-formed UTF-8. */
+static int
+config_utf8(const unsigned char *s, size_t n)
+{
+	size_t		i = 0, k, need;
+	uint32_t	c;
+
+	while (i < n) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			c &= 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			c &= 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			c &= 0x07;
+		} else
+			return -1;
+		if (n - i <= need)
+			return -1;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return -1;
+			c = (c << 6) | (s[i + k] & 0x3f);
+		}
+		if ((need == 2 && (c < 0x800 ||
+		    (c >= 0xd800 && c <= 0xdfff))) ||
+		    (need == 3 && (c < 0x10000 || c > 0x10ffff)))
+			return -1;
+		i += need + 1;
+	}
+	return 0;
+}
+
+/*
+ * The first of chars in [s, e), or NULL when none comes before the end or
+ * an inline comment (';' after a space): the same scan as inih's.
+ */
+static const char *
+config_find(const char *s, const char *e, const char *chars)
+{
+	int	was_space = 0;
+
+	for (; s < e; s++) {
+		if (strchr(chars, *s) != NULL)
+			return s;
+		if (was_space && *s == ';')
+			return NULL;
+		was_space = isspace((unsigned char)*s);
+	}
+	return NULL;
+}
+
+/* Checks the syntax of the raw line and starts sections; -1 if it is bad. */
+static int
+config_check_line(struct config_loader *l, size_t n)
+{
+	const char	*s = l->raw, *e = l->raw + n, *p;
+
+	if (memchr(s, '\0', n) != NULL) {
+		config_error(l, l->lineno, "the line holds a NUL byte; the "
+		    "file must be UTF-8 text");
+		return -1;
+	}
+	if (n > LINE_MAX_LEN) {
+		config_error(l, l->lineno, "the line is too long (%zu bytes); "
+		    "at most %d", n, LINE_MAX_LEN);
+		return -1;
+	}
+	if (config_utf8((const unsigned char *)s, n) == -1) {
+		config_error(l, l->lineno, "the line is not valid UTF-8; save "
+		    "the file as UTF-8");
+		return -1;
+	}
+	if (l->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (s < e && isspace((unsigned char)*s))
+		s++;
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	if (s == e || *s == ';' || *s == '#')
+		return 0;
+	if (*s == '[') {
+		if ((p = config_find(s + 1, e, "]")) == NULL) {
+			config_error(l, l->lineno, "missing ']' after the "
+			    "section name; write [name]");
+			config_section_end(l);
+			l->bad_sect = 1;
+			return -1;
+		}
+		config_section_start(l, s + 1, p - (s + 1));
+		for (p++; p < e && isspace((unsigned char)*p); p++)
+			;
+		if (p < e && *p != ';' && *p != '#') {
+			config_error(l, l->lineno, "unexpected text after ']'; "
+			    "a comment starts with ';'");
+			return -1;
+		}
+		return 0;
+	}
+	if ((p = config_find(s, e, "=:")) == NULL) {
+		config_error(l, l->lineno, "expected 'key = value' or "
+		    "'[section]'");
+		return -1;
+	}
+	if (p == s) {
+		config_error(l, l->lineno, "missing key before '%c'; expected "
+		    "'key = value'", *p);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the next raw line and decides what inih gets of it. */
+static int
+config_next_line(struct config_loader *l)
+{
+	ssize_t	n;
+
+	if ((n = getline(&l->raw, &l->rawcap, l->fp)) == -1) {
+		if (ferror(l->fp))
+			l->read_errno = errno;
+		return -1;
+	}
+	l->lineno++;
+	l->feed = l->raw;
+	l->feedlen = (size_t)n;
+	l->feedpos = 0;
+	if (config_check_line(l, (size_t)n) == -1) {
+		/* Reported already: inih sees a blank line instead. */
+		l->feed = "\n";
+		l->feedlen = 1;
+	}
+	return 0;
+}
+
+/*
+ * The fgets-style reader inih calls. It hands over one raw line at a time,
+ * in pieces when inih's buffer is smaller, so inih's handler calls for a line
+ * all come before the next line is read and l->lineno is always theirs.
+ * getline, not fgets, because fgets cannot tell where a line with a NUL ends.
+ */
+static char *
+config_read(char *str, int num, void *arg)
+{
+	struct config_loader	*l = arg;
+	size_t			 n;
+
+	if (num < 2)
+		return NULL;
+	if (l->feedpos == l->feedlen && config_next_line(l) == -1)
+		return NULL;
+	n = l->feedlen - l->feedpos;
+	if (n > (size_t)num - 1)
+		n = (size_t)num - 1;
+	memcpy(str, l->feed + l->feedpos, n);
+	str[n] = '\0';
+	l->feedpos += n;
+	return str;
+}
+
+/* The checks that need the whole file. */
+static void
+config_check_all(struct config_loader *l)
+{
+	struct config			*conf = l->conf;
+	const struct config_channel	*c;
+	const char			*names[64], *near;
+	char				 list[512];
+	size_t				 i, j, n;
+	unsigned			 line;
+
+	for (i = 0; i < conf->nchannels; i++) {
+		c = &conf->channels[i];
+		if (c->fallback == NULL ||
+		    config_channel_find(conf, c->fallback) != NULL)
+			continue;
+		for (j = 0, n = 0; j < conf->nchannels && n < nitems(names) - 1;
+		    j++) {
+			if (j != i)
+				names[n++] = conf->channels[j].name;
+		}
+		names[n] = NULL;
+		line = c->fallback_line;
+		if ((near = parse_nearest(c->fallback, names)) != NULL)
+			config_error(l, line, "fallback: no channel named "
+			    "'%s'; did you mean '%s'?", c->fallback, near);
+		else if (n > 0)
+			config_error(l, line, "fallback: no channel named "
+			    "'%s'; use %s", c->fallback, config_join(names, "'",
+			    "'", list, sizeof(list)));
+		else
+			config_error(l, line, "fallback: no channel named "
+			    "'%s'; define [channel %s]", c->fallback,
+			    c->fallback);
+	}
+	if (conf->retry_max_ms < conf->retry_base_ms) {
+		i = config_key_index(&config_sections[SECT_DELIVERY],
+		    "retry_max");
+		j = config_key_index(&config_sections[SECT_DELIVERY],
+		    "retry_base");
+		line = l->sect_seen[SECT_DELIVERY][i];
+		if (line == 0)
+			line = l->sect_seen[SECT_DELIVERY][j];
+		config_error(l, line, "retry_max is shorter than retry_base; "
+		    "make it at least as long");
+	}
+	if (conf->redis_address == NULL && l->sect_seen[SECT_REDIS]
+	    [config_key_index(&config_sections[SECT_REDIS], "address")] == 0)
+		config_error(l, 0, "[redis] address is required: use "
+		    "unix:/path or HOST:PORT");
+}
+
+/* The string defaults, for what the file did not set. */
+static void
+config_fill(struct config *conf)
+{
+	char	host[256];
+	size_t	i;
+
+	if (conf->prefix == NULL)
+		conf->prefix = config_strdup("nhacviec");
+	if (conf->plan_files == NULL)
+		conf->plan_files = config_strdup("/etc/nhacviec/plan.d/*.conf");
+	if (conf->consumer == NULL) {
+		if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
+			snprintf(host, sizeof(host), "nhacviecd");
+		host[sizeof(host) - 1] = '\0';
+		conf->consumer = config_strdup(host);
+	}
+	for (i = 0; i < conf->nchannels; i++) {
+		if (conf->channels[i].method == NULL)
+			conf->channels[i].method = config_strdup("POST");
+	}
+}
+
+/* The config file's directory, absolute when it can be. */
+static char *
+config_dir(const char *path)
+{
+	char	*copy, *dir, *abs;
+
+	copy = config_strdup(path);
+	dir = dirname(copy);
+	if ((abs = realpath(dir, NULL)) == NULL)
+		abs = config_strdup(dir);
+	free(copy);
+	return abs;
+}
+
+/* Reads path with inih through config_read; see config.h. */
+struct config *
+config_load(const char *path, struct diag *d)
+{
+	struct config_loader	 l;
+	struct config		*conf;
+	bool			 old_stack, old_realloc, old_multiline;
+	int			 old_max, rc;
+	size_t			 i;
+
+	memset(&l, 0, sizeof(l));
+	if ((l.fp = fopen(path, "r")) == NULL) {
+		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		fatal("%s", __func__);
+	conf->path = config_strdup(path);
+	config_defaults(conf);
+	l.conf = conf;
+	l.path = path;
+	l.dir = config_dir(path);
+
+	/*
+	 * Debian's libinih 55 turns its compile-time knobs into globals.
+	 * Without these it cuts lines at 200 bytes and reads the rest as a
+	 * new line; multi-line values would make an indented "key = value"
+	 * part of the key before it. Restored afterwards: they are global.
+	 */
+	old_stack = ini_use_stack;
+	old_realloc = ini_allow_realloc;
+	old_max = ini_max_line;
+	old_multiline = ini_allow_multiline;
+	ini_use_stack = 0;
+	ini_allow_realloc = 1;
+	ini_max_line = 65536;
+	ini_allow_multiline = 0;
+	rc = ini_parse_stream(config_read, &l, config_handler, &l);
+	ini_use_stack = old_stack;
+	ini_allow_realloc = old_realloc;
+	ini_max_line = old_max;
+	ini_allow_multiline = old_multiline;
+
+	config_section_end(&l);
+	if (l.read_errno != 0)
+		config_error(&l, 0, "cannot read: %s", strerror(l.read_errno));
+	else if (rc == -2)
+		config_error(&l, 0, "out of memory");
+	else if (rc > 0) {
+		/* inih saw an error the reader did not: report it too. */
+		for (i = 0; i < l.nerrs && l.errs[i].line != (unsigned)rc; i++)
+			;
+		if (i == l.nerrs)
+			config_error(&l, (unsigned)rc, "expected 'key = value' "
+			    "or '[section]'");
+	}
+	fclose(l.fp);
+	if (l.read_errno == 0)
+		config_check_all(&l);
+	config_fill(conf);
+
+	if (l.nerrs > 0)
+		qsort(l.errs, l.nerrs, sizeof(*l.errs), config_error_cmp);
+	for (i = 0; i < l.nerrs; i++) {
+		diag_error(d, path, l.errs[i].line, "%s", l.errs[i].msg);
+		free(l.errs[i].msg);
+	}
+	free(l.errs);
+	free(l.raw);
+	free(l.dir);
+	if (l.nerrs > 0) {
+		config_free(conf);
+		return NULL;
+	}
+	log_debug("config %s: %zu channels", path, conf->nchannels);
+	return conf;
 }

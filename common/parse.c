@@ -98,6 +98,7 @@ parse_clock(const char *s, int maxh, int *minutes)
 	return s + 3;
 }
 
+/* "H:MM" or "HH:MM" up to 23:59, and nothing after it. */
 int
 parse_hhmm(const char *s, int *minutes, char *err, size_t len)
 {
@@ -129,8 +130,9 @@ parse_hours(const char *s, int *start, int *end, char *err, size_t len)
 	if ((p = parse_clock(p, 24, &b)) == NULL || *p != '\0')
 		goto bad;
 	if (b <= a) {
-		snprintf(err, len, "hours '%s': the end must be after the "
-		    "start, e.g. 07:00-21:00 (24:00 is allowed as the end)", s);
+		snprintf(err, len, "the end is not after the start in '%s': "
+		    "use a later end, e.g. 07:00-21:00 (the end may be 24:00)",
+		    s);
 		return -1;
 	}
 	*start = a;
@@ -142,6 +144,7 @@ parse_hours(const char *s, int *start, int *end, char *err, size_t len)
 	return -1;
 }
 
+/* Digits only, no sign; out of range also on overflow. */
 int
 parse_int(const char *s, long min, long max, long *out, char *err,
     size_t len)
@@ -281,6 +284,11 @@ parse_url(const char *s, char *err, size_t len)
 			return -1;
 		}
 	}
+	/* curl takes "https:/host" and "https:///host" too: insist on "//". */
+	if ((p = strstr(s, "://")) != NULL && p[3] == '/') {
+		snprintf(err, len, "URL '%s' has no host: " URL_HINT, s);
+		return -1;
+	}
 	if ((u = curl_url()) == NULL) {
 		snprintf(err, len, "out of memory");
 		return -1;
@@ -293,6 +301,12 @@ parse_url(const char *s, char *err, size_t len)
 	if (rc != CURLUE_OK) {
 		snprintf(err, len, "bad URL '%s' (%s): " URL_HINT, s,
 		    curl_url_strerror(rc));
+		goto out;
+	}
+	if ((p = strstr(s, "://")) == NULL || p == s ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+.-") != (size_t)(p - s)) {
+		snprintf(err, len, "bad URL '%s': " URL_HINT, s);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
@@ -326,6 +340,7 @@ parse_url(const char *s, char *err, size_t len)
 	return ret;
 }
 
+/* localhost, 127.0.0.0/8, ::1 and ::ffff:127.x.x.x; brackets allowed. */
 int
 parse_is_loopback(const char *host)
 {
@@ -355,7 +370,7 @@ parse_is_loopback(const char *host)
 	return IN6_IS_ADDR_V4MAPPED(&in6) && in6.s6_addr[12] == 127;
 }
 
-/* Levenshtein distance with two rows; words longer than 64 bytes never match. */
+/* Levenshtein distance in two rows; a word over 64 bytes never matches. */
 static size_t
 parse_distance(const char *a, const char *b)
 {

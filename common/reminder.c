@@ -48,7 +48,7 @@ reminder_parse(struct reminder *r, const char *payload, size_t n, char *err,
 	size_t		 i;
 
 	memset(r, 0, sizeof(*r));
-	if (payload == NULL) {
+	if (payload == NULL || n == 0) {
 		snprintf(err, len, "no payload");
 		return -1;
 	}

@@ -317,7 +317,8 @@ main(int argc, char *argv[])
 	}
 	if (keys_init(&nv.keys, nv.conf->prefix) == -1)
 		fatalx("bad prefix %s", nv.conf->prefix);
-	nv.consumer = nv.conf->consumer;
+	if ((nv.consumer = strdup(nv.conf->consumer)) == NULL)
+		fatal("strdup");
 
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -378,6 +379,7 @@ main(int argc, char *argv[])
 		event_free(watchdog_ev);
 	event_base_free(nv.base);
 	config_free(nv.conf);
+	free(nv.consumer);
 	curl_global_cleanup();
 	log_info("stopped");
 	return 0;

@@ -1,0 +1,782 @@
+/* Unit tests for common/config.c: a full config, defaults, every error. */
+#include <sys/stat.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <ini.h>
+
+#include "config.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#define MSGS_MAX	8
+
+static char	test_dir[4096];		/* real path of a fresh temp dir */
+static char	test_conf[4200];	/* test_dir/nhacviec.conf */
+
+/* A copy of s, FILE replaced by the config's path and DIR by its dir. */
+static char *
+subst(const char *s)
+{
+	char	*out, *o;
+	size_t	 k;
+
+	/* Each byte of s grows at most to the whole of test_conf. */
+	out = o = calloc(strlen(s) + 1, strlen(test_conf) + 1);
+	assert_non_null(out);
+	while (*s != '\0') {
+		if (strncmp(s, "FILE", 4) == 0) {
+			k = strlen(test_conf);
+			memcpy(o, test_conf, k);
+			o += k;
+			s += 4;
+		} else if (strncmp(s, "DIR", 3) == 0) {
+			k = strlen(test_dir);
+			memcpy(o, test_dir, k);
+			o += k;
+			s += 3;
+		} else
+			*o++ = *s++;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+write_file(const char *name, const char *text, size_t len, mode_t mode)
+{
+	char	path[4400];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* Writes text (after subst) as the config file and loads it. */
+static struct config *
+load_text(const char *text, struct diag *d)
+{
+	char	*t = subst(text);
+
+	write_file("nhacviec.conf", t, strlen(t), 0644);
+	free(t);
+	diag_init(d);
+	return config_load(test_conf, d);
+}
+
+static void
+remove_file(const char *name)
+{
+	char	path[4400];
+
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
+	unlink(path);
+}
+
+static int
+setup(void **state)
+{
+	char	tmpl[] = "/tmp/nv-test-config-XXXXXX";
+
+	(void)state;
+	if (mkdtemp(tmpl) == NULL || realpath(tmpl, test_dir) == NULL)
+		return -1;
+	snprintf(test_conf, sizeof(test_conf), "%s/nhacviec.conf", test_dir);
+	write_file("secret600", "s3cret\n", 7, 0600);
+	write_file("secret644", "s3cret\n", 7, 0644);
+	write_file("secret640", "s3cret\n", 7, 0640);
+	write_file("body.json", "{\"text\": \"{{text}}\"}\n", 21, 0644);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	remove_file("nhacviec.conf");
+	remove_file("secret600");
+	remove_file("secret644");
+	remove_file("secret640");
+	remove_file("body.json");
+	return rmdir(test_dir);
+}
+
+/* Prints what the loader said, for a failing case. */
+static void
+dump(const char *name, const struct diag *d)
+{
+	size_t	i;
+
+	print_error("case '%s' got %zu message(s):\n", name, d->n);
+	for (i = 0; i < d->n; i++)
+		print_error("  %s\n", d->msgs[i]);
+}
+
+static const char full_config[] =
+	"; nhacviec main config\n"
+	"[redis]\n"
+	"address = unix:/run/redis/redis-server.sock\n"
+	"prefix  = nv-test\n"
+	"password_file = secret600\n"
+	"consumer = worker-1\n"
+	"connect_timeout = 500ms\n"
+	"\n"
+	"[plan]\n"
+	"files   = plan.d/*.conf\n"
+	"horizon = 40d\n"
+	"\n"
+	"# delivery rules\n"
+	"[delivery]\n"
+	"hours        = 06:30-24:00\n"
+	"grace        = 1h30m\n"
+	"max_attempts = 5\n"
+	"batch = 100\n"
+	"retry_base = 10s\n"
+	"retry_max = 30m\n"
+	"drain_timeout = 5s\n"
+	"reclaim_idle = 90s\n"
+	"\n"
+	"[channel zalo]            ; NAME is what tasks list\n"
+	"type    = zalo            ; zalo | webhook | smtp | console\n"
+	"contact = zalo\n"
+	"fallback = email\n"
+	"app_id = 1234\n"
+	"secret_key_file = DIR/secret600\n"
+	"api_base = http://127.0.0.1:8081\n"
+	"template_id = 987\n"
+	"\n"
+	"[channel email]\n"
+	"type    = webhook\n"
+	"contact = email\n"
+	"url     = https://mail.example.gov.vn/api/send?a=1;b=2\n"
+	"method  = PUT\n"
+	"header  = Authorization: Bearer abc\n"
+	"header  = X-Trace:1\n"
+	"body_template = body.json\n"
+	"timeout = 3s\n"
+	"  concurrency = 2\n"
+	"\n"
+	"[channel mail]\n"
+	"type = smtp\n"
+	"contact = email\n"
+	"url = smtps://smtp.example.gov.vn:465\n"
+	"from = nhacviec@example.gov.vn\n"
+	"username = nv\n"
+	"password_file = secret600\n"
+	"\n"
+	"[channel log]\n"
+	"type = console\n"
+	"\n"
+	"[http]\n"
+	"listen = [::1]:9464\n";
+
+static void
+test_full(void **state)
+{
+	const struct config_channel	*c;
+	struct config			*conf;
+	struct diag			 d;
+	char				*s;
+
+	(void)state;
+	conf = load_text(full_config, &d);
+	if (conf == NULL || d.n != 0)
+		dump("full", &d);
+	assert_non_null(conf);
+	assert_int_equal(d.n, 0);
+
+	assert_string_equal(conf->path, test_conf);
+	assert_string_equal(conf->redis_address,
+	    "unix:/run/redis/redis-server.sock");
+	assert_string_equal(conf->redis_addr.path,
+	    "/run/redis/redis-server.sock");
+	assert_null(conf->redis_addr.host);
+	assert_string_equal(conf->prefix, "nv-test");
+	s = subst("DIR/secret600");
+	assert_string_equal(conf->password_file, s);
+	free(s);
+	assert_string_equal(conf->consumer, "worker-1");
+	assert_int_equal(conf->connect_timeout_ms, 500);
+
+	assert_string_equal(conf->plan_files, "plan.d/*.conf");
+	assert_int_equal(conf->horizon_ms, 40LL * 86400 * 1000);
+
+	assert_int_equal(conf->hours_start, 6 * 60 + 30);
+	assert_int_equal(conf->hours_end, 24 * 60);
+	assert_int_equal(conf->grace_ms, 90 * 60 * 1000);
+	assert_int_equal(conf->max_attempts, 5);
+	assert_int_equal(conf->batch, 100);
+	assert_int_equal(conf->retry_base_ms, 10000);
+	assert_int_equal(conf->retry_max_ms, 30 * 60 * 1000);
+	assert_int_equal(conf->drain_timeout_ms, 5000);
+	assert_int_equal(conf->reclaim_idle_ms, 90000);
+
+	assert_int_equal(conf->nchannels, 4);
+	c = config_channel_find(conf, "zalo");
+	assert_non_null(c);
+	assert_ptr_equal(c, &conf->channels[0]);
+	assert_int_equal(c->line, 24);
+	assert_int_equal(c->type, CHANNEL_ZALO);
+	assert_string_equal(c->contact, "zalo");
+	assert_string_equal(c->fallback, "email");
+	assert_int_equal(c->fallback_line, 27);
+	assert_string_equal(c->app_id, "1234");
+	s = subst("DIR/secret600");
+	assert_string_equal(c->secret_key_file, s);
+	free(s);
+	assert_string_equal(c->api_base, "http://127.0.0.1:8081");
+	assert_string_equal(c->template_id, "987");
+	assert_null(c->url);
+	assert_int_equal(c->timeout_ms, 10000);
+	assert_int_equal(c->concurrency, 8);
+
+	c = config_channel_find(conf, "email");
+	assert_non_null(c);
+	assert_int_equal(c->line, 33);
+	assert_int_equal(c->type, CHANNEL_WEBHOOK);
+	assert_string_equal(c->contact, "email");
+	assert_null(c->fallback);
+	assert_string_equal(c->url,
+	    "https://mail.example.gov.vn/api/send?a=1;b=2");
+	assert_string_equal(c->method, "PUT");
+	assert_int_equal(c->nheaders, 2);
+	assert_string_equal(c->headers[0].name, "Authorization");
+	assert_string_equal(c->headers[0].value, "Bearer abc");
+	assert_string_equal(c->headers[1].name, "X-Trace");
+	assert_string_equal(c->headers[1].value, "1");
+	s = subst("DIR/body.json");
+	assert_string_equal(c->body_template, s);
+	free(s);
+	assert_int_equal(c->timeout_ms, 3000);
+	/* An indented line is a key of its own, not a continuation. */
+	assert_int_equal(c->concurrency, 2);
+
+	c = config_channel_find(conf, "mail");
+	assert_non_null(c);
+	assert_int_equal(c->type, CHANNEL_SMTP);
+	assert_string_equal(c->url, "smtps://smtp.example.gov.vn:465");
+	assert_string_equal(c->from, "nhacviec@example.gov.vn");
+	assert_string_equal(c->username, "nv");
+	assert_string_equal(c->method, "POST");
+
+	c = config_channel_find(conf, "log");
+	assert_non_null(c);
+	assert_int_equal(c->type, CHANNEL_CONSOLE);
+	assert_null(c->contact);
+
+	assert_null(config_channel_find(conf, "sms"));
+	assert_string_equal(conf->listen, "[::1]:9464");
+	assert_string_equal(conf->listen_addr.host, "::1");
+	assert_int_equal(conf->listen_addr.port, 9464);
+
+	/* The libinih knobs are global: config_load puts them back. */
+	assert_true(ini_allow_multiline);
+
+	config_free(conf);
+	diag_clear(&d);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct config	*conf;
+	struct diag	 d;
+	char		 host[256];
+
+	(void)state;
+	conf = load_text("[redis]\naddress = 127.0.0.1:6379\n", &d);
+	if (conf == NULL)
+		dump("defaults", &d);
+	assert_non_null(conf);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(conf->redis_addr.host, "127.0.0.1");
+	assert_int_equal(conf->redis_addr.port, 6379);
+	assert_string_equal(conf->prefix, "nhacviec");
+	assert_null(conf->password_file);
+	assert_int_equal(gethostname(host, sizeof(host)), 0);
+	assert_string_equal(conf->consumer, host);
+	assert_int_equal(conf->connect_timeout_ms, 2000);
+	assert_string_equal(conf->plan_files, "/etc/nhacviec/plan.d/*.conf");
+	assert_int_equal(conf->horizon_ms, 35LL * 86400 * 1000);
+	assert_int_equal(conf->hours_start, 7 * 60);
+	assert_int_equal(conf->hours_end, 21 * 60);
+	assert_int_equal(conf->grace_ms, 6 * 3600 * 1000);
+	assert_int_equal(conf->max_attempts, 8);
+	assert_int_equal(conf->batch, 256);
+	assert_int_equal(conf->retry_base_ms, 30000);
+	assert_int_equal(conf->retry_max_ms, 3600000);
+	assert_int_equal(conf->drain_timeout_ms, 10000);
+	assert_int_equal(conf->reclaim_idle_ms, 120000);
+	assert_int_equal(conf->nchannels, 0);
+	assert_null(conf->listen);
+	config_free(conf);
+	diag_clear(&d);
+	config_free(NULL);
+}
+
+/* Windows line ends, a byte-order mark and Vietnamese text are fine. */
+static void
+test_crlf_bom(void **state)
+{
+	struct config	*conf;
+	struct diag	 d;
+
+	(void)state;
+	conf = load_text("\xef\xbb\xbf[redis]\r\n"
+	    "address = 127.0.0.1:6379\r\n"
+	    "; Kênh nhắc việc qua Zalo\r\n"
+	    "[channel zalo]\r\n"
+	    "type = zalo\r\n"
+	    "contact = zalo\r\n"
+	    "template_data = {\"noi_dung\": \"Họp giao ban\"}\r\n", &d);
+	if (conf == NULL)
+		dump("crlf", &d);
+	assert_non_null(conf);
+	assert_string_equal(conf->channels[0].contact, "zalo");
+	assert_string_equal(conf->channels[0].template_data,
+	    "{\"noi_dung\": \"Họp giao ban\"}");
+	config_free(conf);
+	diag_clear(&d);
+}
+
+/* A line longer than inih's first buffer arrives whole; lines still count. */
+static void
+test_long_lines(void **state)
+{
+	struct config	*conf;
+	struct diag	 d;
+	char		*text, *want;
+	size_t		 n = 70000;
+
+	(void)state;
+	text = calloc(1, n + 200);
+	assert_non_null(text);
+	strcpy(text, "[redis]\naddress = 127.0.0.1:6379\n[channel w]\n"
+	    "type = webhook\ncontact = email\nurl = https://h.example/\n"
+	    "header = X-Long: ");
+	memset(text + strlen(text), 'v', 5000);
+	strcat(text, "\nbogus line\n");
+	conf = load_text(text, &d);
+	want = subst("FILE:8: expected 'key = value' or '[section]'");
+	if (d.n != 1 || strcmp(d.msgs[0], want) != 0)
+		dump("5000-byte line", &d);
+	assert_null(conf);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.msgs[0], want);
+	free(want);
+	diag_clear(&d);
+
+	strcpy(text, "[redis]\naddress = 127.0.0.1:6379\nprefix = ");
+	memset(text + strlen(text), 'p', n);
+	strcat(text, "\nbogus\n");
+	conf = load_text(text, &d);
+	assert_null(conf);
+	if (d.n != 2)
+		dump("70000-byte line", &d);
+	assert_int_equal(d.n, 2);
+	want = subst("FILE:3: the line is too long (70010 bytes); at most "
+	    "65533");
+	assert_string_equal(d.msgs[0], want);
+	free(want);
+	want = subst("FILE:4: expected 'key = value' or '[section]'");
+	assert_string_equal(d.msgs[1], want);
+	free(want);
+	diag_clear(&d);
+	free(text);
+}
+
+/* A NUL byte and bytes that are not UTF-8 are errors at their line. */
+static void
+test_bad_bytes(void **state)
+{
+	static const char text[] = "[redis]\naddress = 127.0.0.1:6379\n"
+	    "prefix = a\0b\nconsumer = \xe1\xbb\n";
+	struct config	*conf;
+	struct diag	 d;
+	char		*want;
+
+	(void)state;
+	write_file("nhacviec.conf", text, sizeof(text) - 1, 0644);
+	diag_init(&d);
+	conf = config_load(test_conf, &d);
+	assert_null(conf);
+	if (d.n != 2)
+		dump("bad bytes", &d);
+	assert_int_equal(d.n, 2);
+	want = subst("FILE:3: the line holds a NUL byte; the file must be "
+	    "UTF-8 text");
+	assert_string_equal(d.msgs[0], want);
+	free(want);
+	want = subst("FILE:4: the line is not valid UTF-8; save the file as "
+	    "UTF-8");
+	assert_string_equal(d.msgs[1], want);
+	free(want);
+	diag_clear(&d);
+}
+
+static void
+test_cannot_open(void **state)
+{
+	struct diag	 d;
+	char		*path, *want;
+
+	(void)state;
+	diag_init(&d);
+	path = subst("DIR/missing.conf");
+	assert_null(config_load(path, &d));
+	want = subst("DIR/missing.conf: cannot open: No such file or "
+	    "directory");
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.nerrors, 1);
+	assert_string_equal(d.msgs[0], want);
+	free(want);
+	free(path);
+	diag_clear(&d);
+
+	diag_init(&d);
+	path = subst("DIR");
+	assert_null(config_load(path, &d));
+	want = subst("DIR: cannot read: Is a directory");
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.msgs[0], want);
+	free(want);
+	free(path);
+	diag_clear(&d);
+}
+
+static void
+test_type_names(void **state)
+{
+	(void)state;
+	assert_string_equal(config_channel_type_name(CHANNEL_CONSOLE),
+	    "console");
+	assert_string_equal(config_channel_type_name(CHANNEL_WEBHOOK),
+	    "webhook");
+	assert_string_equal(config_channel_type_name(CHANNEL_SMTP), "smtp");
+	assert_string_equal(config_channel_type_name(CHANNEL_ZALO), "zalo");
+	assert_string_equal(config_channel_type_name((enum channel_type)9),
+	    "unknown");
+}
+
+#define REDIS	"[redis]\naddress = 127.0.0.1:6379\n"
+#define DHINT	"use a number and a unit (ms, s, m, h, d), e.g. 30m"
+
+/* A config that must fail, and every message it must give, in order. */
+static const struct {
+	const char	*name;
+	const char	*text;
+	const char	*msgs[MSGS_MAX];
+} bad_cases[] = {
+	{ "unknown section with a suggestion",
+	    REDIS "[deliverty]\ngrace = 1h\n",
+	    { "FILE:3: unknown section [deliverty]; did you mean "
+	      "[delivery]?" } },
+	{ "unknown section, channel misspelt",
+	    REDIS "[chanel zalo]\ntype = zalo\n",
+	    { "FILE:3: unknown section [chanel zalo]; did you mean "
+	      "[channel zalo]?" } },
+	{ "unknown section without a suggestion",
+	    REDIS "[metrics]\n",
+	    { "FILE:3: unknown section [metrics]; use [redis], [plan], "
+	      "[delivery], [channel NAME] or [http]" } },
+	{ "unknown key with a suggestion",
+	    REDIS "[plan]\nhorizn = 30d\n",
+	    { "FILE:4: unknown key 'horizn' in [plan]; did you mean "
+	      "'horizon'?" } },
+	{ "unknown key without a suggestion",
+	    REDIS "[plan]\ndirectory = /x\n",
+	    { "FILE:4: unknown key 'directory' in [plan]; use 'files' or "
+	      "'horizon'" } },
+	{ "unknown key in a channel",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nheaders = X-A: 1\n",
+	    { "FILE:7: unknown key 'headers' in [channel e]; did you mean "
+	      "'header'?" } },
+	{ "unknown key in a channel of a known type",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nbogus = 1\n[channel c]\nbogus = 1\n"
+	    "type = console\n",
+	    { "FILE:7: unknown key 'bogus' in [channel e]; use 'type', "
+	      "'contact', 'fallback', 'url', 'method', 'header', "
+	      "'body_template', 'timeout' or 'concurrency'",
+	      "FILE:9: unknown key 'bogus' in [channel c]; use 'type', "
+	      "'contact', 'fallback', 'url', 'method', 'header', "
+	      "'body_template', 'timeout', 'concurrency', 'app_id', "
+	      "'secret_key_file', 'template_id', 'template_data', 'api_base', "
+	      "'zns_base', 'oauth_base', 'state_file', 'refresh_before', "
+	      "'rate', 'mode', 'from', 'username' or 'password_file'" } },
+	{ "bad duration",
+	    REDIS "[delivery]\ngrace = 6x\n",
+	    { "FILE:4: grace: bad duration '6x': " DHINT } },
+	{ "negative duration",
+	    REDIS "[delivery]\nretry_base = -1s\n",
+	    { "FILE:4: retry_base: negative duration '-1s': use 0 or more, "
+	      "e.g. 30m" } },
+	{ "zero horizon",
+	    REDIS "[plan]\nhorizon = 0d\n",
+	    { "FILE:4: horizon: must be more than 0, e.g. 30s" } },
+	{ "bad hours",
+	    REDIS "[delivery]\nhours = 7-21\n",
+	    { "FILE:4: hours: bad hours '7-21': use HH:MM-HH:MM, e.g. "
+	      "07:00-21:00" } },
+	{ "hours end before start",
+	    REDIS "[delivery]\nhours = 21:00-07:00\n",
+	    { "FILE:4: hours: the end is not after the start in "
+	      "'21:00-07:00': use a later end, e.g. 07:00-21:00 (the end may "
+	      "be 24:00)" } },
+	{ "int out of range",
+	    REDIS "[delivery]\nmax_attempts = 0\nbatch = 10001\n",
+	    { "FILE:4: max_attempts: '0' is out of range: use a whole number "
+	      "from 1 to 100",
+	      "FILE:5: batch: '10001' is out of range: use a whole number "
+	      "from 1 to 10000" } },
+	{ "retry_max shorter than retry_base",
+	    REDIS "[delivery]\nretry_base = 2h\nretry_max = 1h\n",
+	    { "FILE:5: retry_max is shorter than retry_base; make it at "
+	      "least as long" } },
+	{ "retry_base longer than the default retry_max",
+	    REDIS "[delivery]\nretry_base = 2h\n",
+	    { "FILE:4: retry_max is shorter than retry_base; make it at "
+	      "least as long" } },
+	{ "bad address",
+	    "[redis]\naddress = localhost\n",
+	    { "FILE:2: address: bad address 'localhost': use unix:/path or "
+	      "HOST:PORT, e.g. 127.0.0.1:6379" } },
+	{ "bad port",
+	    "[redis]\naddress = localhost:70000\n",
+	    { "FILE:2: address: bad port '70000' in 'localhost:70000': use 1 "
+	      "to 65535" } },
+	{ "bad prefix",
+	    "[redis]\naddress = localhost:6379\nprefix = {nv}\n",
+	    { "FILE:3: prefix: bad value '{nv}': use letters, digits, '_', "
+	      "'.' and '-'" } },
+	{ "listen on a unix socket",
+	    REDIS "[http]\nlisten = unix:/run/nv.sock\n",
+	    { "FILE:4: listen: bad address 'unix:/run/nv.sock': use "
+	      "HOST:PORT, e.g. 127.0.0.1:9464; unix sockets are not "
+	      "supported here" } },
+	{ "missing redis address",
+	    "[redis]\nprefix = nv\n",
+	    { "FILE: [redis] address is required: use unix:/path or "
+	      "HOST:PORT" } },
+	{ "empty file",
+	    "",
+	    { "FILE: [redis] address is required: use unix:/path or "
+	      "HOST:PORT" } },
+	{ "http to a host that is not loopback",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = http://mail.example.gov.vn/send\n",
+	    { "FILE:6: url: plain http is allowed only to a loopback host; "
+	      "use https" } },
+	{ "bad URL scheme",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = ftp://mail.example.gov.vn/send\n",
+	    { "FILE:6: url: URL 'ftp://mail.example.gov.vn/send': the scheme "
+	      "must be http or https; use https://HOST/PATH" } },
+	{ "bad zalo api_base",
+	    REDIS "[channel z]\ntype = zalo\ncontact = zalo\n"
+	    "api_base = http://openapi.zalo.me\n",
+	    { "FILE:6: api_base: plain http is allowed only to a loopback "
+	      "host; use https" } },
+	{ "bad smtp URL",
+	    REDIS "[channel m]\ntype = smtp\ncontact = email\n"
+	    "url = https://smtp.example.gov.vn\n",
+	    { "FILE:6: url: bad SMTP URL 'https://smtp.example.gov.vn': use "
+	      "smtps://HOST[:PORT] or smtp://HOST[:PORT]" } },
+	{ "missing type",
+	    REDIS "[channel e]\ncontact = email\n",
+	    { "FILE:3: [channel e] needs a type: type = console, type = "
+	      "webhook, type = smtp or type = zalo" } },
+	{ "unknown type",
+	    REDIS "[channel e]\ntype = sms\n",
+	    { "FILE:4: type: bad value 'sms': use console, webhook, smtp or "
+	      "zalo" } },
+	{ "missing contact and url",
+	    REDIS "[channel e]\ntype = webhook\n",
+	    { "FILE:3: [channel e] of type webhook needs contact = zalo, "
+	      "phone or email",
+	      "FILE:3: [channel e] of type webhook needs url = "
+	      "https://HOST/PATH" } },
+	{ "bad contact",
+	    REDIS "[channel z]\ntype = zalo\ncontact = facebook\n",
+	    { "FILE:5: contact: bad value 'facebook': use zalo, phone or "
+	      "email" } },
+	{ "key that does not apply to the type",
+	    REDIS "[channel log]\nurl = https://x.example/\ntype = console\n"
+	    "app_id = 1\n",
+	    { "FILE:4: 'url' does not apply to type console",
+	      "FILE:6: 'app_id' does not apply to type console" } },
+	{ "bad method and header",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nmethod = post\nheader = X-A 1\n"
+	    "header = X A: 1\n",
+	    { "FILE:7: method: bad value 'post': use GET, POST, PUT or PATCH",
+	      "FILE:8: header: bad header 'X-A 1': use 'Name: value', e.g. "
+	      "'X-Api-Key: abc'",
+	      "FILE:9: header: bad header name 'X A': use letters, digits "
+	      "and !#$%&'*+-.^_`|~" } },
+	{ "missing body template",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nbody_template = nope.json\n",
+	    { "FILE:7: body_template: cannot read DIR/nope.json: No such "
+	      "file or directory" } },
+	{ "duplicate channel",
+	    REDIS "[channel e]\ntype = console\n\n[channel e]\n"
+	    "type = console\n",
+	    { "FILE:6: duplicate section [channel e]; the first is at "
+	      "line 3" } },
+	{ "duplicate section",
+	    REDIS "[plan]\nhorizon = 1d\n[plan]\nhorizon = 2d\n",
+	    { "FILE:5: duplicate section [plan]; the first is at line 3; "
+	      "merge them" } },
+	{ "bad channel names",
+	    REDIS "[channel Email]\n[channel]\n[redis x]\n",
+	    { "FILE:3: bad channel name 'Email': use a-z, 0-9, '_' and '-'",
+	      "FILE:4: [channel] needs a name: [channel NAME], NAME made of "
+	      "a-z, 0-9, '_' and '-'",
+	      "FILE:5: [redis] takes no name; write [redis]" } },
+	{ "duplicate key",
+	    REDIS "[delivery]\ngrace = 1h\ngrace = 2h\n",
+	    { "FILE:5: duplicate key 'grace' in [delivery]; the first is at "
+	      "line 4" } },
+	{ "duplicate key in a channel",
+	    REDIS "[channel c]\ntype = console\ntype = console\n",
+	    { "FILE:5: duplicate key 'type' in [channel c]; the first is at "
+	      "line 4" } },
+	{ "fallback to an undefined channel",
+	    REDIS "[channel zalo]\ntype = zalo\ncontact = zalo\n"
+	    "fallback = emial\n[channel email]\ntype = console\n",
+	    { "FILE:6: fallback: no channel named 'emial'; did you mean "
+	      "'email'?" } },
+	{ "fallback with no other channel",
+	    REDIS "[channel zalo]\ntype = zalo\ncontact = zalo\n"
+	    "fallback = sms\n",
+	    { "FILE:6: fallback: no channel named 'sms'; define "
+	      "[channel sms]" } },
+	{ "fallback to itself",
+	    REDIS "[channel c]\ntype = console\nfallback = c\n",
+	    { "FILE:5: fallback: channel 'c' cannot fall back to itself; "
+	      "name another channel" } },
+	{ "syntax error line",
+	    REDIS "[plan]\nhorizon 30d\n",
+	    { "FILE:4: expected 'key = value' or '[section]'" } },
+	{ "missing bracket",
+	    REDIS "[plan\nhorizon = 30d\n",
+	    { "FILE:3: missing ']' after the section name; write [name]" } },
+	{ "text after a section",
+	    REDIS "[plan] horizon = 30d\n",
+	    { "FILE:3: unexpected text after ']'; a comment starts with "
+	      "';'" } },
+	{ "missing key name",
+	    REDIS "[plan]\n= 30d\n",
+	    { "FILE:4: missing key before '='; expected 'key = value'" } },
+	{ "key before any section",
+	    "prefix = nv\n" REDIS,
+	    { "FILE:1: 'prefix' is outside any section; put it under a "
+	      "section: use [redis], [plan], [delivery], [channel NAME] or "
+	      "[http]" } },
+	{ "empty value",
+	    REDIS "consumer =\n",
+	    { "FILE:3: consumer: bad value '': use letters, digits, '_', '.' "
+	      "and '-'" } },
+	{ "world-readable password file",
+	    "[redis]\naddress = 127.0.0.1:6379\npassword_file = secret644\n",
+	    { "FILE:3: password_file DIR/secret644 is readable by group or "
+	      "others (mode 0644); chmod 600 it" } },
+	{ "group-readable secret key file",
+	    REDIS "[channel z]\ntype = zalo\ncontact = zalo\n"
+	    "secret_key_file = DIR/secret640\n",
+	    { "FILE:6: secret_key_file DIR/secret640 is readable by group or "
+	      "others (mode 0640); chmod 600 it" } },
+	{ "missing password file",
+	    REDIS "password_file = /nonexistent/redis\n",
+	    { "FILE:3: password_file /nonexistent/redis: No such file or "
+	      "directory" } },
+	{ "several errors, all reported in file order",
+	    "[redis]\n"
+	    "address = 127.0.0.1:99999\n"
+	    "[plan]\n"
+	    "horizn = 3d\n"
+	    "[delivery]\n"
+	    "grace = 6x\n"
+	    "hours = 25:00-26:00\n"
+	    "[channel a]\n"
+	    "url = http://example.com/\n"
+	    "type = console\n"
+	    "fallback = nowhere\n"
+	    "oops\n"
+	    "[channel b]\n"
+	    "type = sms\n",
+	    { "FILE:2: address: bad port '99999' in '127.0.0.1:99999': use 1 "
+	      "to 65535",
+	      "FILE:4: unknown key 'horizn' in [plan]; did you mean "
+	      "'horizon'?",
+	      "FILE:6: grace: bad duration '6x': " DHINT,
+	      "FILE:7: hours: bad hours '25:00-26:00': use HH:MM-HH:MM, e.g. "
+	      "07:00-21:00",
+	      "FILE:9: 'url' does not apply to type console",
+	      "FILE:11: fallback: no channel named 'nowhere'; use 'b'",
+	      "FILE:12: expected 'key = value' or '[section]'",
+	      "FILE:14: type: bad value 'sms': use console, webhook, smtp or "
+	      "zalo" } },
+};
+
+static void
+test_bad(void **state)
+{
+	struct config	*conf;
+	struct diag	 d;
+	char		*want;
+	size_t		 i, j, n;
+
+	(void)state;
+	for (i = 0; i < nitems(bad_cases); i++) {
+		conf = load_text(bad_cases[i].text, &d);
+		for (n = 0; n < MSGS_MAX && bad_cases[i].msgs[n] != NULL; n++)
+			;
+		if (conf != NULL || d.n != n || d.nerrors != n) {
+			dump(bad_cases[i].name, &d);
+			config_free(conf);
+			fail_msg("case '%s': want %zu errors and no config",
+			    bad_cases[i].name, n);
+		}
+		for (j = 0; j < n; j++) {
+			want = subst(bad_cases[i].msgs[j]);
+			if (strcmp(d.msgs[j], want) != 0) {
+				dump(bad_cases[i].name, &d);
+				fail_msg("case '%s': message %zu:\n got  %s\n "
+				    "want %s", bad_cases[i].name, j, d.msgs[j],
+				    want);
+			}
+			free(want);
+		}
+		diag_clear(&d);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_crlf_bom),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_bad_bytes),
+		cmocka_unit_test(test_cannot_open),
+		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_bad),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
