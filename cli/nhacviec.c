@@ -6,10 +6,13 @@
 
 #include <hiredis/hiredis.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "config.h"
 #include "keys.h"
 #include "log.h"
+#include "planstore.h"
+#include "schedule.h"
 #include "secret.h"
 
 #define EX_USAGE	64
@@ -24,6 +27,13 @@ usage(void)
 	    "commands:\n"
 	    "  check            check the config; print every error as "
 	    "FILE:LINE\n"
+	    "  preview --from DATE --to DATE [--format tsv|text]\n"
+	    "                   the reminders the plan gives, offline\n"
+	    "  load             check the plan files and write them to Redis "
+	    "in one step\n"
+	    "  import-appendix FILE.tsv\n"
+	    "                   the appendix table of a plan document as "
+	    "[task] sections\n"
 	    "  status           what is due, queued, sent and dead in Redis\n"
 	    "  upcoming [N]     the next N reminders due (default 20)\n");
 	exit(EX_USAGE);
@@ -138,6 +148,66 @@ cmd_status(const struct config *c, const struct keys *k)
 	return 0;
 }
 
+/* Check the plan files against the config, then write them in one step. */
+static int
+cmd_load(const struct config *c, const struct keys *k)
+{
+	struct plan_sources	 src;
+	struct plan		*p = NULL;
+	struct diag		 d;
+	redisContext		*rc;
+	redisReply		*r;
+	const char		*argv[7];
+	char			*doc;
+	int			 rv = EX_CONFIG;
+
+	diag_init(&d);
+	if (planstore_read(c->plan_files, &src, &d) == 0) {
+		p = plan_load_texts((const char *const *)src.names,
+		    (const char *const *)src.texts, src.n, &d);
+		if (p)
+			schedule_check(p, c, &d);
+	}
+	diag_print(&d, stderr);
+	if (d.nerrors > 0) {
+		fprintf(stderr, "nhacviec: the plan has %zu error%s; nothing "
+		    "was written to Redis\n", d.nerrors,
+		    d.nerrors == 1 ? "" : "s");
+		goto out;
+	}
+	rv = EX_UNAVAILABLE;
+	if ((rc = cli_connect(c)) == NULL)
+		goto out;
+	if ((doc = planstore_document(p, &src, clock_now_ms())) == NULL)
+		fatalx("out of memory");
+	argv[0] = "EVAL";
+	argv[1] = planstore_load_lua;
+	argv[2] = "2";
+	argv[3] = k->plan_version;
+	argv[4] = k->control;
+	argv[5] = k->base;
+	argv[6] = doc;
+	r = redisCommandArgv(rc, 7, argv, NULL);
+	free(doc);
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+		fprintf(stderr, "nhacviec: writing the plan failed: %s\n",
+		    r == NULL ? rc->errstr : r->type == REDIS_REPLY_ERROR ?
+		    r->str : "odd reply");
+	} else {
+		printf("loaded %zu files: %zu tasks, %zu agencies, %zu groups, "
+		    "%zu windows, as plan version %lld\n", src.n, p->ntasks,
+		    p->nagencies, p->ngroups, p->nwindows, r->integer);
+		rv = 0;
+	}
+	freeReplyObject(r);
+	redisFree(rc);
+out:
+	diag_clear(&d);
+	plan_free(p);
+	planstore_sources_clear(&src);
+	return rv;
+}
+
 static int
 cmd_upcoming(const struct config *c, const struct keys *k, long n)
 {
@@ -200,16 +270,30 @@ main(int argc, char *argv[])
 			usage();
 		return cmd_check(path);
 	}
-	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "upcoming") != 0)
+	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "upcoming") != 0 &&
+	    strcmp(cmd, "load") != 0 && strcmp(cmd, "preview") != 0 &&
+	    strcmp(cmd, "import-appendix") != 0)
 		usage();
 	if ((c = cli_config(path)) == NULL)
 		return EX_CONFIG;
+	if (strcmp(cmd, "preview") == 0 ||
+	    strcmp(cmd, "import-appendix") == 0) {
+		/* Their own options follow the command name (argv[0]). */
+		rc = cmd[0] == 'p' ?
+		    cmd_preview(c, argc - optind + 1, argv + optind - 1) :
+		    cmd_import_appendix(c, argc - optind + 1,
+		    argv + optind - 1);
+		config_free(c);
+		return rc;
+	}
 	if (keys_init(&k, c->prefix) == -1) {
 		config_free(c);
 		return EX_CONFIG;
 	}
 	if (strcmp(cmd, "status") == 0)
 		rc = cmd_status(c, &k);
+	else if (strcmp(cmd, "load") == 0)
+		rc = cmd_load(c, &k);
 	else
 		rc = cmd_upcoming(c, &k, optind < argc ?
 		    strtol(argv[optind], NULL, 10) : 20);

@@ -14,15 +14,13 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <ini.h>
-
 #include "config.h"
+#include "inifile.h"
 #include "log.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define KEYS_MAX	32		/* keys in the largest section */
-#define LINE_MAX_LEN	65533		/* inih's buffer, less "\r\n\0" */
 #define SECTIONS_HINT	"use [redis], [plan], [delivery], [channel NAME] " \
 			"or [http]"
 #define NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -95,15 +93,8 @@ struct config_loader {
 	struct config		*conf;
 	const char		*path;
 	char			*dir;
-	FILE			*fp;
-	int			 read_errno;
 
-	unsigned		 lineno;
-	char			*raw;		/* the current line as read */
-	size_t			 rawcap;
-	const char		*feed;		/* what inih gets of it */
-	size_t			 feedlen;
-	size_t			 feedpos;
+	unsigned		 lineno;	/* of the line being handled */
 
 	const struct config_section *sect;	/* NULL: none, or a bad one */
 	int			 bad_sect;
@@ -149,7 +140,7 @@ static const struct config_key redis_keys[] = {
 
 static const struct config_key plan_keys[] = {
 	/* As written: a relative glob is relative to the working directory. */
-	{ .name = "files", .type = KEY_STRING, .off = C(plan_files) },
+	{ .name = "files", .type = KEY_PATH, .off = C(plan_files) },
 	{ .name = "horizon", .type = KEY_DURATION, .off = C(horizon_ms),
 	    .flags = KEY_POSITIVE },
 };
@@ -550,12 +541,12 @@ static void
 config_set(struct config_loader *l, const struct config_key *k,
     const char *value)
 {
-	char		 err[1024], list[256], *path;
+	char		 err[1024], list[256], *path, *abs;
 	char		*field = (char *)l->target + k->off;
 	struct address	 a;
 	int64_t		 ms;
 	long		 n;
-	int		 i, start, end;
+	int		 i, start, end, rc;
 
 	switch (k->type) {
 	case KEY_STRING:
@@ -634,7 +625,18 @@ config_set(struct config_loader *l, const struct config_key *k,
 		*(int *)((char *)l->target + k->aux) = end;
 		return;
 	case KEY_ADDRESS:
-		if (parse_address(value, &a, list, sizeof(list)) == -1) {
+		/* A relative socket path is relative to the config file. */
+		if (strncmp(value, "unix:", 5) == 0 && value[5] != '/' &&
+		    value[5] != '\0') {
+			path = config_resolve(l, value + 5);
+			if (asprintf(&abs, "unix:%s", path) == -1)
+				fatal("%s", __func__);
+			free(path);
+			rc = parse_address(abs, &a, list, sizeof(list));
+			free(abs);
+		} else
+			rc = parse_address(value, &a, list, sizeof(list));
+		if (rc == -1) {
 			snprintf(err, sizeof(err), "%s: %s", k->name, list);
 			goto bad;
 		}
@@ -704,10 +706,10 @@ config_set(struct config_loader *l, const struct config_key *k,
 	config_error(l, l->lineno, "%s", err);
 }
 
-/* Called by inih for every "key = value" line. */
-static int
-config_handler(void *arg, const char *section, const char *name,
-    const char *value)
+/* Called by the reader for every "key = value" line. */
+static void
+config_key(void *arg, const char *section, const char *name,
+    const char *value, unsigned line)
 {
 	struct config_loader	*l = arg;
 	const struct config_key	*k;
@@ -716,19 +718,15 @@ config_handler(void *arg, const char *section, const char *name,
 	size_t			 i, n;
 	int			 idx;
 
-	/*
-	 * inih truncates section names to 49 bytes and does not report a
-	 * section without keys, so the reader tracks sections, not inih.
-	 */
+	/* Sections come through config_section: l->sect says all. */
 	(void)section;
-	if (value == NULL)
-		value = "";
+	l->lineno = line;
 	if (l->sect == NULL) {
 		if (!l->bad_sect)
 			config_error(l, l->lineno, "'%s' is outside any "
 			    "section; put it under a section: " SECTIONS_HINT,
 			    name);
-		return 1;
+		return;
 	}
 	config_label(l, label, sizeof(label));
 	if ((idx = config_key_index(l->sect, name)) == -1) {
@@ -738,7 +736,7 @@ config_handler(void *arg, const char *section, const char *name,
 		if ((near = parse_nearest(name, names)) != NULL) {
 			config_error(l, l->lineno, "unknown key '%s' in %s; "
 			    "did you mean '%s'?", name, label, near);
-			return 1;
+			return;
 		}
 		/* A channel of a known type lists only the keys it takes. */
 		if (l->sect->named && l->chan_type_ok) {
@@ -753,18 +751,17 @@ config_handler(void *arg, const char *section, const char *name,
 		config_error(l, l->lineno, "unknown key '%s' in %s; use %s",
 		    name, label, config_join(names, "'", "'", list,
 		    sizeof(list)));
-		return 1;
+		return;
 	}
 	k = &l->sect->keys[idx];
 	if (l->seen[idx] != 0 && !(k->flags & KEY_REPEAT)) {
 		config_error(l, l->lineno, "duplicate key '%s' in %s; the "
 		    "first is at line %u", name, label, l->seen[idx]);
-		return 1;
+		return;
 	}
 	if (l->seen[idx] == 0)
 		l->seen[idx] = l->lineno;
 	config_set(l, k, value);
-	return 1;
 }
 
 /* A URL for SMTP: smtp:// or smtps://, then a host. */
@@ -856,7 +853,7 @@ config_section_end(struct config_loader *l)
 
 /* Starts the section named by the text inside "[...]". */
 static void
-config_section_start(struct config_loader *l, const char *text, size_t len)
+config_section_start(struct config_loader *l, const char *text)
 {
 	const struct config_section	*s = NULL;
 	const char			*names[SECT_MAX + 1], *near;
@@ -867,8 +864,7 @@ config_section_start(struct config_loader *l, const char *text, size_t len)
 
 	config_section_end(l);
 	l->bad_sect = 1;
-	if ((buf = strndup(text, len)) == NULL)
-		fatal("%s", __func__);
+	buf = config_strdup(text);
 	for (kind = buf; isspace((unsigned char)*kind); kind++)
 		;
 	for (e = kind + strlen(kind); e > kind &&
@@ -965,172 +961,33 @@ config_section_start(struct config_loader *l, const char *text, size_t len)
 	free(buf);
 }
 
-/* 0 when the n bytes at s are well-formed UTF-8. */
-static int
-config_utf8(const unsigned char *s, size_t n)
-{
-	size_t		i = 0, k, need;
-	uint32_t	c;
-
-	while (i < n) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			c &= 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			c &= 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			c &= 0x07;
-		} else
-			return -1;
-		if (n - i <= need)
-			return -1;
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return -1;
-			c = (c << 6) | (s[i + k] & 0x3f);
-		}
-		if ((need == 2 && (c < 0x800 ||
-		    (c >= 0xd800 && c <= 0xdfff))) ||
-		    (need == 3 && (c < 0x10000 || c > 0x10ffff)))
-			return -1;
-		i += need + 1;
-	}
-	return 0;
-}
-
-/*
- * The first of chars in [s, e), or NULL when none comes before the end or
- * an inline comment (';' after a space): the same scan as inih's.
- */
-static const char *
-config_find(const char *s, const char *e, const char *chars)
-{
-	int	was_space = 0;
-
-	for (; s < e; s++) {
-		if (strchr(chars, *s) != NULL)
-			return s;
-		if (was_space && *s == ';')
-			return NULL;
-		was_space = isspace((unsigned char)*s);
-	}
-	return NULL;
-}
-
-/* Checks the syntax of the raw line and starts sections; -1 if it is bad. */
-static int
-config_check_line(struct config_loader *l, size_t n)
-{
-	const char	*s = l->raw, *e = l->raw + n, *p;
-
-	if (memchr(s, '\0', n) != NULL) {
-		config_error(l, l->lineno, "the line holds a NUL byte; the "
-		    "file must be UTF-8 text");
-		return -1;
-	}
-	if (n > LINE_MAX_LEN) {
-		config_error(l, l->lineno, "the line is too long (%zu bytes); "
-		    "at most %d", n, LINE_MAX_LEN);
-		return -1;
-	}
-	if (config_utf8((const unsigned char *)s, n) == -1) {
-		config_error(l, l->lineno, "the line is not valid UTF-8; save "
-		    "the file as UTF-8");
-		return -1;
-	}
-	if (l->lineno == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-		s += 3;
-	while (s < e && isspace((unsigned char)*s))
-		s++;
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
-	if (s == e || *s == ';' || *s == '#')
-		return 0;
-	if (*s == '[') {
-		if ((p = config_find(s + 1, e, "]")) == NULL) {
-			config_error(l, l->lineno, "missing ']' after the "
-			    "section name; write [name]");
-			config_section_end(l);
-			l->bad_sect = 1;
-			return -1;
-		}
-		config_section_start(l, s + 1, p - (s + 1));
-		for (p++; p < e && isspace((unsigned char)*p); p++)
-			;
-		if (p < e && *p != ';' && *p != '#') {
-			config_error(l, l->lineno, "unexpected text after ']'; "
-			    "a comment starts with ';'");
-			return -1;
-		}
-		return 0;
-	}
-	if ((p = config_find(s, e, "=:")) == NULL) {
-		config_error(l, l->lineno, "expected 'key = value' or "
-		    "'[section]'");
-		return -1;
-	}
-	if (p == s) {
-		config_error(l, l->lineno, "missing key before '%c'; expected "
-		    "'key = value'", *p);
-		return -1;
-	}
-	return 0;
-}
-
-/* Reads the next raw line and decides what inih gets of it. */
-static int
-config_next_line(struct config_loader *l)
-{
-	ssize_t	n;
-
-	if ((n = getline(&l->raw, &l->rawcap, l->fp)) == -1) {
-		if (ferror(l->fp))
-			l->read_errno = errno;
-		return -1;
-	}
-	l->lineno++;
-	l->feed = l->raw;
-	l->feedlen = (size_t)n;
-	l->feedpos = 0;
-	if (config_check_line(l, (size_t)n) == -1) {
-		/* Reported already: inih sees a blank line instead. */
-		l->feed = "\n";
-		l->feedlen = 1;
-	}
-	return 0;
-}
-
-/*
- * The fgets-style reader inih calls. It hands over one raw line at a time,
- * in pieces when inih's buffer is smaller, so inih's handler calls for a line
- * all come before the next line is read and l->lineno is always theirs.
- * getline, not fgets, because fgets cannot tell where a line with a NUL ends.
- */
-static char *
-config_read(char *str, int num, void *arg)
+/* Called by the reader for every "[...]" line; NULL for a broken one. */
+static void
+config_section(void *arg, const char *text, unsigned line)
 {
 	struct config_loader	*l = arg;
-	size_t			 n;
 
-	if (num < 2)
-		return NULL;
-	if (l->feedpos == l->feedlen && config_next_line(l) == -1)
-		return NULL;
-	n = l->feedlen - l->feedpos;
-	if (n > (size_t)num - 1)
-		n = (size_t)num - 1;
-	memcpy(str, l->feed + l->feedpos, n);
-	str[n] = '\0';
-	l->feedpos += n;
-	return str;
+	l->lineno = line;
+	if (text == NULL) {
+		config_section_end(l);
+		l->bad_sect = 1;
+		return;
+	}
+	config_section_start(l, text);
 }
+
+/* Called by the reader for a line it rejects itself. */
+static void
+config_read_error(void *arg, unsigned line, const char *msg)
+{
+	config_error(arg, line, "%s", msg);
+}
+
+static const struct inifile_handler config_reader = {
+	.section = config_section,
+	.key = config_key,
+	.error = config_read_error,
+};
 
 /* The checks that need the whole file. */
 static void
@@ -1221,18 +1078,18 @@ config_dir(const char *path)
 	return abs;
 }
 
-/* Reads path with inih through config_read; see config.h. */
+/* Reads path through the INI reader; see config.h. */
 struct config *
 config_load(const char *path, struct diag *d)
 {
 	struct config_loader	 l;
 	struct config		*conf;
-	bool			 old_stack, old_realloc, old_multiline;
-	int			 old_max, rc;
+	FILE			*fp;
+	int			 rc;
 	size_t			 i;
 
 	memset(&l, 0, sizeof(l));
-	if ((l.fp = fopen(path, "r")) == NULL) {
+	if ((fp = fopen(path, "r")) == NULL) {
 		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
@@ -1244,41 +1101,10 @@ config_load(const char *path, struct diag *d)
 	l.path = path;
 	l.dir = config_dir(path);
 
-	/*
-	 * Debian's libinih 55 turns its compile-time knobs into globals.
-	 * Without these it cuts lines at 200 bytes and reads the rest as a
-	 * new line; multi-line values would make an indented "key = value"
-	 * part of the key before it. Restored afterwards: they are global.
-	 */
-	old_stack = ini_use_stack;
-	old_realloc = ini_allow_realloc;
-	old_max = ini_max_line;
-	old_multiline = ini_allow_multiline;
-	ini_use_stack = 0;
-	ini_allow_realloc = 1;
-	ini_max_line = 65536;
-	ini_allow_multiline = 0;
-	rc = ini_parse_stream(config_read, &l, config_handler, &l);
-	ini_use_stack = old_stack;
-	ini_allow_realloc = old_realloc;
-	ini_max_line = old_max;
-	ini_allow_multiline = old_multiline;
-
+	rc = inifile_read_file(fp, &config_reader, &l);
+	fclose(fp);
 	config_section_end(&l);
-	if (l.read_errno != 0)
-		config_error(&l, 0, "cannot read: %s", strerror(l.read_errno));
-	else if (rc == -2)
-		config_error(&l, 0, "out of memory");
-	else if (rc > 0) {
-		/* inih saw an error the reader did not: report it too. */
-		for (i = 0; i < l.nerrs && l.errs[i].line != (unsigned)rc; i++)
-			;
-		if (i == l.nerrs)
-			config_error(&l, (unsigned)rc, "expected 'key = value' "
-			    "or '[section]'");
-	}
-	fclose(l.fp);
-	if (l.read_errno == 0)
+	if (rc == 0)
 		config_check_all(&l);
 	config_fill(conf);
 
@@ -1289,7 +1115,6 @@ config_load(const char *path, struct diag *d)
 		free(l.errs[i].msg);
 	}
 	free(l.errs);
-	free(l.raw);
 	free(l.dir);
 	if (l.nerrs > 0) {
 		config_free(conf);

@@ -16,6 +16,7 @@ keys_init(struct keys *k, const char *prefix)
 	if (strlen(prefix) > KEYS_PREFIX_MAX || strpbrk(prefix, "{}") != NULL)
 		return -1;
 	snprintf(k->prefix, sizeof(k->prefix), "%s", prefix);
+	keys_set(k->base, prefix, "");
 	keys_set(k->due, prefix, "due");
 	keys_set(k->reminders, prefix, "reminders");
 	keys_set(k->attempts, prefix, "attempts");
@@ -25,5 +26,6 @@ keys_init(struct keys *k, const char *prefix)
 	keys_set(k->dead, prefix, "dead");
 	keys_set(k->control, prefix, "control");
 	keys_set(k->plan_version, prefix, "plan:version");
+	keys_set(k->plan_sources, prefix, "plan:sources");
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 struct keys {
 	char	prefix[KEYS_PREFIX_MAX + 1];
+	char	base[KEYS_NAME_MAX];		/* "{prefix}:", for scripts */
 	char	due[KEYS_NAME_MAX];		/* ZSET id -> fire time (ms) */
 	char	reminders[KEYS_NAME_MAX];	/* HASH id -> JSON payload */
 	char	attempts[KEYS_NAME_MAX];	/* HASH id -> attempts so far */
@@ -17,6 +18,7 @@ struct keys {
 	char	dead[KEYS_NAME_MAX];		/* STREAM: dead letters */
 	char	control[KEYS_NAME_MAX];		/* STREAM: messages to daemons */
 	char	plan_version[KEYS_NAME_MAX];	/* STRING */
+	char	plan_sources[KEYS_NAME_MAX];	/* HASH file -> text as loaded */
 };
 
 /* Fill in every name for a prefix such as "nhacviec" ("{nhacviec}:due"). */

@@ -48,6 +48,11 @@ control_handle(struct control *c, const char *id, redisReply *fields)
 		if (c->nv->dispatch)
 			dispatch_wake(c->nv->dispatch,
 			    at ? (int64_t)strtod(at, NULL) : clock_now_ms());
+	} else if (strcmp(type, "plan-changed") == 0) {
+		at = control_field(fields, "version");
+		if (c->nv->planner)
+			planner_changed(c->nv->planner,
+			    at ? strtoll(at, NULL, 10) : 0);
 	} else
 		log_debug("%s entry %s: type %s not handled here",
 		    c->nv->keys.control, id, type);

@@ -24,6 +24,8 @@ struct dispatch {
 	struct event		*record_ev;	/* retry unrecorded outcomes */
 	int			 claiming;
 	int			 reading;
+	int			 drained;	/* ">" read less than asked */
+	size_t			 asked;		/* COUNT of the read under way */
 	char			 cursor[48];	/* "0-0".. own history, then ">" */
 	char			 reclaim[48];	/* XAUTOCLAIM cursor */
 	int			 stopped;
@@ -176,8 +178,10 @@ dispatch_claim_reply(void *arg, redisReply *r)
 		log_warnx("%lld reminders were more than the grace period "
 		    "late: recorded as missed in %s", missed,
 		    d->nv->keys.log);
-	if (claimed > 0)
+	if (claimed > 0) {
+		d->drained = 0;
 		dispatch_read(d);
+	}
 	if (claimed + missed >= d->nv->conf->batch)
 		dispatch_claim(d);	/* there may be more due now */
 	else {
@@ -354,6 +358,9 @@ dispatch_read_reply(void *arg, redisReply *r)
 	}
 	if (history && n == 0)
 		snprintf(d->cursor, sizeof(d->cursor), ">");
+	/* Nothing new beyond this until a claim or a sweep says otherwise. */
+	if (!history && n < d->asked)
+		d->drained = 1;
 	if (history || n > 0)
 		dispatch_read(d);	/* more history, or maybe more new */
 }
@@ -370,9 +377,11 @@ dispatch_read(struct dispatch *d)
 	    d->cursor };
 
 	if (d->reading || d->stopped || d->njobs >= cap ||
-	    !store_is_up(nv->store))
+	    !store_is_up(nv->store) ||
+	    (d->drained && strcmp(d->cursor, ">") == 0))
 		return;
-	snprintf(count, sizeof(count), "%zu", cap - d->njobs);
+	d->asked = cap - d->njobs;
+	snprintf(count, sizeof(count), "%zu", d->asked);
 	if (store_command(nv->store, dispatch_read_reply, d, 9, argv,
 	    NULL) == 0)
 		d->reading = 1;
@@ -426,6 +435,7 @@ dispatch_sweep_event(evutil_socket_t fd, short what, void *arg)
 		snprintf(count, sizeof(count), "%zu", cap - d->njobs);
 		store_command(nv->store, dispatch_reclaim_reply, d, 8, argv,
 		    NULL);
+		d->drained = 0;
 		dispatch_read(d);
 		dispatch_claim(d);
 	}
@@ -462,6 +472,7 @@ dispatch_store_up(struct dispatch *d)
 		dispatch_record(j);
 	}
 	snprintf(d->cursor, sizeof(d->cursor), "0-0");
+	d->drained = 0;
 	dispatch_read(d);
 	dispatch_claim(d);
 }

@@ -50,6 +50,8 @@ main_store_up(void *arg)
 
 	if (nv->dispatch)
 		dispatch_store_up(nv->dispatch);
+	if (nv->planner)
+		planner_store_up(nv->planner);
 }
 
 static void
@@ -201,6 +203,7 @@ main_reload(struct nv *nv)
 	old->redis_address = NULL;
 	log_info("reloaded %s", nv->conf_path);
 	config_free(old);
+	planner_reload(nv->planner);
 	sd_notify(0, "READY=1");
 }
 
@@ -335,6 +338,8 @@ main(int argc, char *argv[])
 		fatalx("cannot start libcurl's multi interface");
 	if ((nv.dispatch = dispatch_new(&nv)) == NULL)
 		return EX_CONFIG;
+	if ((nv.planner = planner_new(&nv)) == NULL)
+		return EX_CONFIG;
 	if ((nv.control = control_new(&nv)) == NULL)
 		fatalx("out of memory");
 	if (nv.conf->listen &&
@@ -368,6 +373,7 @@ main(int argc, char *argv[])
 	store_free(nv.store);
 	nv.watch = nv.store = NULL;
 	dispatch_free(nv.dispatch);
+	planner_free(nv.planner);
 	control_free(nv.control);
 	metrics_free(nv.metrics);
 	http_free(nv.http);

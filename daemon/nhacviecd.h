@@ -14,13 +14,15 @@
 #include "reminder.h"
 #include "store.h"
 
-enum { SCRIPT_CLAIM, SCRIPT_COMPLETE, SCRIPT_COUNT };
+enum { SCRIPT_CLAIM, SCRIPT_COMPLETE, SCRIPT_LOAD_PLAN, SCRIPT_PLAN,
+    SCRIPT_COUNT };
 extern const char *const nv_scripts[];
 
 /* A reminder claimed later than this after its fire time is marked late. */
 #define NV_LATE_AFTER_MS	60000
 
 struct control;
+struct planner;
 struct evbuffer;
 struct dispatch;
 struct metrics;
@@ -36,6 +38,7 @@ struct nv {
 	struct http		*http;
 	struct dispatch		*dispatch;
 	struct control		*control;
+	struct planner		*planner;
 	struct metrics		*metrics;
 	int			 ready;		/* READY=1 was sent */
 	int			 stopping;
@@ -129,6 +132,13 @@ int		 dispatch_busy(const struct dispatch *);
 struct control	*control_new(struct nv *);
 void		 control_free(struct control *);
 void		 control_store_up(struct control *);
+
+/* planner.c */
+struct planner	*planner_new(struct nv *);	/* NULL: the plan has errors */
+void		 planner_free(struct planner *);
+void		 planner_store_up(struct planner *);
+void		 planner_changed(struct planner *, long long version);
+int		 planner_reload(struct planner *);
 
 /* metrics.c */
 struct metrics	*metrics_new(struct nv *, char *err, size_t len);

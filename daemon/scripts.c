@@ -1,5 +1,6 @@
 /* The Lua scripts that move reminders between keys atomically. */
 #include "nhacviecd.h"
+#include "planstore.h"
 
 /*
  * Claim: move every reminder due by now (up to a batch) from {p}:due into
@@ -79,5 +80,7 @@ static const char script_complete[] =
 const char *const nv_scripts[] = {
 	[SCRIPT_CLAIM] = script_claim,
 	[SCRIPT_COMPLETE] = script_complete,
+	[SCRIPT_LOAD_PLAN] = planstore_load_lua,
+	[SCRIPT_PLAN] = planstore_plan_lua,
 	NULL
 };

@@ -106,7 +106,8 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 		}
 		reply = NULL;
 	}
-	c->cb(c->arg, reply);
+	if (c->cb)
+		c->cb(c->arg, reply);
 	store_call_free(c);
 }
 

@@ -30,7 +30,5 @@ n=$(redis-cli -s "$sock" --eval scripts/demo-seed.lua \
     '{nhacviec}:reminders' '{nhacviec}:due')
 echo "run: $n reminders of the 2022 plan seeded; the clock starts at 07:59:50 on 27/04/2022 and runs 180 times real speed"
 echo "run: metrics at http://127.0.0.1:9464/metrics; Ctrl-C stops"
-# The example names its socket relative to the checkout; make it absolute.
-sed "s|^address = unix:run/|address = unix:$top/run/|" config/demo.conf >run/demo.conf
-TZ=Asia/Ho_Chi_Minh build/nhacviecd -c run/demo.conf \
+TZ=Asia/Ho_Chi_Minh build/nhacviecd -c config/demo.conf \
     --clock 2022-04-27T07:59:50+07:00 --clock-rate 180 || true

@@ -324,3 +324,121 @@ fake_stats() {
 	local port_var=${1}_PORT
 	curl -sf "http://127.0.0.1:${!port_var}/_stats"
 }
+
+# --- the Zalo fake and the SMTP sink ---------------------------------------
+
+: "${FAKE_ZALO:=$NV_ROOT/build/rel/tests/fake_zalo}"
+: "${SMTP_SINK:=$NV_ROOT/tests/smtp_sink.py}"
+: "${NV_PYTHON:=/usr/bin/python3}"	# Debian's, which has aiosmtpd
+export FAKE_ZALO SMTP_SINK NV_PYTHON
+
+# _nv_wait_port NAME: waits for $T/NAME.port, then sets and exports NAME_PORT.
+_nv_wait_port() {
+	local n=0 port
+	until _nv_port_ready "$1"; do
+		((n++ < 100)) || fail "$1 wrote no port file in 10 s"
+		sleep 0.1
+	done
+	read -r port <"$T/$1.port"
+	printf -v "${1}_PORT" %s "$port"
+	export "${1}_PORT"
+}
+
+_nv_varname() {
+	[[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
+	    fail "$1: '$2' is not a shell variable name"
+}
+
+# json_get FIELD: prints member FIELD (a.b for nested) of the JSON on stdin;
+# strings bare, booleans as true/false, absent as nothing.
+json_get() {
+	"$NV_PYTHON" -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v.get(k) if isinstance(v, dict) else None
+if v is not None:
+    print(v if isinstance(v, str) else json.dumps(v))' "$1"
+}
+
+# zalo_start NAME [ARGS...]: fake_zalo logging to $T/NAME.log; sets NAME_PORT
+# and NAME_URL (the one base for api_base, zns_base and oauth_base).
+# ARGS must include --app-id, --secret and --refresh-token.
+zalo_start() {
+	local name=$1
+	shift
+	_nv_varname zalo_start "$name"
+	[ -x "$FAKE_ZALO" ] || fail "no $FAKE_ZALO (make build/rel/tests/fake_zalo)"
+	rm -f "$T/$name.port"
+	bg "$name" "$FAKE_ZALO" -P "$T/$name.port" -o "$T/$name.log" "$@"
+	_nv_wait_port "$name"
+	local port_var=${name}_PORT
+	printf -v "${name}_URL" %s "http://127.0.0.1:${!port_var}"
+	export "${name}_URL"
+}
+
+zalo_stop() {
+	stop "$1" TERM
+}
+
+# zalo_control NAME JSON: scripts faults and state (see tests/fake_zalo.c).
+zalo_control() {
+	local port_var=${1}_PORT
+	curl -sf -d "$2" "http://127.0.0.1:${!port_var}/_control" >/dev/null ||
+	    fail "zalo_control $1 $2 refused"
+}
+
+# Prints {"cs_ok":N,"zns_ok":N,"refreshes":N,"refresh_failures":N,
+# "rejected":N,"access_token_valid":B,"zns_remaining":N}.
+zalo_stats() {
+	local port_var=${1}_PORT
+	curl -sf "http://127.0.0.1:${!port_var}/_stats"
+}
+
+# zalo_stat NAME FIELD: one member of the stats.
+zalo_stat() {
+	zalo_stats "$1" | json_get "$2"
+}
+
+# zalo_token NAME access_token|refresh_token: the fake's current token, to
+# compare with what the daemon stored (never print it in a log).
+zalo_token() {
+	local port_var=${1}_PORT
+	curl -sf "http://127.0.0.1:${!port_var}/_tokens" | json_get "$2"
+}
+
+# zalo_count NAME KIND [RESULT]: requests logged with KIND (cs, zns, refresh,
+# other) and, if given, RESULT (0, -220, http503, empty, ...).
+zalo_count() {
+	[ -f "$T/$1.log" ] || { echo 0; return; }
+	awk -F '\t' -v k="$2" -v r="${3-}" -v any="${3+x}" \
+	    '$1 == k && (any == "" || $2 == r) { n++ } END { print n + 0 }' \
+	    "$T/$1.log"
+}
+
+# smtp_start NAME [ARGS...]: tests/smtp_sink.py storing mail in $T/NAME/;
+# sets NAME_PORT. ARGS: --starttls CERT KEY, --auth USER PASS,
+# --reply-code CODE --reply-count N.
+smtp_start() {
+	local name=$1
+	shift
+	_nv_varname smtp_start "$name"
+	rm -f "$T/$name.port"
+	bg "$name" "$NV_PYTHON" "$SMTP_SINK" --port-file "$T/$name.port" \
+	    --out-dir "$T/$name" "$@"
+	_nv_wait_port "$name"
+}
+
+smtp_stop() {
+	stop "$1" TERM
+}
+
+# Messages the sink accepted (lines of $T/NAME/index.tsv).
+smtp_count() {
+	if [ -f "$T/$1/index.tsv" ]; then wc -l <"$T/$1/index.tsv"; else echo 0; fi
+}
+
+# DATA commands refused through --reply-code (lines of $T/NAME/rejected.tsv).
+smtp_rejected() {
+	if [ -f "$T/$1/rejected.tsv" ]; then wc -l <"$T/$1/rejected.tsv"; else echo 0; fi
+}

@@ -208,7 +208,10 @@ test_full(void **state)
 	assert_string_equal(conf->consumer, "worker-1");
 	assert_int_equal(conf->connect_timeout_ms, 500);
 
-	assert_string_equal(conf->plan_files, "plan.d/*.conf");
+	/* Relative paths are relative to the config file's folder. */
+	s = subst("DIR/plan.d/*.conf");
+	assert_string_equal(conf->plan_files, s);
+	free(s);
 	assert_int_equal(conf->horizon_ms, 40LL * 86400 * 1000);
 
 	assert_int_equal(conf->hours_start, 6 * 60 + 30);

@@ -1,0 +1,26 @@
+/* The commands of the nhacviec admin command that live outside its main file. */
+#ifndef NV_CLI_H
+#define NV_CLI_H
+
+#include "config.h"
+
+/*
+ * import-appendix [--year N] [--remind SPECS] [--channels LIST] FILE.tsv:
+ * a plan's appendix table, as pasted (tab-separated), as [task] sections on
+ * stdout. argv[0] is the command name, as getopt has it, and the words
+ * after it follow (argv without the command name is accepted too). Returns
+ * the exit status: 0, 64 (usage), 65 (a row it could not read, reported as
+ * FILE:ROW), 66 (no such file) or 78 (the plan files do not load).
+ */
+int	cmd_import_appendix(const struct config *, int argc, char **argv);
+
+/*
+ * preview --from YYYY-MM-DD --to YYYY-MM-DD [--format text|tsv]: the
+ * reminders the plan files give whose fire time falls on those days (in the
+ * plan's zone), from the files alone, without Redis. argv[0] is the command
+ * name, as getopt has it. Returns the exit status: 0, 64 (usage) or 78 (the
+ * plan does not load or does not fit the config).
+ */
+int	cmd_preview(const struct config *, int argc, char **argv);
+
+#endif

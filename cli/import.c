@@ -1,0 +1,645 @@
+/* nhacviec import-appendix: a plan's appendix table, as an admin pastes it, as [task] sections. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "appendix.h"
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+#include "plan.h"
+
+#define EX_USAGE	64
+#define EX_DATAERR	65
+#define EX_NOINPUT	66
+#define EX_CONFIG	78
+
+#define IMPORT_REMIND	"start@08:00, end-3d@08:00"
+#define IMPORT_CHANNELS	"zalo, email"
+#define IMPORT_ID_WORDS	5
+#define IMPORT_MAX	(16 * 1024 * 1024)	/* bytes of table read */
+#define CELL_MAX	2048
+
+enum col { COL_STT, COL_TITLE, COL_LEAD, COL_PARTNERS, COL_WHEN, NCOLS };
+
+/* The column headings as the plan writes them, and their keys. */
+static const char *const col_names[NCOLS] = { "STT", "NỘI DUNG TUYÊN TRUYỀN",
+    "CƠ QUAN CHỦ TRÌ", "CƠ QUAN PHỐI HỢP", "THỜI GIAN THỰC HIỆN" };
+static const char *const col_keys[NCOLS] = { "stt", "noi dung", "chu tri",
+    "phoi hop", "thoi gian" };
+
+struct import {
+	const char		*file;		/* as named on the command line */
+	const struct config	*conf;
+	const struct plan	*plan;
+	struct appendix_entry	*entries;
+	struct appendix_dir	 dir;
+	int			 cols[NCOLS];
+	int			 year;		/* for cells that name none; 0: unknown */
+	const char		*remind;
+	const char		*channels;
+	char			**ids;		/* the task ids given out */
+	size_t			 nids;
+	size_t			 ntasks;
+	struct diag		 d;
+};
+
+static void
+import_usage(void)
+{
+	fprintf(stderr, "usage: nhacviec [-c FILE] import-appendix [--year N] "
+	    "[--remind SPECS] [--channels LIST] FILE.tsv\n"
+	    "  FILE.tsv: the appendix table copied from the plan, columns "
+	    "separated by tabs\n"
+	    "  (STT, NỘI DUNG TUYÊN TRUYỀN, CƠ QUAN CHỦ TRÌ, CƠ QUAN PHỐI HỢP, "
+	    "THỜI GIAN THỰC HIỆN); - reads stdin\n"
+	    "  --remind    default \"%s\"\n"
+	    "  --channels  default \"%s\"\n", IMPORT_REMIND, IMPORT_CHANNELS);
+}
+
+/* The whole of path ("-": stdin), NUL-terminated, or NULL with err. */
+static char *
+import_slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE	*fp;
+	char	*buf = NULL, *nb;
+	size_t	 n = 0, cap = 0, r;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > IMPORT_MAX + 4096 ||
+			    (nb = realloc(buf, cap + 1)) == NULL) {
+				snprintf(err, errlen, cap > IMPORT_MAX + 4096 ?
+				    "larger than %d MiB" : "out of memory",
+				    IMPORT_MAX >> 20);
+				goto fail;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, fp);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		snprintf(err, errlen, "read error");
+		goto fail;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n) != NULL) {
+		snprintf(err, errlen, "holds a NUL byte: not a text file");
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+fail:
+	if (fp != stdin)
+		fclose(fp);
+	free(buf);
+	return NULL;
+}
+
+/* A cell of the row, cleaned; "" when the row lacks it. */
+static void
+import_cell(const struct appendix_row *r, int col, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (col >= 0 && (size_t)col < r->ncells &&
+	    appendix_clean(r->cells[col], out, len) == -1)
+		out[0] = '\0';
+}
+
+/* A header row: its first cell says STT. Fills cols, or reports what is missing. */
+static int
+import_header(struct import *im, const struct appendix_row *r, int *is_header)
+{
+	char	cell[CELL_MAX], key[CELL_MAX];
+	size_t	i;
+	int	c, cols[NCOLS], missing = 0;
+
+	*is_header = 0;
+	import_cell(r, 0, cell, sizeof(cell));
+	if (appendix_key(cell, key, sizeof(key)) == -1 ||
+	    strcmp(key, "stt") != 0)
+		return 0;
+	*is_header = 1;
+	for (c = 0; c < NCOLS; c++)
+		cols[c] = -1;
+	for (i = 0; i < r->ncells; i++) {
+		import_cell(r, (int)i, cell, sizeof(cell));
+		if (appendix_key(cell, key, sizeof(key)) == -1)
+			continue;
+		for (c = 0; c < NCOLS; c++)
+			if (cols[c] == -1 && strstr(key, col_keys[c]) != NULL)
+				cols[c] = (int)i;
+	}
+	for (c = 0; c < NCOLS; c++)
+		if (cols[c] == -1) {
+			diag_error(&im->d, im->file, r->line, "the header has no "
+			    "column %s: the table needs STT, NỘI DUNG TUYÊN "
+			    "TRUYỀN, CƠ QUAN CHỦ TRÌ, CƠ QUAN PHỐI HỢP and THỜI "
+			    "GIAN THỰC HIỆN, separated by tabs", col_names[c]);
+			missing = 1;
+		}
+	if (missing)
+		return -1;
+	memcpy(im->cols, cols, sizeof(cols));
+	return 0;
+}
+
+/* A value fit for one plan-file line: no ';' that would start a comment. */
+static void
+import_value(FILE *fp, const char *key, const char *value)
+{
+	const char	*p;
+
+	fprintf(fp, "%-11s = ", key);
+	for (p = value; *p; p++) {
+		if (*p == ';' && (p == value || p[-1] == ' ' || p[-1] == '\t'))
+			fputc(',', fp);
+		else
+			fputc(*p == '\n' || *p == '\r' ? ' ' : *p, fp);
+	}
+	fputc('\n', fp);
+}
+
+static int
+import_id_taken(const struct import *im, const char *id)
+{
+	size_t	i;
+
+	if (plan_task_find(im->plan, id) != NULL)
+		return 1;
+	for (i = 0; i < im->nids; i++)
+		if (strcmp(im->ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* An id from the title, made unique across the plan and this import. */
+static const char *
+import_task_id(struct import *im, const char *title)
+{
+	char	 base[128], id[160], **v;
+	int	 n;
+
+	if (appendix_task_id(title, IMPORT_ID_WORDS, base, sizeof(base)) ==
+	    -1)
+		snprintf(base, sizeof(base), "task");
+	snprintf(id, sizeof(id), "%s", base);
+	for (n = 2; import_id_taken(im, id); n++)
+		snprintf(id, sizeof(id), "%s-%d", base, n);
+	if ((v = reallocarray(im->ids, im->nids + 1, sizeof(*v))) == NULL ||
+	    (v[im->nids] = strdup(id)) == NULL) {
+		if (v != NULL)
+			im->ids = v;
+		return NULL;
+	}
+	im->ids = v;
+	return im->ids[im->nids++];
+}
+
+/* "it fits a, b: write more of the name" for a piece several entries fit. */
+static const char *
+import_why(const struct appendix_piece *pc, char *buf, size_t len)
+{
+	if (pc->entry == -2)
+		snprintf(buf, len, ": it fits %s; write more of the name",
+		    pc->why);
+	else if (pc->why[0] != '\0')
+		snprintf(buf, len, ": %s", pc->why);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* The lead: exactly one agency. Its id, or NULL after reporting. */
+static const char *
+import_lead(struct import *im, const struct appendix_row *r, const char *cell)
+{
+	struct appendix_partners	 p;
+	const struct appendix_entry	*e = NULL;
+	char				 why[256];
+	const char			*col = col_names[COL_LEAD];
+	size_t				 i, n = 0;
+	int				 bad = 0;
+
+	if (cell[0] == '\0') {
+		diag_error(&im->d, im->file, r->line, "column %s: empty: name "
+		    "the agency that leads the task", col);
+		return NULL;
+	}
+	appendix_split(&im->dir, cell, &p);
+	if (p.note[0] != '\0') {
+		diag_error(&im->d, im->file, r->line, "column %s: cannot match "
+		    "'%s' to an agency", col, p.note);
+		bad = 1;
+	}
+	for (i = 0; i < p.n; i++) {
+		if (p.v[i].entry < 0) {
+			diag_error(&im->d, im->file, r->line, "column %s: cannot "
+			    "match '%s' to an agency%s", col, p.v[i].text,
+			    import_why(&p.v[i], why, sizeof(why)));
+			bad = 1;
+			continue;
+		}
+		if (im->entries[p.v[i].entry].group) {
+			diag_error(&im->d, im->file, r->line, "column %s: '%s' "
+			    "is the group %s: the lead must be one agency", col,
+			    p.v[i].text, im->entries[p.v[i].entry].id);
+			bad = 1;
+			continue;
+		}
+		e = &im->entries[p.v[i].entry];
+		n++;
+	}
+	if (bad)
+		return NULL;
+	if (n != 1) {
+		diag_error(&im->d, im->file, r->line, "column %s: '%s' names "
+		    "%zu agencies: a task has one lead; put the others under %s",
+		    col, cell, n, col_names[COL_PARTNERS]);
+		return NULL;
+	}
+	return e->id;
+}
+
+/* One task row: its [task] section into out, or -1 after reporting. */
+static int
+import_row(struct import *im, const struct appendix_row *r, FILE *out)
+{
+	struct appendix_partners	 p;
+	struct appendix_when		 w;
+	char				 cell[NCOLS][CELL_MAX];
+	char				 err[1024], why[256], lines[1024];
+	char				 note[600], *s, *nl, *eq;
+	const char			*lead, *title, *id, *pid;
+	size_t				 i, k;
+	int				 c, bad = 0, np = 0;
+
+	for (c = 0; c < NCOLS; c++)
+		import_cell(r, im->cols[c], cell[c], sizeof(cell[c]));
+	title = appendix_skip_number(cell[COL_TITLE]);
+	if (title[0] == '\0') {
+		diag_error(&im->d, im->file, r->line, "column %s: empty: a "
+		    "task needs a title", col_names[COL_TITLE]);
+		bad = 1;
+	}
+	if ((lead = import_lead(im, r, cell[COL_LEAD])) == NULL)
+		bad = 1;
+	appendix_split(&im->dir, cell[COL_PARTNERS], &p);
+	for (i = 0; i < p.n; i++)
+		if (p.v[i].entry < 0) {
+			diag_error(&im->d, im->file, r->line, "column %s: cannot "
+			    "match '%s' to an agency or group%s",
+			    col_names[COL_PARTNERS], p.v[i].text,
+			    import_why(&p.v[i], why, sizeof(why)));
+			bad = 1;
+		}
+	if (appendix_parse_when(cell[COL_WHEN], im->year, &w, err,
+	    sizeof(err)) == -1) {
+		diag_error(&im->d, im->file, r->line, "column %s: %s",
+		    col_names[COL_WHEN], err);
+		bad = 1;
+	}
+	if (bad) {
+		fprintf(out, "\n; %s:%u: row not imported, see the errors\n",
+		    im->file, r->line);
+		return -1;
+	}
+	if ((id = import_task_id(im, title)) == NULL) {
+		diag_error(&im->d, im->file, r->line, "out of memory");
+		return -1;
+	}
+	if (appendix_when_format(&w, lines, sizeof(lines)) == -1) {
+		diag_error(&im->d, im->file, r->line, "column %s: too long",
+		    col_names[COL_WHEN]);
+		return -1;
+	}
+
+	fprintf(out, "\n; %s:%u, STT %s, %s: %s\n", im->file, r->line,
+	    cell[COL_STT][0] ? cell[COL_STT] : "-", col_names[COL_WHEN],
+	    cell[COL_WHEN]);
+	if (w.comment[0] != '\0')
+		fprintf(out, "; %s\n", w.comment);
+	fprintf(out, "[task %s]\n", id);
+	import_value(out, "title", title);
+	import_value(out, "lead", lead);
+	for (i = 0; i < p.n; i++) {
+		pid = im->entries[p.v[i].entry].id;
+		if (strcmp(pid, lead) == 0)
+			continue;	/* the lead is reminded anyway */
+		if (np++ == 0)
+			fprintf(out, "%-11s =", "partners");
+		fprintf(out, "%s %s", np > 1 ? "," : "", pid);
+	}
+	if (np > 0)
+		fputc('\n', out);
+	note[0] = '\0';
+	if (p.note[0] != '\0')
+		snprintf(note, sizeof(note), "%s", p.note);
+	if (w.note[0] != '\0') {
+		k = strlen(note);
+		snprintf(note + k, sizeof(note) - k, "%s%s", k ? ". " : "",
+		    w.note);
+	}
+	if (note[0] != '\0')
+		import_value(out, "note", note);
+	/* the time's "key = value" lines, aligned like the rest */
+	for (s = lines; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+		*nl = '\0';
+		if ((eq = strstr(s, " = ")) == NULL)
+			continue;
+		*eq = '\0';
+		import_value(out, s, eq + 3);
+	}
+	import_value(out, "remind", im->remind);
+	import_value(out, "channels", im->channels);
+	im->ntasks++;
+	return 0;
+}
+
+/* An STT: "7" or "7.". */
+static int
+import_is_number(const char *s)
+{
+	size_t	n = strspn(s, "0123456789");
+
+	return n > 0 && (s[n] == '\0' || (s[n] == '.' && s[n + 1] == '\0'));
+}
+
+/* The year the table's time cells name (else any cell), if just one. */
+static int
+import_table_year(const struct import *im, const struct appendix_table *t,
+    size_t first)
+{
+	char	cell[CELL_MAX];
+	size_t	i, j;
+	int	y, year = 0, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = first; i < t->nrows; i++)
+			for (j = 0; j < t->rows[i].ncells; j++) {
+				if (pass == 0 && (int)j != im->cols[COL_WHEN])
+					continue;
+				import_cell(&t->rows[i], (int)j, cell,
+				    sizeof(cell));
+				if ((y = appendix_year(cell)) == -1 ||
+				    (y > 0 && year > 0 && y != year))
+					return 0;
+				if (y > 0)
+					year = y;
+			}
+		if (year > 0)
+			return year;
+	}
+	return 0;
+}
+
+/* Checks a --remind or --channels value: one line, no ';'. */
+static int
+import_check_opt(const char *opt, const char *v)
+{
+	if (v[0] == '\0' || strpbrk(v, ";\n\r") != NULL) {
+		fprintf(stderr, "nhacviec: import-appendix: %s '%s': give a "
+		    "comma-separated list, without ';'\n", opt, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Warns of a channel in --channels that the main config lacks. */
+static void
+import_check_channels(struct import *im)
+{
+	char	*list, *s, *name;
+
+	if ((list = strdup(im->channels)) == NULL)
+		return;
+	for (s = list; (name = strsep(&s, ",")) != NULL; ) {
+		name += strspn(name, " \t");
+		name[strcspn(name, " \t")] = '\0';
+		if (name[0] != '\0' &&
+		    config_channel_find(im->conf, name) == NULL)
+			diag_warn(&im->d, im->conf->path, 0, "channel '%s' is "
+			    "not configured: `nhacviec check` will refuse the "
+			    "imported tasks until a [channel %s] section "
+			    "exists", name, name);
+	}
+	free(list);
+}
+
+/* The directory names are matched against: every agency, then every group. */
+static int
+import_dir(struct import *im)
+{
+	const struct plan	*pl = im->plan;
+	size_t			 i, n = 0;
+
+	im->entries = calloc(pl->nagencies + pl->ngroups + 1,
+	    sizeof(*im->entries));
+	if (im->entries == NULL)
+		return -1;
+	for (i = 0; i < pl->nagencies; i++)
+		im->entries[n++] = (struct appendix_entry){
+		    pl->agencies[i].id, pl->agencies[i].name, 0 };
+	for (i = 0; i < pl->ngroups; i++)
+		im->entries[n++] = (struct appendix_entry){
+		    pl->groups[i].id, pl->groups[i].name, 1 };
+	im->dir.v = im->entries;
+	im->dir.n = n;
+	return 0;
+}
+
+int
+cmd_import_appendix(const struct config *conf, int argc, char **argv)
+{
+	struct import		 im;
+	struct appendix_table	 t = { NULL, 0 };
+	struct plan		*pl = NULL;
+	const char		*path = NULL, *v;
+	char			*text = NULL, err[256], *end;
+	size_t			 len, i, first = 0, nrows = 0;
+	long			 year = 0;
+	int			 a, c, rc = EX_DATAERR, header, seen_header = 0;
+
+	memset(&im, 0, sizeof(im));
+	diag_init(&im.d);
+	im.conf = conf;
+	im.remind = IMPORT_REMIND;
+	im.channels = IMPORT_CHANNELS;
+	for (c = 0; c < NCOLS; c++)
+		im.cols[c] = c;
+
+	/* argv[0] is the command name (getopt's way), or already the first word */
+	a = argc > 0 && strcmp(argv[0], "import-appendix") == 0;
+	for (; a < argc; a++) {
+		const char *opt = argv[a];
+		size_t ol;
+
+		if (strcmp(opt, "--") == 0) {
+			a++;
+			break;
+		}
+		if (strncmp(opt, "--", 2) != 0 || (opt[2] == '\0'))
+			break;
+		ol = strcspn(opt, "=");
+		if (opt[ol] == '=')
+			v = opt + ol + 1;
+		else if (a + 1 < argc)
+			v = argv[++a];
+		else {
+			fprintf(stderr, "nhacviec: import-appendix: %.*s needs "
+			    "a value\n", (int)ol, opt);
+			import_usage();
+			return EX_USAGE;
+		}
+		if (ol == 6 && strncmp(opt, "--year", ol) == 0) {
+			errno = 0;
+			year = strtol(v, &end, 10);
+			if (errno != 0 || *end != '\0' || year < 1900 ||
+			    year > 2099) {
+				fprintf(stderr, "nhacviec: import-appendix: "
+				    "--year '%s': give a year such as 2022\n",
+				    v);
+				return EX_USAGE;
+			}
+		} else if (ol == 8 && strncmp(opt, "--remind", ol) == 0) {
+			if (import_check_opt("--remind", v) == -1)
+				return EX_USAGE;
+			im.remind = v;
+		} else if (ol == 10 && strncmp(opt, "--channels", ol) == 0) {
+			if (import_check_opt("--channels", v) == -1)
+				return EX_USAGE;
+			im.channels = v;
+		} else {
+			fprintf(stderr, "nhacviec: import-appendix: unknown "
+			    "option %.*s\n", (int)ol, opt);
+			import_usage();
+			return EX_USAGE;
+		}
+	}
+	if (a + 1 != argc) {
+		import_usage();
+		return EX_USAGE;
+	}
+	path = argv[a];
+	im.file = path;
+
+	if ((text = import_slurp(path, &len, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		return EX_NOINPUT;
+	}
+	if ((pl = plan_load_glob(conf->plan_files, &im.d)) == NULL) {
+		diag_print(&im.d, stderr);
+		fprintf(stderr, "nhacviec: import-appendix matches names "
+		    "against the agencies and groups of the plan files (%s): "
+		    "fix them first\n", conf->plan_files);
+		rc = EX_CONFIG;
+		goto out;
+	}
+	/* plan warnings are `check`'s business: start afresh */
+	diag_clear(&im.d);
+	im.plan = pl;
+	if (pl->nagencies == 0) {
+		diag_error(&im.d, conf->plan_files, 0, "no agencies in the "
+		    "plan files: import-appendix matches the table's agencies "
+		    "against them");
+		goto out;
+	}
+	if (import_dir(&im) == -1 ||
+	    appendix_table_read(text, len, &t) == -1) {
+		diag_error(&im.d, path, 0, "out of memory");
+		goto out;
+	}
+	import_check_channels(&im);
+
+	/* What comes before the first header is the document's title. */
+	for (i = 0; i < t.nrows; i++) {
+		if (import_header(&im, &t.rows[i], &header) == -1)
+			goto out;
+		if (header) {
+			first = i;
+			seen_header = 1;
+			break;
+		}
+	}
+	im.year = year ? (int)year : import_table_year(&im, &t, first);
+
+	printf("; Tasks imported by `nhacviec import-appendix` from %s.\n"
+	    "; Check each one, then move it into a plan file.\n", path);
+	for (i = first; i < t.nrows; i++) {
+		const struct appendix_row	*r = &t.rows[i];
+		char				 stt[CELL_MAX], cell[CELL_MAX];
+		int				 need = 0, empty = 1;
+
+		if (import_header(&im, r, &header) == -1)
+			continue;
+		if (header)
+			continue;
+		for (c = 0; c < NCOLS; c++) {
+			if (im.cols[c] + 1 > need)
+				need = im.cols[c] + 1;
+			if (c != COL_STT && c != COL_TITLE) {
+				import_cell(r, im.cols[c], cell, sizeof(cell));
+				if (cell[0] != '\0')
+					empty = 0;
+			}
+		}
+		import_cell(r, im.cols[COL_STT], stt, sizeof(stt));
+		import_cell(r, im.cols[COL_TITLE], cell, sizeof(cell));
+		if (stt[0] == '\0' && cell[0] == '\0' && empty)
+			continue;
+		/* "I", "A": a heading inside the table, not a task */
+		if (empty && !import_is_number(stt)) {
+			printf("\n; %s:%u: a heading, not a task: %s %s\n",
+			    path, r->line, stt, cell);
+			continue;
+		}
+		nrows++;
+		if (r->ncells < (size_t)need) {
+			diag_error(&im.d, path, r->line, "%zu cells where the "
+			    "table has %d columns (%s, %s, %s, %s, %s): are the "
+			    "cells separated by tabs?", r->ncells, NCOLS,
+			    col_names[0], col_names[1], col_names[2],
+			    col_names[3], col_names[4]);
+			printf("\n; %s:%u: row not imported, see the errors\n",
+			    path, r->line);
+			continue;
+		}
+		import_row(&im, r, stdout);
+	}
+	if (nrows == 0)
+		diag_error(&im.d, path, 0, "no task rows%s: paste the appendix "
+		    "table with its cells separated by tabs", seen_header ?
+		    " under the header" : "");
+	if (im.d.nerrors == 0)
+		rc = 0;
+out:
+	fflush(stdout);
+	diag_print(&im.d, stderr);
+	if (rc == EX_DATAERR && im.d.nerrors > 0)
+		fprintf(stderr, "nhacviec: import-appendix: %zu task%s "
+		    "written, %zu error%s\n", im.ntasks, im.ntasks == 1 ? "" :
+		    "s", im.d.nerrors, im.d.nerrors == 1 ? "" : "s");
+	diag_clear(&im.d);
+	appendix_table_clear(&t);
+	for (i = 0; i < im.nids; i++)
+		free(im.ids[i]);
+	free(im.ids);
+	free(im.entries);
+	plan_free(pl);
+	free(text);
+	return rc;
+}

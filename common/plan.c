@@ -1,0 +1,2112 @@
+/* The plan: calendar, windows, agencies, groups and tasks, from plan files. */
+#include <ctype.h>
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "inifile.h"
+#include "log.h"
+#include "parse.h"
+#include "plan.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define KEYS_MAX	16		/* keys in the largest section */
+#define DAY_MS		(24LL * 60 * 60 * 1000)
+#define SPAN_MAX	366		/* days in a holiday range, at most */
+#define DAYS_MAX	366		/* the N of a reminder's ±Nd */
+#define ID_FIRST	"abcdefghijklmnopqrstuvwxyz0123456789"
+#define ID_CHARS	ID_FIRST "_-"
+#define ID_HINT		"use a-z, 0-9, '_' and '-', starting with a letter " \
+			"or digit"
+#define SECTIONS_HINT	"use [calendar], [window ID], [agency ID], " \
+			"[group ID] or [task ID]"
+#define WHEN_KEYS	"rule, date, dates, month, quarter"
+#define SPEC_HINT	"use ANCHOR[±Nd]@TIME, e.g. end-1d@08:00 or " \
+			"end@trua-30m (ANCHOR: start or end; TIME: HH:MM or " \
+			"WINDOW±DURATION)"
+#define RULE_HINT	"use an RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=-1SA"
+#define DEFAULT_TZ	"Asia/Ho_Chi_Minh"
+#define MON_FRI		0x3eu		/* bits 1..5 */
+
+enum plan_kind {
+	KIND_CALENDAR,
+	KIND_WINDOW,
+	KIND_AGENCY,
+	KIND_GROUP,
+	KIND_TASK,
+	KIND_MAX
+};
+
+enum plan_key_type {
+	PK_TEXT,	/* char *, not empty */
+	PK_ZALO,	/* char *, digits; empty: none */
+	PK_PHONE,	/* char *, normalized to 84...; empty: none */
+	PK_EMAIL,	/* char *, x@y.z; empty: none */
+	PK_TIMEZONE,	/* char *, a zone libical knows */
+	PK_WORKDAYS,	/* unsigned, a bit per weekday */
+	PK_SPANS,	/* plan_day * at off, size_t at aux: days and ranges */
+	PK_HHMM,	/* int minutes */
+	PK_ID,		/* char *, an id */
+	PK_IDS,		/* char ** at off, size_t at aux: ids */
+	PK_NAMES,	/* char ** at off, size_t at aux: channel names */
+	PK_RULE,	/* char *, checked at the end of the section */
+	PK_DAY,		/* plan_day */
+	PK_DATE,	/* plan_day * at off, size_t at aux: one day */
+	PK_DATES,	/* plan_day * at off, size_t at aux: days */
+	PK_MONTH,	/* int year at off, int month at aux */
+	PK_QUARTER,	/* int year at off, int quarter at aux */
+	PK_SPECS,	/* struct plan_spec * at off, size_t at aux */
+};
+
+#define PK_NONEMPTY	0x01	/* a list that must hold something */
+
+/* One typed key of a section and where its value goes. */
+struct plan_key {
+	const char		*name;
+	enum plan_key_type	 type;
+	size_t			 off;
+	size_t			 aux;
+	int			 flags;
+};
+
+struct plan_section {
+	const char		*name;
+	int			 named;		/* [kind ID] */
+	const struct plan_key	*keys;
+	size_t			 nkeys;
+};
+
+enum { CAL_TIMEZONE, CAL_WORKDAYS, CAL_HOLIDAYS, CAL_EXTRA };
+enum { WIN_NAME, WIN_START, WIN_END };
+enum { AG_NAME, AG_HEAD, AG_ZALO, AG_PHONE, AG_EMAIL };
+enum { GR_NAME, GR_MEMBERS };
+enum {
+	T_TITLE, T_LEAD, T_PARTNERS, T_NOTE, T_RULE, T_START, T_UNTIL, T_DATE,
+	T_DATES, T_MONTH, T_QUARTER, T_REMIND, T_REMIND_LEAD, T_CHANNELS,
+	T_TEMPLATE
+};
+
+#define CAL(f)	offsetof(struct plan_calendar, f)
+#define WIN(f)	offsetof(struct plan_window, f)
+#define AG(f)	offsetof(struct plan_agency, f)
+#define GR(f)	offsetof(struct plan_group, f)
+#define TK(f)	offsetof(struct plan_task, f)
+
+static const struct plan_key calendar_keys[] = {
+	[CAL_TIMEZONE] = { "timezone", PK_TIMEZONE, CAL(timezone), 0, 0 },
+	[CAL_WORKDAYS] = { "workdays", PK_WORKDAYS, CAL(workdays), 0, 0 },
+	[CAL_HOLIDAYS] = { "holidays", PK_SPANS, CAL(holidays),
+	    CAL(nholidays), 0 },
+	[CAL_EXTRA] = { "extra_workdays", PK_SPANS, CAL(extra_workdays),
+	    CAL(nextra), 0 },
+};
+
+static const struct plan_key window_keys[] = {
+	[WIN_NAME] = { "name", PK_TEXT, WIN(name), 0, 0 },
+	[WIN_START] = { "start", PK_HHMM, WIN(start), 0, 0 },
+	[WIN_END] = { "end", PK_HHMM, WIN(end), 0, 0 },
+};
+
+static const struct plan_key agency_keys[] = {
+	[AG_NAME] = { "name", PK_TEXT, AG(name), 0, 0 },
+	[AG_HEAD] = { "head", PK_TEXT, AG(head), 0, 0 },
+	[AG_ZALO] = { "zalo", PK_ZALO, AG(zalo), 0, 0 },
+	[AG_PHONE] = { "phone", PK_PHONE, AG(phone), 0, 0 },
+	[AG_EMAIL] = { "email", PK_EMAIL, AG(email), 0, 0 },
+};
+
+static const struct plan_key group_keys[] = {
+	[GR_NAME] = { "name", PK_TEXT, GR(name), 0, 0 },
+	[GR_MEMBERS] = { "members", PK_IDS, GR(members), GR(nmembers),
+	    PK_NONEMPTY },
+};
+
+static const struct plan_key task_keys[] = {
+	[T_TITLE] = { "title", PK_TEXT, TK(title), 0, 0 },
+	[T_LEAD] = { "lead", PK_ID, TK(lead), 0, 0 },
+	[T_PARTNERS] = { "partners", PK_IDS, TK(partners), TK(npartners), 0 },
+	[T_NOTE] = { "note", PK_TEXT, TK(note), 0, 0 },
+	[T_RULE] = { "rule", PK_RULE, TK(rule), 0, 0 },
+	[T_START] = { "start", PK_DAY, TK(start), 0, 0 },
+	[T_UNTIL] = { "until", PK_DAY, TK(until), 0, 0 },
+	[T_DATE] = { "date", PK_DATE, TK(dates), TK(ndates), 0 },
+	[T_DATES] = { "dates", PK_DATES, TK(dates), TK(ndates), PK_NONEMPTY },
+	[T_MONTH] = { "month", PK_MONTH, TK(year), TK(month), 0 },
+	[T_QUARTER] = { "quarter", PK_QUARTER, TK(year), TK(quarter), 0 },
+	[T_REMIND] = { "remind", PK_SPECS, TK(remind), TK(nremind), 0 },
+	[T_REMIND_LEAD] = { "remind_lead", PK_SPECS, TK(remind_lead),
+	    TK(nremind_lead), 0 },
+	[T_CHANNELS] = { "channels", PK_NAMES, TK(channels), TK(nchannels),
+	    PK_NONEMPTY },
+	[T_TEMPLATE] = { "template", PK_TEXT, TK(template), 0, 0 },
+};
+
+static const struct plan_section plan_sections[KIND_MAX] = {
+	[KIND_CALENDAR] = { "calendar", 0, calendar_keys,
+	    nitems(calendar_keys) },
+	[KIND_WINDOW] = { "window", 1, window_keys, nitems(window_keys) },
+	[KIND_AGENCY] = { "agency", 1, agency_keys, nitems(agency_keys) },
+	[KIND_GROUP] = { "group", 1, group_keys, nitems(group_keys) },
+	[KIND_TASK] = { "task", 1, task_keys, nitems(task_keys) },
+};
+
+_Static_assert(nitems(task_keys) <= KEYS_MAX, "raise KEYS_MAX");
+
+/* The date forms of a task, in the order the messages name them. */
+static const int when_keys[] = { T_RULE, T_DATE, T_DATES, T_MONTH, T_QUARTER };
+static const enum plan_when when_forms[] = {
+	WHEN_RULE, WHEN_DATE, WHEN_DATES, WHEN_MONTH, WHEN_QUARTER
+};
+
+static const char *const day_names[] = {
+	"sun", "mon", "tue", "wed", "thu", "fri", "sat"
+};
+
+/* An error found while reading, emitted in file and line order at the end. */
+struct plan_error {
+	size_t		 fileno;
+	unsigned	 line;
+	size_t		 seq;
+	char		*msg;
+};
+
+/* The line of each key of a section, kept for the checks at the end. */
+struct plan_lines {
+	unsigned	 at[KEYS_MAX];
+};
+
+/* Everything a load keeps while the sources are read. */
+struct plan_loader {
+	struct plan		*plan;
+	size_t			 fileno;	/* the source being read */
+	const char		*file;
+
+	const struct plan_section *sect;	/* NULL: none, or a bad one */
+	int			 bad_sect;
+	void			*target;	/* where values go */
+	unsigned		*seen;		/* line of each key, or 0 */
+	unsigned char		 bad[KEYS_MAX];	/* the key's value was wrong */
+	unsigned		 sect_line;
+	const char		*sect_id;
+	int			 scratch_used;	/* target is a duplicate's */
+
+	struct plan_lines	 cal_lines;
+	struct plan_lines	 scratch_lines;
+	struct plan_lines	*lines[KIND_MAX];	/* one per object */
+	union {
+		struct plan_calendar	c;
+		struct plan_window	w;
+		struct plan_agency	a;
+		struct plan_group	g;
+		struct plan_task	t;
+	} scratch;
+
+	struct plan_error	*errs;
+	size_t			 nerrs;
+	size_t			 errcap;
+};
+
+static void	plan_error(struct plan_loader *, const char *, unsigned,
+		    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+/* Queues an error for file and line (0: the whole file). */
+static void
+plan_error(struct plan_loader *l, const char *file, unsigned line,
+    const char *fmt, ...)
+{
+	struct plan_error	*e;
+	va_list			 ap;
+	size_t			 ncap, i;
+
+	if (l->nerrs == l->errcap) {
+		ncap = l->errcap ? l->errcap * 2 : 8;
+		if ((e = reallocarray(l->errs, ncap, sizeof(*e))) == NULL)
+			fatal("%s", __func__);
+		l->errs = e;
+		l->errcap = ncap;
+	}
+	for (i = 0; i < l->plan->nfiles && l->plan->files[i] != file; i++)
+		;
+	e = &l->errs[l->nerrs];
+	e->fileno = i;
+	e->line = line;
+	e->seq = l->nerrs;
+	va_start(ap, fmt);
+	if (vasprintf(&e->msg, fmt, ap) == -1)
+		fatal("%s", __func__);
+	va_end(ap);
+	l->nerrs++;
+}
+
+/* An error in the source being read. */
+#define plan_err(l, line, ...)	plan_error((l), (l)->file, (line), __VA_ARGS__)
+
+/* File order, then line order with whole-file errors last, then as found. */
+static int
+plan_error_cmp(const void *a, const void *b)
+{
+	const struct plan_error	*x = a, *y = b;
+	unsigned		 lx, ly;
+
+	if (x->fileno != y->fileno)
+		return x->fileno < y->fileno ? -1 : 1;
+	lx = x->line ? x->line : UINT_MAX;
+	ly = y->line ? y->line : UINT_MAX;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* strdup that treats running out of memory as fatal. */
+static char *
+plan_strdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("%s", __func__);
+	return p;
+}
+
+/* "a, b, c or d" from a NULL-terminated list, each between quotes. */
+static const char *
+plan_join(const char *const *names, char *buf, size_t len)
+{
+	size_t	i, n, off = 0;
+	int	w;
+
+	buf[0] = '\0';
+	for (n = 0; names[n] != NULL; n++)
+		;
+	for (i = 0; i < n && off < len; i++) {
+		w = snprintf(buf + off, len - off, "%s'%s'",
+		    i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	return buf;
+}
+
+/* "2022-04-30" into buf, 32 bytes for any plan_day. */
+static const char *
+plan_day_text(plan_day day, char *buf, size_t len)
+{
+	int	y, m, d;
+
+	plan_day_to_ymd(day, &y, &m, &d);
+	snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+	return buf;
+}
+
+/* 1 when s is an id: [a-z0-9][a-z0-9_-]*. */
+static int
+plan_id_ok(const char *s)
+{
+	return s[0] != '\0' && strchr(ID_FIRST, s[0]) != NULL &&
+	    strspn(s, ID_CHARS) == strlen(s);
+}
+
+static int
+plan_day_cmp(const void *a, const void *b)
+{
+	plan_day	x = *(const plan_day *)a, y = *(const plan_day *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts days and drops repeats. */
+static size_t
+plan_days_sort(plan_day *v, size_t n)
+{
+	size_t	i, k;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), plan_day_cmp);
+	for (i = 1, k = 1; i < n; i++) {
+		if (v[i] != v[k - 1])
+			v[k++] = v[i];
+	}
+	return k;
+}
+
+static int
+plan_days_has(const plan_day *v, size_t n, plan_day day)
+{
+	return n > 0 && bsearch(&day, v, n, sizeof(*v), plan_day_cmp) != NULL;
+}
+
+/* Appends a day to a growing array. */
+static void
+plan_days_add(plan_day **v, size_t *n, size_t *cap, plan_day day)
+{
+	plan_day	*nv;
+	size_t		 ncap;
+
+	if (*n == *cap) {
+		ncap = *cap ? *cap * 2 : 8;
+		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
+			fatal("%s", __func__);
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = day;
+}
+
+static void
+plan_strv_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * The comma-separated items of value, each trimmed, into *items (malloc'd);
+ * an empty value is no items. -1 when an item is empty ("a,,b").
+ */
+static int
+plan_split(const char *value, char ***items, size_t *n)
+{
+	const char	*s = value, *e, *end;
+	char		**v = NULL;
+	size_t		 k = 0;
+
+	*items = NULL;
+	*n = 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (;;) {
+		if ((end = strchr(s, ',')) == NULL)
+			end = s + strlen(s);
+		while (s < end && isspace((unsigned char)*s))
+			s++;
+		for (e = end; e > s && isspace((unsigned char)e[-1]); e--)
+			;
+		if (e == s) {
+			plan_strv_free(v, k);
+			return -1;
+		}
+		if ((v = reallocarray(v, k + 1, sizeof(*v))) == NULL)
+			fatal("%s", __func__);
+		if ((v[k++] = strndup(s, e - s)) == NULL)
+			fatal("%s", __func__);
+		if (*end == '\0')
+			break;
+		s = end + 1;
+	}
+	*items = v;
+	*n = k;
+	return 0;
+}
+
+/* Frees what a spec holds. */
+static void
+plan_spec_clear(struct plan_spec *sp)
+{
+	free(sp->text);
+	free(sp->window);
+	memset(sp, 0, sizeof(*sp));
+}
+
+static void
+plan_specs_free(struct plan_spec *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		plan_spec_clear(&v[i]);
+	free(v);
+}
+
+/* 1 when two specs name the same instant of an occurrence. */
+static int
+plan_spec_same(const struct plan_spec *a, const struct plan_spec *b)
+{
+	if (a->anchor != b->anchor || a->days != b->days)
+		return 0;
+	if ((a->window == NULL) != (b->window == NULL))
+		return 0;
+	if (a->window == NULL)
+		return a->minutes == b->minutes;
+	return strcmp(a->window, b->window) == 0 &&
+	    a->offset_ms == b->offset_ms;
+}
+
+static void
+plan_calendar_clear(struct plan_calendar *c)
+{
+	free(c->timezone);
+	free(c->holidays);
+	free(c->extra_workdays);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+plan_window_clear(struct plan_window *w)
+{
+	free(w->id);
+	free(w->name);
+	memset(w, 0, sizeof(*w));
+}
+
+static void
+plan_agency_clear(struct plan_agency *a)
+{
+	free(a->id);
+	free(a->name);
+	free(a->head);
+	free(a->zalo);
+	free(a->phone);
+	free(a->email);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+plan_group_clear(struct plan_group *g)
+{
+	free(g->id);
+	free(g->name);
+	plan_strv_free(g->members, g->nmembers);
+	memset(g, 0, sizeof(*g));
+}
+
+static void
+plan_task_clear(struct plan_task *t)
+{
+	free(t->id);
+	free(t->title);
+	free(t->lead);
+	plan_strv_free(t->partners, t->npartners);
+	free(t->note);
+	free(t->rule);
+	free(t->dates);
+	plan_specs_free(t->remind, t->nremind);
+	plan_specs_free(t->remind_lead, t->nremind_lead);
+	plan_strv_free(t->channels, t->nchannels);
+	free(t->template);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+plan_free(struct plan *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	plan_calendar_clear(&p->calendar);
+	for (i = 0; i < p->nwindows; i++)
+		plan_window_clear(&p->windows[i]);
+	free(p->windows);
+	for (i = 0; i < p->nagencies; i++)
+		plan_agency_clear(&p->agencies[i]);
+	free(p->agencies);
+	for (i = 0; i < p->ngroups; i++)
+		plan_group_clear(&p->groups[i]);
+	free(p->groups);
+	for (i = 0; i < p->ntasks; i++)
+		plan_task_clear(&p->tasks[i]);
+	free(p->tasks);
+	plan_strv_free(p->files, p->nfiles);
+	free(p);
+}
+
+const struct plan_agency *
+plan_agency_find(const struct plan *p, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nagencies; i++) {
+		if (strcmp(p->agencies[i].id, id) == 0)
+			return &p->agencies[i];
+	}
+	return NULL;
+}
+
+const struct plan_group *
+plan_group_find(const struct plan *p, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < p->ngroups; i++) {
+		if (strcmp(p->groups[i].id, id) == 0)
+			return &p->groups[i];
+	}
+	return NULL;
+}
+
+const struct plan_window *
+plan_window_find(const struct plan *p, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nwindows; i++) {
+		if (strcmp(p->windows[i].id, id) == 0)
+			return &p->windows[i];
+	}
+	return NULL;
+}
+
+const struct plan_task *
+plan_task_find(const struct plan *p, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < p->ntasks; i++) {
+		if (strcmp(p->tasks[i].id, id) == 0)
+			return &p->tasks[i];
+	}
+	return NULL;
+}
+
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (Hinnant's algorithm). */
+plan_day
+plan_day_from_ymd(int y, int m, int d)
+{
+	int	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (plan_day)(era * 146097 + doe - 719468);
+}
+
+/* The inverse of plan_day_from_ymd. */
+void
+plan_day_to_ymd(plan_day day, int *y, int *m, int *d)
+{
+	int	z, era, doe, yoe, doy, mp;
+
+	z = (int)day + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+int
+plan_weekday(plan_day day)
+{
+	/* 1970-01-01 was a Thursday. */
+	return (int)((day % 7 + 7 + 4) % 7);
+}
+
+static int
+plan_month_days(int y, int m)
+{
+	static const int	mdays[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+
+	if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return 29;
+	return mdays[m - 1];
+}
+
+/* n decimal digits at s, as a number; -1 if any is not a digit. */
+static int
+plan_digits(const char *s, int n)
+{
+	int	v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + s[i] - '0';
+	}
+	return v;
+}
+
+/* "YYYY-MM-DD", a real day of years 0001 to 9999, and nothing after it. */
+int
+plan_parse_day(const char *s, plan_day *out)
+{
+	int	y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	y = plan_digits(s, 4);
+	m = plan_digits(s + 5, 2);
+	d = plan_digits(s + 8, 2);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > plan_month_days(y, m))
+		return -1;
+	*out = plan_day_from_ymd(y, m, d);
+	return 0;
+}
+
+int
+plan_is_workday(const struct plan_calendar *c, plan_day day)
+{
+	if (plan_days_has(c->extra_workdays, c->nextra, day))
+		return 1;
+	if (plan_days_has(c->holidays, c->nholidays, day))
+		return 0;
+	return (c->workdays >> plan_weekday(day)) & 1;
+}
+
+/* Adds the agencies id reaches (an agency, or a group's) to out, once each. */
+static void
+plan_reach(const struct plan *p, const char *id, unsigned char *seen_agency,
+    unsigned char *seen_group, const struct plan_agency **out, size_t *n)
+{
+	const struct plan_agency	*a;
+	const struct plan_group		*g;
+	size_t				 i;
+
+	if ((a = plan_agency_find(p, id)) != NULL) {
+		if (!seen_agency[a - p->agencies]) {
+			seen_agency[a - p->agencies] = 1;
+			out[(*n)++] = a;
+		}
+		return;
+	}
+	if ((g = plan_group_find(p, id)) == NULL || seen_group[g - p->groups])
+		return;
+	seen_group[g - p->groups] = 1;	/* also guards against a cycle */
+	for (i = 0; i < g->nmembers; i++)
+		plan_reach(p, g->members[i], seen_agency, seen_group, out, n);
+}
+
+size_t
+plan_recipients(const struct plan *p, const struct plan_task *t,
+    const struct plan_agency ***out)
+{
+	const struct plan_agency	**v;
+	unsigned char			 *sa, *sg;
+	size_t				  i, n = 0;
+
+	v = calloc(p->nagencies + 1, sizeof(*v));
+	sa = calloc(p->nagencies + 1, 1);
+	sg = calloc(p->ngroups + 1, 1);
+	if (v == NULL || sa == NULL || sg == NULL)
+		fatal("%s", __func__);
+	if (t->lead != NULL && plan_agency_find(p, t->lead) != NULL)
+		plan_reach(p, t->lead, sa, sg, v, &n);
+	for (i = 0; i < t->npartners; i++)
+		plan_reach(p, t->partners[i], sa, sg, v, &n);
+	free(sa);
+	free(sg);
+	*out = v;
+	return n;
+}
+
+/* "mon-fri", "mon,wed,fri", "mon-wed, sat": weeks run Monday to Sunday. */
+static int
+plan_parse_workdays(const char *value, unsigned *out)
+{
+	char		**items, *dash;
+	size_t		  n, i;
+	unsigned	  bits = 0;
+	int		  a, b, k, rc = 0;
+
+	if (plan_split(value, &items, &n) == -1 || n == 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		a = b = -1;
+		if ((dash = strchr(items[i], '-')) != NULL)
+			*dash++ = '\0';
+		for (k = 0; k < 7; k++) {
+			if (strcasecmp(items[i], day_names[k]) == 0)
+				a = k;
+			if (dash != NULL && strcasecmp(dash, day_names[k]) == 0)
+				b = k;
+		}
+		if (dash == NULL)
+			b = a;
+		/* Monday first: Sunday is the week's last day. */
+		if (a == -1 || b == -1 || (a + 6) % 7 > (b + 6) % 7) {
+			rc = -1;
+			break;
+		}
+		for (k = (a + 6) % 7; k <= (b + 6) % 7; k++)
+			bits |= 1u << ((k + 1) % 7);
+	}
+	plan_strv_free(items, n);
+	if (rc == 0)
+		*out = bits;
+	return rc;
+}
+
+/* Edit distance ignoring case, or SIZE_MAX past 64 bytes. */
+static size_t
+plan_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, prev[65], cur[65];
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur[j] = prev[j - 1] +
+			    (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (prev[j] + 1 < cur[j])
+				cur[j] = prev[j] + 1;
+			if (cur[j - 1] + 1 < cur[j])
+				cur[j] = cur[j - 1] + 1;
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof(prev[0]));
+	}
+	return prev[lb];
+}
+
+/*
+ * The zone libical knows within two edits of name (case aside), or NULL.
+ * Tighter than parse_nearest: a zone a little further off is another
+ * country ("Asia/Hanoi" is 3 edits from "Asia/Yangon"), the worst advice.
+ */
+static const char *
+plan_nearest_zone(const char *name)
+{
+	icalarray	*zones;
+	const char	*loc, *best = NULL;
+	size_t		 i, dist, bestd = 3;
+
+	if ((zones = icaltimezone_get_builtin_timezones()) == NULL)
+		return NULL;
+	for (i = 0; i < zones->num_elements; i++) {
+		loc = icaltimezone_get_location(icalarray_element_at(zones, i));
+		if (loc != NULL && (dist = plan_distance(name, loc)) < bestd) {
+			bestd = dist;
+			best = loc;
+		}
+	}
+	return best;
+}
+
+/*
+ * "ANCHOR[±Nd]@TIME", TIME "HH:MM" or "WINDOW[±DURATION]"; a window's id
+ * ends at the last '+' or '-' that a digit follows. The window is checked
+ * later, against every file.
+ */
+static int
+plan_parse_spec(const char *s, struct plan_spec *sp, char *err, size_t len)
+{
+	const char	*p = s, *t, *split = NULL;
+	char		 sign;
+	int64_t		 ms;
+	int		 n, digits;
+
+	memset(sp, 0, sizeof(*sp));
+	for (t = s; *t != '\0'; t++) {
+		if (isspace((unsigned char)*t))
+			goto bad;
+	}
+	if (strncmp(p, "start", 5) == 0) {
+		sp->anchor = ANCHOR_START;
+		p += 5;
+	} else if (strncmp(p, "end", 3) == 0) {
+		sp->anchor = ANCHOR_END;
+		p += 3;
+	} else
+		goto bad;
+	if (*p == '+' || *p == '-') {
+		sign = *p++;
+		for (n = 0, digits = 0; isdigit((unsigned char)*p) &&
+		    digits < 4; p++, digits++)
+			n = n * 10 + *p - '0';
+		if (digits == 0 || *p++ != 'd')
+			goto bad;
+		if (n > DAYS_MAX) {
+			snprintf(err, len, "bad reminder '%s': the day count "
+			    "must be from 0 to %d", s, DAYS_MAX);
+			return -1;
+		}
+		sp->days = sign == '-' ? -n : n;
+	}
+	if (*p++ != '@' || *p == '\0')
+		goto bad;
+	if (strchr(p, ':') != NULL) {
+		if (parse_hhmm(p, &sp->minutes, err, len) == -1) {
+			snprintf(err, len, "bad time '%s' in '%s': use HH:MM "
+			    "from 00:00 to 23:59, e.g. 08:30", p, s);
+			return -1;
+		}
+	} else {
+		for (t = p; *t != '\0'; t++) {
+			if ((*t == '+' || *t == '-') &&
+			    isdigit((unsigned char)t[1]))
+				split = t;
+		}
+		if ((sp->window = strndup(p, split != NULL ? (size_t)(split -
+		    p) : strlen(p))) == NULL)
+			fatal("%s", __func__);
+		if (!plan_id_ok(sp->window))
+			goto bad;
+		if (split != NULL) {
+			if (parse_duration(split + 1, &ms, err, len) == -1) {
+				snprintf(err, len, "bad duration '%s' in '%s': "
+				    "use a number and a unit, e.g. 30m, 2h or "
+				    "1h30m", split + 1, s);
+				goto fail;
+			}
+			if (ms > DAY_MS) {
+				snprintf(err, len, "offset '%s' in '%s' is "
+				    "more than a day: move the day instead, "
+				    "e.g. %s+1d@%s", split + 1, s, sp->anchor ==
+				    ANCHOR_START ? "start" : "end", sp->window);
+				goto fail;
+			}
+			sp->offset_ms = *split == '-' ? -ms : ms;
+		}
+	}
+	sp->text = plan_strdup(s);
+	return 0;
+ bad:
+	snprintf(err, len, "bad reminder '%s': " SPEC_HINT, s);
+ fail:
+	plan_spec_clear(sp);
+	return -1;
+}
+
+/* "84..." from a phone as written: digits, a leading 0 or + allowed. */
+static int
+plan_parse_phone(const char *s, char **out)
+{
+	char	*v;
+	size_t	 n;
+
+	if (*s == '+')
+		s++;
+	n = strlen(s);
+	if (n == 0 || strspn(s, "0123456789") != n)
+		return -1;
+	if (s[0] == '0') {
+		if (asprintf(&v, "84%s", s + 1) == -1)
+			fatal("%s", __func__);
+	} else
+		v = plan_strdup(s);
+	n = strlen(v);
+	if (strncmp(v, "84", 2) != 0 || n < 11 || n > 12) {
+		free(v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* NAME@DOMAIN.TLD with no spaces, one '@' and no empty domain label. */
+static int
+plan_email_ok(const char *s)
+{
+	const char	*at, *p;
+
+	if ((at = strchr(s, '@')) == NULL || at == s ||
+	    strchr(at + 1, '@') != NULL)
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == ',' ||
+		    *p == '<' || *p == '>')
+			return -1;
+	}
+	p = at + 1;
+	if (*p == '.' || strchr(p, '.') == NULL || p[strlen(p) - 1] == '.' ||
+	    strstr(p, "..") != NULL)
+		return -1;
+	return 0;
+}
+
+/* The items of a day list with ranges A..B; -1 after reporting an error. */
+static int
+plan_parse_spans(struct plan_loader *l, const struct plan_key *k,
+    const char *value, plan_day **out, size_t *nout)
+{
+	char		**items, *dots;
+	plan_day	 *v = NULL, a, b, day;
+	size_t		  n, i, nv = 0, cap = 0;
+	int		  rc = 0;
+
+	if (plan_split(value, &items, &n) == -1) {
+		plan_err(l, l->seen[k - l->sect->keys], "%s: empty "
+		    "item in '%s'; separate days with one comma", k->name,
+		    value);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((dots = strstr(items[i], "..")) != NULL)
+			*dots = '\0';
+		if (plan_parse_day(items[i], &a) == -1 || (dots != NULL &&
+		    plan_parse_day(dots + 2, &b) == -1)) {
+			if (dots != NULL)
+				*dots = '.';
+			plan_err(l, l->seen[k - l->sect->keys],
+			    "%s: bad day '%s': use YYYY-MM-DD or a range "
+			    "YYYY-MM-DD..YYYY-MM-DD, e.g. "
+			    "2022-09-01..2022-09-02", k->name, items[i]);
+			rc = -1;
+			continue;
+		}
+		if (dots == NULL)
+			b = a;
+		if (b < a || b - a >= SPAN_MAX) {
+			if (dots != NULL)
+				*dots = '.';
+			plan_err(l, l->seen[k - l->sect->keys],
+			    b < a ? "%s: the range '%s' ends before it starts; "
+			    "put the earlier day first" : "%s: the range '%s' "
+			    "is longer than a year; check the years", k->name,
+			    items[i]);
+			rc = -1;
+			continue;
+		}
+		for (day = a; day <= b; day++)
+			plan_days_add(&v, &nv, &cap, day);
+	}
+	plan_strv_free(items, n);
+	if (rc == -1) {
+		free(v);
+		return -1;
+	}
+	*out = v;
+	*nout = plan_days_sort(v, nv);
+	return 0;
+}
+
+/* Checks value as key k and stores it in the current target; -1 if bad. */
+static int
+plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
+{
+	char			 err[512], **items = NULL, *s;
+	char			*field = (char *)l->target + k->off;
+	void			*aux = (char *)l->target + k->aux;
+	unsigned		 line = l->seen[k - l->sect->keys], bits;
+	struct plan_spec	*specs;
+	plan_day		*days, day;
+	const char		*near;
+	size_t			 n = 0, i, j;
+	int			 rc = 0, mins;
+
+	switch (k->type) {
+	case PK_TEXT:
+	case PK_RULE:
+		if (*value == '\0')
+			goto empty;
+		free(*(char **)field);
+		*(char **)field = plan_strdup(value);
+		return 0;
+	case PK_ZALO:
+		if (*value == '\0')
+			return 0;
+		if (strspn(value, "0123456789") != strlen(value)) {
+			plan_err(l, line, "zalo: bad Zalo user id "
+			    "'%s': use its digits, e.g. 5218391034920148231",
+			    value);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = plan_strdup(value);
+		return 0;
+	case PK_PHONE:
+		if (*value == '\0')
+			return 0;
+		if (plan_parse_phone(value, &s) == -1) {
+			plan_err(l, line, "phone: bad phone number "
+			    "'%s': use 0 or 84 and then 9 or 10 digits, e.g. "
+			    "0912345678 or 84912345678", value);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = s;
+		return 0;
+	case PK_EMAIL:
+		if (*value == '\0')
+			return 0;
+		if (plan_email_ok(value) == -1) {
+			plan_err(l, line, "email: bad address '%s': "
+			    "use NAME@DOMAIN, e.g. dtt@example.gov.vn", value);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = plan_strdup(value);
+		return 0;
+	case PK_TIMEZONE:
+		if (icaltimezone_get_builtin_timezone(value) == NULL) {
+			if ((near = plan_nearest_zone(value)) != NULL)
+				plan_err(l, line, "timezone: unknown "
+				    "time zone '%s'; did you mean '%s'?", value,
+				    near);
+			else
+				plan_err(l, line, "timezone: unknown "
+				    "time zone '%s'; use an IANA name, e.g. "
+				    DEFAULT_TZ, value);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = plan_strdup(value);
+		return 0;
+	case PK_WORKDAYS:
+		if (plan_parse_workdays(value, &bits) == -1) {
+			plan_err(l, line, "workdays: bad value '%s': "
+			    "use sun, mon, tue, wed, thu, fri and sat, listed "
+			    "or in ranges, e.g. mon-fri or mon,wed,fri", value);
+			return -1;
+		}
+		*(unsigned *)field = bits;
+		return 0;
+	case PK_SPANS:
+		if (plan_parse_spans(l, k, value, &days, &n) == -1)
+			return -1;
+		free(*(plan_day **)field);
+		*(plan_day **)field = days;
+		*(size_t *)aux = n;
+		return 0;
+	case PK_HHMM:
+		if (parse_hhmm(value, &mins, err, sizeof(err)) == -1) {
+			plan_err(l, line, "%s: %s", k->name, err);
+			return -1;
+		}
+		*(int *)field = mins;
+		return 0;
+	case PK_ID:
+		if (*value == '\0')
+			goto empty;
+		if (!plan_id_ok(value)) {
+			plan_err(l, line, "%s: bad id '%s': " ID_HINT,
+			    k->name, value);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = plan_strdup(value);
+		return 0;
+	case PK_IDS:
+	case PK_NAMES:
+		if (plan_split(value, &items, &n) == -1) {
+			plan_err(l, line, "%s: empty item in '%s'; "
+			    "separate names with one comma", k->name, value);
+			return -1;
+		}
+		if (n == 0 && (k->flags & PK_NONEMPTY))
+			goto empty;
+		for (i = 0; i < n; i++) {
+			if (k->type == PK_IDS ? !plan_id_ok(items[i]) :
+			    items[i][strspn(items[i], ID_CHARS)] != '\0') {
+				plan_err(l, line, k->type == PK_IDS ?
+				    "%s: bad id '%s': " ID_HINT : "%s: bad "
+				    "channel name '%s': use a-z, 0-9, '_' and "
+				    "'-'", k->name, items[i]);
+				rc = -1;
+				continue;
+			}
+			for (j = 0; j < i && strcmp(items[i], items[j]) != 0;
+			    j++)
+				;
+			if (j < i) {
+				plan_err(l, line, "%s: '%s' is "
+				    "listed twice; list it once", k->name,
+				    items[i]);
+				rc = -1;
+			}
+		}
+		if (rc == -1) {
+			plan_strv_free(items, n);
+			return -1;
+		}
+		plan_strv_free(*(char ***)field, *(size_t *)aux);
+		*(char ***)field = items;
+		*(size_t *)aux = n;
+		return 0;
+	case PK_DAY:
+		if (plan_parse_day(value, &day) == -1) {
+			plan_err(l, line, "%s: bad day '%s': use "
+			    "YYYY-MM-DD, e.g. 2022-01-01", k->name, value);
+			return -1;
+		}
+		*(plan_day *)field = day;
+		return 0;
+	case PK_DATE:
+	case PK_DATES:
+		if (*value == '\0')
+			goto empty;
+		if (k->type == PK_DATE) {
+			if ((items = calloc(1, sizeof(*items))) == NULL)
+				fatal("%s", __func__);
+			items[0] = plan_strdup(value);
+			n = 1;
+		} else if (plan_split(value, &items, &n) == -1) {
+			plan_err(l, line, "%s: empty item in '%s'; "
+			    "separate days with one comma", k->name, value);
+			return -1;
+		}
+		if (n == 0)
+			goto empty;
+		if ((days = calloc(n, sizeof(*days))) == NULL)
+			fatal("%s", __func__);
+		for (i = 0; i < n; i++) {
+			if (plan_parse_day(items[i], &days[i]) == -1) {
+				days[i] = INT32_MIN;	/* matches no day */
+				plan_err(l, line, "%s: bad day '%s': "
+				    "use YYYY-MM-DD, e.g. 2022-04-30", k->name,
+				    items[i]);
+				rc = -1;
+				continue;
+			}
+			for (j = 0; j < i && days[j] != days[i]; j++)
+				;
+			if (j < i) {
+				plan_err(l, line, "%s: %s is listed "
+				    "twice; list each day once", k->name,
+				    items[i]);
+				rc = -1;
+			}
+		}
+		plan_strv_free(items, n);
+		if (rc == -1) {
+			free(days);
+			return -1;
+		}
+		qsort(days, n, sizeof(*days), plan_day_cmp);
+		free(*(plan_day **)field);
+		*(plan_day **)field = days;
+		*(size_t *)aux = n;
+		return 0;
+	case PK_MONTH:
+		if (strlen(value) != 7 || value[4] != '-' ||
+		    (i = (size_t)plan_digits(value + 5, 2)) < 1 || i > 12 ||
+		    plan_digits(value, 4) < 1) {
+			plan_err(l, line, "month: bad month '%s': use "
+			    "YYYY-MM, e.g. 2022-04", value);
+			return -1;
+		}
+		*(int *)field = plan_digits(value, 4);
+		*(int *)aux = (int)i;
+		return 0;
+	case PK_QUARTER:
+		if (strlen(value) != 7 || value[4] != '-' ||
+		    (value[5] != 'Q' && value[5] != 'q') ||
+		    value[6] < '1' || value[6] > '4' ||
+		    plan_digits(value, 4) < 1) {
+			plan_err(l, line, "quarter: bad quarter '%s': "
+			    "use YYYY-Qn with n from 1 to 4, e.g. 2022-Q2",
+			    value);
+			return -1;
+		}
+		*(int *)field = plan_digits(value, 4);
+		*(int *)aux = value[6] - '0';
+		return 0;
+	case PK_SPECS:
+		if (plan_split(value, &items, &n) == -1) {
+			plan_err(l, line, "%s: empty item in '%s'; "
+			    "separate reminders with one comma", k->name,
+			    value);
+			return -1;
+		}
+		if ((specs = calloc(n + 1, sizeof(*specs))) == NULL)
+			fatal("%s", __func__);
+		for (i = 0; i < n; i++) {
+			if (plan_parse_spec(items[i], &specs[i], err,
+			    sizeof(err)) == -1) {
+				plan_err(l, line, "%s: %s", k->name,
+				    err);
+				rc = -1;
+				continue;
+			}
+			for (j = 0; j < i; j++) {
+				if (specs[j].text != NULL &&
+				    plan_spec_same(&specs[j], &specs[i]))
+					break;
+			}
+			if (j < i) {
+				if (strcmp(specs[j].text, specs[i].text) == 0)
+					plan_err(l, line, "%s: '%s' "
+					    "is listed twice; list it once",
+					    k->name, items[i]);
+				else
+					plan_err(l, line, "%s: '%s' "
+					    "is the same reminder as '%s'; "
+					    "list it once", k->name, items[i],
+					    specs[j].text);
+				rc = -1;
+			}
+		}
+		plan_strv_free(items, n);
+		if (rc == -1) {
+			plan_specs_free(specs, n);
+			return -1;
+		}
+		plan_specs_free(*(struct plan_spec **)field, *(size_t *)aux);
+		*(struct plan_spec **)field = specs;
+		*(size_t *)aux = n;
+		return 0;
+	}
+	return 0;
+ empty:
+	plan_strv_free(items, n);
+	plan_err(l, line, "%s: empty value; give a value or remove "
+	    "the line", k->name);
+	return -1;
+}
+
+/* "[task dan-hoi]" or "[calendar]" for the current section. */
+static const char *
+plan_label(struct plan_loader *l, char *buf, size_t len)
+{
+	if (l->sect->named)
+		snprintf(buf, len, "[%s %s]", l->sect->name, l->sect_id);
+	else
+		snprintf(buf, len, "[%s]", l->sect->name);
+	return buf;
+}
+
+/* Called by the reader for every "key = value" line. */
+static void
+plan_key(void *arg, const char *section, const char *name, const char *value,
+    unsigned line)
+{
+	struct plan_loader	*l = arg;
+	const char		*names[KEYS_MAX + 1], *near;
+	char			 label[160], list[512];
+	size_t			 i, idx;
+
+	(void)section;
+	if (l->sect == NULL) {
+		if (!l->bad_sect)
+			plan_err(l, line, "'%s' is outside any "
+			    "section; put it under a section: " SECTIONS_HINT,
+			    name);
+		return;
+	}
+	plan_label(l, label, sizeof(label));
+	for (idx = 0; idx < l->sect->nkeys; idx++) {
+		if (strcmp(l->sect->keys[idx].name, name) == 0)
+			break;
+	}
+	if (idx == l->sect->nkeys) {
+		for (i = 0; i < l->sect->nkeys; i++)
+			names[i] = l->sect->keys[i].name;
+		names[i] = NULL;
+		if ((near = parse_nearest(name, names)) != NULL)
+			plan_err(l, line, "unknown key '%s' in %s; "
+			    "did you mean '%s'?", name, label, near);
+		else
+			plan_err(l, line, "unknown key '%s' in %s; "
+			    "use %s", name, label, plan_join(names, list,
+			    sizeof(list)));
+		return;
+	}
+	if (l->seen[idx] != 0) {
+		plan_err(l, line, "duplicate key '%s' in %s; the "
+		    "first is at line %u", name, label, l->seen[idx]);
+		return;
+	}
+	l->seen[idx] = line;
+	if (plan_set(l, &l->sect->keys[idx], value) == -1)
+		l->bad[idx] = 1;
+}
+
+/* A usable key of the current section: set, and its value right. */
+#define KEY_OK(l, k)	((l)->seen[k] != 0 && !(l)->bad[k])
+
+/* Checks a rule with libical, from its start day when that is known. */
+static void
+plan_check_rule(struct plan_loader *l, const struct plan_task *t)
+{
+	struct icalrecurrencetype	 r;
+	struct icaltimetype		 dtstart;
+	icalrecur_iterator		*it;
+	unsigned			 line = l->seen[T_RULE];
+	int				 y, m, d;
+
+	icalerror_clear_errno();
+	r = icalrecurrencetype_from_string(t->rule);
+	if (icalerrno != ICAL_NO_ERROR) {
+		plan_err(l, line, "rule: libical rejects '%s': %s; "
+		    RULE_HINT, t->rule, icalerror_strerror(icalerrno));
+		icalerror_clear_errno();
+		return;
+	}
+	if (r.freq == ICAL_NO_RECURRENCE) {
+		plan_err(l, line, "rule: '%s' has no FREQ; "
+		    RULE_HINT, t->rule);
+		return;
+	}
+	if (r.freq < ICAL_DAILY_RECURRENCE) {
+		plan_err(l, line, "rule: FREQ=%s repeats within a "
+		    "day, but an occurrence is a whole day; use DAILY, WEEKLY, "
+		    "MONTHLY or YEARLY", icalrecur_freq_to_string(r.freq));
+		return;
+	}
+	if (r.until.year != 0) {
+		plan_err(l, line, "rule: UNTIL is not taken in "
+		    "rule; give the last day as until = YYYY-MM-DD");
+		return;
+	}
+	if (!KEY_OK(l, T_START))
+		return;
+	dtstart = icaltime_null_date();
+	plan_day_to_ymd(t->start, &y, &m, &d);
+	dtstart.year = y;
+	dtstart.month = m;
+	dtstart.day = d;
+	if ((it = icalrecur_iterator_new(r, dtstart)) == NULL) {
+		plan_err(l, line, "rule: libical rejects '%s': %s; "
+		    RULE_HINT, t->rule, icalerror_strerror(icalerrno));
+		icalerror_clear_errno();
+		return;
+	}
+	icalrecur_iterator_free(it);
+}
+
+/* The checks of a task that need the whole section. */
+static void
+plan_task_end(struct plan_loader *l, struct plan_task *t)
+{
+	const char	*forms[nitems(when_keys)];
+	unsigned	 lines[nitems(when_keys)];
+	char		 list[256], a[32], b[32];
+	size_t		 i, j, k, n = 0, off;
+
+	if (t->title == NULL)
+		t->title = plan_strdup(t->id);
+	if (l->seen[T_LEAD] == 0)
+		plan_err(l, l->sect_line, "task '%s' has no lead: "
+		    "set lead = AGENCY, the one agency that leads it", t->id);
+
+	/* The date forms, in the order of their lines. */
+	for (i = 0; i < nitems(when_keys); i++) {
+		if (l->seen[when_keys[i]] == 0)
+			continue;
+		for (j = n; j > 0 && lines[j - 1] > l->seen[when_keys[i]];
+		    j--) {
+			forms[j] = forms[j - 1];
+			lines[j] = lines[j - 1];
+		}
+		forms[j] = task_keys[when_keys[i]].name;
+		lines[j] = l->seen[when_keys[i]];
+		t->when = when_forms[i];
+		n++;
+	}
+	if (n == 0)
+		plan_err(l, l->sect_line, "task '%s' has no date: "
+		    "set one of " WHEN_KEYS, t->id);
+	else if (n > 1) {
+		for (k = 0, off = 0; k < n && off < sizeof(list); k++)
+			off += snprintf(list + off, sizeof(list) - off,
+			    "%s%s (line %u)", k == 0 ? "" : k == n - 1 ?
+			    " and " : ", ", forms[k], lines[k]);
+		plan_err(l, l->sect_line, "task '%s' has more than "
+		    "one date: %s; keep one of " WHEN_KEYS, t->id, list);
+	}
+
+	if (l->seen[T_RULE] != 0) {
+		if (l->seen[T_START] == 0)
+			plan_err(l, l->seen[T_RULE], "rule: a rule "
+			    "needs start = YYYY-MM-DD, the day it counts from");
+		if (!l->bad[T_RULE])
+			plan_check_rule(l, t);
+		if (KEY_OK(l, T_START) && KEY_OK(l, T_UNTIL) &&
+		    t->until < t->start)
+			plan_err(l, l->seen[T_UNTIL], "until: %s is "
+			    "before start %s; the last day cannot come before "
+			    "the first", plan_day_text(t->until, a, sizeof(a)),
+			    plan_day_text(t->start, b, sizeof(b)));
+	} else {
+		if (l->seen[T_START] != 0)
+			plan_err(l, l->seen[T_START], "start: only a "
+			    "rule takes start and until; remove it or add "
+			    "rule = RRULE");
+		if (l->seen[T_UNTIL] != 0)
+			plan_err(l, l->seen[T_UNTIL], "until: only a "
+			    "rule takes start and until; remove it or add "
+			    "rule = RRULE");
+	}
+
+	if (t->nremind + t->nremind_lead == 0 && !l->bad[T_REMIND] &&
+	    !l->bad[T_REMIND_LEAD])
+		plan_err(l, l->sect_line, "task '%s' has no "
+		    "reminders: set remind or remind_lead, e.g. remind = "
+		    "end-1d@08:00", t->id);
+	for (i = 0; i < t->nremind_lead; i++) {
+		for (j = 0; j < t->nremind; j++) {
+			if (plan_spec_same(&t->remind_lead[i], &t->remind[j]))
+				break;
+		}
+		if (j < t->nremind)
+			plan_err(l, l->seen[T_REMIND_LEAD],
+			    "remind_lead: '%s' is also in remind, which "
+			    "reaches the lead already; keep it in one of them",
+			    t->remind_lead[i].text);
+	}
+	if (l->seen[T_CHANNELS] == 0)
+		plan_err(l, l->sect_line, "task '%s' has no "
+		    "channels: set channels = NAME, ... with the "
+		    "[channel NAME] sections of the main config, e.g. "
+		    "channels = zalo, email",
+		    t->id);
+}
+
+/* Ends the current section: its checks, then drops a duplicate's values. */
+static void
+plan_section_end(struct plan_loader *l)
+{
+	struct plan_calendar	*c;
+	struct plan_window	*w;
+	struct plan_agency	*a;
+	struct plan_group	*g;
+	char			 s1[32], s2[32];
+	size_t			 i;
+
+	if (l->sect == NULL)
+		goto out;
+	switch ((enum plan_kind)(l->sect - plan_sections)) {
+	case KIND_CALENDAR:
+		c = l->target;
+		for (i = 0; i < c->nextra; i++) {
+			if (plan_days_has(c->holidays, c->nholidays,
+			    c->extra_workdays[i]))
+				plan_err(l, l->seen[CAL_EXTRA],
+				    "extra_workdays: %s is also a holiday; a "
+				    "day is a holiday or an extra working day, "
+				    "not both", plan_day_text(
+				    c->extra_workdays[i], s1, sizeof(s1)));
+		}
+		break;
+	case KIND_WINDOW:
+		w = l->target;
+		if (w->name == NULL)
+			w->name = plan_strdup(w->id);
+		if (l->seen[WIN_START] == 0)
+			plan_err(l, l->sect_line, "window '%s' has no "
+			    "start: set start = HH:MM, e.g. 11:00", w->id);
+		if (l->seen[WIN_END] == 0)
+			plan_err(l, l->sect_line, "window '%s' has no "
+			    "end: set end = HH:MM, e.g. 11:30", w->id);
+		if (KEY_OK(l, WIN_START) && KEY_OK(l, WIN_END) &&
+		    w->end <= w->start) {
+			snprintf(s1, sizeof(s1), "%02d:%02d", w->end / 60,
+			    w->end % 60);
+			snprintf(s2, sizeof(s2), "%02d:%02d", w->start / 60,
+			    w->start % 60);
+			plan_err(l, l->seen[WIN_END], "end: %s is not "
+			    "after start %s; a window ends later the same day",
+			    s1, s2);
+		}
+		break;
+	case KIND_AGENCY:
+		a = l->target;
+		if (a->name == NULL)
+			a->name = plan_strdup(a->id);
+		break;
+	case KIND_GROUP:
+		g = l->target;
+		if (g->name == NULL)
+			g->name = plan_strdup(g->id);
+		if (l->seen[GR_MEMBERS] == 0)
+			plan_err(l, l->sect_line, "group '%s' has no "
+			    "members: set members = AGENCY or GROUP, ...",
+			    g->id);
+		break;
+	case KIND_TASK:
+		plan_task_end(l, l->target);
+		break;
+	case KIND_MAX:
+		break;
+	}
+	if (l->scratch_used) {
+		switch ((enum plan_kind)(l->sect - plan_sections)) {
+		case KIND_CALENDAR:
+			plan_calendar_clear(&l->scratch.c);
+			break;
+		case KIND_WINDOW:
+			plan_window_clear(&l->scratch.w);
+			break;
+		case KIND_AGENCY:
+			plan_agency_clear(&l->scratch.a);
+			break;
+		case KIND_GROUP:
+			plan_group_clear(&l->scratch.g);
+			break;
+		case KIND_TASK:
+			plan_task_clear(&l->scratch.t);
+			break;
+		case KIND_MAX:
+			break;
+		}
+		l->scratch_used = 0;
+	}
+ out:
+	l->sect = NULL;
+	l->bad_sect = 0;
+	l->target = NULL;
+	l->sect_id = NULL;
+}
+
+/* The where and id of an object of kind, or NULL when there is none by id. */
+static const struct plan_where *
+plan_find_where(const struct plan *p, enum plan_kind kind, const char *id)
+{
+	const struct plan_window	*w;
+	const struct plan_agency	*a;
+	const struct plan_group		*g;
+	const struct plan_task		*t;
+
+	switch (kind) {
+	case KIND_WINDOW:
+		return (w = plan_window_find(p, id)) ? &w->where : NULL;
+	case KIND_AGENCY:
+		return (a = plan_agency_find(p, id)) ? &a->where : NULL;
+	case KIND_GROUP:
+		return (g = plan_group_find(p, id)) ? &g->where : NULL;
+	case KIND_TASK:
+		return (t = plan_task_find(p, id)) ? &t->where : NULL;
+	default:
+		return p->calendar.where.file != NULL ? &p->calendar.where :
+		    NULL;
+	}
+}
+
+/* A new zeroed object of kind at the end of its array, with its lines. */
+static void *
+plan_append(struct plan_loader *l, enum plan_kind kind)
+{
+	struct plan		*p = l->plan;
+	struct plan_lines	*nl;
+	void			*v, **arr;
+	size_t			*n, size;
+
+	switch (kind) {
+	case KIND_WINDOW:
+		arr = (void **)&p->windows;
+		n = &p->nwindows;
+		size = sizeof(*p->windows);
+		break;
+	case KIND_AGENCY:
+		arr = (void **)&p->agencies;
+		n = &p->nagencies;
+		size = sizeof(*p->agencies);
+		break;
+	case KIND_GROUP:
+		arr = (void **)&p->groups;
+		n = &p->ngroups;
+		size = sizeof(*p->groups);
+		break;
+	default:
+		arr = (void **)&p->tasks;
+		n = &p->ntasks;
+		size = sizeof(*p->tasks);
+		break;
+	}
+	if ((v = reallocarray(*arr, *n + 1, size)) == NULL)
+		fatal("%s", __func__);
+	*arr = v;
+	nl = reallocarray(l->lines[kind], *n + 1, sizeof(*nl));
+	if (nl == NULL)
+		fatal("%s", __func__);
+	l->lines[kind] = nl;
+	memset(&nl[*n], 0, sizeof(*nl));
+	l->seen = nl[*n].at;
+	v = (char *)v + *n * size;
+	memset(v, 0, size);
+	(*n)++;
+	return v;
+}
+
+/* Starts the section named by the text inside "[...]". */
+static void
+plan_section_start(struct plan_loader *l, const char *text, unsigned line)
+{
+	const struct plan_section	*s = NULL;
+	const struct plan_where		*first;
+	const char			*names[KIND_MAX + 1], *near;
+	struct plan_where		*where;
+	struct plan_task		*t;
+	char				*buf, *kind, *name, *e;
+	char				**idp;
+	size_t				 i;
+
+	plan_section_end(l);
+	l->bad_sect = 1;
+	buf = plan_strdup(text);
+	for (kind = buf; isspace((unsigned char)*kind); kind++)
+		;
+	for (e = kind + strlen(kind); e > kind &&
+	    isspace((unsigned char)e[-1]); e--)
+		*(e - 1) = '\0';
+	for (name = kind; *name != '\0' && !isspace((unsigned char)*name);
+	    name++)
+		;
+	if (*name != '\0') {
+		*name++ = '\0';
+		while (isspace((unsigned char)*name))
+			name++;
+	}
+	for (i = 0; i < KIND_MAX; i++) {
+		names[i] = plan_sections[i].name;
+		if (strcmp(kind, names[i]) == 0)
+			s = &plan_sections[i];
+	}
+	names[i] = NULL;
+	if (*kind == '\0') {
+		plan_err(l, line, "empty section name []; "
+		    SECTIONS_HINT);
+		goto out;
+	}
+	if (s == NULL) {
+		if ((near = parse_nearest(kind, names)) == NULL) {
+			plan_err(l, line, "unknown section [%s%s%s]; "
+			    SECTIONS_HINT, kind, *name ? " " : "", name);
+			goto out;
+		}
+		for (i = 0; strcmp(names[i], near) != 0; i++)
+			;
+		s = &plan_sections[i];
+		plan_err(l, line, "unknown section [%s%s%s]; did "
+		    "you mean [%s%s%s]?", kind, *name ? " " : "", name, near,
+		    s->named ? " " : "", !s->named ? "" : *name ? name : "ID");
+		goto out;
+	}
+	if (s->named && *name == '\0') {
+		plan_err(l, line, "[%s] needs an id: [%s ID], ID "
+		    "made of a-z, 0-9, '_' and '-', starting with a letter or "
+		    "digit", kind, kind);
+		goto out;
+	}
+	if (s->named && !plan_id_ok(name)) {
+		plan_err(l, line, "bad %s id '%s': " ID_HINT, kind,
+		    name);
+		goto out;
+	}
+	if (!s->named && *name != '\0') {
+		plan_err(l, line, "[%s] takes no id; write [%s]",
+		    kind, kind);
+		goto out;
+	}
+	/* Reminders read "trua-30m" as the window trua, less 30 minutes. */
+	if (s == &plan_sections[KIND_WINDOW]) {
+		for (e = name; (e = strchr(e, '-')) != NULL; e++) {
+			if (isdigit((unsigned char)e[1]))
+				break;
+		}
+		if (e != NULL) {
+			plan_err(l, line, "bad window id '%s': "
+			    "reminders would read '-%c' as an offset; put no "
+			    "digit right after a '-'", name, e[1]);
+			goto out;
+		}
+	}
+
+	l->bad_sect = 0;
+	l->sect = s;
+	l->sect_line = line;
+	memset(l->bad, 0, sizeof(l->bad));
+	first = plan_find_where(l->plan, (enum plan_kind)(s - plan_sections),
+	    name);
+	if (first != NULL) {
+		if (s->named)
+			plan_err(l, line, "duplicate %s '%s' (first "
+			    "defined at %s:%u)", kind, name, first->file,
+			    first->line);
+		else
+			plan_err(l, line, "duplicate [%s] (first "
+			    "defined at %s:%u); keep one", kind, first->file,
+			    first->line);
+		memset(&l->scratch, 0, sizeof(l->scratch));
+		memset(&l->scratch_lines, 0, sizeof(l->scratch_lines));
+		l->seen = l->scratch_lines.at;
+		l->target = &l->scratch;
+		l->scratch_used = 1;
+		if (s == &plan_sections[KIND_CALENDAR])
+			l->scratch.c.workdays = MON_FRI;
+	} else if (s == &plan_sections[KIND_CALENDAR]) {
+		l->target = &l->plan->calendar;
+		l->seen = l->cal_lines.at;
+	} else
+		l->target = plan_append(l, (enum plan_kind)(s - plan_sections));
+
+	/* where and id lead every object's struct but the calendar's. */
+	where = l->target;
+	where->file = l->file;
+	where->line = line;
+	if (s->named) {
+		idp = (char **)((char *)l->target + sizeof(struct plan_where));
+		*idp = plan_strdup(name);
+		l->sect_id = *idp;
+	}
+	if (s == &plan_sections[KIND_TASK]) {
+		t = l->target;
+		t->start = t->until = -1;
+	}
+ out:
+	free(buf);
+}
+
+_Static_assert(offsetof(struct plan_window, id) == sizeof(struct plan_where) &&
+    offsetof(struct plan_agency, id) == sizeof(struct plan_where) &&
+    offsetof(struct plan_group, id) == sizeof(struct plan_where) &&
+    offsetof(struct plan_task, id) == sizeof(struct plan_where) &&
+    offsetof(struct plan_calendar, where) == 0,
+    "plan objects begin with where, then id");
+
+/* Called by the reader for every "[...]" line; NULL for a broken one. */
+static void
+plan_section(void *arg, const char *text, unsigned line)
+{
+	struct plan_loader	*l = arg;
+
+	if (text == NULL) {
+		plan_section_end(l);
+		l->bad_sect = 1;
+		return;
+	}
+	plan_section_start(l, text, line);
+}
+
+/* Called by the reader for a line it rejects itself. */
+static void
+plan_read_error(void *arg, unsigned line, const char *msg)
+{
+	struct plan_loader	*l = arg;
+
+	plan_err(l, line, "%s", msg);
+}
+
+static const struct inifile_handler plan_reader = {
+	.section = plan_section,
+	.key = plan_key,
+	.error = plan_read_error,
+};
+
+/* Adds a source's name to the plan and makes it the one being read. */
+static void
+plan_begin_source(struct plan_loader *l, const char *name)
+{
+	struct plan	*p = l->plan;
+	char		**v;
+
+	if ((v = reallocarray(p->files, p->nfiles + 1, sizeof(*v))) == NULL)
+		fatal("%s", __func__);
+	p->files = v;
+	p->files[p->nfiles] = plan_strdup(name);
+	l->file = p->files[p->nfiles];
+	l->fileno = p->nfiles++;
+	l->sect = NULL;
+	l->bad_sect = 0;
+}
+
+/* Reports an unknown reference at line, with the nearest of names. */
+static void
+plan_unknown(struct plan_loader *l, const char *file, unsigned line,
+    const char *what, const char *id, const char *key,
+    const char *const *names, const char *define)
+{
+	const char	*near;
+
+	if ((near = parse_nearest(id, names)) != NULL)
+		plan_error(l, file, line, "unknown %s '%s' in %s; did you mean "
+		    "'%s'?", what, id, key, near);
+	else
+		plan_error(l, file, line, "unknown %s '%s' in %s; define %s",
+		    what, id, key, define);
+}
+
+/* Every agency and group id, or every window id, NULL-terminated. */
+static const char **
+plan_ids(const struct plan *p, int windows)
+{
+	const char	**v;
+	size_t		  i, n = 0;
+
+	v = calloc(p->nagencies + p->ngroups + p->nwindows + 1, sizeof(*v));
+	if (v == NULL)
+		fatal("%s", __func__);
+	if (windows) {
+		for (i = 0; i < p->nwindows; i++)
+			v[n++] = p->windows[i].id;
+		return v;
+	}
+	for (i = 0; i < p->nagencies; i++)
+		v[n++] = p->agencies[i].id;
+	for (i = 0; i < p->ngroups; i++)
+		v[n++] = p->groups[i].id;
+	return v;
+}
+
+/* Checks that a list of agency or group ids names only defined ones. */
+static void
+plan_check_refs(struct plan_loader *l, const char *file, unsigned line,
+    const char *key, char *const *ids, size_t n, const char *const *names)
+{
+	char	define[256];
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (plan_agency_find(l->plan, ids[i]) != NULL ||
+		    plan_group_find(l->plan, ids[i]) != NULL)
+			continue;
+		snprintf(define, sizeof(define), "[agency %s] or [group %s]",
+		    ids[i], ids[i]);
+		plan_unknown(l, file, line, "agency or group", ids[i], key,
+		    names, define);
+	}
+}
+
+/*
+ * Depth-first from group gi: state 1 while on the path, 2 when done. A
+ * member on the path closes a cycle, reported at that group's members.
+ */
+static void
+plan_cycles_from(struct plan_loader *l, size_t gi, unsigned char *state,
+    size_t *path, size_t depth)
+{
+	const struct plan	*p = l->plan;
+	const struct plan_group	*g = &p->groups[gi], *m;
+	char			 text[1024];
+	size_t			 i, k, mi, off;
+
+	state[gi] = 1;
+	path[depth++] = gi;
+	for (i = 0; i < g->nmembers; i++) {
+		/* An id names an agency first, as in plan_recipients. */
+		if (plan_agency_find(p, g->members[i]) != NULL ||
+		    (m = plan_group_find(p, g->members[i])) == NULL)
+			continue;
+		mi = m - p->groups;
+		if (state[mi] == 0) {
+			plan_cycles_from(l, mi, state, path, depth);
+			continue;
+		}
+		if (state[mi] != 1)
+			continue;
+		for (k = 0; path[k] != mi; k++)
+			;
+		for (off = 0; k < depth && off < sizeof(text); k++)
+			off += snprintf(text + off, sizeof(text) - off,
+			    "%s → ", p->groups[path[k]].id);
+		if (off < sizeof(text))
+			snprintf(text + off, sizeof(text) - off, "%s", m->id);
+		plan_error(l, m->where.file, l->lines[KIND_GROUP][mi].at
+		    [GR_MEMBERS], "group cycle %s: a group cannot contain "
+		    "itself, even through other groups; remove a member to "
+		    "break it", text);
+	}
+	state[gi] = 2;
+}
+
+/* The checks that need every source: references, cycles, windows. */
+static void
+plan_check_all(struct plan_loader *l)
+{
+	struct plan			*p = l->plan;
+	const struct plan_agency	*a;
+	const struct plan_group		*g;
+	const struct plan_task		*t;
+	const struct plan_spec		*sp;
+	const struct plan_lines		*tl;
+	const char			**ids, **wids;
+	unsigned char			*state;
+	size_t				*path, i, j, k, n;
+	char				 define[160], key[600];
+
+	ids = plan_ids(p, 0);
+	wids = plan_ids(p, 1);
+	for (i = 0; i < p->ngroups; i++) {
+		g = &p->groups[i];
+		if ((a = plan_agency_find(p, g->id)) != NULL)
+			plan_error(l, g->where.file, g->where.line, "group "
+			    "'%s' has the id of agency '%s' (%s:%u); members "
+			    "and partners could not tell them apart: rename "
+			    "one",
+			    g->id, a->id, a->where.file, a->where.line);
+		plan_check_refs(l, g->where.file,
+		    l->lines[KIND_GROUP][i].at[GR_MEMBERS], "members",
+		    g->members, g->nmembers, ids);
+	}
+	state = calloc(p->ngroups + 1, 1);
+	path = calloc(p->ngroups + 1, sizeof(*path));
+	if (state == NULL || path == NULL)
+		fatal("%s", __func__);
+	for (i = 0; i < p->ngroups; i++) {
+		if (state[i] == 0)
+			plan_cycles_from(l, i, state, path, 0);
+	}
+	free(state);
+	free(path);
+
+	for (i = 0; i < p->ntasks; i++) {
+		t = &p->tasks[i];
+		tl = &l->lines[KIND_TASK][i];
+		if (t->lead != NULL && plan_agency_find(p, t->lead) == NULL) {
+			if (plan_group_find(p, t->lead) != NULL)
+				plan_error(l, t->where.file, tl->at[T_LEAD],
+				    "lead: '%s' is a group, but lead must be "
+				    "one agency; name the agency that leads "
+				    "and put the group in partners", t->lead);
+			else {
+				snprintf(define, sizeof(define),
+				    "[agency %s]", t->lead);
+				/* Agencies come first in ids: only those. */
+				ids[p->nagencies] = NULL;
+				plan_unknown(l, t->where.file, tl->at[T_LEAD],
+				    "agency", t->lead, "lead", ids, define);
+				if (p->ngroups > 0)
+					ids[p->nagencies] = p->groups[0].id;
+			}
+		}
+		plan_check_refs(l, t->where.file, tl->at[T_PARTNERS],
+		    "partners", t->partners, t->npartners, ids);
+		for (k = 0; k < 2; k++) {
+			n = k == 0 ? t->nremind : t->nremind_lead;
+			for (j = 0; j < n; j++) {
+				sp = k == 0 ? &t->remind[j] :
+				    &t->remind_lead[j];
+				if (sp->window == NULL ||
+				    plan_window_find(p, sp->window) != NULL)
+					continue;
+				snprintf(define, sizeof(define),
+				    "[window %s]", sp->window);
+				snprintf(key, sizeof(key), "%s '%s'", k == 0 ?
+				    "remind" : "remind_lead", sp->text);
+				plan_unknown(l, t->where.file, tl->at[k == 0 ?
+				    T_REMIND : T_REMIND_LEAD], "window",
+				    sp->window, key, wids, define);
+			}
+		}
+	}
+	free(ids);
+	free(wids);
+}
+
+/* A new plan with the calendar's defaults. */
+static struct plan *
+plan_new(void)
+{
+	struct plan	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal("%s", __func__);
+	p->calendar.workdays = MON_FRI;
+	return p;
+}
+
+/* After the sources: whole-plan checks, defaults, errors; the plan or NULL. */
+static struct plan *
+plan_finish(struct plan_loader *l, struct diag *d)
+{
+	struct plan	*p = l->plan;
+	size_t		 i;
+
+	plan_section_end(l);
+	plan_check_all(l);
+	if (p->calendar.timezone == NULL)
+		p->calendar.timezone = plan_strdup(DEFAULT_TZ);
+	if (l->nerrs > 0)
+		qsort(l->errs, l->nerrs, sizeof(*l->errs), plan_error_cmp);
+	for (i = 0; i < l->nerrs; i++) {
+		diag_error(d, l->errs[i].fileno < p->nfiles ?
+		    p->files[l->errs[i].fileno] : "plan", l->errs[i].line,
+		    "%s", l->errs[i].msg);
+		free(l->errs[i].msg);
+	}
+	free(l->errs);
+	for (i = 0; i < KIND_MAX; i++)
+		free(l->lines[i]);
+	if (l->nerrs > 0) {
+		plan_free(p);
+		return NULL;
+	}
+	log_debug("plan: %zu files, %zu tasks, %zu agencies, %zu groups, "
+	    "%zu windows", p->nfiles, p->ntasks, p->nagencies, p->ngroups,
+	    p->nwindows);
+	return p;
+}
+
+struct plan *
+plan_load_texts(const char *const *names, const char *const *texts,
+    size_t ntexts, struct diag *d)
+{
+	struct plan_loader	l;
+	size_t			i;
+
+	memset(&l, 0, sizeof(l));
+	l.plan = plan_new();
+	for (i = 0; i < ntexts; i++) {
+		plan_begin_source(&l, names[i]);
+		if (texts[i] == NULL) {
+			plan_error(&l, l.file, 0, "no text");
+			continue;
+		}
+		inifile_read_text(texts[i], strlen(texts[i]), &plan_reader,
+		    &l);
+		plan_section_end(&l);
+	}
+	return plan_finish(&l, d);
+}
+
+/* What stopped glob: the errno of its last failed directory. */
+static __thread int	plan_glob_errno;
+
+/*
+ * glob's error callback: a directory that is not there matches nothing,
+ * but one it cannot read stops it, so that no plan file drops out quietly.
+ */
+static int
+plan_glob_error(const char *path, int eerrno)
+{
+	(void)path;
+	if (eerrno == ENOENT || eerrno == ENOTDIR)
+		return 0;
+	plan_glob_errno = eerrno;
+	return 1;
+}
+
+struct plan *
+plan_load_glob(const char *pattern, struct diag *d)
+{
+	struct plan_loader	 l;
+	glob_t			 g;
+	FILE			*fp;
+	size_t			 i;
+	int			 rc;
+
+	memset(&g, 0, sizeof(g));
+	plan_glob_errno = 0;
+	if ((rc = glob(pattern, 0, plan_glob_error, &g)) != 0) {
+		if (rc == GLOB_NOMATCH)
+			diag_error(d, pattern, 0, "no plan files match");
+		else
+			diag_error(d, pattern, 0, "cannot list the plan files: "
+			    "%s", rc == GLOB_NOSPACE ? "out of memory" :
+			    strerror(plan_glob_errno));
+		globfree(&g);
+		return NULL;
+	}
+	memset(&l, 0, sizeof(l));
+	l.plan = plan_new();
+	for (i = 0; i < g.gl_pathc; i++) {
+		plan_begin_source(&l, g.gl_pathv[i]);
+		if ((fp = fopen(g.gl_pathv[i], "r")) == NULL) {
+			plan_error(&l, l.file, 0, "cannot open: %s",
+			    strerror(errno));
+			continue;
+		}
+		inifile_read_file(fp, &plan_reader, &l);
+		fclose(fp);
+		plan_section_end(&l);
+	}
+	globfree(&g);
+	return plan_finish(&l, d);
+}

@@ -1,0 +1,145 @@
+/* The plan: calendar, broadcast windows, agencies, groups and tasks, read from plan files. */
+#ifndef NV_PLAN_H
+#define NV_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+/* A civil date as days since 1970-01-01 (Thursday). */
+typedef int32_t plan_day;
+
+struct plan_where {
+	const char	*file;		/* points into plan->files */
+	unsigned	 line;		/* the line of the [section] header */
+};
+
+struct plan_calendar {
+	struct plan_where where;	/* file NULL: no [calendar], defaults */
+	char		*timezone;	/* IANA name; default Asia/Ho_Chi_Minh */
+	unsigned	 workdays;	/* bit d set: weekday d works (0 = Sunday) */
+	plan_day	*holidays;	/* sorted, each day once */
+	size_t		 nholidays;
+	plan_day	*extra_workdays;	/* sorted */
+	size_t		 nextra;
+};
+
+struct plan_window {
+	struct plan_where where;
+	char		*id;
+	int		 start;		/* minutes after midnight */
+	int		 end;		/* > start */
+	char		*name;		/* display name; default: the id */
+};
+
+struct plan_agency {
+	struct plan_where where;
+	char		*id;
+	char		*name;		/* default: the id */
+	char		*head;		/* may be NULL */
+	char		*zalo;		/* contact fields; NULL when absent */
+	char		*phone;
+	char		*email;
+};
+
+struct plan_group {
+	struct plan_where where;
+	char		*id;
+	char		*name;
+	char		**members;	/* agency or group ids, as written */
+	size_t		 nmembers;
+};
+
+enum plan_anchor { ANCHOR_START, ANCHOR_END };
+
+/* A reminder spec: ANCHOR[±Nd]@HH:MM or ANCHOR[±Nd]@WINDOW±DURATION. */
+struct plan_spec {
+	char		*text;		/* as written, trimmed: used in ids */
+	enum plan_anchor anchor;
+	int		 days;		/* the ±Nd, signed */
+	int		 minutes;	/* HH:MM as minutes, when window is NULL */
+	char		*window;	/* a window id, or NULL */
+	int64_t		 offset_ms;	/* ±DURATION from the window's start */
+};
+
+enum plan_when {
+	WHEN_RULE,		/* rule = RRULE, with start and until */
+	WHEN_DATE,		/* date = 2022-04-30 */
+	WHEN_DATES,		/* dates = 2022-04-30, 2022-05-28 */
+	WHEN_MONTH,		/* month = 2022-04: the whole month */
+	WHEN_QUARTER,		/* quarter = 2022-Q2 */
+};
+
+struct plan_task {
+	struct plan_where where;
+	char		*id;
+	char		*title;		/* default: the id */
+	char		*lead;		/* an agency id */
+	char		**partners;	/* agency or group ids, as written */
+	size_t		 npartners;
+	char		*note;
+	enum plan_when	 when;
+	char		*rule;		/* WHEN_RULE: the RRULE text */
+	plan_day	 start;		/* WHEN_RULE: DTSTART's day */
+	plan_day	 until;		/* WHEN_RULE: last day, or -1 */
+	plan_day	*dates;		/* WHEN_DATE, WHEN_DATES: sorted */
+	size_t		 ndates;
+	int		 year;		/* WHEN_MONTH, WHEN_QUARTER */
+	int		 month;		/* 1..12 */
+	int		 quarter;	/* 1..4 */
+	struct plan_spec *remind;	/* to the lead and every partner */
+	size_t		 nremind;
+	struct plan_spec *remind_lead;	/* to the lead alone */
+	size_t		 nremind_lead;
+	char		**channels;	/* channel names from the main config */
+	size_t		 nchannels;
+	char		*template;	/* a template file, or NULL */
+};
+
+struct plan {
+	char			**files;	/* every file read, in order */
+	size_t			  nfiles;
+	struct plan_calendar	  calendar;
+	struct plan_window	 *windows;
+	size_t			  nwindows;
+	struct plan_agency	 *agencies;
+	size_t			  nagencies;
+	struct plan_group	 *groups;
+	size_t			  ngroups;
+	struct plan_task	 *tasks;
+	size_t			  ntasks;
+};
+
+/*
+ * Read every file the glob names (sorted), or, with texts != NULL, the
+ * ntexts in-memory sources named by names (what Redis holds). All errors go
+ * to d as FILE:LINE; NULL when there was any.
+ */
+struct plan	*plan_load_glob(const char *glob, struct diag *d);
+struct plan	*plan_load_texts(const char *const *names,
+		    const char *const *texts, size_t ntexts, struct diag *d);
+void		 plan_free(struct plan *);
+
+const struct plan_agency *plan_agency_find(const struct plan *, const char *);
+const struct plan_group	 *plan_group_find(const struct plan *, const char *);
+const struct plan_window *plan_window_find(const struct plan *, const char *);
+const struct plan_task	 *plan_task_find(const struct plan *, const char *);
+
+/*
+ * The agencies a task's `remind` reaches: the lead, then every partner with
+ * groups expanded, each agency once, in plan order. Returns the count and a
+ * malloc'd array in *out.
+ */
+size_t		 plan_recipients(const struct plan *, const struct plan_task *,
+		    const struct plan_agency ***out);
+
+/* Day helpers. */
+plan_day	 plan_day_from_ymd(int y, int m, int d);
+void		 plan_day_to_ymd(plan_day, int *y, int *m, int *d);
+int		 plan_weekday(plan_day);	/* 0 = Sunday */
+int		 plan_parse_day(const char *, plan_day *);	/* YYYY-MM-DD */
+/* A working day per workdays, holidays and extra_workdays. */
+int		 plan_is_workday(const struct plan_calendar *, plan_day);
+
+#endif

@@ -1,0 +1,395 @@
+/* The plan in Redis: the load script and its document, the plan script and reminder payloads. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planstore.h"
+
+const char planstore_load_lua[] =
+"local p = ARGV[1]\n"
+"local doc = cjson.decode(ARGV[2])\n"
+"local kinds = { {'tasks', 'task'}, {'agencies', 'agency'},\n"
+"    {'groups', 'group'}, {'windows', 'window'} }\n"
+"for _, k in ipairs(kinds) do\n"
+"  local set = p .. k[1]\n"
+"  for _, id in ipairs(redis.call('SMEMBERS', set)) do\n"
+"    redis.call('DEL', p .. k[2] .. ':' .. id)\n"
+"  end\n"
+"  redis.call('DEL', set)\n"
+"  for id, fields in pairs(doc[k[1]]) do\n"
+"    local flat = {}\n"
+"    for f, v in pairs(fields) do\n"
+"      flat[#flat + 1] = f\n"
+"      flat[#flat + 1] = v\n"
+"    end\n"
+"    redis.call('DEL', p .. k[2] .. ':' .. id)\n"
+"    if #flat > 0 then\n"
+"      redis.call('HSET', p .. k[2] .. ':' .. id, unpack(flat))\n"
+"    end\n"
+"    redis.call('SADD', set, id)\n"
+"  end\n"
+"end\n"
+"redis.call('DEL', p .. 'calendar', p .. 'plan:sources')\n"
+"for f, v in pairs(doc.calendar) do\n"
+"  redis.call('HSET', p .. 'calendar', f, v)\n"
+"end\n"
+"for name, text in pairs(doc.sources) do\n"
+"  redis.call('HSET', p .. 'plan:sources', name, text)\n"
+"end\n"
+"local v = redis.call('INCR', KEYS[1])\n"
+"redis.call('HSET', p .. 'plan:info', 'version', v, 'loaded_at',\n"
+"    doc.loaded_at, 'tasks', doc.ntasks)\n"
+"redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', 'type',\n"
+"    'plan-changed', 'version', v)\n"
+"return v\n";
+
+const char planstore_plan_lua[] =
+"local from, n = tonumber(ARGV[1]), tonumber(ARGV[2])\n"
+"local want = {}\n"
+"local added, removed = 0, 0\n"
+"for i = 0, n - 1 do\n"
+"  local id, at, payload = ARGV[3 + i * 3], ARGV[4 + i * 3], ARGV[5 + i * 3]\n"
+"  want[id] = true\n"
+"  if redis.call('HEXISTS', KEYS[3], id) == 0 then\n"
+"    local old = redis.call('ZSCORE', KEYS[1], id)\n"
+"    if old == false or tonumber(old) ~= tonumber(at) then\n"
+"      added = added + 1\n"
+"    end\n"
+"    redis.call('ZADD', KEYS[1], at, id)\n"
+"    redis.call('HSET', KEYS[2], id, payload)\n"
+"  end\n"
+"end\n"
+"for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], from, '+inf')) do\n"
+"  if not want[id] and string.sub(id, 1, 6) ~= 'adhoc/' and\n"
+"      redis.call('HEXISTS', KEYS[3], id) == 0 then\n"
+"    redis.call('ZREM', KEYS[1], id)\n"
+"    redis.call('HDEL', KEYS[2], id)\n"
+"    removed = removed + 1\n"
+"  end\n"
+"end\n"
+"return { added, removed }\n";
+
+static char *
+planstore_slurp(const char *path, struct diag *d)
+{
+	FILE	*fp;
+	char	*buf = NULL;
+	size_t	 len = 0, got;
+	char	 chunk[8192];
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		diag_error(d, path, 0, "cannot open: %m");
+		return NULL;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		char *nb = realloc(buf, len + got + 1);
+
+		if (nb == NULL) {
+			free(buf);
+			fclose(fp);
+			diag_error(d, path, 0, "out of memory");
+			return NULL;
+		}
+		buf = nb;
+		memcpy(buf + len, chunk, got);
+		len += got;
+	}
+	fclose(fp);
+	if (buf == NULL && (buf = strdup("")) == NULL)
+		return NULL;
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		diag_error(d, path, 0, "holds a NUL byte: not a text file");
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int
+planstore_read(const char *pattern, struct plan_sources *s, struct diag *d)
+{
+	glob_t	g;
+	size_t	i;
+	int	rc;
+
+	memset(s, 0, sizeof(*s));
+	rc = glob(pattern, GLOB_ERR, NULL, &g);
+	if (rc == GLOB_NOMATCH) {
+		diag_error(d, pattern, 0, "no plan files match");
+		return -1;
+	}
+	if (rc != 0) {
+		diag_error(d, pattern, 0, "cannot read the plan files");
+		return -1;
+	}
+	s->names = calloc(g.gl_pathc, sizeof(*s->names));
+	s->texts = calloc(g.gl_pathc, sizeof(*s->texts));
+	if (s->names == NULL || s->texts == NULL) {
+		globfree(&g);
+		planstore_sources_clear(s);
+		return -1;
+	}
+	for (i = 0; i < g.gl_pathc; i++) {
+		s->names[s->n] = strdup(g.gl_pathv[i]);
+		s->texts[s->n] = planstore_slurp(g.gl_pathv[i], d);
+		if (s->names[s->n] == NULL || s->texts[s->n] == NULL) {
+			free(s->names[s->n]);
+			free(s->texts[s->n]);
+			continue;
+		}
+		s->n++;
+	}
+	globfree(&g);
+	return s->n == g.gl_pathc ? 0 : -1;
+}
+
+void
+planstore_sources_clear(struct plan_sources *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->names[i]);
+		free(s->texts[i]);
+	}
+	free(s->names);
+	free(s->texts);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A list as the readable "a, b, c". */
+static char *
+planstore_join(char *const *v, size_t n)
+{
+	size_t	 i, len = 1;
+	char	*s;
+
+	for (i = 0; i < n; i++)
+		len += strlen(v[i]) + 2;
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(s, ", ");
+		strcat(s, v[i]);
+	}
+	return s;
+}
+
+static void
+planstore_set(json_t *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		json_object_set_new(o, key, json_string(v));
+}
+
+static void
+planstore_set_list(json_t *o, const char *key, char *const *v, size_t n)
+{
+	char	*s = planstore_join(v, n);
+
+	if (s)
+		json_object_set_new(o, key, json_string(s));
+	free(s);
+}
+
+static void
+planstore_set_day(json_t *o, const char *key, plan_day day)
+{
+	char	buf[16];
+	int	y, m, d;
+
+	plan_day_to_ymd(day, &y, &m, &d);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+	json_object_set_new(o, key, json_string(buf));
+}
+
+static void
+planstore_set_specs(json_t *o, const char *key, const struct plan_spec *v,
+    size_t n)
+{
+	char	**texts;
+	size_t	  i;
+
+	if (n == 0)
+		return;
+	if ((texts = calloc(n, sizeof(*texts))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		texts[i] = v[i].text;
+	planstore_set_list(o, key, texts, n);
+	free(texts);
+}
+
+static json_t *
+planstore_task(const struct plan_task *t)
+{
+	json_t	*o = json_object();
+	char	 buf[32];
+	size_t	 i;
+
+	planstore_set(o, "title", t->title);
+	planstore_set(o, "lead", t->lead);
+	planstore_set_list(o, "partners", t->partners, t->npartners);
+	planstore_set(o, "note", t->note);
+	switch (t->when) {
+	case WHEN_RULE:
+		planstore_set(o, "rule", t->rule);
+		planstore_set_day(o, "start", t->start);
+		if (t->until >= 0)
+			planstore_set_day(o, "until", t->until);
+		break;
+	case WHEN_DATE:
+	case WHEN_DATES: {
+		char	**days = calloc(t->ndates ? t->ndates : 1,
+		    sizeof(*days));
+		int	  y, m, d;
+
+		for (i = 0; days && i < t->ndates; i++) {
+			plan_day_to_ymd(t->dates[i], &y, &m, &d);
+			if (asprintf(&days[i], "%04d-%02d-%02d", y, m, d) == -1)
+				days[i] = NULL;
+		}
+		if (days)
+			planstore_set_list(o, t->when == WHEN_DATE ? "date" :
+			    "dates", days, t->ndates);
+		for (i = 0; days && i < t->ndates; i++)
+			free(days[i]);
+		free(days);
+		break;
+	}
+	case WHEN_MONTH:
+		snprintf(buf, sizeof(buf), "%04d-%02d", t->year, t->month);
+		planstore_set(o, "month", buf);
+		break;
+	case WHEN_QUARTER:
+		snprintf(buf, sizeof(buf), "%04d-Q%d", t->year, t->quarter);
+		planstore_set(o, "quarter", buf);
+		break;
+	}
+	planstore_set_specs(o, "remind", t->remind, t->nremind);
+	planstore_set_specs(o, "remind_lead", t->remind_lead,
+	    t->nremind_lead);
+	planstore_set_list(o, "channels", t->channels, t->nchannels);
+	planstore_set(o, "template", t->template);
+	return o;
+}
+
+char *
+planstore_document(const struct plan *p, const struct plan_sources *src,
+    int64_t now_ms)
+{
+	json_t	*doc, *kind, *o, *sources;
+	char	*s, buf[16];
+	size_t	 i;
+
+	doc = json_object();
+	kind = json_object();
+	for (i = 0; i < p->ntasks; i++)
+		json_object_set_new(kind, p->tasks[i].id,
+		    planstore_task(&p->tasks[i]));
+	json_object_set_new(doc, "tasks", kind);
+	kind = json_object();
+	for (i = 0; i < p->nagencies; i++) {
+		const struct plan_agency *a = &p->agencies[i];
+
+		o = json_object();
+		planstore_set(o, "name", a->name);
+		planstore_set(o, "head", a->head);
+		planstore_set(o, "zalo", a->zalo);
+		planstore_set(o, "phone", a->phone);
+		planstore_set(o, "email", a->email);
+		json_object_set_new(kind, a->id, o);
+	}
+	json_object_set_new(doc, "agencies", kind);
+	kind = json_object();
+	for (i = 0; i < p->ngroups; i++) {
+		o = json_object();
+		planstore_set(o, "name", p->groups[i].name);
+		planstore_set_list(o, "members", p->groups[i].members,
+		    p->groups[i].nmembers);
+		json_object_set_new(kind, p->groups[i].id, o);
+	}
+	json_object_set_new(doc, "groups", kind);
+	kind = json_object();
+	for (i = 0; i < p->nwindows; i++) {
+		o = json_object();
+		snprintf(buf, sizeof(buf), "%02d:%02d",
+		    p->windows[i].start / 60, p->windows[i].start % 60);
+		planstore_set(o, "start", buf);
+		snprintf(buf, sizeof(buf), "%02d:%02d",
+		    p->windows[i].end / 60, p->windows[i].end % 60);
+		planstore_set(o, "end", buf);
+		json_object_set_new(kind, p->windows[i].id, o);
+	}
+	json_object_set_new(doc, "windows", kind);
+	o = json_object();
+	planstore_set(o, "timezone", p->calendar.timezone);
+	json_object_set_new(doc, "calendar", o);
+	sources = json_object();
+	for (i = 0; i < src->n; i++)
+		json_object_set_new(sources, src->names[i],
+		    json_string(src->texts[i]));
+	json_object_set_new(doc, "sources", sources);
+	json_object_set_new(doc, "loaded_at", json_integer(now_ms));
+	json_object_set_new(doc, "ntasks", json_integer((json_int_t)p->ntasks));
+	s = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return s;
+}
+
+char *
+planstore_payload(const struct plan *p, const struct sched_reminder *r)
+{
+	const struct plan_task		*t = r->task;
+	const struct plan_agency	*lead;
+	const struct plan_window	*w;
+	json_t				*o;
+	char				 due[32], *s, **names;
+	const char			*when;
+	size_t				 i;
+
+	schedule_due_text(&r->occ, due, sizeof(due));
+	when = t->when == WHEN_MONTH ? "month" :
+	    t->when == WHEN_QUARTER ? "quarter" : "day";
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "id", r->id, "task", t->id, "title", t->title,
+	    "agency", r->agency->id, "agency_name", r->agency->name,
+	    "channel", r->channel->name, "due", due, "spec", r->spec->text,
+	    "period", when);
+	if (o == NULL)
+		return NULL;
+	planstore_set(o, "head", r->agency->head);
+	planstore_set(o, "contact", r->contact);
+	planstore_set(o, "note", t->note);
+	planstore_set(o, "template", t->template);
+	if ((lead = plan_agency_find(p, t->lead)) != NULL)
+		planstore_set(o, "lead", lead->name);
+	if (r->spec->window &&
+	    (w = plan_window_find(p, r->spec->window)) != NULL)
+		planstore_set(o, "window", w->id);
+	/* Partners by their readable names, groups as their group name. */
+	if (t->npartners > 0 &&
+	    (names = calloc(t->npartners, sizeof(*names))) != NULL) {
+		for (i = 0; i < t->npartners; i++) {
+			const struct plan_agency *a;
+			const struct plan_group *g;
+
+			if ((a = plan_agency_find(p, t->partners[i])) != NULL)
+				names[i] = a->name;
+			else if ((g = plan_group_find(p,
+			    t->partners[i])) != NULL)
+				names[i] = g->name;
+			else
+				names[i] = t->partners[i];
+		}
+		planstore_set_list(o, "partners", names, t->npartners);
+		free(names);
+	}
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}

@@ -1,0 +1,48 @@
+/* The plan in Redis: the load script and its document, the plan script and reminder payloads. */
+#ifndef NV_PLANSTORE_H
+#define NV_PLANSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "diag.h"
+#include "keys.h"
+#include "plan.h"
+#include "schedule.h"
+
+/* Plan sources: file names and their texts, as read and as stored. */
+struct plan_sources {
+	char	**names;
+	char	**texts;
+	size_t	  n;
+};
+
+/*
+ * Load: replaces every plan key under the prefix in one step, stores the
+ * sources, bumps {p}:plan:version and tells daemons (XADD {p}:control
+ * type plan-changed). KEYS: plan:version control. ARGV: "{p}:" document.
+ * Returns the new version.
+ */
+extern const char planstore_load_lua[];
+
+/*
+ * Plan: puts each planned reminder into {p}:due unless its state says it
+ * was already queued, sent, dead or missed; removes reminders planned
+ * earlier that are no longer in the plan (not yet started, fire time at or
+ * after `from`). KEYS: due reminders state. ARGV: from n (id at payload)*n.
+ * Returns { added or moved, removed }.
+ */
+extern const char planstore_plan_lua[];
+
+/* Read every file the glob names (sorted); errors into d. */
+int	planstore_read(const char *glob, struct plan_sources *, struct diag *);
+void	planstore_sources_clear(struct plan_sources *);
+/* The load script's document (JSON text, malloc'd). */
+char	*planstore_document(const struct plan *, const struct plan_sources *,
+	    int64_t now_ms);
+/* The {p}:reminders payload of one planned reminder (JSON text, malloc'd). */
+char	*planstore_payload(const struct plan *, const struct sched_reminder *);
+
+#endif

@@ -1,0 +1,779 @@
+/* From plan to reminders: occurrences (libical), specs, shifts, deferrals, fire instants. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libical/ical.h>
+
+#include "log.h"
+#include "parse.h"
+#include "reminder.h"
+#include "schedule.h"
+
+#define DAY_S		86400LL
+#define DAY_MS		86400000LL
+#define DEFAULT_TZ	"Asia/Ho_Chi_Minh"
+#define SHIFT_MAX	366		/* days a reminder may move back */
+#define RULE_STEPS_MAX	1000000		/* instances read from one rule */
+#define RULE_HINT	"use an RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=-1SA"
+
+static const char *const weekday_vi[] = {
+	"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
+	"Thứ Bảy",
+};
+
+/* The fire instant of one (occurrence, spec), the same for every recipient. */
+struct fire {
+	int64_t	at;
+	int	shifted;
+	int	deferred;
+};
+
+/* floor(a / b) for b > 0. */
+static int64_t
+floordiv(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* The plan's zone; UTC when libical does not know it (plan_load refuses that). */
+static icaltimezone *
+schedule_zone(const struct plan *p)
+{
+	const char	*name = p->calendar.timezone;
+	icaltimezone	*z;
+
+	if (name == NULL)
+		name = DEFAULT_TZ;
+	if ((z = icaltimezone_get_builtin_timezone(name)) == NULL)
+		z = icaltimezone_get_utc_timezone();
+	return z;
+}
+
+/* Seconds east of UTC in zone z at the instant t (seconds). */
+static int
+zone_offset(icaltimezone *z, int64_t t)
+{
+	struct icaltimetype	tt;
+	int			dst;
+
+	tt = icaltime_from_timet_with_zone((time_t)t, 0,
+	    icaltimezone_get_utc_timezone());
+	return icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
+}
+
+/*
+ * The instant (seconds) of a local civil time given as seconds since
+ * 1970-01-01T00:00 local. libical 3.0.16's icaltime_as_timet_with_zone maps
+ * a time in a spring-forward gap backward (02:30 -> 01:30 in Europe/Berlin)
+ * and an ambiguous fall-back time to the later instant, so we resolve it
+ * here from the offsets libical gives for UTC instants, which are right:
+ * the earlier of the valid readings, or, in a gap, the time read with the
+ * offset before the change (which moves it forward by the gap's width).
+ */
+static int64_t
+zone_local_to_utc(icaltimezone *z, int64_t local)
+{
+	int	before, after;
+	int64_t	best = INT64_MAX;
+
+	before = zone_offset(z, local - DAY_S);
+	after = zone_offset(z, local + DAY_S);
+	if (zone_offset(z, local - before) == before)
+		best = local - before;
+	if (zone_offset(z, local - after) == after && local - after < best)
+		best = local - after;
+	if (best == INT64_MAX)
+		best = local - before;
+	return best;
+}
+
+/* The instant, in ms, of a local day and minute in zone z. */
+static int64_t
+zone_local_ms(icaltimezone *z, plan_day day, int minutes)
+{
+	return zone_local_to_utc(z, (int64_t)day * DAY_S +
+	    (int64_t)minutes * 60) * 1000;
+}
+
+/* The local day of an instant, and its minutes after local midnight. */
+static plan_day
+zone_day_of(icaltimezone *z, int64_t ms, int *minutes)
+{
+	int64_t	s = floordiv(ms, 1000), local;
+	int64_t	day;
+
+	local = s + zone_offset(z, s);
+	day = floordiv(local, DAY_S);
+	if (minutes != NULL)
+		*minutes = (int)((local - day * DAY_S) / 60);
+	return (plan_day)day;
+}
+
+int64_t
+schedule_local_ms(const struct plan *p, plan_day day, int minutes)
+{
+	return zone_local_ms(schedule_zone(p), day, minutes);
+}
+
+plan_day
+schedule_day_of(const struct plan *p, int64_t ms, int *minutes)
+{
+	return zone_day_of(schedule_zone(p), ms, minutes);
+}
+
+void
+schedule_format_iso(const struct plan *p, int64_t ms, char *buf, size_t len)
+{
+	icaltimezone	*z = schedule_zone(p);
+	int64_t		 s = floordiv(ms, 1000), local, day, sod;
+	int		 off = zone_offset(z, s), y, m, d, aoff;
+
+	local = s + off;
+	day = floordiv(local, DAY_S);
+	sod = local - day * DAY_S;
+	plan_day_to_ymd((plan_day)day, &y, &m, &d);
+	aoff = off < 0 ? -off : off;
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d,
+	    (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
+	    off < 0 ? '-' : '+', aoff / 3600, aoff / 60 % 60);
+}
+
+/* "2022-04-30" */
+static void
+day_text(plan_day day, char *buf, size_t len)
+{
+	int	y, m, d;
+
+	plan_day_to_ymd(day, &y, &m, &d);
+	snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+}
+
+void
+schedule_due_text(const struct occurrence *o, char *buf, size_t len)
+{
+	char	a[16], b[16];
+
+	day_text(o->start, a, sizeof(a));
+	if (o->end == o->start) {
+		snprintf(buf, len, "%s", a);
+		return;
+	}
+	day_text(o->end, b, sizeof(b));
+	snprintf(buf, len, "%s..%s", a, b);
+}
+
+/* Parse a rule as libical reads it; on failure name the part it rejects. */
+static int
+schedule_rule_parse(const char *text, struct icalrecurrencetype *r,
+    char *err, size_t len)
+{
+	struct icalrecurrencetype	 t;
+	char				*copy, *part, *save, probe[512];
+	int				 bad = 0;
+
+	icalerror_clear_errno();
+	*r = icalrecurrencetype_from_string(text);
+	if (r->freq != ICAL_NO_RECURRENCE && icalerrno == ICAL_NO_ERROR) {
+		if (r->freq >= ICAL_DAILY_RECURRENCE)
+			return 0;
+		snprintf(err, len, "rule: FREQ=%s repeats within a day, but "
+		    "an occurrence is a whole day; use DAILY, WEEKLY, MONTHLY "
+		    "or YEARLY", icalrecur_freq_to_string(r->freq));
+		return -1;
+	}
+	icalerror_clear_errno();
+	if ((copy = strdup(text)) == NULL)
+		fatal("%s", __func__);
+	for (part = strtok_r(copy, ";", &save); part != NULL && !bad;
+	    part = strtok_r(NULL, ";", &save)) {
+		snprintf(probe, sizeof(probe), "%s%s",
+		    strncasecmp(part, "FREQ=", 5) == 0 ? "" : "FREQ=YEARLY;",
+		    part);
+		t = icalrecurrencetype_from_string(probe);
+		if (t.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
+			snprintf(err, len, "rule: libical rejects '%s' in "
+			    "'%s'; " RULE_HINT, part, text);
+			bad = 1;
+		}
+		icalerror_clear_errno();
+	}
+	free(copy);
+	if (!bad && strcasestr(text, "FREQ=") == NULL)
+		snprintf(err, len, "rule: '%s' has no FREQ; " RULE_HINT, text);
+	else if (!bad)
+		snprintf(err, len, "rule: libical rejects '%s'; " RULE_HINT,
+		    text);
+	return -1;
+}
+
+/* Appends one occurrence to a growing array. */
+static void
+occ_push(struct occurrence **v, size_t *n, size_t *cap, plan_day start,
+    plan_day end)
+{
+	struct occurrence	*nv;
+	size_t			 ncap;
+
+	if (*n == *cap) {
+		ncap = *cap ? *cap * 2 : 16;
+		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
+			fatal("%s", __func__);
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[*n].start = start;
+	(*v)[(*n)++].end = end;
+}
+
+/*
+ * The rule's instances in [from, to], each day once. DTSTART is the start
+ * day at 00:00 floating rather than a DATE value: with a DATE DTSTART,
+ * libical 3.0.16's icalrecur_iterator_next returns the first instance twice
+ * (FREQ=MONTHLY;BYDAY=-1SA from 2022-01-01) and never returns for
+ * FREQ=WEEKLY;BYDAY=MO from a Saturday.
+ */
+static int
+schedule_rule_occurrences(const struct plan_task *t, plan_day from,
+    plan_day to, struct occurrence **v, size_t *n, size_t *cap, char *err,
+    size_t len)
+{
+	struct icalrecurrencetype	 r;
+	struct icaltimetype		 dtstart, next;
+	icalrecur_iterator		*it;
+	plan_day			 day, prev = INT32_MIN;
+	long				 steps;
+	int				 y, m, d;
+
+	if (t->rule == NULL) {
+		snprintf(err, len, "rule: missing; " RULE_HINT);
+		return -1;
+	}
+	if (schedule_rule_parse(t->rule, &r, err, len) == -1)
+		return -1;
+	if (t->until >= 0 && t->until < t->start)
+		return 0;
+	if (t->start > to || (t->until >= 0 && t->until < from))
+		return 0;
+	dtstart = icaltime_null_time();
+	plan_day_to_ymd(t->start, &y, &m, &d);
+	dtstart.year = y;
+	dtstart.month = m;
+	dtstart.day = d;
+	icalerror_clear_errno();
+	if ((it = icalrecur_iterator_new(r, dtstart)) == NULL) {
+		snprintf(err, len, "rule: libical cannot expand '%s' from "
+		    "%04d-%02d-%02d: %s; " RULE_HINT, t->rule, y, m, d,
+		    icalerror_strerror(icalerrno));
+		icalerror_clear_errno();
+		return -1;
+	}
+	for (steps = 0; steps < RULE_STEPS_MAX; steps++) {
+		next = icalrecur_iterator_next(it);
+		if (icaltime_is_null_time(next))
+			break;
+		day = plan_day_from_ymd(next.year, next.month, next.day);
+		if (day > to || (t->until >= 0 && day > t->until))
+			break;
+		if (day < from || day <= prev)
+			continue;
+		occ_push(v, n, cap, day, day);
+		prev = day;
+	}
+	icalrecur_iterator_free(it);
+	return 0;
+}
+
+/* The first and last day of a month. */
+static void
+month_span(int y, int m, plan_day *start, plan_day *end)
+{
+	*start = plan_day_from_ymd(y, m, 1);
+	*end = (m == 12 ? plan_day_from_ymd(y + 1, 1, 1) :
+	    plan_day_from_ymd(y, m + 1, 1)) - 1;
+}
+
+int
+schedule_occurrences(const struct plan_task *t, plan_day from, plan_day to,
+    struct occurrence **out, size_t *n, char *err, size_t len)
+{
+	struct occurrence	*v = NULL;
+	size_t			 nv = 0, cap = 0, i;
+	plan_day		 s, e, e2;
+
+	*out = NULL;
+	*n = 0;
+	switch (t->when) {
+	case WHEN_RULE:
+		if (schedule_rule_occurrences(t, from, to, &v, &nv, &cap, err,
+		    len) == -1) {
+			free(v);
+			return -1;
+		}
+		break;
+	case WHEN_DATE:
+	case WHEN_DATES:
+		for (i = 0; i < t->ndates; i++) {
+			if (t->dates[i] >= from && t->dates[i] <= to &&
+			    (nv == 0 || v[nv - 1].start != t->dates[i]))
+				occ_push(&v, &nv, &cap, t->dates[i],
+				    t->dates[i]);
+		}
+		break;
+	case WHEN_MONTH:
+		month_span(t->year, t->month, &s, &e);
+		if (s <= to && e >= from)
+			occ_push(&v, &nv, &cap, s, e);
+		break;
+	case WHEN_QUARTER:
+		month_span(t->year, 3 * t->quarter - 2, &s, &e);
+		month_span(t->year, 3 * t->quarter, &e, &e2);
+		if (s <= to && e2 >= from)
+			occ_push(&v, &nv, &cap, s, e2);
+		break;
+	default:
+		snprintf(err, len, "task '%s' has no date", t->id);
+		return -1;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+/*
+ * When a spec fires for an occurrence: HH:MM on a non-working day moves to
+ * the previous working day, then into [delivery] hours; a window-anchored
+ * one is the window's start that day plus the offset, never moved. The
+ * offset's whole days are civil days (as RFC 5545 counts "P1D"), the rest
+ * elapsed time, so "-1d" stays at the window's hour across a DST change.
+ */
+static int
+schedule_fire(const struct plan *p, const struct config *c, icaltimezone *z,
+    const struct occurrence *o, const struct plan_spec *s, struct fire *f,
+    char *err, size_t len)
+{
+	const struct plan_window	*w;
+	plan_day			 day;
+	int				 k, m = s->minutes;
+
+	memset(f, 0, sizeof(*f));
+	day = (s->anchor == ANCHOR_START ? o->start : o->end) + s->days;
+	if (s->window != NULL) {
+		if ((w = plan_window_find(p, s->window)) == NULL) {
+			snprintf(err, len, "spec '%s': no window '%s'",
+			    s->text, s->window);
+			return -1;
+		}
+		f->at = zone_local_ms(z, day + (plan_day)(s->offset_ms /
+		    DAY_MS), w->start) + s->offset_ms % DAY_MS;
+		return 0;
+	}
+	for (k = 0; k < SHIFT_MAX && !plan_is_workday(&p->calendar, day - k);
+	    k++)
+		;
+	if (k > 0 && k < SHIFT_MAX) {
+		day -= k;
+		f->shifted = 1;
+	}
+	if (m < c->hours_start) {
+		m = c->hours_start;
+		f->deferred = 1;
+	} else if (m >= c->hours_end) {
+		day++;
+		m = c->hours_start;
+		f->deferred = 1;
+	}
+	f->at = zone_local_ms(z, day, m);
+	return 0;
+}
+
+/* The agency's value for a contact field (zalo, phone, email), or NULL. */
+static const char *
+agency_contact(const struct plan_agency *a, const char *field)
+{
+	const char	*v = NULL;
+
+	if (strcmp(field, "zalo") == 0)
+		v = a->zalo;
+	else if (strcmp(field, "phone") == 0)
+		v = a->phone;
+	else if (strcmp(field, "email") == 0)
+		v = a->email;
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/*
+ * Adds one reminder unless the recipient lacks the channel's contact or
+ * the same id is already among those added since mark (the same task and
+ * occurrence: a lead who is also a partner, a spec in both lists).
+ */
+static void
+schedule_add(struct sched_list *l, size_t mark, const struct plan_task *t,
+    const struct occurrence *o, const struct plan_spec *s,
+    const struct plan_agency *a, const struct config_channel *ch,
+    const struct fire *f, int lead_only)
+{
+	struct sched_reminder	*r, *nv;
+	const char		*contact = NULL;
+	char			*id, end[16];
+	size_t			 i, ncap;
+
+	if (ch->contact != NULL &&
+	    (contact = agency_contact(a, ch->contact)) == NULL)
+		return;
+	day_text(o->end, end, sizeof(end));
+	if (asprintf(&id, "%s/%s/%s/%s/%s", t->id, end, s->text, a->id,
+	    ch->name) == -1)
+		fatal("%s", __func__);
+	for (i = mark; i < l->n; i++) {
+		if (strcmp(l->v[i].id, id) == 0) {
+			free(id);
+			return;
+		}
+	}
+	if (l->n == l->cap) {
+		ncap = l->cap ? l->cap * 2 : 64;
+		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) == NULL)
+			fatal("%s", __func__);
+		l->v = nv;
+		l->cap = ncap;
+	}
+	r = &l->v[l->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	r->task = t;
+	r->agency = a;
+	r->spec = s;
+	r->channel = ch;
+	r->contact = contact;
+	r->occ = *o;
+	r->lead_only = lead_only;
+	r->shifted = f->shifted;
+	r->deferred = f->deferred;
+	r->fire_at = f->at;
+}
+
+/* By fire_at, task, agency, channel; the id makes the order total. */
+static int
+sched_cmp(const void *a, const void *b)
+{
+	const struct sched_reminder	*x = a, *y = b;
+	int				 c;
+
+	if (x->fire_at != y->fire_at)
+		return x->fire_at < y->fire_at ? -1 : 1;
+	if ((c = strcmp(x->task->id, y->task->id)) != 0)
+		return c;
+	if ((c = strcmp(x->agency->id, y->agency->id)) != 0)
+		return c;
+	if ((c = strcmp(x->channel->name, y->channel->name)) != 0)
+		return c;
+	return strcmp(x->id, y->id);
+}
+
+/*
+ * The span of anchor days (occurrence start or end) whose reminders can
+ * fire within local days [fd, td]: a HH:MM reminder fires between its day
+ * less the working-day shift and the next day (deferral); a window one
+ * within the offset's days either side. A shift carries a reminder back
+ * over the non-working days that follow td, so those widen the end.
+ */
+static void
+schedule_task_span(const struct plan *p, const struct plan_task *t,
+    plan_day fd, plan_day td, plan_day *lo, plan_day *hi)
+{
+	const struct plan_spec	*s;
+	plan_day		 k, off;
+	size_t			 i, n = t->nremind + t->nremind_lead;
+
+	for (k = 0; k < SHIFT_MAX && !plan_is_workday(&p->calendar,
+	    td + 1 + k); k++)
+		;
+	*lo = fd;
+	*hi = td;
+	for (i = 0; i < n; i++) {
+		s = i < t->nremind ? &t->remind[i] :
+		    &t->remind_lead[i - t->nremind];
+		off = s->window ? (plan_day)(s->offset_ms / DAY_MS) : 0;
+		if (fd - 2 - off - s->days < *lo)
+			*lo = fd - 2 - off - s->days;
+		if (td + 2 + k - off - s->days > *hi)
+			*hi = td + 2 + k - off - s->days;
+	}
+}
+
+/* The reminders of one task into l, with their fire time in [from, to]. */
+static int
+schedule_task(const struct plan *p, const struct config *c, icaltimezone *z,
+    const struct plan_task *t, int64_t from_ms, int64_t to_ms,
+    struct sched_list *l, char *err, size_t len)
+{
+	const struct plan_agency	**rec = NULL, *lead;
+	const struct config_channel	**chans;
+	const struct plan_spec		 *s;
+	struct occurrence		 *occ = NULL;
+	struct fire			  f;
+	plan_day			  lo, hi;
+	size_t				  nocc, nrec = 0, nch = 0, i, j, a, k;
+	size_t				  mark;
+	char				  why[400];
+	int				  rv = -1;
+
+	schedule_task_span(p, t, zone_day_of(z, from_ms, NULL),
+	    zone_day_of(z, to_ms, NULL), &lo, &hi);
+	if (schedule_occurrences(t, lo, hi, &occ, &nocc, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, len, "task '%s': %s", t->id, why);
+		return -1;
+	}
+	if ((chans = calloc(t->nchannels + 1, sizeof(*chans))) == NULL)
+		fatal("%s", __func__);
+	for (i = 0; i < t->nchannels; i++)
+		if ((chans[nch] = config_channel_find(c, t->channels[i])) !=
+		    NULL)
+			nch++;
+	if (t->nremind > 0)
+		nrec = plan_recipients(p, t, &rec);
+	lead = t->lead ? plan_agency_find(p, t->lead) : NULL;
+	for (i = 0; i < nocc; i++) {
+		mark = l->n;
+		for (j = 0; j < t->nremind + t->nremind_lead; j++) {
+			s = j < t->nremind ? &t->remind[j] :
+			    &t->remind_lead[j - t->nremind];
+			if (schedule_fire(p, c, z, &occ[i], s, &f, why,
+			    sizeof(why)) == -1) {
+				snprintf(err, len, "task '%s': %s", t->id,
+				    why);
+				goto out;
+			}
+			if (f.at < from_ms || f.at > to_ms)
+				continue;
+			if (j >= t->nremind) {
+				if (lead == NULL)
+					continue;
+				for (k = 0; k < nch; k++)
+					schedule_add(l, mark, t, &occ[i], s,
+					    lead, chans[k], &f, 1);
+				continue;
+			}
+			for (a = 0; a < nrec; a++)
+				for (k = 0; k < nch; k++)
+					schedule_add(l, mark, t, &occ[i], s,
+					    rec[a], chans[k], &f, 0);
+		}
+	}
+	rv = 0;
+out:
+	free(rec);
+	free(chans);
+	free(occ);
+	return rv;
+}
+
+int
+schedule_expand(const struct plan *p, const struct config *c, int64_t from_ms,
+    int64_t to_ms, struct sched_list *l, char *err, size_t len)
+{
+	icaltimezone	*z = schedule_zone(p);
+	size_t		 i;
+
+	for (i = 0; i < p->ntasks; i++) {
+		if (schedule_task(p, c, z, &p->tasks[i], from_ms, to_ms, l,
+		    err, len) == -1) {
+			schedule_list_clear(l);
+			return -1;
+		}
+	}
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), sched_cmp);
+	return 0;
+}
+
+void
+schedule_list_clear(struct sched_list *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].id);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* A task channel the main config lacks: an error with a suggestion. */
+static void
+schedule_check_channel(const struct config *c, const struct plan_task *t,
+    const char *name, struct diag *d)
+{
+	const char	**names, *near;
+	const char	 *conf = c->path ? c->path : "the main config";
+	char		 *list = NULL, *nl;
+	size_t		  i;
+
+	if ((names = calloc(c->nchannels + 1, sizeof(*names))) == NULL)
+		fatal("%s", __func__);
+	for (i = 0; i < c->nchannels; i++)
+		names[i] = c->channels[i].name;
+	if ((near = parse_nearest(name, names)) != NULL) {
+		diag_error(d, t->where.file, t->where.line, "task '%s': no "
+		    "channel '%s' in %s; did you mean '%s'?", t->id, name,
+		    conf, near);
+	} else if (c->nchannels > 0) {
+		for (i = 0; i < c->nchannels; i++) {
+			if (asprintf(&nl, "%s%s'%s'", list ? list : "",
+			    list ? ", " : "", names[i]) == -1)
+				fatal("%s", __func__);
+			free(list);
+			list = nl;
+		}
+		diag_error(d, t->where.file, t->where.line, "task '%s': no "
+		    "channel '%s' in %s; use %s", t->id, name, conf, list);
+	} else {
+		diag_error(d, t->where.file, t->where.line, "task '%s': no "
+		    "channel '%s' in %s; define [channel %s] there", t->id,
+		    name, conf, name);
+	}
+	free(list);
+	free(names);
+}
+
+void
+schedule_check(const struct plan *p, const struct config *c, struct diag *d)
+{
+	const struct plan_task		 *t;
+	const struct plan_agency	**rec, *lead;
+	const struct config_channel	 *ch;
+	struct icalrecurrencetype	  r;
+	size_t				  i, j, k, a, nrec;
+	char				  why[400];
+	int				  dup;
+
+	for (i = 0; i < p->ntasks; i++) {
+		t = &p->tasks[i];
+		if (t->when == WHEN_RULE && t->rule != NULL &&
+		    schedule_rule_parse(t->rule, &r, why, sizeof(why)) == -1)
+			diag_error(d, t->where.file, t->where.line,
+			    "task '%s': %s", t->id, why);
+		rec = NULL;
+		nrec = 0;
+		if (t->nremind > 0)
+			nrec = plan_recipients(p, t, &rec);
+		else if (t->nremind_lead > 0 && t->lead != NULL &&
+		    (lead = plan_agency_find(p, t->lead)) != NULL) {
+			if ((rec = calloc(1, sizeof(*rec))) == NULL)
+				fatal("%s", __func__);
+			rec[nrec++] = lead;
+		}
+		for (j = 0; j < t->nchannels; j++) {
+			for (k = 0, dup = 0; k < j && !dup; k++)
+				dup = strcmp(t->channels[k], t->channels[j]) ==
+				    0;
+			if (dup)
+				continue;
+			if ((ch = config_channel_find(c, t->channels[j])) ==
+			    NULL) {
+				schedule_check_channel(c, t, t->channels[j],
+				    d);
+				continue;
+			}
+			if (ch->contact == NULL)
+				continue;
+			for (a = 0; a < nrec; a++) {
+				if (agency_contact(rec[a], ch->contact) ==
+				    NULL)
+					diag_warn(d, t->where.file,
+					    t->where.line, "task '%s': agency "
+					    "'%s' has no %s for channel '%s'",
+					    t->id, rec[a]->id, ch->contact,
+					    ch->name);
+			}
+		}
+		free(rec);
+	}
+}
+
+void
+schedule_print_tsv(const struct plan *p, const struct sched_list *l,
+    FILE *fp)
+{
+	const struct sched_reminder	*r;
+	char				 when[40], due[32];
+	size_t				 i;
+
+	fprintf(fp, "fire_at\ttask\tdue\tagency\tchannel\tspec\n");
+	for (i = 0; i < l->n; i++) {
+		r = &l->v[i];
+		schedule_format_iso(p, r->fire_at, when, sizeof(when));
+		schedule_due_text(&r->occ, due, sizeof(due));
+		fprintf(fp, "%s\t%s\t%s\t%s\t%s\t%s\n", when, r->task->id, due,
+		    r->agency->id, r->channel->name, r->spec->text);
+	}
+}
+
+/* Same instant, task and agency: one line of the text calendar. */
+static int
+same_line(const struct sched_reminder *a, const struct sched_reminder *b)
+{
+	return a->fire_at == b->fire_at && a->task == b->task &&
+	    a->agency == b->agency;
+}
+
+/*
+ * The calendar an admin reads: a heading per day ("Thứ Sáu, 29/04/2022"),
+ * a line per time, task and agency with its channels, then the task's due
+ * day and note under the lines of each time and task.
+ */
+void
+schedule_print_text(const struct plan *p, const struct sched_list *l,
+    FILE *fp)
+{
+	icaltimezone			*z = schedule_zone(p);
+	const struct sched_reminder	*r, *q;
+	plan_day			 day, prev = 0;
+	size_t				 i, j, k;
+	char				 dues[32], due[80];
+	int				 min, y, m, d, shifted, deferred, seen;
+
+	if (l->n == 0) {
+		fprintf(fp, "Không có nhắc việc nào trong khoảng này.\n");
+		return;
+	}
+	for (i = 0; i < l->n; i = j) {
+		r = &l->v[i];
+		day = zone_day_of(z, r->fire_at, &min);
+		if (i == 0 || day != prev) {
+			plan_day_to_ymd(day, &y, &m, &d);
+			fprintf(fp, "%s%s, %02d/%02d/%04d\n", i ? "\n" : "",
+			    weekday_vi[plan_weekday(day)], d, m, y);
+			prev = day;
+		}
+		fprintf(fp, "  %02d:%02d  %s — %s (", min / 60, min % 60,
+		    r->task->title ? r->task->title : r->task->id,
+		    r->agency->name ? r->agency->name : r->agency->id);
+		shifted = deferred = 0;
+		for (j = i; j < l->n && same_line(r, &l->v[j]); j++) {
+			q = &l->v[j];
+			shifted |= q->shifted;
+			deferred |= q->deferred;
+			for (k = i, seen = 0; k < j && !seen; k++)
+				seen = strcmp(l->v[k].channel->name,
+				    q->channel->name) == 0;
+			if (!seen)
+				fprintf(fp, "%s%s", j > i ? ", " : "",
+				    q->channel->name);
+		}
+		fprintf(fp, ")%s%s\n",
+		    shifted ? " (dời sang ngày làm việc trước)" : "",
+		    deferred ? " (hoãn đến giờ gửi)" : "");
+		if (j < l->n && l->v[j].fire_at == r->fire_at &&
+		    l->v[j].task == r->task)
+			continue;
+		schedule_due_text(&r->occ, dues, sizeof(dues));
+		reminder_due_text(dues, due, sizeof(due));
+		fprintf(fp, "         Thời hạn: %s.%s%s\n", due,
+		    r->task->note ? " Ghi chú: " : "",
+		    r->task->note ? r->task->note : "");
+	}
+}

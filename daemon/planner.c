@@ -1,0 +1,367 @@
+/* The planner: keeps {p}:due filled with every reminder of the plan within the horizon. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+#include "nhacviecd.h"
+#include "planstore.h"
+#include "schedule.h"
+
+#define PLANNER_LOOKBACK_MS	(7LL * 86400000)
+#define DAY_MS			86400000LL
+
+struct planner {
+	struct nv		*nv;
+	struct plan		*plan;
+	long long		 version;	/* of the plan we hold, 0: none */
+	struct plan_sources	 pending;	/* read from files, to store */
+	int			 have_pending;
+	int			 busy;		/* a script is running */
+	int			 again;		/* plan again when it ends */
+	int			 fetch;		/* re-read the plan from Redis */
+	struct event		*daily_ev;
+};
+
+static void	planner_run(struct planner *);
+static void	planner_fetch(struct planner *);
+
+/* Read and check the plan files; on success keep them to store. */
+static int
+planner_read_files(struct planner *pl, struct plan **out)
+{
+	struct nv	*nv = pl->nv;
+	struct diag	 d;
+	struct plan	*p = NULL;
+	glob_t		 g;
+	size_t		 i;
+
+	*out = NULL;
+	if (glob(nv->conf->plan_files, 0, NULL, &g) != 0) {
+		log_notice("no plan files match %s: planning from the plan "
+		    "stored in Redis", nv->conf->plan_files);
+		return 0;
+	}
+	globfree(&g);
+	diag_init(&d);
+	if (planstore_read(nv->conf->plan_files, &pl->pending, &d) == 0) {
+		p = plan_load_texts((const char *const *)pl->pending.names,
+		    (const char *const *)pl->pending.texts, pl->pending.n, &d);
+		if (p)
+			schedule_check(p, nv->conf, &d);
+	}
+	for (i = 0; i < d.n; i++)
+		(d.nerrors ? log_err : log_warnx)("%s", d.msgs[i]);
+	if (d.nerrors > 0) {
+		plan_free(p);
+		planstore_sources_clear(&pl->pending);
+		diag_clear(&d);
+		return -1;
+	}
+	diag_clear(&d);
+	pl->have_pending = 1;
+	*out = p;
+	return 0;
+}
+
+static void
+planner_daily_arm(struct planner *pl)
+{
+	int64_t		now = clock_now_ms(), next;
+	struct timeval	tv;
+	int64_t		ms;
+
+	/* Once a day, a few minutes after midnight UTC+7-ish: exactness is not needed. */
+	next = (now / DAY_MS + 1) * DAY_MS + 5 * 60000;
+	ms = clock_real_delay_ms(next - now);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(pl->daily_ev, &tv);
+}
+
+static void
+planner_daily(evutil_socket_t fd, short what, void *arg)
+{
+	struct planner	*pl = arg;
+
+	(void)fd;
+	(void)what;
+	planner_run(pl);
+	planner_daily_arm(pl);
+}
+
+static void
+planner_plan_reply(void *arg, redisReply *r)
+{
+	struct planner	*pl = arg;
+
+	pl->busy = 0;
+	if (r == NULL)
+		return;		/* "up" plans again */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+		log_err("planning into %s failed: %s", pl->nv->keys.due,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		return;
+	}
+	log_info("planned plan version %lld: %lld reminders new or moved, "
+	    "%lld no longer in the plan removed", pl->version,
+	    r->element[0]->integer, r->element[1]->integer);
+	if (pl->nv->dispatch)
+		dispatch_wake(pl->nv->dispatch, clock_now_ms());
+	if (pl->fetch)
+		planner_fetch(pl);
+	else if (pl->again)
+		planner_run(pl);
+}
+
+/* Expand the plan over [now - lookback, now + horizon] and write it. */
+static void
+planner_run(struct planner *pl)
+{
+	struct nv		*nv = pl->nv;
+	struct sched_list	 l;
+	const char		**argv;
+	char			**owned, err[256], from[24], count[24];
+	int64_t			 now = clock_now_ms(), back;
+	size_t			 i, n;
+
+	if (pl->plan == NULL || !store_is_up(nv->store) || nv->stopping)
+		return;
+	if (pl->busy) {
+		pl->again = 1;
+		return;
+	}
+	pl->again = 0;
+	back = nv->conf->grace_ms > PLANNER_LOOKBACK_MS ? nv->conf->grace_ms :
+	    PLANNER_LOOKBACK_MS;
+	memset(&l, 0, sizeof(l));
+	if (schedule_expand(pl->plan, nv->conf, now - back,
+	    now + nv->conf->horizon_ms, &l, err, sizeof(err)) == -1) {
+		log_err("planning failed: %s", err);
+		return;
+	}
+	n = l.n;
+	argv = calloc(2 + 3 * n + 3, sizeof(*argv));
+	owned = calloc(2 * n + 1, sizeof(*owned));
+	if (argv == NULL || owned == NULL)
+		fatal("calloc");
+	snprintf(from, sizeof(from), "%lld", (long long)(now - back));
+	snprintf(count, sizeof(count), "%zu", n);
+	argv[0] = nv->keys.due;
+	argv[1] = nv->keys.reminders;
+	argv[2] = nv->keys.state;
+	argv[3] = from;
+	argv[4] = count;
+	for (i = 0; i < n; i++) {
+		if (asprintf(&owned[2 * i], "%lld",
+		    (long long)l.v[i].fire_at) == -1 ||
+		    (owned[2 * i + 1] = planstore_payload(pl->plan,
+		    &l.v[i])) == NULL)
+			fatal("out of memory");
+		argv[5 + 3 * i] = l.v[i].id;
+		argv[6 + 3 * i] = owned[2 * i];
+		argv[7 + 3 * i] = owned[2 * i + 1];
+	}
+	if (store_script(nv->store, SCRIPT_PLAN, planner_plan_reply, pl, 3,
+	    (int)(5 + 3 * n), argv) == 0)
+		pl->busy = 1;
+	for (i = 0; i < 2 * n; i++)
+		free(owned[i]);
+	free(owned);
+	free(argv);
+	schedule_list_clear(&l);
+}
+
+static void
+planner_load_reply(void *arg, redisReply *r)
+{
+	struct planner	*pl = arg;
+
+	pl->busy = 0;
+	if (r == NULL)
+		return;
+	if (r->type != REDIS_REPLY_INTEGER) {
+		log_err("storing the plan failed: %s",
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		return;
+	}
+	pl->version = r->integer;
+	pl->have_pending = 0;
+	planstore_sources_clear(&pl->pending);
+	log_info("plan files stored in Redis as plan version %lld",
+	    pl->version);
+	planner_run(pl);
+}
+
+/* Write the plan read from files (one atomic script), then plan. */
+static void
+planner_store(struct planner *pl)
+{
+	struct nv	*nv = pl->nv;
+	char		*doc;
+	const char	*argv[4];
+
+	if (!store_is_up(nv->store) || pl->busy)
+		return;
+	if ((doc = planstore_document(pl->plan, &pl->pending,
+	    clock_now_ms())) == NULL)
+		fatal("out of memory");
+	argv[0] = nv->keys.plan_version;
+	argv[1] = nv->keys.control;
+	argv[2] = nv->keys.base;
+	argv[3] = doc;
+	if (store_script(nv->store, SCRIPT_LOAD_PLAN, planner_load_reply, pl,
+	    2, 4, argv) == 0)
+		pl->busy = 1;
+	free(doc);
+}
+
+static void
+planner_fetch_reply(void *arg, redisReply *r)
+{
+	struct planner	*pl = arg;
+	struct diag	 d;
+	struct plan	*p;
+	const char	**names, **texts;
+	redisReply	*src;
+	size_t		 i, n;
+
+	pl->busy = 0;
+	pl->fetch = 0;
+	if (r == NULL)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		log_err("reading %s failed", pl->nv->keys.plan_sources);
+		return;
+	}
+	src = r->element[1];
+	n = src->elements / 2;
+	if (n == 0) {
+		log_notice("no plan in Redis yet (%s is empty): nothing to "
+		    "plan until `nhacviec load`", pl->nv->keys.plan_sources);
+		return;
+	}
+	names = calloc(n, sizeof(*names));
+	texts = calloc(n, sizeof(*texts));
+	if (names == NULL || texts == NULL)
+		fatal("calloc");
+	for (i = 0; i < n; i++) {
+		names[i] = src->element[2 * i]->str;
+		texts[i] = src->element[2 * i + 1]->str;
+	}
+	diag_init(&d);
+	p = plan_load_texts(names, texts, n, &d);
+	if (p)
+		schedule_check(p, pl->nv->conf, &d);
+	for (i = 0; i < d.n; i++)
+		(d.nerrors ? log_err : log_warnx)("%s (plan in %s)",
+		    d.msgs[i], pl->nv->keys.plan_sources);
+	if (d.nerrors > 0) {
+		log_err("the plan in Redis has errors; planning stays on the "
+		    "previous plan");
+		plan_free(p);
+	} else {
+		plan_free(pl->plan);
+		pl->plan = p;
+		pl->version = r->element[0]->type == REDIS_REPLY_STRING ?
+		    strtoll(r->element[0]->str, NULL, 10) : 0;
+		planner_run(pl);
+	}
+	diag_clear(&d);
+	free(names);
+	free(texts);
+}
+
+/* Re-read the plan as stored in Redis (loaded by `nhacviec load` or a peer). */
+static void
+planner_fetch(struct planner *pl)
+{
+	struct nv	*nv = pl->nv;
+
+	if (!store_is_up(nv->store))
+		return;
+	if (pl->busy) {
+		pl->fetch = 1;
+		return;
+	}
+	store_commandf(nv->store, NULL, NULL, "MULTI");
+	store_commandf(nv->store, NULL, NULL, "GET %s", nv->keys.plan_version);
+	store_commandf(nv->store, NULL, NULL, "HGETALL %s",
+	    nv->keys.plan_sources);
+	if (store_commandf(nv->store, planner_fetch_reply, pl, "EXEC") == 0)
+		pl->busy = 1;
+}
+
+struct planner *
+planner_new(struct nv *nv)
+{
+	struct planner	*pl;
+	struct plan	*p;
+
+	if ((pl = calloc(1, sizeof(*pl))) == NULL)
+		return NULL;
+	pl->nv = nv;
+	if ((pl->daily_ev = evtimer_new(nv->base, planner_daily, pl)) == NULL)
+		fatalx("out of memory");
+	if (planner_read_files(pl, &p) == -1) {
+		log_err("the plan files %s have errors", nv->conf->plan_files);
+		planner_free(pl);
+		return NULL;
+	}
+	pl->plan = p;
+	planner_daily_arm(pl);
+	return pl;
+}
+
+void
+planner_free(struct planner *pl)
+{
+	if (pl == NULL)
+		return;
+	plan_free(pl->plan);
+	planstore_sources_clear(&pl->pending);
+	if (pl->daily_ev)
+		event_free(pl->daily_ev);
+	free(pl);
+}
+
+void
+planner_store_up(struct planner *pl)
+{
+	pl->busy = 0;
+	if (pl->have_pending)
+		planner_store(pl);
+	else
+		planner_fetch(pl);
+}
+
+void
+planner_changed(struct planner *pl, long long version)
+{
+	if (version != 0 && version == pl->version)
+		return;		/* our own load coming back */
+	planner_fetch(pl);
+}
+
+int
+planner_reload(struct planner *pl)
+{
+	struct plan	*p;
+
+	if (planner_read_files(pl, &p) == -1) {
+		log_err("reload: the plan files %s have errors; still on the "
+		    "previous plan", pl->nv->conf->plan_files);
+		return -1;
+	}
+	if (p == NULL) {
+		planner_fetch(pl);
+		return 0;
+	}
+	plan_free(pl->plan);
+	pl->plan = p;
+	planner_store(pl);
+	return 0;
+}
