@@ -1,6 +1,7 @@
 #!/bin/sh
-# make run: a private redis-server under run/, the demo reminders, and
-# nhacviecd in the foreground on a virtual clock printing each reminder.
+# make run: a private redis-server under run/, and nhacviecd in the
+# foreground with the 2022 Thạnh Trị plan (config/plan.d/), on a virtual
+# clock, every channel printing each reminder.
 # Ctrl-C stops both.
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,9 +27,9 @@ until redis-cli -s "$sock" ping >/dev/null 2>&1; do
 	sleep 0.1
 done
 redis-cli -s "$sock" flushall >/dev/null
-n=$(redis-cli -s "$sock" --eval scripts/demo-seed.lua \
-    '{nhacviec}:reminders' '{nhacviec}:due')
-echo "run: $n reminders of the 2022 plan seeded; the clock starts at 07:59:50 on 27/04/2022 and runs 180 times real speed"
+build/nhacviec -c config/demo.conf preview --from 2022-04-27 --to 2022-04-30 \
+    --format tsv | tail -n +2 | wc -l | sed 's/^/run: reminders of the 2022 plan from 27 to 30\/04\/2022: /'
+echo "run: the clock starts at 07:59:50 on Wednesday 27/04/2022 and runs 3600 times real speed (an hour a second)"
 echo "run: metrics at http://127.0.0.1:9464/metrics; Ctrl-C stops"
 TZ=Asia/Ho_Chi_Minh build/nhacviecd -c config/demo.conf \
-    --clock 2022-04-27T07:59:50+07:00 --clock-rate 180 || true
+    --clock 2022-04-27T07:59:50+07:00 --clock-rate 3600 || true
