@@ -52,16 +52,29 @@ cli_config(const char *path)
 	return c;
 }
 
+/* The config, then the plan files it names, with every error and warning. */
 static int
 cmd_check(const char *path)
 {
-	struct config	*c;
+	struct config		*c;
+	struct plan_sources	 src;
+	struct plan		*p;
+	struct diag		 d;
 
 	if ((c = cli_config(path)) == NULL)
 		return EX_CONFIG;
-	printf("%s: configuration OK\n", path);
+	diag_init(&d);
+	p = planstore_load(c, &src, &d);
+	diag_print(&d, stderr);
+	if (p != NULL)
+		printf("%s: configuration OK; plan %s: %zu tasks, %zu "
+		    "agencies, %zu warnings\n", path, c->plan_files,
+		    p->ntasks, p->nagencies, d.nwarnings);
+	diag_clear(&d);
+	plan_free(p);
+	planstore_sources_clear(&src);
 	config_free(c);
-	return 0;
+	return p != NULL ? 0 : EX_CONFIG;
 }
 
 /* A synchronous connection for the admin command, authenticated. */
@@ -162,14 +175,9 @@ cmd_load(const struct config *c, const struct keys *k)
 	int			 rv = EX_CONFIG;
 
 	diag_init(&d);
-	if (planstore_read(c->plan_files, &src, &d) == 0) {
-		p = plan_load_texts((const char *const *)src.names,
-		    (const char *const *)src.texts, src.n, &d);
-		if (p)
-			schedule_check(p, c, &d);
-	}
+	p = planstore_load(c, &src, &d);
 	diag_print(&d, stderr);
-	if (d.nerrors > 0) {
+	if (p == NULL) {
 		fprintf(stderr, "nhacviec: the plan has %zu error%s; nothing "
 		    "was written to Redis\n", d.nerrors,
 		    d.nerrors == 1 ? "" : "s");

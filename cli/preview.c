@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "config.h"
 #include "plan.h"
+#include "planstore.h"
 #include "schedule.h"
 
 #define EX_USAGE	64
@@ -43,6 +44,7 @@ cmd_preview(const struct config *conf, int argc, char **argv)
 	struct plan		*p;
 	struct sched_list	 l;
 	struct diag		 d;
+	struct plan_sources	 src;
 	plan_day		 from = 0, to = 0;
 	const char		*format = "text";
 	char			 err[512];
@@ -94,17 +96,15 @@ cmd_preview(const struct config *conf, int argc, char **argv)
 	}
 
 	diag_init(&d);
-	if ((p = plan_load_glob(conf->plan_files, &d)) != NULL)
-		schedule_check(p, conf, &d);
+	p = planstore_load(conf, &src, &d);
+	planstore_sources_clear(&src);
 	diag_print(&d, stderr);
-	if (p == NULL || d.nerrors > 0) {
+	diag_clear(&d);
+	if (p == NULL) {
 		fprintf(stderr, "nhacviec: preview: the plan (%s) has errors\n",
 		    conf->plan_files);
-		diag_clear(&d);
-		plan_free(p);
 		return EX_CONFIG;
 	}
-	diag_clear(&d);
 
 	memset(&l, 0, sizeof(l));
 	rc = EX_CONFIG;

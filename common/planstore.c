@@ -159,6 +159,33 @@ planstore_sources_clear(struct plan_sources *s)
 	memset(s, 0, sizeof(*s));
 }
 
+struct plan *
+planstore_parse(const struct config *c, const struct plan_sources *src,
+    struct diag *d)
+{
+	struct plan	*p;
+
+	p = plan_load_texts((const char *const *)src->names,
+	    (const char *const *)src->texts, src->n, d);
+	if (p == NULL)
+		return NULL;
+	schedule_check(p, c, d);
+	if (d->nerrors > 0) {
+		plan_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct plan *
+planstore_load(const struct config *c, struct plan_sources *src,
+    struct diag *d)
+{
+	if (planstore_read(c->plan_files, src, d) == -1)
+		return NULL;
+	return planstore_parse(c, src, d);
+}
+
 /* A list as the readable "a, b, c". */
 static char *
 planstore_join(char *const *v, size_t n)

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "config.h"
 #include "diag.h"
 #include "keys.h"
 #include "plan.h"
@@ -39,6 +40,17 @@ extern const char planstore_plan_lua[];
 /* Read every file the glob names (sorted); errors into d. */
 int	planstore_read(const char *glob, struct plan_sources *, struct diag *);
 void	planstore_sources_clear(struct plan_sources *);
+/*
+ * Parse plan sources and cross-check them with the main config (channels,
+ * contacts): what load, check, preview and the daemon all do. NULL when
+ * there is any error; every error and warning goes to d.
+ */
+struct plan *planstore_parse(const struct config *,
+	    const struct plan_sources *, struct diag *);
+/* The same from the files the config names; sources kept in *src. */
+struct plan *planstore_load(const struct config *, struct plan_sources *src,
+	    struct diag *);
+
 /* The load script's document (JSON text, malloc'd). */
 char	*planstore_document(const struct plan *, const struct plan_sources *,
 	    int64_t now_ms);

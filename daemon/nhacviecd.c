@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "log.h"
 #include "nhacviecd.h"
+#include "planstore.h"
 #include "secret.h"
 
 #define EX_CONFIG	78
@@ -310,8 +311,19 @@ main(int argc, char *argv[])
 	if (nv.conf == NULL)
 		return EX_CONFIG;
 	if (check) {
-		printf("%s: configuration OK\n", nv.conf_path);
+		struct plan_sources	 src;
+		struct plan		*p;
+
+		diag_init(&d);
+		p = planstore_load(nv.conf, &src, &d);
+		diag_print(&d, stderr);
+		diag_clear(&d);
+		planstore_sources_clear(&src);
 		config_free(nv.conf);
+		if (p == NULL)
+			return EX_CONFIG;
+		plan_free(p);
+		printf("%s: configuration OK\n", nv.conf_path);
 		return 0;
 	}
 	if (main_password(nv.conf, &pw) == -1) {

@@ -46,16 +46,10 @@ planner_read_files(struct planner *pl, struct plan **out)
 	}
 	globfree(&g);
 	diag_init(&d);
-	if (planstore_read(nv->conf->plan_files, &pl->pending, &d) == 0) {
-		p = plan_load_texts((const char *const *)pl->pending.names,
-		    (const char *const *)pl->pending.texts, pl->pending.n, &d);
-		if (p)
-			schedule_check(p, nv->conf, &d);
-	}
+	p = planstore_load(nv->conf, &pl->pending, &d);
 	for (i = 0; i < d.n; i++)
 		(d.nerrors ? log_err : log_warnx)("%s", d.msgs[i]);
-	if (d.nerrors > 0) {
-		plan_free(p);
+	if (p == NULL) {
 		planstore_sources_clear(&pl->pending);
 		diag_clear(&d);
 		return -1;
@@ -222,11 +216,11 @@ static void
 planner_fetch_reply(void *arg, redisReply *r)
 {
 	struct planner	*pl = arg;
-	struct diag	 d;
-	struct plan	*p;
-	const char	**names, **texts;
-	redisReply	*src;
-	size_t		 i, n;
+	struct diag		 d;
+	struct plan		*p;
+	struct plan_sources	 ps;
+	redisReply		*src;
+	size_t			 i, n;
 
 	pl->busy = 0;
 	pl->fetch = 0;
@@ -244,25 +238,23 @@ planner_fetch_reply(void *arg, redisReply *r)
 		    "plan until `nhacviec load`", pl->nv->keys.plan_sources);
 		return;
 	}
-	names = calloc(n, sizeof(*names));
-	texts = calloc(n, sizeof(*texts));
-	if (names == NULL || texts == NULL)
+	ps.n = n;
+	ps.names = calloc(n, sizeof(*ps.names));
+	ps.texts = calloc(n, sizeof(*ps.texts));
+	if (ps.names == NULL || ps.texts == NULL)
 		fatal("calloc");
 	for (i = 0; i < n; i++) {
-		names[i] = src->element[2 * i]->str;
-		texts[i] = src->element[2 * i + 1]->str;
+		ps.names[i] = src->element[2 * i]->str;
+		ps.texts[i] = src->element[2 * i + 1]->str;
 	}
 	diag_init(&d);
-	p = plan_load_texts(names, texts, n, &d);
-	if (p)
-		schedule_check(p, pl->nv->conf, &d);
+	p = planstore_parse(pl->nv->conf, &ps, &d);
 	for (i = 0; i < d.n; i++)
 		(d.nerrors ? log_err : log_warnx)("%s (plan in %s)",
 		    d.msgs[i], pl->nv->keys.plan_sources);
-	if (d.nerrors > 0) {
+	if (p == NULL) {
 		log_err("the plan in Redis has errors; planning stays on the "
 		    "previous plan");
-		plan_free(p);
 	} else {
 		plan_free(pl->plan);
 		pl->plan = p;
@@ -271,8 +263,8 @@ planner_fetch_reply(void *arg, redisReply *r)
 		planner_run(pl);
 	}
 	diag_clear(&d);
-	free(names);
-	free(texts);
+	free(ps.names);		/* the strings belong to the reply */
+	free(ps.texts);
 }
 
 /* Re-read the plan as stored in Redis (loaded by `nhacviec load` or a peer). */
