@@ -2,7 +2,33 @@
 #ifndef NV_CLI_H
 #define NV_CLI_H
 
+#include <hiredis/hiredis.h>
+
 #include "config.h"
+#include "keys.h"
+
+#define EX_USAGE	64
+#define EX_DATAERR	65
+#define EX_UNAVAILABLE	69
+#define EX_CONFIG	78
+
+/* A connection to the config's Redis, authenticated; NULL after saying why. */
+redisContext	*cli_connect(const struct config *);
+
+/*
+ * zalo token set | zalo token status [--channel NAME]: store a refresh
+ * token read from standard input (never from the command line), or show
+ * when the stored pair expires (never the tokens).
+ */
+int	cmd_zalo(const struct config *, const struct keys *, int argc,
+	    char **argv);
+
+/*
+ * send --agency ID --channel NAME: an ad-hoc notice, its text from standard
+ * input, through the same outbox, ledger and rules as any reminder.
+ */
+int	cmd_send(const struct config *, const struct keys *, int argc,
+	    char **argv);
 
 /*
  * import-appendix [--year N] [--remind SPECS] [--channels LIST] FILE.tsv:

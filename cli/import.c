@@ -10,10 +10,7 @@
 #include "diag.h"
 #include "plan.h"
 
-#define EX_USAGE	64
-#define EX_DATAERR	65
 #define EX_NOINPUT	66
-#define EX_CONFIG	78
 
 #define IMPORT_REMIND	"start@08:00, end-3d@08:00"
 #define IMPORT_CHANNELS	"zalo, email"

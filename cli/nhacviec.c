@@ -15,9 +15,6 @@
 #include "schedule.h"
 #include "secret.h"
 
-#define EX_USAGE	64
-#define EX_UNAVAILABLE	69
-#define EX_CONFIG	78
 
 static void __attribute__((noreturn))
 usage(void)
@@ -34,6 +31,10 @@ usage(void)
 	    "  import-appendix FILE.tsv\n"
 	    "                   the appendix table of a plan document as "
 	    "[task] sections\n"
+	    "  send --agency ID --channel NAME < text\n"
+	    "                   an ad-hoc notice through the outbox\n"
+	    "  zalo token set|status\n"
+	    "                   the Zalo OA refresh token (set reads stdin)\n"
 	    "  status           what is due, queued, sent and dead in Redis\n"
 	    "  upcoming [N]     the next N reminders due (default 20)\n");
 	exit(EX_USAGE);
@@ -75,48 +76,6 @@ cmd_check(const char *path)
 	planstore_sources_clear(&src);
 	config_free(c);
 	return p != NULL ? 0 : EX_CONFIG;
-}
-
-/* A synchronous connection for the admin command, authenticated. */
-static redisContext *
-cli_connect(const struct config *c)
-{
-	struct timeval	 tv = { c->connect_timeout_ms / 1000,
-	    (c->connect_timeout_ms % 1000) * 1000 };
-	redisContext	*rc;
-	redisReply	*r;
-	char		*pw, err[512];
-
-	if (c->redis_addr.path)
-		rc = redisConnectUnixWithTimeout(c->redis_addr.path, tv);
-	else
-		rc = redisConnectWithTimeout(c->redis_addr.host,
-		    c->redis_addr.port, tv);
-	if (rc == NULL || rc->err) {
-		fprintf(stderr, "nhacviec: cannot connect to Redis at %s: "
-		    "%s\n", c->redis_address, rc ? rc->errstr : "no memory");
-		redisFree(rc);
-		return NULL;
-	}
-	redisSetTimeout(rc, (struct timeval){ 10, 0 });
-	if (c->password_file) {
-		if (secret_read(c->password_file, &pw, err, sizeof(err)) ==
-		    -1) {
-			fprintf(stderr, "nhacviec: %s\n", err);
-			redisFree(rc);
-			return NULL;
-		}
-		r = redisCommand(rc, "AUTH %s", pw);
-		secret_free(pw);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			fprintf(stderr, "nhacviec: Redis refused AUTH\n");
-			freeReplyObject(r);
-			redisFree(rc);
-			return NULL;
-		}
-		freeReplyObject(r);
-	}
-	return rc;
 }
 
 static long long
@@ -280,7 +239,8 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "upcoming") != 0 &&
 	    strcmp(cmd, "load") != 0 && strcmp(cmd, "preview") != 0 &&
-	    strcmp(cmd, "import-appendix") != 0)
+	    strcmp(cmd, "import-appendix") != 0 && strcmp(cmd, "send") != 0 &&
+	    strcmp(cmd, "zalo") != 0)
 		usage();
 	if ((c = cli_config(path)) == NULL)
 		return EX_CONFIG;
@@ -302,6 +262,10 @@ main(int argc, char *argv[])
 		rc = cmd_status(c, &k);
 	else if (strcmp(cmd, "load") == 0)
 		rc = cmd_load(c, &k);
+	else if (strcmp(cmd, "send") == 0)
+		rc = cmd_send(c, &k, argc - optind + 1, argv + optind - 1);
+	else if (strcmp(cmd, "zalo") == 0)
+		rc = cmd_zalo(c, &k, argc - optind + 1, argv + optind - 1);
 	else
 		rc = cmd_upcoming(c, &k, optind < argc ?
 		    strtol(argv[optind], NULL, 10) : 20);

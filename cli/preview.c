@@ -10,8 +10,6 @@
 #include "planstore.h"
 #include "schedule.h"
 
-#define EX_USAGE	64
-#define EX_CONFIG	78
 
 static int
 preview_usage(void)

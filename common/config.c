@@ -17,6 +17,8 @@
 #include "config.h"
 #include "inifile.h"
 #include "log.h"
+#include "template.h"
+#include "zalo.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -71,6 +73,7 @@ enum section_id {
 	SECT_DELIVERY,
 	SECT_CHANNEL,
 	SECT_HTTP,
+	SECT_ALERT,
 	SECT_MAX
 };
 
@@ -86,6 +89,7 @@ struct config_error {
 	unsigned	 line;
 	size_t		 seq;
 	char		*msg;
+	char		*tpl;		/* a template whose errors follow, or NULL */
 };
 
 /* Everything config_load keeps while the file is read. */
@@ -177,6 +181,7 @@ static const struct config_key channel_keys[] = {
 	    .types = TYPE(CHANNEL_WEBHOOK) },
 	{ .name = "body_template", .type = KEY_FILE, .off = CH(body_template),
 	    .types = TYPE_NET },
+	{ .name = "template", .type = KEY_FILE, .off = CH(template) },
 	{ .name = "timeout", .type = KEY_DURATION, .off = CH(timeout_ms),
 	    .flags = KEY_POSITIVE },
 	{ .name = "concurrency", .type = KEY_INT, .off = CH(concurrency),
@@ -209,11 +214,18 @@ static const struct config_key channel_keys[] = {
 	    .types = TYPE(CHANNEL_SMTP) },
 	{ .name = "password_file", .type = KEY_SECRET,
 	    .off = CH(password_file), .types = TYPE(CHANNEL_SMTP) },
+	{ .name = "subject_template", .type = KEY_FILE,
+	    .off = CH(subject_template), .types = TYPE(CHANNEL_SMTP) },
 };
 
 static const struct config_key http_keys[] = {
 	{ .name = "listen", .type = KEY_ADDRESS, .off = C(listen),
 	    .aux = C(listen_addr), .flags = KEY_TCP },
+};
+
+static const struct config_key alert_keys[] = {
+	{ .name = "email", .type = KEY_STRING, .off = C(alert_email) },
+	{ .name = "channel", .type = KEY_STRING, .off = C(alert_channel) },
 };
 
 static const struct config_section config_sections[SECT_MAX] = {
@@ -223,20 +235,25 @@ static const struct config_section config_sections[SECT_MAX] = {
 	    nitems(delivery_keys) },
 	[SECT_CHANNEL] = { "channel", 1, channel_keys, nitems(channel_keys) },
 	[SECT_HTTP] = { "http", 0, http_keys, nitems(http_keys) },
+	[SECT_ALERT] = { "alert", 0, alert_keys, nitems(alert_keys) },
 };
 
 _Static_assert(nitems(channel_keys) <= KEYS_MAX, "raise KEYS_MAX");
 _Static_assert(nitems(delivery_keys) <= KEYS_MAX, "raise KEYS_MAX");
 
+static char	*config_strdup(const char *);
 static void	config_error(struct config_loader *, unsigned, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));
+static void	config_error_tpl(struct config_loader *, unsigned,
+		    const char *, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
 
-/* Queues an error for line (0: the whole file). */
+/* Queues an error for line (0: the whole file); tpl's errors follow it. */
 static void
-config_error(struct config_loader *l, unsigned line, const char *fmt, ...)
+config_verror(struct config_loader *l, unsigned line, const char *tpl,
+    const char *fmt, va_list ap)
 {
 	struct config_error	*e;
-	va_list			 ap;
 	size_t			 ncap;
 
 	if (l->nerrs == l->errcap) {
@@ -249,11 +266,32 @@ config_error(struct config_loader *l, unsigned line, const char *fmt, ...)
 	e = &l->errs[l->nerrs];
 	e->line = line;
 	e->seq = l->nerrs;
-	va_start(ap, fmt);
+	e->tpl = tpl ? config_strdup(tpl) : NULL;
 	if (vasprintf(&e->msg, fmt, ap) == -1)
 		fatal("%s", __func__);
-	va_end(ap);
 	l->nerrs++;
+}
+
+static void
+config_error(struct config_loader *l, unsigned line, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	config_verror(l, line, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* An error about template file tpl, to be followed by tpl's own errors. */
+static void
+config_error_tpl(struct config_loader *l, unsigned line, const char *tpl,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	config_verror(l, line, tpl, fmt, ap);
+	va_end(ap);
 }
 
 /* Line order, whole-file errors last, and as found within a line. */
@@ -341,6 +379,8 @@ config_channel_clear(struct config_channel *c)
 	}
 	free(c->headers);
 	free(c->body_template);
+	free(c->template);
+	free(c->subject_template);
 	free(c->app_id);
 	free(c->secret_key_file);
 	free(c->template_id);
@@ -375,6 +415,8 @@ config_clear(struct config *conf)
 		config_channel_clear(&conf->channels[i]);
 	free(conf->channels);
 	free(conf->listen);
+	free(conf->alert_email);
+	free(conf->alert_channel);
 	address_clear(&conf->listen_addr);
 	memset(conf, 0, sizeof(*conf));
 }
@@ -785,6 +827,121 @@ config_smtp_url(const char *s)
 	return 0;
 }
 
+/*
+ * A reminder to render templates with at load: every field set, with
+ * quotes, a backslash, a newline and Vietnamese (full), or only what a
+ * payload must hold.
+ */
+static void
+config_sample(struct reminder *r, int full)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = "mau/2022-04-30/end-1d@08:00/dai-truyen-thanh/kenh";
+	r->task = "mau";
+	r->agency = "dai-truyen-thanh";
+	r->channel = "kenh";
+	if (!full)
+		return;
+	r->title = "Chuyên mục \"Dân hỏi - Chính quyền trả lời\"";
+	r->agency_name = "Đài Truyền thanh huyện";
+	r->head = "Trưởng Đài \"Truyền thanh\" huyện";
+	r->contact = "dtt@example.gov.vn";
+	r->due = "2022-04-30";
+	r->period = "day";
+	r->spec = "end-1d@08:00";
+	r->note = "Theo Kế hoạch của tỉnh;\ndòng hai, C:\\thư mục\t\"trích\"";
+	r->lead = "Đài Truyền thanh huyện";
+	r->partners = "Các ban, phòng ngành huyện, UBND các xã, thị trấn";
+	r->window = "trua";
+	r->fire_at = 1651194000000LL;	/* 2022-04-29T08:00:00+07:00 */
+}
+
+/* Parses a template a key names; its own errors follow the one at line. */
+static struct template *
+config_template(struct config_loader *l, const char *key, const char *path,
+    unsigned line)
+{
+	struct template	*t;
+	struct diag	 d;
+
+	diag_init(&d);
+	if ((t = template_load(path, &d)) == NULL)
+		config_error_tpl(l, line, path, "%s: %s has %zu error%s", key,
+		    path, d.nerrors, d.nerrors == 1 ? "" : "s");
+	diag_clear(&d);
+	return t;
+}
+
+/*
+ * The channel's templates parse; a webhook's body_template renders to JSON
+ * with every field set and with none; a zalo text fits Zalo's limit even
+ * with no values; an SMTP subject is one line.
+ */
+static void
+config_channel_templates(struct config_loader *l, struct config_channel *c)
+{
+	const struct config_section	*s = &config_sections[SECT_CHANNEL];
+	struct template			*t;
+	struct reminder			 r;
+	json_error_t			 jerr;
+	json_t				*j;
+	char				*out;
+	unsigned			 line;
+	size_t				 n;
+	int				 full;
+
+	line = l->seen[config_key_index(s, "template")];
+	if (c->template != NULL && line != 0 &&
+	    (t = config_template(l, "template", c->template, line)) != NULL) {
+		config_sample(&r, 0);
+		if (l->chan_type_ok && c->type == CHANNEL_ZALO &&
+		    (out = template_render(t, &r, TEMPLATE_PLAIN, NULL)) !=
+		    NULL) {
+			if ((n = template_utf8_chars(out)) > TEMPLATE_ZALO_MAX)
+				config_error(l, line, "template %s has %zu "
+				    "characters with no values filled in; a "
+				    "Zalo text takes at most %d", c->template,
+				    n, TEMPLATE_ZALO_MAX);
+			free(out);
+		}
+		template_free(t);
+	}
+	line = l->seen[config_key_index(s, "subject_template")];
+	if (c->subject_template != NULL && line != 0 && (t = config_template(l,
+	    "subject_template", c->subject_template, line)) != NULL) {
+		config_sample(&r, 0);
+		if ((out = template_render(t, &r, TEMPLATE_PLAIN, NULL)) !=
+		    NULL && strchr(out, '\n') != NULL)
+			config_error(l, line, "subject_template %s has more "
+			    "than one line; a mail subject is one line",
+			    c->subject_template);
+		free(out);
+		template_free(t);
+	}
+	line = l->seen[config_key_index(s, "body_template")];
+	if (c->body_template == NULL || line == 0 || (t = config_template(l,
+	    "body_template", c->body_template, line)) == NULL)
+		return;
+	for (full = 1; full >= 0 && l->chan_type_ok &&
+	    c->type == CHANNEL_WEBHOOK; full--) {
+		config_sample(&r, full);
+		if ((out = template_render(t, &r, TEMPLATE_JSON, NULL)) ==
+		    NULL)
+			fatal("%s", __func__);
+		j = json_loads(out, JSON_REJECT_DUPLICATES, &jerr);
+		free(out);
+		if (j == NULL) {
+			config_error(l, line, "body_template %s does not "
+			    "render to valid JSON: %s%s", c->body_template,
+			    jerr.text, full ? "" : " (with the optional values "
+			    "empty)");
+			break;
+		}
+		json_decref(j);
+	}
+	template_free(t);
+}
+
 /* Checks a finished channel: its type, what the type needs and allows. */
 static void
 config_channel_check(struct config_loader *l, struct config_channel *c)
@@ -796,6 +953,7 @@ config_channel_check(struct config_loader *l, struct config_channel *c)
 	unsigned			 line;
 	size_t				 i;
 
+	config_channel_templates(l, c);
 	if (l->seen[config_key_index(s, "type")] == 0) {
 		config_error(l, c->line, "[channel %s] needs a type: %s",
 		    c->name, config_join(type_names, "type = ", "", list,
@@ -989,6 +1147,36 @@ static const struct inifile_handler config_reader = {
 	.error = config_read_error,
 };
 
+/* [alert]: an address with @, and a channel that exists and is not zalo. */
+static void
+config_check_alert(struct config_loader *l, struct config *conf)
+{
+	const struct config_channel	*ch;
+	unsigned			 le, lc;
+
+	le = l->sect_seen[SECT_ALERT][config_key_index(
+	    &config_sections[SECT_ALERT], "email")];
+	lc = l->sect_seen[SECT_ALERT][config_key_index(
+	    &config_sections[SECT_ALERT], "channel")];
+	if (conf->alert_email && strchr(conf->alert_email, '@') == NULL)
+		config_error(l, le, "[alert] email '%s' is not an address: "
+		    "use name@domain", conf->alert_email);
+	if ((conf->alert_email == NULL) != (conf->alert_channel == NULL))
+		config_error(l, le ? le : lc, "[alert] needs both email and "
+		    "channel (the channel that carries alerts)");
+	if (conf->alert_channel == NULL)
+		return;
+	if ((ch = config_channel_find(conf, conf->alert_channel)) == NULL)
+		config_error(l, lc, "[alert] channel '%s' is not defined: "
+		    "name a [channel] with contact = email",
+		    conf->alert_channel);
+	else if (ch->type == CHANNEL_ZALO || (ch->contact &&
+	    strcmp(ch->contact, "email") != 0))
+		config_error(l, lc, "[alert] channel '%s' does not carry "
+		    "email: use a webhook or smtp channel with contact = "
+		    "email", conf->alert_channel);
+}
+
 /* The checks that need the whole file. */
 static void
 config_check_all(struct config_loader *l)
@@ -1039,6 +1227,7 @@ config_check_all(struct config_loader *l)
 	    [config_key_index(&config_sections[SECT_REDIS], "address")] == 0)
 		config_error(l, 0, "[redis] address is required: use "
 		    "unix:/path or HOST:PORT");
+	config_check_alert(l, conf);
 }
 
 /* The string defaults, for what the file did not set. */
@@ -1086,6 +1275,7 @@ config_load(const char *path, struct diag *d)
 	struct config		*conf;
 	FILE			*fp;
 	int			 rc;
+	size_t			 before;
 	size_t			 i;
 
 	memset(&l, 0, sizeof(l));
@@ -1112,11 +1302,22 @@ config_load(const char *path, struct diag *d)
 		qsort(l.errs, l.nerrs, sizeof(*l.errs), config_error_cmp);
 	for (i = 0; i < l.nerrs; i++) {
 		diag_error(d, path, l.errs[i].line, "%s", l.errs[i].msg);
+		/* The template's own FILE:LINE errors, read again. */
+		if (l.errs[i].tpl != NULL)
+			template_free(template_load(l.errs[i].tpl, d));
 		free(l.errs[i].msg);
+		free(l.errs[i].tpl);
 	}
 	free(l.errs);
 	free(l.dir);
 	if (l.nerrs > 0) {
+		config_free(conf);
+		return NULL;
+	}
+	/* What only the zalo module knows: mode, rate, template_data. */
+	before = d->nerrors;
+	zalo_config_check(conf, d);
+	if (d->nerrors > before) {
 		config_free(conf);
 		return NULL;
 	}

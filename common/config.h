@@ -33,6 +33,8 @@ struct config_channel {
 	struct config_header	*headers;	/* header = Name: value, repeatable */
 	size_t			 nheaders;
 	char			*body_template;	/* a file, or NULL */
+	char			*template;	/* the message text's file, or NULL */
+	char			*subject_template;	/* type smtp: a file */
 	int64_t			 timeout_ms;	/* default 10s */
 	int			 concurrency;	/* default 8 */
 	unsigned		 fallback_line;	/* where fallback is set */
@@ -85,6 +87,10 @@ struct config {
 	/* [channel NAME] */
 	struct config_channel	*channels;
 	size_t			 nchannels;
+
+	/* [alert] */
+	char			*alert_email;	/* who hears of a paused channel */
+	char			*alert_channel;	/* the channel that carries it */
 
 	/* [http] */
 	char			*listen;	/* NULL: no metrics server */

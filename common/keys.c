@@ -27,5 +27,7 @@ keys_init(struct keys *k, const char *prefix)
 	keys_set(k->control, prefix, "control");
 	keys_set(k->plan_version, prefix, "plan:version");
 	keys_set(k->plan_sources, prefix, "plan:sources");
+	keys_set(k->zalo_token, prefix, "zalo:token");
+	keys_set(k->zalo_lock, prefix, "zalo:lock");
 	return 0;
 }

@@ -19,6 +19,8 @@ struct keys {
 	char	control[KEYS_NAME_MAX];		/* STREAM: messages to daemons */
 	char	plan_version[KEYS_NAME_MAX];	/* STRING */
 	char	plan_sources[KEYS_NAME_MAX];	/* HASH file -> text as loaded */
+	char	zalo_token[KEYS_NAME_MAX];	/* HASH: the OA token pair */
+	char	zalo_lock[KEYS_NAME_MAX];	/* STRING: one refresh at a time */
 };
 
 /* Fill in every name for a prefix such as "nhacviec" ("{nhacviec}:due"). */

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "planstore.h"
 
@@ -69,6 +71,42 @@ const char planstore_plan_lua[] =
 "  end\n"
 "end\n"
 "return { added, removed }\n";
+
+const char planstore_enqueue_lua[] =
+"if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return 0 end\n"
+"redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])\n"
+"redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])\n"
+"redis.call('XADD', KEYS[4], 'MAXLEN', '~', 1000, '*', 'type', 'due',\n"
+"    'at', ARGV[2])\n"
+"return 1\n";
+
+char *
+planstore_adhoc(char **id, const char *agency, const char *agency_name,
+    const char *head, const char *contact, const char *channel,
+    const char *title, const char *text, int64_t now_ms)
+{
+	static unsigned	 seq;
+	json_t		*o;
+	char		*s, day[16];
+	time_t		 t = (time_t)(now_ms / 1000);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	if (asprintf(id, "adhoc/%lld-%d-%u/%s/%s", (long long)now_ms,
+	    (int)getpid(), seq++, agency, channel) == -1)
+		return NULL;
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, "
+	    "s:s, s:s}", "id", *id, "task", "adhoc", "title", title,
+	    "agency", agency, "agency_name", agency_name ? agency_name : agency,
+	    "head", head, "contact", contact, "channel", channel,
+	    "text", text, "due", day, "period", "day");
+	if (o == NULL)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
 
 static char *
 planstore_slurp(const char *path, struct diag *d)
@@ -391,6 +429,9 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 		return NULL;
 	planstore_set(o, "head", r->agency->head);
 	planstore_set(o, "contact", r->contact);
+	planstore_set(o, "zalo", r->agency->zalo);
+	planstore_set(o, "phone", r->agency->phone);
+	planstore_set(o, "email", r->agency->email);
 	planstore_set(o, "note", t->note);
 	planstore_set(o, "template", t->template);
 	if ((lead = plan_agency_find(p, t->lead)) != NULL)

@@ -37,6 +37,18 @@ extern const char planstore_load_lua[];
  */
 extern const char planstore_plan_lua[];
 
+/*
+ * Enqueue: one ad-hoc reminder (a notice, an alert) due at `at`, unless its
+ * id already has a state. KEYS: due reminders state control.
+ * ARGV: id at payload. Returns 1 when added.
+ */
+extern const char planstore_enqueue_lua[];
+
+/* An ad-hoc notice's payload (JSON text, malloc'd); id gets a fresh id. */
+char	*planstore_adhoc(char **id, const char *agency, const char *agency_name,
+	    const char *head, const char *contact, const char *channel,
+	    const char *title, const char *text, int64_t now_ms);
+
 /* Read every file the glob names (sorted); errors into d. */
 int	planstore_read(const char *glob, struct plan_sources *, struct diag *);
 void	planstore_sources_clear(struct plan_sources *);

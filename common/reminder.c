@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "reminder.h"
+#include "template.h"
 
 /* A string member, or NULL when absent; -1 when present but not a string. */
 static int
@@ -42,6 +43,14 @@ reminder_parse(struct reminder *r, const char *payload, size_t n, char *err,
 		{ "spec", offsetof(struct reminder, spec), 0 },
 		{ "note", offsetof(struct reminder, note), 0 },
 		{ "text", offsetof(struct reminder, text), 0 },
+		{ "lead", offsetof(struct reminder, lead), 0 },
+		{ "partners", offsetof(struct reminder, partners), 0 },
+		{ "window", offsetof(struct reminder, window), 0 },
+		{ "period", offsetof(struct reminder, period), 0 },
+		{ "template", offsetof(struct reminder, template), 0 },
+		{ "zalo", offsetof(struct reminder, zalo), 0 },
+		{ "phone", offsetof(struct reminder, phone), 0 },
+		{ "email", offsetof(struct reminder, email), 0 },
 	};
 	json_error_t	 jerr;
 	const char	**slot;
@@ -126,18 +135,11 @@ reminder_due_text(const char *due, char *buf, size_t len)
 	snprintf(buf, len, "%s – %s", a, b);
 }
 
+/* A thin wrapper kept for its callers: the text is template.c's. */
 char *
 reminder_text(const struct reminder *r)
 {
-	char	 due[80], *s;
-
-	if (r->text != NULL)
-		return strdup(r->text);
-	reminder_due_text(r->due, due, sizeof(due));
-	if (asprintf(&s, "Nhắc việc: %s. Thời hạn: %s.%s%s", r->title, due,
-	    r->note ? " Ghi chú: " : "", r->note ? r->note : "") == -1)
-		return NULL;
-	return s;
+	return template_text_default(r, NULL);
 }
 
 json_t *

@@ -25,6 +25,14 @@ struct reminder {
 	const char	*spec;
 	const char	*note;
 	const char	*text;		/* an ad-hoc notice's own text */
+	const char	*lead;		/* the lead agency's name */
+	const char	*partners;	/* partner names, "a, b" */
+	const char	*window;	/* a broadcast window id, or NULL */
+	const char	*period;	/* day | month | quarter */
+	const char	*template;	/* the task's own template file */
+	const char	*zalo;		/* every contact of the agency */
+	const char	*phone;
+	const char	*email;
 	int64_t		 fire_at;	/* ms, from {p}:due */
 	int		 attempt;	/* 1 on the first try */
 	int		 late;		/* sent after its time, within grace */
@@ -34,7 +42,10 @@ struct reminder {
 int	reminder_parse(struct reminder *, const char *payload, size_t n,
 	    char *err, size_t len);
 void	reminder_clear(struct reminder *);
-/* The message text (malloc'd): the reminder in Vietnamese. */
+/*
+ * The message text (malloc'd): the reminder in Vietnamese, as
+ * template_text_default gives it in the default zone.
+ */
 char	*reminder_text(const struct reminder *);
 /* The default webhook body: id, task, title, agency, due, fire_at, text... */
 json_t	*reminder_webhook_body(const struct reminder *, const char *text);

@@ -3,14 +3,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 
 #include "clock.h"
 #include "log.h"
 #include "nhacviecd.h"
+#include "planstore.h"
 
 #define DISPATCH_RETRY_RECORD_MS	2000
+#define DISPATCH_DEFER_MS		(10 * 60000)	/* a paused channel's work */
 
 struct dispatch {
 	struct nv		*nv;
@@ -38,12 +41,13 @@ static void	dispatch_claim(struct dispatch *);
 static void	dispatch_read(struct dispatch *);
 static void	dispatch_record(struct job *);
 static void	dispatch_pump(struct channel *);
+static void	dispatch_channel_free(struct channel *);
 
 static const struct channel_ops *const channel_types[] = {
 	[CHANNEL_CONSOLE] = &channel_console_ops,
 	[CHANNEL_WEBHOOK] = &channel_webhook_ops,
-	[CHANNEL_SMTP] = NULL,
-	[CHANNEL_ZALO] = NULL,
+	[CHANNEL_SMTP] = &channel_smtp_ops,
+	[CHANNEL_ZALO] = &channel_zalo_ops,
 };
 
 static size_t
@@ -114,6 +118,8 @@ job_free(struct job *j)
 	d->njobs--;
 	reminder_clear(&j->r);
 	free(j->rid);
+	free(j->fb_id);
+	free(j->fb_payload);
 	free(j);
 }
 
@@ -133,6 +139,64 @@ dispatch_finish(struct job *j)
 	dispatch_check_idle(d);
 }
 
+static int64_t
+dispatch_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The channel's token bucket (one second of burst): may one more go now? */
+static int
+dispatch_rate_take(struct channel *ch)
+{
+	int64_t		now = dispatch_mono_ms();
+	double		burst = ch->rate_per_s < 1 ? 1 : ch->rate_per_s;
+	struct timeval	tv;
+	int64_t		wait;
+
+	if (ch->rate_per_s <= 0)
+		return 1;
+	ch->tokens += (double)(now - ch->rate_at) * ch->rate_per_s / 1000;
+	if (ch->tokens > burst)
+		ch->tokens = burst;
+	ch->rate_at = now;
+	if (ch->tokens >= 1) {
+		ch->tokens -= 1;
+		return 1;
+	}
+	wait = (int64_t)((1 - ch->tokens) * 1000 / ch->rate_per_s) + 1;
+	tv.tv_sec = wait / 1000;
+	tv.tv_usec = (wait % 1000) * 1000;
+	if (!evtimer_pending(ch->rate_ev, NULL))
+		evtimer_add(ch->rate_ev, &tv);
+	return 0;
+}
+
+static void
+dispatch_rate_event(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	dispatch_pump(arg);
+}
+
+static void
+dispatch_defer(struct job *j, const char *why)
+{
+	struct result	res;
+
+	memset(&res, 0, sizeof(res));
+	res.verdict = VERDICT_DEFER;
+	res.retry_after_s = -1;
+	snprintf(res.detail, sizeof(res.detail), "%s", why);
+	j->state = JOB_SENDING;
+	j->ch->inflight++;
+	dispatch_job_done(j, &res);
+}
+
 static void
 dispatch_pump(struct channel *ch)
 {
@@ -142,11 +206,107 @@ dispatch_pump(struct channel *ch)
 	while (!d->stopped && !ch->removed &&
 	    ch->inflight < ch->cfg->concurrency &&
 	    (j = TAILQ_FIRST(&ch->queue)) != NULL) {
+		if (ch->paused) {
+			TAILQ_REMOVE(&ch->queue, j, link);
+			dispatch_defer(j, ch->pause_reason);
+			continue;
+		}
+		if (!dispatch_rate_take(ch))
+			break;
 		TAILQ_REMOVE(&ch->queue, j, link);
 		j->state = JOB_SENDING;
 		ch->inflight++;
 		ch->ops->send(ch, j);
 	}
+}
+
+void
+dispatch_channel_pause(struct channel *ch, const char *reason)
+{
+	if (!ch->paused)
+		log_crit("channel %s paused: %s", ch->name, reason);
+	ch->paused = 1;
+	snprintf(ch->pause_reason, sizeof(ch->pause_reason),
+	    "channel %s paused: %s", ch->name, reason);
+	dispatch_pump(ch);
+}
+
+void
+dispatch_channel_resume(struct channel *ch)
+{
+	if (!ch->paused)
+		return;
+	ch->paused = 0;
+	log_notice("channel %s resumed", ch->name);
+	dispatch_pump(ch);
+}
+
+struct channel *
+dispatch_channel_find(struct dispatch *d, const char *name)
+{
+	return dispatch_channel(d, name);
+}
+
+void
+dispatch_channels_control(struct dispatch *d, int pause, const char *reason)
+{
+	struct channel	*ch;
+
+	TAILQ_FOREACH(ch, &d->channels, link) {
+		if (ch->removed)
+			continue;
+		if (pause)
+			dispatch_channel_pause(ch, reason ? reason :
+			    "by an admin");
+		else {
+			if (ch->ops->resume)
+				ch->ops->resume(ch);
+			dispatch_channel_resume(ch);
+		}
+	}
+}
+
+static void
+dispatch_alert_reply(void *arg, redisReply *r)
+{
+	(void)arg;
+	if (r == NULL || r->type == REDIS_REPLY_ERROR)
+		log_crit("the alert could not be queued: %s", r ? r->str :
+		    "Redis unreachable");
+}
+
+/* An alert goes through the outbox like any reminder: recorded, retried. */
+void
+dispatch_alert(struct dispatch *d, const char *subject, const char *text)
+{
+	struct nv	*nv = d->nv;
+	const char	*argv[7];
+	char		*id = NULL, *payload, at[24];
+	int64_t		 now = clock_now_ms();
+
+	log_crit("ALERT: %s: %s", subject, text);
+	if (nv->conf->alert_email == NULL || nv->conf->alert_channel == NULL) {
+		log_warnx("no [alert] email and channel configured: the alert "
+		    "above is in this log only");
+		return;
+	}
+	payload = planstore_adhoc(&id, "alert", "Quản trị nhacviec", NULL,
+	    nv->conf->alert_email, nv->conf->alert_channel, subject, text, now);
+	if (payload == NULL)
+		fatal("out of memory");
+	snprintf(at, sizeof(at), "%lld", (long long)now);
+	argv[0] = nv->keys.due;
+	argv[1] = nv->keys.reminders;
+	argv[2] = nv->keys.state;
+	argv[3] = nv->keys.control;
+	argv[4] = id;
+	argv[5] = at;
+	argv[6] = payload;
+	if (store_script(nv->store, SCRIPT_ENQUEUE, dispatch_alert_reply, d,
+	    4, 7, argv) == -1)
+		log_crit("the alert could not be queued: Redis unreachable");
+	free(id);
+	free(payload);
 }
 
 static void
@@ -484,13 +644,22 @@ dispatch_store_down(struct dispatch *d)
 	d->reading = 0;
 }
 
+static const char *
+dispatch_outcome(const struct job *j)
+{
+	if (j->deferred)
+		return "defer";
+	if (j->retry_at)
+		return "retry";
+	return j->res.verdict == VERDICT_OK ? "sent" : "dead";
+}
+
 static void
 dispatch_record_reply(void *arg, redisReply *r)
 {
 	struct job	*j = arg;
 	struct dispatch	*d = j->d;
-	const char	*outcome = j->retry_at ? "retry" :
-	    j->res.verdict == VERDICT_OK ? "sent" : "dead";
+	const char	*outcome = dispatch_outcome(j);
 	struct timeval	 tv = { DISPATCH_RETRY_RECORD_MS / 1000, 0 };
 
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
@@ -508,6 +677,8 @@ dispatch_record_reply(void *arg, redisReply *r)
 		    "took the entry over", j->rid);
 	if (j->retry_at)
 		dispatch_wake(d, j->retry_at);
+	if (j->fb_id)
+		dispatch_wake(d, clock_now_ms());
 	dispatch_finish(j);
 }
 
@@ -537,10 +708,9 @@ dispatch_record(struct job *j)
 	struct nv	*nv = j->d->nv;
 	char		 status[16], latency[24], retry_at[24], attempt[16];
 	char		 now[24], late[4];
-	const char	*outcome, *argv[20];
+	const char	*outcome, *argv[22];
 
-	outcome = j->retry_at ? "retry" :
-	    j->res.verdict == VERDICT_OK ? "sent" : "dead";
+	outcome = dispatch_outcome(j);
 	snprintf(status, sizeof(status), "%ld", j->res.status);
 	snprintf(latency, sizeof(latency), "%lld",
 	    (long long)j->res.latency_ms);
@@ -568,9 +738,11 @@ dispatch_record(struct job *j)
 	argv[17] = now;
 	argv[18] = j->res.ref;
 	argv[19] = late;
+	argv[20] = j->fb_id ? j->fb_id : "";
+	argv[21] = j->fb_payload ? j->fb_payload : "";
 	j->state = JOB_RECORDING;
 	if (store_script(nv->store, SCRIPT_COMPLETE, dispatch_record_reply, j,
-	    7, 20, argv) == -1) {
+	    7, 22, argv) == -1) {
 		j->state = JOB_UNRECORDED;
 		TAILQ_INSERT_TAIL(&j->d->unrecorded, j, link);
 	}
@@ -588,6 +760,50 @@ dispatch_backoff(const struct config *c, int attempt)
 	if (d > c->retry_max_ms)
 		d = c->retry_max_ms;
 	return d / 2 + (int64_t)(random() % (d / 2 + 1));
+}
+
+/*
+ * A dead letter on a channel with `fallback =`: the same reminder on the
+ * fallback channel, to the agency's address for that channel, recorded in
+ * the same step as the dead letter.
+ */
+static void
+dispatch_fallback(struct job *j)
+{
+	struct dispatch			*d = j->d;
+	const struct config_channel	*fb;
+	json_t				*o;
+	const char			*contact = NULL;
+
+	if (j->ch == NULL || j->ch->cfg->fallback == NULL || j->r.json == NULL)
+		return;
+	if (strstr(j->rid, "~fallback-") != NULL)
+		return;		/* never a chain */
+	fb = config_channel_find(d->nv->conf, j->ch->cfg->fallback);
+	if (fb == NULL)
+		return;
+	if (fb->contact == NULL)
+		contact = j->r.contact;
+	else if (strcmp(fb->contact, "email") == 0)
+		contact = j->r.email;
+	else if (strcmp(fb->contact, "phone") == 0)
+		contact = j->r.phone;
+	else if (strcmp(fb->contact, "zalo") == 0)
+		contact = j->r.zalo;
+	if (contact == NULL) {
+		log_warnx("%s: no fallback on %s: agency %s has no %s",
+		    j->rid, fb->name, j->r.agency, fb->contact);
+		return;
+	}
+	if (asprintf(&j->fb_id, "%s~fallback-%s", j->rid, fb->name) == -1)
+		fatal("asprintf");
+	o = json_deep_copy(j->r.json);
+	json_object_set_new(o, "id", json_string(j->fb_id));
+	json_object_set_new(o, "channel", json_string(fb->name));
+	json_object_set_new(o, "contact", json_string(contact));
+	j->fb_payload = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	log_notice("%s: falling back to channel %s", j->rid, fb->name);
 }
 
 void
@@ -636,6 +852,15 @@ dispatch_job_done(struct job *j, const struct result *res)
 			ch->dead++;
 		log_err("%s via %s: dead letter: %s", j->rid,
 		    ch ? ch->name : "-", j->res.detail);
+		dispatch_fallback(j);
+		break;
+	case VERDICT_DEFER:
+		wait = res->retry_after_s >= 0 ? res->retry_after_s * 1000 :
+		    DISPATCH_DEFER_MS;
+		j->retry_at = clock_now_ms() + wait;
+		j->deferred = 1;
+		log_debug("%s deferred %llds: %s", j->rid,
+		    (long long)(wait / 1000), res->detail);
 		break;
 	}
 	dispatch_record(j);
@@ -654,18 +879,23 @@ dispatch_channel_new(struct dispatch *d, const struct config_channel *cc,
 	ch->cfg = cc;
 	ch->ops = channel_types[cc->type];
 	TAILQ_INIT(&ch->queue);
+	if ((ch->rate_ev = evtimer_new(d->nv->base, dispatch_rate_event,
+	    ch)) == NULL)
+		fatal("evtimer_new");
 	if (ch->ops == NULL) {
 		snprintf(err, len, "channel %s: type %s is not supported yet",
 		    cc->name, config_channel_type_name(cc->type));
-		free(ch->name);
-		free(ch);
+		ch->ops = NULL;
+		dispatch_channel_free(ch);
 		return NULL;
 	}
 	if (ch->ops->init && ch->ops->init(ch, err, len) == -1) {
-		free(ch->name);
-		free(ch);
+		ch->ops = NULL;		/* nothing to undo */
+		dispatch_channel_free(ch);
 		return NULL;
 	}
+	ch->rate_at = dispatch_mono_ms();
+	ch->tokens = 1;
 	return ch;
 }
 
@@ -674,6 +904,8 @@ dispatch_channel_free(struct channel *ch)
 {
 	if (ch->ops && ch->ops->free)
 		ch->ops->free(ch);
+	if (ch->rate_ev)
+		event_free(ch->rate_ev);
 	free(ch->name);
 	free(ch);
 }
@@ -841,11 +1073,12 @@ dispatch_stats(struct dispatch *d, struct evbuffer *b)
 		    "nhacviec_failed_total{channel=\"%s\"} %llu\n"
 		    "nhacviec_retried_total{channel=\"%s\"} %llu\n"
 		    "nhacviec_dead_total{channel=\"%s\"} %llu\n"
-		    "nhacviec_inflight{channel=\"%s\"} %d\n",
+		    "nhacviec_inflight{channel=\"%s\"} %d\n"
+		    "nhacviec_channel_paused{channel=\"%s\"} %d\n",
 		    ch->name, (unsigned long long)ch->sent,
 		    ch->name, (unsigned long long)ch->failed,
 		    ch->name, (unsigned long long)ch->retried,
 		    ch->name, (unsigned long long)ch->dead,
-		    ch->name, ch->inflight);
+		    ch->name, ch->inflight, ch->name, ch->paused);
 	}
 }

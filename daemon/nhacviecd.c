@@ -18,6 +18,7 @@
 #include "nhacviecd.h"
 #include "planstore.h"
 #include "secret.h"
+#include "template.h"
 
 #define EX_CONFIG	78
 #define WATCH_EXTRA_MS	10000
@@ -202,6 +203,7 @@ main_reload(struct nv *nv)
 	free(fresh->redis_address);
 	fresh->redis_address = old->redis_address;
 	old->redis_address = NULL;
+	template_cache_clear(nv->templates);
 	log_info("reloaded %s", nv->conf_path);
 	config_free(old);
 	planner_reload(nv->planner);
@@ -346,6 +348,8 @@ main(int argc, char *argv[])
 
 	if ((nv.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	if ((nv.templates = template_cache_new()) == NULL)
+		fatalx("out of memory");
 	if ((nv.http = http_new(nv.base, NULL)) == NULL)
 		fatalx("cannot start libcurl's multi interface");
 	if ((nv.dispatch = dispatch_new(&nv)) == NULL)
@@ -389,6 +393,7 @@ main(int argc, char *argv[])
 	control_free(nv.control);
 	metrics_free(nv.metrics);
 	http_free(nv.http);
+	template_cache_free(nv.templates);
 	for (i = 0; sigs[i]; i++)
 		event_free(sigs[i]);
 	if (drain_ev)

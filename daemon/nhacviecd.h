@@ -15,7 +15,7 @@
 #include "store.h"
 
 enum { SCRIPT_CLAIM, SCRIPT_COMPLETE, SCRIPT_LOAD_PLAN, SCRIPT_PLAN,
-    SCRIPT_COUNT };
+    SCRIPT_ENQUEUE, SCRIPT_COUNT };
 extern const char *const nv_scripts[];
 
 /* A reminder claimed later than this after its fire time is marked late. */
@@ -23,6 +23,7 @@ extern const char *const nv_scripts[];
 
 struct control;
 struct planner;
+struct template_cache;
 struct evbuffer;
 struct dispatch;
 struct metrics;
@@ -39,6 +40,7 @@ struct nv {
 	struct dispatch		*dispatch;
 	struct control		*control;
 	struct planner		*planner;
+	struct template_cache	*templates;
 	struct metrics		*metrics;
 	int			 ready;		/* READY=1 was sent */
 	int			 stopping;
@@ -52,6 +54,7 @@ enum verdict {
 	VERDICT_OK,		/* delivered */
 	VERDICT_TRANSIENT,	/* try again later */
 	VERDICT_PERMANENT,	/* will never work: dead letter */
+	VERDICT_DEFER,		/* not tried (channel paused): later, free */
 };
 
 struct result {
@@ -84,6 +87,12 @@ struct job {
 	int64_t			 fire_at;
 	struct result		 res;
 	int64_t			 retry_at;
+	int			 deferred;	/* not an attempt: back to due */
+	char			*fb_id;		/* a fallback reminder to add */
+	char			*fb_payload;
+	int			 stage;		/* zalo: 0 cs, 1 ZNS */
+	int			 auth_retried;	/* zalo: refreshed once for it */
+	unsigned		 gen;		/* zalo: token generation used */
 	TAILQ_ENTRY(job)	 link;		/* a channel queue or a list */
 	TAILQ_ENTRY(job)	 all;		/* every job in memory */
 };
@@ -95,6 +104,8 @@ struct channel_ops {
 	void		(*free)(struct channel *);
 	/* Start sending; report exactly once with dispatch_job_done. */
 	void		(*send)(struct channel *, struct job *);
+	/* An admin resumed the channel: re-read what it depends on. */
+	void		(*resume)(struct channel *);
 };
 
 struct channel {
@@ -105,6 +116,12 @@ struct channel {
 	void				*priv;
 	int				 inflight;
 	int				 removed;	/* gone from the config */
+	int				 paused;	/* sends held: see reason */
+	char				 pause_reason[256];
+	double				 rate_per_s;	/* 0: no limit */
+	double				 tokens;	/* the rate's bucket */
+	int64_t				 rate_at;	/* last refill, real ms */
+	struct event			*rate_ev;
 	struct jobq			 queue;
 	uint64_t			 sent, failed, retried, dead;
 	TAILQ_ENTRY(channel)		 link;
@@ -112,6 +129,8 @@ struct channel {
 
 extern const struct channel_ops channel_console_ops;
 extern const struct channel_ops channel_webhook_ops;
+extern const struct channel_ops channel_smtp_ops;
+extern const struct channel_ops channel_zalo_ops;
 
 /* dispatch.c */
 struct dispatch	*dispatch_new(struct nv *);
@@ -125,6 +144,15 @@ int		 dispatch_reconfigure(struct dispatch *, char *err, size_t len);
 /* Stop claiming; report when nothing is in flight any more. */
 void		 dispatch_stop(struct dispatch *, void (*idle)(void *), void *);
 void		 dispatch_job_done(struct job *, const struct result *);
+/* Hold a channel's sends (queued ones go back to due, no attempt spent). */
+void		 dispatch_channel_pause(struct channel *, const char *reason);
+void		 dispatch_channel_resume(struct channel *);
+struct channel	*dispatch_channel_find(struct dispatch *, const char *name);
+void		 dispatch_channels_control(struct dispatch *, int pause,
+		    const char *reason);
+/* Queue a notice to the admins ([alert]); never fails silently. */
+void		 dispatch_alert(struct dispatch *, const char *subject,
+		    const char *text);
 void		 dispatch_stats(struct dispatch *, struct evbuffer *);
 int		 dispatch_busy(const struct dispatch *);
 
@@ -139,6 +167,12 @@ void		 planner_free(struct planner *);
 void		 planner_store_up(struct planner *);
 void		 planner_changed(struct planner *, long long version);
 int		 planner_reload(struct planner *);
+/* The plan's time zone, or NULL before there is a plan. */
+const char	*planner_timezone(const struct planner *);
+
+/* render.c: the message text for r on ch (malloc'd); NULL with err. */
+char		*render_text(struct channel *, const struct reminder *,
+		    char *err, size_t len);
 
 /* metrics.c */
 struct metrics	*metrics_new(struct nv *, char *err, size_t len);

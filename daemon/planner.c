@@ -357,3 +357,9 @@ planner_reload(struct planner *pl)
 	planner_store(pl);
 	return 0;
 }
+
+const char *
+planner_timezone(const struct planner *pl)
+{
+	return pl && pl->plan ? pl->plan->calendar.timezone : NULL;
+}

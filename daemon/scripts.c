@@ -46,7 +46,9 @@ static const char script_claim[] =
  * the reminder's state moves only if this process still held the entry.
  * KEYS: outbox state log due reminders attempts dead
  * ARGV: entry group id outcome channel status latency_ms detail retry_at
- *       attempt now ref late
+ *       attempt now ref late fallback_id fallback_payload
+ * Outcomes: sent, retry (back to due), defer (back to due, the attempt not
+ * counted), dead (dead letter; and the fallback reminder, if any, is due).
  * Returns 1, or 0 when the entry was no longer pending (stale).
  */
 static const char script_complete[] =
@@ -66,6 +68,9 @@ static const char script_complete[] =
 "  redis.call('HDEL', KEYS[6], id)\n"
 "elseif outcome == 'retry' then\n"
 "  redis.call('ZADD', KEYS[4], ARGV[9], id)\n"
+"elseif outcome == 'defer' then\n"
+"  redis.call('ZADD', KEYS[4], ARGV[9], id)\n"
+"  redis.call('HINCRBY', KEYS[6], id, -1)\n"
 "else\n"
 "  local p = redis.call('HGET', KEYS[5], id) or ''\n"
 "  redis.call('HSET', KEYS[2], id, 'dead')\n"
@@ -74,6 +79,10 @@ static const char script_complete[] =
 "      'at', ARGV[11], 'payload', p)\n"
 "  redis.call('HDEL', KEYS[5], id)\n"
 "  redis.call('HDEL', KEYS[6], id)\n"
+"  if ARGV[14] ~= '' and redis.call('HEXISTS', KEYS[2], ARGV[14]) == 0 then\n"
+"    redis.call('HSET', KEYS[5], ARGV[14], ARGV[15])\n"
+"    redis.call('ZADD', KEYS[4], 'NX', ARGV[11], ARGV[14])\n"
+"  end\n"
 "end\n"
 "return 1\n";
 
@@ -82,5 +91,6 @@ const char *const nv_scripts[] = {
 	[SCRIPT_COMPLETE] = script_complete,
 	[SCRIPT_LOAD_PLAN] = planstore_load_lua,
 	[SCRIPT_PLAN] = planstore_plan_lua,
+	[SCRIPT_ENQUEUE] = planstore_enqueue_lua,
 	NULL
 };

@@ -38,7 +38,8 @@ struct fake {
 	int			 status;	/* default reply status */
 	long long		 delay_ms;	/* delay of every reply */
 	long long		 retry_after;	/* -1: no Retry-After header */
-	long long		 fail;		/* 503 to this many more requests */
+	long long		 fail;		/* fail_status to this many more */
+	int			 fail_status;	/* default 503 */
 	unsigned long long	 requests;
 	unsigned long long	 ok;
 	unsigned long long	 failed;
@@ -52,7 +53,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: fake_webhook [-v] [-a addr] [-p port] "
 	    "[-P portfile] [-o outfile]\n"
-	    "\t[-s status] [-d delay_ms] [-r retry_after] [-f nfail]\n");
+	    "\t[-s status] [-d delay_ms] [-r retry_after] [-f nfail] "
+	    "[-F fail_status]\n");
 	exit(2);
 }
 
@@ -332,7 +334,7 @@ fake_request(struct evhttp_request *req, void *arg)
 
 	if (fake->fail > 0) {
 		fake->fail--;
-		status = 503;
+		status = fake->fail_status;
 	} else
 		status = fake->status;
 	fake->requests++;
@@ -423,10 +425,11 @@ main(int argc, char *argv[])
 
 	memset(&fake, 0, sizeof(fake));
 	fake.status = 200;
+	fake.fail_status = 503;
 	fake.retry_after = -1;
 	TAILQ_INIT(&fake.pending);
 
-	while ((ch = getopt(argc, argv, "a:d:f:o:P:p:r:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:d:F:f:o:P:p:r:s:v")) != -1) {
 		switch (ch) {
 		case 'a':
 			addr = optarg;
@@ -436,6 +439,9 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			fake.fail = parse_num(optarg, 0, LLONG_MAX, ch);
+			break;
+		case 'F':
+			fake.fail_status = (int)parse_num(optarg, 100, 599, ch);
 			break;
 		case 'o':
 			outfile = optarg;

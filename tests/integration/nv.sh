@@ -62,3 +62,58 @@ ledger_unique() {
 	rcli XRANGE '{t}:log' - + | awk 'p { print; p = 0 } $0 == "id" { p = 1 }' |
 	    sort -u | wc -l
 }
+
+# write_zalo_conf FILE MODE [extra [channel zalo] lines]: a config with a
+# zalo channel on the fake ($zalo_URL) and an email webhook ($hook_PORT) that
+# carries alerts to admin@example.gov.vn.
+write_zalo_conf() {
+	umask 077
+	printf 'app-secret-%s\n' "$$" >"$T/zalo.secret"
+	umask 022
+	cat >"$1" <<EOC
+[redis]
+address = unix:$T/redis.sock
+prefix = t
+consumer = test-1
+
+[delivery]
+hours = 00:00-24:00
+max_attempts = 3
+retry_base = 1s
+retry_max = 2s
+reclaim_idle = 10s
+
+[channel zalo]
+type = zalo
+contact = zalo
+mode = $2
+app_id = 4242
+secret_key_file = $T/zalo.secret
+template_id = 305123
+template_data = co_quan={{agency}}, cong_viec={{title}}, han={{due_text}}
+api_base = $zalo_URL
+zns_base = $zalo_URL
+oauth_base = $zalo_URL
+state_file = $T/zalo-token.json
+rate = 100000/min
+timeout = 2s
+concurrency = 8
+$3
+
+[channel email]
+type = webhook
+contact = email
+url = http://127.0.0.1:$hook_PORT/mail
+
+[alert]
+email = admin@example.gov.vn
+channel = email
+EOC
+}
+
+# zalo_seed_token AT RT EXPIRES_MS: the pair in Redis as the daemon keeps it.
+zalo_seed_token() {
+	rcli HSET '{t}:zalo:token' access_token "$1" refresh_token "$2" \
+	    access_expires_at "$3" refresh_issued_at "$NV_CLOCK_MS" \
+	    updated_at "$NV_CLOCK_MS" status ok reason '' >/dev/null
+}

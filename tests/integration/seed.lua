@@ -7,6 +7,9 @@ for i = 1, n do
     task = 'task-' .. ARGV[5], title = 'Nhiệm vụ thử ' .. i,
     agency = 'agency-' .. i, agency_name = 'Cơ quan ' .. i,
     contact = ARGV[6] or ('a' .. i .. '@example.gov.vn'),
+    email = 'a' .. i .. '@example.gov.vn',
+    zalo = '52183910349' .. string.format('%08d', i),  -- ids are strings, never numbers
+    phone = string.format('849%08d', i),
     channel = ARGV[4], due = '2022-04-30', spec = 'end-1d@08:00'}))
   redis.call('ZADD', KEYS[2], at + (i - 1) * step, id)
 end

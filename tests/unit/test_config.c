@@ -83,10 +83,24 @@ remove_file(const char *name)
 	unlink(path);
 }
 
+static void
+write_text(const char *name, const char *text)
+{
+	write_file(name, text, strlen(text), 0644);
+}
+
+/* Files setup writes, for teardown. */
+static const char *const test_files[] = {
+	"nhacviec.conf", "secret600", "secret644", "secret640", "body.json",
+	"tpl-ok.txt", "tpl-bad.txt", "subject.txt", "subject-2.txt",
+	"body-bad.json", "body-note.json", "body-dup.json", "tpl-long.txt",
+};
+
 static int
 setup(void **state)
 {
-	char	tmpl[] = "/tmp/nv-test-config-XXXXXX";
+	char	tmpl[] = "/tmp/nv-test-config-XXXXXX", *long_text;
+	size_t	i;
 
 	(void)state;
 	if (mkdtemp(tmpl) == NULL || realpath(tmpl, test_dir) == NULL)
@@ -95,19 +109,36 @@ setup(void **state)
 	write_file("secret600", "s3cret\n", 7, 0600);
 	write_file("secret644", "s3cret\n", 7, 0644);
 	write_file("secret640", "s3cret\n", 7, 0640);
-	write_file("body.json", "{\"text\": \"{{text}}\"}\n", 21, 0644);
+	write_text("body.json", "{\"text\": \"{{title}}\"}\n");
+	write_text("tpl-ok.txt", "Kính gửi {{ head }}: {{title}}, hạn "
+	    "{{due_text}}.\n");
+	write_text("tpl-bad.txt", "Kính gửi {{titel}}\n\nhạn {{due_text\n"
+	    "{{#note}}Ghi chú: {{note}}\n");
+	write_text("subject.txt", "[Nhắc việc] {{title}}\n");
+	write_text("subject-2.txt", "[Nhắc việc] {{title}}\nhạn {{due}}\n");
+	write_text("body-bad.json", "{\"task\": {{task}}}\n");
+	write_text("body-note.json", "{\"task\": \"{{task}}\"{{#note}}, "
+	    "\"note\": \"{{note}}\"{{/note}}{{^note}},{{/note}}}\n");
+	write_text("body-dup.json", "{\"a\": \"{{task}}\", \"a\": 1}\n");
+	/* 2001 code points (4002 bytes and more) once {{note}} is empty. */
+	assert_non_null(long_text = calloc(1, 2 * 3 * 2000 + 32));
+	strcpy(long_text, "{{note}}");
+	for (i = 0; i < 2000; i++)
+		strcat(long_text, "ạ");
+	strcat(long_text, "x\n");
+	write_text("tpl-long.txt", long_text);
+	free(long_text);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
+	size_t	i;
+
 	(void)state;
-	remove_file("nhacviec.conf");
-	remove_file("secret600");
-	remove_file("secret644");
-	remove_file("secret640");
-	remove_file("body.json");
+	for (i = 0; i < nitems(test_files); i++)
+		remove_file(test_files[i]);
 	return rmdir(test_dir);
 }
 
@@ -173,9 +204,12 @@ static const char full_config[] =
 	"from = nhacviec@example.gov.vn\n"
 	"username = nv\n"
 	"password_file = secret600\n"
+	"template = tpl-ok.txt\n"
+	"subject_template = subject.txt\n"
 	"\n"
 	"[channel log]\n"
 	"type = console\n"
+	"template = DIR/tpl-ok.txt\n"
 	"\n"
 	"[http]\n"
 	"listen = [::1]:9464\n";
@@ -271,11 +305,24 @@ test_full(void **state)
 	assert_string_equal(c->from, "nhacviec@example.gov.vn");
 	assert_string_equal(c->username, "nv");
 	assert_string_equal(c->method, "POST");
+	/* Template paths are stored, resolved like every file. */
+	s = subst("DIR/tpl-ok.txt");
+	assert_string_equal(c->template, s);
+	free(s);
+	s = subst("DIR/subject.txt");
+	assert_string_equal(c->subject_template, s);
+	free(s);
 
 	c = config_channel_find(conf, "log");
 	assert_non_null(c);
 	assert_int_equal(c->type, CHANNEL_CONSOLE);
 	assert_null(c->contact);
+	s = subst("DIR/tpl-ok.txt");
+	assert_string_equal(c->template, s);
+	free(s);
+	assert_null(c->body_template);
+	assert_null(c->subject_template);
+	assert_null(config_channel_find(conf, "zalo")->template);
 
 	assert_null(config_channel_find(conf, "sms"));
 	assert_string_equal(conf->listen, "[::1]:9464");
@@ -472,6 +519,8 @@ test_type_names(void **state)
 }
 
 #define REDIS	"[redis]\naddress = 127.0.0.1:6379\n"
+#define TPL_ALLOWED	"title, task, due, due_text, agency, head, lead, " \
+			"partners, window, note, fire_at"
 #define DHINT	"use a number and a unit (ms, s, m, h, d), e.g. 30m"
 
 /* A config that must fail, and every message it must give, in order. */
@@ -511,13 +560,14 @@ static const struct {
 	    "type = console\n",
 	    { "FILE:7: unknown key 'bogus' in [channel e]; use 'type', "
 	      "'contact', 'fallback', 'url', 'method', 'header', "
-	      "'body_template', 'timeout' or 'concurrency'",
+	      "'body_template', 'template', 'timeout' or 'concurrency'",
 	      "FILE:9: unknown key 'bogus' in [channel c]; use 'type', "
 	      "'contact', 'fallback', 'url', 'method', 'header', "
-	      "'body_template', 'timeout', 'concurrency', 'app_id', "
-	      "'secret_key_file', 'template_id', 'template_data', 'api_base', "
-	      "'zns_base', 'oauth_base', 'state_file', 'refresh_before', "
-	      "'rate', 'mode', 'from', 'username' or 'password_file'" } },
+	      "'body_template', 'template', 'timeout', 'concurrency', "
+	      "'app_id', 'secret_key_file', 'template_id', 'template_data', "
+	      "'api_base', 'zns_base', 'oauth_base', 'state_file', "
+	      "'refresh_before', 'rate', 'mode', 'from', 'username', "
+	      "'password_file' or 'subject_template'" } },
 	{ "bad duration",
 	    REDIS "[delivery]\ngrace = 6x\n",
 	    { "FILE:4: grace: bad duration '6x': " DHINT } },
@@ -633,6 +683,70 @@ static const struct {
 	    "url = https://e.example/\nbody_template = nope.json\n",
 	    { "FILE:7: body_template: cannot read DIR/nope.json: No such "
 	      "file or directory" } },
+	{ "missing template",
+	    REDIS "[channel z]\ntype = zalo\ncontact = zalo\n"
+	    "template = nope.txt\n",
+	    { "FILE:6: template: cannot read DIR/nope.txt: No such file or "
+	      "directory" } },
+	{ "template with errors: the config line, then the template's",
+	    REDIS "[channel c]\ntype = console\ntemplate = tpl-bad.txt\n"
+	    "[channel z]\ntype = zalo\ncontact = zalo\n"
+	    "template = tpl-bad.txt\n",
+	    { "FILE:5: template: DIR/tpl-bad.txt has 3 errors",
+	      "DIR/tpl-bad.txt:1: unknown placeholder {{titel}}; did you mean "
+	      "{{title}}? (allowed: " TPL_ALLOWED ")",
+	      "DIR/tpl-bad.txt:3: unclosed {{: close the placeholder with }} "
+	      "on the same line (allowed: " TPL_ALLOWED ")",
+	      "DIR/tpl-bad.txt:4: {{#note}} is not closed; end the section "
+	      "with {{/note}}",
+	      "FILE:9: template: DIR/tpl-bad.txt has 3 errors",
+	      "DIR/tpl-bad.txt:1: unknown placeholder {{titel}}; did you mean "
+	      "{{title}}? (allowed: " TPL_ALLOWED ")",
+	      "DIR/tpl-bad.txt:3: unclosed {{: close the placeholder with }} "
+	      "on the same line (allowed: " TPL_ALLOWED ")",
+	      "DIR/tpl-bad.txt:4: {{#note}} is not closed; end the section "
+	      "with {{/note}}" } },
+	{ "body_template that is not a template",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nbody_template = tpl-bad.txt\n",
+	    { "FILE:7: body_template: DIR/tpl-bad.txt has 3 errors",
+	      "DIR/tpl-bad.txt:1: unknown placeholder {{titel}}; did you mean "
+	      "{{title}}? (allowed: " TPL_ALLOWED ")",
+	      "DIR/tpl-bad.txt:3: unclosed {{: close the placeholder with }} "
+	      "on the same line (allowed: " TPL_ALLOWED ")",
+	      "DIR/tpl-bad.txt:4: {{#note}} is not closed; end the section "
+	      "with {{/note}}" } },
+	{ "body_template with a placeholder outside quotes",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nbody_template = body-bad.json\n",
+	    { "FILE:7: body_template DIR/body-bad.json does not render to "
+	      "valid JSON: invalid token near 'mau'" } },
+	{ "body_template invalid only when a value is missing",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nbody_template = body-note.json\n",
+	    { "FILE:7: body_template DIR/body-note.json does not render to "
+	      "valid JSON: string or '}' expected near '}' (with the optional "
+	      "values empty)" } },
+	{ "body_template with a duplicate key",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nbody_template = body-dup.json\n",
+	    { "FILE:7: body_template DIR/body-dup.json does not render to "
+	      "valid JSON: JSONDUP" } },
+	{ "subject_template of two lines",
+	    REDIS "[channel m]\ntype = smtp\ncontact = email\n"
+	    "url = smtps://smtp.example.gov.vn\n"
+	    "subject_template = subject-2.txt\n",
+	    { "FILE:7: subject_template DIR/subject-2.txt has more than one "
+	      "line; a mail subject is one line" } },
+	{ "subject_template on a webhook",
+	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
+	    "url = https://e.example/\nsubject_template = subject.txt\n",
+	    { "FILE:7: 'subject_template' does not apply to type webhook" } },
+	{ "zalo template too long even when empty",
+	    REDIS "[channel z]\ntype = zalo\ncontact = zalo\n"
+	    "template = tpl-long.txt\n",
+	    { "FILE:6: template DIR/tpl-long.txt has 2001 characters with no "
+	      "values filled in; a Zalo text takes at most 2000" } },
 	{ "duplicate channel",
 	    REDIS "[channel e]\ntype = console\n\n[channel e]\n"
 	    "type = console\n",

@@ -1,0 +1,51 @@
+/* The admin command's Redis connection: synchronous, authenticated. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <hiredis/hiredis.h>
+
+#include "cli.h"
+#include "secret.h"
+
+/* A synchronous connection for the admin command, authenticated. */
+redisContext *
+cli_connect(const struct config *c)
+{
+	struct timeval	 tv = { c->connect_timeout_ms / 1000,
+	    (c->connect_timeout_ms % 1000) * 1000 };
+	redisContext	*rc;
+	redisReply	*r;
+	char		*pw, err[512];
+
+	if (c->redis_addr.path)
+		rc = redisConnectUnixWithTimeout(c->redis_addr.path, tv);
+	else
+		rc = redisConnectWithTimeout(c->redis_addr.host,
+		    c->redis_addr.port, tv);
+	if (rc == NULL || rc->err) {
+		fprintf(stderr, "nhacviec: cannot connect to Redis at %s: "
+		    "%s\n", c->redis_address, rc ? rc->errstr : "no memory");
+		redisFree(rc);
+		return NULL;
+	}
+	redisSetTimeout(rc, (struct timeval){ 10, 0 });
+	if (c->password_file) {
+		if (secret_read(c->password_file, &pw, err, sizeof(err)) ==
+		    -1) {
+			fprintf(stderr, "nhacviec: %s\n", err);
+			redisFree(rc);
+			return NULL;
+		}
+		r = redisCommand(rc, "AUTH %s", pw);
+		secret_free(pw);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "nhacviec: Redis refused AUTH\n");
+			freeReplyObject(r);
+			redisFree(rc);
+			return NULL;
+		}
+		freeReplyObject(r);
+	}
+	return rc;
+}
+

@@ -1,0 +1,143 @@
+/* nhacviec send: an ad-hoc notice through the same outbox, ledger and rules as any reminder. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "planstore.h"
+
+static char *
+send_read_text(void)
+{
+	char	*buf = NULL, chunk[4096];
+	size_t	 len = 0, n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+		char *nb = realloc(buf, len + n + 1);
+
+		if (nb == NULL) {
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	if (buf == NULL)
+		return NULL;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	buf[len] = '\0';
+	return buf;
+}
+
+/* The agency's field from {p}:agency:ID, or NULL. */
+static const char *
+send_field(redisReply *r, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
+	    i += 2)
+		if (strcmp(r->element[i]->str, name) == 0 &&
+		    *r->element[i + 1]->str)
+			return r->element[i + 1]->str;
+	return NULL;
+}
+
+int
+cmd_send(const struct config *c, const struct keys *k, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "agency", required_argument, NULL, 'a' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "title", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct config_channel	*ch;
+	const char			*agency = NULL, *chan = NULL;
+	const char			*title = "Thông báo", *contact;
+	redisContext			*rc;
+	redisReply			*a, *r;
+	char				*text, *id = NULL, *payload, at[24];
+	int				 o, rv = 0;
+	int64_t				 now = clock_now_ms();
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (o) {
+		case 'a':
+			agency = optarg;
+			break;
+		case 'c':
+			chan = optarg;
+			break;
+		case 't':
+			title = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (agency == NULL || chan == NULL || optind != argc)
+		goto usage;
+	if ((ch = config_channel_find(c, chan)) == NULL) {
+		fprintf(stderr, "nhacviec: no channel %s in %s\n", chan,
+		    c->path);
+		return EX_CONFIG;
+	}
+	if ((text = send_read_text()) == NULL || *text == '\0') {
+		free(text);
+		fprintf(stderr, "nhacviec: send: no text on standard input\n");
+		return EX_USAGE;
+	}
+	if ((rc = cli_connect(c)) == NULL) {
+		free(text);
+		return EX_UNAVAILABLE;
+	}
+	a = redisCommand(rc, "HGETALL %s%s:%s", k->base, "agency", agency);
+	if (a == NULL || a->type != REDIS_REPLY_ARRAY || a->elements == 0) {
+		fprintf(stderr, "nhacviec: send: no agency %s in the loaded "
+		    "plan (%sagency:%s); `nhacviec load` first\n", agency,
+		    k->base, agency);
+		rv = EX_DATAERR;
+		goto out;
+	}
+	contact = ch->contact ? send_field(a, ch->contact) : NULL;
+	if (ch->contact && contact == NULL) {
+		fprintf(stderr, "nhacviec: send: agency %s has no %s for "
+		    "channel %s\n", agency, ch->contact, chan);
+		rv = EX_DATAERR;
+		goto out;
+	}
+	payload = planstore_adhoc(&id, agency, send_field(a, "name"),
+	    send_field(a, "head"), contact, chan, title, text, now);
+	snprintf(at, sizeof(at), "%lld", (long long)now);
+	{
+		const char *av[] = { "EVAL", planstore_enqueue_lua, "4",
+		    k->due, k->reminders, k->state, k->control, id, at,
+		    payload };
+
+		r = redisCommandArgv(rc, 10, av, NULL);
+	}
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+		fprintf(stderr, "nhacviec: send: %s\n", r == NULL ? rc->errstr :
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		rv = EX_UNAVAILABLE;
+	} else
+		printf("%s\n", id);
+	freeReplyObject(r);
+	free(payload);
+	free(id);
+out:
+	freeReplyObject(a);
+	redisFree(rc);
+	free(text);
+	return rv;
+usage:
+	fprintf(stderr, "usage: nhacviec send --agency ID --channel NAME "
+	    "[--title TEXT] < text\n");
+	return EX_USAGE;
+}

@@ -1,0 +1,818 @@
+/* Message templates: {{placeholders}} filled from a reminder, and the Vietnamese date text they use. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libical/ical.h>
+
+#include "log.h"
+#include "parse.h"
+#include "plan.h"
+#include "template.h"
+
+#define DAY_S		86400LL
+#define ALLOWED		"title, task, due, due_text, agency, head, lead, " \
+			"partners, window, note, fire_at"
+
+enum template_field {
+	F_TITLE,
+	F_TASK,
+	F_DUE,
+	F_DUE_TEXT,
+	F_AGENCY,
+	F_HEAD,
+	F_LEAD,
+	F_PARTNERS,
+	F_WINDOW,
+	F_NOTE,
+	F_FIRE_AT,
+	F_MAX
+};
+
+/* In enum order; ALLOWED spells the same list. */
+static const char *const field_names[F_MAX + 1] = {
+	"title", "task", "due", "due_text", "agency", "head", "lead",
+	"partners", "window", "note", "fire_at", NULL
+};
+
+static const char *const weekday_vi[] = {
+	"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
+	"Thứ Bảy",
+};
+
+static const char *const roman[] = { "I", "II", "III", "IV" };
+
+enum node_kind {
+	N_TEXT,		/* text[off, off + len) */
+	N_VALUE,	/* {{name}} */
+	N_IF,		/* {{#name}}: skip to jump when the value is empty */
+	N_UNLESS,	/* {{^name}}: skip to jump when it is not */
+	N_END,		/* {{/name}} */
+};
+
+struct node {
+	enum node_kind	kind;
+	int		field;
+	size_t		off, len;
+	size_t		jump;		/* N_IF, N_UNLESS: the index of N_END */
+};
+
+struct template {
+	char		*name;
+	char		*text;		/* CRLF made LF, BOM dropped */
+	struct node	*nodes;
+	size_t		 n, cap;
+};
+
+/* An open section while parsing. */
+struct open_section {
+	size_t		node;
+	int		field;
+	char		sigil;
+	unsigned	line;
+};
+
+static void
+template_push(struct template *t, enum node_kind kind, int field, size_t off,
+    size_t len)
+{
+	struct node	*nv;
+	size_t		 ncap;
+
+	if (kind == N_TEXT && len == 0)
+		return;
+	if (t->n == t->cap) {
+		ncap = t->cap ? t->cap * 2 : 16;
+		if ((nv = reallocarray(t->nodes, ncap, sizeof(*nv))) == NULL)
+			fatal("%s", __func__);
+		t->nodes = nv;
+		t->cap = ncap;
+	}
+	t->nodes[t->n].kind = kind;
+	t->nodes[t->n].field = field;
+	t->nodes[t->n].off = off;
+	t->nodes[t->n].len = len;
+	t->nodes[t->n].jump = 0;
+	t->n++;
+}
+
+/* The field called name (len bytes), or -1. */
+static int
+template_field(const char *name, size_t len)
+{
+	int	i;
+
+	for (i = 0; i < F_MAX; i++) {
+		if (strlen(field_names[i]) == len &&
+		    strncmp(field_names[i], name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* An unknown name inside {{...}}: the error, with a suggestion if one is near. */
+static void
+template_unknown(struct diag *d, const char *file, unsigned line, char sigil,
+    const char *name, size_t len)
+{
+	const char	*near;
+	char		*word;
+	char		 s[2] = { sigil, '\0' };
+
+	if (len == 0) {
+		diag_error(d, file, line, "empty placeholder {{%s}} (allowed: "
+		    ALLOWED ")", s);
+		return;
+	}
+	if ((word = strndup(name, len)) == NULL)
+		fatal("%s", __func__);
+	if ((near = parse_nearest(word, field_names)) != NULL)
+		diag_error(d, file, line, "unknown placeholder {{%s%s}}; did "
+		    "you mean {{%s%s}}? (allowed: " ALLOWED ")", s, word, s,
+		    near);
+	else
+		diag_error(d, file, line, "unknown placeholder {{%s%s}} "
+		    "(allowed: " ALLOWED ")", s, word);
+	free(word);
+}
+
+/* Each line must be UTF-8: what Zalo, mail and JSON all need. */
+static int
+template_check_utf8(const char *file, const char *text, struct diag *d)
+{
+	const char	*p = text, *nl;
+	unsigned	 line = 1;
+	json_t		*s;
+	size_t		 n;
+	int		 bad = 0;
+
+	for (;;) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		/* jansson checks UTF-8 when it builds a string. */
+		if ((s = json_stringn(p, n)) == NULL) {
+			diag_error(d, file, line, "the line is not valid UTF-8; "
+			    "save the file as UTF-8");
+			bad = 1;
+		}
+		json_decref(s);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	return bad ? -1 : 0;
+}
+
+/* The copy the nodes point into: no byte-order mark, CRLF as LF. */
+static char *
+template_normalize(const char *text)
+{
+	char		*out, *o;
+	const char	*p = text;
+
+	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	if ((out = malloc(strlen(p) + 1)) == NULL)
+		fatal("%s", __func__);
+	for (o = out; *p != '\0'; p++) {
+		if (p[0] == '\r' && p[1] == '\n')
+			continue;
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* 1 when only spaces and tabs lie in [a, b). */
+static int
+blank(const char *a, const char *b)
+{
+	for (; a < b; a++) {
+		if (*a != ' ' && *a != '\t')
+			return 0;
+	}
+	return 1;
+}
+
+struct template *
+template_parse(const char *name, const char *text, struct diag *d)
+{
+	struct template		*t;
+	struct open_section	*stack = NULL, *ns;
+	size_t			 depth = 0, scap = 0, pos = 0, lit_end, next;
+	const char		*s, *q, *c, *in, *ine, *ls, *le, *counted;
+	unsigned		 line = 1;
+	size_t			 errors = d->nerrors;
+	char			 sigil;
+	int			 f;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->name = strdup(name)) == NULL)
+		fatal("%s", __func__);
+	t->text = template_normalize(text);
+	s = t->text;
+	template_check_utf8(name, s, d);
+	counted = s;
+	while ((q = strstr(s + pos, "{{")) != NULL) {
+		for (; counted < q; counted++)
+			line += *counted == '\n';
+		/* The closing braces on the same line, before another "{{". */
+		for (c = q + 2; *c != '\0' && *c != '\n' &&
+		    strncmp(c, "}}", 2) != 0 && strncmp(c, "{{", 2) != 0; c++)
+			;
+		if (strncmp(c, "}}", 2) != 0) {
+			diag_error(d, name, line, "unclosed {{: close the "
+			    "placeholder with }} on the same line (allowed: "
+			    ALLOWED ")");
+			next = (size_t)(q + 2 - s);
+			template_push(t, N_TEXT, -1, pos, next - pos);
+			pos = next;
+			continue;
+		}
+		for (in = q + 2; *in == ' ' || *in == '\t'; in++)
+			;
+		sigil = (*in == '#' || *in == '^' || *in == '/') ? *in++ : '\0';
+		for (; *in == ' ' || *in == '\t'; in++)
+			;
+		for (ine = c; ine > in && (ine[-1] == ' ' || ine[-1] == '\t');
+		    ine--)
+			;
+		f = template_field(in, (size_t)(ine - in));
+		if (f == -1)
+			template_unknown(d, name, line, sigil, in,
+			    (size_t)(ine - in));
+		lit_end = (size_t)(q - s);
+		next = (size_t)(c + 2 - s);
+		/* A section tag alone on its line takes the line with it. */
+		if (sigil != '\0') {
+			for (ls = q; ls > s && ls[-1] != '\n'; ls--)
+				;
+			for (le = c + 2; *le != '\0' && *le != '\n'; le++)
+				;
+			if (blank(ls, q) && blank(c + 2, le) &&
+			    (size_t)(ls - s) >= pos) {
+				lit_end = (size_t)(ls - s);
+				next = (size_t)(le - s) + (*le == '\n');
+			}
+		}
+		template_push(t, N_TEXT, -1, pos, lit_end - pos);
+		pos = next;
+		if (f == -1)
+			continue;
+		switch (sigil) {
+		case '\0':
+			template_push(t, N_VALUE, f, 0, 0);
+			break;
+		case '#':
+		case '^':
+			if (depth == scap) {
+				scap = scap ? scap * 2 : 8;
+				ns = reallocarray(stack, scap, sizeof(*ns));
+				if (ns == NULL)
+					fatal("%s", __func__);
+				stack = ns;
+			}
+			stack[depth].node = t->n;
+			stack[depth].field = f;
+			stack[depth].sigil = sigil;
+			stack[depth++].line = line;
+			template_push(t, sigil == '#' ? N_IF : N_UNLESS, f, 0,
+			    0);
+			break;
+		case '/':
+			if (depth == 0) {
+				diag_error(d, name, line, "{{/%s}} closes no "
+				    "section; open it with {{#%s}} or {{^%s}}",
+				    field_names[f], field_names[f],
+				    field_names[f]);
+				break;
+			}
+			ns = &stack[--depth];
+			if (ns->field != f)
+				diag_error(d, name, line, "{{/%s}} does not "
+				    "match {{%c%s}} of line %u; close that "
+				    "with {{/%s}}", field_names[f], ns->sigil,
+				    field_names[ns->field], ns->line,
+				    field_names[ns->field]);
+			t->nodes[ns->node].jump = t->n;
+			template_push(t, N_END, f, 0, 0);
+			break;
+		}
+	}
+	template_push(t, N_TEXT, -1, pos, strlen(s + pos));
+	while (depth > 0) {
+		ns = &stack[--depth];
+		diag_error(d, name, ns->line, "{{%c%s}} is not closed; end the "
+		    "section with {{/%s}}", ns->sigil, field_names[ns->field],
+		    field_names[ns->field]);
+	}
+	free(stack);
+	if (d->nerrors > errors) {
+		template_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct template *
+template_load(const char *path, struct diag *d)
+{
+	struct template	*t;
+	FILE		*fp;
+	char		*buf = NULL;
+	size_t		 len = 0, got;
+	char		 chunk[8192], *nb;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if ((nb = realloc(buf, len + got + 1)) == NULL)
+			fatal("%s", __func__);
+		buf = nb;
+		memcpy(buf + len, chunk, got);
+		len += got;
+	}
+	if (ferror(fp)) {
+		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	if (buf == NULL && (buf = strdup("")) == NULL)
+		fatal("%s", __func__);
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		diag_error(d, path, 0, "holds a NUL byte: not a text file");
+		free(buf);
+		return NULL;
+	}
+	t = template_parse(path, buf, d);
+	free(buf);
+	return t;
+}
+
+void
+template_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	free(t->name);
+	free(t->text);
+	free(t->nodes);
+	free(t);
+}
+
+const char *
+template_name(const struct template *t)
+{
+	return t->name;
+}
+
+/* Two days "YYYY-MM-DD[..YYYY-MM-DD]"; -1 if due is not that. */
+static int
+template_due_days(const char *due, plan_day *a, plan_day *b)
+{
+	const char	*dots = strstr(due, "..");
+	char		 first[16];
+
+	if (dots == NULL) {
+		if (plan_parse_day(due, a) == -1)
+			return -1;
+		*b = *a;
+		return 0;
+	}
+	if ((size_t)(dots - due) >= sizeof(first))
+		return -1;
+	memcpy(first, due, (size_t)(dots - due));
+	first[dots - due] = '\0';
+	if (plan_parse_day(first, a) == -1 || plan_parse_day(dots + 2, b) == -1)
+		return -1;
+	return 0;
+}
+
+/* The last day of a day's month, n - 1 months on. */
+static plan_day
+month_last(int y, int m, int n)
+{
+	m += n;
+	y += (m - 1) / 12;
+	m = (m - 1) % 12 + 1;
+	return plan_day_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1,
+	    1) - 1;
+}
+
+void
+template_due_text(const char *due, const char *period, char *buf, size_t len)
+{
+	plan_day	a, b;
+	int		y, m, dd, y2, m2, d2;
+	int		month, quarter;
+
+	if (due == NULL || *due == '\0') {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	if (template_due_days(due, &a, &b) == -1) {
+		snprintf(buf, len, "%s", due);
+		return;
+	}
+	plan_day_to_ymd(a, &y, &m, &dd);
+	month = period != NULL && strcmp(period, "month") == 0;
+	quarter = period != NULL && strcmp(period, "quarter") == 0;
+	if (period == NULL || (!month && !quarter &&
+	    strcmp(period, "day") != 0)) {
+		/* No period given: the span says what it is. */
+		month = dd == 1 && b == month_last(y, m, 0);
+		quarter = dd == 1 && (m - 1) % 3 == 0 &&
+		    b == month_last(y, m, 2);
+	}
+	if (quarter)
+		snprintf(buf, len, "quý %s/%d", roman[(m - 1) / 3], y);
+	else if (month)
+		snprintf(buf, len, "tháng %d/%d", m, y);
+	else if (a == b)
+		snprintf(buf, len, "%s, ngày %02d/%02d/%04d",
+		    weekday_vi[plan_weekday(a)], dd, m, y);
+	else {
+		plan_day_to_ymd(b, &y2, &m2, &d2);
+		snprintf(buf, len, "từ ngày %02d/%02d/%04d đến ngày "
+		    "%02d/%02d/%04d", dd, m, y, d2, m2, y2);
+	}
+}
+
+/* floor(a / b) for b > 0. */
+static int64_t
+floordiv(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+int
+template_fire_text(int64_t ms, const char *tz, char *buf, size_t len)
+{
+	icaltimezone		*z;
+	struct icaltimetype	 tt;
+	int64_t			 s, local, day, sod;
+	int			 off, dst, y, m, d;
+
+	snprintf(buf, len, "%s", "");
+	if (ms <= 0)
+		return -1;
+	if ((z = icaltimezone_get_builtin_timezone(tz ? tz :
+	    TEMPLATE_DEFAULT_TZ)) == NULL)
+		return -1;
+	s = floordiv(ms, 1000);
+	tt = icaltime_from_timet_with_zone((time_t)s, 0,
+	    icaltimezone_get_utc_timezone());
+	off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
+	local = s + off;
+	day = floordiv(local, DAY_S);
+	sod = local - day * DAY_S;
+	plan_day_to_ymd((plan_day)day, &y, &m, &d);
+	snprintf(buf, len, "%02d:%02d ngày %02d/%02d/%04d", (int)(sod / 3600),
+	    (int)(sod / 60 % 60), d, m, y);
+	return 0;
+}
+
+/* Every field's value for r; due_text and fire_at go into the buffers. */
+static void
+template_values(const struct reminder *r, const char *tz,
+    const char *v[F_MAX], char *due, size_t duelen, char *fire,
+    size_t firelen)
+{
+	template_due_text(r->due, r->period, due, duelen);
+	template_fire_text(r->fire_at, tz, fire, firelen);
+	v[F_TITLE] = r->title ? r->title : r->task ? r->task : "";
+	v[F_TASK] = r->task;
+	v[F_DUE] = r->due;
+	v[F_DUE_TEXT] = due;
+	v[F_AGENCY] = r->agency_name ? r->agency_name : r->agency;
+	v[F_HEAD] = r->head;
+	v[F_LEAD] = r->lead;
+	v[F_PARTNERS] = r->partners;
+	v[F_WINDOW] = r->window;
+	v[F_NOTE] = r->note;
+	v[F_FIRE_AT] = fire;
+}
+
+/* A growing string; on running out of memory p is NULL and stays so. */
+struct buf {
+	char	*p;
+	size_t	 n, cap;
+	int	 failed;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	char	*np;
+	size_t	 ncap;
+
+	if (b->failed)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		for (ncap = b->cap ? b->cap : 256; ncap < b->n + n + 1;
+		    ncap *= 2)
+			;
+		if ((np = realloc(b->p, ncap)) == NULL) {
+			free(b->p);
+			b->p = NULL;
+			b->failed = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+/* v as the inside of a JSON string, by jansson. */
+static void
+buf_add_json(struct buf *b, const char *v)
+{
+	json_t	*js;
+	char	*enc;
+	size_t	 n;
+
+	if ((js = json_string(v)) == NULL ||
+	    (enc = json_dumps(js, JSON_ENCODE_ANY)) == NULL) {
+		json_decref(js);
+		free(b->p);
+		b->p = NULL;
+		b->failed = 1;
+		return;
+	}
+	json_decref(js);
+	n = strlen(enc);
+	/* enc is "\"...\"": drop the quotes. */
+	buf_add(b, enc + 1, n >= 2 ? n - 2 : 0);
+	free(enc);
+}
+
+char *
+template_render(const struct template *t, const struct reminder *r,
+    enum template_escape esc, const char *tz)
+{
+	const struct node	*nd;
+	const char		*v[F_MAX], *val;
+	char			 due[128], fire[64];
+	struct buf		 b = { 0 };
+	size_t			 i;
+
+	template_values(r, tz, v, due, sizeof(due), fire, sizeof(fire));
+	buf_add(&b, "", 0);
+	for (i = 0; i < t->n && !b.failed; i++) {
+		nd = &t->nodes[i];
+		val = nd->field >= 0 && v[nd->field] ? v[nd->field] : "";
+		switch (nd->kind) {
+		case N_TEXT:
+			buf_add(&b, t->text + nd->off, nd->len);
+			break;
+		case N_VALUE:
+			if (esc == TEMPLATE_JSON)
+				buf_add_json(&b, val);
+			else
+				buf_add(&b, val, strlen(val));
+			break;
+		case N_IF:
+			if (*val == '\0')
+				i = nd->jump;
+			break;
+		case N_UNLESS:
+			if (*val != '\0')
+				i = nd->jump;
+			break;
+		case N_END:
+			break;
+		}
+	}
+	if (b.failed)
+		return NULL;
+	/* The file's last newline and any blank end are not message text. */
+	while (b.n > 0 && (b.p[b.n - 1] == '\n' || b.p[b.n - 1] == ' ' ||
+	    b.p[b.n - 1] == '\t'))
+		b.p[--b.n] = '\0';
+	return b.p;
+}
+
+/* 1 when s ends with sentence punctuation (so no '.' is added). */
+static int
+ends_sentence(const char *s)
+{
+	size_t	n = strlen(s), e = strlen("…");
+
+	if (n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?'))
+		return 1;
+	return n >= e && strcmp(s + n - e, "…") == 0;
+}
+
+char *
+template_text_default(const struct reminder *r, const char *tz)
+{
+	const char	*v[F_MAX], *agency, *head;
+	char		 due[128], fire[64];
+	struct buf	 b = { 0 };
+	int		 span;
+
+	if (r->text != NULL)
+		return strdup(r->text);
+	template_values(r, tz, v, due, sizeof(due), fire, sizeof(fire));
+	agency = v[F_AGENCY] ? v[F_AGENCY] : "";
+	head = r->head != NULL && *r->head != '\0' ? r->head : NULL;
+
+	buf_add(&b, "Kính gửi: ", strlen("Kính gửi: "));
+	if (head == NULL) {
+		buf_add(&b, "Lãnh đạo ", strlen("Lãnh đạo "));
+		buf_add(&b, agency, strlen(agency));
+	} else {
+		buf_add(&b, head, strlen(head));
+		/* "Trưởng phòng Nội vụ" already names Phòng Nội vụ. */
+		if (*agency != '\0' && strcasestr(head, agency) == NULL) {
+			buf_add(&b, " - ", 3);
+			buf_add(&b, agency, strlen(agency));
+		}
+	}
+	buf_add(&b, ".\nNhắc việc: ", strlen(".\nNhắc việc: "));
+	buf_add(&b, v[F_TITLE], strlen(v[F_TITLE]));
+	if (!ends_sentence(v[F_TITLE]))
+		buf_add(&b, ".", 1);
+	if (*due != '\0') {
+		span = strncmp(due, "tháng", strlen("tháng")) == 0 ||
+		    strncmp(due, "quý", strlen("quý")) == 0;
+		buf_add(&b, "\nThời hạn: ", strlen("\nThời hạn: "));
+		if (span)
+			buf_add(&b, "trong ", strlen("trong "));
+		buf_add(&b, due, strlen(due));
+		buf_add(&b, ".", 1);
+	}
+	if (r->lead != NULL && *r->lead != '\0') {
+		buf_add(&b, "\nĐơn vị chủ trì: ", strlen("\nĐơn vị chủ trì: "));
+		buf_add(&b, r->lead, strlen(r->lead));
+		buf_add(&b, ".", 1);
+	}
+	if (r->partners != NULL && *r->partners != '\0') {
+		buf_add(&b, "\nĐơn vị phối hợp: ",
+		    strlen("\nĐơn vị phối hợp: "));
+		buf_add(&b, r->partners, strlen(r->partners));
+		buf_add(&b, ".", 1);
+	}
+	if (r->note != NULL && *r->note != '\0') {
+		buf_add(&b, "\nGhi chú: ", strlen("\nGhi chú: "));
+		buf_add(&b, r->note, strlen(r->note));
+		if (!ends_sentence(r->note))
+			buf_add(&b, ".", 1);
+	}
+	buf_add(&b, "\nĐề nghị quý cơ quan chủ động triển khai, bảo đảm đúng "
+	    "thời hạn.", strlen("\nĐề nghị quý cơ quan chủ động triển khai, "
+	    "bảo đảm đúng thời hạn."));
+	if (r->late && *fire != '\0') {
+		buf_add(&b, "\n(Tin nhắn gửi chậm so với lịch: lẽ ra gửi lúc ",
+		    strlen("\n(Tin nhắn gửi chậm so với lịch: lẽ ra gửi lúc "));
+		buf_add(&b, fire, strlen(fire));
+		buf_add(&b, ".)", 2);
+	}
+	buf_add(&b, "\nĐây là tin nhắn nhắc việc tự động theo kế hoạch của "
+	    "UBND huyện.", strlen("\nĐây là tin nhắn nhắc việc tự động theo "
+	    "kế hoạch của UBND huyện."));
+	return b.failed ? NULL : b.p;
+}
+
+size_t
+template_utf8_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+char *
+template_resolve(const char *base, const char *path)
+{
+	char	*copy, *dir, *abs = NULL, *out, cwd[PATH_MAX];
+
+	if (path[0] == '/') {
+		if ((out = strdup(path)) == NULL)
+			fatal("%s", __func__);
+		return out;
+	}
+	if ((copy = strdup(base)) == NULL)
+		fatal("%s", __func__);
+	dir = dirname(copy);
+	if ((abs = realpath(dir, NULL)) == NULL) {
+		/* Not on this machine (a plan read back from Redis). */
+		if (dir[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+			abs = strdup(dir);
+		else if (strcmp(dir, ".") == 0)
+			abs = strdup(cwd);
+		else if (asprintf(&abs, "%s/%s", cwd, dir) == -1)
+			abs = NULL;
+		if (abs == NULL)
+			fatal("%s", __func__);
+	}
+	if (asprintf(&out, "%s/%s", strcmp(abs, "/") == 0 ? "" : abs,
+	    path) == -1)
+		fatal("%s", __func__);
+	free(abs);
+	free(copy);
+	return out;
+}
+
+struct template_cache_entry {
+	char		*path;
+	struct template	*t;
+};
+
+struct template_cache {
+	struct template_cache_entry	*v;
+	size_t				 n, cap;
+};
+
+struct template_cache *
+template_cache_new(void)
+{
+	struct template_cache	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("%s", __func__);
+	return c;
+}
+
+void
+template_cache_clear(struct template_cache *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].path);
+		template_free(c->v[i].t);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+template_cache_free(struct template_cache *c)
+{
+	template_cache_clear(c);
+	free(c);
+}
+
+const struct template *
+template_cache_get(struct template_cache *c, const char *path, char *err,
+    size_t len)
+{
+	struct template_cache_entry	*nv;
+	struct template			*t;
+	struct diag			 d;
+	size_t				 i, off;
+	int				 w;
+
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->v[i].path, path) == 0)
+			return c->v[i].t;
+	}
+	diag_init(&d);
+	if ((t = template_load(path, &d)) == NULL) {
+		/* Every reason, "; "-separated, as far as err holds. */
+		if (len > 0)
+			err[0] = '\0';
+		for (i = 0, off = 0; i < d.n && off < len; i++) {
+			w = snprintf(err + off, len - off, "%s%s",
+			    i ? "; " : "", d.msgs[i]);
+			if (w < 0)
+				break;
+			off += (size_t)w;
+		}
+		diag_clear(&d);
+		return NULL;
+	}
+	diag_clear(&d);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 8;
+		if ((nv = reallocarray(c->v, c->cap, sizeof(*nv))) == NULL)
+			fatal("%s", __func__);
+		c->v = nv;
+	}
+	if ((c->v[c->n].path = strdup(path)) == NULL)
+		fatal("%s", __func__);
+	c->v[c->n++].t = t;
+	return t;
+}

@@ -1,0 +1,405 @@
+/* Zalo OA facts the daemon and the admin command share: settings, the token pair, error classes. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "parse.h"
+#include "zalo.h"
+
+/*
+ * Reference §5. Codes not listed are treated by their range: a negative
+ * code we do not know is permanent for the recipient (4xx-like), so one
+ * bad reminder never pauses a channel.
+ */
+static const struct {
+	long			code;
+	enum zalo_action	action;
+} zalo_codes[] = {
+	{ 0, ZALO_OK },
+	{ -32, ZALO_RETRY },		/* app rate limit */
+	{ -100, ZALO_RETRY },		/* ZNS unknown error */
+	{ -115, ZALO_RETRY },		/* ZNS balance */
+	{ -133, ZALO_RETRY },		/* ZNS at night */
+	{ -147, ZALO_RETRY_TOMORROW },	/* template daily limit */
+	{ -144, ZALO_RETRY_TOMORROW },	/* OA daily ZNS quota */
+	{ -200, ZALO_RETRY },		/* send failed */
+	{ -211, ZALO_RETRY },		/* out of quota */
+	{ -218, ZALO_RETRY },		/* recipient's cap */
+	{ -234, ZALO_RETRY },		/* at night */
+	{ -124, ZALO_REFRESH },		/* ZNS: access token invalid */
+	{ -216, ZALO_REFRESH },		/* access token invalid */
+	{ -220, ZALO_REFRESH },		/* access token expired */
+	{ -213, ZALO_NOT_REACHABLE },	/* not a follower */
+	{ -230, ZALO_NOT_REACHABLE },	/* no interaction in 7 days */
+	{ -232, ZALO_NOT_REACHABLE },	/* interaction expired */
+	{ -101, ZALO_MISCONFIGURED }, { -102, ZALO_MISCONFIGURED },
+	{ -103, ZALO_MISCONFIGURED }, { -104, ZALO_MISCONFIGURED },
+	{ -105, ZALO_MISCONFIGURED }, { -109, ZALO_MISCONFIGURED },
+	{ -117, ZALO_MISCONFIGURED }, { -125, ZALO_MISCONFIGURED },
+	{ -131, ZALO_MISCONFIGURED }, { -135, ZALO_MISCONFIGURED },
+	{ -1351, ZALO_MISCONFIGURED }, { -136, ZALO_MISCONFIGURED },
+	{ -137, ZALO_MISCONFIGURED }, { -146, ZALO_MISCONFIGURED },
+	{ -204, ZALO_MISCONFIGURED }, { -205, ZALO_MISCONFIGURED },
+	{ -209, ZALO_MISCONFIGURED }, { -212, ZALO_MISCONFIGURED },
+	{ -219, ZALO_MISCONFIGURED }, { -221, ZALO_MISCONFIGURED },
+	{ -223, ZALO_MISCONFIGURED }, { -224, ZALO_MISCONFIGURED },
+	{ -235, ZALO_MISCONFIGURED }, { -240, ZALO_MISCONFIGURED },
+	{ -242, ZALO_MISCONFIGURED }, { -1241, ZALO_MISCONFIGURED },
+	{ -320, ZALO_MISCONFIGURED }, { -321, ZALO_MISCONFIGURED },
+};
+
+enum zalo_action
+zalo_classify(long code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(zalo_codes) / sizeof(zalo_codes[0]); i++)
+		if (zalo_codes[i].code == code)
+			return zalo_codes[i].action;
+	return code == 0 ? ZALO_OK : ZALO_PERMANENT;
+}
+
+const char *
+zalo_action_name(enum zalo_action a)
+{
+	static const char *names[] = { "ok", "retry", "retry tomorrow",
+	    "refresh", "not reachable by cs", "permanent", "misconfigured" };
+
+	return names[a];
+}
+
+int
+zalo_parse_rate(const char *s, double *per_s)
+{
+	char	*end;
+	double	 n;
+
+	n = strtod(s, &end);
+	if (end == s || n <= 0)
+		return -1;
+	if (strcmp(end, "/min") == 0)
+		*per_s = n / 60;
+	else if (strcmp(end, "/s") == 0)
+		*per_s = n;
+	else if (strcmp(end, "/h") == 0)
+		*per_s = n / 3600;
+	else
+		return -1;
+	return 0;
+}
+
+void
+zalo_settings_clear(struct zalo_settings *z)
+{
+	size_t	i;
+
+	for (i = 0; i < z->nparams; i++) {
+		free(z->param_names[i]);
+		free(z->param_values[i]);
+	}
+	free(z->param_names);
+	free(z->param_values);
+	memset(z, 0, sizeof(*z));
+}
+
+/* "ho_ten={{head}}, cong_viec={{title}}" into names and values. */
+static int
+zalo_params(const char *s, struct zalo_settings *z, char *err, size_t len)
+{
+	char	*copy, *item, *save = NULL, *eq, *name, *val;
+	size_t	 cap = 0;
+
+	if ((copy = strdup(s)) == NULL)
+		return -1;
+	for (item = strtok_r(copy, ",", &save); item;
+	    item = strtok_r(NULL, ",", &save)) {
+		if ((eq = strchr(item, '=')) == NULL) {
+			snprintf(err, len, "template_data: '%s' is not "
+			    "name={{placeholder}}", item);
+			free(copy);
+			return -1;
+		}
+		*eq = '\0';
+		name = item + strspn(item, " \t");
+		name[strcspn(name, " \t")] = '\0';
+		val = eq + 1 + strspn(eq + 1, " \t");
+		while (*val && (val[strlen(val) - 1] == ' ' ||
+		    val[strlen(val) - 1] == '\t'))
+			val[strlen(val) - 1] = '\0';
+		if (*name == '\0' || *val == '\0') {
+			snprintf(err, len, "template_data: an empty name or "
+			    "value in '%s'", s);
+			free(copy);
+			return -1;
+		}
+		if (z->nparams == cap) {
+			cap = cap ? cap * 2 : 8;
+			z->param_names = realloc(z->param_names,
+			    cap * sizeof(char *));
+			z->param_values = realloc(z->param_values,
+			    cap * sizeof(char *));
+			if (z->param_names == NULL || z->param_values == NULL)
+				abort();
+		}
+		z->param_names[z->nparams] = strdup(name);
+		z->param_values[z->nparams++] = strdup(val);
+	}
+	free(copy);
+	return 0;
+}
+
+int
+zalo_settings_get(const struct config_channel *c, struct zalo_settings *z,
+    char *err, size_t len)
+{
+	memset(z, 0, sizeof(*z));
+	z->api_base = c->api_base ? c->api_base : ZALO_API_BASE;
+	z->zns_base = c->zns_base ? c->zns_base : ZALO_ZNS_BASE;
+	z->oauth_base = c->oauth_base ? c->oauth_base : ZALO_OAUTH_BASE;
+	z->state_file = c->state_file ? c->state_file : ZALO_STATE_FILE;
+	z->refresh_before_ms = 5LL * 3600 * 1000;
+	z->rate_per_s = 4000.0 / 60;
+	if (c->mode == NULL || strcmp(c->mode, "cs") == 0)
+		z->mode = ZALO_CS;
+	else if (strcmp(c->mode, "zns") == 0)
+		z->mode = ZALO_ZNS;
+	else if (strcmp(c->mode, "cs-then-zns") == 0)
+		z->mode = ZALO_CS_THEN_ZNS;
+	else {
+		snprintf(err, len, "mode '%s': use cs, zns or cs-then-zns",
+		    c->mode);
+		return -1;
+	}
+	if (c->refresh_before && parse_duration(c->refresh_before,
+	    &z->refresh_before_ms, err, len) == -1)
+		return -1;
+	if (c->rate && zalo_parse_rate(c->rate, &z->rate_per_s) == -1) {
+		snprintf(err, len, "rate '%s': use a number per minute, "
+		    "second or hour, e.g. 4000/min", c->rate);
+		return -1;
+	}
+	if (c->app_id == NULL || c->secret_key_file == NULL) {
+		snprintf(err, len, "app_id and secret_key_file are required "
+		    "for type zalo");
+		return -1;
+	}
+	if (z->mode != ZALO_CS && (c->template_id == NULL ||
+	    c->template_data == NULL)) {
+		snprintf(err, len, "mode %s sends ZNS: template_id and "
+		    "template_data are required", c->mode);
+		return -1;
+	}
+	if (c->template_data && zalo_params(c->template_data, z, err,
+	    len) == -1) {
+		zalo_settings_clear(z);
+		return -1;
+	}
+	return 0;
+}
+
+void
+zalo_config_check(const struct config *conf, struct diag *d)
+{
+	struct zalo_settings	z;
+	char			err[512];
+	size_t			i;
+
+	for (i = 0; i < conf->nchannels; i++) {
+		if (conf->channels[i].type != CHANNEL_ZALO)
+			continue;
+		if (zalo_settings_get(&conf->channels[i], &z, err,
+		    sizeof(err)) == -1)
+			diag_error(d, conf->path, conf->channels[i].line,
+			    "[channel %s]: %s", conf->channels[i].name, err);
+		else
+			zalo_settings_clear(&z);
+	}
+}
+
+static void
+zalo_free_secret(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+void
+zalo_token_clear(struct zalo_token *t)
+{
+	zalo_free_secret(t->access_token);
+	zalo_free_secret(t->refresh_token);
+	free(t->status);
+	free(t->reason);
+	memset(t, 0, sizeof(*t));
+}
+
+static char *
+zalo_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int
+zalo_token_copy(struct zalo_token *dst, const struct zalo_token *src)
+{
+	zalo_token_clear(dst);
+	*dst = *src;
+	dst->access_token = zalo_dup(src->access_token);
+	dst->refresh_token = zalo_dup(src->refresh_token);
+	dst->status = zalo_dup(src->status);
+	dst->reason = zalo_dup(src->reason);
+	return 0;
+}
+
+/* A number stored as a JSON integer or a decimal string. */
+static int64_t
+zalo_json_ms(json_t *v)
+{
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_string(v))
+		return strtoll(json_string_value(v), NULL, 10);
+	return 0;
+}
+
+int
+zalo_token_read_file(const char *path, struct zalo_token *t, char *err,
+    size_t len)
+{
+	struct stat	 st;
+	json_error_t	 jerr;
+	json_t		*o;
+	int		 fd;
+
+	memset(t, 0, sizeof(*t));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, len, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || (st.st_mode & 077)) {
+		snprintf(err, len, "%s is readable by group or others (mode "
+		    "%04o); chmod 600 it", path, (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return -1;
+	}
+	o = json_loadfd(fd, 0, &jerr);
+	close(fd);
+	if (o == NULL || !json_is_object(o)) {
+		snprintf(err, len, "%s:%d: not a token file: %s", path,
+		    jerr.line, o ? "not an object" : jerr.text);
+		json_decref(o);
+		return -1;
+	}
+	t->access_token = zalo_dup(json_string_value(json_object_get(o,
+	    "access_token")));
+	t->refresh_token = zalo_dup(json_string_value(json_object_get(o,
+	    "refresh_token")));
+	t->access_expires_at = zalo_json_ms(json_object_get(o,
+	    "access_expires_at"));
+	t->refresh_issued_at = zalo_json_ms(json_object_get(o,
+	    "refresh_issued_at"));
+	t->updated_at = zalo_json_ms(json_object_get(o, "updated_at"));
+	t->status = zalo_dup(json_string_value(json_object_get(o, "status")));
+	t->reason = zalo_dup(json_string_value(json_object_get(o, "reason")));
+	json_decref(o);
+	if (t->refresh_token == NULL) {
+		snprintf(err, len, "%s: no refresh_token in the file", path);
+		zalo_token_clear(t);
+		return -1;
+	}
+	return 0;
+}
+
+int
+zalo_token_write_file(const char *path, const struct zalo_token *t,
+    char *err, size_t len)
+{
+	json_t	*o;
+	char	*text, *tmp, *dircopy;
+	int	 fd, dfd, rc = -1;
+	size_t	 n;
+
+	o = json_pack("{s:s?, s:s?, s:I, s:I, s:I, s:s?, s:s?}",
+	    "access_token", t->access_token, "refresh_token", t->refresh_token,
+	    "access_expires_at", (json_int_t)t->access_expires_at,
+	    "refresh_issued_at", (json_int_t)t->refresh_issued_at,
+	    "updated_at", (json_int_t)t->updated_at,
+	    "status", t->status, "reason", t->reason);
+	if (o == NULL || (text = json_dumps(o, JSON_INDENT(1))) == NULL) {
+		json_decref(o);
+		snprintf(err, len, "cannot encode the token file");
+		return -1;
+	}
+	json_decref(o);
+	if (asprintf(&tmp, "%s.tmp", path) == -1)
+		abort();
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	n = strlen(text);
+	if (fd == -1 || write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
+		snprintf(err, len, "%s: cannot write: %s", tmp,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, path) == -1) {
+		snprintf(err, len, "%s: cannot rename to %s: %s", tmp, path,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	/* The rename itself must survive a crash: fsync the folder. */
+	dircopy = strdup(path);
+	if (dircopy && (dfd = open(dirname(dircopy), O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dircopy);
+	rc = 0;
+out:
+	explicit_bzero(text, n);
+	free(text);
+	free(tmp);
+	return rc;
+}
+
+int
+zalo_token_from_pairs(struct zalo_token *t, char *const *pairs, size_t n)
+{
+	size_t	i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i + 1 < n; i += 2) {
+		const char *k = pairs[i], *v = pairs[i + 1];
+
+		if (strcmp(k, "access_token") == 0 && *v)
+			t->access_token = strdup(v);
+		else if (strcmp(k, "refresh_token") == 0 && *v)
+			t->refresh_token = strdup(v);
+		else if (strcmp(k, "access_expires_at") == 0)
+			t->access_expires_at = strtoll(v, NULL, 10);
+		else if (strcmp(k, "refresh_issued_at") == 0)
+			t->refresh_issued_at = strtoll(v, NULL, 10);
+		else if (strcmp(k, "updated_at") == 0)
+			t->updated_at = strtoll(v, NULL, 10);
+		else if (strcmp(k, "status") == 0)
+			t->status = strdup(v);
+		else if (strcmp(k, "reason") == 0)
+			t->reason = strdup(v);
+	}
+	return t->refresh_token ? 0 : -1;
+}

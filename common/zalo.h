@@ -1,0 +1,76 @@
+/* Zalo OA facts the daemon and the admin command share: settings, the token pair, error classes. */
+#ifndef NV_ZALO_H
+#define NV_ZALO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "diag.h"
+
+#define ZALO_API_BASE		"https://openapi.zalo.me"
+#define ZALO_ZNS_BASE		"https://business.openapi.zalo.me"
+#define ZALO_OAUTH_BASE		"https://oauth.zaloapp.com"
+#define ZALO_STATE_FILE		"/var/lib/nhacviec/zalo-token.json"
+#define ZALO_TEXT_MAX		2000	/* characters in a "cs" text */
+
+enum zalo_mode { ZALO_CS, ZALO_ZNS, ZALO_CS_THEN_ZNS };
+
+/* A zalo channel's settings, checked and with defaults. */
+struct zalo_settings {
+	enum zalo_mode	 mode;
+	const char	*api_base, *zns_base, *oauth_base, *state_file;
+	int64_t		 refresh_before_ms;	/* default 5h */
+	double		 rate_per_s;		/* default 4000/min */
+	/* template_data: ZNS parameter name = reminder placeholder */
+	char		**param_names;
+	char		**param_values;		/* e.g. "{{title}}" */
+	size_t		 nparams;
+};
+
+int	zalo_settings_get(const struct config_channel *, struct zalo_settings *,
+	    char *err, size_t len);
+void	zalo_settings_clear(struct zalo_settings *);
+/* Every zalo channel of the config, checked; errors at the section line. */
+void	zalo_config_check(const struct config *, struct diag *);
+/* "4000/min", "10/s" as sends per second. */
+int	zalo_parse_rate(const char *, double *per_s);
+
+/* The OA token pair, as kept in the state file and {p}:zalo:token. */
+struct zalo_token {
+	char		*access_token;		/* NULL until the first refresh */
+	char		*refresh_token;
+	int64_t		 access_expires_at;	/* ms */
+	int64_t		 refresh_issued_at;	/* ms; lives about 3 months */
+	int64_t		 updated_at;		/* ms: the newer copy wins */
+	char		*status;		/* "ok" or "paused" */
+	char		*reason;		/* why paused; never a token */
+};
+
+void	zalo_token_clear(struct zalo_token *);
+int	zalo_token_copy(struct zalo_token *, const struct zalo_token *);
+/* The state file: JSON, mode 600 (a readable one is refused). */
+int	zalo_token_read_file(const char *path, struct zalo_token *, char *err,
+	    size_t len);
+/* Write durably: temp file, fsync, rename, fsync the folder. */
+int	zalo_token_write_file(const char *path, const struct zalo_token *,
+	    char *err, size_t len);
+/* As flat field/value pairs for HSET, and back from HGETALL's pairs. */
+int	zalo_token_from_pairs(struct zalo_token *, char *const *pairs,
+	    size_t n);
+
+/* What to do with a Zalo error code (reference §5), one table. */
+enum zalo_action {
+	ZALO_OK,
+	ZALO_RETRY,		/* transient: back off and retry */
+	ZALO_RETRY_TOMORROW,	/* daily quota: not before the next day */
+	ZALO_REFRESH,		/* token refused: refresh once, retry once */
+	ZALO_NOT_REACHABLE,	/* cs cannot reach this user: try ZNS */
+	ZALO_PERMANENT,		/* this recipient: dead letter, fallback */
+	ZALO_MISCONFIGURED,	/* the app or OA: pause the channel, alert */
+};
+
+enum zalo_action zalo_classify(long code);
+const char	*zalo_action_name(enum zalo_action);
+
+#endif

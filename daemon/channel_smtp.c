@@ -1,0 +1,314 @@
+/* The smtp channel: one mail per reminder through libcurl's smtp/smtps, on the shared multi handle. */
+#include <sys/random.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "mime.h"
+#include "nhacviecd.h"
+#include "parse.h"
+#include "secret.h"
+
+#define SMTP_SUBJECT	"[Nhắc việc] "
+
+struct smtp {
+	char	*password;	/* from password_file; never logged */
+};
+
+/* One message on its way: curl reads it from here; http.c frees it after smtp_done. */
+struct smtp_upload {
+	struct job	*job;
+	char		 message_id[128];
+	size_t		 len, off;
+	char		 data[];
+};
+
+static size_t
+smtp_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct smtp_upload	*u = arg;
+	size_t			 want = size * n;
+
+	if (want > u->len - u->off)
+		want = u->len - u->off;
+	memcpy(buf, u->data + u->off, want);
+	u->off += want;
+	return want;
+}
+
+/* curl rewinds when it sends again on a fresh connection after a stale one. */
+static int
+smtp_seek(void *arg, curl_off_t off, int origin)
+{
+	struct smtp_upload	*u = arg;
+
+	if (origin != SEEK_SET || off < 0 || (size_t)off > u->len)
+		return CURL_SEEKFUNC_CANTSEEK;
+	u->off = (size_t)off;
+	return CURL_SEEKFUNC_OK;
+}
+
+/* 1 when the URL's host is loopback: plain SMTP is allowed there. */
+static int
+smtp_loopback(const char *url)
+{
+	CURLU	*h;
+	char	*host = NULL;
+	int	 lo = 0;
+
+	if ((h = curl_url()) == NULL)
+		return 0;
+	if (curl_url_set(h, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		lo = parse_is_loopback(host);
+	curl_free(host);
+	curl_url_cleanup(h);
+	return lo;
+}
+
+/* Delivered on CURLE_OK; else by the last reply: 4xx later, 5xx never; no reply: later. */
+static enum verdict
+smtp_verdict(const struct http_response *r)
+{
+	if (r->code == CURLE_OK)
+		return VERDICT_OK;
+	if (r->code == CURLE_LOGIN_DENIED || r->status == 535)
+		return VERDICT_PERMANENT;
+	/* The server offers no STARTTLS: sending would mean sending in clear. */
+	if (r->code == CURLE_USE_SSL_FAILED)
+		return VERDICT_PERMANENT;
+	if (r->status >= 500 && r->status < 600)
+		return VERDICT_PERMANENT;
+	return VERDICT_TRANSIENT;
+}
+
+static void
+smtp_done(void *arg, const struct http_response *r)
+{
+	struct smtp_upload	*u = arg;
+	struct job		*j = u->job;
+	struct result		 res;
+
+	memset(&res, 0, sizeof(res));
+	res.verdict = smtp_verdict(r);
+	res.status = r->status;
+	res.latency_ms = r->latency_ms;
+	res.retry_after_s = -1;
+	snprintf(res.ref, sizeof(res.ref), "%s", u->message_id);
+	if (r->code != CURLE_OK && r->status > 0)
+		snprintf(res.detail, sizeof(res.detail), "SMTP %ld: %s",
+		    r->status, r->error);
+	else if (r->code != CURLE_OK)
+		snprintf(res.detail, sizeof(res.detail), "%s", r->error);
+	/* Every send will fail the same way until someone fixes the config. */
+	if (r->code == CURLE_LOGIN_DENIED || r->status == 535)
+		log_err("channel %s: the SMTP server refused the login (%ld); "
+		    "check username and password_file", j->ch ? j->ch->name :
+		    "-", r->status);
+	else if (r->code == CURLE_USE_SSL_FAILED)
+		log_err("channel %s: the SMTP server does not offer STARTTLS; "
+		    "use smtps:// or a server that does", j->ch ?
+		    j->ch->name : "-");
+	dispatch_job_done(j, &res);
+}
+
+static uint64_t
+smtp_random(void)
+{
+	struct timespec	ts;
+	uint64_t	v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+		return v;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)random() << 32) ^ (uint64_t)random() ^
+	    (uint64_t)ts.tv_nsec;
+}
+
+/* The whole message for j (malloc'd) and its Message-ID, or NULL. */
+static char *
+smtp_message(const struct config_channel *cc, struct job *j, char *mid,
+    size_t midlen, size_t *len)
+{
+	struct mime_mail	 m;
+	char			 date[64], *subject = NULL, *body = NULL, *msg;
+
+	if (mime_date(time(NULL), date, sizeof(date)) == -1 ||
+	    mime_message_id(mid, midlen, j->r.id, j->attempt, smtp_random(),
+	    strchr(cc->from, '@') + 1) == -1)
+		return NULL;
+	if (asprintf(&subject, SMTP_SUBJECT "%s", j->r.title ? j->r.title :
+	    j->r.task) == -1)
+		return NULL;
+	if ((body = reminder_text(&j->r)) == NULL) {
+		free(subject);
+		return NULL;
+	}
+	memset(&m, 0, sizeof(m));
+	m.from = cc->from;
+	m.to = j->r.contact;
+	m.to_name = j->r.agency_name;
+	m.subject = subject;
+	m.date = date;
+	m.message_id = mid;
+	m.id = j->r.id;
+	m.body = body;
+	msg = mime_message(&m, len);
+	free(subject);
+	free(body);
+	return msg;
+}
+
+static void
+smtp_send(struct channel *ch, struct job *j)
+{
+	const struct config_channel	*cc = ch->cfg;
+	const struct smtp		*s = ch->priv;
+	struct smtp_upload		*u = NULL;
+	struct curl_slist		*rcpt = NULL;
+	struct result			 res;
+	CURL				*easy = NULL;
+	const char			*to = j->r.contact;
+	char				*msg = NULL, mid[128];
+	size_t				 len;
+
+	memset(&res, 0, sizeof(res));
+	res.retry_after_s = -1;
+	res.verdict = VERDICT_PERMANENT;
+	if (to == NULL || strchr(to, '@') == NULL) {
+		snprintf(res.detail, sizeof(res.detail), "no email address "
+		    "for %s: the contact is %s%.100s%s", j->r.agency,
+		    to ? "'" : "", to ? to : "empty", to ? "'" : "");
+		goto fail;
+	}
+	if (!mime_address_ok(to)) {
+		snprintf(res.detail, sizeof(res.detail), "'%.100s' is not an "
+		    "email address this channel can send to (local@domain, "
+		    "ASCII)", to);
+		goto fail;
+	}
+	res.verdict = VERDICT_TRANSIENT;
+	/* Checked at start, but a reload keeps this channel with the new cfg. */
+	if (!mime_address_ok(cc->from)) {
+		snprintf(res.detail, sizeof(res.detail), "channel %s: from = "
+		    "'%.100s' is not an address", ch->name,
+		    cc->from ? cc->from : "");
+		goto fail;
+	}
+	if ((msg = smtp_message(cc, j, mid, sizeof(mid), &len)) == NULL ||
+	    (u = malloc(sizeof(*u) + len)) == NULL ||
+	    (easy = curl_easy_init()) == NULL ||
+	    (rcpt = curl_slist_append(NULL, to)) == NULL) {
+		snprintf(res.detail, sizeof(res.detail),
+		    "cannot build the message: out of memory");
+		goto fail;
+	}
+	u->job = j;
+	snprintf(u->message_id, sizeof(u->message_id), "%s", mid);
+	memcpy(u->data, msg, len);
+	u->len = len;
+	u->off = 0;
+	free(msg);
+
+	curl_easy_setopt(easy, CURLOPT_URL, cc->url);
+	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	/* STARTTLS or nothing, except on loopback where a test sink listens. */
+	curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)(strncmp(cc->url,
+	    "smtp://", 7) == 0 && smtp_loopback(cc->url) ? CURLUSESSL_TRY :
+	    CURLUSESSL_ALL));
+	curl_easy_setopt(easy, CURLOPT_MAIL_FROM, cc->from);
+	curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(easy, CURLOPT_READFUNCTION, smtp_read);
+	curl_easy_setopt(easy, CURLOPT_READDATA, u);
+	curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, smtp_seek);
+	curl_easy_setopt(easy, CURLOPT_SEEKDATA, u);
+	curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)cc->timeout_ms);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(cc->timeout_ms < 10000 ? cc->timeout_ms : 10000));
+	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (cc->username != NULL && s->password != NULL) {
+		curl_easy_setopt(easy, CURLOPT_USERNAME, cc->username);
+		curl_easy_setopt(easy, CURLOPT_PASSWORD, s->password);
+	}
+	/*
+	 * http.c frees rcpt with the transfer; it also hands it to
+	 * CURLOPT_HTTPHEADER, which SMTP reads only with CURLOPT_MIMEPOST.
+	 */
+	if (http_submit_easy(ch->nv->http, easy, rcpt, (char *)u, smtp_done,
+	    u) == -1) {
+		snprintf(res.detail, sizeof(res.detail),
+		    "cannot start the SMTP transfer");
+		dispatch_job_done(j, &res);
+	}
+	return;
+
+fail:
+	free(msg);
+	free(u);
+	curl_easy_cleanup(easy);
+	curl_slist_free_all(rcpt);
+	dispatch_job_done(j, &res);
+}
+
+/* Checks what the config cannot: from, the login pair; reads the password. */
+static int
+smtp_init(struct channel *ch, char *err, size_t len)
+{
+	const struct config_channel	*cc = ch->cfg;
+	const char			*file = ch->nv->conf->path;
+	struct smtp			*s;
+	char				 why[512];
+
+	if (cc->from == NULL || !mime_address_ok(cc->from)) {
+		snprintf(err, len, "%s:%u: [channel %s] of type smtp needs "
+		    "from = ADDRESS (local@domain, ASCII), e.g. "
+		    "from = nhacviec@example.gov.vn%s%s%s", file, cc->line,
+		    cc->name, cc->from ? "; got '" : "",
+		    cc->from ? cc->from : "", cc->from ? "'" : "");
+		return -1;
+	}
+	if ((cc->username == NULL) != (cc->password_file == NULL)) {
+		snprintf(err, len, "%s:%u: [channel %s] needs both username "
+		    "and password_file, or neither", file, cc->line,
+		    cc->name);
+		return -1;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	if (cc->password_file != NULL &&
+	    secret_read(cc->password_file, &s->password, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, len, "%s:%u: [channel %s] password_file: %s",
+		    file, cc->line, cc->name, why);
+		free(s);
+		return -1;
+	}
+	ch->priv = s;
+	return 0;
+}
+
+static void
+smtp_free(struct channel *ch)
+{
+	struct smtp	*s = ch->priv;
+
+	if (s == NULL)
+		return;
+	secret_free(s->password);
+	free(s);
+	ch->priv = NULL;
+}
+
+const struct channel_ops channel_smtp_ops = {
+	.type = "smtp",
+	.init = smtp_init,
+	.free = smtp_free,
+	.send = smtp_send,
+};
