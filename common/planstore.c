@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "planstore.h"
+#include "template.h"
 
 const char planstore_load_lua[] =
 "local p = ARGV[1]\n"
@@ -413,7 +414,7 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 	const struct plan_agency	*lead;
 	const struct plan_window	*w;
 	json_t				*o;
-	char				 due[32], *s, **names;
+	char				 due[32], *s, **names, *path;
 	const char			*when;
 	size_t				 i;
 
@@ -433,7 +434,12 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 	planstore_set(o, "phone", r->agency->phone);
 	planstore_set(o, "email", r->agency->email);
 	planstore_set(o, "note", t->note);
-	planstore_set(o, "template", t->template);
+	if (t->template != NULL) {
+		/* Relative to the plan file: the daemon gets it absolute. */
+		path = template_resolve(t->where.file, t->template);
+		planstore_set(o, "template", path);
+		free(path);
+	}
 	if ((lead = plan_agency_find(p, t->lead)) != NULL)
 		planstore_set(o, "lead", lead->name);
 	if (r->spec->window &&

@@ -1,4 +1,5 @@
 /* From plan to reminders: occurrences (libical), specs, shifts, deferrals, fire instants. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "parse.h"
 #include "reminder.h"
 #include "schedule.h"
+#include "template.h"
 
 #define DAY_S		86400LL
 #define DAY_MS		86400000LL
@@ -639,6 +641,39 @@ schedule_check_channel(const struct config *c, const struct plan_task *t,
 	free(names);
 }
 
+/*
+ * A task's template, relative to its plan file, must read and parse: an
+ * error at the task, then the template's own FILE:LINE errors.
+ */
+static void
+schedule_check_template(const struct plan_task *t, struct diag *d)
+{
+	struct template	*tp;
+	struct diag	 td;
+	char		*path;
+	FILE		*fp;
+
+	path = template_resolve(t->where.file, t->template);
+	if ((fp = fopen(path, "r")) == NULL) {
+		diag_error(d, t->where.file, t->where.line, "task '%s': "
+		    "template: cannot read %s: %s", t->id, path,
+		    strerror(errno));
+		free(path);
+		return;
+	}
+	fclose(fp);
+	diag_init(&td);
+	if ((tp = template_load(path, &td)) == NULL) {
+		diag_error(d, t->where.file, t->where.line, "task '%s': "
+		    "template: %s has %zu error%s", t->id, path, td.nerrors,
+		    td.nerrors == 1 ? "" : "s");
+		tp = template_load(path, d);
+	}
+	template_free(tp);
+	diag_clear(&td);
+	free(path);
+}
+
 void
 schedule_check(const struct plan *p, const struct config *c, struct diag *d)
 {
@@ -656,6 +691,8 @@ schedule_check(const struct plan *p, const struct config *c, struct diag *d)
 		    schedule_rule_parse(t->rule, &r, why, sizeof(why)) == -1)
 			diag_error(d, t->where.file, t->where.line,
 			    "task '%s': %s", t->id, why);
+		if (t->template != NULL)
+			schedule_check_template(t, d);
 		rec = NULL;
 		nrec = 0;
 		if (t->nremind > 0)

@@ -11,6 +11,7 @@
 #include "nhacviecd.h"
 #include "parse.h"
 #include "secret.h"
+#include "template.h"
 
 #define SMTP_SUBJECT	"[Nhắc việc] "
 
@@ -128,25 +129,52 @@ smtp_random(void)
 	    (uint64_t)ts.tv_nsec;
 }
 
+/* The subject: the channel's subject_template, else "[Nhắc việc] TITLE"; NULL with err. */
+static char *
+smtp_subject(struct channel *ch, const struct reminder *r, char *err,
+    size_t len)
+{
+	const struct config_channel	*cc = ch->cfg;
+	const struct template		*t;
+	char				*s;
+	size_t				 n;
+
+	if (cc->subject_template == NULL) {
+		if (asprintf(&s, SMTP_SUBJECT "%s", r->title ? r->title :
+		    r->task) == -1) {
+			snprintf(err, len, "out of memory");
+			return NULL;
+		}
+		return s;
+	}
+	if ((t = template_cache_get(ch->nv->templates, cc->subject_template,
+	    err, len)) == NULL)
+		return NULL;
+	if ((s = template_render(t, r, TEMPLATE_PLAIN,
+	    planner_timezone(ch->nv->planner))) == NULL) {
+		snprintf(err, len, "cannot render the subject with %s",
+		    cc->subject_template);
+		return NULL;
+	}
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
 /* The whole message for j (malloc'd) and its Message-ID, or NULL. */
 static char *
-smtp_message(const struct config_channel *cc, struct job *j, char *mid,
-    size_t midlen, size_t *len)
+smtp_message(const struct config_channel *cc, struct job *j,
+    const char *subject, const char *body, char *mid, size_t midlen,
+    size_t *len)
 {
 	struct mime_mail	 m;
-	char			 date[64], *subject = NULL, *body = NULL, *msg;
+	char			 date[64];
 
 	if (mime_date(time(NULL), date, sizeof(date)) == -1 ||
 	    mime_message_id(mid, midlen, j->r.id, j->attempt, smtp_random(),
 	    strchr(cc->from, '@') + 1) == -1)
 		return NULL;
-	if (asprintf(&subject, SMTP_SUBJECT "%s", j->r.title ? j->r.title :
-	    j->r.task) == -1)
-		return NULL;
-	if ((body = reminder_text(&j->r)) == NULL) {
-		free(subject);
-		return NULL;
-	}
 	memset(&m, 0, sizeof(m));
 	m.from = cc->from;
 	m.to = j->r.contact;
@@ -156,10 +184,7 @@ smtp_message(const struct config_channel *cc, struct job *j, char *mid,
 	m.message_id = mid;
 	m.id = j->r.id;
 	m.body = body;
-	msg = mime_message(&m, len);
-	free(subject);
-	free(body);
-	return msg;
+	return mime_message(&m, len);
 }
 
 static void
@@ -172,7 +197,8 @@ smtp_send(struct channel *ch, struct job *j)
 	struct result			 res;
 	CURL				*easy = NULL;
 	const char			*to = j->r.contact;
-	char				*msg = NULL, mid[128];
+	char				*subject = NULL, *body = NULL, *msg = NULL;
+	char				 mid[128], err[256];
 	size_t				 len;
 
 	memset(&res, 0, sizeof(res));
@@ -190,6 +216,12 @@ smtp_send(struct channel *ch, struct job *j)
 		    "ASCII)", to);
 		goto fail;
 	}
+	/* A template that does not load or render fails every time. */
+	if ((subject = smtp_subject(ch, &j->r, err, sizeof(err))) == NULL ||
+	    (body = render_text(ch, &j->r, err, sizeof(err))) == NULL) {
+		snprintf(res.detail, sizeof(res.detail), "%s", err);
+		goto fail;
+	}
 	res.verdict = VERDICT_TRANSIENT;
 	/* Checked at start, but a reload keeps this channel with the new cfg. */
 	if (!mime_address_ok(cc->from)) {
@@ -198,7 +230,8 @@ smtp_send(struct channel *ch, struct job *j)
 		    cc->from ? cc->from : "");
 		goto fail;
 	}
-	if ((msg = smtp_message(cc, j, mid, sizeof(mid), &len)) == NULL ||
+	if ((msg = smtp_message(cc, j, subject, body, mid, sizeof(mid),
+	    &len)) == NULL ||
 	    (u = malloc(sizeof(*u) + len)) == NULL ||
 	    (easy = curl_easy_init()) == NULL ||
 	    (rcpt = curl_slist_append(NULL, to)) == NULL) {
@@ -212,6 +245,8 @@ smtp_send(struct channel *ch, struct job *j)
 	u->len = len;
 	u->off = 0;
 	free(msg);
+	free(subject);
+	free(body);
 
 	curl_easy_setopt(easy, CURLOPT_URL, cc->url);
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -248,6 +283,8 @@ smtp_send(struct channel *ch, struct job *j)
 	return;
 
 fail:
+	free(subject);
+	free(body);
 	free(msg);
 	free(u);
 	curl_easy_cleanup(easy);

@@ -29,9 +29,11 @@ assert_eq 0 "$(state_count dead)" "nothing dead while paused"
 zalo_control zalo '{"refresh_mode": "normal"}'
 zalo_token zalo refresh_token | "$NHACVIEC" -c "$T/nv.conf" zalo token set >"$T/set2.out" 2>&1 ||
     fail "token set: $(cat "$T/set2.out")"
-# Deferred reminders come back after the pause delay: bring them forward.
-rcli ZUNIONSTORE '{t}:due' 1 '{t}:due' WEIGHTS 0 >/dev/null
-rcli XADD '{t}:control' '*' type due at 0 >/dev/null
+# Deferred reminders come back 10 min after the pause: bring them forward.
+for id in $(rcli ZRANGE '{t}:due' 0 -1); do
+	rcli ZADD '{t}:due' XX "$NV_CLOCK_MS" "$id" >/dev/null
+done
+rcli XADD '{t}:control' '*' type due at "$NV_CLOCK_MS" >/dev/null
 wait_until 30 '[ "$(state_count sent)" -ge 6 ]' || fail "$(state_count sent) sent after the new token"
 assert_eq 5 "$(zalo_stat zalo cs_ok)" "reminders delivered after resuming"
 "$NHACVIEC" -c "$T/nv.conf" zalo token status >"$T/status.out" 2>&1 || fail "token status"

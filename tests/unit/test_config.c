@@ -388,13 +388,15 @@ test_crlf_bom(void **state)
 	    "[channel zalo]\r\n"
 	    "type = zalo\r\n"
 	    "contact = zalo\r\n"
-	    "template_data = {\"noi_dung\": \"Họp giao ban\"}\r\n", &d);
+	    "app_id = 1234\r\n"
+	    "secret_key_file = secret600\r\n"
+	    "template_data = ho_ten={{head}}, noi_dung={{title}}\r\n", &d);
 	if (conf == NULL)
 		dump("crlf", &d);
 	assert_non_null(conf);
 	assert_string_equal(conf->channels[0].contact, "zalo");
 	assert_string_equal(conf->channels[0].template_data,
-	    "{\"noi_dung\": \"Họp giao ban\"}");
+	    "ho_ten={{head}}, noi_dung={{title}}");
 	config_free(conf);
 	diag_clear(&d);
 }
@@ -731,7 +733,7 @@ static const struct {
 	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
 	    "url = https://e.example/\nbody_template = body-dup.json\n",
 	    { "FILE:7: body_template DIR/body-dup.json does not render to "
-	      "valid JSON: JSONDUP" } },
+	      "valid JSON: duplicate object key near '\"a\"'" } },
 	{ "subject_template of two lines",
 	    REDIS "[channel m]\ntype = smtp\ncontact = email\n"
 	    "url = smtps://smtp.example.gov.vn\n"

@@ -75,8 +75,15 @@ test_defaults_and_text(void **state)
 	assert_string_equal(r.title, "bao-cao");
 	assert_string_equal(r.agency_name, "noi-vu");
 	text = reminder_text(&r);
-	assert_string_equal(text, "Nhắc việc: bao-cao. Thời hạn: "
-	    "01/04/2022 – 30/04/2022. Ghi chú: Theo Kế hoạch");
+	/* The wording is template_text_default's (test_template.c). */
+	assert_string_equal(text, "Kính gửi: Lãnh đạo noi-vu.\n"
+	    "Nhắc việc: bao-cao.\n"
+	    "Thời hạn: trong tháng 4/2022.\n"
+	    "Ghi chú: Theo Kế hoạch.\n"
+	    "Đề nghị quý cơ quan chủ động triển khai, bảo đảm đúng thời "
+	    "hạn.\n"
+	    "Đây là tin nhắn nhắc việc tự động theo kế hoạch của UBND "
+	    "huyện.");
 	free(text);
 	reminder_due_text("2022-04-30", due, sizeof(due));
 	assert_string_equal(due, "30/04/2022");
