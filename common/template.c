@@ -78,6 +78,7 @@ struct open_section {
 	unsigned	line;
 };
 
+/* Appends a node; empty text is left out. */
 static void
 template_push(struct template *t, enum node_kind kind, int field, size_t off,
     size_t len)
@@ -400,7 +401,7 @@ template_due_days(const char *due, plan_day *a, plan_day *b)
 	return 0;
 }
 
-/* The last day of a day's month, n - 1 months on. */
+/* The last day of month m + n of year y (n months after m). */
 static plan_day
 month_last(int y, int m, int n)
 {

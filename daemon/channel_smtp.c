@@ -86,6 +86,26 @@ smtp_verdict(const struct http_response *r)
 	return VERDICT_TRANSIENT;
 }
 
+/* "SMTP 550: the server's words" for a refusal, else curl's; printable. */
+static void
+smtp_detail(struct result *res, const struct http_response *r)
+{
+	char	*p;
+
+	if (r->status >= 400 && r->reply != NULL && strlen(r->reply) > 4 &&
+	    strtol(r->reply, NULL, 10) == r->status)
+		snprintf(res->detail, sizeof(res->detail), "SMTP %ld: %s",
+		    r->status, r->reply + 4);
+	else if (r->status >= 400)
+		snprintf(res->detail, sizeof(res->detail), "SMTP %ld: %s",
+		    r->status, r->error);
+	else
+		snprintf(res->detail, sizeof(res->detail), "%s", r->error);
+	for (p = res->detail; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 static void
 smtp_done(void *arg, const struct http_response *r)
 {
@@ -99,11 +119,8 @@ smtp_done(void *arg, const struct http_response *r)
 	res.latency_ms = r->latency_ms;
 	res.retry_after_s = -1;
 	snprintf(res.ref, sizeof(res.ref), "%s", u->message_id);
-	if (r->code != CURLE_OK && r->status > 0)
-		snprintf(res.detail, sizeof(res.detail), "SMTP %ld: %s",
-		    r->status, r->error);
-	else if (r->code != CURLE_OK)
-		snprintf(res.detail, sizeof(res.detail), "%s", r->error);
+	if (r->code != CURLE_OK)
+		smtp_detail(&res, r);
 	/* Every send will fail the same way until someone fixes the config. */
 	if (r->code == CURLE_LOGIN_DENIED || r->status == 535)
 		log_err("channel %s: the SMTP server refused the login (%ld); "

@@ -28,6 +28,7 @@ struct http_job {
 	char			*resp;
 	size_t			 resp_len;
 	int64_t			 retry_after_s;
+	char			 reply[200];	/* last "NNN text" line */
 	struct timespec		 started;
 	http_done_cb		*cb;
 	void			*arg;
@@ -147,7 +148,17 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 	size_t		 len = size * n;
 	char		 buf[128], *end;
 	long		 v;
+	size_t		 k;
 
+	/* curl hands SMTP replies to the header callback: keep the last. */
+	if (len >= 4 && data[0] >= '2' && data[0] <= '5' &&
+	    data[1] >= '0' && data[1] <= '9' && data[2] >= '0' &&
+	    data[2] <= '9' && (data[3] == ' ' || data[3] == '-')) {
+		for (k = 0; k < len && k < sizeof(j->reply) - 1 &&
+		    data[k] != '\r' && data[k] != '\n'; k++)
+			j->reply[k] = data[k];
+		j->reply[k] = '\0';
+	}
 	if (len > 12 && len < sizeof(buf) &&
 	    strncasecmp(data, "Retry-After:", 12) == 0) {
 		memcpy(buf, data + 12, len - 12);
@@ -265,6 +276,7 @@ http_check_done(struct http *h)
 		r.body = j->resp ? j->resp : "";
 		r.body_len = j->resp_len;
 		r.retry_after_s = j->retry_after_s;
+		r.reply = j->reply;
 		r.latency_ms = http_elapsed_ms(&j->started);
 		j->cb(j->arg, &r);
 		http_job_free(j);

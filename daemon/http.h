@@ -27,6 +27,7 @@ struct http_response {
 	size_t		 body_len;
 	int64_t		 retry_after_s;	/* from Retry-After, or -1 */
 	int64_t		 latency_ms;
+	const char	*reply;		/* SMTP: the server's last reply line */
 };
 
 typedef void	http_done_cb(void *arg, const struct http_response *);

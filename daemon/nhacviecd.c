@@ -254,13 +254,13 @@ main(int argc, char *argv[])
 	};
 	struct nv	 nv;
 	struct diag	 d;
-	struct event	*sigs[4];
+	struct event	*sigs[3] = { NULL, NULL, NULL };
 	const char	*clock_at = NULL;
 	char		 err[512], *pw = NULL, *end;
 	double		 rate = 1.0;
 	int64_t		 start_ms;
 	uint64_t	 wd_usec;
-	int		 ch, check = 0, verbose = 0, i;
+	int		 ch, check = 0, verbose = 0, i, rc = 0;
 	const int	 signums[] = { SIGTERM, SIGINT, SIGHUP };
 
 	memset(&nv, 0, sizeof(nv));
@@ -352,10 +352,13 @@ main(int argc, char *argv[])
 		fatalx("out of memory");
 	if ((nv.http = http_new(nv.base, NULL)) == NULL)
 		fatalx("cannot start libcurl's multi interface");
-	if ((nv.dispatch = dispatch_new(&nv)) == NULL)
-		return EX_CONFIG;
-	if ((nv.planner = planner_new(&nv)) == NULL)
-		return EX_CONFIG;
+	/* A channel or the plan that cannot start is a config error too. */
+	if ((nv.dispatch = dispatch_new(&nv)) == NULL ||
+	    (nv.planner = planner_new(&nv)) == NULL) {
+		rc = EX_CONFIG;
+		secret_free(pw);
+		goto out;
+	}
 	if ((nv.control = control_new(&nv)) == NULL)
 		fatalx("out of memory");
 	if (nv.conf->listen &&
@@ -365,7 +368,6 @@ main(int argc, char *argv[])
 		sigs[i] = evsignal_new(nv.base, signums[i], main_signal, &nv);
 		evsignal_add(sigs[i], NULL);
 	}
-	sigs[3] = NULL;
 	if (sd_watchdog_enabled(0, &wd_usec) > 0) {
 		struct timeval tv = { (time_t)(wd_usec / 2000000),
 		    (suseconds_t)(wd_usec / 2 % 1000000) };
@@ -383,7 +385,8 @@ main(int argc, char *argv[])
 		fatalx("out of memory");
 
 	event_base_dispatch(nv.base);
-
+	log_info("stopped");
+out:
 	/* Stores first: their callbacks see NULL replies while jobs exist. */
 	store_free(nv.watch);
 	store_free(nv.store);
@@ -394,8 +397,9 @@ main(int argc, char *argv[])
 	metrics_free(nv.metrics);
 	http_free(nv.http);
 	template_cache_free(nv.templates);
-	for (i = 0; sigs[i]; i++)
-		event_free(sigs[i]);
+	for (i = 0; i < 3; i++)
+		if (sigs[i])
+			event_free(sigs[i]);
 	if (drain_ev)
 		event_free(drain_ev);
 	if (watchdog_ev)
@@ -404,6 +408,5 @@ main(int argc, char *argv[])
 	config_free(nv.conf);
 	free(nv.consumer);
 	curl_global_cleanup();
-	log_info("stopped");
-	return 0;
+	return rc;
 }

@@ -71,7 +71,7 @@ for i in 1 2 3; do
 	assert_eq "$FROM" "$(cut -f1 <<<"$line")" "envelope sender of mail $i"
 	assert_eq "[Nhắc việc] Nhiệm vụ thử $i" "$(cut -f3 <<<"$line")" \
 	    "decoded Subject of mail $i"
-	assert_eq "Nhắc việc: Nhiệm vụ thử $i. Thời hạn: 30/04/2022." \
+	assert_eq "Kính gửi: Lãnh đạo Cơ quan $i." \
 	    "$(cut -f4 <<<"$line")" "first body line of mail $i"
 done
 for f in "$T"/sink/000[123].eml; do
@@ -103,7 +103,7 @@ for path in sys.argv[1:]:
     check(m["To"].addresses[0].addr_spec == f"a{i}@example.gov.vn", "To address")
     check(abs(email.utils.parsedate_to_datetime(str(m["Date"])).timestamp() - time.time()) < 300, f"Date {m['Date']} is not now")
     check(m.get_content_type() == "text/plain" and m.get_content_charset() == "utf-8", "Content-Type")
-    check(m.get_content().startswith(f"Nhắc việc: Nhiệm vụ thử {i}."), "body")
+    check(m.get_content().splitlines()[1:3] == [f"Nhắc việc: Nhiệm vụ thử {i}.", "Thời hạn: Thứ Bảy, ngày 30/04/2022."], "body")
     check(b"\n" not in raw.replace(b"\r\n", b""), "a bare LF")
     check(all(len(l) <= 78 for l in raw.split(b"\r\n")), "a line over 78")
 sys.exit(bad)
@@ -119,9 +119,21 @@ rcli --eval "$NV_ROOT/tests/integration/seed.lua" '{t}:reminders' '{t}:due' , \
     1 "$NV_CLOCK_MS" 0 mail nomail 0912345678 >/dev/null || fail "seeding"
 rcli XADD '{t}:control' '*' type due at "$NV_CLOCK_MS" >/dev/null
 wait_until 20 '[ "$(state_count dead)" -ge 1 ]' || fail "no dead letter for a phone number"
+ledger_tsv '{t}:dead' >"$T/dead.tsv"
 assert_grep "task-nomail/.*no email address for agency-1: the contact is '0912345678'" \
-    <(ledger_tsv '{t}:dead') "dead letter reason"
+    "$T/dead.tsv" "dead letter reason"
 assert_eq 3 "$(smtp_count sink)" "mails after the one without address"
+# The channel's templates, taken up on SIGHUP: subject and body from them.
+printf 'Nhắc {{agency}}: {{title}}\n' >"$T/subject.tpl"
+printf '{{agency}} ơi, hạn {{due_text}}.\nViệc: {{title}}\n' >"$T/body.tpl"
+printf 'template = %s\nsubject_template = %s\n' "$T/body.tpl" "$T/subject.tpl" >>"$T/nv.conf"
+kill -HUP "$(pid_of nv)"
+wait_until 10 "grep -q 'reloaded $T/nv.conf' '$T/nv.out'" || fail "no reload"
+seed 1 "$NV_CLOCK_MS" 0 mail tpl
+rcli XADD '{t}:control' '*' type due at "$NV_CLOCK_MS" >/dev/null
+wait_until 20 '[ "$(smtp_count sink)" -ge 4 ]' || fail "no mail with the templates"
+assert_eq $'nhacviec@example.gov.vn\ta1@example.gov.vn\tNhắc Cơ quan 1: Nhiệm vụ thử 1\tCơ quan 1 ơi, hạn Thứ Bảy, ngày 30/04/2022.' \
+    "$(tail -n 1 "$T/sink/index.tsv")" "the mail from the templates"
 stop nv || fail "nhacviecd exit status $?"
 smtp_stop sink
 
@@ -134,7 +146,8 @@ wait_until 20 '[ "$(outcomes soft)" = "retry sent" ]' ||
     fail "451 not retried then delivered: '$(outcomes soft)'"
 assert_eq 1 "$(smtp_rejected soft)" "DATA refused with 451"
 assert_eq 1 "$(smtp_count soft)" "mails delivered after the 451"
-assert_grep $'task-soft/.*\tretry\t451\t.*\tSMTP 451' <(ledger_tsv '{t}:log') "the retry's status and reason"
+ledger_tsv '{t}:log' >"$T/log.tsv"
+assert_grep $'task-soft/.*\tretry\t451\t.*\tSMTP 451: 4\\.0\\.0 Scripted failure' "$T/log.tsv" "the retry's status and reason"
 # A second attempt gets a Message-ID of its own.
 assert_grep $'^Message-ID: <[0-9a-f]{16}\\.2\\.[0-9a-f]{16}@example\\.gov\\.vn>\r$' "$T/soft/0001.eml" "Message-ID of attempt 2"
 stop nv || fail "nhacviecd exit status $?"
@@ -147,7 +160,8 @@ seed 1 $((NV_CLOCK_MS - 1000)) 0 mail hard
 daemon_start nv "$T/hard.conf"
 wait_until 20 '[ "$(outcomes hard)" = dead ]' || fail "550 not a dead letter: '$(outcomes hard)'"
 assert_eq 1 "$(smtp_rejected hard)" "attempts for a 550"
-assert_grep $'task-hard/.*\tdead\t550\t.*\tSMTP 550' <(ledger_tsv '{t}:dead') "dead letter reason names 550"
+ledger_tsv '{t}:dead' >"$T/dead.tsv"
+assert_grep $'task-hard/.*\t550\t.*\tSMTP 550: 5\\.0\\.0 Scripted failure' "$T/dead.tsv" "dead letter reason names 550"
 stop nv || fail "nhacviecd exit status $?"
 smtp_stop hard
 
@@ -176,7 +190,8 @@ seed 1 $((NV_CLOCK_MS - 1000)) 0 mail badpw
 bg nv2 "$NHACVIECD" -c "$T/auth.conf" --clock "$NV_CLOCK" -v
 wait_until 20 '[ "$(outcomes badpw)" = dead ]' || fail "535 not a dead letter: '$(outcomes badpw)'"
 assert_grep 'channel mail: the SMTP server refused the login \(535\)' "$T/nv2.out" "login error names the channel"
-assert_grep $'task-badpw/.*\tdead\t535\t' <(ledger_tsv '{t}:dead') "dead letter status 535"
+ledger_tsv '{t}:dead' >"$T/dead.tsv"
+assert_grep $'task-badpw/.*\t535\t.*\tSMTP 535' "$T/dead.tsv" "dead letter status 535"
 stop nv2 || fail "nhacviecd exit status $?"
 for f in "$T"/*.out; do
 	assert_no_grep "$pw" "$f" "the password in a log"
@@ -194,19 +209,26 @@ assert_eq 78 "$?" "exit status without from"
 assert_grep "$T/nofrom.conf:[0-9]+: \[channel mail\] of type smtp needs from = ADDRESS" \
     "$T/nofrom.out" "the error names file and line"
 
-# --- off loopback, plain SMTP is refused: STARTTLS or nothing ------------------
-addr=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -Em1 '^[0-9]+(\.[0-9]+){3}$' | grep -v '^127\.')
+# --- a host not named as loopback: plain SMTP is refused, STARTTLS or nothing --
+# The machine's own name, when /etc/hosts maps it to 127.x: the traffic stays
+# on loopback, but the daemon sees a host name, not a loopback address.
+host=$(hostname)
+hostaddr=$(getent ahostsv4 "$host" 2>/dev/null | awk 'NR == 1 { print $1 }')
+addr=
+case "$hostaddr" in 127.*) addr=$host ;; esac
 if [ -n "$addr" ]; then
-	smtp_start plain --addr "$addr"
+	smtp_start plain --addr "$hostaddr"
 	write_smtp_conf "$T/plain.conf" "smtp://$addr:$plain_PORT"
 	seed 1 $((NV_CLOCK_MS - 1000)) 0 mail plain
 	daemon_start nv "$T/plain.conf"
 	wait_until 20 '[ "$(outcomes plain)" = dead ]' ||
 	    fail "plain SMTP to $addr not refused: '$(outcomes plain)'"
 	assert_eq 0 "$(smtp_count plain)" "mails sent in clear to $addr"
+	ledger_tsv '{t}:dead' >"$T/dead.tsv"
+	assert_grep 'task-plain/.*STARTTLS' "$T/dead.tsv" "dead letter reason"
 	assert_grep 'channel mail: the SMTP server does not offer STARTTLS' "$T/nv.out" \
 	    "the error says why"
 	stop nv || fail "nhacviecd exit status $?"
 else
-	echo "note: no non-loopback IPv4 address: STARTTLS-required case skipped"
+	echo "note: the host name does not map to 127.x: STARTTLS-required case skipped"
 fi
