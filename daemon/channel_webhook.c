@@ -3,7 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libgen.h>
+
+#include "log.h"
 #include "nhacviecd.h"
+#include "secret.h"
+#include "template.h"
+
+/* The channel's headers with ${secret:NAME} expanded: kept, never logged. */
+struct webhook {
+	struct curl_slist	*headers;
+};
 
 /* Classify an HTTP answer: 2xx delivered; 408, 425, 429, 5xx later; else never. */
 static enum verdict
@@ -48,32 +58,66 @@ webhook_done(void *arg, const struct http_response *r)
 	dispatch_job_done(j, &res);
 }
 
+/* The body: body_template filled (JSON-escaped), or the default object. */
+static char *
+webhook_body(struct channel *ch, struct job *j, char *err, size_t len)
+{
+	const struct template	*t;
+	json_t			*body, *check;
+	json_error_t		 jerr;
+	char			*text, *s;
+
+	if (ch->cfg->body_template != NULL) {
+		t = template_cache_get(ch->nv->templates, ch->cfg->body_template,
+		    err, len);
+		if (t == NULL)
+			return NULL;
+		s = template_render(t, &j->r, TEMPLATE_JSON,
+		    planner_timezone(ch->nv->planner));
+		if (s == NULL) {
+			snprintf(err, len, "cannot render %s",
+			    ch->cfg->body_template);
+			return NULL;
+		}
+		if ((check = json_loads(s, JSON_DECODE_ANY, &jerr)) == NULL) {
+			snprintf(err, len, "%s rendered is not JSON: %s",
+			    ch->cfg->body_template, jerr.text);
+			free(s);
+			return NULL;
+		}
+		json_decref(check);
+		return s;
+	}
+	if ((text = render_text(ch, &j->r, err, len)) == NULL)
+		return NULL;
+	body = reminder_webhook_body(&j->r, text);
+	free(text);
+	s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (s == NULL)
+		snprintf(err, len, "cannot build the JSON body");
+	return s;
+}
+
 static void
 webhook_send(struct channel *ch, struct job *j)
 {
 	const struct config_channel	*cc = ch->cfg;
+	struct webhook			*w = ch->priv;
 	struct http_request		 req;
 	struct result			 res;
-	json_t				*body;
-	char				*text, hdr[512];
-	size_t				 i;
+	struct curl_slist		*h;
+	char				 hdr[512];
 
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
 	res.retry_after_s = -1;
-	text = reminder_text(&j->r);
-	body = text ? reminder_webhook_body(&j->r, text) : NULL;
-	free(text);
-	if (body == NULL ||
-	    (req.body = json_dumps(body, JSON_COMPACT)) == NULL) {
-		json_decref(body);
+	if ((req.body = webhook_body(ch, j, res.detail,
+	    sizeof(res.detail))) == NULL) {
 		res.verdict = VERDICT_PERMANENT;
-		snprintf(res.detail, sizeof(res.detail),
-		    "cannot build the JSON body");
 		dispatch_job_done(j, &res);
 		return;
 	}
-	json_decref(body);
 	req.body_len = strlen(req.body);
 	req.method = cc->method;
 	req.url = cc->url;
@@ -83,11 +127,8 @@ webhook_send(struct channel *ch, struct job *j)
 	/* Receivers can drop repeats: the same attempt keeps the same key. */
 	snprintf(hdr, sizeof(hdr), "Idempotency-Key: %s", j->rid);
 	req.headers = curl_slist_append(req.headers, hdr);
-	for (i = 0; i < cc->nheaders; i++) {
-		snprintf(hdr, sizeof(hdr), "%s: %s", cc->headers[i].name,
-		    cc->headers[i].value);
-		req.headers = curl_slist_append(req.headers, hdr);
-	}
+	for (h = w->headers; h != NULL; h = h->next)
+		req.headers = curl_slist_append(req.headers, h->data);
 	if (http_submit(ch->nv->http, &req, webhook_done, j) == -1) {
 		res.verdict = VERDICT_TRANSIENT;
 		snprintf(res.detail, sizeof(res.detail),
@@ -96,7 +137,83 @@ webhook_send(struct channel *ch, struct job *j)
 	}
 }
 
+static void
+webhook_free(struct channel *ch)
+{
+	struct webhook		*w = ch->priv;
+	struct curl_slist	*h;
+
+	if (w == NULL)
+		return;
+	for (h = w->headers; h != NULL; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
+	curl_slist_free_all(w->headers);
+	free(w);
+	ch->priv = NULL;
+}
+
+/* Expand ${secret:NAME} in the headers now: a missing secret stops the start. */
+static int
+webhook_init(struct channel *ch, char *err, size_t len)
+{
+	const struct config_channel	*cc = ch->cfg;
+	struct webhook			*w;
+	char				*dir, *copy, *value, line[1024], why[300];
+	size_t				 i;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return -1;
+	ch->priv = w;
+	if ((copy = strdup(ch->nv->conf->path)) == NULL)
+		return -1;
+	if (asprintf(&dir, "%s/secrets", dirname(copy)) == -1)
+		dir = NULL;
+	free(copy);
+	for (i = 0; i < cc->nheaders; i++) {
+		if (secret_expand(cc->headers[i].value, dir, &value, why,
+		    sizeof(why)) == -1) {
+			snprintf(err, len, "[channel %s] header %s: %s",
+			    ch->name, cc->headers[i].name, why);
+			free(dir);
+			webhook_free(ch);
+			return -1;
+		}
+		snprintf(line, sizeof(line), "%s: %s", cc->headers[i].name,
+		    value);
+		w->headers = curl_slist_append(w->headers, line);
+		explicit_bzero(line, sizeof(line));
+		explicit_bzero(value, strlen(value));
+		free(value);
+	}
+	free(dir);
+	return 0;
+}
+
+/* A reload changed the channel's settings: the headers again. */
+static int
+webhook_reconfigure(struct channel *ch, char *err, size_t len)
+{
+	void	*old = ch->priv;
+
+	ch->priv = NULL;
+	if (webhook_init(ch, err, len) == -1) {
+		ch->priv = old;
+		return -1;
+	}
+	{
+		void *fresh = ch->priv;
+
+		ch->priv = old;
+		webhook_free(ch);
+		ch->priv = fresh;
+	}
+	return 0;
+}
+
 const struct channel_ops channel_webhook_ops = {
 	.type = "webhook",
+	.init = webhook_init,
+	.free = webhook_free,
 	.send = webhook_send,
+	.reconfigure = webhook_reconfigure,
 };

@@ -941,6 +941,10 @@ dispatch_reconfigure(struct dispatch *d, char *err, size_t len)
 		cc = config_channel_find(c, ch->name);
 		if (cc != NULL && cc->type == ch->cfg->type) {
 			ch->cfg = cc;
+			if (ch->ops->reconfigure &&
+			    ch->ops->reconfigure(ch, err, len) == -1)
+				log_err("reload: %s; channel %s keeps its "
+				    "previous headers", err, ch->name);
 			continue;
 		}
 		/* Gone or retyped: queued work moves or dies, in-flight ends. */

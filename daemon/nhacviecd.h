@@ -106,6 +106,8 @@ struct channel_ops {
 	void		(*send)(struct channel *, struct job *);
 	/* An admin resumed the channel: re-read what it depends on. */
 	void		(*resume)(struct channel *);
+	/* SIGHUP gave the channel new settings (ch->cfg): take them up. */
+	int		(*reconfigure)(struct channel *, char *err, size_t len);
 };
 
 struct channel {
