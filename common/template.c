@@ -18,7 +18,7 @@
 
 #define DAY_S		86400LL
 #define ALLOWED		"title, task, due, due_text, agency, head, lead, " \
-			"partners, window, note, fire_at"
+			"partners, window, note, fire_at, contact"
 
 enum template_field {
 	F_TITLE,
@@ -32,13 +32,14 @@ enum template_field {
 	F_WINDOW,
 	F_NOTE,
 	F_FIRE_AT,
+	F_CONTACT,
 	F_MAX
 };
 
 /* In enum order; ALLOWED spells the same list. */
 static const char *const field_names[F_MAX + 1] = {
 	"title", "task", "due", "due_text", "agency", "head", "lead",
-	"partners", "window", "note", "fire_at", NULL
+	"partners", "window", "note", "fire_at", "contact", NULL
 };
 
 static const char *const weekday_vi[] = {
@@ -504,6 +505,7 @@ template_values(const struct reminder *r, const char *tz,
 	v[F_WINDOW] = r->window;
 	v[F_NOTE] = r->note;
 	v[F_FIRE_AT] = fire;
+	v[F_CONTACT] = r->contact;	/* the recipient's address */
 }
 
 /* A growing string; on running out of memory p is NULL and stays so. */

@@ -14,7 +14,7 @@
 /*
  * A parsed template. The text holds {{name}} (spaces allowed inside the
  * braces) with name one of: title, task, due, due_text, agency, head, lead,
- * partners, window, note, fire_at; and sections {{#name}}...{{/name}}
+ * partners, window, note, fire_at, contact (the recipient's address); and sections {{#name}}...{{/name}}
  * (kept when the value is not empty) and {{^name}}...{{/name}} (kept when it
  * is). A section tag alone on its line takes the whole line with it. One
  * final newline of a file is not part of the text.

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "parse.h"
+#include "template.h"
 #include "zalo.h"
 
 /*
@@ -212,15 +213,28 @@ zalo_config_check(const struct config *conf, struct diag *d)
 	char			err[512];
 	size_t			i;
 
+	struct template		*t;
+	char			 name[300];
+	size_t			 j;
+
 	for (i = 0; i < conf->nchannels; i++) {
 		if (conf->channels[i].type != CHANNEL_ZALO)
 			continue;
 		if (zalo_settings_get(&conf->channels[i], &z, err,
-		    sizeof(err)) == -1)
+		    sizeof(err)) == -1) {
 			diag_error(d, conf->path, conf->channels[i].line,
 			    "[channel %s]: %s", conf->channels[i].name, err);
-		else
-			zalo_settings_clear(&z);
+			continue;
+		}
+		/* Each ZNS parameter is a small template: check its names. */
+		for (j = 0; j < z.nparams; j++) {
+			snprintf(name, sizeof(name), "%s: [channel %s] "
+			    "template_data %s", conf->path,
+			    conf->channels[i].name, z.param_names[j]);
+			t = template_parse(name, z.param_values[j], d);
+			template_free(t);
+		}
+		zalo_settings_clear(&z);
 	}
 }
 

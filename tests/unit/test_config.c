@@ -522,7 +522,7 @@ test_type_names(void **state)
 
 #define REDIS	"[redis]\naddress = 127.0.0.1:6379\n"
 #define TPL_ALLOWED	"title, task, due, due_text, agency, head, lead, " \
-			"partners, window, note, fire_at"
+			"partners, window, note, fire_at, contact"
 #define DHINT	"use a number and a unit (ms, s, m, h, d), e.g. 30m"
 
 /* A config that must fail, and every message it must give, in order. */

@@ -24,7 +24,7 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSGS_MAX	6
 #define ALLOWED		"(allowed: title, task, due, due_text, agency, head, " \
-			"lead, partners, window, note, fire_at)"
+			"lead, partners, window, note, fire_at, contact)"
 #define FIRE_AT		1651194000000LL	/* 2022-04-29T08:00:00+07:00 */
 
 /* Every field, with quotes, backslashes, newlines and Vietnamese. */
