@@ -186,6 +186,7 @@ static const struct config_key channel_keys[] = {
 	    .flags = KEY_POSITIVE },
 	{ .name = "concurrency", .type = KEY_INT, .off = CH(concurrency),
 	    .min = 1, .max = 1000 },
+	{ .name = "ca_file", .type = KEY_FILE, .off = CH(ca_file) },
 	{ .name = "app_id", .type = KEY_STRING, .off = CH(app_id),
 	    .types = TYPE(CHANNEL_ZALO) },
 	{ .name = "secret_key_file", .type = KEY_SECRET,
@@ -381,6 +382,7 @@ config_channel_clear(struct config_channel *c)
 	free(c->body_template);
 	free(c->template);
 	free(c->subject_template);
+	free(c->ca_file);
 	free(c->app_id);
 	free(c->secret_key_file);
 	free(c->template_id);

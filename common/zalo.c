@@ -187,9 +187,10 @@ zalo_settings_get(const struct config_channel *c, struct zalo_settings *z,
 		    "second or hour, e.g. 4000/min", c->rate);
 		return -1;
 	}
-	if (c->app_id == NULL || c->secret_key_file == NULL) {
-		snprintf(err, len, "app_id and secret_key_file are required "
-		    "for type zalo");
+	if (c->app_id == NULL) {
+		snprintf(err, len, "app_id is required for type zalo (and the "
+		    "app secret: secret_key_file, or the systemd credential "
+		    "%s)", ZALO_SECRET_CREDENTIAL);
 		return -1;
 	}
 	if (z->mode != ZALO_CS && (c->template_id == NULL ||

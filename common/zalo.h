@@ -13,6 +13,8 @@
 #define ZALO_OAUTH_BASE		"https://oauth.zaloapp.com"
 #define ZALO_STATE_FILE		"/var/lib/nhacviec/zalo-token.json"
 #define ZALO_TEXT_MAX		2000	/* characters in a "cs" text */
+/* Without secret_key_file, the app secret is this systemd credential. */
+#define ZALO_SECRET_CREDENTIAL	"zalo-app-secret"
 
 enum zalo_mode { ZALO_CS, ZALO_ZNS, ZALO_CS_THEN_ZNS };
 

@@ -280,6 +280,8 @@ smtp_send(struct channel *ch, struct job *j)
 	curl_easy_setopt(easy, CURLOPT_SEEKDATA, u);
 	curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)cc->timeout_ms);
+	if (cc->ca_file)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, cc->ca_file);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(cc->timeout_ms < 10000 ? cc->timeout_ms : 10000));
 	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);

@@ -122,6 +122,7 @@ webhook_send(struct channel *ch, struct job *j)
 	req.method = cc->method;
 	req.url = cc->url;
 	req.timeout_ms = cc->timeout_ms;
+	req.ca_file = cc->ca_file;
 	req.headers = curl_slist_append(NULL,
 	    "Content-Type: application/json; charset=utf-8");
 	/* Receivers can drop repeats: the same attempt keeps the same key. */

@@ -151,17 +151,58 @@ zalo_store_reply(void *arg, redisReply *r)
 	zalo_done_ok(z);
 }
 
+/* The pair into {p}:zalo:token, for every instance. */
+static int
+zalo_store_token(struct zalo *z, const struct zalo_token *t, store_reply_cb *cb)
+{
+	char		 s_exp[24], s_iss[24], s_upd[24];
+	const char	*argv[16];
+
+	snprintf(s_exp, sizeof(s_exp), "%lld", (long long)t->access_expires_at);
+	snprintf(s_iss, sizeof(s_iss), "%lld", (long long)t->refresh_issued_at);
+	snprintf(s_upd, sizeof(s_upd), "%lld", (long long)t->updated_at);
+	argv[0] = "HSET";
+	argv[1] = z->token_key;
+	argv[2] = "access_token";
+	argv[3] = t->access_token ? t->access_token : "";
+	argv[4] = "refresh_token";
+	argv[5] = t->refresh_token;
+	argv[6] = "access_expires_at";
+	argv[7] = s_exp;
+	argv[8] = "refresh_issued_at";
+	argv[9] = s_iss;
+	argv[10] = "updated_at";
+	argv[11] = s_upd;
+	argv[12] = "status";
+	argv[13] = t->status ? t->status : "ok";
+	argv[14] = "reason";
+	argv[15] = t->reason ? t->reason : "";
+	return store_command(z->ch->nv->store, cb, z, 16, argv, NULL);
+}
+
+/* True when the HGETALL reply r holds an older pair than t (or none). */
+static int
+zalo_redis_older(redisReply *r, const struct zalo_token *t)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < r->elements; i += 2)
+		if (strcmp(r->element[i]->str, "updated_at") == 0)
+			return strtoll(r->element[i + 1]->str, NULL, 10) <
+			    t->updated_at;
+	return 1;
+}
+
 /* The OAuth reply: a new pair is stored durably before anything uses it. */
 static void
 zalo_refresh_done(void *arg, const struct http_response *r)
 {
 	struct zalo		*z = arg;
-	struct nv		*nv = z->ch->nv;
 	struct zalo_token	 t;
 	json_t			*o = NULL, *v;
 	json_error_t		 jerr;
 	const char		*at, *rt, *name;
-	char			 err[300], why[300], s_exp[24], s_iss[24];
+	char			 err[300], why[300];
 	int64_t			 exp_s = ZALO_EXPIRES_DEFAULT_S, now;
 
 	if (r->code == CURLE_COULDNT_CONNECT ||
@@ -219,21 +260,10 @@ zalo_refresh_done(void *arg, const struct http_response *r)
 	zalo_adopt(z, &t);
 	log_notice("zalo %s: token refreshed; the access token is good for "
 	    "%llds", z->ch->name, (long long)exp_s);
-	snprintf(s_exp, sizeof(s_exp), "%lld", (long long)t.access_expires_at);
-	snprintf(s_iss, sizeof(s_iss), "%lld", (long long)t.refresh_issued_at);
-	{
-		const char *argv[] = { "HSET", z->token_key,
-		    "access_token", t.access_token,
-		    "refresh_token", t.refresh_token,
-		    "access_expires_at", s_exp, "refresh_issued_at", s_iss,
-		    "updated_at", s_iss, "status", "ok", "reason", "" };
-
-		if (store_command(nv->store, zalo_store_reply, z, 16, argv,
-		    NULL) == -1) {
-			log_crit("zalo %s: Redis unreachable: the new pair is "
-			    "in %s only", z->ch->name, z->set.state_file);
-			zalo_done_ok(z);
-		}
+	if (zalo_store_token(z, &t, zalo_store_reply) == -1) {
+		log_crit("zalo %s: Redis unreachable: the new pair is in %s "
+		    "only", z->ch->name, z->set.state_file);
+		zalo_done_ok(z);
 	}
 	zalo_token_clear(&t);
 }
@@ -272,6 +302,7 @@ zalo_refresh_post(struct zalo *z)
 	req.url = url;
 	req.method = "POST";
 	req.timeout_ms = z->ch->cfg->timeout_ms;
+	req.ca_file = z->ch->cfg->ca_file;
 	req.headers = curl_slist_append(NULL,
 	    "Content-Type: application/x-www-form-urlencoded");
 	snprintf(hdr, sizeof(hdr), "secret_key: %s", z->secret);
@@ -331,6 +362,10 @@ zalo_reread_reply(void *arg, redisReply *r)
 		}
 		free(pairs);
 	}
+	/* Our file is newer than Redis (Redis lost it): give it back. */
+	if (!z->synced && z->tok.refresh_token != NULL &&
+	    (r->type != REDIS_REPLY_ARRAY || zalo_redis_older(r, &z->tok)))
+		zalo_store_token(z, &z->tok, NULL);
 	z->synced = 1;
 	if (zalo_token_good(z)) {
 		zalo_done_ok(z);
@@ -651,6 +686,7 @@ zalo_post(struct zalo *z, struct job *j)
 	req.body_len = strlen(req.body);
 	req.method = "POST";
 	req.timeout_ms = z->ch->cfg->timeout_ms;
+	req.ca_file = z->ch->cfg->ca_file;
 	req.headers = curl_slist_append(NULL,
 	    "Content-Type: application/json; charset=utf-8");
 	/* The token goes in a bare access_token header, nowhere else. */
@@ -692,16 +728,31 @@ zalo_init(struct channel *ch, char *err, size_t len)
 {
 	struct zalo	*z;
 	struct nv	*nv = ch->nv;
-	char		 ferr[300];
+	const char	*cred;
+	char		 ferr[300], path[1024];
 
 	if ((z = calloc(1, sizeof(*z))) == NULL)
 		return -1;
 	TAILQ_INIT(&z->waiting);
 	z->ch = ch;
 	ch->priv = z;
-	if (zalo_settings_get(ch->cfg, &z->set, err, len) == -1 ||
-	    secret_read(ch->cfg->secret_key_file, &z->secret, err, len) == -1)
+	if (zalo_settings_get(ch->cfg, &z->set, err, len) == -1)
 		goto fail;
+	if (ch->cfg->secret_key_file != NULL) {
+		if (secret_read(ch->cfg->secret_key_file, &z->secret, err,
+		    len) == -1)
+			goto fail;
+	} else if ((cred = getenv("CREDENTIALS_DIRECTORY")) == NULL) {
+		snprintf(err, len, "[channel %s]: no secret_key_file, and no "
+		    "systemd credential %s ($CREDENTIALS_DIRECTORY is not set)",
+		    ch->name, ZALO_SECRET_CREDENTIAL);
+		goto fail;
+	} else {
+		snprintf(path, sizeof(path), "%s/%s", cred,
+		    ZALO_SECRET_CREDENTIAL);
+		if (secret_read(path, &z->secret, err, len) == -1)
+			goto fail;
+	}
 	if ((z->lock_ev = evtimer_new(nv->base, zalo_lock_event, z)) == NULL)
 		goto fail;
 	snprintf(z->lock_key, sizeof(z->lock_key), "%s", nv->keys.zalo_lock);

@@ -15,7 +15,6 @@ struct http {
 	struct event_base	*base;
 	CURLM			*multi;
 	struct event		*timer;
-	char			*ca_file;
 	struct http_job		*jobs;		/* every transfer under way */
 	size_t			 njobs;
 };
@@ -183,7 +182,7 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 }
 
 struct http *
-http_new(struct event_base *base, const char *ca_file)
+http_new(struct event_base *base)
 {
 	struct http	*h;
 
@@ -192,8 +191,6 @@ http_new(struct event_base *base, const char *ca_file)
 	h->base = base;
 	h->multi = curl_multi_init();
 	h->timer = evtimer_new(base, http_timer_event, h);
-	if (ca_file)
-		h->ca_file = strdup(ca_file);
 	if (h->multi == NULL || h->timer == NULL) {
 		http_free(h);
 		return NULL;
@@ -238,7 +235,6 @@ http_free(struct http *h)
 		curl_multi_cleanup(h->multi);
 	if (h->timer)
 		event_free(h->timer);
-	free(h->ca_file);
 	free(h);
 }
 
@@ -312,8 +308,6 @@ http_submit_easy(struct http *h, CURL *easy, struct curl_slist *headers,
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, j);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (h->ca_file)
-		curl_easy_setopt(easy, CURLOPT_CAINFO, h->ca_file);
 	if (headers)
 		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
 	j->next = h->jobs;
@@ -353,6 +347,9 @@ http_submit(struct http *h, struct http_request *req, http_done_cb *cb,
 	}
 	if (req->method && strcmp(req->method, "POST") != 0)
 		curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, req->method);
+	/* Verification stays on; a private CA is trusted, never skipped. */
+	if (req->ca_file)
+		curl_easy_setopt(easy, CURLOPT_CAINFO, req->ca_file);
 	return http_submit_easy(h, easy, req->headers, req->body, cb, arg);
 }
 

@@ -17,6 +17,7 @@ struct http_request {
 	char			*body;		/* owned by the request */
 	size_t			 body_len;
 	int64_t			 timeout_ms;
+	const char		*ca_file;	/* NULL: the system's CAs */
 };
 
 struct http_response {
@@ -32,7 +33,7 @@ struct http_response {
 
 typedef void	http_done_cb(void *arg, const struct http_response *);
 
-struct http	*http_new(struct event_base *, const char *ca_file);
+struct http	*http_new(struct event_base *);
 /* Cancel every transfer (their callbacks are not called) and free. */
 void		 http_free(struct http *);
 /* Start a transfer; takes ownership of req->headers and req->body. */

@@ -350,7 +350,7 @@ main(int argc, char *argv[])
 		fatalx("event_base_new failed");
 	if ((nv.templates = template_cache_new()) == NULL)
 		fatalx("out of memory");
-	if ((nv.http = http_new(nv.base, NULL)) == NULL)
+	if ((nv.http = http_new(nv.base)) == NULL)
 		fatalx("cannot start libcurl's multi interface");
 	/* A channel or the plan that cannot start is a config error too. */
 	if ((nv.dispatch = dispatch_new(&nv)) == NULL ||

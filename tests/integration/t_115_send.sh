@@ -1,0 +1,49 @@
+#!/bin/bash
+# nhacviec send: an ad-hoc notice (text from stdin) to one agency through the
+# same outbox, ledger and rules as any reminder: it reaches the webhook with
+# its Vietnamese text and has its ledger entry; an unknown agency is refused.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/nv.sh"
+nv_setup "$(basename "$0" .sh)"
+
+redis_start
+fake_start hook
+mkdir -p "$T/plan.d"
+write_conf "$T/nv.conf" "$hook_PORT"
+printf '\n[plan]\nfiles = plan.d/*.conf\n' >>"$T/nv.conf"
+cat >"$T/plan.d/p.conf" <<'EOP'
+[agency noi-vu]
+name = Phòng Nội vụ
+head = Trưởng phòng Nội vụ
+email = noivu@example.gov.vn
+
+[agency dtt]
+name = Đài Truyền thanh huyện
+
+[task t]
+lead = noi-vu
+date = 2022-12-31
+remind = end@08:00
+channels = hook
+EOP
+"$NHACVIEC" -c "$T/nv.conf" load >"$T/load.out" 2>&1 || fail "load: $(cat "$T/load.out")"
+daemon_start nv "$T/nv.conf"
+printf 'Họp khẩn lúc 14:00 hôm nay tại phòng họp số 2.\n' |
+    "$NHACVIEC" -c "$T/nv.conf" --clock "$NV_CLOCK" send --agency noi-vu --channel hook >"$T/send.out" 2>&1 ||
+    fail "send: $(cat "$T/send.out")"
+id=$(cat "$T/send.out")
+case "$id" in adhoc/*/noi-vu/hook) ;; *) fail "send printed '$id'" ;; esac
+wait_until 15 '[ "$(fake_count hook)" -ge 1 ]' || fail "the notice did not arrive"
+assert_eq "$id" "$(cut -f1 "$T/hook.log")" "the id the webhook got"
+wait_until 10 "[ \"\$(rcli HGET '{t}:state' '$id')\" = sent ]" || fail "not recorded as sent"
+rcli XRANGE '{t}:log' - + >"$T/ledger.txt"
+assert_grep "^$id\$" "$T/ledger.txt" "ledger entry for the notice"
+# An agency without the channel's contact, and one not in the plan: refused.
+echo "x" | "$NHACVIEC" -c "$T/nv.conf" send --agency dtt --channel hook >"$T/nocontact.out" 2>&1
+assert_eq 65 "$?" "exit status for an agency without email"
+assert_grep 'agency dtt has no email for channel hook' "$T/nocontact.out" "why"
+echo "x" | "$NHACVIEC" -c "$T/nv.conf" send --agency nobody --channel hook >"$T/unknown.out" 2>&1
+assert_eq 65 "$?" "exit status for an unknown agency"
+assert_grep 'no agency nobody' "$T/unknown.out" "why"
+assert_eq 1 "$(fake_count hook)" "requests (only the one notice)"
+stop nv || fail "exit status $?"
