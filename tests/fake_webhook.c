@@ -17,6 +17,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
 #include "log.h"
@@ -35,6 +36,7 @@ struct fake {
 	struct event		*ev_term;
 	struct event		*ev_int;
 	FILE			*out;
+	FILE			*dump;		/* -B: headers and body, as JSON */
 	int			 status;	/* default reply status */
 	long long		 delay_ms;	/* delay of every reply */
 	long long		 retry_after;	/* -1: no Retry-After header */
@@ -54,7 +56,7 @@ usage(void)
 	fprintf(stderr, "usage: fake_webhook [-v] [-a addr] [-p port] "
 	    "[-P portfile] [-o outfile]\n"
 	    "\t[-s status] [-d delay_ms] [-r retry_after] [-f nfail] "
-	    "[-F fail_status]\n");
+	    "[-F fail_status] [-B dumpfile]\n");
 	exit(2);
 }
 
@@ -214,6 +216,33 @@ body_json(struct evhttp_request *req, size_t *lenp)
 	return root;
 }
 
+/* -B: one JSON line per request, {"headers": {...}, "body": "..."}. */
+static void
+fake_dump(struct fake *fake, struct evhttp_request *req, size_t len)
+{
+	struct evkeyvalq	*hs = evhttp_request_get_input_headers(req);
+	struct evkeyval		*h;
+	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	json_t			*o, *hdrs;
+	char			*line;
+	unsigned char		*data;
+
+	if (fake->dump == NULL)
+		return;
+	hdrs = json_object();
+	TAILQ_FOREACH(h, hs, next)
+		json_object_set_new(hdrs, h->key, json_string(h->value));
+	data = len ? evbuffer_pullup(in, -1) : NULL;
+	o = json_pack("{s:o, s:s%}", "headers", hdrs, "body",
+	    data ? (const char *)data : "", len);
+	if (o != NULL && (line = json_dumps(o, JSON_COMPACT)) != NULL) {
+		fprintf(fake->dump, "%s\n", line);
+		fflush(fake->dump);
+		free(line);
+	}
+	json_decref(o);
+}
+
 /* Appends the line ID TAB STATUS TAB RECV_MS TAB METHOD TAB PATH TAB BYTES. */
 static void
 fake_record(struct fake *fake, const char *id, int status, const char *method,
@@ -343,6 +372,7 @@ fake_request(struct evhttp_request *req, void *arg)
 	else
 		fake->failed++;
 	fake_record(fake, id, status, method_name(cmd), path, len);
+	fake_dump(fake, req, len);
 	log_debug("%s %s id %s: %d", method_name(cmd), path, id, status);
 	json_decref(root);
 
@@ -421,6 +451,7 @@ main(int argc, char *argv[])
 	struct evhttp_bound_socket	*bs;
 	const char			*addr = "127.0.0.1";
 	const char			*portfile = NULL, *outfile = NULL;
+	const char			*dumpfile = NULL;
 	int				 ch, port = 0, verbose = 0;
 
 	memset(&fake, 0, sizeof(fake));
@@ -429,10 +460,13 @@ main(int argc, char *argv[])
 	fake.retry_after = -1;
 	TAILQ_INIT(&fake.pending);
 
-	while ((ch = getopt(argc, argv, "a:d:F:f:o:P:p:r:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:B:d:F:f:o:P:p:r:s:v")) != -1) {
 		switch (ch) {
 		case 'a':
 			addr = optarg;
+			break;
+		case 'B':
+			dumpfile = optarg;
 			break;
 		case 'd':
 			fake.delay_ms = parse_num(optarg, 0, 3600000, ch);
@@ -472,6 +506,8 @@ main(int argc, char *argv[])
 
 	if (outfile != NULL && (fake.out = fopen(outfile, "a")) == NULL)
 		fatal("%s", outfile);
+	if (dumpfile != NULL && (fake.dump = fopen(dumpfile, "a")) == NULL)
+		fatal("%s", dumpfile);
 	if ((fake.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	if ((fake.http = evhttp_new(fake.base)) == NULL)
@@ -506,5 +542,7 @@ main(int argc, char *argv[])
 	event_base_free(fake.base);
 	if (fake.out != NULL)
 		fclose(fake.out);
+	if (fake.dump != NULL)
+		fclose(fake.dump);
 	return 0;
 }
