@@ -1019,25 +1019,13 @@ config_section_start(struct config_loader *l, const char *text)
 	const char			*names[SECT_MAX + 1], *near;
 	struct config_channel		*c;
 	const struct config_channel	*dup;
-	char				*buf, *kind, *name, *e;
+	char				*buf, *kind, *name;
 	size_t				 i;
 
 	config_section_end(l);
 	l->bad_sect = 1;
 	buf = config_strdup(text);
-	for (kind = buf; isspace((unsigned char)*kind); kind++)
-		;
-	for (e = kind + strlen(kind); e > kind &&
-	    isspace((unsigned char)e[-1]); e--)
-		*(e - 1) = '\0';
-	for (name = kind; *name != '\0' && !isspace((unsigned char)*name);
-	    name++)
-		;
-	if (*name != '\0') {
-		*name++ = '\0';
-		while (isspace((unsigned char)*name))
-			name++;
-	}
+	inifile_split_section(buf, &kind, &name);
 	for (i = 0; i < SECT_MAX; i++) {
 		names[i] = config_sections[i].name;
 		if (strcmp(kind, names[i]) == 0)

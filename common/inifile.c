@@ -349,3 +349,25 @@ inifile_read_text(const char *text, size_t len,
 	r.textlen = len;
 	return inifile_run(&r);
 }
+
+void
+inifile_split_section(char *text, char **kindp, char **namep)
+{
+	char	*kind, *name, *e;
+
+	for (kind = text; isspace((unsigned char)*kind); kind++)
+		;
+	for (e = kind + strlen(kind); e > kind &&
+	    isspace((unsigned char)e[-1]); e--)
+		*(e - 1) = '\0';
+	for (name = kind; *name != '\0' && !isspace((unsigned char)*name);
+	    name++)
+		;
+	if (*name != '\0') {
+		*name++ = '\0';
+		while (isspace((unsigned char)*name))
+			name++;
+	}
+	*kindp = kind;
+	*namep = name;
+}

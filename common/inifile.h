@@ -36,4 +36,10 @@ int	inifile_read_file(FILE *fp, const struct inifile_handler *, void *arg);
 int	inifile_read_text(const char *text, size_t len,
 	    const struct inifile_handler *, void *arg);
 
+/*
+ * Split a section header's text ("channel  email ") in place into its kind
+ * ("channel") and name ("email", or "" when there is none), trimmed.
+ */
+void	inifile_split_section(char *text, char **kind, char **name);
+
 #endif

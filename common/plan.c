@@ -1641,19 +1641,7 @@ plan_section_start(struct plan_loader *l, const char *text, unsigned line)
 	plan_section_end(l);
 	l->bad_sect = 1;
 	buf = plan_strdup(text);
-	for (kind = buf; isspace((unsigned char)*kind); kind++)
-		;
-	for (e = kind + strlen(kind); e > kind &&
-	    isspace((unsigned char)e[-1]); e--)
-		*(e - 1) = '\0';
-	for (name = kind; *name != '\0' && !isspace((unsigned char)*name);
-	    name++)
-		;
-	if (*name != '\0') {
-		*name++ = '\0';
-		while (isspace((unsigned char)*name))
-			name++;
-	}
+	inifile_split_section(buf, &kind, &name);
 	for (i = 0; i < KIND_MAX; i++) {
 		names[i] = plan_sections[i].name;
 		if (strcmp(kind, names[i]) == 0)
