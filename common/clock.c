@@ -83,8 +83,8 @@ clock_is_leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm). */
+int64_t
 clock_days(int y, int m, int d)
 {
 	int64_t	era, yoe, doy, doe;

@@ -371,11 +371,12 @@ parse_is_loopback(const char *host)
 }
 
 /* Levenshtein distance in two rows; a word over 64 bytes never matches. */
-static size_t
-parse_distance(const char *a, const char *b)
+size_t
+parse_distance(const char *a, const char *b, int nocase)
 {
 	size_t	la = strlen(a), lb = strlen(b), i, j, sub;
 	size_t	prev[65], cur[65];
+	int	ca, cb;
 
 	if (la > 64 || lb > 64)
 		return SIZE_MAX;
@@ -384,7 +385,13 @@ parse_distance(const char *a, const char *b)
 	for (i = 1; i <= la; i++) {
 		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			ca = (unsigned char)a[i - 1];
+			cb = (unsigned char)b[j - 1];
+			if (nocase) {
+				ca = tolower(ca);
+				cb = tolower(cb);
+			}
+			sub = prev[j - 1] + (ca != cb);
 			cur[j] = sub;
 			if (prev[j] + 1 < cur[j])
 				cur[j] = prev[j] + 1;
@@ -407,7 +414,7 @@ parse_nearest(const char *word, const char *const *names)
 	size_t		 d, bestd = SIZE_MAX;
 
 	for (; *names != NULL; names++) {
-		d = parse_distance(word, *names);
+		d = parse_distance(word, *names, 0);
 		if (d < bestd) {
 			bestd = d;
 			best = *names;

@@ -29,6 +29,8 @@ int	parse_url(const char *, char *err, size_t len);
 /* 1 when host is localhost, 127.0.0.0/8 or ::1 (brackets allowed). */
 int	parse_is_loopback(const char *host);
 
+/* Levenshtein distance (nocase: ASCII case ignored); SIZE_MAX past 64 bytes. */
+size_t	parse_distance(const char *a, const char *b, int nocase);
 /* The name in a NULL-terminated list nearest to word (edit distance), or NULL. */
 const char *parse_nearest(const char *word, const char *const *names);
 

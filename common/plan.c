@@ -13,6 +13,7 @@
 
 #include <libical/ical.h>
 
+#include "clock.h"
 #include "inifile.h"
 #include "log.h"
 #include "parse.h"
@@ -575,18 +576,11 @@ plan_task_find(const struct plan *p, const char *id)
 	return NULL;
 }
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (Hinnant's algorithm). */
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian. */
 plan_day
 plan_day_from_ymd(int y, int m, int d)
 {
-	int	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (plan_day)(era * 146097 + doe - 719468);
+	return (plan_day)clock_days(y, m, d);
 }
 
 /* The inverse of plan_day_from_ymd. */
@@ -749,31 +743,6 @@ plan_parse_workdays(const char *value, unsigned *out)
 	return rc;
 }
 
-/* Edit distance ignoring case, or SIZE_MAX past 64 bytes. */
-static size_t
-plan_distance(const char *a, const char *b)
-{
-	size_t	la = strlen(a), lb = strlen(b), i, j, prev[65], cur[65];
-
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			cur[j] = prev[j - 1] +
-			    (tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]));
-			if (prev[j] + 1 < cur[j])
-				cur[j] = prev[j] + 1;
-			if (cur[j - 1] + 1 < cur[j])
-				cur[j] = cur[j - 1] + 1;
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(prev[0]));
-	}
-	return prev[lb];
-}
 
 /*
  * The zone libical knows within two edits of name (case aside), or NULL.
@@ -791,7 +760,7 @@ plan_nearest_zone(const char *name)
 		return NULL;
 	for (i = 0; i < zones->num_elements; i++) {
 		loc = icaltimezone_get_location(icalarray_element_at(zones, i));
-		if (loc != NULL && (dist = plan_distance(name, loc)) < bestd) {
+		if (loc != NULL && (dist = parse_distance(name, loc, 1)) < bestd) {
 			bestd = dist;
 			best = loc;
 		}
