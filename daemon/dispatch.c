@@ -13,6 +13,7 @@
 #include "planstore.h"
 
 #define DISPATCH_RETRY_RECORD_MS	2000
+#define DISPATCH_BUCKETS		4096	/* entry id hash (power of two) */
 #define DISPATCH_DEFER_MS		(10 * 60000)	/* a paused channel's work */
 
 struct dispatch {
@@ -20,6 +21,7 @@ struct dispatch {
 	TAILQ_HEAD(, channel)	 channels;
 	struct jobq		 all;		/* every job in memory */
 	size_t			 njobs;
+	struct job		*byentry[DISPATCH_BUCKETS];	/* by entry id */
 	struct jobq		 unrecorded;	/* outcome known, not yet stored */
 	struct event		*due_ev;	/* the earliest due reminder */
 	int64_t			 next_due;	/* virtual ms, -1 when none */
@@ -109,11 +111,27 @@ dispatch_check_idle(struct dispatch *d)
 	}
 }
 
+static unsigned
+dispatch_hash(const char *entry)
+{
+	unsigned	h = 2166136261u;
+
+	for (; *entry; entry++)
+		h = (h ^ (unsigned char)*entry) * 16777619u;
+	return h & (DISPATCH_BUCKETS - 1);
+}
+
 static void
 job_free(struct job *j)
 {
 	struct dispatch	*d = j->d;
+	struct job	**pp;
 
+	for (pp = &d->byentry[dispatch_hash(j->entry)]; *pp; pp = &(*pp)->hnext)
+		if (*pp == j) {
+			*pp = j->hnext;
+			break;
+		}
 	TAILQ_REMOVE(&d->all, j, all);
 	d->njobs--;
 	reminder_clear(&j->r);
@@ -394,7 +412,7 @@ dispatch_find(struct dispatch *d, const char *entry)
 {
 	struct job	*j;
 
-	TAILQ_FOREACH(j, &d->all, all)
+	for (j = d->byentry[dispatch_hash(entry)]; j; j = j->hnext)
 		if (strcmp(j->entry, entry) == 0)
 			return j;
 	return NULL;
@@ -453,6 +471,8 @@ dispatch_add(struct dispatch *d, redisReply *e)
 	j->d = d;
 	j->state = JOB_QUEUED;
 	snprintf(j->entry, sizeof(j->entry), "%s", e->element[0]->str);
+	j->hnext = d->byentry[dispatch_hash(j->entry)];
+	d->byentry[dispatch_hash(j->entry)] = j;
 	TAILQ_INSERT_TAIL(&d->all, j, all);
 	d->njobs++;
 	if (fields->type != REDIS_REPLY_ARRAY ||

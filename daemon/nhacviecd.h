@@ -95,6 +95,7 @@ struct job {
 	unsigned		 gen;		/* zalo: token generation used */
 	TAILQ_ENTRY(job)	 link;		/* a channel queue or a list */
 	TAILQ_ENTRY(job)	 all;		/* every job in memory */
+	struct job		*hnext;		/* the entry id hash chain */
 };
 TAILQ_HEAD(jobq, job);
 

@@ -37,7 +37,7 @@ base_ms=$((t1 - t0))
 
 seed "$N" $((NV_CLOCK_MS - 1000)) 0 hook bench
 t0=$(now_ms)
-bg nv "$NHACVIECD" -c "$T/nv.conf" --clock "$NV_CLOCK"
+bg nv ${BENCH_PERF:+perf record -g -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" --clock "$NV_CLOCK"
 wait_until 600 "[ \"\$(ledger_count)\" -ge $N ]" || fail "delivery did not finish"
 t1=$(now_ms)
 nv_ms=$((t1 - t0))
