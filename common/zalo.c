@@ -108,6 +108,10 @@ zalo_settings_clear(struct zalo_settings *z)
 	}
 	free(z->param_names);
 	free(z->param_values);
+	free(z->api_base);
+	free(z->zns_base);
+	free(z->oauth_base);
+	free(z->state_file);
 	memset(z, 0, sizeof(*z));
 }
 
@@ -157,15 +161,20 @@ zalo_params(const char *s, struct zalo_settings *z, char *err, size_t len)
 	return 0;
 }
 
-int
-zalo_settings_get(const struct config_channel *c, struct zalo_settings *z,
+static int
+zalo_settings_fill(const struct config_channel *c, struct zalo_settings *z,
     char *err, size_t len)
 {
-	memset(z, 0, sizeof(*z));
-	z->api_base = c->api_base ? c->api_base : ZALO_API_BASE;
-	z->zns_base = c->zns_base ? c->zns_base : ZALO_ZNS_BASE;
-	z->oauth_base = c->oauth_base ? c->oauth_base : ZALO_OAUTH_BASE;
-	z->state_file = c->state_file ? c->state_file : ZALO_STATE_FILE;
+	/* Copies: the settings outlive the config they came from (SIGHUP). */
+	z->api_base = strdup(c->api_base ? c->api_base : ZALO_API_BASE);
+	z->zns_base = strdup(c->zns_base ? c->zns_base : ZALO_ZNS_BASE);
+	z->oauth_base = strdup(c->oauth_base ? c->oauth_base :
+	    ZALO_OAUTH_BASE);
+	z->state_file = strdup(c->state_file ? c->state_file :
+	    ZALO_STATE_FILE);
+	if (z->api_base == NULL || z->zns_base == NULL ||
+	    z->oauth_base == NULL || z->state_file == NULL)
+		abort();
 	z->refresh_before_ms = 5LL * 3600 * 1000;
 	z->rate_per_s = 4000.0 / 60;
 	if (c->mode == NULL || strcmp(c->mode, "cs") == 0)
@@ -200,7 +209,17 @@ zalo_settings_get(const struct config_channel *c, struct zalo_settings *z,
 		return -1;
 	}
 	if (c->template_data && zalo_params(c->template_data, z, err,
-	    len) == -1) {
+	    len) == -1)
+		return -1;
+	return 0;
+}
+
+int
+zalo_settings_get(const struct config_channel *c, struct zalo_settings *z,
+    char *err, size_t len)
+{
+	memset(z, 0, sizeof(*z));
+	if (zalo_settings_fill(c, z, err, len) == -1) {
 		zalo_settings_clear(z);
 		return -1;
 	}

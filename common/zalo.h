@@ -21,7 +21,7 @@ enum zalo_mode { ZALO_CS, ZALO_ZNS, ZALO_CS_THEN_ZNS };
 /* A zalo channel's settings, checked and with defaults. */
 struct zalo_settings {
 	enum zalo_mode	 mode;
-	const char	*api_base, *zns_base, *oauth_base, *state_file;
+	char		*api_base, *zns_base, *oauth_base, *state_file;	/* owned */
 	int64_t		 refresh_before_ms;	/* default 5h */
 	double		 rate_per_s;		/* default 4000/min */
 	/* template_data: ZNS parameter name = reminder placeholder */

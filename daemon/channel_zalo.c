@@ -789,10 +789,47 @@ zalo_free(struct channel *ch)
 	ch->priv = NULL;
 }
 
+/*
+ * SIGHUP: the settings point into the config being replaced, so take them
+ * from the new one (and the secret again); the token pair stays.
+ */
+static int
+zalo_reconfigure(struct channel *ch, char *err, size_t len)
+{
+	struct zalo		*z = ch->priv;
+	struct zalo_settings	 set;
+	char			*secret = NULL, path[1024];
+	const char		*cred;
+
+	if (zalo_settings_get(ch->cfg, &set, err, len) == -1)
+		return -1;
+	if (ch->cfg->secret_key_file != NULL)
+		snprintf(path, sizeof(path), "%s", ch->cfg->secret_key_file);
+	else if ((cred = getenv("CREDENTIALS_DIRECTORY")) != NULL)
+		snprintf(path, sizeof(path), "%s/%s", cred,
+		    ZALO_SECRET_CREDENTIAL);
+	else
+		path[0] = '\0';
+	if (path[0] == '\0' || secret_read(path, &secret, err, len) == -1) {
+		if (path[0] == '\0')
+			snprintf(err, len, "no secret_key_file and no "
+			    "credential %s", ZALO_SECRET_CREDENTIAL);
+		zalo_settings_clear(&set);
+		return -1;
+	}
+	zalo_settings_clear(&z->set);
+	z->set = set;
+	secret_free(z->secret);
+	z->secret = secret;
+	ch->rate_per_s = z->set.rate_per_s;
+	return 0;
+}
+
 const struct channel_ops channel_zalo_ops = {
 	.type = "zalo",
 	.init = zalo_init,
 	.free = zalo_free,
 	.send = zalo_send,
 	.resume = zalo_resume,
+	.reconfigure = zalo_reconfigure,
 };

@@ -963,8 +963,8 @@ dispatch_reconfigure(struct dispatch *d, char *err, size_t len)
 			ch->cfg = cc;
 			if (ch->ops->reconfigure &&
 			    ch->ops->reconfigure(ch, err, len) == -1)
-				log_err("reload: %s; channel %s keeps its "
-				    "previous headers", err, ch->name);
+				log_err("reload: channel %s: %s; it keeps its "
+				    "previous settings", ch->name, err);
 			continue;
 		}
 		/* Gone or retyped: queued work moves or dies, in-flight ends. */

@@ -28,6 +28,15 @@ rt=$(zalo_token zalo refresh_token)
 assert_eq "$rt" "$(rcli HGET '{t}:zalo:token' refresh_token)" "refresh token in Redis"
 assert_grep "\"refresh_token\": \"$rt\"" "$T/zalo-token.json" "refresh token in the state file"
 assert_eq "-rw-------" "$(stat -c %A "$T/zalo-token.json")" "state file mode"
+# A reload hands the channel new settings (the old config is freed): it
+# keeps its token and goes on sending.
+sed -i 's/^concurrency = 8/concurrency = 4/' "$T/nv.conf"
+kill -HUP "$(pid_of nv)"
+wait_until 10 "grep -q 'reloaded $T/nv.conf' '$T/nv.out'" || fail "reload"
+seed 5 $((NV_CLOCK_MS)) 0 zalo after
+rcli XADD '{t}:control' '*' type due at "$NV_CLOCK_MS" >/dev/null
+wait_until 20 '[ "$(state_count sent)" -ge 505 ]' || fail "$(state_count sent) of 505 after the reload"
+assert_eq 1 "$(zalo_stat zalo refreshes)" "refreshes after the reload"
 stop nv || fail "exit status $?"
 for tok in "$at" "$rt" AT-start-0001 RT-start-0001 "app-secret-$$"; do
 	assert_no_grep "$tok" "$T/nv.out" "a token or secret in the daemon's log"
