@@ -190,31 +190,9 @@ webhook_init(struct channel *ch, char *err, size_t len)
 	return 0;
 }
 
-/* A reload changed the channel's settings: the headers again. */
-static int
-webhook_reconfigure(struct channel *ch, char *err, size_t len)
-{
-	void	*old = ch->priv;
-
-	ch->priv = NULL;
-	if (webhook_init(ch, err, len) == -1) {
-		ch->priv = old;
-		return -1;
-	}
-	{
-		void *fresh = ch->priv;
-
-		ch->priv = old;
-		webhook_free(ch);
-		ch->priv = fresh;
-	}
-	return 0;
-}
-
 const struct channel_ops channel_webhook_ops = {
 	.type = "webhook",
 	.init = webhook_init,
 	.free = webhook_free,
 	.send = webhook_send,
-	.reconfigure = webhook_reconfigure,
 };

@@ -930,6 +930,64 @@ dispatch_channel_free(struct channel *ch)
 	free(ch);
 }
 
+/*
+ * A channel takes up new settings (ch->cfg already points at them): its own
+ * way when it keeps state across (zalo's token), else a fresh init whose
+ * result replaces the old one only when it worked.
+ */
+static int
+dispatch_channel_retake(struct channel *ch, char *err, size_t len)
+{
+	struct channel	 old;
+	void		*prev = ch->priv;
+
+	if (ch->ops->reconfigure)
+		return ch->ops->reconfigure(ch, err, len);
+	if (ch->ops->init == NULL)
+		return 0;
+	ch->priv = NULL;
+	if (ch->ops->init(ch, err, len) == -1) {
+		ch->priv = prev;
+		return -1;
+	}
+	old = *ch;
+	old.priv = prev;
+	if (ch->ops->free)
+		ch->ops->free(&old);
+	return 0;
+}
+
+/*
+ * Before a reload swaps anything: can every channel of the new config
+ * start (secrets readable, settings complete)? Each is tried on a scratch
+ * channel and let go.
+ */
+int
+dispatch_check(struct dispatch *d, const struct config *c, char *err,
+    size_t len)
+{
+	struct channel			 tmp;
+	const struct channel_ops	*ops;
+	size_t				 i;
+
+	for (i = 0; i < c->nchannels; i++) {
+		ops = channel_types[c->channels[i].type];
+		if (ops == NULL || ops->init == NULL)
+			continue;
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.nv = d->nv;
+		tmp.name = c->channels[i].name;
+		tmp.cfg = &c->channels[i];
+		tmp.ops = ops;
+		TAILQ_INIT(&tmp.queue);
+		if (ops->init(&tmp, err, len) == -1)
+			return -1;
+		if (ops->free)
+			ops->free(&tmp);
+	}
+	return 0;
+}
+
 int
 dispatch_reconfigure(struct dispatch *d, char *err, size_t len)
 {
@@ -961,8 +1019,7 @@ dispatch_reconfigure(struct dispatch *d, char *err, size_t len)
 		cc = config_channel_find(c, ch->name);
 		if (cc != NULL && cc->type == ch->cfg->type) {
 			ch->cfg = cc;
-			if (ch->ops->reconfigure &&
-			    ch->ops->reconfigure(ch, err, len) == -1)
+			if (dispatch_channel_retake(ch, err, len) == -1)
 				log_err("reload: channel %s: %s; it keeps its "
 				    "previous settings", ch->name, err);
 			continue;

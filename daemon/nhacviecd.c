@@ -190,6 +190,13 @@ main_reload(struct nv *nv)
 	    !main_same(fresh->listen, old->listen))
 		log_warnx("reload: changes to [redis] and [http] take effect "
 		    "at the next restart");
+	if (dispatch_check(nv->dispatch, fresh, err, sizeof(err)) == -1) {
+		log_err("reload refused: %s; still running on the previous "
+		    "config", err);
+		config_free(fresh);
+		sd_notify(0, "READY=1");
+		return;
+	}
 	nv->conf = fresh;
 	if (dispatch_reconfigure(nv->dispatch, err, sizeof(err)) == -1) {
 		log_err("reload refused: %s; still running on the previous "

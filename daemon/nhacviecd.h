@@ -107,7 +107,8 @@ struct channel_ops {
 	void		(*send)(struct channel *, struct job *);
 	/* An admin resumed the channel: re-read what it depends on. */
 	void		(*resume)(struct channel *);
-	/* SIGHUP gave the channel new settings (ch->cfg): take them up. */
+	/* SIGHUP gave the channel new settings (ch->cfg): take them up,
+	 * keeping its state. Without it, a fresh init replaces the old. */
 	int		(*reconfigure)(struct channel *, char *err, size_t len);
 };
 
@@ -142,6 +143,9 @@ void		 dispatch_store_up(struct dispatch *);
 void		 dispatch_store_down(struct dispatch *);
 /* Something may be due at `at` (ms): re-arm the timer if that is sooner. */
 void		 dispatch_wake(struct dispatch *, int64_t at);
+/* Could every channel of c start? (A reload asks before it swaps.) */
+int		 dispatch_check(struct dispatch *, const struct config *c,
+		    char *err, size_t len);
 /* Match channels to a new config; takes effect for the next send. */
 int		 dispatch_reconfigure(struct dispatch *, char *err, size_t len);
 /* Stop claiming; report when nothing is in flight any more. */

@@ -33,6 +33,16 @@ assert body["text"].startswith("Kính gửi: Lãnh đạo Cơ quan 1,\n\n"), bod
 assert "Nhiệm vụ: Nhiệm vụ thử 1\nThời hạn: Thứ Bảy, ngày 30/04/2022" in body["text"], body["text"]
 assert body["due"] == "2022-04-30" and body["task"] == "task-tpl", body
 EOPY
+# A reload whose secret cannot be read is refused whole; sending goes on
+# with the header the channel had.
+mv "$T/secrets/mail-gateway" "$T/mail-gateway.away"
+kill -HUP "$(pid_of nv)"
+wait_until 10 "grep -q 'reload refused: .*mail-gateway' '$T/nv.out'" || fail "reload not refused"
+seed 1 $((NV_CLOCK_MS)) 0 hook after
+rcli XADD '{t}:control' '*' type due at "$NV_CLOCK_MS" >/dev/null
+wait_until 15 '[ "$(state_count sent)" -ge 2 ]' || fail "no delivery after the refused reload"
+assert_eq 2 "$(grep -c "Bearer $tok" "$T/hook.dump")" "requests with the secret header"
+mv "$T/mail-gateway.away" "$T/secrets/mail-gateway"
 stop nv || fail "exit status $?"
 assert_no_grep "$tok" "$T/nv.out" "the secret header in the log"
 
