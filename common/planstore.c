@@ -428,6 +428,9 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 	    "period", when);
 	if (o == NULL)
 		return NULL;
+	/* Retries stop when the occurrence is over: midnight after its end. */
+	json_object_set_new(o, "expires_at", json_integer(
+	    schedule_local_ms(p, r->occ.end + 1, 0)));
 	planstore_set(o, "head", r->agency->head);
 	planstore_set(o, "contact", r->contact);
 	planstore_set(o, "zalo", r->agency->zalo);

@@ -53,6 +53,7 @@ reminder_parse(struct reminder *r, const char *payload, size_t n, char *err,
 		{ "email", offsetof(struct reminder, email), 0 },
 	};
 	json_error_t	 jerr;
+	json_t		*v;
 	const char	**slot;
 	size_t		 i;
 
@@ -83,6 +84,14 @@ reminder_parse(struct reminder *r, const char *payload, size_t n, char *err,
 			return -1;
 		}
 	}
+	v = json_object_get(r->json, "expires_at");
+	if (v != NULL && !json_is_integer(v)) {
+		snprintf(err, len, "payload member 'expires_at' is not an "
+		    "integer (ms)");
+		reminder_clear(r);
+		return -1;
+	}
+	r->expires_at = v ? (int64_t)json_integer_value(v) : 0;
 	if (r->title == NULL)
 		r->title = r->task;
 	if (r->agency_name == NULL)

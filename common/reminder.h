@@ -34,6 +34,7 @@ struct reminder {
 	const char	*phone;
 	const char	*email;
 	int64_t		 fire_at;	/* ms, from {p}:due */
+	int64_t		 expires_at;	/* ms: the occurrence's end; 0: none */
 	int		 attempt;	/* 1 on the first try */
 	int		 late;		/* sent after its time, within grace */
 };

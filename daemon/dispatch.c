@@ -854,6 +854,14 @@ dispatch_job_done(struct job *j, const struct result *res)
 			    res->retry_after_s * 1000 > wait)
 				wait = res->retry_after_s * 1000;
 			j->retry_at = clock_now_ms() + wait;
+			if (j->r.expires_at > 0 && j->retry_at >= j->r.expires_at) {
+				/* Never past the occurrence's end. */
+				j->retry_at = 0;
+				snprintf(j->res.detail, sizeof(j->res.detail),
+				    "expired: the occurrence ended before the "
+				    "next try (%.180s)", res->detail);
+				goto permanent;
+			}
 			if (ch)
 				ch->retried++;
 			log_warnx("%s via %s failed (attempt %d of %d): %s; "
@@ -867,6 +875,7 @@ dispatch_job_done(struct job *j, const struct result *res)
 		    res->detail);
 		/* FALLTHROUGH */
 	case VERDICT_PERMANENT:
+	permanent:
 		j->res.verdict = VERDICT_PERMANENT;
 		if (ch)
 			ch->dead++;

@@ -9,6 +9,7 @@ redis_start
 fake_start hook -f 2
 write_conf "$T/nv.conf" "$hook_PORT"
 seed 1 $((NV_CLOCK_MS - 1000)) 0 hook retry
+t_start=$(now_ms)
 daemon_start nv "$T/nv.conf"
 # Two 503s (retry after 0.5-1 s, then 1-2 s), then delivered.
 wait_until 30 '[ "$(state_count sent)" -ge 1 ]' || fail "not delivered after 503s"
@@ -33,4 +34,18 @@ wait_until 30 '[ "$(state_count dead)" -ge 2 ]' || fail "never gave up"
 assert_eq 7 "$(fake_count hook)" "attempts in all"
 rcli XRANGE '{t}:dead' - + >"$T/dead.txt"
 assert_grep 'gave up after 3 attempts: HTTP 500' "$T/dead.txt" "dead letter reason"
+# A reminder whose occurrence ends 1.5 s from now: the second retry would
+# come 1.5-3 s after the first try, past the end, so by then at the latest it
+# is dead with reason "expired" (not "gave up": max_attempts is 3).
+vnow=$((NV_CLOCK_MS + $(now_ms) - t_start))	# the daemon's clock runs at 1x
+exp=$((vnow + 1500))
+rcli HSET '{t}:reminders' exp/1 "{\"id\":\"exp/1\",\"task\":\"exp\",\"agency\":\"a\",\"channel\":\"hook\",\"contact\":\"a@example.gov.vn\",\"expires_at\":$exp}" >/dev/null
+rcli ZADD '{t}:due' "$vnow" exp/1 >/dev/null
+rcli XADD '{t}:control' '*' type due at "$vnow" >/dev/null
+wait_until 30 '[ "$(rcli HGET "{t}:state" exp/1)" = dead ]' || fail "never expired"
+rcli XRANGE '{t}:dead' - + >"$T/dead.txt"
+assert_grep '^expired: the occurrence ended before the next try \(HTTP 500' "$T/dead.txt" "dead letter reason"
+n=$(grep -c '^exp/1' "$T/hook.log")
+assert_ge "$n" 1 "attempts before it expired"
+assert_le "$n" 2 "attempts before it expired"
 stop nv || fail "nhacviecd exit status $?"
