@@ -49,4 +49,11 @@ int	cmd_import_appendix(const struct config *, int argc, char **argv);
  */
 int	cmd_preview(const struct config *, int argc, char **argv);
 
+/* dead [requeue ID|'*']: the dead letters, or put them back in due. */
+int	cmd_dead(const struct config *, const struct keys *, int argc,
+	    char **argv);
+/* report: the ledger's outcomes per channel. */
+int	cmd_report(const struct config *, const struct keys *, int argc,
+	    char **argv);
+
 #endif

@@ -36,6 +36,9 @@ usage(void)
 	    "  zalo token set|status\n"
 	    "                   the Zalo OA refresh token (set reads stdin)\n"
 	    "  status           what is due, queued, sent and dead in Redis\n"
+	    "  dead [requeue ID|'*']\n"
+	    "                   the dead letters, or send them again\n"
+	    "  report           the ledger's outcomes per channel\n"
 	    "  upcoming [N]     the next N reminders due (default 20)\n");
 	exit(EX_USAGE);
 }
@@ -240,7 +243,8 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "upcoming") != 0 &&
 	    strcmp(cmd, "load") != 0 && strcmp(cmd, "preview") != 0 &&
 	    strcmp(cmd, "import-appendix") != 0 && strcmp(cmd, "send") != 0 &&
-	    strcmp(cmd, "zalo") != 0)
+	    strcmp(cmd, "zalo") != 0 && strcmp(cmd, "dead") != 0 &&
+	    strcmp(cmd, "report") != 0)
 		usage();
 	if ((c = cli_config(path)) == NULL)
 		return EX_CONFIG;
@@ -266,6 +270,10 @@ main(int argc, char *argv[])
 		rc = cmd_send(c, &k, argc - optind + 1, argv + optind - 1);
 	else if (strcmp(cmd, "zalo") == 0)
 		rc = cmd_zalo(c, &k, argc - optind + 1, argv + optind - 1);
+	else if (strcmp(cmd, "dead") == 0)
+		rc = cmd_dead(c, &k, argc - optind + 1, argv + optind - 1);
+	else if (strcmp(cmd, "report") == 0)
+		rc = cmd_report(c, &k, argc - optind + 1, argv + optind - 1);
 	else
 		rc = cmd_upcoming(c, &k, optind < argc ?
 		    strtol(argv[optind], NULL, 10) : 20);

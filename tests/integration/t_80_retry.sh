@@ -48,4 +48,20 @@ assert_grep '^expired: the occurrence ended before the next try \(HTTP 500' "$T/
 n=$(grep -c '^exp/1' "$T/hook.log")
 assert_ge "$n" 1 "attempts before it expired"
 assert_le "$n" 2 "attempts before it expired"
+
+# The admin's view: `dead` lists them, `requeue` sends one again (the peer
+# works now), `report` sums the ledger.
+"$NHACVIEC" -c "$T/nv.conf" dead >"$T/dead.out" || fail "dead"
+assert_eq 3 "$(grep -c 'via hook' "$T/dead.out")" "dead letters listed"
+assert_grep 'task-perm/.*HTTP 404' "$T/dead.out" "the 404 listed with its reason"
+fake_control hook '{"status": 200}' >/dev/null
+vnow=$((NV_CLOCK_MS + $(now_ms) - t_start))
+iso=$(date -u -d "@$((vnow / 1000))" +%Y-%m-%dT%H:%M:%SZ)
+perm=$(rcli HKEYS '{t}:state' | grep '^task-perm/')
+"$NHACVIEC" -c "$T/nv.conf" --clock "$iso" dead requeue "$perm" >"$T/requeue.out" || fail "requeue"
+assert_grep '^requeued 1 dead letter$' "$T/requeue.out" "requeue output"
+wait_until 20 "[ \"\$(rcli HGET '{t}:state' '$perm')\" = sent ]" || fail "the requeued letter was not sent"
+assert_eq 2 "$(rcli XLEN '{t}:dead')" "dead letters left"
+"$NHACVIEC" -c "$T/nv.conf" report >"$T/report.out" || fail "report"
+assert_grep '^hook +2 +[0-9]+ +0 +3 +0$' "$T/report.out" "report: sent, retries, dead"
 stop nv || fail "nhacviecd exit status $?"
