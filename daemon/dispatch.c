@@ -782,6 +782,12 @@ dispatch_backoff(const struct config *c, int attempt)
 	return d / 2 + (int64_t)(random() % (d / 2 + 1));
 }
 
+static struct planner *
+dispatch_planner(const struct job *j)
+{
+	return j->d->nv->planner;
+}
+
 /*
  * A dead letter on a channel with `fallback =`: the same reminder on the
  * fallback channel, to the agency's address for that channel, recorded in
@@ -854,6 +860,10 @@ dispatch_job_done(struct job *j, const struct result *res)
 			    res->retry_after_s * 1000 > wait)
 				wait = res->retry_after_s * 1000;
 			j->retry_at = clock_now_ms() + wait;
+			/* Planned reminders retry within [delivery] hours. */
+			if (j->r.spec != NULL && dispatch_planner(j) != NULL)
+				j->retry_at = planner_within_hours(dispatch_planner(j),
+				    j->retry_at);
 			if (j->r.expires_at > 0 && j->retry_at >= j->r.expires_at) {
 				/* Never past the occurrence's end. */
 				j->retry_at = 0;

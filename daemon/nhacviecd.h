@@ -174,6 +174,8 @@ void		 planner_free(struct planner *);
 void		 planner_store_up(struct planner *);
 void		 planner_changed(struct planner *, long long version);
 int		 planner_reload(struct planner *);
+/* A retry time moved into [delivery] hours (the plan's zone). */
+int64_t		 planner_within_hours(const struct planner *, int64_t ms);
 /* The plan's time zone, or NULL before there is a plan. */
 const char	*planner_timezone(const struct planner *);
 

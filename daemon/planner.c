@@ -363,3 +363,24 @@ planner_timezone(const struct planner *pl)
 {
 	return pl && pl->plan ? pl->plan->calendar.timezone : NULL;
 }
+
+/*
+ * A retry at `ms` moved into [delivery] hours, in the plan's zone: the same
+ * day's opening if before it, else the next day's. Without a plan, as is.
+ */
+int64_t
+planner_within_hours(const struct planner *pl, int64_t ms)
+{
+	const struct config	*c = pl->nv->conf;
+	plan_day		 day;
+	int			 min;
+
+	if (pl->plan == NULL || (c->hours_start == 0 && c->hours_end >= 1440))
+		return ms;
+	day = schedule_day_of(pl->plan, ms, &min);
+	if (min >= c->hours_start && min < c->hours_end)
+		return ms;
+	if (min >= c->hours_end)
+		day++;
+	return schedule_local_ms(pl->plan, day, c->hours_start);
+}
