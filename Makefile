@@ -3,6 +3,7 @@
 #   make test    install what is missing, then unit and integration tests under ASan+UBSan
 #   make run     install what is missing, then the demo: seed plan, private Redis, console channel
 #   make bench   throughput figures against a baseline measured in the same run
+#   make fuzz    libFuzzer on the parsers of outside input (FUZZ_SECONDS=60)
 
 CC	?= cc
 PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd
@@ -23,7 +24,7 @@ FAKE_SRC   = $(wildcard tests/fake_*.c)
 
 obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 
-.PHONY: all test check unit integration run bench deps clean
+.PHONY: all test check unit integration run bench fuzz deps clean
 all: build/nhacviecd build/nhacviec
 
 build/rel/%.o: %.c
@@ -67,6 +68,20 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(FAKE_BIN)
 	@tests/bench/run.sh
+# Fuzz the parsers of outside input (clang's libFuzzer); FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+build/fuzz/fuzz_inputs: tests/fuzz/fuzz_inputs.c $(COMMON_SRC)
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Icommon \
+	    $(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LIBS)
+fuzz: deps
+	@command -v clang >/dev/null || { apt-get update -qq && \
+	    apt-get install -y -qq --no-install-recommends clang; }
+	@$(MAKE) --no-print-directory build/fuzz/fuzz_inputs
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_inputs -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	    build/fuzz/corpus tests/fuzz/corpus
+
 deps:
 	@scripts/deps.sh
 clean:

@@ -1,0 +1,59 @@
+/* libFuzzer entry: the texts nhacviec takes from outside (plan files, templates, Redis payloads). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "plan.h"
+#include "reminder.h"
+#include "template.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* The first byte picks the parser; the rest is its input. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct diag	 d;
+	struct reminder	 r;
+	struct plan	*p;
+	struct template	*t;
+	const char	*name = "fuzz.conf";
+	char		*text, err[256], *out;
+
+	if (size < 1)
+		return 0;
+	if ((text = malloc(size)) == NULL)
+		return 0;
+	memcpy(text, data + 1, size - 1);
+	text[size - 1] = '\0';
+	diag_init(&d);
+	switch (data[0] % 3) {
+	case 0:
+		p = plan_load_texts(&name, (const char *const *)&text, 1, &d);
+		plan_free(p);
+		break;
+	case 1:
+		if ((t = template_parse("fuzz.txt", text, &d)) != NULL &&
+		    reminder_parse(&r, "{\"id\":\"a\",\"task\":\"t\",\"agency\":"
+		    "\"x\",\"channel\":\"c\",\"due\":\"2022-04-30\"}", 71, err,
+		    sizeof(err)) == 0) {
+			out = template_render(t, &r, TEMPLATE_JSON, NULL);
+			free(out);
+			reminder_clear(&r);
+		}
+		template_free(t);
+		break;
+	case 2:
+		if (reminder_parse(&r, text, size - 1, err, sizeof(err)) == 0) {
+			out = reminder_text(&r);
+			free(out);
+			reminder_clear(&r);
+		}
+		break;
+	}
+	diag_clear(&d);
+	free(text);
+	return 0;
+}
