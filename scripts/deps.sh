@@ -4,7 +4,7 @@
 set -e
 pkgs="gcc make pkg-config libevent-dev libhiredis-dev libcurl4-openssl-dev
 libjansson-dev libical-dev libinih-dev libsystemd-dev libcmocka-dev
-redis-server redis-tools python3 python3-aiosmtpd ca-certificates"
+redis-server redis-tools python3 python3-aiosmtpd ca-certificates curl tzdata"
 missing=""
 for p in $pkgs; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
