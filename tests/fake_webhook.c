@@ -243,13 +243,15 @@ fake_dump(struct fake *fake, struct evhttp_request *req, size_t len)
 	json_decref(o);
 }
 
-/* Appends the line ID TAB STATUS TAB RECV_MS TAB METHOD TAB PATH TAB BYTES. */
+/* Appends ID TAB STATUS TAB RECV_MS TAB METHOD TAB PATH TAB BYTES TAB PEER_PORT. */
 static void
 fake_record(struct fake *fake, const char *id, int status, const char *method,
-    const char *path, size_t len)
+    const char *path, size_t len, struct evhttp_request *req)
 {
-	char	 buf[256];
-	size_t	 i;
+	struct evhttp_connection	*conn;
+	char				 buf[256], *host = NULL;
+	ev_uint16_t			 port = 0;
+	size_t				 i;
 
 	if (fake->out == NULL)
 		return;
@@ -257,8 +259,11 @@ fake_record(struct fake *fake, const char *id, int status, const char *method,
 	for (i = 0; buf[i] != '\0'; i++)
 		if (buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r')
 			buf[i] = '_';
-	fprintf(fake->out, "%s\t%d\t%lld\t%s\t%s\t%zu\n", buf, status, now_ms(),
-	    method, path, len);
+	/* The client's port, last: one per connection, to see reuse. */
+	if ((conn = evhttp_request_get_connection(req)) != NULL)
+		evhttp_connection_get_peer(conn, &host, &port);
+	fprintf(fake->out, "%s\t%d\t%lld\t%s\t%s\t%zu\t%u\n", buf, status,
+	    now_ms(), method, path, len, (unsigned)port);
 	fflush(fake->out);
 }
 
@@ -371,7 +376,7 @@ fake_request(struct evhttp_request *req, void *arg)
 		fake->ok++;
 	else
 		fake->failed++;
-	fake_record(fake, id, status, method_name(cmd), path, len);
+	fake_record(fake, id, status, method_name(cmd), path, len, req);
 	fake_dump(fake, req, len);
 	log_debug("%s %s id %s: %d", method_name(cmd), path, id, status);
 	json_decref(root);

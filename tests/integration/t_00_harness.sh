@@ -20,7 +20,7 @@ assert_eq 200 "$code" "second request succeeds"
 assert_grep '^\{"ok":true\}$' "$T/reply2" "ok body"
 
 wait_until 5 '[ "$(fake_count hook)" -eq 2 ]' || fail "fake logged $(fake_count hook) requests"
-assert_grep $'^x\t503\t[0-9]+\tPOST\t/hook\t10$' "$T/hook.log" "failed request logged"
+assert_grep $'^x\t503\t[0-9]+\tPOST\t/hook\t10\t[0-9]+$' "$T/hook.log" "failed request logged"
 assert_grep $'^x\t200\t' "$T/hook.log" "good request logged"
 assert_eq 1 "$(fake_unique hook)" "distinct ids"
 assert_eq 1 "$(fake_dups hook)" "extra copies"

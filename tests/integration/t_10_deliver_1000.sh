@@ -22,5 +22,9 @@ assert_eq 0 "$(rcli XLEN '{t}:outbox')" "entries left in the outbox"
 assert_eq 0 "$(rcli HLEN '{t}:reminders')" "payloads left behind"
 # Every ledger entry says sent with HTTP 200.
 assert_eq 1000 "$(rcli XRANGE '{t}:log' - + | grep -cx sent)" "ledger outcomes 'sent'"
+# Connections are reused: at most one per concurrent send (8), not 1,000.
+conns=$(cut -f7 "$T/hook.log" | sort -u | wc -l)
+echo "1000 requests over $conns connections"
+assert_le "$conns" 8 "TCP connections for 1,000 requests"
 stop nv || fail "nhacviecd exit status $?"
 assert_grep 'every send in flight has finished' "$T/nv.out" "clean stop"
