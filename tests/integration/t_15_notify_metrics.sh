@@ -1,7 +1,7 @@
 #!/bin/bash
-# systemd and monitoring: READY=1 once connected and armed, STOPPING=1 on
-# SIGTERM (through a real notify socket); /healthz and /metrics report what
-# was delivered.
+# systemd and monitoring, through a real notify socket: READY=1 once
+# connected and armed, WATCHDOG=1 at half the watchdog interval, STOPPING=1 on
+# SIGTERM; /healthz and /metrics report what was delivered.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
@@ -14,9 +14,11 @@ printf '\n[http]\nlisten = 127.0.0.1:%s\n' "$port" >>"$T/nv.conf"
 bg notify /usr/bin/python3 "$NV_ROOT/tests/integration/notify_listen.py" "$T/notify.sock"
 wait_until 10 "grep -q listening '$T/notify.out'" || fail "notify listener"
 seed 25 $((NV_CLOCK_MS - 1000)) 0 hook m
-NOTIFY_SOCKET=$T/notify.sock daemon_start nv "$T/nv.conf"
+NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=1000000 daemon_start nv "$T/nv.conf"
 wait_until 10 "grep -q 'READY=1' '$T/notify.out'" || fail "no READY=1"
 wait_until 30 '[ "$(ledger_count)" -ge 25 ]' || fail "not delivered"
+# WatchdogSec=1s: a WATCHDOG=1 every half second from the loop.
+wait_until 5 "[ \$(grep -c '^WATCHDOG=1' '$T/notify.out') -ge 3 ]" || fail "no watchdog pings"
 
 curl -s "http://127.0.0.1:$port/healthz" >"$T/healthz.txt"
 assert_grep '^ok$' "$T/healthz.txt" "/healthz"
