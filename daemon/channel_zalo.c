@@ -31,6 +31,7 @@ struct zalo {
 	char			 token_key[KEYS_NAME_MAX];
 	struct jobq		 waiting;	/* sends waiting for a token */
 	struct event		*lock_ev;
+	struct event		*renew_ev;	/* refresh ahead, sends or not */
 };
 
 static void	zalo_post(struct zalo *, struct job *);
@@ -83,12 +84,36 @@ zalo_release_waiting(struct zalo *z, enum verdict v, const char *why)
 }
 
 /* Take a newer pair (from Redis or the file) as ours. */
+/*
+ * Refresh refresh_before ahead of the access token's end even when nothing
+ * is sent: a refresh token unused for 3 months dies, and with it the grant.
+ */
+static void
+zalo_arm_renew(struct zalo *z, int64_t delay_ms)
+{
+	struct timeval	tv;
+	int64_t		at;
+
+	if (delay_ms < 0) {
+		if (z->tok.refresh_token == NULL)
+			return;
+		at = z->tok.access_expires_at - z->set.refresh_before_ms;
+		delay_ms = clock_real_delay_ms(at - clock_now_ms());
+		if (delay_ms < 1000)
+			delay_ms = 1000;
+	}
+	tv.tv_sec = delay_ms / 1000;
+	tv.tv_usec = (delay_ms % 1000) * 1000;
+	evtimer_add(z->renew_ev, &tv);
+}
+
 static void
 zalo_adopt(struct zalo *z, const struct zalo_token *t)
 {
 	zalo_token_copy(&z->tok, t);
 	z->gen++;
 	z->force = 0;
+	zalo_arm_renew(z, -1);
 }
 
 static void
@@ -136,6 +161,7 @@ zalo_done_ok(struct zalo *z)
 {
 	z->refreshing = 0;
 	zalo_unlock(z);
+	zalo_arm_renew(z, -1);
 	zalo_release_waiting(z, VERDICT_OK, NULL);
 }
 
@@ -443,7 +469,8 @@ zalo_refresh_step(struct zalo *z)
 static void
 zalo_need_token(struct zalo *z, struct job *j)
 {
-	TAILQ_INSERT_TAIL(&z->waiting, j, link);
+	if (j != NULL)
+		TAILQ_INSERT_TAIL(&z->waiting, j, link);
 	if (z->refreshing)
 		return;
 	z->refreshing = 1;
@@ -452,6 +479,25 @@ zalo_need_token(struct zalo *z, struct job *j)
 		z->refreshing = 0;
 		zalo_release_waiting(z, VERDICT_TRANSIENT, "Redis unreachable");
 	}
+}
+
+static void
+zalo_renew_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct zalo	*z = arg;
+
+	(void)fd;
+	(void)what;
+	if (z->ch->paused)
+		return;		/* a human sets the token; resume re-arms */
+	if (!store_is_up(z->ch->nv->store)) {
+		zalo_arm_renew(z, 5000);
+		return;
+	}
+	/* Redis first (a peer may have refreshed), then lock and refresh. */
+	zalo_need_token(z, NULL);
+	if (!z->refreshing)
+		zalo_arm_renew(z, 60000);	/* Redis refused: later */
 }
 
 /* A short stable id for ZNS's tracking_id (≤ 48 characters). */
@@ -719,6 +765,7 @@ zalo_resume(struct channel *ch)
 
 	z->synced = 0;
 	z->force = 0;
+	zalo_arm_renew(z, 1000);
 }
 
 static void	zalo_free(struct channel *);
@@ -753,7 +800,8 @@ zalo_init(struct channel *ch, char *err, size_t len)
 		if (secret_read(path, &z->secret, err, len) == -1)
 			goto fail;
 	}
-	if ((z->lock_ev = evtimer_new(nv->base, zalo_lock_event, z)) == NULL)
+	if ((z->lock_ev = evtimer_new(nv->base, zalo_lock_event, z)) == NULL ||
+	    (z->renew_ev = evtimer_new(nv->base, zalo_renew_event, z)) == NULL)
 		goto fail;
 	snprintf(z->lock_key, sizeof(z->lock_key), "%s", nv->keys.zalo_lock);
 	snprintf(z->token_key, sizeof(z->token_key), "%s",
@@ -766,6 +814,8 @@ zalo_init(struct channel *ch, char *err, size_t len)
 	    sizeof(ferr)) == -1)
 		log_notice("zalo %s: %s; the token comes from Redis or "
 		    "`nhacviec zalo token set`", ch->name, ferr);
+	/* At start: compare with Redis (the newer wins), renew if due. */
+	zalo_arm_renew(z, 1000);
 	return 0;
 fail:
 	zalo_free(ch);
@@ -781,6 +831,8 @@ zalo_free(struct channel *ch)
 		return;
 	if (z->lock_ev)
 		event_free(z->lock_ev);
+	if (z->renew_ev)
+		event_free(z->renew_ev);
 	zalo_settings_clear(&z->set);
 	zalo_token_clear(&z->tok);
 	if (z->secret)
