@@ -76,11 +76,6 @@ smtp_verdict(const struct http_response *r)
 {
 	if (r->code == CURLE_OK)
 		return VERDICT_OK;
-	if (r->code == CURLE_LOGIN_DENIED || r->status == 535)
-		return VERDICT_PERMANENT;
-	/* The server offers no STARTTLS: sending would mean sending in clear. */
-	if (r->code == CURLE_USE_SSL_FAILED)
-		return VERDICT_PERMANENT;
 	if (r->status >= 500 && r->status < 600)
 		return VERDICT_PERMANENT;
 	return VERDICT_TRANSIENT;
@@ -121,15 +116,28 @@ smtp_done(void *arg, const struct http_response *r)
 	snprintf(res.ref, sizeof(res.ref), "%s", u->message_id);
 	if (r->code != CURLE_OK)
 		smtp_detail(&res, r);
-	/* Every send will fail the same way until someone fixes the config. */
-	if (r->code == CURLE_LOGIN_DENIED || r->status == 535)
-		log_err("channel %s: the SMTP server refused the login (%ld); "
-		    "check username and password_file", j->ch ? j->ch->name :
-		    "-", r->status);
-	else if (r->code == CURLE_USE_SSL_FAILED)
-		log_err("channel %s: the SMTP server does not offer STARTTLS; "
-		    "use smtps:// or a server that does", j->ch ?
-		    j->ch->name : "-");
+	/*
+	 * Every send would fail the same way until someone fixes the config:
+	 * pause the channel (its reminders wait, no attempt spent) and alert.
+	 */
+	if (j->ch && (r->code == CURLE_LOGIN_DENIED || r->status == 535 ||
+	    r->code == CURLE_USE_SSL_FAILED)) {
+		char why[300];
+
+		if (r->code == CURLE_USE_SSL_FAILED)
+			snprintf(why, sizeof(why), "the SMTP server does not "
+			    "offer STARTTLS; use smtps:// or a server that "
+			    "does");
+		else
+			snprintf(why, sizeof(why), "the SMTP server refused "
+			    "the login (%ld); check username and "
+			    "password_file", r->status);
+		log_err("channel %s: %s", j->ch->name, why);
+		dispatch_channel_pause(j->ch, why);
+		dispatch_alert(j->ch->nv->dispatch,
+		    "[nhacviec] Kênh thư điện tử tạm dừng", why);
+		res.verdict = VERDICT_DEFER;
+	}
 	dispatch_job_done(j, &res);
 }
 

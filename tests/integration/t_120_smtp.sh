@@ -184,14 +184,17 @@ wait_until 20 '[ "$(outcomes auth)" = "sent sent" ]' || fail "not delivered with
 assert_eq 2 "$(smtp_count auth)" "mails delivered with AUTH"
 assert_grep 'AUTH [A-Z]+: accepted' "$T/auth.out" "the sink saw a good login"
 stop nv || fail "nhacviecd exit status $?"
-# A wrong password: 535, a dead letter, an error naming the channel.
+# A wrong password: 535 pauses the channel (the reminder waits, deferred,
+# not dead: every mail would fail the same way), an error names the channel.
 printf 'wrong-%s\n' "$pw" >"$T/smtp.pw"
 seed 1 $((NV_CLOCK_MS - 1000)) 0 mail badpw
 bg nv2 "$NHACVIECD" -c "$T/auth.conf" --clock "$NV_CLOCK" -v
-wait_until 20 '[ "$(outcomes badpw)" = dead ]' || fail "535 not a dead letter: '$(outcomes badpw)'"
+wait_until 20 '[ "$(outcomes badpw)" = defer ]' || fail "535 did not defer: '$(outcomes badpw)'"
 assert_grep 'channel mail: the SMTP server refused the login \(535\)' "$T/nv2.out" "login error names the channel"
-ledger_tsv '{t}:dead' >"$T/dead.tsv"
-assert_grep $'task-badpw/.*\t535\t.*\tSMTP 535' "$T/dead.tsv" "dead letter status 535"
+assert_grep 'crit: channel mail paused' "$T/nv2.out" "the channel paused"
+ledger_tsv '{t}:log' >"$T/log.tsv"
+assert_grep $'task-badpw/.*\tdefer\t535\t' "$T/log.tsv" "ledger: deferred with status 535"
+assert_eq queued "$(rcli HGET '{t}:state' 'task-badpw/2022-04-30/end-1d@08:00/agency-1/mail')" "the reminder still waits"
 stop nv2 || fail "nhacviecd exit status $?"
 for f in "$T"/*.out; do
 	assert_no_grep "$pw" "$f" "the password in a log"
@@ -221,11 +224,11 @@ if [ -n "$addr" ]; then
 	write_smtp_conf "$T/plain.conf" "smtp://$addr:$plain_PORT"
 	seed 1 $((NV_CLOCK_MS - 1000)) 0 mail plain
 	daemon_start nv "$T/plain.conf"
-	wait_until 20 '[ "$(outcomes plain)" = dead ]' ||
+	wait_until 20 '[ "$(outcomes plain)" = defer ]' ||
 	    fail "plain SMTP to $addr not refused: '$(outcomes plain)'"
 	assert_eq 0 "$(smtp_count plain)" "mails sent in clear to $addr"
-	ledger_tsv '{t}:dead' >"$T/dead.tsv"
-	assert_grep 'task-plain/.*STARTTLS' "$T/dead.tsv" "dead letter reason"
+	ledger_tsv '{t}:log' >"$T/log.tsv"
+	assert_grep 'task-plain/.*STARTTLS' "$T/log.tsv" "ledger reason"
 	assert_grep 'channel mail: the SMTP server does not offer STARTTLS' "$T/nv.out" \
 	    "the error says why"
 	stop nv || fail "nhacviecd exit status $?"
