@@ -15,7 +15,10 @@ struct webhook {
 	struct curl_slist	*headers;
 };
 
-/* Classify an HTTP answer: 2xx delivered; 408, 425, 429, 5xx later; else never. */
+/*
+ * Classify an HTTP answer: 2xx delivered; 408, 425, 429, 5xx later; other
+ * 4xx never (401 and 403 pause the channel: see webhook_done).
+ */
 static enum verdict
 webhook_verdict(const struct http_response *r)
 {
@@ -54,6 +57,19 @@ webhook_done(void *arg, const struct http_response *r)
 		snippet[n] = '\0';
 		snprintf(res.detail, sizeof(res.detail), "HTTP %ld: %s",
 		    r->status, snippet);
+	}
+	/* The gateway refuses us, not this mail: hold the channel, tell a human. */
+	if (r->code == CURLE_OK && (r->status == 401 || r->status == 403) &&
+	    j->ch != NULL) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "the webhook answers HTTP %ld to "
+		    "our credentials; check the channel's header lines",
+		    r->status);
+		dispatch_channel_pause(j->ch, why);
+		dispatch_alert(j->ch->nv->dispatch,
+		    "[nhacviec] Kênh gửi thư tạm dừng", why);
+		res.verdict = VERDICT_DEFER;
 	}
 	dispatch_job_done(j, &res);
 }
