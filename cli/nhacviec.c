@@ -39,6 +39,8 @@ usage(void)
 	    "  dead [requeue ID|'*']\n"
 	    "                   the dead letters, or send them again\n"
 	    "  report           the ledger's outcomes per channel\n"
+	    "  pause|resume CHANNEL|'*'\n"
+	    "                   hold or release a channel in every daemon\n"
 	    "  upcoming [N]     the next N reminders due (default 20)\n");
 	exit(EX_USAGE);
 }
@@ -200,6 +202,39 @@ cmd_upcoming(const struct config *c, const struct keys *k, long n)
 	return 0;
 }
 
+/* pause / resume: a message on {p}:control that every daemon acts on. */
+static int
+cmd_pause(const struct config *c, const struct keys *k, const char *cmd,
+    int argc, char **argv)
+{
+	redisContext	*rc;
+	redisReply	*r;
+	int		 rv = 0;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: nhacviec %s CHANNEL|'*'\n", cmd);
+		return EX_USAGE;
+	}
+	if (strcmp(argv[0], "*") != 0 && config_channel_find(c, argv[0]) ==
+	    NULL) {
+		fprintf(stderr, "nhacviec: no channel %s in %s\n", argv[0],
+		    c->path);
+		return EX_CONFIG;
+	}
+	if ((rc = cli_connect(c)) == NULL)
+		return EX_UNAVAILABLE;
+	r = redisCommand(rc, "XADD %s MAXLEN ~ 1000 * type %s channel %s "
+	    "reason %s", k->control, cmd, argv[0], "nhacviec command");
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		fprintf(stderr, "nhacviec: %s\n", r ? r->str : rc->errstr);
+		rv = EX_UNAVAILABLE;
+	} else
+		printf("%s %s: sent to every daemon\n", cmd, argv[0]);
+	freeReplyObject(r);
+	redisFree(rc);
+	return rv;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -244,7 +279,8 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "load") != 0 && strcmp(cmd, "preview") != 0 &&
 	    strcmp(cmd, "import-appendix") != 0 && strcmp(cmd, "send") != 0 &&
 	    strcmp(cmd, "zalo") != 0 && strcmp(cmd, "dead") != 0 &&
-	    strcmp(cmd, "report") != 0)
+	    strcmp(cmd, "report") != 0 && strcmp(cmd, "pause") != 0 &&
+	    strcmp(cmd, "resume") != 0)
 		usage();
 	if ((c = cli_config(path)) == NULL)
 		return EX_CONFIG;
@@ -272,6 +308,8 @@ main(int argc, char *argv[])
 		rc = cmd_zalo(c, &k, argc - optind + 1, argv + optind - 1);
 	else if (strcmp(cmd, "dead") == 0)
 		rc = cmd_dead(c, &k, argc - optind + 1, argv + optind - 1);
+	else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0)
+		rc = cmd_pause(c, &k, cmd, argc - optind, argv + optind);
 	else if (strcmp(cmd, "report") == 0)
 		rc = cmd_report(c, &k, argc - optind + 1, argv + optind - 1);
 	else

@@ -59,7 +59,7 @@ wait_until 20 "grep -q 'crit: channel hook paused: the webhook answers HTTP 401'
     fail "401 did not pause the channel"
 auth=$(rcli HKEYS '{t}:state' | grep '^task-auth/')
 assert_eq queued "$(rcli HGET '{t}:state' "$auth")" "the 401 reminder still waits"
-rcli XADD '{t}:control' '*' type resume channel hook >/dev/null
+"$NHACVIEC" -c "$T/nv.conf" resume hook >/dev/null || fail "nhacviec resume"
 wait_until 10 "grep -q 'channel hook resumed' '$T/nv.out'" || fail "resume"
 
 # The admin's view: `dead` lists them, `requeue` sends one again (the peer
