@@ -8,6 +8,41 @@
 #include "secret.h"
 
 /* A synchronous connection for the admin command, authenticated. */
+/* Ask each Sentinel in turn where the master is, and connect there. */
+static redisContext *
+cli_sentinel_master(const struct config *c, struct timeval tv)
+{
+	const struct address	*a;
+	redisContext		*sc;
+	redisReply		*r;
+	size_t			 i;
+
+	for (i = 0; i < c->nsentinels; i++) {
+		a = &c->sentinel_addrs[i];
+		sc = a->path ? redisConnectUnixWithTimeout(a->path, tv) :
+		    redisConnectWithTimeout(a->host, a->port, tv);
+		if (sc == NULL || sc->err) {
+			redisFree(sc);
+			continue;
+		}
+		r = redisCommand(sc, "SENTINEL get-master-addr-by-name %s",
+		    c->master);
+		if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+			redisContext *rc = redisConnectWithTimeout(
+			    r->element[0]->str, atoi(r->element[1]->str), tv);
+
+			freeReplyObject(r);
+			redisFree(sc);
+			return rc;
+		}
+		freeReplyObject(r);
+		redisFree(sc);
+	}
+	fprintf(stderr, "nhacviec: no Sentinel of %s named master %s\n",
+	    c->sentinels, c->master);
+	return NULL;
+}
+
 redisContext *
 cli_connect(const struct config *c)
 {
@@ -17,14 +52,17 @@ cli_connect(const struct config *c)
 	redisReply	*r;
 	char		*pw, err[512];
 
-	if (c->redis_addr.path)
+	if (c->nsentinels > 0)
+		rc = cli_sentinel_master(c, tv);
+	else if (c->redis_addr.path)
 		rc = redisConnectUnixWithTimeout(c->redis_addr.path, tv);
 	else
 		rc = redisConnectWithTimeout(c->redis_addr.host,
 		    c->redis_addr.port, tv);
 	if (rc == NULL || rc->err) {
 		fprintf(stderr, "nhacviec: cannot connect to Redis at %s: "
-		    "%s\n", c->redis_address, rc ? rc->errstr : "no memory");
+		    "%s\n", c->redis_address ? c->redis_address : c->master,
+		    rc ? rc->errstr : "no memory");
 		redisFree(rc);
 		return NULL;
 	}

@@ -140,10 +140,12 @@ static const struct config_key redis_keys[] = {
 	{ .name = "consumer", .type = KEY_NAME, .off = C(consumer) },
 	{ .name = "connect_timeout", .type = KEY_DURATION,
 	    .off = C(connect_timeout_ms), .flags = KEY_POSITIVE },
+	{ .name = "sentinels", .type = KEY_STRING, .off = C(sentinels) },
+	{ .name = "master", .type = KEY_NAME, .off = C(master) },
 };
 
 static const struct config_key plan_keys[] = {
-	/* As written: a relative glob is relative to the working directory. */
+	/* A relative glob is relative to the config file's folder. */
 	{ .name = "files", .type = KEY_PATH, .off = C(plan_files) },
 	{ .name = "horizon", .type = KEY_DURATION, .off = C(horizon_ms),
 	    .flags = KEY_POSITIVE },
@@ -408,6 +410,11 @@ config_clear(struct config *conf)
 
 	free(conf->path);
 	address_clear(&conf->redis_addr);
+	free(conf->sentinels);
+	free(conf->master);
+	for (i = 0; i < conf->nsentinels; i++)
+		address_clear(&conf->sentinel_addrs[i]);
+	free(conf->sentinel_addrs);
 	free(conf->redis_address);
 	free(conf->prefix);
 	free(conf->password_file);
@@ -1137,6 +1144,44 @@ static const struct inifile_handler config_reader = {
 	.error = config_read_error,
 };
 
+/* [redis] sentinels = HOST:PORT, ... with master = NAME: Sentinel finds the master. */
+static void
+config_check_sentinels(struct config_loader *l, struct config *conf)
+{
+	unsigned	 ls, lm;
+	char		*copy, *item, *save = NULL, err[256];
+	struct address	 a;
+
+	ls = l->sect_seen[SECT_REDIS][config_key_index(
+	    &config_sections[SECT_REDIS], "sentinels")];
+	lm = l->sect_seen[SECT_REDIS][config_key_index(
+	    &config_sections[SECT_REDIS], "master")];
+	if ((conf->sentinels == NULL) != (conf->master == NULL)) {
+		config_error(l, ls ? ls : lm, "[redis] sentinels and master go "
+		    "together: the Sentinels to ask, and the master's name "
+		    "they monitor");
+		return;
+	}
+	if (conf->sentinels == NULL)
+		return;
+	copy = config_strdup(conf->sentinels);
+	for (item = strtok_r(copy, ", \t", &save); item != NULL;
+	    item = strtok_r(NULL, ", \t", &save)) {
+		if (parse_address(item, &a, err, sizeof(err)) == -1) {
+			config_error(l, ls, "sentinels: %s", err);
+			continue;
+		}
+		conf->sentinel_addrs = realloc(conf->sentinel_addrs,
+		    (conf->nsentinels + 1) * sizeof(*conf->sentinel_addrs));
+		if (conf->sentinel_addrs == NULL)
+			fatal("%s", __func__);
+		conf->sentinel_addrs[conf->nsentinels++] = a;
+	}
+	free(copy);
+	if (conf->nsentinels == 0)
+		config_error(l, ls, "sentinels: name at least one HOST:PORT");
+}
+
 /* [alert]: an address with @, and a channel that exists and is not zalo. */
 static void
 config_check_alert(struct config_loader *l, struct config *conf)
@@ -1213,10 +1258,12 @@ config_check_all(struct config_loader *l)
 		config_error(l, line, "retry_max is shorter than retry_base; "
 		    "make it at least as long");
 	}
-	if (conf->redis_address == NULL && l->sect_seen[SECT_REDIS]
-	    [config_key_index(&config_sections[SECT_REDIS], "address")] == 0)
+	config_check_sentinels(l, conf);
+	if (conf->redis_address == NULL && conf->sentinels == NULL &&
+	    l->sect_seen[SECT_REDIS][config_key_index(
+	    &config_sections[SECT_REDIS], "address")] == 0)
 		config_error(l, 0, "[redis] address is required: use "
-		    "unix:/path or HOST:PORT");
+		    "unix:/path or HOST:PORT (or sentinels and master)");
 	config_check_alert(l, conf);
 }
 

@@ -69,6 +69,10 @@ struct config {
 	char			*password_file;
 	char			*consumer;	/* default: the host name */
 	int64_t			 connect_timeout_ms;	/* default 2s */
+	char			*sentinels;	/* as written, or NULL */
+	struct address		*sentinel_addrs;	/* asked for the master */
+	size_t			 nsentinels;
+	char			*master;	/* the name Sentinel monitors */
 
 	/* [plan] */
 	char			*plan_files;

@@ -100,6 +100,9 @@ main_store(struct nv *nv, const char *name, const char *pw, int64_t reply_ms,
 	memset(&p, 0, sizeof(p));
 	p.name = name;
 	p.addr = &nv->conf->redis_addr;
+	p.sentinels = nv->conf->sentinel_addrs;
+	p.nsentinels = nv->conf->nsentinels;
+	p.master = nv->conf->master;
 	p.password = pw;
 	p.connect_timeout_ms = nv->conf->connect_timeout_ms;
 	p.reply_timeout_ms = reply_ms;
@@ -184,6 +187,8 @@ main_reload(struct nv *nv)
 		return;
 	}
 	if (!main_same(fresh->redis_address, old->redis_address) ||
+	    !main_same(fresh->sentinels, old->sentinels) ||
+	    !main_same(fresh->master, old->master) ||
 	    !main_same(fresh->prefix, old->prefix) ||
 	    !main_same(fresh->consumer, old->consumer) ||
 	    !main_same(fresh->password_file, old->password_file) ||

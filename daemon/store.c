@@ -17,7 +17,14 @@
 struct store {
 	struct event_base	*base;
 	struct store_params	 p;
-	struct address		 addr;		/* our copy */
+	struct address		 addr;		/* our copy; Sentinel's answer */
+	struct address		*sentinels;	/* asked for the master, or none */
+	size_t			 nsentinels;
+	size_t			 next_sentinel;
+	char			*master;
+	redisAsyncContext	*sac;		/* a Sentinel being asked */
+	int			 found;		/* it named the master */
+	struct event		*master_ev;	/* connect to it, next pass */
 	char			*password;
 	char			 where[300];
 	redisAsyncContext	*ac;
@@ -32,6 +39,7 @@ struct store {
 	int			 nscripts;
 	char			 sha[STORE_SCRIPTS_MAX][41];
 	int			 nloading;	/* SCRIPT LOAD replies awaited */
+	int			 nroles;	/* a ROLE reply awaited */
 	int			 nloaded;
 };
 
@@ -274,7 +282,8 @@ store_lost(struct store *s, const char *why)
 static void
 store_ready_check(struct store *s)
 {
-	if (s->nloading > 0 || s->up || evtimer_pending(s->drop_ev, NULL))
+	if (s->nloading > 0 || s->nroles > 0 || s->up ||
+	    evtimer_pending(s->drop_ev, NULL))
 		return;
 	s->up = 1;
 	s->backoff_ms = 0;
@@ -302,6 +311,25 @@ store_auth_reply(void *arg, redisReply *r)
 		log_err("redis %s: AUTH refused: %s", s->p.name, r->str);
 		store_drop_later(s, "authentication failed");
 	}
+}
+
+static void
+store_role_reply(void *arg, redisReply *r)
+{
+	struct store	*s = arg;
+
+	s->nroles = 0;
+	if (r == NULL)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    strcmp(r->element[0]->str, "master") != 0) {
+		log_warnx("redis %s: %s is not the master (a failover under "
+		    "way?); asking the Sentinels again", s->p.name, s->where);
+		store_drop_later(s, "not the master");
+		return;
+	}
+	store_ready_check(s);
 }
 
 /* Replies come in order: the n-th SCRIPT LOAD answer is script n. */
@@ -345,6 +373,21 @@ store_handshake(struct store *s)
 	}
 	s->nloading = 0;
 	s->nloaded = 0;
+	/* Via Sentinel: make sure this is the master, not a demoted one. */
+	if (s->nsentinels > 0) {
+		const char *argv[] = { "ROLE" };
+
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			fatal("calloc");
+		c->s = s;
+		c->cb = store_role_reply;
+		c->arg = s;
+		c->script = -1;
+		if (store_send(s, c, 1, argv, NULL) == -1)
+			free(c);
+		else
+			s->nroles = 1;
+	}
 	for (i = 0; i < s->nscripts; i++) {
 		const char *argv[] = { "SCRIPT", "LOAD", s->p.scripts[i] };
 
@@ -392,14 +435,14 @@ store_disconnect_cb(const redisAsyncContext *ac, int status)
 }
 
 static void
-store_connect(struct store *s)
+store_connect_to(struct store *s, const struct address *a)
 {
 	redisAsyncContext	*ac;
 
-	if (s->p.addr->path)
-		ac = redisAsyncConnectUnix(s->p.addr->path);
+	if (a->path)
+		ac = redisAsyncConnectUnix(a->path);
 	else
-		ac = redisAsyncConnect(s->p.addr->host, s->p.addr->port);
+		ac = redisAsyncConnect(a->host, a->port);
 	if (ac == NULL || ac->err) {
 		char why[200];
 
@@ -417,6 +460,120 @@ store_connect(struct store *s)
 	redisAsyncSetDisconnectCallback(ac, store_disconnect_cb);
 	/* hiredis 0.14 has no connect timeout: the watchdog is ours. */
 	store_watch_arm(s, s->p.connect_timeout_ms);
+}
+
+static void
+store_where(struct store *s)
+{
+	if (s->addr.path)
+		snprintf(s->where, sizeof(s->where), "unix:%s", s->addr.path);
+	else
+		snprintf(s->where, sizeof(s->where), "%s:%d",
+		    s->addr.host ? s->addr.host : "?", s->addr.port);
+}
+
+/* Sentinel's answer: the master's address, or nothing it knows of. */
+static void
+store_sentinel_reply(redisAsyncContext *ac, void *reply, void *priv)
+{
+	struct store	*s = priv;
+	redisReply	*r = reply;
+
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[0]->type == REDIS_REPLY_STRING &&
+	    r->element[1]->type == REDIS_REPLY_STRING) {
+		free(s->addr.host);
+		free(s->addr.path);
+		s->addr.path = NULL;
+		if ((s->addr.host = strdup(r->element[0]->str)) == NULL)
+			fatal("strdup");
+		s->addr.port = atoi(r->element[1]->str);
+		store_where(s);
+		s->found = 1;
+	} else if (r != NULL)
+		log_warnx("redis %s: a Sentinel does not know master %s%s%s",
+		    s->p.name, s->master, r->type == REDIS_REPLY_ERROR ?
+		    ": " : "", r->type == REDIS_REPLY_ERROR ? r->str : "");
+	/* Allowed inside a reply callback, unlike redisAsyncFree. */
+	if (r != NULL)
+		redisAsyncDisconnect(ac);
+}
+
+static void
+store_sentinel_connect_cb(const redisAsyncContext *ac, int status)
+{
+	struct store	*s = ac->data;
+	char		 why[200];
+
+	if (status == REDIS_OK)
+		return;
+	s->sac = NULL;
+	evtimer_del(s->watch_ev);
+	snprintf(why, sizeof(why), "cannot reach a Sentinel (%s)", ac->errstr);
+	store_schedule(s, why);
+}
+
+static void
+store_sentinel_disconnect_cb(const redisAsyncContext *ac, int status)
+{
+	struct store	*s = ac->data;
+	struct timeval	 tv = { 0, 0 };
+
+	(void)status;
+	if (s == NULL)
+		return;
+	s->sac = NULL;
+	evtimer_del(s->watch_ev);
+	if (s->found)
+		evtimer_add(s->master_ev, &tv);	/* not inside hiredis */
+	else
+		store_schedule(s, "no master from the Sentinels");
+}
+
+static void
+store_master_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+
+	(void)fd;
+	(void)what;
+	store_connect_to(s, &s->addr);
+}
+
+/* Ask the next Sentinel where the master is; then connect there. */
+static void
+store_discover(struct store *s)
+{
+	const struct address	*a = &s->sentinels[s->next_sentinel++ %
+	    s->nsentinels];
+	redisAsyncContext	*ac;
+
+	s->found = 0;
+	ac = a->path ? redisAsyncConnectUnix(a->path) :
+	    redisAsyncConnect(a->host, a->port);
+	if (ac == NULL || ac->err) {
+		if (ac)
+			redisAsyncFree(ac);
+		store_schedule(s, "cannot reach a Sentinel");
+		return;
+	}
+	ac->data = s;
+	s->sac = ac;
+	redisLibeventAttach(ac, s->base);
+	redisAsyncSetConnectCallback(ac, store_sentinel_connect_cb);
+	redisAsyncSetDisconnectCallback(ac, store_sentinel_disconnect_cb);
+	redisAsyncCommand(ac, store_sentinel_reply, s,
+	    "SENTINEL get-master-addr-by-name %s", s->master);
+	store_watch_arm(s, s->p.connect_timeout_ms);
+}
+
+static void
+store_connect(struct store *s)
+{
+	if (s->nsentinels > 0)
+		store_discover(s);
+	else
+		store_connect_to(s, &s->addr);
 }
 
 /*
@@ -440,10 +597,18 @@ store_drop(struct store *s, const char *why)
 static void
 store_watch_event(evutil_socket_t fd, short what, void *arg)
 {
-	struct store	*s = arg;
+	struct store		*s = arg;
+	redisAsyncContext	*sac = s->sac;
 
 	(void)fd;
 	(void)what;
+	if (sac != NULL) {
+		sac->data = NULL;
+		s->sac = NULL;
+		redisAsyncFree(sac);
+		store_schedule(s, "a Sentinel did not answer in time");
+		return;
+	}
 	store_drop(s, s->connected ? "no reply in time" : "connect timed out");
 }
 
@@ -474,18 +639,36 @@ store_new(struct event_base *base, const struct store_params *p)
 		goto fail;
 	s->addr.port = p->addr->port;
 	s->p.addr = &s->addr;
-	if (p->addr->path)
-		snprintf(s->where, sizeof(s->where), "unix:%s", p->addr->path);
-	else
-		snprintf(s->where, sizeof(s->where), "%s:%d", p->addr->host,
-		    p->addr->port);
+	store_where(s);
+	if (p->nsentinels > 0) {
+		if ((s->sentinels = calloc(p->nsentinels,
+		    sizeof(*s->sentinels))) == NULL ||
+		    (s->master = strdup(p->master)) == NULL)
+			goto fail;
+		for (; s->nsentinels < p->nsentinels; s->nsentinels++) {
+			const struct address *a = &p->sentinels[s->nsentinels];
+
+			s->sentinels[s->nsentinels].port = a->port;
+			if (a->path)
+				s->sentinels[s->nsentinels].path =
+				    strdup(a->path);
+			if (a->host)
+				s->sentinels[s->nsentinels].host =
+				    strdup(a->host);
+		}
+		snprintf(s->where, sizeof(s->where), "master %s (via Sentinel)",
+		    s->master);
+	}
+	s->p.sentinels = NULL;
 	while (p->scripts && p->scripts[s->nscripts] &&
 	    s->nscripts < STORE_SCRIPTS_MAX)
 		s->nscripts++;
 	s->retry_ev = evtimer_new(base, store_retry_event, s);
 	s->watch_ev = evtimer_new(base, store_watch_event, s);
 	s->drop_ev = evtimer_new(base, store_drop_event, s);
-	if (s->retry_ev == NULL || s->watch_ev == NULL || s->drop_ev == NULL)
+	s->master_ev = evtimer_new(base, store_master_event, s);
+	if (s->retry_ev == NULL || s->watch_ev == NULL || s->drop_ev == NULL ||
+	    s->master_ev == NULL)
 		goto fail;
 	store_connect(s);
 	return s;
@@ -518,6 +701,17 @@ store_free(struct store *s)
 		explicit_bzero(s->password, strlen(s->password));
 		free(s->password);
 	}
+	if ((ac = s->sac) != NULL) {
+		s->sac = NULL;
+		ac->data = NULL;
+		redisAsyncFree(ac);
+	}
+	if (s->master_ev)
+		event_free(s->master_ev);
+	for (size_t i = 0; i < s->nsentinels; i++)
+		address_clear(&s->sentinels[i]);
+	free(s->sentinels);
+	free(s->master);
 	free(s->addr.path);
 	free(s->addr.host);
 	free(s);

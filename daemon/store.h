@@ -18,6 +18,9 @@ typedef void	store_reply_cb(void *arg, redisReply *reply);
 struct store_params {
 	const char		*name;		/* for log lines */
 	const struct address	*addr;
+	const struct address	*sentinels;	/* ask them for the master */
+	size_t			 nsentinels;
+	const char		*master;	/* the name they monitor */
 	const char		*password;	/* or NULL; never logged */
 	int64_t			 connect_timeout_ms;
 	int64_t			 reply_timeout_ms;	/* watchdog on replies */

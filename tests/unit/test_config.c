@@ -624,11 +624,19 @@ static const struct {
 	{ "missing redis address",
 	    "[redis]\nprefix = nv\n",
 	    { "FILE: [redis] address is required: use unix:/path or "
-	      "HOST:PORT" } },
+	      "HOST:PORT (or sentinels and master)" } },
 	{ "empty file",
 	    "",
 	    { "FILE: [redis] address is required: use unix:/path or "
-	      "HOST:PORT" } },
+	      "HOST:PORT (or sentinels and master)" } },
+	{ "sentinels without master",
+	    "[redis]\nsentinels = 127.0.0.1:26379\n",
+	    { "FILE:2: [redis] sentinels and master go together: the "
+	      "Sentinels to ask, and the master's name they monitor" } },
+	{ "a bad sentinel address",
+	    "[redis]\nsentinels = 127.0.0.1:26379, nowhere\nmaster = m\n",
+	    { "FILE:2: sentinels: bad address 'nowhere': use unix:/path or "
+	      "HOST:PORT, e.g. 127.0.0.1:6379" } },
 	{ "http to a host that is not loopback",
 	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
 	    "url = http://mail.example.gov.vn/send\n",
