@@ -4,6 +4,7 @@
 #   make run     install what is missing, then the demo: seed plan, private Redis, console channel
 #   make bench   throughput figures against a baseline measured in the same run
 #   make fuzz    libFuzzer on the parsers of outside input (FUZZ_SECONDS=60)
+#   make install the programs, the systemd unit, and example config where none is
 
 CC	?= cc
 PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd
@@ -24,7 +25,7 @@ FAKE_SRC   = $(wildcard tests/fake_*.c)
 
 obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 
-.PHONY: all test check unit integration run bench fuzz deps clean
+.PHONY: all test check unit integration run bench fuzz deps install clean
 all: build/nhacviecd build/nhacviec
 
 build/rel/%.o: %.c
@@ -81,6 +82,27 @@ fuzz: deps
 	@mkdir -p build/fuzz/corpus
 	build/fuzz/fuzz_inputs -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 	    build/fuzz/corpus tests/fuzz/corpus
+
+# Install on the district server (DESTDIR for packaging). The config and
+# plan are copied only where none exist: an admin's files are never replaced.
+PREFIX	?= /usr
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/lib/systemd/system \
+	    $(DESTDIR)/usr/lib/sysusers.d $(DESTDIR)/usr/lib/tmpfiles.d \
+	    $(DESTDIR)/etc/nhacviec/plan.d $(DESTDIR)/etc/nhacviec/templates
+	install -m 755 build/nhacviecd build/nhacviec $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 systemd/nhacviecd.service $(DESTDIR)/lib/systemd/system/
+	install -m 644 systemd/nhacviec.sysusers \
+	    $(DESTDIR)/usr/lib/sysusers.d/nhacviec.conf
+	install -m 644 systemd/nhacviec.tmpfiles \
+	    $(DESTDIR)/usr/lib/tmpfiles.d/nhacviec.conf
+	for f in config/templates/*; do \
+	    [ -e $(DESTDIR)/etc/nhacviec/templates/$${f##*/} ] || \
+	    install -m 644 $$f $(DESTDIR)/etc/nhacviec/templates/; done
+	[ -e $(DESTDIR)/etc/nhacviec/nhacviec.conf ] || \
+	    install -m 644 config/nhacviec.conf $(DESTDIR)/etc/nhacviec/
+	[ -n "$$(ls $(DESTDIR)/etc/nhacviec/plan.d 2>/dev/null)" ] || \
+	    install -m 644 config/plan.d/*.conf $(DESTDIR)/etc/nhacviec/plan.d/
 
 deps:
 	@scripts/deps.sh
