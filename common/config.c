@@ -365,41 +365,83 @@ config_resolve(struct config_loader *l, const char *path)
 	return p;
 }
 
+/* Every string a channel owns: what clear frees and dup copies. */
+static const size_t channel_strings[] = {
+	offsetof(struct config_channel, name),
+	offsetof(struct config_channel, contact),
+	offsetof(struct config_channel, fallback),
+	offsetof(struct config_channel, url),
+	offsetof(struct config_channel, method),
+	offsetof(struct config_channel, body_template),
+	offsetof(struct config_channel, template),
+	offsetof(struct config_channel, subject_template),
+	offsetof(struct config_channel, ca_file),
+	offsetof(struct config_channel, app_id),
+	offsetof(struct config_channel, secret_key_file),
+	offsetof(struct config_channel, template_id),
+	offsetof(struct config_channel, template_data),
+	offsetof(struct config_channel, api_base),
+	offsetof(struct config_channel, zns_base),
+	offsetof(struct config_channel, oauth_base),
+	offsetof(struct config_channel, state_file),
+	offsetof(struct config_channel, refresh_before),
+	offsetof(struct config_channel, rate),
+	offsetof(struct config_channel, mode),
+	offsetof(struct config_channel, from),
+	offsetof(struct config_channel, username),
+	offsetof(struct config_channel, password_file),
+};
+
 /* Frees what a channel holds and zeroes it. */
 static void
 config_channel_clear(struct config_channel *c)
 {
 	size_t	i;
 
-	free(c->name);
-	free(c->contact);
-	free(c->fallback);
-	free(c->url);
-	free(c->method);
+	for (i = 0; i < nitems(channel_strings); i++)
+		free(*(char **)((char *)c + channel_strings[i]));
 	for (i = 0; i < c->nheaders; i++) {
 		free(c->headers[i].name);
 		free(c->headers[i].value);
 	}
 	free(c->headers);
-	free(c->body_template);
-	free(c->template);
-	free(c->subject_template);
-	free(c->ca_file);
-	free(c->app_id);
-	free(c->secret_key_file);
-	free(c->template_id);
-	free(c->template_data);
-	free(c->api_base);
-	free(c->zns_base);
-	free(c->oauth_base);
-	free(c->state_file);
-	free(c->refresh_before);
-	free(c->rate);
-	free(c->mode);
-	free(c->from);
-	free(c->username);
-	free(c->password_file);
 	memset(c, 0, sizeof(*c));
+}
+
+struct config_channel *
+config_channel_dup(const struct config_channel *c)
+{
+	struct config_channel	*d;
+	char			**f;
+	size_t			 i;
+
+	if ((d = malloc(sizeof(*d))) == NULL)
+		fatal("%s", __func__);
+	*d = *c;
+	for (i = 0; i < nitems(channel_strings); i++) {
+		f = (char **)((char *)d + channel_strings[i]);
+		if (*f != NULL)
+			*f = config_strdup(*f);
+	}
+	if (c->nheaders > 0) {
+		if ((d->headers = calloc(c->nheaders,
+		    sizeof(*d->headers))) == NULL)
+			fatal("%s", __func__);
+		for (i = 0; i < c->nheaders; i++) {
+			d->headers[i].name = config_strdup(c->headers[i].name);
+			d->headers[i].value = config_strdup(c->headers[i].value);
+		}
+	}
+	return d;
+}
+
+void
+config_channel_free(struct config_channel *c)
+{
+	if (c == NULL)
+		return;
+	config_channel_clear(c);
+	free(c);
 }
 
 /* Frees what a config holds and zeroes it. */

@@ -111,5 +111,8 @@ void		 config_free(struct config *);
 const struct config_channel *config_channel_find(const struct config *,
 		    const char *name);
 const char	*config_channel_type_name(enum channel_type);
+/* A channel's settings on their own, to outlive their config; and free. */
+struct config_channel *config_channel_dup(const struct config_channel *);
+void		 config_channel_free(struct config_channel *);
 
 #endif

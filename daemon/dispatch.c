@@ -945,6 +945,7 @@ dispatch_channel_free(struct channel *ch)
 		ch->ops->free(ch);
 	if (ch->rate_ev)
 		event_free(ch->rate_ev);
+	config_channel_free(ch->own_cfg);
 	free(ch->name);
 	free(ch);
 }
@@ -1043,8 +1044,13 @@ dispatch_reconfigure(struct dispatch *d, char *err, size_t len)
 				    "previous settings", ch->name, err);
 			continue;
 		}
-		/* Gone or retyped: queued work moves or dies, in-flight ends. */
+		/*
+		 * Gone or retyped: queued work moves or dies, in-flight ends.
+		 * Its settings are copied: the old config is freed next.
+		 */
 		ch->removed = 1;
+		ch->own_cfg = config_channel_dup(ch->cfg);
+		ch->cfg = ch->own_cfg;
 		fresh = cc ? dispatch_channel(d, ch->name) : NULL;
 		while ((j = TAILQ_FIRST(&ch->queue)) != NULL) {
 			TAILQ_REMOVE(&ch->queue, j, link);

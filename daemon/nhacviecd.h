@@ -115,7 +115,8 @@ struct channel_ops {
 struct channel {
 	struct nv			*nv;
 	char				*name;
-	const struct config_channel	*cfg;	/* owned by nv->conf */
+	const struct config_channel	*cfg;	/* nv->conf's, or own_cfg */
+	struct config_channel		*own_cfg;	/* once removed */
 	const struct channel_ops	*ops;
 	void				*priv;
 	int				 inflight;
