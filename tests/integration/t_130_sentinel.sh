@@ -26,6 +26,9 @@ EOC
 bg sentinel redis-server "$T/s/sentinel.conf" --sentinel
 wait_until 10 "redis-cli -p $sp sentinel get-master-addr-by-name mymaster | grep -q $mp" || fail "sentinel"
 wait_until 10 "redis-cli -p $mp info replication | grep -q 'connected_slaves:1'" || fail "replication"
+# Sentinel learns of the replica from the master's INFO (every 10 s at
+# first): without it a failover has no replica to promote.
+wait_until 30 "redis-cli -p $sp sentinel replicas mymaster | grep -q $rp" || fail "Sentinel does not see the replica"
 
 fake_start hook -d 3
 cat >"$T/nv.conf" <<EOC
