@@ -67,7 +67,7 @@ planner_daily_arm(struct planner *pl)
 	struct timeval	tv;
 	int64_t		ms;
 
-	/* Once a day, a few minutes after midnight UTC+7-ish: exactness is not needed. */
+	/* Once a day, five minutes after midnight UTC: exactness is not needed. */
 	next = (now / DAY_MS + 1) * DAY_MS + 5 * 60000;
 	ms = clock_real_delay_ms(next - now);
 	tv.tv_sec = ms / 1000;
