@@ -1,9 +1,7 @@
 #!/bin/bash
-# A refresh reply without both tokens (here a 200 with neither error nor
-# tokens, the reply that made other clients store "undefined"): the stored
-# pair is not overwritten, no
-# second refresh is tried with the same token, the channel pauses, CRIT is
-# logged and the alert mail goes out.
+# A refresh reply without both tokens (a 200 with neither error nor tokens):
+# the stored pair is not overwritten, no second refresh is tried with the
+# same token, the channel pauses, CRIT is logged and the alert mail goes out.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
