@@ -1,15 +1,43 @@
-/* libFuzzer entry: the texts nhacviec takes from outside (plan files, templates, Redis payloads). */
+/* libFuzzer entry: the texts nhacviec takes from outside (config, plan files, templates, Redis payloads). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
+#include "config.h"
 #include "diag.h"
 #include "plan.h"
 #include "reminder.h"
 #include "template.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* The main config is read from a file: one temp file, rewritten each run. */
+static void
+fuzz_config(const char *text, size_t len, struct diag *d)
+{
+	static char	 path[] = "/tmp/nv-fuzz-config-XXXXXX";
+	static int	 made;
+	struct config	*c;
+	FILE		*fp;
+	int		 fd;
+
+	if (!made) {
+		if ((fd = mkstemp(path)) == -1)
+			return;
+		close(fd);
+		made = 1;
+	}
+	if ((fp = fopen(path, "w")) == NULL)
+		return;
+	fwrite(text, 1, len, fp);
+	fclose(fp);
+	c = config_load(path, d);
+	config_free(c);
+}
 
 /* The first byte picks the parser; the rest is its input. */
 int
@@ -29,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
 	diag_init(&d);
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0:
 		p = plan_load_texts(&name, (const char *const *)&text, 1, &d);
 		plan_free(p);
@@ -51,6 +79,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(out);
 			reminder_clear(&r);
 		}
+		break;
+	case 3:
+		fuzz_config(text, size - 1, &d);
 		break;
 	}
 	diag_clear(&d);
