@@ -13,6 +13,7 @@
 #include "planstore.h"
 
 #define DISPATCH_RETRY_RECORD_MS	2000
+#define DISPATCH_BATCH		64	/* outcomes per complete call */
 #define DISPATCH_BUCKETS		4096	/* entry id hash (power of two) */
 #define DISPATCH_DEFER_MS		(10 * 60000)	/* a paused channel's work */
 
@@ -23,6 +24,8 @@ struct dispatch {
 	size_t			 njobs;
 	struct job		*byentry[DISPATCH_BUCKETS];	/* by entry id */
 	struct jobq		 unrecorded;	/* outcome known, not yet stored */
+	struct jobq		 torecord;	/* outcome known, stored this pass */
+	struct event		*flush_ev;	/* sends torecord to Redis */
 	struct event		*due_ev;	/* the earliest due reminder */
 	int64_t			 next_due;	/* virtual ms, -1 when none */
 	struct event		*sweep_ev;	/* reclaim entries of dead peers */
@@ -674,32 +677,54 @@ dispatch_outcome(const struct job *j)
 	return j->res.verdict == VERDICT_OK ? "sent" : "dead";
 }
 
-static void
-dispatch_record_reply(void *arg, redisReply *r)
-{
-	struct job	*j = arg;
-	struct dispatch	*d = j->d;
-	const char	*outcome = dispatch_outcome(j);
-	struct timeval	 tv = { DISPATCH_RETRY_RECORD_MS / 1000, 0 };
+/* Outcomes sent in one complete script call. */
+struct batch {
+	struct dispatch	*d;
+	size_t		 n;
+	struct job	*jobs[DISPATCH_BATCH];
+};
 
-	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+static void
+dispatch_unrecorded(struct job *j)
+{
+	j->state = JOB_UNRECORDED;
+	TAILQ_INSERT_TAIL(&j->d->unrecorded, j, link);
+}
+
+static void
+dispatch_batch_reply(void *arg, redisReply *r)
+{
+	struct batch	*b = arg;
+	struct dispatch	*d = b->d;
+	struct job	*j;
+	struct timeval	 tv = { DISPATCH_RETRY_RECORD_MS / 1000, 0 };
+	size_t		 i;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != b->n) {
 		if (r)
-			log_err("recording %s for %s failed: %s", outcome,
-			    j->rid, r->str);
-		j->state = JOB_UNRECORDED;
-		TAILQ_INSERT_TAIL(&d->unrecorded, j, link);
+			log_err("recording %zu outcomes failed: %s", b->n,
+			    r->type == REDIS_REPLY_ERROR ? r->str :
+			    "odd reply");
+		for (i = 0; i < b->n; i++)
+			dispatch_unrecorded(b->jobs[i]);
 		if (r)
 			evtimer_add(d->record_ev, &tv);
+		free(b);
 		return;
 	}
-	if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
-		log_notice("%s: outcome recorded after another instance "
-		    "took the entry over", j->rid);
-	if (j->retry_at)
-		dispatch_wake(d, j->retry_at);
-	if (j->fb_id)
-		dispatch_wake(d, clock_now_ms());
-	dispatch_finish(j);
+	for (i = 0; i < b->n; i++) {
+		j = b->jobs[i];
+		if (r->element[i]->type == REDIS_REPLY_INTEGER &&
+		    r->element[i]->integer == 0)
+			log_notice("%s: outcome recorded after another "
+			    "instance took the entry over", j->rid);
+		if (j->retry_at)
+			dispatch_wake(d, j->retry_at);
+		if (j->fb_id)
+			dispatch_wake(d, clock_now_ms());
+		dispatch_finish(j);
+	}
+	free(b);
 }
 
 static void
@@ -721,51 +746,93 @@ dispatch_record_event(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Run the complete script for a job whose outcome is known. */
+/*
+ * Every outcome known in this loop pass goes to Redis in complete script
+ * calls of up to DISPATCH_BATCH: one round trip instead of one each.
+ */
+static void
+dispatch_flush_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+	struct nv	*nv = d->nv;
+	struct batch	*b;
+	struct job	*j;
+	const char	**argv;
+	char		(*num)[6][24];
+	int		 argc;
+	size_t		 i;
+
+	(void)fd;
+	(void)what;
+	argv = calloc(8 + 14 * DISPATCH_BATCH, sizeof(*argv));
+	num = calloc(DISPATCH_BATCH, sizeof(*num));
+	if (argv == NULL || num == NULL)
+		fatal("calloc");
+	while (!TAILQ_EMPTY(&d->torecord)) {
+		if ((b = calloc(1, sizeof(*b))) == NULL)
+			fatal("calloc");
+		b->d = d;
+		argv[0] = nv->keys.outbox;
+		argv[1] = nv->keys.state;
+		argv[2] = nv->keys.log;
+		argv[3] = nv->keys.due;
+		argv[4] = nv->keys.reminders;
+		argv[5] = nv->keys.attempts;
+		argv[6] = nv->keys.dead;
+		argv[7] = KEYS_GROUP;
+		argc = 8;
+		while (b->n < DISPATCH_BATCH &&
+		    (j = TAILQ_FIRST(&d->torecord)) != NULL) {
+			TAILQ_REMOVE(&d->torecord, j, link);
+			i = b->n;
+			b->jobs[b->n++] = j;
+			snprintf(num[i][0], 24, "%ld", j->res.status);
+			snprintf(num[i][1], 24, "%lld",
+			    (long long)j->res.latency_ms);
+			snprintf(num[i][2], 24, "%lld", (long long)j->retry_at);
+			snprintf(num[i][3], 24, "%d", j->attempt);
+			snprintf(num[i][4], 24, "%lld",
+			    (long long)clock_now_ms());
+			snprintf(num[i][5], 24, "%d", j->late);
+			argv[argc++] = j->entry;
+			argv[argc++] = j->rid;
+			argv[argc++] = dispatch_outcome(j);
+			argv[argc++] = j->ch ? j->ch->name :
+			    (j->r.channel ? j->r.channel : "");
+			argv[argc++] = num[i][0];
+			argv[argc++] = num[i][1];
+			argv[argc++] = j->res.detail;
+			argv[argc++] = num[i][2];
+			argv[argc++] = num[i][3];
+			argv[argc++] = num[i][4];
+			argv[argc++] = j->res.ref;
+			argv[argc++] = num[i][5];
+			argv[argc++] = j->fb_id ? j->fb_id : "";
+			argv[argc++] = j->fb_payload ? j->fb_payload : "";
+		}
+		/* store_script copies argv: the buffers are ours again. */
+		if (store_script(nv->store, SCRIPT_COMPLETE,
+		    dispatch_batch_reply, b, 7, argc, argv) == -1) {
+			for (i = 0; i < b->n; i++)
+				dispatch_unrecorded(b->jobs[i]);
+			free(b);
+		}
+	}
+	free(argv);
+	free(num);
+}
+
+/* A job whose outcome is known: recorded with the others of this pass. */
 static void
 dispatch_record(struct job *j)
 {
-	struct nv	*nv = j->d->nv;
-	char		 status[16], latency[24], retry_at[24], attempt[16];
-	char		 now[24], late[4];
-	const char	*outcome, *argv[22];
+	struct dispatch	*d = j->d;
+	struct timeval	 tv = { 0, 0 };
 
-	outcome = dispatch_outcome(j);
-	snprintf(status, sizeof(status), "%ld", j->res.status);
-	snprintf(latency, sizeof(latency), "%lld",
-	    (long long)j->res.latency_ms);
-	snprintf(retry_at, sizeof(retry_at), "%lld", (long long)j->retry_at);
-	snprintf(attempt, sizeof(attempt), "%d", j->attempt);
-	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
-	snprintf(late, sizeof(late), "%d", j->late);
-	argv[0] = nv->keys.outbox;
-	argv[1] = nv->keys.state;
-	argv[2] = nv->keys.log;
-	argv[3] = nv->keys.due;
-	argv[4] = nv->keys.reminders;
-	argv[5] = nv->keys.attempts;
-	argv[6] = nv->keys.dead;
-	argv[7] = j->entry;
-	argv[8] = KEYS_GROUP;
-	argv[9] = j->rid;
-	argv[10] = outcome;
-	argv[11] = j->ch ? j->ch->name : (j->r.channel ? j->r.channel : "");
-	argv[12] = status;
-	argv[13] = latency;
-	argv[14] = j->res.detail;
-	argv[15] = retry_at;
-	argv[16] = attempt;
-	argv[17] = now;
-	argv[18] = j->res.ref;
-	argv[19] = late;
-	argv[20] = j->fb_id ? j->fb_id : "";
-	argv[21] = j->fb_payload ? j->fb_payload : "";
 	j->state = JOB_RECORDING;
-	if (store_script(nv->store, SCRIPT_COMPLETE, dispatch_record_reply, j,
-	    7, 22, argv) == -1) {
-		j->state = JOB_UNRECORDED;
-		TAILQ_INSERT_TAIL(&j->d->unrecorded, j, link);
-	}
+	TAILQ_INSERT_TAIL(&d->torecord, j, link);
+	if (!evtimer_pending(d->flush_ev, NULL))
+		evtimer_add(d->flush_ev, &tv);
 }
 
 /* Exponential back-off with jitter: half to all of base * 2^(n-1). */
@@ -1085,12 +1152,15 @@ dispatch_new(struct nv *nv)
 	TAILQ_INIT(&d->channels);
 	TAILQ_INIT(&d->all);
 	TAILQ_INIT(&d->unrecorded);
+	TAILQ_INIT(&d->torecord);
 	snprintf(d->cursor, sizeof(d->cursor), "0-0");
 	snprintf(d->reclaim, sizeof(d->reclaim), "0-0");
 	d->due_ev = evtimer_new(nv->base, dispatch_due_event, d);
 	d->sweep_ev = evtimer_new(nv->base, dispatch_sweep_event, d);
 	d->record_ev = evtimer_new(nv->base, dispatch_record_event, d);
-	if (d->due_ev == NULL || d->sweep_ev == NULL || d->record_ev == NULL)
+	d->flush_ev = evtimer_new(nv->base, dispatch_flush_event, d);
+	if (d->due_ev == NULL || d->sweep_ev == NULL || d->record_ev == NULL ||
+	    d->flush_ev == NULL)
 		fatalx("out of memory");
 	if (dispatch_reconfigure(d, err, sizeof(err)) == -1) {
 		log_err("%s", err);
@@ -1148,6 +1218,8 @@ dispatch_free(struct dispatch *d)
 		event_free(d->sweep_ev);
 	if (d->record_ev)
 		event_free(d->record_ev);
+	if (d->flush_ev)
+		event_free(d->flush_ev);
 	if (d->nv->dispatch == d)
 		d->nv->dispatch = NULL;
 	free(d);

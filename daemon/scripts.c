@@ -42,49 +42,58 @@ static const char script_claim[] =
 "return { claimed, missed, nxt[2] or '' }\n";
 
 /*
- * Complete: record one attempt's outcome. The ledger always gets the entry;
- * the reminder's state moves only if this process still held the entry.
+ * Complete: record the outcomes of a batch of attempts. The ledger always
+ * gets the entry; a reminder's state moves only if this process still held
+ * its outbox entry.
  * KEYS: outbox state log due reminders attempts dead
- * ARGV: entry group id outcome channel status latency_ms detail retry_at
- *       attempt now ref late fallback_id fallback_payload
+ * ARGV: group, then per attempt 14 fields: entry id outcome channel status
+ *       latency_ms detail retry_at attempt now ref late fallback_id
+ *       fallback_payload
  * Outcomes: sent, retry (back to due), defer (back to due, the attempt not
  * counted), dead (dead letter; and the fallback reminder, if any, is due).
- * Returns 1, or 0 when the entry was no longer pending (stale).
+ * Returns per attempt 1, or 0 when the entry was no longer pending (stale).
  */
 static const char script_complete[] =
-"local acked = redis.call('XACK', KEYS[1], ARGV[2], ARGV[1])\n"
-"redis.call('XDEL', KEYS[1], ARGV[1])\n"
-"local id, outcome = ARGV[3], ARGV[4]\n"
-"local stale = 0\n"
-"if acked == 0 then stale = 1 end\n"
-"redis.call('XADD', KEYS[3], '*', 'id', id, 'channel', ARGV[5],\n"
-"    'outcome', outcome, 'status', ARGV[6], 'latency_ms', ARGV[7],\n"
-"    'attempt', ARGV[10], 'at', ARGV[11], 'late', ARGV[13],\n"
-"    'ref', ARGV[12], 'detail', ARGV[8], 'stale', stale)\n"
-"if acked == 0 then return 0 end\n"
-"if outcome == 'sent' then\n"
-"  redis.call('HSET', KEYS[2], id, 'sent')\n"
-"  redis.call('HDEL', KEYS[5], id)\n"
-"  redis.call('HDEL', KEYS[6], id)\n"
-"elseif outcome == 'retry' then\n"
-"  redis.call('ZADD', KEYS[4], ARGV[9], id)\n"
-"elseif outcome == 'defer' then\n"
-"  redis.call('ZADD', KEYS[4], ARGV[9], id)\n"
-"  redis.call('HINCRBY', KEYS[6], id, -1)\n"
-"else\n"
-"  local p = redis.call('HGET', KEYS[5], id) or ''\n"
-"  redis.call('HSET', KEYS[2], id, 'dead')\n"
-"  redis.call('XADD', KEYS[7], '*', 'id', id, 'channel', ARGV[5],\n"
-"      'reason', ARGV[8], 'status', ARGV[6], 'attempt', ARGV[10],\n"
-"      'at', ARGV[11], 'payload', p)\n"
-"  redis.call('HDEL', KEYS[5], id)\n"
-"  redis.call('HDEL', KEYS[6], id)\n"
-"  if ARGV[14] ~= '' and redis.call('HEXISTS', KEYS[2], ARGV[14]) == 0 then\n"
-"    redis.call('HSET', KEYS[5], ARGV[14], ARGV[15])\n"
-"    redis.call('ZADD', KEYS[4], 'NX', ARGV[11], ARGV[14])\n"
+"local res = {}\n"
+"for b = 1, #ARGV - 1, 14 do\n"
+"  local entry, id, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]\n"
+"  local channel, status, detail = ARGV[b + 4], ARGV[b + 5], ARGV[b + 7]\n"
+"  local attempt, now = ARGV[b + 9], ARGV[b + 10]\n"
+"  local acked = redis.call('XACK', KEYS[1], ARGV[1], entry)\n"
+"  redis.call('XDEL', KEYS[1], entry)\n"
+"  local stale = 0\n"
+"  if acked == 0 then stale = 1 end\n"
+"  redis.call('XADD', KEYS[3], '*', 'id', id, 'channel', channel,\n"
+"      'outcome', outcome, 'status', status, 'latency_ms', ARGV[b + 6],\n"
+"      'attempt', attempt, 'at', now, 'late', ARGV[b + 12],\n"
+"      'ref', ARGV[b + 11], 'detail', detail, 'stale', stale)\n"
+"  res[#res + 1] = acked\n"
+"  if acked == 0 then\n"
+"  elseif outcome == 'sent' then\n"
+"    redis.call('HSET', KEYS[2], id, 'sent')\n"
+"    redis.call('HDEL', KEYS[5], id)\n"
+"    redis.call('HDEL', KEYS[6], id)\n"
+"  elseif outcome == 'retry' then\n"
+"    redis.call('ZADD', KEYS[4], ARGV[b + 8], id)\n"
+"  elseif outcome == 'defer' then\n"
+"    redis.call('ZADD', KEYS[4], ARGV[b + 8], id)\n"
+"    redis.call('HINCRBY', KEYS[6], id, -1)\n"
+"  else\n"
+"    local p = redis.call('HGET', KEYS[5], id) or ''\n"
+"    redis.call('HSET', KEYS[2], id, 'dead')\n"
+"    redis.call('XADD', KEYS[7], '*', 'id', id, 'channel', channel,\n"
+"        'reason', detail, 'status', status, 'attempt', attempt,\n"
+"        'at', now, 'payload', p)\n"
+"    redis.call('HDEL', KEYS[5], id)\n"
+"    redis.call('HDEL', KEYS[6], id)\n"
+"    local fb = ARGV[b + 13]\n"
+"    if fb ~= '' and redis.call('HEXISTS', KEYS[2], fb) == 0 then\n"
+"      redis.call('HSET', KEYS[5], fb, ARGV[b + 14])\n"
+"      redis.call('ZADD', KEYS[4], 'NX', now, fb)\n"
+"    end\n"
 "  end\n"
 "end\n"
-"return 1\n";
+"return res\n";
 
 const char *const nv_scripts[] = {
 	[SCRIPT_CLAIM] = script_claim,
