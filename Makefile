@@ -47,8 +47,9 @@ build/san/nhacviec: $(call obj,san,$(CLI_SRC) $(COMMON_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
 build/san/tests/unit/%: build/san/tests/unit/%.o $(call obj,san,$(COMMON_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
-# The fakes stand alone: only the logger from common/.
-build/rel/tests/%: build/rel/tests/%.o build/rel/common/log.o
+# The fakes stand alone: only their shared helpers and the logger.
+build/rel/tests/%: build/rel/tests/%.o build/rel/tests/fakeutil.o \
+    build/rel/common/log.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 UNIT_BIN = $(patsubst tests/unit/%.c,build/san/tests/unit/%,$(UNIT_SRC))

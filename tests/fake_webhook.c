@@ -20,6 +20,7 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
+#include "fakeutil.h"
 #include "log.h"
 
 struct pending {
@@ -73,15 +74,6 @@ parse_num(const char *s, long long min, long long max, int opt)
 		fatalx("-%c: %s: not a number in [%lld, %lld]", opt, s, min,
 		    max);
 	return v;
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static const char *
@@ -276,21 +268,6 @@ fake_settings(struct fake *fake)
 	    "retry_after", (json_int_t)fake->retry_after);
 }
 
-/* Reads one integer member of a control body; 0 if absent, -1 if bad. */
-static int
-control_int(json_t *root, const char *key, long long min, long long max,
-    long long *v)
-{
-	json_t	*m;
-
-	if ((m = json_object_get(root, key)) == NULL)
-		return 0;
-	if (!json_is_integer(m) || json_integer_value(m) < min ||
-	    json_integer_value(m) > max)
-		return -1;
-	*v = json_integer_value(m);
-	return 0;
-}
 
 /* POST /_control: changes status, delay_ms, fail, retry_after; all or none. */
 static void
@@ -397,43 +374,6 @@ fake_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(fake->base);
 }
 
-/* Writes the port to path through a temporary file, so readers see all or nothing. */
-static void
-write_portfile(const char *path, int port)
-{
-	char	 tmp[PATH_MAX];
-	FILE	*f;
-	int	 n;
-
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		fatalx("%s: path too long", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		fatal("%s", tmp);
-	fprintf(f, "%d\n", port);
-	if (fflush(f) == EOF || fsync(fileno(f)) == -1)
-		fatal("%s", tmp);
-	if (fclose(f) == EOF)
-		fatal("%s", tmp);
-	if (rename(tmp, path) == -1)
-		fatal("rename %s", path);
-}
-
-static int
-bound_port(struct evhttp_bound_socket *bs)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 slen = sizeof(ss);
-
-	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
-	    &slen) == -1)
-		fatal("getsockname");
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	fatalx("unexpected address family %d", ss.ss_family);
-}
 
 /* Answers what is still waiting so evhttp_free can release every request. */
 static void
