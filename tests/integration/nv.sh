@@ -4,9 +4,10 @@
 NV_CLOCK=2022-04-27T08:00:00+07:00
 NV_CLOCK_MS=1651021200000
 
-# write_conf FILE HOOK_PORT [extra lines for [delivery]]: a test config.
-write_conf() {
-	cat >"$1" <<EOC
+# conf_base [extra lines for [delivery]]: the [redis] and [delivery] of
+# every test config, on standard output.
+conf_base() {
+	cat <<EOC
 [redis]
 address = unix:$T/redis.sock
 prefix = t
@@ -21,7 +22,13 @@ retry_base = 1s
 retry_max = 2s
 reclaim_idle = 10s
 drain_timeout = 10s
-$3
+$1
+EOC
+}
+
+# write_conf FILE HOOK_PORT [extra lines for [delivery]]: a test config.
+write_conf() {
+	{ conf_base "${3-}"; cat <<EOC
 
 [channel hook]
 type = webhook
@@ -30,6 +37,7 @@ url = http://127.0.0.1:$2/hook
 timeout = 5s
 concurrency = 8
 EOC
+	} >"$1"
 }
 
 # seed N AT_MS STEP_MS CHANNEL TAG: N reminders due from AT_MS on.
@@ -70,18 +78,7 @@ write_zalo_conf() {
 	umask 077
 	printf 'app-secret-%s\n' "$$" >"$T/zalo.secret"
 	umask 022
-	cat >"$1" <<EOC
-[redis]
-address = unix:$T/redis.sock
-prefix = t
-consumer = test-1
-
-[delivery]
-hours = 00:00-24:00
-max_attempts = 3
-retry_base = 1s
-retry_max = 2s
-reclaim_idle = 10s
+	{ conf_base; cat <<EOC
 
 [channel zalo]
 type = zalo
@@ -109,6 +106,7 @@ url = http://127.0.0.1:$hook_PORT/mail
 email = admin@example.gov.vn
 channel = email
 EOC
+	} >"$1"
 }
 
 # zalo_seed_token AT RT EXPIRES_MS: the pair in Redis as the daemon keeps it.

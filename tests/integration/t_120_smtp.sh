@@ -12,21 +12,7 @@ FROM=nhacviec@example.gov.vn
 
 # write_smtp_conf FILE URL [extra lines for [channel mail]]
 write_smtp_conf() {
-	cat >"$1" <<EOC
-[redis]
-address = unix:$T/redis.sock
-prefix = t
-consumer = test-1
-connect_timeout = 1s
-
-[delivery]
-hours = 00:00-24:00
-grace = 6h
-max_attempts = 3
-retry_base = 1s
-retry_max = 2s
-reclaim_idle = 10s
-drain_timeout = 10s
+	{ conf_base; cat <<EOC
 
 [channel mail]
 type = smtp
@@ -37,6 +23,7 @@ timeout = 5s
 concurrency = 4
 $3
 EOC
+	} >"$1"
 }
 
 # ledger_tsv STREAM: id, outcome, status, ref and detail (or reason) of each entry.
