@@ -17,7 +17,8 @@ CPPFLAGS_ALL = -D_GNU_SOURCE -Icommon -Idaemon $(shell pkg-config --cflags $(PKG
 LIBS	 = $(shell pkg-config --libs $(PKGS)) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka)
 
-COMMON_SRC = $(wildcard common/*.c)
+COMMON_SRC = $(wildcard common/*.c) build/gen/lua.c
+LUA_SRC	   = $(sort $(wildcard lua/*.lua))
 DAEMON_SRC = $(wildcard daemon/*.c)
 CLI_SRC	   = $(wildcard cli/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
@@ -27,6 +28,18 @@ obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 
 .PHONY: all test check unit integration run bench fuzz deps install clean
 all: build/nhacviecd build/nhacviec
+
+# The Lua scripts, embedded as C strings (common/scripts.c describes them).
+build/gen/lua.c: $(LUA_SRC) scripts/embed-lua.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@scripts/embed-lua.sh $@ $(LUA_SRC)
+build/rel/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+build/san/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CPPFLAGS) $(SANFLAGS) -c -o $@ $<
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -72,7 +85,7 @@ bench: deps
 	@tests/bench/run.sh
 # Fuzz the parsers of outside input (clang's libFuzzer); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
-build/fuzz/fuzz_inputs: tests/fuzz/fuzz_inputs.c $(COMMON_SRC)
+build/fuzz/fuzz_inputs: tests/fuzz/fuzz_inputs.c $(COMMON_SRC) build/gen/lua.c
 	@mkdir -p $(dir $@)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Icommon \
 	    $(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LIBS)

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "keys.h"
+#include "scripts.h"
 
 #define EX_USAGE	64
 #define EX_DATAERR	65
@@ -14,6 +15,9 @@
 
 /* A connection to the config's Redis, authenticated; NULL after saying why. */
 redisContext	*cli_connect(const struct config *);
+/* EVAL a script of common/scripts.h, its keys named from k. */
+redisReply	*cli_script(redisContext *, const struct keys *k,
+		    enum script_id, int argc, const char **argv);
 
 /*
  * zalo token set | zalo token status [--channel NAME]: store a refresh

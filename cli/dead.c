@@ -7,34 +7,6 @@
 #include "cli.h"
 #include "clock.h"
 
-/*
- * Requeue: every dead letter of the id (or all with "*") back into due at
- * `at`, its state and attempts cleared. KEYS: dead reminders state attempts
- * due control. ARGV: id at. Returns how many.
- */
-static const char dead_requeue_lua[] =
-"local n = 0\n"
-"for _, e in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do\n"
-"  local f, id, payload = e[2], nil, nil\n"
-"  for i = 1, #f, 2 do\n"
-"    if f[i] == 'id' then id = f[i + 1] end\n"
-"    if f[i] == 'payload' then payload = f[i + 1] end\n"
-"  end\n"
-"  if id and (ARGV[1] == '*' or id == ARGV[1]) and payload and\n"
-"      payload ~= '' and redis.call('HGET', KEYS[3], id) == 'dead' then\n"
-"    redis.call('HSET', KEYS[2], id, payload)\n"
-"    redis.call('HDEL', KEYS[3], id)\n"
-"    redis.call('HDEL', KEYS[4], id)\n"
-"    redis.call('ZADD', KEYS[5], ARGV[2], id)\n"
-"    redis.call('XDEL', KEYS[1], e[1])\n"
-"    n = n + 1\n"
-"  end\n"
-"end\n"
-"if n > 0 then\n"
-"  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 1000, '*', 'type', 'due',\n"
-"      'at', ARGV[2])\n"
-"end\n"
-"return n\n";
 
 static const char *
 dead_field(redisReply *f, const char *name)
@@ -64,12 +36,10 @@ cmd_dead(const struct config *c, const struct keys *k, int argc, char **argv)
 	if ((rc = cli_connect(c)) == NULL)
 		return EX_UNAVAILABLE;
 	if (argc == 3) {
-		const char *av[] = { "EVAL", dead_requeue_lua, "6", k->dead,
-		    k->reminders, k->state, k->attempts, k->due, k->control,
-		    argv[2], at };
+		const char *av[] = { argv[2], at };
 
 		snprintf(at, sizeof(at), "%lld", (long long)clock_now_ms());
-		r = redisCommandArgv(rc, 11, av, NULL);
+		r = cli_script(rc, k, SCRIPT_REQUEUE, 2, av);
 		if (r && r->type == REDIS_REPLY_INTEGER)
 			printf("requeued %lld dead letter%s\n", r->integer,
 			    r->integer == 1 ? "" : "s");

@@ -152,14 +152,9 @@ cmd_load(const struct config *c, const struct keys *k)
 		goto out;
 	if ((doc = planstore_document(p, &src, clock_now_ms())) == NULL)
 		fatalx("out of memory");
-	argv[0] = "EVAL";
-	argv[1] = planstore_load_lua;
-	argv[2] = "2";
-	argv[3] = k->plan_version;
-	argv[4] = k->control;
-	argv[5] = k->base;
-	argv[6] = doc;
-	r = redisCommandArgv(rc, 7, argv, NULL);
+	argv[0] = k->base;
+	argv[1] = doc;
+	r = cli_script(rc, k, SCRIPT_PLAN_LOAD, 2, argv);
 	free(doc);
 	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
 		fprintf(stderr, "nhacviec: writing the plan failed: %s\n",

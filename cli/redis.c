@@ -5,6 +5,7 @@
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "scripts.h"
 #include "secret.h"
 
 /* A synchronous connection for the admin command, authenticated. */
@@ -87,3 +88,23 @@ cli_connect(const struct config *c)
 	return rc;
 }
 
+
+redisReply *
+cli_script(redisContext *rc, const struct keys *k, enum script_id id,
+    int argc, const char **argv)
+{
+	const char	**full;
+	char		  nkeys[8];
+	redisReply	 *r;
+	int		  n;
+
+	if ((full = calloc(2 + SCRIPT_KEYS_MAX + (size_t)argc,
+	    sizeof(*full))) == NULL)
+		return NULL;
+	full[0] = "EVAL";
+	full[1] = scripts[id].source;
+	n = script_args(id, k, argc, argv, full + 2, nkeys);
+	r = redisCommandArgv(rc, n + 2, full, NULL);
+	free(full);
+	return r;
+}

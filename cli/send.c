@@ -116,11 +116,9 @@ cmd_send(const struct config *c, const struct keys *k, int argc, char **argv)
 	    send_field(a, "head"), contact, chan, title, text, now);
 	snprintf(at, sizeof(at), "%lld", (long long)now);
 	{
-		const char *av[] = { "EVAL", planstore_enqueue_lua, "4",
-		    k->due, k->reminders, k->state, k->control, id, at,
-		    payload };
+		const char *av[] = { id, at, payload };
 
-		r = redisCommandArgv(rc, 10, av, NULL);
+		r = cli_script(rc, k, SCRIPT_ENQUEUE, 3, av);
 	}
 	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
 		fprintf(stderr, "nhacviec: send: %s\n", r == NULL ? rc->errstr :

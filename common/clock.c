@@ -10,6 +10,7 @@
 static int	clock_virtual;
 static int64_t	clock_start_ms;		/* virtual now at clock_mono_ms */
 static int64_t	clock_mono_ms;
+static int64_t	clock_real_ms;		/* the real clock at clock_mono_ms */
 static double	clock_rate = 1.0;
 
 static int64_t
@@ -37,10 +38,25 @@ clock_now_ms(void)
 void
 clock_set_virtual(int64_t start_ms, double rate)
 {
+	struct timespec	ts;
+
 	clock_virtual = 1;
 	clock_start_ms = start_ms;
 	clock_mono_ms = clock_monotonic_ms();
 	clock_rate = rate > 0 ? rate : 1.0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_real_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+clock_virtual_origin(int64_t *start_ms, int64_t *real_ms, double *rate)
+{
+	if (!clock_virtual)
+		return -1;
+	*start_ms = clock_start_ms;
+	*real_ms = clock_real_ms;
+	*rate = clock_rate;
+	return 0;
 }
 
 int

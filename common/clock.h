@@ -10,6 +10,12 @@ int64_t	clock_now_ms(void);
 /* From now on, now is `start_ms`, advancing `rate` times real speed. */
 void	clock_set_virtual(int64_t start_ms, double rate);
 int	clock_is_virtual(void);
+/*
+ * The virtual clock as an offset on any real clock: virtual now is
+ * start_ms + (real now - real_ms) * rate. -1 when the clock is real.
+ */
+int	clock_virtual_origin(int64_t *start_ms, int64_t *real_ms,
+	    double *rate);
 /* The real wait, in ms, for a span of virtual time (rounded up). */
 int64_t	clock_real_delay_ms(int64_t virtual_ms);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */

@@ -167,6 +167,8 @@ static const struct config_key delivery_keys[] = {
 	    .off = C(drain_timeout_ms) },
 	{ .name = "reclaim_idle", .type = KEY_DURATION,
 	    .off = C(reclaim_idle_ms), .flags = KEY_POSITIVE },
+	{ .name = "unhealthy_after", .type = KEY_DURATION,
+	    .off = C(unhealthy_after_ms), .flags = KEY_POSITIVE },
 };
 
 static const struct config_key channel_keys[] = {
@@ -245,6 +247,7 @@ _Static_assert(nitems(channel_keys) <= KEYS_MAX, "raise KEYS_MAX");
 _Static_assert(nitems(delivery_keys) <= KEYS_MAX, "raise KEYS_MAX");
 
 static char	*config_strdup(const char *);
+static char	*config_default_consumer(void);
 static void	config_error(struct config_loader *, unsigned, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));
 static void	config_error_tpl(struct config_loader *, unsigned,
@@ -496,6 +499,7 @@ config_defaults(struct config *conf)
 	conf->retry_max_ms = 3600 * 1000;
 	conf->drain_timeout_ms = 10 * 1000;
 	conf->reclaim_idle_ms = 2 * 60 * 1000;
+	conf->unhealthy_after_ms = 60 * 1000;
 }
 
 /* A channel with its name, its section's line and the defaults. */
@@ -1313,23 +1317,46 @@ config_check_all(struct config_loader *l)
 static void
 config_fill(struct config *conf)
 {
-	char	host[256];
 	size_t	i;
 
 	if (conf->prefix == NULL)
 		conf->prefix = config_strdup("nhacviec");
 	if (conf->plan_files == NULL)
 		conf->plan_files = config_strdup("/etc/nhacviec/plan.d/*.conf");
-	if (conf->consumer == NULL) {
-		if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
-			snprintf(host, sizeof(host), "nhacviecd");
-		host[sizeof(host) - 1] = '\0';
-		conf->consumer = config_strdup(host);
-	}
+	if (conf->consumer == NULL)
+		conf->consumer = config_default_consumer();
 	for (i = 0; i < conf->nchannels; i++) {
 		if (conf->channels[i].method == NULL)
 			conf->channels[i].method = config_strdup("POST");
 	}
+}
+
+/*
+ * The default consumer name: the host name and the start of the machine
+ * id, so that two servers cloned from one image (one host name) still
+ * differ, and a restarted daemon finds its own pending entries.
+ */
+static char *
+config_default_consumer(void)
+{
+	char	host[256], id[64] = "", *s;
+	FILE	*fp;
+	size_t	 n;
+
+	if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
+		snprintf(host, sizeof(host), "nhacviecd");
+	host[sizeof(host) - 1] = '\0';
+	if ((fp = fopen("/etc/machine-id", "r")) != NULL) {
+		if (fgets(id, sizeof(id), fp) == NULL)
+			id[0] = '\0';
+		fclose(fp);
+	}
+	for (n = 0; n < 8 && isxdigit((unsigned char)id[n]); n++)
+		;
+	id[n] = '\0';
+	if (n < 8 || asprintf(&s, "%.200s-%s", host, id) == -1)
+		return config_strdup(host);
+	return s;
 }
 
 /* The config file's directory, absolute when it can be. */

@@ -88,6 +88,7 @@ struct config {
 	int64_t			 retry_max_ms;	/* default 1h */
 	int64_t			 drain_timeout_ms;	/* default 10s */
 	int64_t			 reclaim_idle_ms;	/* default 2m */
+	int64_t			 unhealthy_after_ms;	/* default 60s */
 
 	/* [channel NAME] */
 	struct config_channel	*channels;

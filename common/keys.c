@@ -31,3 +31,13 @@ keys_init(struct keys *k, const char *prefix)
 	keys_set(k->zalo_lock, prefix, "zalo:lock");
 	return 0;
 }
+
+int
+keys_set_consumer(struct keys *k, const char *consumer)
+{
+	int	n;
+
+	n = snprintf(k->lease, sizeof(k->lease), "{%s}:consumer:%s",
+	    k->prefix, consumer);
+	return n < 0 || (size_t)n >= sizeof(k->lease) ? -1 : 0;
+}

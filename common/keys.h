@@ -21,9 +21,12 @@ struct keys {
 	char	plan_sources[KEYS_NAME_MAX];	/* HASH file -> text as loaded */
 	char	zalo_token[KEYS_NAME_MAX];	/* HASH: the OA token pair */
 	char	zalo_lock[KEYS_NAME_MAX];	/* STRING: one refresh at a time */
+	char	lease[KEYS_NAME_MAX + 256];	/* STRING: consumer:NAME's holder */
 };
 
 /* Fill in every name for a prefix such as "nhacviec" ("{nhacviec}:due"). */
 int	keys_init(struct keys *, const char *prefix);
+/* The lease key of a consumer name ("{nhacviec}:consumer:NAME"). */
+int	keys_set_consumer(struct keys *, const char *consumer);
 
 #endif

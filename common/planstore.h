@@ -20,30 +20,6 @@ struct plan_sources {
 	size_t	  n;
 };
 
-/*
- * Load: replaces every plan key under the prefix in one step, stores the
- * sources, bumps {p}:plan:version and tells daemons (XADD {p}:control
- * type plan-changed). KEYS: plan:version control. ARGV: "{p}:" document.
- * Returns the new version.
- */
-extern const char planstore_load_lua[];
-
-/*
- * Plan: puts each planned reminder into {p}:due unless its state says it
- * was already queued, sent, dead or missed; removes reminders planned
- * earlier that are no longer in the plan (not yet started, fire time at or
- * after `from`). KEYS: due reminders state. ARGV: from n (id at payload)*n.
- * Returns { added or moved, removed }.
- */
-extern const char planstore_plan_lua[];
-
-/*
- * Enqueue: one ad-hoc reminder (a notice, an alert) due at `at`, unless its
- * id already has a state. KEYS: due reminders state control.
- * ARGV: id at payload. Returns 1 when added.
- */
-extern const char planstore_enqueue_lua[];
-
 /* An ad-hoc notice's payload (JSON text, malloc'd); id gets a fresh id. */
 char	*planstore_adhoc(char **id, const char *agency, const char *agency_name,
 	    const char *head, const char *contact, const char *channel,

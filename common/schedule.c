@@ -126,6 +126,22 @@ schedule_day_of(const struct plan *p, int64_t ms, int *minutes)
 	return zone_day_of(schedule_zone(p), ms, minutes);
 }
 
+int64_t
+schedule_within_hours(const struct plan *p, int start, int end, int64_t ms)
+{
+	plan_day	day;
+	int		min;
+
+	if (start == 0 && end >= 1440)
+		return ms;
+	day = schedule_day_of(p, ms, &min);
+	if (min >= start && min < end)
+		return ms;
+	if (min >= end)
+		day++;
+	return schedule_local_ms(p, day, start);
+}
+
 void
 schedule_format_iso(const struct plan *p, int64_t ms, char *buf, size_t len)
 {

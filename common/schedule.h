@@ -69,6 +69,12 @@ void	schedule_check(const struct plan *, const struct config *,
  * moves forward by the gap, an ambiguous one takes the earlier instant.
  */
 int64_t	schedule_local_ms(const struct plan *, plan_day, int minutes);
+/*
+ * An instant moved into the daily hours [start, end) (minutes, the plan's
+ * zone): the same day's opening if before it, else the next day's.
+ */
+int64_t	schedule_within_hours(const struct plan *, int start, int end,
+	    int64_t ms);
 /* The local day of an instant in the plan's zone, and its minutes. */
 plan_day schedule_day_of(const struct plan *, int64_t ms, int *minutes);
 /* "2022-04-29T08:00:00+07:00" in the plan's zone. */

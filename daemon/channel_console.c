@@ -26,7 +26,7 @@ console_send(struct channel *ch, struct job *j)
 		fflush(stdout);
 		free(text);
 	}
-	dispatch_job_done(j, &res);
+	ledger_job_done(j, &res);
 }
 
 const struct channel_ops channel_console_ops = {

@@ -133,12 +133,12 @@ smtp_done(void *arg, const struct http_response *r)
 			    "the login (%ld); check username and "
 			    "password_file", r->status);
 		log_err("channel %s: %s", j->ch->name, why);
-		dispatch_channel_pause(j->ch, why);
+		channel_pause(j->ch, why);
 		dispatch_alert(j->ch->nv->dispatch,
 		    "[nhacviec] Kênh thư điện tử tạm dừng", why);
 		res.verdict = VERDICT_DEFER;
 	}
-	dispatch_job_done(j, &res);
+	ledger_job_done(j, &res);
 }
 
 static uint64_t
@@ -305,7 +305,7 @@ smtp_send(struct channel *ch, struct job *j)
 	    u) == -1) {
 		snprintf(res.detail, sizeof(res.detail),
 		    "cannot start the SMTP transfer");
-		dispatch_job_done(j, &res);
+		ledger_job_done(j, &res);
 	}
 	return;
 
@@ -316,7 +316,7 @@ fail:
 	free(u);
 	curl_easy_cleanup(easy);
 	curl_slist_free_all(rcpt);
-	dispatch_job_done(j, &res);
+	ledger_job_done(j, &res);
 }
 
 /* Checks what the config cannot: from, the login pair; reads the password. */

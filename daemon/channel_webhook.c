@@ -66,12 +66,12 @@ webhook_done(void *arg, const struct http_response *r)
 		snprintf(why, sizeof(why), "the webhook answers HTTP %ld to "
 		    "our credentials; check the channel's header lines",
 		    r->status);
-		dispatch_channel_pause(j->ch, why);
+		channel_pause(j->ch, why);
 		dispatch_alert(j->ch->nv->dispatch,
 		    "[nhacviec] Kênh gửi thư tạm dừng", why);
 		res.verdict = VERDICT_DEFER;
 	}
-	dispatch_job_done(j, &res);
+	ledger_job_done(j, &res);
 }
 
 /* The body: body_template filled (JSON-escaped), or the default object. */
@@ -131,7 +131,7 @@ webhook_send(struct channel *ch, struct job *j)
 	if ((req.body = webhook_body(ch, j, res.detail,
 	    sizeof(res.detail))) == NULL) {
 		res.verdict = VERDICT_PERMANENT;
-		dispatch_job_done(j, &res);
+		ledger_job_done(j, &res);
 		return;
 	}
 	req.body_len = strlen(req.body);
@@ -150,7 +150,7 @@ webhook_send(struct channel *ch, struct job *j)
 		res.verdict = VERDICT_TRANSIENT;
 		snprintf(res.detail, sizeof(res.detail),
 		    "cannot start the HTTP request");
-		dispatch_job_done(j, &res);
+		ledger_job_done(j, &res);
 	}
 }
 

@@ -62,7 +62,7 @@ zalo_result(struct job *j, enum verdict v, long status, int64_t retry_s,
 	va_start(ap, fmt);
 	vsnprintf(res.detail, sizeof(res.detail), fmt, ap);
 	va_end(ap);
-	dispatch_job_done(j, &res);
+	ledger_job_done(j, &res);
 }
 
 /* Every waiting send: go now (token good), or report why not. */
@@ -120,15 +120,14 @@ static void
 zalo_unlock(struct zalo *z)
 {
 	struct nv	*nv = z->ch->nv;
+	const char	*argv[1];
 
 	if (!z->locked)
 		return;
 	z->locked = 0;
 	/* Delete the lock only if it is still ours. */
-	store_commandf(nv->store, NULL, NULL, "EVAL %s 1 %s %s",
-	    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-	    "return redis.call('DEL', KEYS[1]) end return 0",
-	    z->lock_key, z->lockval);
+	argv[0] = z->lockval;
+	script_run(nv, SCRIPT_ZALO_UNLOCK, NULL, NULL, 1, argv);
 }
 
 /*
@@ -146,7 +145,7 @@ zalo_fail(struct zalo *z, const char *reason)
 	store_commandf(nv->store, NULL, NULL, "HSET %s status paused reason %s",
 	    z->token_key, reason);
 	zalo_unlock(z);
-	dispatch_channel_pause(z->ch, reason);
+	channel_pause(z->ch, reason);
 	zalo_release_waiting(z, VERDICT_DEFER, z->ch->pause_reason);
 	snprintf(text, sizeof(text), "Kênh Zalo %s đã tạm dừng: %s. Cần quản "
 	    "trị viên cấp lại mã (nhacviec zalo token set) rồi kênh sẽ chạy "
@@ -377,7 +376,7 @@ zalo_reread_reply(void *arg, redisReply *r)
 				free(pairs);
 				z->refreshing = 0;
 				zalo_unlock(z);
-				dispatch_channel_pause(z->ch, why);
+				channel_pause(z->ch, why);
 				zalo_release_waiting(z, VERDICT_DEFER,
 				    z->ch->pause_reason);
 				return;
@@ -400,7 +399,7 @@ zalo_reread_reply(void *arg, redisReply *r)
 	if (z->tok.refresh_token == NULL) {
 		z->refreshing = 0;
 		zalo_unlock(z);
-		dispatch_channel_pause(z->ch, "no refresh token: run `nhacviec "
+		channel_pause(z->ch, "no refresh token: run `nhacviec "
 		    "zalo token set`");
 		zalo_release_waiting(z, VERDICT_DEFER, z->ch->pause_reason);
 		return;
@@ -530,7 +529,7 @@ zalo_misconfigured(struct zalo *z, struct job *j, long code, const char *msg)
 
 	snprintf(why, sizeof(why), "Zalo error %ld (%s): the app or OA is "
 	    "not set up for this", code, msg);
-	dispatch_channel_pause(z->ch, why);
+	channel_pause(z->ch, why);
 	zalo_result(j, VERDICT_DEFER, 0, -1, "%s", why);
 	dispatch_alert(z->ch->nv->dispatch, "[nhacviec] Kênh Zalo tạm dừng",
 	    why);
@@ -555,7 +554,7 @@ zalo_send_done(void *arg, const struct http_response *r)
 	if (r->code != CURLE_OK) {
 		res.verdict = VERDICT_TRANSIENT;
 		snprintf(res.detail, sizeof(res.detail), "%s", r->error);
-		dispatch_job_done(j, &res);
+		ledger_job_done(j, &res);
 		return;
 	}
 	o = json_loadb(r->body, r->body_len, 0, &jerr);
@@ -567,7 +566,7 @@ zalo_send_done(void *arg, const struct http_response *r)
 		    VERDICT_PERMANENT : VERDICT_TRANSIENT;
 		snprintf(res.detail, sizeof(res.detail), "HTTP %ld without a "
 		    "Zalo error code", r->status);
-		dispatch_job_done(j, &res);
+		ledger_job_done(j, &res);
 		return;
 	}
 	code = (long)json_integer_value(v);
@@ -634,7 +633,7 @@ zalo_send_done(void *arg, const struct http_response *r)
 		snprintf(res.detail, sizeof(res.detail), "Zalo %s error %ld: "
 		    "%.150s", j->stage ? "zns" : "cs", code, msg);
 	json_decref(o);
-	dispatch_job_done(j, &res);
+	ledger_job_done(j, &res);
 }
 
 /* The ZNS template_data: each parameter rendered from its placeholder text. */

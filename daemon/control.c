@@ -47,21 +47,21 @@ control_pause(struct control *c, const char *id, redisReply *fields,
 		return;
 	}
 	if (strcmp(name, "*") == 0) {
-		dispatch_channels_control(c->nv->dispatch, pause, why);
+		channels_control(c->nv->dispatch, pause, why);
 		return;
 	}
-	if ((ch = dispatch_channel_find(c->nv->dispatch, name)) == NULL) {
+	if ((ch = channel_find(c->nv->dispatch, name)) == NULL) {
 		log_warnx("%s entry %s: no channel %s here",
 		    c->nv->keys.control, id, name);
 		return;
 	}
 	snprintf(reason, sizeof(reason), "%s", why ? why : "by an admin");
 	if (pause)
-		dispatch_channel_pause(ch, reason);
+		channel_pause(ch, reason);
 	else {
 		if (ch->ops->resume)
 			ch->ops->resume(ch);
-		dispatch_channel_resume(ch);
+		channel_resume(ch);
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <event2/event.h>
 
 #include "http.h"
+#include "retry.h"
 #include "log.h"
 
 #define HTTP_BODY_MAX	(64 * 1024)
@@ -145,8 +146,6 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 {
 	struct http_job	*j = arg;
 	size_t		 len = size * n;
-	char		 buf[128], *end;
-	long		 v;
 	size_t		 k;
 
 	/* curl hands SMTP replies to the header callback: keep the last. */
@@ -158,26 +157,9 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 			j->reply[k] = data[k];
 		j->reply[k] = '\0';
 	}
-	if (len > 12 && len < sizeof(buf) &&
-	    strncasecmp(data, "Retry-After:", 12) == 0) {
-		memcpy(buf, data + 12, len - 12);
-		buf[len - 12] = '\0';
-		v = strtol(buf, &end, 10);
-		if (end != buf && v >= 0)
-			j->retry_after_s = v;
-		else {
-			struct tm	tm;
-			char		*p = buf;
-
-			while (*p == ' ')
-				p++;
-			memset(&tm, 0, sizeof(tm));
-			if (strptime(p, "%a, %d %b %Y %H:%M:%S", &tm)) {
-				v = (long)(timegm(&tm) - time(NULL));
-				j->retry_after_s = v > 0 ? v : 0;
-			}
-		}
-	}
+	if (len > 12 && strncasecmp(data, "Retry-After:", 12) == 0)
+		j->retry_after_s = retry_after_parse(data + 12, len - 12,
+		    (int64_t)time(NULL));
 	return len;
 }
 

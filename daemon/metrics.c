@@ -20,15 +20,22 @@ metrics_request(struct evhttp_request *req, void *arg)
 	struct metrics		*m = arg;
 	struct evbuffer		*b = evbuffer_new();
 	const char		*path = evhttp_request_get_uri(req);
-	int			 up = store_is_up(m->nv->store);
+	int			 up = store_is_up(m->nv->store), ok;
+	char			 why[256];
 
 	if (b == NULL) {
 		evhttp_send_error(req, 500, NULL);
 		return;
 	}
 	if (strcmp(path, "/healthz") == 0) {
-		evbuffer_add_printf(b, "%s\n", up ? "ok" : "redis unreachable");
-		evhttp_send_reply(req, up ? 200 : 503, up ? "OK" :
+		ok = up && m->nv->dispatch &&
+		    dispatch_healthy(m->nv->dispatch, why, sizeof(why));
+		if (!up)
+			snprintf(why, sizeof(why), "redis unreachable");
+		else if (m->nv->dispatch == NULL)
+			snprintf(why, sizeof(why), "starting");
+		evbuffer_add_printf(b, "%s\n", why);
+		evhttp_send_reply(req, ok ? 200 : 503, ok ? "OK" :
 		    "Service Unavailable", b);
 	} else if (strcmp(path, "/metrics") == 0) {
 		evbuffer_add_printf(b, "# TYPE nhacviec_redis_up gauge\n"

@@ -93,7 +93,7 @@ main_password(const struct config *c, char **pw)
 
 static struct store *
 main_store(struct nv *nv, const char *name, const char *pw, int64_t reply_ms,
-    const char *const *scripts, void (*up)(void *), void (*down)(void *))
+    const char *const *sources, void (*up)(void *), void (*down)(void *))
 {
 	struct store_params	p;
 
@@ -106,7 +106,7 @@ main_store(struct nv *nv, const char *name, const char *pw, int64_t reply_ms,
 	p.password = pw;
 	p.connect_timeout_ms = nv->conf->connect_timeout_ms;
 	p.reply_timeout_ms = reply_ms;
-	p.scripts = scripts;
+	p.scripts = sources;
 	p.up = up;
 	p.down = down;
 	p.arg = nv;
@@ -348,6 +348,8 @@ main(int argc, char *argv[])
 		fatalx("bad prefix %s", nv.conf->prefix);
 	if ((nv.consumer = strdup(nv.conf->consumer)) == NULL)
 		fatal("strdup");
+	if (keys_set_consumer(&nv.keys, nv.consumer) == -1)
+		fatalx("[redis] consumer %s is too long", nv.consumer);
 
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -388,7 +390,7 @@ main(int argc, char *argv[])
 		    main_watchdog, NULL);
 		event_add(watchdog_ev, &tv);
 	}
-	nv.store = main_store(&nv, "main", pw, 15000, nv_scripts,
+	nv.store = main_store(&nv, "main", pw, 15000, script_sources,
 	    main_store_up, main_store_down);
 	nv.watch = main_store(&nv, "control", pw, 30000 + WATCH_EXTRA_MS,
 	    NULL, main_watch_up, NULL);

@@ -14,9 +14,7 @@
 #include "reminder.h"
 #include "store.h"
 
-enum { SCRIPT_CLAIM, SCRIPT_COMPLETE, SCRIPT_LOAD_PLAN, SCRIPT_PLAN,
-    SCRIPT_ENQUEUE, SCRIPT_COUNT };
-extern const char *const nv_scripts[];
+#include "scripts.h"
 
 /* A reminder claimed later than this after its fire time is marked late. */
 #define NV_LATE_AFTER_MS	60000
@@ -28,9 +26,12 @@ struct evbuffer;
 struct dispatch;
 struct metrics;
 
+struct plan;
+
 struct nv {
 	struct event_base	*base;
 	struct config		*conf;
+	const struct plan	*plan;		/* the planner's, NULL before */
 	const char		*conf_path;
 	struct keys		 keys;
 	char			*consumer;	/* our name in the group */
@@ -71,6 +72,7 @@ enum job_state {
 	JOB_SENDING,
 	JOB_RECORDING,		/* complete script sent */
 	JOB_UNRECORDED,		/* outcome known, Redis unreachable */
+	JOB_DROPPED,		/* not started; another consumer holds it */
 };
 
 struct channel;
@@ -103,7 +105,7 @@ struct channel_ops {
 	const char	*type;
 	int		(*init)(struct channel *, char *err, size_t len);
 	void		(*free)(struct channel *);
-	/* Start sending; report exactly once with dispatch_job_done. */
+	/* Start sending; report exactly once with ledger_job_done. */
 	void		(*send)(struct channel *, struct job *);
 	/* An admin resumed the channel: re-read what it depends on. */
 	void		(*resume)(struct channel *);
@@ -137,12 +139,17 @@ extern const struct channel_ops channel_webhook_ops;
 extern const struct channel_ops channel_smtp_ops;
 extern const struct channel_ops channel_zalo_ops;
 
-/* dispatch.c */
+/* scripts.c: run a script of common/scripts.h on nv->store, its keys
+ * filled in; argv is the script's ARGV. -1 when Redis is unreachable. */
+int		 script_run(struct nv *, enum script_id, store_reply_cb *,
+		    void *, int argc, const char **argv);
+
+/* dispatch.c: the frame of planner → claim → channel → ledger */
 struct dispatch	*dispatch_new(struct nv *);
 void		 dispatch_free(struct dispatch *);
 void		 dispatch_store_up(struct dispatch *);
 void		 dispatch_store_down(struct dispatch *);
-/* Something may be due at `at` (ms): re-arm the timer if that is sooner. */
+/* Something may be due (at `at`, ms): claim as soon as there is room. */
 void		 dispatch_wake(struct dispatch *, int64_t at);
 /* Could every channel of c start? (A reload asks before it swaps.) */
 int		 dispatch_check(struct dispatch *, const struct config *c,
@@ -151,18 +158,25 @@ int		 dispatch_check(struct dispatch *, const struct config *c,
 int		 dispatch_reconfigure(struct dispatch *, char *err, size_t len);
 /* Stop claiming; report when nothing is in flight any more. */
 void		 dispatch_stop(struct dispatch *, void (*idle)(void *), void *);
-void		 dispatch_job_done(struct job *, const struct result *);
-/* Hold a channel's sends (queued ones go back to due, no attempt spent). */
-void		 dispatch_channel_pause(struct channel *, const char *reason);
-void		 dispatch_channel_resume(struct channel *);
-struct channel	*dispatch_channel_find(struct dispatch *, const char *name);
-void		 dispatch_channels_control(struct dispatch *, int pause,
-		    const char *reason);
 /* Queue a notice to the admins ([alert]); never fails silently. */
 void		 dispatch_alert(struct dispatch *, const char *subject,
 		    const char *text);
 void		 dispatch_stats(struct dispatch *, struct evbuffer *);
 int		 dispatch_busy(const struct dispatch *);
+/* 1 when delivery goes on; else 0 and why in buf (for /healthz). */
+int		 dispatch_healthy(const struct dispatch *, char *buf,
+		    size_t len);
+
+/* channel.c */
+struct channel	*channel_find(struct dispatch *, const char *name);
+/* Hold a channel's sends (queued ones go back to due, no attempt spent). */
+void		 channel_pause(struct channel *, const char *reason);
+void		 channel_resume(struct channel *);
+void		 channels_control(struct dispatch *, int pause,
+		    const char *reason);
+
+/* ledger.c: what one attempt came to, from its channel, exactly once */
+void		 ledger_job_done(struct job *, const struct result *);
 
 /* control.c */
 struct control	*control_new(struct nv *);
@@ -175,8 +189,6 @@ void		 planner_free(struct planner *);
 void		 planner_store_up(struct planner *);
 void		 planner_changed(struct planner *, long long version);
 int		 planner_reload(struct planner *);
-/* A retry time moved into [delivery] hours (the plan's zone). */
-int64_t		 planner_within_hours(const struct planner *, int64_t ms);
 /* The plan's time zone, or NULL before there is a plan. */
 const char	*planner_timezone(const struct planner *);
 

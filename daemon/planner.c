@@ -26,6 +26,17 @@ struct planner {
 };
 
 static void	planner_run(struct planner *);
+
+/* The plan everything works from now (nv->plan is the same). */
+static void
+planner_set(struct planner *pl, struct plan *p)
+{
+	if (p == pl->plan)
+		return;
+	plan_free(pl->plan);
+	pl->plan = p;
+	pl->nv->plan = p;
+}
 static void	planner_fetch(struct planner *);
 
 /* Read and check the plan files; on success keep them to store. */
@@ -137,29 +148,26 @@ planner_run(struct planner *pl)
 		return;
 	}
 	n = l.n;
-	argv = calloc(2 + 3 * n + 3, sizeof(*argv));
+	argv = calloc(2 + 3 * n + 1, sizeof(*argv));
 	owned = calloc(2 * n + 1, sizeof(*owned));
 	if (argv == NULL || owned == NULL)
 		fatal("calloc");
 	snprintf(from, sizeof(from), "%lld", (long long)(now - back));
 	snprintf(count, sizeof(count), "%zu", n);
-	argv[0] = nv->keys.due;
-	argv[1] = nv->keys.reminders;
-	argv[2] = nv->keys.state;
-	argv[3] = from;
-	argv[4] = count;
+	argv[0] = from;
+	argv[1] = count;
 	for (i = 0; i < n; i++) {
 		if (asprintf(&owned[2 * i], "%lld",
 		    (long long)l.v[i].fire_at) == -1 ||
 		    (owned[2 * i + 1] = planstore_payload(pl->plan,
 		    &l.v[i])) == NULL)
 			fatal("out of memory");
-		argv[5 + 3 * i] = l.v[i].id;
-		argv[6 + 3 * i] = owned[2 * i];
-		argv[7 + 3 * i] = owned[2 * i + 1];
+		argv[2 + 3 * i] = l.v[i].id;
+		argv[3 + 3 * i] = owned[2 * i];
+		argv[4 + 3 * i] = owned[2 * i + 1];
 	}
-	if (store_script(nv->store, SCRIPT_PLAN, planner_plan_reply, pl, 3,
-	    (int)(5 + 3 * n), argv) == 0)
+	if (script_run(nv, SCRIPT_PLAN, planner_plan_reply, pl,
+	    (int)(2 + 3 * n), argv) == 0)
 		pl->busy = 1;
 	for (i = 0; i < 2 * n; i++)
 		free(owned[i]);
@@ -195,19 +203,17 @@ planner_store(struct planner *pl)
 {
 	struct nv	*nv = pl->nv;
 	char		*doc;
-	const char	*argv[4];
+	const char	*argv[2];
 
 	if (!store_is_up(nv->store) || pl->busy)
 		return;
 	if ((doc = planstore_document(pl->plan, &pl->pending,
 	    clock_now_ms())) == NULL)
 		fatal("out of memory");
-	argv[0] = nv->keys.plan_version;
-	argv[1] = nv->keys.control;
-	argv[2] = nv->keys.base;
-	argv[3] = doc;
-	if (store_script(nv->store, SCRIPT_LOAD_PLAN, planner_load_reply, pl,
-	    2, 4, argv) == 0)
+	argv[0] = nv->keys.base;
+	argv[1] = doc;
+	if (script_run(nv, SCRIPT_PLAN_LOAD, planner_load_reply, pl, 2,
+	    argv) == 0)
 		pl->busy = 1;
 	free(doc);
 }
@@ -256,8 +262,7 @@ planner_fetch_reply(void *arg, redisReply *r)
 		log_err("the plan in Redis has errors; planning stays on the "
 		    "previous plan");
 	} else {
-		plan_free(pl->plan);
-		pl->plan = p;
+		planner_set(pl, p);
 		pl->version = r->element[0]->type == REDIS_REPLY_STRING ?
 		    strtoll(r->element[0]->str, NULL, 10) : 0;
 		planner_run(pl);
@@ -303,7 +308,7 @@ planner_new(struct nv *nv)
 		planner_free(pl);
 		return NULL;
 	}
-	pl->plan = p;
+	planner_set(pl, p);
 	planner_daily_arm(pl);
 	return pl;
 }
@@ -313,6 +318,8 @@ planner_free(struct planner *pl)
 {
 	if (pl == NULL)
 		return;
+	if (pl->nv->plan == pl->plan)
+		pl->nv->plan = NULL;
 	plan_free(pl->plan);
 	planstore_sources_clear(&pl->pending);
 	if (pl->daily_ev)
@@ -352,8 +359,7 @@ planner_reload(struct planner *pl)
 		planner_fetch(pl);
 		return 0;
 	}
-	plan_free(pl->plan);
-	pl->plan = p;
+	planner_set(pl, p);
 	planner_store(pl);
 	return 0;
 }
@@ -364,23 +370,3 @@ planner_timezone(const struct planner *pl)
 	return pl && pl->plan ? pl->plan->calendar.timezone : NULL;
 }
 
-/*
- * A retry at `ms` moved into [delivery] hours, in the plan's zone: the same
- * day's opening if before it, else the next day's. Without a plan, as is.
- */
-int64_t
-planner_within_hours(const struct planner *pl, int64_t ms)
-{
-	const struct config	*c = pl->nv->conf;
-	plan_day		 day;
-	int			 min;
-
-	if (pl->plan == NULL || (c->hours_start == 0 && c->hours_end >= 1440))
-		return ms;
-	day = schedule_day_of(pl->plan, ms, &min);
-	if (min >= c->hours_start && min < c->hours_end)
-		return ms;
-	if (min >= c->hours_end)
-		day++;
-	return schedule_local_ms(pl->plan, day, c->hours_start);
-}

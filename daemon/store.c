@@ -184,12 +184,11 @@ store_commandf(struct store *s, store_reply_cb *cb, void *arg,
 
 int
 store_script(struct store *s, int n, store_reply_cb *cb, void *arg,
-    int nkeys, int argc, const char **argv)
+    int argc, const char **argv)
 {
 	struct store_call	*c;
 	const char		**full;
-	char			 nk[16];
-	int			 i, total = argc + 3;
+	int			 i, total = argc + 2;
 
 	if (!s->up || n < 0 || n >= s->nscripts)
 		return -1;
@@ -203,12 +202,10 @@ store_script(struct store *s, int n, store_reply_cb *cb, void *arg,
 		free(c);
 		return -1;
 	}
-	snprintf(nk, sizeof(nk), "%d", nkeys);
 	full[0] = "EVALSHA";
 	full[1] = s->sha[n];
-	full[2] = nk;
 	for (i = 0; i < argc; i++)
-		full[i + 3] = argv[i];
+		full[i + 2] = argv[i];
 	c->argc = total;
 	for (i = 0; i < total; i++)
 		if ((c->argv[i] = strdup(full[i])) == NULL) {

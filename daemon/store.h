@@ -39,8 +39,11 @@ int		 store_command(struct store *, store_reply_cb *, void *,
 		    int argc, const char **argv, const size_t *argvlen);
 int		 store_commandf(struct store *, store_reply_cb *, void *,
 		    const char *fmt, ...);
-/* EVALSHA script number `n` (EVAL again after NOSCRIPT). */
+/*
+ * EVALSHA script number `n` (EVAL again after NOSCRIPT); argv is what
+ * follows the script: numkeys, the keys, the arguments.
+ */
 int		 store_script(struct store *, int n, store_reply_cb *, void *,
-		    int nkeys, int argc, const char **argv);
+		    int argc, const char **argv);
 
 #endif

@@ -105,6 +105,14 @@ wait_until() {
 	return 1
 }
 
+# A TCP port on 127.0.0.1 that nothing listens on (for a moment).
+free_port() {
+	"$NV_PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
 # --- background processes --------------------------------------------------
 
 # True while pid runs (a zombie not yet reaped counts as gone).

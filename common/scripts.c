@@ -1,0 +1,87 @@
+/* The Lua scripts and the keys each touches, named once here. */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "scripts.h"
+
+#define K(f)	offsetof(struct keys, f)
+
+/* Made from lua/NAME.lua by scripts/embed-lua.sh. */
+extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
+    lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
+    lua_zalo_unlock[];
+
+/* Each key list matches the KEYS line at the top of its .lua file. */
+const struct script scripts[SCRIPT_COUNT] = {
+	[SCRIPT_CLAIM] = { "claim", lua_claim, 6,
+	    { K(due), K(reminders), K(attempts), K(state), K(outbox),
+	      K(log) } },
+	[SCRIPT_TAKE] = { "take", lua_take, 6,
+	    { K(outbox), K(state), K(log), K(dead), K(reminders),
+	      K(attempts) } },
+	[SCRIPT_COMPLETE] = { "complete", lua_complete, 7,
+	    { K(outbox), K(state), K(log), K(due), K(reminders), K(attempts),
+	      K(dead) } },
+	[SCRIPT_KEEP] = { "keep", lua_keep, 2, { K(outbox), K(lease) } },
+	[SCRIPT_RESCUE] = { "rescue", lua_rescue, 4,
+	    { K(state), K(due), K(outbox), K(log) } },
+	[SCRIPT_PLAN_LOAD] = { "plan_load", lua_plan_load, 2,
+	    { K(plan_version), K(control) } },
+	[SCRIPT_PLAN] = { "plan", lua_plan, 3,
+	    { K(due), K(reminders), K(state) } },
+	[SCRIPT_ENQUEUE] = { "enqueue", lua_enqueue, 4,
+	    { K(due), K(reminders), K(state), K(control) } },
+	[SCRIPT_REQUEUE] = { "requeue", lua_requeue, 6,
+	    { K(dead), K(reminders), K(state), K(attempts), K(due),
+	      K(control) } },
+	[SCRIPT_ZALO_UNLOCK] = { "zalo_unlock", lua_zalo_unlock, 1,
+	    { K(zalo_lock) } },
+};
+
+const char *const script_sources[SCRIPT_COUNT + 1] = {
+	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
+	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
+	NULL
+};
+
+static const struct {
+	size_t		 offset;
+	const char	*name;
+} script_key_names[] = {
+	{ K(due), "due" }, { K(reminders), "reminders" },
+	{ K(attempts), "attempts" }, { K(state), "state" },
+	{ K(outbox), "outbox" }, { K(log), "log" }, { K(dead), "dead" },
+	{ K(control), "control" }, { K(plan_version), "plan_version" },
+	{ K(plan_sources), "plan_sources" },
+	{ K(zalo_token), "zalo_token" }, { K(zalo_lock), "zalo_lock" },
+	{ K(lease), "lease" },
+};
+
+const char *
+script_key_name(size_t offset)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(script_key_names) /
+	    sizeof(script_key_names[0]); i++)
+		if (script_key_names[i].offset == offset)
+			return script_key_names[i].name;
+	return NULL;
+}
+
+int
+script_args(enum script_id id, const struct keys *k, int argc,
+    const char *const *argv, const char **out, char nkeys_buf[8])
+{
+	const struct script	*s = &scripts[id];
+	size_t			 i;
+	int			 n = 0;
+
+	snprintf(nkeys_buf, 8, "%zu", s->nkeys);
+	out[n++] = nkeys_buf;
+	for (i = 0; i < s->nkeys; i++)
+		out[n++] = (const char *)k + s->keys[i];
+	for (i = 0; i < (size_t)argc; i++)
+		out[n++] = argv[i];
+	return n;
+}

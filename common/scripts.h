@@ -1,0 +1,46 @@
+/* The Lua scripts (lua/NAME.lua, embedded at build time), each described once: its source and its keys by name. */
+#ifndef NV_SCRIPTS_H
+#define NV_SCRIPTS_H
+
+#include <stddef.h>
+
+#include "keys.h"
+
+enum script_id {
+	SCRIPT_CLAIM,
+	SCRIPT_TAKE,
+	SCRIPT_COMPLETE,
+	SCRIPT_KEEP,
+	SCRIPT_RESCUE,
+	SCRIPT_PLAN_LOAD,
+	SCRIPT_PLAN,
+	SCRIPT_ENQUEUE,
+	SCRIPT_REQUEUE,
+	SCRIPT_ZALO_UNLOCK,
+	SCRIPT_COUNT
+};
+
+#define SCRIPT_KEYS_MAX	8
+
+struct script {
+	const char	*name;		/* lua/NAME.lua */
+	const char	*source;
+	size_t		 nkeys;
+	size_t		 keys[SCRIPT_KEYS_MAX];	/* offsets in struct keys */
+};
+
+extern const struct script scripts[SCRIPT_COUNT];
+/* Every source, NULL-terminated, in script_id order (to load them). */
+extern const char *const script_sources[SCRIPT_COUNT + 1];
+
+/*
+ * The arguments after EVAL's script: numkeys, the keys (named from k), then
+ * argv. out must hold 1 + SCRIPT_KEYS_MAX + argc; nkeys_buf holds numkeys
+ * as text. Returns the count written to out.
+ */
+int	script_args(enum script_id, const struct keys *k, int argc,
+	    const char *const *argv, const char **out, char nkeys_buf[8]);
+/* The name of the key at a struct keys offset ("due"), for messages. */
+const char *script_key_name(size_t offset);
+
+#endif

@@ -1,0 +1,769 @@
+/* Due reminders into the outbox, outbox entries into jobs: the due timer, the claim, the take, the consumer lease, and the safety nets. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "dispatch.h"
+#include "log.h"
+#include "scripts.h"
+
+#define CLAIM_RETRY_MS		2000	/* after a failed claim or read */
+#define CLAIM_MAX_DELIVERIES	3	/* read at two stops: a crash loop */
+#define CLAIM_RESCUE_STEP	"500"	/* {p}:state fields per rescue step */
+#define CLAIM_RESCUE_EVERY_MS	(3600 * 1000)
+#define CLAIM_STEP_MS		2000	/* a larger clock jump is a step */
+
+static void	claim_claim(struct dispatch *, size_t n);
+static void	claim_take(struct dispatch *, const char *mode, size_t n);
+static void	claim_keep(struct dispatch *);
+static void	claim_rescue(struct dispatch *);
+
+static void
+claim_timer(struct event *ev, int64_t real_ms)
+{
+	struct timeval	tv;
+
+	if (real_ms < 0)
+		real_ms = 0;
+	tv.tv_sec = real_ms / 1000;
+	tv.tv_usec = (real_ms % 1000) * 1000;
+	evtimer_add(ev, &tv);
+}
+
+/* The due timer at `at` (virtual ms, now_v being now), or off (-1). */
+static void
+claim_arm(struct dispatch *d, int64_t at, int64_t now_v)
+{
+	d->next_due = at;
+	if (at < 0) {
+		evtimer_del(d->due_ev);
+		return;
+	}
+	claim_timer(d->due_ev, clock_real_delay_ms(at - now_v));
+}
+
+/* Try again soon, after a failure. */
+static void
+claim_retry_soon(struct dispatch *d)
+{
+	d->next_due = clock_now_ms();
+	claim_timer(d->due_ev, CLAIM_RETRY_MS);
+}
+
+static void
+claim_due_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+
+	(void)fd;
+	(void)what;
+	d->next_due = -1;
+	d->more_due = 1;
+	claim_more(d);
+}
+
+/*
+ * The next step when there is room: our own history first (after a
+ * start), then what the outbox holds unread, then what is due. Reads wait
+ * for an eighth of the slots and claims for a quarter, so that work comes
+ * in batches rather than one by one.
+ */
+void
+claim_more(struct dispatch *d)
+{
+	size_t	cap = dispatch_capacity(d), room;
+
+	if (d->stopped || !d->leased || !store_is_up(d->nv->store) ||
+	    d->taking || d->claiming)
+		return;
+	if (d->history) {
+		claim_take(d, "history", cap);
+		return;
+	}
+	room = d->njobs < cap ? cap - d->njobs : 0;
+	if (room == 0)
+		return;
+	if (!d->drained) {
+		if (room >= (cap + 7) / 8 || d->njobs == 0)
+			claim_take(d, "new", room);
+		return;
+	}
+	if (d->more_due && (room >= (cap + 3) / 4 || d->njobs == 0))
+		claim_claim(d, room < (size_t)d->nv->conf->batch ? room :
+		    (size_t)d->nv->conf->batch);
+}
+
+/* One outbox entry becomes a job, unless we hold it already. */
+void
+claim_add(struct dispatch *d, redisReply *e)
+{
+	struct job	*j;
+	redisReply	*f;
+	const char	*rid = NULL, *attempt = NULL, *late = NULL, *at = NULL;
+	const char	*payload = NULL;
+	size_t		 plen = 0, i;
+	char		 err[200];
+
+	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+	    e->element[0]->type != REDIS_REPLY_STRING ||
+	    dispatch_job_find(d, e->element[0]->str) != NULL)
+		return;
+	j = dispatch_job_new(d, e->element[0]->str);
+	f = e->element[1];
+	for (i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements;
+	    i += 2) {
+		const char	*k = f->element[i]->str;
+		redisReply	*v = f->element[i + 1];
+
+		if (f->element[i]->type != REDIS_REPLY_STRING ||
+		    v->type != REDIS_REPLY_STRING)
+			continue;
+		if (strcmp(k, "id") == 0)
+			rid = v->str;
+		else if (strcmp(k, "attempt") == 0)
+			attempt = v->str;
+		else if (strcmp(k, "late") == 0)
+			late = v->str;
+		else if (strcmp(k, "fire_at") == 0)
+			at = v->str;
+		else if (strcmp(k, "payload") == 0) {
+			payload = v->str;
+			plen = v->len;
+		}
+	}
+	if ((j->rid = strdup(rid ? rid : "(unknown)")) == NULL)
+		fatal("strdup");
+	if (rid == NULL) {
+		ledger_reject(j, "outbox entry %s in %s has no reminder id",
+		    j->entry, d->nv->keys.outbox);
+		return;
+	}
+	j->attempt = attempt ? atoi(attempt) : 1;
+	j->late = late ? atoi(late) : 0;
+	j->fire_at = at ? (int64_t)strtod(at, NULL) : clock_now_ms();
+	if (reminder_parse(&j->r, payload, plen, err, sizeof(err)) == -1) {
+		ledger_reject(j, "bad payload in %s: %.120s",
+		    d->nv->keys.reminders, err);
+		return;
+	}
+	j->r.fire_at = j->fire_at;
+	j->r.attempt = j->attempt;
+	j->r.late = j->late;
+	if ((j->ch = channel_find(d, j->r.channel)) == NULL) {
+		ledger_reject(j, "channel '%s' is not configured in %s",
+		    j->r.channel, d->nv->conf_path);
+		return;
+	}
+	channel_enqueue(j->ch, j);
+}
+
+static void
+claim_group_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+
+	if (r && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "BUSYGROUP", 9) != 0)
+		dispatch_fault(d, FAULT_TAKE, "cannot create group %s on %s: "
+		    "%.120s", KEYS_GROUP, d->nv->keys.outbox, r->str);
+}
+
+/* The consumer group went missing (a flushed or rewound Redis): again. */
+static void
+claim_group(struct dispatch *d)
+{
+	store_commandf(d->nv->store, claim_group_reply, d,
+	    "XGROUP CREATE %s %s 0 MKSTREAM", d->nv->keys.outbox, KEYS_GROUP);
+}
+
+static void
+claim_take_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	redisReply	*entries;
+	const char	*mode = d->history ? "history" : "new";
+	size_t		 i, n = 0;
+
+	d->taking = 0;
+	if (r == NULL || d->stopped)
+		return;
+	if (r->type == REDIS_REPLY_ERROR) {
+		dispatch_fault(d, FAULT_TAKE, "reading %s failed: %.120s",
+		    d->nv->keys.outbox, r->str);
+		log_err("%s", d->fault_why[FAULT_TAKE]);
+		if (strstr(r->str, "NOGROUP") != NULL)
+			claim_group(d);
+		claim_retry_soon(d);
+		return;
+	}
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[2]->type != REDIS_REPLY_ARRAY) {
+		dispatch_fault(d, FAULT_TAKE, "reading %s: odd reply",
+		    d->nv->keys.outbox);
+		claim_retry_soon(d);
+		return;
+	}
+	dispatch_fault(d, FAULT_TAKE, NULL);
+	entries = r->element[2];
+	n = entries->elements;
+	if (r->element[1]->type == REDIS_REPLY_INTEGER &&
+	    r->element[1]->integer > 0) {
+		d->dropped += (uint64_t)r->element[1]->integer;
+		log_warnx("%lld outbox entries dropped: a second copy of a "
+		    "finished reminder, or in flight at two stops in a row "
+		    "(see %s and %s)", r->element[1]->integer,
+		    d->nv->keys.log, d->nv->keys.dead);
+	}
+	for (i = 0; i < n; i++)
+		claim_add(d, entries->element[i]);
+	if (d->history) {
+		if (r->element[0]->len == 0)
+			d->history = 0;
+		else
+			snprintf(d->cursor, sizeof(d->cursor), "%s",
+			    r->element[0]->str);
+		if (n > 0)
+			log_notice("took up %zu outbox entries this consumer "
+			    "held before it stopped", n);
+	} else if (strcmp(mode, "new") == 0 && n + (size_t)(r->element[1]->type ==
+	    REDIS_REPLY_INTEGER ? r->element[1]->integer : 0) < d->asked)
+		d->drained = 1;
+	claim_more(d);
+}
+
+static void
+claim_reclaim_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	size_t		 i;
+
+	d->taking = 0;
+	if (r == NULL || d->stopped)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[2]->type != REDIS_REPLY_ARRAY) {
+		log_err("taking over idle entries of %s failed: %.120s",
+		    d->nv->keys.outbox, r->type == REDIS_REPLY_ERROR ?
+		    r->str : "odd reply");
+		if (r->type == REDIS_REPLY_ERROR &&
+		    strstr(r->str, "NOGROUP") != NULL)
+			claim_group(d);
+		return;
+	}
+	snprintf(d->reclaim, sizeof(d->reclaim), "%s",
+	    r->element[0]->len ? r->element[0]->str : "0-0");
+	if (r->element[2]->elements > 0)
+		log_notice("took over %zu outbox entries idle for more than "
+		    "%llds in another consumer's hands (a daemon that "
+		    "stopped?)", r->element[2]->elements,
+		    (long long)d->nv->conf->reclaim_idle_ms / 1000);
+	for (i = 0; i < r->element[2]->elements; i++)
+		claim_add(d, r->element[2]->element[i]);
+	claim_more(d);
+}
+
+/* Read up to n entries: new ones, our own history, or idle ones. */
+static void
+claim_take(struct dispatch *d, const char *mode, size_t n)
+{
+	struct nv	*nv = d->nv;
+	char		 count[24], idle[24], max[8], now[24];
+	const char	*argv[8];
+	int		 reclaim = strcmp(mode, "reclaim") == 0;
+
+	snprintf(count, sizeof(count), "%zu", n);
+	snprintf(idle, sizeof(idle), "%lld",
+	    (long long)nv->conf->reclaim_idle_ms);
+	snprintf(max, sizeof(max), "%d", CLAIM_MAX_DELIVERIES);
+	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
+	argv[0] = KEYS_GROUP;
+	argv[1] = nv->consumer;
+	argv[2] = mode;
+	argv[3] = reclaim ? d->reclaim : d->cursor;
+	argv[4] = count;
+	argv[5] = idle;
+	argv[6] = max;
+	argv[7] = now;
+	if (script_run(nv, SCRIPT_TAKE, reclaim ? claim_reclaim_reply :
+	    claim_take_reply, d, 8, argv) == 0) {
+		d->taking = 1;
+		if (!reclaim)
+			d->asked = n;
+	}
+}
+
+static void
+claim_claim_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	long long	 claimed, missed, step;
+	int64_t		 next = -1, now_v, raw;
+	double		 rate = 1;
+	int64_t		 vbase, vraw;
+
+	d->claiming = 0;
+	if (r == NULL || d->stopped)
+		return;		/* "up" claims again */
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 6 ||
+	    r->element[0]->type != REDIS_REPLY_INTEGER) {
+		dispatch_fault(d, FAULT_CLAIM, "claim from %s failed: %.120s",
+		    d->nv->keys.due, r->type == REDIS_REPLY_ERROR ? r->str :
+		    "odd reply");
+		log_err("%s", d->fault_why[FAULT_CLAIM]);
+		claim_retry_soon(d);
+		return;
+	}
+	dispatch_fault(d, FAULT_CLAIM, NULL);
+	claimed = r->element[0]->integer;
+	missed = r->element[1]->integer;
+	if (r->element[2]->type == REDIS_REPLY_STRING && r->element[2]->len)
+		next = (int64_t)strtod(r->element[2]->str, NULL);
+	now_v = r->element[3]->integer;
+	raw = r->element[4]->integer;
+	step = r->element[5]->integer;
+	d->raw_at = raw;
+	d->mono_at = dispatch_mono_ms();
+	if (step != 0) {
+		log_crit("the clock jumped %+llds (Redis's TIME against this "
+		    "host's monotonic clock): check NTP on the Redis host; "
+		    "reminders it jumped over are sent late, never marked "
+		    "missed", step / 1000);
+		if (step > 0) {
+			if (clock_virtual_origin(&vbase, &vraw, &rate) == -1)
+				rate = 1;
+			vbase = now_v - (int64_t)((double)step * rate) -
+			    d->nv->conf->grace_ms;
+			if (d->keep_after < 0 || vbase < d->keep_after)
+				d->keep_after = vbase;
+		}
+	}
+	d->claimed += (uint64_t)claimed;
+	d->missed += (uint64_t)missed;
+	if (claimed > 0) {
+		log_debug("claimed %lld due reminders", claimed);
+		d->drained = 0;
+	}
+	if (missed > 0)
+		log_warnx("%lld reminders were more than the grace period "
+		    "late: recorded as missed in %s", missed,
+		    d->nv->keys.log);
+	if (claimed + missed >= (long long)d->asked)
+		d->more_due = 1;
+	else {
+		d->more_due = 0;
+		d->keep_after = -1;	/* whatever a jump skipped is claimed */
+		claim_arm(d, next, now_v);
+	}
+	nv_ready(d->nv);
+	claim_more(d);
+}
+
+/* Move up to n due reminders into the outbox, by Redis's clock. */
+static void
+claim_claim(struct dispatch *d, size_t n)
+{
+	struct nv	*nv = d->nv;
+	char		 batch[24], grace[24], late[24], vbase[24], vraw[24];
+	char		 rate[32], expect[24], tol[24], keep[24];
+	const char	*argv[10];
+	int64_t		 sb, sr, mono = dispatch_mono_ms();
+	double		 r;
+
+	snprintf(batch, sizeof(batch), "%zu", n);
+	snprintf(grace, sizeof(grace), "%lld", (long long)nv->conf->grace_ms);
+	snprintf(late, sizeof(late), "%d", NV_LATE_AFTER_MS);
+	vbase[0] = vraw[0] = rate[0] = expect[0] = tol[0] = keep[0] = '\0';
+	if (clock_virtual_origin(&sb, &sr, &r) == 0) {
+		snprintf(vbase, sizeof(vbase), "%lld", (long long)sb);
+		snprintf(vraw, sizeof(vraw), "%lld", (long long)sr);
+		snprintf(rate, sizeof(rate), "%.17g", r);
+	}
+	if (d->raw_at > 0) {
+		/* Allow a drift of 0.2 % besides the step threshold. */
+		snprintf(expect, sizeof(expect), "%lld",
+		    (long long)(d->raw_at + (mono - d->mono_at)));
+		snprintf(tol, sizeof(tol), "%lld", (long long)(CLAIM_STEP_MS +
+		    (mono - d->mono_at) / 500));
+	}
+	if (d->keep_after >= 0)
+		snprintf(keep, sizeof(keep), "%lld", (long long)d->keep_after);
+	argv[0] = KEYS_GROUP;
+	argv[1] = batch;
+	argv[2] = grace;
+	argv[3] = late;
+	argv[4] = vbase;
+	argv[5] = vraw;
+	argv[6] = rate;
+	argv[7] = expect;
+	argv[8] = tol;
+	argv[9] = keep;
+	if (script_run(nv, SCRIPT_CLAIM, claim_claim_reply, d, 10,
+	    argv) == 0) {
+		d->claiming = 1;
+		d->asked = n;
+	}
+}
+
+/* /proc/PID/stat's start time (field 22): who a pid is, across reuse. */
+static int
+claim_proc_start(long pid, unsigned long long *start)
+{
+	char	path[64], buf[1024], *p;
+	FILE	*fp;
+	int	 i;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	p = fgets(buf, sizeof(buf), fp);
+	fclose(fp);
+	if (p == NULL || (p = strrchr(buf, ')')) == NULL)
+		return -1;
+	for (i = 2; i < 22 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL)
+		return -1;
+	*start = strtoull(p + 1, NULL, 10);
+	return 0;
+}
+
+/*
+ * Our lease token: host/pid/start. A holder on this host whose process
+ * is gone (or is another process under a reused pid) is dead.
+ */
+static void
+claim_token(struct dispatch *d)
+{
+	char			host[128];
+	unsigned long long	start = 0;
+
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	claim_proc_start((long)getpid(), &start);
+	snprintf(d->token, sizeof(d->token), "%s/%ld/%llu", host,
+	    (long)getpid(), start);
+}
+
+static int
+claim_holder_dead(const char *holder)
+{
+	char			host[128], them[128];
+	long			pid;
+	unsigned long long	start, now;
+
+	if (sscanf(holder, "%127[^/]/%ld/%llu", them, &pid, &start) != 3 ||
+	    gethostname(host, sizeof(host)) == -1)
+		return 0;
+	host[sizeof(host) - 1] = '\0';
+	if (strcmp(host, them) != 0)
+		return 0;
+	if (claim_proc_start(pid, &now) == -1)
+		return errno == ENOENT;
+	return now != start;
+}
+
+/* Jobs not started whose entry another holds: theirs to send, not ours. */
+static void
+claim_drop(struct job *j, const char *holder)
+{
+	log_notice("%s: outbox entry %s is held by %s; not sent here",
+	    j->rid, j->entry, holder);
+	TAILQ_REMOVE(&j->ch->queue, j, link);
+	j->state = JOB_DROPPED;
+	j->d->dropped++;
+	dispatch_finish(j);
+}
+
+/* Our name went to another process: nothing waiting here is ours. */
+static void
+claim_drop_queued(struct dispatch *d, const char *holder)
+{
+	struct channel	*ch;
+	struct job	*j;
+
+	TAILQ_FOREACH(ch, &d->channels, link)
+		while ((j = TAILQ_FIRST(&ch->queue)) != NULL)
+			claim_drop(j, holder);
+}
+
+static void
+claim_keep_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	struct job	*j;
+	const char	*holder;
+	size_t		 i;
+	int		 was = d->leased;
+
+	d->keeping = 0;
+	if (r == NULL || d->stopped)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    r->element[0]->type != REDIS_REPLY_STRING) {
+		log_err("keeping the consumer lease %s failed: %.120s",
+		    d->nv->keys.lease, r->type == REDIS_REPLY_ERROR ? r->str :
+		    "odd reply");
+		return;
+	}
+	holder = r->element[0]->str;
+	if (strcmp(holder, d->token) != 0) {
+		d->leased = 0;
+		if (claim_holder_dead(holder) &&
+		    strcmp(d->take_from, holder) != 0) {
+			log_notice("consumer name %s was held by %s, which no "
+			    "longer runs: taking it", d->nv->consumer, holder);
+			snprintf(d->take_from, sizeof(d->take_from), "%s",
+			    holder);
+			claim_keep(d);
+			return;
+		}
+		if (d->fault_since[FAULT_LEASE] == 0 || was)
+			log_err("consumer name %s is in use by %s: this daemon "
+			    "waits until it is free (two daemons need two "
+			    "[redis] consumer names)", d->nv->consumer, holder);
+		dispatch_fault(d, FAULT_LEASE, "consumer name %s is in use "
+		    "by %s", d->nv->consumer, holder);
+		if (was)
+			claim_drop_queued(d, holder);
+		return;
+	}
+	d->take_from[0] = '\0';
+	d->leased = 1;
+	dispatch_fault(d, FAULT_LEASE, NULL);
+	for (i = 1; i + 1 < r->elements; i += 2) {
+		if ((j = dispatch_job_find(d, r->element[i]->str)) == NULL)
+			continue;
+		holder = r->element[i + 1]->str;
+		if (holder[0] == '\0' || j->state != JOB_QUEUED || j->ch == NULL)
+			continue;	/* nobody's: the outcome still counts */
+		claim_drop(j, holder);
+	}
+	if (!d->started) {
+		d->started = 1;
+		d->history = 1;
+		snprintf(d->cursor, sizeof(d->cursor), "0-0");
+	}
+	if (!was) {
+		d->more_due = 1;
+		claim_rescue(d);
+	}
+	claim_more(d);
+}
+
+/* Renew our lease and keep every entry we hold from looking idle. */
+static void
+claim_keep(struct dispatch *d)
+{
+	struct nv	*nv = d->nv;
+	struct job	*j;
+	const char	**argv;
+	char		 ttl[24];
+	int		 argc = 0;
+
+	if (d->keeping || !store_is_up(nv->store))
+		return;
+	if ((argv = calloc(5 + d->njobs, sizeof(*argv))) == NULL)
+		fatal("calloc");
+	snprintf(ttl, sizeof(ttl), "%lld", (long long)nv->conf->reclaim_idle_ms);
+	argv[argc++] = KEYS_GROUP;
+	argv[argc++] = nv->consumer;
+	argv[argc++] = d->token;
+	argv[argc++] = ttl;
+	argv[argc++] = d->take_from;
+	TAILQ_FOREACH(j, &d->all, all)
+		if (j->state != JOB_DROPPED)
+			argv[argc++] = j->entry;
+	if (script_run(nv, SCRIPT_KEEP, claim_keep_reply, d, argc, argv) == 0)
+		d->keeping = 1;
+	free(argv);
+}
+
+static void
+claim_keep_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+
+	(void)fd;
+	(void)what;
+	if (!d->stopped || d->njobs > 0)
+		claim_keep(d);
+	claim_timer(d->keep_ev, d->nv->conf->reclaim_idle_ms / 3);
+}
+
+static void
+claim_rescue_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	struct timeval	 tv = { 0, 0 };
+
+	d->rescuing = 0;
+	if (r == NULL || d->stopped)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING) {
+		log_err("looking for stranded reminders in %s failed: %.120s",
+		    d->nv->keys.state, r->type == REDIS_REPLY_ERROR ? r->str :
+		    "odd reply");
+		claim_timer(d->rescue_ev, CLAIM_RESCUE_EVERY_MS / 60);
+		return;
+	}
+	if (r->element[1]->integer > 0) {
+		log_warnx("%lld reminders were queued but neither due nor in "
+		    "%s (Redis came back from an older copy?): due again",
+		    r->element[1]->integer, d->nv->keys.outbox);
+		d->more_due = 1;
+		claim_more(d);
+	}
+	snprintf(d->rescue_at, sizeof(d->rescue_at), "%s",
+	    r->element[0]->str);
+	if (strcmp(d->rescue_at, "0") != 0)
+		evtimer_add(d->rescue_ev, &tv);		/* the next step */
+	else
+		claim_timer(d->rescue_ev, CLAIM_RESCUE_EVERY_MS);
+}
+
+/* One step of the look for stranded reminders; the cursor goes on. */
+static void
+claim_rescue(struct dispatch *d)
+{
+	char		 now[24];
+	const char	*argv[3];
+
+	if (d->rescuing || !d->leased)
+		return;
+	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
+	argv[0] = d->rescue_at;
+	argv[1] = CLAIM_RESCUE_STEP;
+	argv[2] = now;
+	if (script_run(d->nv, SCRIPT_RESCUE, claim_rescue_reply, d, 3,
+	    argv) == 0)
+		d->rescuing = 1;
+}
+
+static void
+claim_rescue_event(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	claim_rescue(arg);
+}
+
+/*
+ * The safety net, every half reclaim_idle: take over entries idle in any
+ * consumer's hands, read what nobody read, claim what is due.
+ */
+static void
+claim_sweep_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+	size_t		 cap = dispatch_capacity(d);
+
+	(void)fd;
+	(void)what;
+	if (d->stopped)
+		return;
+	if (d->leased && store_is_up(d->nv->store) && !d->taking &&
+	    !d->history && d->njobs < cap)
+		claim_take(d, "reclaim", cap - d->njobs);
+	d->drained = 0;
+	d->more_due = 1;
+	claim_more(d);
+	claim_timer(d->sweep_ev, d->nv->conf->reclaim_idle_ms / 2);
+}
+
+void
+claim_init(struct dispatch *d)
+{
+	struct nv	*nv = d->nv;
+
+	d->next_due = -1;
+	d->keep_after = -1;
+	snprintf(d->cursor, sizeof(d->cursor), "0-0");
+	snprintf(d->reclaim, sizeof(d->reclaim), "0-0");
+	snprintf(d->rescue_at, sizeof(d->rescue_at), "0");
+	claim_token(d);
+	d->due_ev = evtimer_new(nv->base, claim_due_event, d);
+	d->sweep_ev = evtimer_new(nv->base, claim_sweep_event, d);
+	d->keep_ev = evtimer_new(nv->base, claim_keep_event, d);
+	d->rescue_ev = evtimer_new(nv->base, claim_rescue_event, d);
+	if (d->due_ev == NULL || d->sweep_ev == NULL || d->keep_ev == NULL ||
+	    d->rescue_ev == NULL)
+		fatalx("out of memory");
+	claim_timer(d->sweep_ev, nv->conf->reclaim_idle_ms / 2);
+	claim_timer(d->keep_ev, nv->conf->reclaim_idle_ms / 3);
+}
+
+void
+claim_free(struct dispatch *d)
+{
+	if (d->due_ev)
+		event_free(d->due_ev);
+	if (d->sweep_ev)
+		event_free(d->sweep_ev);
+	if (d->keep_ev)
+		event_free(d->keep_ev);
+	if (d->rescue_ev)
+		event_free(d->rescue_ev);
+}
+
+/* Connected: our lease first; the rest follows from its reply. */
+void
+claim_store_up(struct dispatch *d)
+{
+	d->claiming = d->taking = d->keeping = d->rescuing = 0;
+	d->drained = 0;
+	d->more_due = 1;
+	snprintf(d->rescue_at, sizeof(d->rescue_at), "0");
+	claim_group(d);
+	claim_keep(d);
+}
+
+void
+claim_store_down(struct dispatch *d)
+{
+	d->claiming = d->taking = d->keeping = d->rescuing = 0;
+	d->leased = 0;
+}
+
+void
+claim_stop(struct dispatch *d)
+{
+	evtimer_del(d->due_ev);
+	evtimer_del(d->sweep_ev);
+	evtimer_del(d->rescue_ev);
+}
+
+static void
+claim_release_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+
+	(void)r;
+	d->leased = 0;
+	dispatch_idle(d);
+}
+
+void
+claim_release(struct dispatch *d)
+{
+	const char	*argv[5];
+
+	if (d->releasing)
+		return;
+	argv[0] = KEYS_GROUP;
+	argv[1] = d->nv->consumer;
+	argv[2] = d->token;
+	argv[3] = "0";
+	argv[4] = "";
+	if (d->leased && script_run(d->nv, SCRIPT_KEEP, claim_release_reply, d,
+	    5, argv) == 0) {
+		d->releasing = 1;
+		return;
+	}
+	dispatch_idle(d);
+}

@@ -1,0 +1,113 @@
+/* Inside the dispatcher: what dispatch.c, claim.c, channel.c and ledger.c share (planner → claim → channel → ledger). */
+#ifndef NV_DISPATCH_H
+#define NV_DISPATCH_H
+
+#include <stdint.h>
+
+#include "nhacviecd.h"
+
+#define DISPATCH_BUCKETS	4096	/* entry id hash (power of two) */
+
+/* What can keep delivery from going on, for /healthz. */
+enum fault {
+	FAULT_CLAIM,		/* moving due reminders into the outbox */
+	FAULT_TAKE,		/* reading the outbox */
+	FAULT_RECORD,		/* recording outcomes */
+	FAULT_LEASE,		/* our consumer name is held elsewhere */
+	FAULT_COUNT
+};
+
+struct dispatch {
+	struct nv		*nv;
+	TAILQ_HEAD(, channel)	 channels;
+	struct jobq		 all;		/* every job in memory */
+	size_t			 njobs;
+	struct job		*byentry[DISPATCH_BUCKETS];
+	int			 stopped;
+	void			(*idle)(void *);
+	void			*idle_arg;
+
+	/* claim.c: due → outbox → jobs */
+	struct event		*due_ev;	/* the earliest due reminder */
+	struct event		*sweep_ev;	/* the safety net */
+	struct event		*keep_ev;	/* lease and entries kept fresh */
+	struct event		*rescue_ev;	/* stranded reminders */
+	int64_t			 next_due;	/* virtual ms, -1 when none */
+	int			 claiming, taking, keeping, rescuing;
+	int			 more_due;	/* the last claim filled its batch */
+	size_t			 asked;		/* the claim's or read's count */
+	int			 drained;	/* the last read found nothing new */
+	int			 history;	/* re-reading our own pending */
+	char			 cursor[48];	/* in our history */
+	char			 reclaim[48];	/* XAUTOCLAIM cursor */
+	char			 rescue_at[32];	/* HSCAN cursor of the rescue */
+	int			 leased;	/* the consumer name is ours */
+	int			 releasing;	/* giving it up at a stop */
+	int			 started;	/* history read once */
+	char			 token[160];	/* our lease: host:pid:start */
+	char			 take_from[160];	/* a dead holder's token */
+	int64_t			 raw_at;	/* Redis TIME at the last claim */
+	int64_t			 mono_at;	/* our monotonic clock then */
+	int64_t			 keep_after;	/* never missed from here; -1 */
+
+	/* health: when each fault began (monotonic ms, 0: none), and why */
+	int64_t			 fault_since[FAULT_COUNT];
+	char			 fault_why[FAULT_COUNT][200];
+
+	/* ledger.c: outcomes on their way to Redis */
+	struct jobq		 unrecorded;	/* Redis unreachable: wait */
+	struct jobq		 torecord;	/* this loop pass's outcomes */
+	struct event		*flush_ev;
+	struct event		*record_ev;
+	int64_t			 expired_alert_at;	/* last such alert */
+	uint64_t		 claimed, missed, dropped;
+};
+
+/* dispatch.c */
+struct job	*dispatch_job_new(struct dispatch *, const char *entry);
+struct job	*dispatch_job_find(struct dispatch *, const char *entry);
+void		 dispatch_job_free(struct job *);
+/* A job leaves memory: its channel slot frees, more work may come in. */
+void		 dispatch_finish(struct job *);
+/* Send slots in all: the sum of the channels' concurrency. */
+size_t		 dispatch_capacity(const struct dispatch *);
+/* Mark a fault (fmt) or clear it (fmt NULL). */
+void		 dispatch_fault(struct dispatch *, enum fault,
+		    const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+int64_t		 dispatch_mono_ms(void);
+/* Stopped, nothing in flight, lease given up: tell whoever waits. */
+void		 dispatch_idle(struct dispatch *);
+
+/* claim.c */
+void		 claim_init(struct dispatch *);
+void		 claim_free(struct dispatch *);
+void		 claim_store_up(struct dispatch *);
+void		 claim_store_down(struct dispatch *);
+/* Room or work may have appeared: take from the outbox, or claim. */
+void		 claim_more(struct dispatch *);
+void		 claim_stop(struct dispatch *);
+/* Give our consumer name up, then dispatch_idle. */
+void		 claim_release(struct dispatch *);
+/* One outbox entry becomes a job (unless we hold it already). */
+void		 claim_add(struct dispatch *, redisReply *entry);
+
+/* channel.c */
+int		 channels_reconfigure(struct dispatch *, char *err, size_t len);
+int		 channels_check(struct dispatch *, const struct config *,
+		    char *err, size_t len);
+void		 channels_free(struct dispatch *);
+void		 channel_pump(struct channel *);
+void		 channel_enqueue(struct channel *, struct job *);
+
+/* ledger.c */
+void		 ledger_init(struct dispatch *);
+void		 ledger_free(struct dispatch *);
+void		 ledger_store_up(struct dispatch *);
+/* A job that cannot be sent: recorded dead at once, with the reason. */
+void		 ledger_reject(struct job *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+/* A job not tried (paused channel, stopping): back to due, free. */
+void		 ledger_defer(struct job *, const char *why, int64_t wait_ms);
+
+#endif

@@ -1,0 +1,404 @@
+/* Outcomes: the retry decision, fallbacks, and every outcome recorded in Redis in batches, kept in memory while Redis is away. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "dispatch.h"
+#include "log.h"
+#include "retry.h"
+#include "schedule.h"
+#include "scripts.h"
+
+#define LEDGER_RETRY_RECORD_MS	2000
+#define LEDGER_BATCH		64	/* outcomes per complete call */
+#define LEDGER_ALERT_EVERY_MS	(10 * 60000)	/* expired-retry alerts */
+
+static void	ledger_record(struct job *);
+
+static const char *
+ledger_outcome(const struct job *j)
+{
+	if (j->deferred)
+		return "defer";
+	if (j->retry_at)
+		return "retry";
+	return j->res.verdict == VERDICT_OK ? "sent" : "dead";
+}
+
+/*
+ * One outcome as the complete script reads it (lua/complete.lua): a JSON
+ * object of strings, the one definition of the record.
+ */
+static char *
+ledger_record_json(const struct job *j)
+{
+	char	num[6][24];
+	json_t	*o;
+	char	*s;
+
+	snprintf(num[0], sizeof(num[0]), "%ld", j->res.status);
+	snprintf(num[1], sizeof(num[1]), "%lld", (long long)j->res.latency_ms);
+	snprintf(num[2], sizeof(num[2]), "%lld", (long long)j->retry_at);
+	snprintf(num[3], sizeof(num[3]), "%d", j->attempt);
+	snprintf(num[4], sizeof(num[4]), "%lld", (long long)clock_now_ms());
+	snprintf(num[5], sizeof(num[5]), "%d", j->late);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+	    "s:s, s:s, s:s, s:s}",
+	    "entry", j->entry, "id", j->rid, "outcome", ledger_outcome(j),
+	    "channel", j->ch ? j->ch->name : (j->r.channel ? j->r.channel : ""),
+	    "status", num[0], "latency_ms", num[1], "detail", j->res.detail,
+	    "retry_at", num[2], "attempt", num[3], "at", num[4],
+	    "ref", j->res.ref, "late", num[5],
+	    "fb_id", j->fb_id ? j->fb_id : "",
+	    "fb_payload", j->fb_payload ? j->fb_payload : "");
+	if (o == NULL)
+		fatalx("cannot build an outcome record for %s", j->rid);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (s == NULL)
+		fatal("json_dumps");
+	return s;
+}
+
+static void
+ledger_unrecorded(struct job *j)
+{
+	j->state = JOB_UNRECORDED;
+	TAILQ_INSERT_TAIL(&j->d->unrecorded, j, link);
+}
+
+/* Outcomes sent in one complete script call. */
+struct batch {
+	struct dispatch	*d;
+	size_t		 n;
+	struct job	*jobs[LEDGER_BATCH];
+};
+
+static void
+ledger_batch_reply(void *arg, redisReply *r)
+{
+	struct batch	*b = arg;
+	struct dispatch	*d = b->d;
+	struct job	*j;
+	redisReply	*e;
+	struct timeval	 tv = { LEDGER_RETRY_RECORD_MS / 1000, 0 };
+	size_t		 i;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != b->n) {
+		if (r) {
+			dispatch_fault(d, FAULT_RECORD, "recording outcomes in "
+			    "%s failed: %.120s", d->nv->keys.log,
+			    r->type == REDIS_REPLY_ERROR ? r->str :
+			    "odd reply");
+			log_err("%s", d->fault_why[FAULT_RECORD]);
+		}
+		for (i = 0; i < b->n; i++)
+			ledger_unrecorded(b->jobs[i]);
+		if (r)
+			evtimer_add(d->record_ev, &tv);
+		free(b);
+		return;
+	}
+	dispatch_fault(d, FAULT_RECORD, NULL);
+	for (i = 0; i < b->n; i++) {
+		j = b->jobs[i];
+		e = r->element[i];
+		if (e->type == REDIS_REPLY_STRING)
+			log_notice("%s: outcome recorded in the ledger only: "
+			    "outbox entry %s is held by %s now", j->rid,
+			    j->entry, e->str);
+		else if (e->type == REDIS_REPLY_INTEGER && e->integer == 0)
+			log_warnx("%s: outbox entry %s was no longer pending "
+			    "(acknowledged by hand, or lost with a Redis that "
+			    "came back from an older copy): outcome %s applied "
+			    "all the same", j->rid, j->entry,
+			    ledger_outcome(j));
+		if (j->retry_at || j->fb_id)
+			dispatch_wake(d, j->retry_at ? j->retry_at :
+			    clock_now_ms());
+		dispatch_finish(j);
+	}
+	free(b);
+}
+
+/*
+ * Every outcome known in this loop pass goes to Redis in complete script
+ * calls of up to LEDGER_BATCH: one round trip instead of one each.
+ */
+static void
+ledger_flush_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+	struct nv	*nv = d->nv;
+	struct batch	*b;
+	struct job	*j;
+	const char	*argv[2 + LEDGER_BATCH];
+	char		*recs[LEDGER_BATCH];
+	size_t		 i, n;
+
+	(void)fd;
+	(void)what;
+	argv[0] = KEYS_GROUP;
+	argv[1] = nv->consumer;
+	while (!TAILQ_EMPTY(&d->torecord)) {
+		if ((b = calloc(1, sizeof(*b))) == NULL)
+			fatal("calloc");
+		b->d = d;
+		while (b->n < LEDGER_BATCH &&
+		    (j = TAILQ_FIRST(&d->torecord)) != NULL) {
+			TAILQ_REMOVE(&d->torecord, j, link);
+			recs[b->n] = ledger_record_json(j);
+			argv[2 + b->n] = recs[b->n];
+			b->jobs[b->n++] = j;
+		}
+		n = b->n;
+		/* script_run copies argv: the records are ours again. */
+		if (script_run(nv, SCRIPT_COMPLETE, ledger_batch_reply, b,
+		    (int)(2 + n), argv) == -1) {
+			for (i = 0; i < n; i++)
+				ledger_unrecorded(b->jobs[i]);
+			free(b);
+		}
+		for (i = 0; i < n; i++)
+			free(recs[i]);
+	}
+}
+
+/* A job whose outcome is known: recorded with the others of this pass. */
+static void
+ledger_record(struct job *j)
+{
+	struct dispatch	*d = j->d;
+	struct timeval	 tv = { 0, 0 };
+
+	j->state = JOB_RECORDING;
+	TAILQ_INSERT_TAIL(&d->torecord, j, link);
+	if (!evtimer_pending(d->flush_ev, NULL))
+		evtimer_add(d->flush_ev, &tv);
+}
+
+static void
+ledger_record_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+	struct job	*j;
+	struct jobq	 q;
+
+	(void)fd;
+	(void)what;
+	if (!store_is_up(d->nv->store))
+		return;
+	TAILQ_INIT(&q);
+	TAILQ_CONCAT(&q, &d->unrecorded, link);
+	while ((j = TAILQ_FIRST(&q)) != NULL) {
+		TAILQ_REMOVE(&q, j, link);
+		ledger_record(j);
+	}
+}
+
+/* Connected again: record what waited. */
+void
+ledger_store_up(struct dispatch *d)
+{
+	ledger_record_event(-1, 0, d);
+}
+
+/*
+ * A dead letter on a channel with `fallback =`: the same reminder on the
+ * fallback channel, to the agency's address for that channel, recorded in
+ * the same step as the dead letter.
+ */
+static void
+ledger_fallback(struct job *j)
+{
+	struct dispatch			*d = j->d;
+	const struct config_channel	*fb;
+	json_t				*o;
+	const char			*contact = NULL;
+
+	if (j->ch == NULL || j->ch->cfg->fallback == NULL || j->r.json == NULL)
+		return;
+	if (strstr(j->rid, "~fallback-") != NULL)
+		return;		/* never a chain */
+	fb = config_channel_find(d->nv->conf, j->ch->cfg->fallback);
+	if (fb == NULL)
+		return;
+	if (fb->contact == NULL)
+		contact = j->r.contact;
+	else if (strcmp(fb->contact, "email") == 0)
+		contact = j->r.email;
+	else if (strcmp(fb->contact, "phone") == 0)
+		contact = j->r.phone;
+	else if (strcmp(fb->contact, "zalo") == 0)
+		contact = j->r.zalo;
+	if (contact == NULL) {
+		log_warnx("%s: no fallback on %s: agency %s has no %s",
+		    j->rid, fb->name, j->r.agency, fb->contact);
+		return;
+	}
+	if (asprintf(&j->fb_id, "%s~fallback-%s", j->rid, fb->name) == -1)
+		fatal("asprintf");
+	o = json_deep_copy(j->r.json);
+	json_object_set_new(o, "id", json_string(j->fb_id));
+	json_object_set_new(o, "channel", json_string(fb->name));
+	json_object_set_new(o, "contact", json_string(contact));
+	j->fb_payload = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	log_notice("%s: falling back to channel %s", j->rid, fb->name);
+}
+
+/* Planned reminders retry within [delivery] hours, in the plan's zone. */
+static int64_t
+ledger_hours(void *arg, int64_t ms)
+{
+	struct nv		*nv = arg;
+	const struct config	*c = nv->conf;
+
+	if (nv->plan == NULL)
+		return ms;
+	return schedule_within_hours(nv->plan, c->hours_start, c->hours_end,
+	    ms);
+}
+
+/* A retry that would come after its occurrence ends: tell the admins. */
+static void
+ledger_expired_alert(struct job *j)
+{
+	struct dispatch	*d = j->d;
+	int64_t		 now = dispatch_mono_ms();
+	char		 text[512];
+
+	if (d->expired_alert_at && now - d->expired_alert_at <
+	    LEDGER_ALERT_EVERY_MS)
+		return;
+	d->expired_alert_at = now;
+	snprintf(text, sizeof(text), "Nhắc việc %s không gửi được trước khi "
+	    "hết hạn (%.200s). Xem `nhacviec dead`; những nhắc việc khác hết "
+	    "hạn trong 10 phút tới chỉ ghi vào nhật ký.", j->rid,
+	    j->res.detail);
+	dispatch_alert(d, "[nhacviec] Nhắc việc hết hạn chưa gửi được", text);
+}
+
+/* A channel reports what one attempt came to: decide, then record. */
+void
+ledger_job_done(struct job *j, const struct result *res)
+{
+	const struct config	*c = j->d->nv->conf;
+	struct channel		*ch = j->ch;
+	struct retry_policy	 pol = { c->max_attempts, c->retry_base_ms,
+	    c->retry_max_ms };
+	enum retry_verdict	 v;
+	int64_t			 wait;
+
+	if (&j->res != res)
+		j->res = *res;
+	j->retry_at = 0;
+	switch (res->verdict) {
+	case VERDICT_OK:
+		if (ch)
+			ch->sent++;
+		log_info("sent %s via %s%s (%ld, %lld ms)", j->rid,
+		    ch ? ch->name : "-", j->late ? ", late" : "", res->status,
+		    (long long)res->latency_ms);
+		break;
+	case VERDICT_TRANSIENT:
+		if (ch)
+			ch->failed++;
+		v = retry_decide(&pol, j->attempt, clock_now_ms(),
+		    res->retry_after_s, (double)random() / ((double)RAND_MAX + 1),
+		    j->r.spec != NULL ? ledger_hours : NULL, j->d->nv,
+		    j->r.expires_at, &j->retry_at);
+		if (v == RETRY_AGAIN) {
+			if (ch)
+				ch->retried++;
+			log_warnx("%s via %s failed (attempt %d of %d): %s; "
+			    "retrying in %llds", j->rid, ch ? ch->name : "-",
+			    j->attempt, c->max_attempts, res->detail,
+			    (long long)((j->retry_at - clock_now_ms()) / 1000));
+			break;
+		}
+		j->retry_at = 0;
+		if (v == RETRY_EXPIRED) {
+			snprintf(j->res.detail, sizeof(j->res.detail),
+			    "expired: the occurrence ended before the next "
+			    "try (%.180s)", res->detail);
+			ledger_expired_alert(j);
+		} else
+			snprintf(j->res.detail, sizeof(j->res.detail),
+			    "gave up after %d attempts: %.200s", j->attempt,
+			    res->detail);
+		/* FALLTHROUGH */
+	case VERDICT_PERMANENT:
+		j->res.verdict = VERDICT_PERMANENT;
+		if (ch)
+			ch->dead++;
+		log_err("%s via %s: dead letter: %s", j->rid,
+		    ch ? ch->name : "-", j->res.detail);
+		ledger_fallback(j);
+		break;
+	case VERDICT_DEFER:
+		wait = res->retry_after_s >= 0 ? (res->retry_after_s >
+		    RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S :
+		    res->retry_after_s) * 1000 : 60000;
+		j->retry_at = clock_now_ms() + wait;
+		j->deferred = 1;
+		log_debug("%s deferred %llds: %s", j->rid,
+		    (long long)(wait / 1000), res->detail);
+		break;
+	}
+	ledger_record(j);
+}
+
+void
+ledger_reject(struct job *j, const char *fmt, ...)
+{
+	va_list	ap;
+
+	j->res.verdict = VERDICT_PERMANENT;
+	j->res.retry_after_s = -1;
+	va_start(ap, fmt);
+	vsnprintf(j->res.detail, sizeof(j->res.detail), fmt, ap);
+	va_end(ap);
+	log_err("reminder %s: %s", j->rid, j->res.detail);
+	if (j->ch && j->state == JOB_QUEUED)
+		j->ch->inflight++;
+	j->state = JOB_SENDING;
+	ledger_job_done(j, &j->res);
+}
+
+void
+ledger_defer(struct job *j, const char *why, int64_t wait_ms)
+{
+	struct result	res;
+
+	memset(&res, 0, sizeof(res));
+	res.verdict = VERDICT_DEFER;
+	res.retry_after_s = wait_ms / 1000;
+	snprintf(res.detail, sizeof(res.detail), "%s", why);
+	if (j->ch && j->state == JOB_QUEUED)
+		j->ch->inflight++;
+	j->state = JOB_SENDING;
+	ledger_job_done(j, &res);
+}
+
+void
+ledger_init(struct dispatch *d)
+{
+	TAILQ_INIT(&d->unrecorded);
+	TAILQ_INIT(&d->torecord);
+	d->record_ev = evtimer_new(d->nv->base, ledger_record_event, d);
+	d->flush_ev = evtimer_new(d->nv->base, ledger_flush_event, d);
+	if (d->record_ev == NULL || d->flush_ev == NULL)
+		fatalx("out of memory");
+}
+
+void
+ledger_free(struct dispatch *d)
+{
+	if (d->record_ev)
+		event_free(d->record_ev);
+	if (d->flush_ev)
+		event_free(d->flush_ev);
+}

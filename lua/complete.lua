@@ -1,0 +1,119 @@
+#!lua
+-- Complete: record the outcomes of a batch of attempts. Each record is a
+-- JSON object (daemon/ledger.c builds it; every value a string): entry id
+-- outcome channel status latency_ms detail retry_at attempt ref late at,
+-- and fb_id fb_payload for a fallback to add with a dead letter.
+-- The ledger always gets the outcome. What else happens depends on who
+-- holds the outbox entry now:
+--   this consumer (the normal case): acknowledged, deleted, state applied;
+--   another consumer (it took the entry over): the ledger only; the entry
+--     and the reminder's state are the holder's;
+--   nobody (acknowledged by hand, or lost with a Redis that came back from
+--     an older copy): the outcome is applied all the same, unless the
+--     reminder's state says it is finished already.
+-- Outcomes: sent; retry (back to due); defer (back to due, the attempt not
+-- counted); dead (a dead letter, and the fallback reminder if any is due).
+-- KEYS: outbox state log due reminders attempts dead
+-- ARGV: group consumer record...
+-- Returns per record 1 (held here), 0 (held by nobody), or the holder.
+local group, me = ARGV[1], ARGV[2]
+
+local function parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms) or 0, tonumber(seq) or 0
+end
+local function less(a, b)
+  local am, as = parse(a)
+  local bm, bs = parse(b)
+  return am < bm or (am == bm and as < bs)
+end
+
+local recs, lo, hi = {}, nil, nil
+for i = 3, #ARGV do
+  local r = cjson.decode(ARGV[i])
+  recs[#recs + 1] = r
+  if lo == nil or less(r.entry, lo) then lo = r.entry end
+  if hi == nil or less(hi, r.entry) then hi = r.entry end
+end
+if #recs == 0 then return {} end
+
+local mine, others = {}, nil
+for _, p in ipairs(redis.call('XPENDING', KEYS[1], group, lo, hi, 1000000,
+    me)) do
+  mine[p[1]] = true
+end
+
+local function finished(id)
+  local st = redis.call('HGET', KEYS[2], id)
+  return st == 'sent' or st == 'dead' or st == 'missed'
+end
+
+local function apply(r, held)
+  if r.outcome == 'sent' then
+    redis.call('HSET', KEYS[2], r.id, 'sent')
+    redis.call('HDEL', KEYS[5], r.id)
+    redis.call('HDEL', KEYS[6], r.id)
+    if not held then redis.call('ZREM', KEYS[4], r.id) end
+    return
+  end
+  if not held and finished(r.id) then return end
+  if r.outcome == 'retry' or r.outcome == 'defer' then
+    redis.call('ZADD', KEYS[4], r.retry_at, r.id)
+    if r.outcome == 'defer' then
+      redis.call('HINCRBY', KEYS[6], r.id, -1)
+    end
+  elseif r.outcome == 'dead' then
+    local p = redis.call('HGET', KEYS[5], r.id) or ''
+    redis.call('HSET', KEYS[2], r.id, 'dead')
+    redis.call('XADD', KEYS[7], '*', 'id', r.id, 'channel', r.channel,
+        'reason', r.detail, 'status', r.status, 'attempt', r.attempt,
+        'at', r.at, 'payload', p)
+    redis.call('HDEL', KEYS[5], r.id)
+    redis.call('HDEL', KEYS[6], r.id)
+    if r.fb_id ~= '' and redis.call('HEXISTS', KEYS[2], r.fb_id) == 0 then
+      redis.call('HSET', KEYS[5], r.fb_id, r.fb_payload)
+      redis.call('ZADD', KEYS[4], 'NX', r.at, r.fb_id)
+    end
+  end
+end
+
+local res, acks = {}, {}
+for _, r in ipairs(recs) do
+  local holder = nil
+  if mine[r.entry] then
+    holder = me
+  else
+    if others == nil then
+      others = {}
+      for _, p in ipairs(redis.call('XPENDING', KEYS[1], group, lo, hi,
+          1000000)) do
+        others[p[1]] = p[2]
+      end
+    end
+    holder = others[r.entry]
+  end
+  local held = 'lost'
+  if holder == me then
+    acks[#acks + 1] = r.entry
+    apply(r, true)
+    held = 'yes'
+    res[#res + 1] = 1
+  elseif holder then
+    held = holder
+    res[#res + 1] = holder
+  else
+    apply(r, false)
+    res[#res + 1] = 0
+  end
+  local stale = 0
+  if holder and holder ~= me then stale = 1 end
+  redis.call('XADD', KEYS[3], '*', 'id', r.id, 'channel', r.channel,
+      'outcome', r.outcome, 'status', r.status, 'latency_ms', r.latency_ms,
+      'attempt', r.attempt, 'at', r.at, 'late', r.late, 'ref', r.ref,
+      'detail', r.detail, 'stale', stale, 'entry', held)
+end
+if #acks > 0 then
+  redis.call('XACK', KEYS[1], group, unpack(acks))
+  redis.call('XDEL', KEYS[1], unpack(acks))
+end
+return res
