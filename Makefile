@@ -58,7 +58,8 @@ build/san/nhacviecd: $(call obj,san,$(DAEMON_SRC) $(COMMON_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
 build/san/nhacviec: $(call obj,san,$(CLI_SRC) $(COMMON_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
-build/san/tests/unit/%: build/san/tests/unit/%.o $(call obj,san,$(COMMON_SRC))
+build/san/tests/unit/%: build/san/tests/unit/%.o build/san/tests/unit/helpers.o \
+    $(call obj,san,$(COMMON_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
 # The fakes stand alone: only their shared helpers and the logger.
 build/rel/tests/%: build/rel/tests/%.o build/rel/tests/fakeutil.o \

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "inifile.h"
 #include "log.h"
+#include "fileio.h"
 #include "template.h"
 #include "zalo.h"
 
@@ -558,24 +559,15 @@ config_key_index(const struct config_section *s, const char *name)
 	return -1;
 }
 
-/* Checks a secret file: it exists and only its owner may read it. */
+/* Checks a secret file: a plain file only its owner may read. */
 static int
 config_secret(const char *key, const char *path, char *err, size_t len)
 {
-	struct stat	st;
+	char	why[512];
 
-	if (stat(path, &st) == -1) {
-		snprintf(err, len, "%s %s: %s", key, path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, len, "%s %s is not a regular file", key, path);
-		return -1;
-	}
-	if (st.st_mode & 077) {
-		snprintf(err, len, "%s %s is readable by group or others "
-		    "(mode %04o); chmod 600 it", key, path,
-		    (unsigned)(st.st_mode & 07777));
+	if (file_check(path, FILE_NOFOLLOW | FILE_OWNER_ONLY, FILE_MAX_SECRET,
+	    why, sizeof(why)) == -1) {
+		snprintf(err, len, "%s %s: %s", key, path, why);
 		return -1;
 	}
 	return 0;
@@ -585,20 +577,12 @@ config_secret(const char *key, const char *path, char *err, size_t len)
 static int
 config_readable(const char *key, const char *path, char *err, size_t len)
 {
-	struct stat	st;
-	int		fd;
+	char	why[512];
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, len, "%s: cannot read %s: %s", key, path,
-		    strerror(errno));
+	if (file_check(path, 0, FILE_MAX_TEMPLATE, why, sizeof(why)) == -1) {
+		snprintf(err, len, "%s: %s: %s", key, path, why);
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(err, len, "%s: %s is not a regular file", key, path);
-		return -1;
-	}
-	close(fd);
 	return 0;
 }
 
@@ -1379,14 +1363,14 @@ config_load(const char *path, struct diag *d)
 {
 	struct config_loader	 l;
 	struct config		*conf;
-	FILE			*fp;
+	char			*text, why[512];
 	int			 rc;
-	size_t			 before;
-	size_t			 i;
+	size_t			 before, len, i;
 
 	memset(&l, 0, sizeof(l));
-	if ((fp = fopen(path, "r")) == NULL) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+	if (file_read(path, 0, FILE_MAX_CONFIG, &text, &len, why,
+	    sizeof(why)) == -1) {
+		diag_error(d, path, 0, "%s", why);
 		return NULL;
 	}
 	if ((conf = calloc(1, sizeof(*conf))) == NULL)
@@ -1397,8 +1381,8 @@ config_load(const char *path, struct diag *d)
 	l.path = path;
 	l.dir = config_dir(path);
 
-	rc = inifile_read_file(fp, &config_reader, &l);
-	fclose(fp);
+	rc = inifile_read_text(text, len, &config_reader, &l);
+	free(text);
 	config_section_end(&l);
 	if (rc == 0)
 		config_check_all(&l);

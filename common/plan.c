@@ -14,10 +14,12 @@
 #include <libical/ical.h>
 
 #include "clock.h"
+#include "fileio.h"
 #include "inifile.h"
 #include "log.h"
 #include "parse.h"
 #include "plan.h"
+#include "template.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -501,6 +503,7 @@ plan_task_clear(struct plan_task *t)
 	plan_specs_free(t->remind_lead, t->nremind_lead);
 	plan_strv_free(t->channels, t->nchannels);
 	free(t->template);
+	template_free(t->tmpl);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -2035,8 +2038,8 @@ plan_load_glob(const char *pattern, struct diag *d)
 {
 	struct plan_loader	 l;
 	glob_t			 g;
-	FILE			*fp;
-	size_t			 i;
+	char			*text, why[512];
+	size_t			 i, len;
 	int			 rc;
 
 	memset(&g, 0, sizeof(g));
@@ -2055,13 +2058,13 @@ plan_load_glob(const char *pattern, struct diag *d)
 	l.plan = plan_new();
 	for (i = 0; i < g.gl_pathc; i++) {
 		plan_begin_source(&l, g.gl_pathv[i]);
-		if ((fp = fopen(g.gl_pathv[i], "r")) == NULL) {
-			plan_error(&l, l.file, 0, "cannot open: %s",
-			    strerror(errno));
+		if (file_read(g.gl_pathv[i], 0, FILE_MAX_PLAN, &text, &len,
+		    why, sizeof(why)) == -1) {
+			plan_error(&l, l.file, 0, "%s", why);
 			continue;
 		}
-		inifile_read_file(fp, &plan_reader, &l);
-		fclose(fp);
+		inifile_read_text(text, len, &plan_reader, &l);
+		free(text);
 		plan_section_end(&l);
 	}
 	globfree(&g);

@@ -71,6 +71,8 @@ enum plan_when {
 	WHEN_QUARTER,		/* quarter = 2022-Q2 */
 };
 
+struct template;
+
 struct plan_task {
 	struct plan_where where;
 	char		*id;
@@ -95,6 +97,7 @@ struct plan_task {
 	char		**channels;	/* channel names from the main config */
 	size_t		 nchannels;
 	char		*template;	/* a template file, or NULL */
+	struct template	*tmpl;		/* it, parsed by schedule_check */
 };
 
 struct plan {

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "planstore.h"
 #include "template.h"
 
@@ -40,35 +41,11 @@ planstore_adhoc(char **id, const char *agency, const char *agency_name,
 static char *
 planstore_slurp(const char *path, struct diag *d)
 {
-	FILE	*fp;
-	char	*buf = NULL;
-	size_t	 len = 0, got;
-	char	 chunk[8192];
+	char	*buf, why[512];
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		diag_error(d, path, 0, "cannot open: %m");
-		return NULL;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		char *nb = realloc(buf, len + got + 1);
-
-		if (nb == NULL) {
-			free(buf);
-			fclose(fp);
-			diag_error(d, path, 0, "out of memory");
-			return NULL;
-		}
-		buf = nb;
-		memcpy(buf + len, chunk, got);
-		len += got;
-	}
-	fclose(fp);
-	if (buf == NULL && (buf = strdup("")) == NULL)
-		return NULL;
-	buf[len] = '\0';
-	if (strlen(buf) != len) {
-		diag_error(d, path, 0, "holds a NUL byte: not a text file");
-		free(buf);
+	if (file_read(path, FILE_TEXT, FILE_MAX_PLAN, &buf, NULL, why,
+	    sizeof(why)) == -1) {
+		diag_error(d, path, 0, "%s", why);
 		return NULL;
 	}
 	return buf;
@@ -342,7 +319,7 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 	const struct plan_agency	*lead;
 	const struct plan_window	*w;
 	json_t				*o;
-	char				 due[32], *s, **names, *path;
+	char				 due[32], *s, **names;
 	const char			*when;
 	size_t				 i;
 
@@ -365,12 +342,6 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 	planstore_set(o, "phone", r->agency->phone);
 	planstore_set(o, "email", r->agency->email);
 	planstore_set(o, "note", t->note);
-	if (t->template != NULL) {
-		/* Relative to the plan file: the daemon gets it absolute. */
-		path = template_resolve(t->where.file, t->template);
-		planstore_set(o, "template", path);
-		free(path);
-	}
 	if ((lead = plan_agency_find(p, t->lead)) != NULL)
 		planstore_set(o, "lead", lead->name);
 	if (r->spec->window &&

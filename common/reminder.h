@@ -29,7 +29,6 @@ struct reminder {
 	const char	*partners;	/* partner names, "a, b" */
 	const char	*window;	/* a broadcast window id, or NULL */
 	const char	*period;	/* day | month | quarter */
-	const char	*template;	/* the task's own template file */
 	const char	*zalo;		/* every contact of the agency */
 	const char	*phone;
 	const char	*email;

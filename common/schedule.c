@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "reminder.h"
 #include "schedule.h"
+#include "fileio.h"
 #include "template.h"
 
 #define DAY_S		86400LL
@@ -662,38 +663,39 @@ schedule_check_channel(const struct config *c, const struct plan_task *t,
  * error at the task, then the template's own FILE:LINE errors.
  */
 static void
-schedule_check_template(const struct plan_task *t, struct diag *d)
+schedule_check_template(struct plan_task *t, struct diag *d)
 {
 	struct template	*tp;
 	struct diag	 td;
-	char		*path;
-	FILE		*fp;
+	char		*path, why[512];
 
 	path = template_resolve(t->where.file, t->template);
-	if ((fp = fopen(path, "r")) == NULL) {
+	if (file_check(path, 0, FILE_MAX_TEMPLATE, why, sizeof(why)) == -1) {
 		diag_error(d, t->where.file, t->where.line, "task '%s': "
-		    "template: cannot read %s: %s", t->id, path,
-		    strerror(errno));
+		    "template: %s: %s", t->id, path, why);
 		free(path);
 		return;
 	}
-	fclose(fp);
 	diag_init(&td);
 	if ((tp = template_load(path, &td)) == NULL) {
 		diag_error(d, t->where.file, t->where.line, "task '%s': "
 		    "template: %s has %zu error%s", t->id, path, td.nerrors,
 		    td.nerrors == 1 ? "" : "s");
 		tp = template_load(path, d);
+		template_free(tp);
+		tp = NULL;
 	}
-	template_free(tp);
+	/* Kept: the daemon renders with it, never reading the file again. */
+	template_free(t->tmpl);
+	t->tmpl = tp;
 	diag_clear(&td);
 	free(path);
 }
 
 void
-schedule_check(const struct plan *p, const struct config *c, struct diag *d)
+schedule_check(struct plan *p, const struct config *c, struct diag *d)
 {
-	const struct plan_task		 *t;
+	struct plan_task		 *t;
 	const struct plan_agency	**rec, *lead;
 	const struct config_channel	 *ch;
 	struct icalrecurrencetype	  r;

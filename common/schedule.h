@@ -59,10 +59,10 @@ void	schedule_list_clear(struct sched_list *);
 /*
  * Cross-checks between plan and main config, into d: a task channel the
  * config lacks (error), an RRULE libical rejects (error, with its reason),
- * a recipient without the contact field a channel needs (warning).
+ * a recipient without the contact field a channel needs (warning). Each
+ * task's template file is read and parsed here, once, and kept in the task.
  */
-void	schedule_check(const struct plan *, const struct config *,
-	    struct diag *d);
+void	schedule_check(struct plan *, const struct config *, struct diag *d);
 
 /*
  * Local civil time in the plan's zone to epoch ms: a time in a DST gap

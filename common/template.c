@@ -14,6 +14,7 @@
 #include "log.h"
 #include "parse.h"
 #include "plan.h"
+#include "fileio.h"
 #include "template.h"
 
 #define DAY_S		86400LL
@@ -327,35 +328,11 @@ struct template *
 template_load(const char *path, struct diag *d)
 {
 	struct template	*t;
-	FILE		*fp;
-	char		*buf = NULL;
-	size_t		 len = 0, got;
-	char		 chunk[8192], *nb;
+	char		*buf, why[512];
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
-		return NULL;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if ((nb = realloc(buf, len + got + 1)) == NULL)
-			fatal("%s", __func__);
-		buf = nb;
-		memcpy(buf + len, chunk, got);
-		len += got;
-	}
-	if (ferror(fp)) {
-		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	if (buf == NULL && (buf = strdup("")) == NULL)
-		fatal("%s", __func__);
-	buf[len] = '\0';
-	if (strlen(buf) != len) {
-		diag_error(d, path, 0, "holds a NUL byte: not a text file");
-		free(buf);
+	if (file_read(path, FILE_TEXT, FILE_MAX_TEMPLATE, &buf, NULL, why,
+	    sizeof(why)) == -1) {
+		diag_error(d, path, 0, "%s", why);
 		return NULL;
 	}
 	t = template_parse(path, buf, d);
@@ -736,86 +713,3 @@ template_resolve(const char *base, const char *path)
 	return out;
 }
 
-struct template_cache_entry {
-	char		*path;
-	struct template	*t;
-};
-
-struct template_cache {
-	struct template_cache_entry	*v;
-	size_t				 n, cap;
-};
-
-struct template_cache *
-template_cache_new(void)
-{
-	struct template_cache	*c;
-
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		fatal("%s", __func__);
-	return c;
-}
-
-void
-template_cache_clear(struct template_cache *c)
-{
-	size_t	i;
-
-	if (c == NULL)
-		return;
-	for (i = 0; i < c->n; i++) {
-		free(c->v[i].path);
-		template_free(c->v[i].t);
-	}
-	free(c->v);
-	memset(c, 0, sizeof(*c));
-}
-
-void
-template_cache_free(struct template_cache *c)
-{
-	template_cache_clear(c);
-	free(c);
-}
-
-const struct template *
-template_cache_get(struct template_cache *c, const char *path, char *err,
-    size_t len)
-{
-	struct template_cache_entry	*nv;
-	struct template			*t;
-	struct diag			 d;
-	size_t				 i, off;
-	int				 w;
-
-	for (i = 0; i < c->n; i++) {
-		if (strcmp(c->v[i].path, path) == 0)
-			return c->v[i].t;
-	}
-	diag_init(&d);
-	if ((t = template_load(path, &d)) == NULL) {
-		/* Every reason, "; "-separated, as far as err holds. */
-		if (len > 0)
-			err[0] = '\0';
-		for (i = 0, off = 0; i < d.n && off < len; i++) {
-			w = snprintf(err + off, len - off, "%s%s",
-			    i ? "; " : "", d.msgs[i]);
-			if (w < 0)
-				break;
-			off += (size_t)w;
-		}
-		diag_clear(&d);
-		return NULL;
-	}
-	diag_clear(&d);
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 8;
-		if ((nv = reallocarray(c->v, c->cap, sizeof(*nv))) == NULL)
-			fatal("%s", __func__);
-		c->v = nv;
-	}
-	if ((c->v[c->n].path = strdup(path)) == NULL)
-		fatal("%s", __func__);
-	c->v[c->n++].t = t;
-	return t;
-}

@@ -71,19 +71,5 @@ int	 template_fire_text(int64_t ms, const char *tz, char *buf, size_t len);
  */
 char	*template_resolve(const char *base, const char *path);
 
-/* Parsed templates by path, each loaded on first use and kept. */
-struct template_cache;
-
-struct template_cache	*template_cache_new(void);
-void			 template_cache_free(struct template_cache *);
-/* Forget every template (after SIGHUP), so edited files are read again. */
-void			 template_cache_clear(struct template_cache *);
-/*
- * The template at path, loaded and parsed the first time; NULL with the
- * reasons in err (a failure is not kept: the next call tries again). The
- * cache owns the result; it lives until clear or free.
- */
-const struct template	*template_cache_get(struct template_cache *,
-			    const char *path, char *err, size_t len);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "parse.h"
 #include "template.h"
+#include "fileio.h"
 #include "zalo.h"
 
 /*
@@ -310,25 +311,23 @@ int
 zalo_token_read_file(const char *path, struct zalo_token *t, char *err,
     size_t len)
 {
-	struct stat	 st;
 	json_error_t	 jerr;
 	json_t		*o;
-	int		 fd;
+	char		*text;
+	size_t		 n;
 
 	memset(t, 0, sizeof(*t));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, len, "%s: cannot open: %s", path,
-		    strerror(errno));
+	if (file_read(path, FILE_NOFOLLOW | FILE_OWNER_ONLY, 65536, &text, &n,
+	    err, len) == -1) {
+		char	why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, len, "%s: %s", path, why);
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || (st.st_mode & 077)) {
-		snprintf(err, len, "%s is readable by group or others (mode "
-		    "%04o); chmod 600 it", path, (unsigned)(st.st_mode & 07777));
-		close(fd);
-		return -1;
-	}
-	o = json_loadfd(fd, 0, &jerr);
-	close(fd);
+	o = json_loadb(text, n, 0, &jerr);
+	explicit_bzero(text, n);
+	free(text);
 	if (o == NULL || !json_is_object(o)) {
 		snprintf(err, len, "%s:%d: not a token file: %s", path,
 		    jerr.line, o ? "not an object" : jerr.text);
@@ -376,16 +375,22 @@ zalo_token_write_file(const char *path, const struct zalo_token *t,
 		return -1;
 	}
 	json_decref(o);
-	if (asprintf(&tmp, "%s.tmp", path) == -1)
+	/*
+	 * A fresh temporary file each time (mkostemp: O_CREAT|O_EXCL, so no
+	 * stale file or link is reused), its mode set on the descriptor.
+	 */
+	if (asprintf(&tmp, "%s.XXXXXX", path) == -1)
 		abort();
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	n = strlen(text);
-	if (fd == -1 || write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd == -1 || fchmod(fd, 0600) == -1 ||
+	    write(fd, text, n) != (ssize_t)n || fsync(fd) == -1) {
 		snprintf(err, len, "%s: cannot write: %s", tmp,
 		    strerror(errno));
-		if (fd != -1)
+		if (fd != -1) {
 			close(fd);
-		unlink(tmp);
+			unlink(tmp);
+		}
 		goto out;
 	}
 	close(fd);

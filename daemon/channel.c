@@ -5,6 +5,7 @@
 
 #include "dispatch.h"
 #include "log.h"
+#include "template.h"
 
 #define CHANNEL_DEFER_MS	(10 * 60000)	/* a paused channel's work */
 
@@ -131,6 +132,49 @@ channels_control(struct dispatch *d, int pause, const char *reason)
 	}
 }
 
+/*
+ * The channel's template files, read and parsed now: nothing is read from
+ * a file when a reminder is sent.
+ */
+static int
+channel_templates_load(const struct config_channel *cc,
+    struct template *out[CHANNEL_TMPLS], char *err, size_t len)
+{
+	const char	*paths[CHANNEL_TMPLS] = { cc->template,
+	    cc->body_template, cc->subject_template };
+	struct diag	 d;
+	int		 i, j;
+
+	for (i = 0; i < CHANNEL_TMPLS; i++) {
+		out[i] = NULL;
+		if (paths[i] == NULL)
+			continue;
+		diag_init(&d);
+		out[i] = template_load(paths[i], &d);
+		if (out[i] == NULL) {
+			snprintf(err, len, "channel %s: %s", cc->name,
+			    d.n > 0 ? d.msgs[0] : paths[i]);
+			diag_clear(&d);
+			for (j = 0; j < i; j++)
+				template_free(out[j]);
+			return -1;
+		}
+		diag_clear(&d);
+	}
+	return 0;
+}
+
+static void
+channel_templates_set(struct channel *ch, struct template *t[CHANNEL_TMPLS])
+{
+	int	i;
+
+	for (i = 0; i < CHANNEL_TMPLS; i++) {
+		template_free(ch->tmpl[i]);
+		ch->tmpl[i] = t ? t[i] : NULL;
+	}
+}
+
 static void
 channel_free(struct channel *ch)
 {
@@ -138,6 +182,7 @@ channel_free(struct channel *ch)
 		ch->ops->free(ch);
 	if (ch->rate_ev)
 		event_free(ch->rate_ev);
+	channel_templates_set(ch, NULL);
 	config_channel_free(ch->own_cfg);
 	free(ch->name);
 	free(ch);
@@ -162,6 +207,11 @@ channel_new(struct dispatch *d, const struct config_channel *cc, char *err,
 	if (ch->ops == NULL) {
 		snprintf(err, len, "channel %s: type %s is not supported yet",
 		    cc->name, config_channel_type_name(cc->type));
+		channel_free(ch);
+		return NULL;
+	}
+	if (channel_templates_load(cc, ch->tmpl, err, len) == -1) {
+		ch->ops = NULL;
 		channel_free(ch);
 		return NULL;
 	}
@@ -195,22 +245,32 @@ static int
 channel_retake(struct channel *ch, char *err, size_t len)
 {
 	struct channel	 old;
+	struct template	*t[CHANNEL_TMPLS];
 	void		*prev = ch->priv;
+	int		 i;
 
-	if (ch->ops->reconfigure)
-		return ch->ops->reconfigure(ch, err, len);
-	if (ch->ops->init == NULL)
-		return 0;
-	ch->priv = NULL;
-	if (ch->ops->init(ch, err, len) == -1) {
-		ch->priv = prev;
+	if (channel_templates_load(ch->cfg, t, err, len) == -1)
 		return -1;
+	if (ch->ops->reconfigure) {
+		if (ch->ops->reconfigure(ch, err, len) == -1)
+			goto fail;
+	} else if (ch->ops->init) {
+		ch->priv = NULL;
+		if (ch->ops->init(ch, err, len) == -1) {
+			ch->priv = prev;
+			goto fail;
+		}
+		old = *ch;
+		old.priv = prev;
+		if (ch->ops->free)
+			ch->ops->free(&old);
 	}
-	old = *ch;
-	old.priv = prev;
-	if (ch->ops->free)
-		ch->ops->free(&old);
+	channel_templates_set(ch, t);
 	return 0;
+fail:
+	for (i = 0; i < CHANNEL_TMPLS; i++)
+		template_free(t[i]);
+	return -1;
 }
 
 /*
@@ -224,9 +284,15 @@ channels_check(struct dispatch *d, const struct config *c, char *err,
 {
 	struct channel			 tmp;
 	const struct channel_ops	*ops;
+	struct template			*t[CHANNEL_TMPLS];
 	size_t				 i;
+	int				 k;
 
 	for (i = 0; i < c->nchannels; i++) {
+		if (channel_templates_load(&c->channels[i], t, err, len) == -1)
+			return -1;
+		for (k = 0; k < CHANNEL_TMPLS; k++)
+			template_free(t[k]);
 		ops = channel_types[c->channels[i].type];
 		if (ops == NULL || ops->init == NULL)
 			continue;

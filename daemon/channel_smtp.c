@@ -164,7 +164,7 @@ smtp_subject(struct channel *ch, const struct reminder *r, char *err,
 	char				*s;
 	size_t				 n;
 
-	if (cc->subject_template == NULL) {
+	if ((t = ch->tmpl[CHANNEL_TMPL_SUBJECT]) == NULL) {
 		if (asprintf(&s, SMTP_SUBJECT "%s", r->title ? r->title :
 		    r->task) == -1) {
 			snprintf(err, len, "out of memory");
@@ -172,9 +172,6 @@ smtp_subject(struct channel *ch, const struct reminder *r, char *err,
 		}
 		return s;
 	}
-	if ((t = template_cache_get(ch->nv->templates, cc->subject_template,
-	    err, len)) == NULL)
-		return NULL;
 	if ((s = template_render(t, r, TEMPLATE_PLAIN,
 	    planner_timezone(ch->nv->planner))) == NULL) {
 		snprintf(err, len, "cannot render the subject with %s",

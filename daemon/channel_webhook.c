@@ -83,11 +83,7 @@ webhook_body(struct channel *ch, struct job *j, char *err, size_t len)
 	json_error_t		 jerr;
 	char			*text, *s;
 
-	if (ch->cfg->body_template != NULL) {
-		t = template_cache_get(ch->nv->templates, ch->cfg->body_template,
-		    err, len);
-		if (t == NULL)
-			return NULL;
+	if ((t = ch->tmpl[CHANNEL_TMPL_BODY]) != NULL) {
 		s = template_render(t, &j->r, TEMPLATE_JSON,
 		    planner_timezone(ch->nv->planner));
 		if (s == NULL) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -296,6 +297,37 @@ claim_take(struct dispatch *d, const char *mode, size_t n)
 	}
 }
 
+static int64_t
+claim_real_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * This host's own wall clock against its monotonic one: a jump is worth a
+ * CRIT line even though claims go by Redis's clock.
+ */
+static void
+claim_local_step(struct dispatch *d)
+{
+	int64_t	real = claim_real_ms(), mono = dispatch_mono_ms(), jump;
+
+	if (d->local_real_at > 0) {
+		jump = (real - d->local_real_at) - (mono - d->local_mono_at);
+		if (jump > CLAIM_STEP_MS + (mono - d->local_mono_at) / 500 ||
+		    -jump > CLAIM_STEP_MS + (mono - d->local_mono_at) / 500)
+			log_crit("this host's clock jumped %+llds against its "
+			    "monotonic clock: check NTP; claims go by Redis's "
+			    "clock, so no reminder is sent early or marked "
+			    "missed for it", (long long)jump / 1000);
+	}
+	d->local_real_at = real;
+	d->local_mono_at = mono;
+}
+
 static void
 claim_claim_reply(void *arg, redisReply *r)
 {
@@ -325,6 +357,7 @@ claim_claim_reply(void *arg, redisReply *r)
 	now_v = r->element[3]->integer;
 	raw = r->element[4]->integer;
 	step = r->element[5]->integer;
+	claim_local_step(d);
 	d->raw_at = raw;
 	d->mono_at = dispatch_mono_ms();
 	if (step != 0) {
@@ -505,9 +538,10 @@ claim_keep_reply(void *arg, redisReply *r)
 		return;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
 	    r->element[0]->type != REDIS_REPLY_STRING) {
-		log_err("keeping the consumer lease %s failed: %.120s",
-		    d->nv->keys.lease, r->type == REDIS_REPLY_ERROR ? r->str :
-		    "odd reply");
+		dispatch_fault(d, FAULT_TAKE, "keeping the consumer lease %s "
+		    "failed: %.120s", d->nv->keys.lease,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		log_err("%s", d->fault_why[FAULT_TAKE]);
 		return;
 	}
 	holder = r->element[0]->str;

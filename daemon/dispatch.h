@@ -49,6 +49,8 @@ struct dispatch {
 	int64_t			 raw_at;	/* Redis TIME at the last claim */
 	int64_t			 mono_at;	/* our monotonic clock then */
 	int64_t			 keep_after;	/* never missed from here; -1 */
+	int64_t			 local_real_at;	/* this host's clock then */
+	int64_t			 local_mono_at;
 
 	/* health: when each fault began (monotonic ms, 0: none), and why */
 	int64_t			 fault_since[FAULT_COUNT];

@@ -215,7 +215,6 @@ main_reload(struct nv *nv)
 	free(fresh->redis_address);
 	fresh->redis_address = old->redis_address;
 	old->redis_address = NULL;
-	template_cache_clear(nv->templates);
 	log_info("reloaded %s", nv->conf_path);
 	config_free(old);
 	planner_reload(nv->planner);
@@ -362,8 +361,6 @@ main(int argc, char *argv[])
 
 	if ((nv.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((nv.templates = template_cache_new()) == NULL)
-		fatalx("out of memory");
 	if ((nv.http = http_new(nv.base)) == NULL)
 		fatalx("cannot start libcurl's multi interface");
 	/* A channel or the plan that cannot start is a config error too. */
@@ -410,7 +407,6 @@ out:
 	control_free(nv.control);
 	metrics_free(nv.metrics);
 	http_free(nv.http);
-	template_cache_free(nv.templates);
 	for (i = 0; i < 3; i++)
 		if (sigs[i])
 			event_free(sigs[i]);

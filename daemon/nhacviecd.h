@@ -21,7 +21,7 @@
 
 struct control;
 struct planner;
-struct template_cache;
+struct template;
 struct evbuffer;
 struct dispatch;
 struct metrics;
@@ -41,7 +41,6 @@ struct nv {
 	struct dispatch		*dispatch;
 	struct control		*control;
 	struct planner		*planner;
-	struct template_cache	*templates;
 	struct metrics		*metrics;
 	int			 ready;		/* READY=1 was sent */
 	int			 stopping;
@@ -114,12 +113,20 @@ struct channel_ops {
 	int		(*reconfigure)(struct channel *, char *err, size_t len);
 };
 
+enum {
+	CHANNEL_TMPL_TEXT,		/* template = */
+	CHANNEL_TMPL_BODY,		/* body_template = */
+	CHANNEL_TMPL_SUBJECT,		/* subject_template = */
+	CHANNEL_TMPLS
+};
+
 struct channel {
 	struct nv			*nv;
 	char				*name;
 	const struct config_channel	*cfg;	/* nv->conf's, or own_cfg */
 	struct config_channel		*own_cfg;	/* once removed */
 	const struct channel_ops	*ops;
+	struct template			*tmpl[CHANNEL_TMPLS];	/* parsed at load */
 	void				*priv;
 	int				 inflight;
 	int				 removed;	/* gone from the config */

@@ -103,6 +103,7 @@ for _, r in ipairs(recs) do
     res[#res + 1] = holder
   else
     apply(r, false)
+    redis.call('XDEL', KEYS[1], r.entry)
     res[#res + 1] = 0
   end
   local stale = 0

@@ -432,7 +432,7 @@ main(int argc, char *argv[])
 			port = (int)parse_num(optarg, 0, 65535, ch);
 			break;
 		case 'r':
-			fake.retry_after = parse_num(optarg, 0, INT_MAX, ch);
+			fake.retry_after = parse_num(optarg, 0, LLONG_MAX, ch);
 			break;
 		case 's':
 			fake.status = (int)parse_num(optarg, 100, 599, ch);

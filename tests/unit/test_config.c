@@ -339,6 +339,8 @@ test_full(void **state)
 static void
 test_defaults(void **state)
 {
+	FILE		*fp;
+	char		 id[64];
 	struct config	*conf;
 	struct diag	 d;
 	char		 host[256];
@@ -353,8 +355,17 @@ test_defaults(void **state)
 	assert_int_equal(conf->redis_addr.port, 6379);
 	assert_string_equal(conf->prefix, "nhacviec");
 	assert_null(conf->password_file);
+	/* The host name and the machine id's start: unique per machine. */
 	assert_int_equal(gethostname(host, sizeof(host)), 0);
-	assert_string_equal(conf->consumer, host);
+	assert_int_equal(strncmp(conf->consumer, host, strlen(host)), 0);
+	if ((fp = fopen("/etc/machine-id", "r")) != NULL) {
+		assert_non_null(fgets(id, sizeof(id), fp));
+		fclose(fp);
+		assert_int_equal(conf->consumer[strlen(host)], '-');
+		assert_int_equal(strncmp(conf->consumer + strlen(host) + 1, id,
+		    8), 0);
+		assert_int_equal(strlen(conf->consumer), strlen(host) + 9);
+	}
 	assert_int_equal(conf->connect_timeout_ms, 2000);
 	assert_string_equal(conf->plan_files, "/etc/nhacviec/plan.d/*.conf");
 	assert_int_equal(conf->horizon_ms, 35LL * 86400 * 1000);
@@ -498,7 +509,7 @@ test_cannot_open(void **state)
 	diag_init(&d);
 	path = subst("DIR");
 	assert_null(config_load(path, &d));
-	want = subst("DIR: cannot read: Is a directory");
+	want = subst("DIR: not a regular file (a directory)");
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msgs[0], want);
 	free(want);
@@ -692,12 +703,12 @@ static const struct {
 	{ "missing body template",
 	    REDIS "[channel e]\ntype = webhook\ncontact = email\n"
 	    "url = https://e.example/\nbody_template = nope.json\n",
-	    { "FILE:7: body_template: cannot read DIR/nope.json: No such "
+	    { "FILE:7: body_template: DIR/nope.json: cannot open: No such "
 	      "file or directory" } },
 	{ "missing template",
 	    REDIS "[channel z]\ntype = zalo\ncontact = zalo\n"
 	    "template = nope.txt\n",
-	    { "FILE:6: template: cannot read DIR/nope.txt: No such file or "
+	    { "FILE:6: template: DIR/nope.txt: cannot open: No such file or "
 	      "directory" } },
 	{ "template with errors: the config line, then the template's",
 	    REDIS "[channel c]\ntype = console\ntemplate = tpl-bad.txt\n"
@@ -819,17 +830,17 @@ static const struct {
 	      "and '-'" } },
 	{ "world-readable password file",
 	    "[redis]\naddress = 127.0.0.1:6379\npassword_file = secret644\n",
-	    { "FILE:3: password_file DIR/secret644 is readable by group or "
+	    { "FILE:3: password_file DIR/secret644: readable by group or "
 	      "others (mode 0644); chmod 600 it" } },
 	{ "group-readable secret key file",
 	    REDIS "[channel z]\ntype = zalo\ncontact = zalo\n"
 	    "secret_key_file = DIR/secret640\n",
-	    { "FILE:6: secret_key_file DIR/secret640 is readable by group or "
+	    { "FILE:6: secret_key_file DIR/secret640: readable by group or "
 	      "others (mode 0640); chmod 600 it" } },
 	{ "missing password file",
 	    REDIS "password_file = /nonexistent/redis\n",
-	    { "FILE:3: password_file /nonexistent/redis: No such file or "
-	      "directory" } },
+	    { "FILE:3: password_file /nonexistent/redis: cannot open: No such "
+	      "file or directory" } },
 	{ "several errors, all reported in file order",
 	    "[redis]\n"
 	    "address = 127.0.0.1:99999\n"
