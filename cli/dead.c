@@ -20,19 +20,24 @@ dead_field(redisReply *f, const char *name)
 }
 
 int
-cmd_dead(const struct config *c, const struct keys *k, int argc, char **argv)
+cmd_dead(struct cli *cl, int argc, char **argv)
 {
+	const struct config	*c = cl->conf;
+	const struct keys	*k = &cl->keys;
 	redisContext	*rc;
 	redisReply	*r;
 	char		 at[24], when[40];
 	size_t		 i;
 	int		 rv = 0;
 
-	if (argc > 3 || (argc == 3 && strcmp(argv[1], "requeue") != 0) ||
-	    argc == 2) {
-		fprintf(stderr, "usage: nhacviec dead [requeue ID|'*']\n");
+	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc > 3 || (argc >= 2 && strcmp(argv[1], "requeue") != 0))
+		return cli_usage(cl, "unexpected '%s'", argv[argc > 3 ? 3 : 1]);
+	if (argc == 2)
+		return cli_usage(cl, "requeue which? an id, or '*' for all");
 	if ((rc = cli_connect(c)) == NULL)
 		return EX_UNAVAILABLE;
 	if (argc == 3) {
@@ -71,9 +76,10 @@ cmd_dead(const struct config *c, const struct keys *k, int argc, char **argv)
 
 /* The ledger in short: outcomes per channel, and the most frequent failures. */
 int
-cmd_report(const struct config *c, const struct keys *k, int argc,
-    char **argv)
+cmd_report(struct cli *cl, int argc, char **argv)
 {
+	const struct config	*c = cl->conf;
+	const struct keys	*k = &cl->keys;
 	static const char *outcomes[] = { "sent", "retry", "defer", "dead",
 	    "missed" };
 	struct row {
@@ -86,11 +92,10 @@ cmd_report(const struct config *c, const struct keys *k, int argc,
 	const char	*ch, *oc;
 	long long	 late = 0, total = 0;
 
-	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: nhacviec report\n");
+	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	}
+	if (optind != argc)
+		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	if ((rc = cli_connect(c)) == NULL)
 		return EX_UNAVAILABLE;
 	memset(rows, 0, sizeof(rows));

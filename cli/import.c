@@ -460,8 +460,9 @@ import_dir(struct import *im)
 }
 
 int
-cmd_import_appendix(const struct config *conf, int argc, char **argv)
+cmd_import_appendix(struct cli *cl, int argc, char **argv)
 {
+	const struct config	*conf = cl->conf;
 	struct import		 im;
 	struct appendix_table	 t = { NULL, 0 };
 	struct plan		*pl = NULL;

@@ -1,5 +1,6 @@
 /* nhacviec: the admin command (check the config, look at the queue). */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,35 +17,6 @@
 #include "secret.h"
 
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: nhacviec [-c FILE] [--clock ISO8601] COMMAND\n"
-	    "commands:\n"
-	    "  check            check the config; print every error as "
-	    "FILE:LINE\n"
-	    "  preview --from DATE --to DATE [--format tsv|text]\n"
-	    "                   the reminders the plan gives, offline\n"
-	    "  load             check the plan files and write them to Redis "
-	    "in one step\n"
-	    "  import-appendix FILE.tsv\n"
-	    "                   the appendix table of a plan document as "
-	    "[task] sections\n"
-	    "  send --agency ID --channel NAME < text\n"
-	    "                   an ad-hoc notice through the outbox\n"
-	    "  zalo token set|status\n"
-	    "                   the Zalo OA refresh token (set reads stdin)\n"
-	    "  status           what is due, queued, sent and dead in Redis\n"
-	    "  dead [requeue ID|'*']\n"
-	    "                   the dead letters, or send them again\n"
-	    "  report           the ledger's outcomes per channel\n"
-	    "  pause|resume CHANNEL|'*'\n"
-	    "                   hold or release a channel in every daemon\n"
-	    "  upcoming [N]     the next N reminders due (default 20)\n");
-	exit(EX_USAGE);
-}
-
 static struct config *
 cli_config(const char *path)
 {
@@ -60,15 +32,26 @@ cli_config(const char *path)
 
 /* The config, then the plan files it names, with every error and warning. */
 static int
-cmd_check(const char *path)
+cmd_check(struct cli *cl, int argc, char **argv)
 {
-	struct config		*c;
+	static const struct option longopts[] = {
+		{ "redis", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char		*path = cl->path;
+	struct config		*c = cl->conf;
 	struct plan_sources	 src;
 	struct plan		*p;
 	struct diag		 d;
+	int			 o, redis = 0, rv;
 
-	if ((c = cli_config(path)) == NULL)
-		return EX_CONFIG;
+	while ((o = cli_getopt(cl, argc, argv, longopts)) != -1) {
+		if (o != 'r')
+			return EX_USAGE;
+		redis = 1;
+	}
+	if (optind != argc)
+		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	diag_init(&d);
 	p = planstore_load(c, &src, &d);
 	diag_print(&d, stderr);
@@ -77,10 +60,12 @@ cmd_check(const char *path)
 		    "agencies, %zu warnings\n", path, c->plan_files,
 		    p->ntasks, p->nagencies, d.nwarnings);
 	diag_clear(&d);
+	rv = p != NULL ? 0 : EX_CONFIG;
 	plan_free(p);
 	planstore_sources_clear(&src);
-	config_free(c);
-	return p != NULL ? 0 : EX_CONFIG;
+	if (rv == 0 && redis)
+		rv = cli_check_redis(c);
+	return rv;
 }
 
 static long long
@@ -96,8 +81,10 @@ cli_int(redisContext *rc, const char *fmt, const char *key)
 }
 
 static int
-cmd_status(const struct config *c, const struct keys *k)
+cmd_status(struct cli *cl, int argc, char **argv)
 {
+	const struct config	*c = cl->conf;
+	const struct keys	*k = &cl->keys;
 	redisContext	*rc;
 	redisReply	*r;
 	long long	 counts[4] = { 0, 0, 0, 0 };
@@ -105,6 +92,10 @@ cmd_status(const struct config *c, const struct keys *k)
 	size_t		 i;
 	int		 j;
 
+	if (cli_getopt(cl, argc, argv, NULL) != -1)
+		return EX_USAGE;
+	if (optind != argc)
+		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	if ((rc = cli_connect(c)) == NULL)
 		return EX_UNAVAILABLE;
 	r = redisCommand(rc, "HVALS %s", k->state);
@@ -127,17 +118,23 @@ cmd_status(const struct config *c, const struct keys *k)
 
 /* Check the plan files against the config, then write them in one step. */
 static int
-cmd_load(const struct config *c, const struct keys *k)
+cmd_load(struct cli *cl, int argc, char **argv)
 {
+	const struct config	*c = cl->conf;
+	const struct keys	*k = &cl->keys;
 	struct plan_sources	 src;
 	struct plan		*p = NULL;
 	struct diag		 d;
 	redisContext		*rc;
 	redisReply		*r;
-	const char		*argv[7];
+	const char		*av[2];
 	char			*doc;
 	int			 rv = EX_CONFIG;
 
+	if (cli_getopt(cl, argc, argv, NULL) != -1)
+		return EX_USAGE;
+	if (optind != argc)
+		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	diag_init(&d);
 	p = planstore_load(c, &src, &d);
 	diag_print(&d, stderr);
@@ -152,9 +149,9 @@ cmd_load(const struct config *c, const struct keys *k)
 		goto out;
 	if ((doc = planstore_document(p, &src, clock_now_ms())) == NULL)
 		fatalx("out of memory");
-	argv[0] = k->base;
-	argv[1] = doc;
-	r = cli_script(rc, k, SCRIPT_PLAN_LOAD, 2, argv);
+	av[0] = k->base;
+	av[1] = doc;
+	r = cli_script(rc, k, SCRIPT_PLAN_LOAD, 2, av);
 	free(doc);
 	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
 		fprintf(stderr, "nhacviec: writing the plan failed: %s\n",
@@ -176,16 +173,29 @@ out:
 }
 
 static int
-cmd_upcoming(const struct config *c, const struct keys *k, long n)
+cmd_upcoming(struct cli *cl, int argc, char **argv)
 {
 	redisContext	*rc;
 	redisReply	*r;
 	size_t		 i;
-	char		 when[40];
+	char		 when[40], *end;
+	long		 n = 20;
 
-	if ((rc = cli_connect(c)) == NULL)
+	if (cli_getopt(cl, argc, argv, NULL) != -1)
+		return EX_USAGE;
+	if (argc - optind > 1)
+		return cli_usage(cl, "unexpected '%s'", argv[optind + 1]);
+	if (optind < argc) {
+		n = strtol(argv[optind], &end, 10);
+		if (*argv[optind] == '\0' || *end != '\0' || n < 1 ||
+		    n > 100000)
+			return cli_usage(cl, "'%s' is not a count from 1 to "
+			    "100000", argv[optind]);
+	}
+	if ((rc = cli_connect(cl->conf)) == NULL)
 		return EX_UNAVAILABLE;
-	r = redisCommand(rc, "ZRANGE %s 0 %ld WITHSCORES", k->due, n - 1);
+	r = redisCommand(rc, "ZRANGE %s 0 %ld WITHSCORES", cl->keys.due,
+	    n - 1);
 	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
 	    i += 2) {
 		clock_format_iso8601((int64_t)strtod(r->element[i + 1]->str,
@@ -199,17 +209,22 @@ cmd_upcoming(const struct config *c, const struct keys *k, long n)
 
 /* pause / resume: a message on {p}:control that every daemon acts on. */
 static int
-cmd_pause(const struct config *c, const struct keys *k, const char *cmd,
-    int argc, char **argv)
+cmd_pause(struct cli *cl, int argc, char **argv)
 {
-	redisContext	*rc;
-	redisReply	*r;
-	int		 rv = 0;
+	const struct config	*c = cl->conf;
+	const struct keys	*k = &cl->keys;
+	const char		*cmd = cl->cmd->name;
+	redisContext		*rc;
+	redisReply		*r;
+	int			 rv = 0;
 
-	if (argc != 1) {
-		fprintf(stderr, "usage: nhacviec %s CHANNEL|'*'\n", cmd);
+	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		return cli_usage(cl, argc ? "one channel at a time" :
+		    "which channel?");
 	if (strcmp(argv[0], "*") != 0 && config_channel_find(c, argv[0]) ==
 	    NULL) {
 		fprintf(stderr, "nhacviec: no channel %s in %s\n", argv[0],
@@ -230,25 +245,116 @@ cmd_pause(const struct config *c, const struct keys *k, const char *cmd,
 	return rv;
 }
 
+/* The commands, in the order `nhacviec --help` lists them. */
+static const struct command commands[] = {
+	{ "check", "[--redis]", "the config and the plan files, every "
+	    "problem as FILE:LINE; --redis: the Redis it names too",
+	    cmd_check },
+	{ "preview", "--from DATE --to DATE [--format text|tsv]",
+	    "the reminders the plan gives, offline", cmd_preview },
+	{ "load", "", "check the plan files and write them to Redis in one "
+	    "step", cmd_load },
+	{ "import-appendix", "[--year N] [--remind SPECS] [--channels LIST] "
+	    "FILE", "a plan's appendix table as [task] sections", cmd_import_appendix },
+	{ "status", "", "what is due, queued, sent and dead in Redis", cmd_status },
+	{ "upcoming", "[N]", "the next N reminders due (default 20)", cmd_upcoming },
+	{ "send", "--agency ID --channel NAME [--title TEXT] < TEXT",
+	    "an ad-hoc notice through the outbox", cmd_send },
+	{ "dead", "[requeue ID|'*']", "the dead letters, or send them again", cmd_dead },
+	{ "report", "", "the ledger's outcomes per channel", cmd_report },
+	{ "pause", "CHANNEL|'*'", "hold a channel in every daemon", cmd_pause },
+	{ "resume", "CHANNEL|'*'", "release a held channel", cmd_pause },
+	{ "zalo", "[--channel NAME] token set|status",
+	    "the Zalo OA refresh token (set reads standard input)", cmd_zalo },
+	{ "help", "[COMMAND]", "this list, or one command's usage", NULL },
+};
+
+static const struct command *
+cli_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+cli_list(FILE *fp)
+{
+	size_t	i;
+
+	fprintf(fp, "usage: nhacviec [-c FILE] [--clock ISO8601] COMMAND "
+	    "[ARGS]\n       nhacviec help COMMAND\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-16s %s\n", commands[i].name,
+		    commands[i].what);
+	fprintf(fp, "-c FILE: the main config (default %s)\n",
+	    CONFIG_DEFAULT_PATH);
+}
+
+int
+cli_usage(const struct cli *cl, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (fmt != NULL) {
+		fprintf(stderr, "nhacviec %s: ", cl->cmd->name);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "usage: nhacviec %s%s%s\n", cl->cmd->name,
+	    cl->cmd->args[0] ? " " : "", cl->cmd->args);
+	return EX_USAGE;
+}
+
+int
+cli_getopt(struct cli *cl, int argc, char **argv,
+    const struct option *longopts)
+{
+	static const struct option none[] = { { NULL, 0, NULL, 0 } };
+	int	o;
+
+	if (!cl->getopt_started) {
+		cl->getopt_started = 1;
+		optind = 0;	/* start over: main's getopt ran before */
+		opterr = 0;
+	}
+	o = getopt_long(argc, argv, "+", longopts ? longopts : none, NULL);
+	if (o == '?') {
+		if (optopt)
+			cli_usage(cl, "option %s needs a value",
+			    argv[optind - 1]);
+		else
+			cli_usage(cl, "unknown option %s", argv[optind - 1]);
+	}
+	return o == -1 ? -1 : o == '?' ? 0 : o;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "clock", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char	*path = CONFIG_DEFAULT_PATH, *cmd;
-	struct config	*c;
-	struct keys	 k;
-	char		 err[256];
-	int64_t		 ms;
-	int		 ch, rc;
+	struct cli		 cl;
+	const struct command	*cmd;
+	char			 err[256];
+	int64_t			 ms;
+	int			 ch, rc;
 
+	memset(&cl, 0, sizeof(cl));
+	cl.path = CONFIG_DEFAULT_PATH;
 	log_init("nhacviec", 0);
-	while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			path = optarg;
+			cl.path = optarg;
 			break;
 		case 'C':
 			if (clock_parse_iso8601(optarg, &ms, err,
@@ -258,58 +364,49 @@ main(int argc, char *argv[])
 			}
 			clock_set_virtual(ms, 1.0);
 			break;
+		case 'h':
+			cli_list(stdout);
+			return 0;
 		default:
-			usage();
+			cli_list(stderr);
+			return EX_USAGE;
 		}
 	}
-	if (optind >= argc)
-		usage();
-	cmd = argv[optind++];
-	if (strcmp(cmd, "check") == 0) {
-		if (optind != argc)
-			usage();
-		return cmd_check(path);
+	if (optind >= argc) {
+		cli_list(stderr);
+		return EX_USAGE;
 	}
-	if (strcmp(cmd, "status") != 0 && strcmp(cmd, "upcoming") != 0 &&
-	    strcmp(cmd, "load") != 0 && strcmp(cmd, "preview") != 0 &&
-	    strcmp(cmd, "import-appendix") != 0 && strcmp(cmd, "send") != 0 &&
-	    strcmp(cmd, "zalo") != 0 && strcmp(cmd, "dead") != 0 &&
-	    strcmp(cmd, "report") != 0 && strcmp(cmd, "pause") != 0 &&
-	    strcmp(cmd, "resume") != 0)
-		usage();
-	if ((c = cli_config(path)) == NULL)
+	if ((cmd = cli_find(argv[optind])) == NULL) {
+		fprintf(stderr, "nhacviec: no command '%s'\n", argv[optind]);
+		cli_list(stderr);
+		return EX_USAGE;
+	}
+	cl.cmd = cmd;
+	if (cmd->fn == NULL) {		/* help [COMMAND] */
+		if (argc - optind > 2)
+			return cli_usage(&cl, "one command at a time");
+		if (argc - optind == 1) {
+			cli_list(stdout);
+			return 0;
+		}
+		if ((cl.cmd = cli_find(argv[optind + 1])) == NULL) {
+			fprintf(stderr, "nhacviec help: no command '%s'\n",
+			    argv[optind + 1]);
+			cli_list(stderr);
+			return EX_USAGE;
+		}
+		printf("usage: nhacviec %s%s%s\n  %s\n", cl.cmd->name,
+		    cl.cmd->args[0] ? " " : "", cl.cmd->args, cl.cmd->what);
+		return 0;
+	}
+	if ((cl.conf = cli_config(cl.path)) == NULL)
 		return EX_CONFIG;
-	if (strcmp(cmd, "preview") == 0 ||
-	    strcmp(cmd, "import-appendix") == 0) {
-		/* Their own options follow the command name (argv[0]). */
-		rc = cmd[0] == 'p' ?
-		    cmd_preview(c, argc - optind + 1, argv + optind - 1) :
-		    cmd_import_appendix(c, argc - optind + 1,
-		    argv + optind - 1);
-		config_free(c);
-		return rc;
-	}
-	if (keys_init(&k, c->prefix) == -1) {
-		config_free(c);
+	if (keys_init(&cl.keys, cl.conf->prefix) == -1) {
+		config_free(cl.conf);
 		return EX_CONFIG;
 	}
-	if (strcmp(cmd, "status") == 0)
-		rc = cmd_status(c, &k);
-	else if (strcmp(cmd, "load") == 0)
-		rc = cmd_load(c, &k);
-	else if (strcmp(cmd, "send") == 0)
-		rc = cmd_send(c, &k, argc - optind + 1, argv + optind - 1);
-	else if (strcmp(cmd, "zalo") == 0)
-		rc = cmd_zalo(c, &k, argc - optind + 1, argv + optind - 1);
-	else if (strcmp(cmd, "dead") == 0)
-		rc = cmd_dead(c, &k, argc - optind + 1, argv + optind - 1);
-	else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0)
-		rc = cmd_pause(c, &k, cmd, argc - optind, argv + optind);
-	else if (strcmp(cmd, "report") == 0)
-		rc = cmd_report(c, &k, argc - optind + 1, argv + optind - 1);
-	else
-		rc = cmd_upcoming(c, &k, optind < argc ?
-		    strtol(argv[optind], NULL, 10) : 20);
-	config_free(c);
+	/* The command sees its own name as argv[0], as getopt expects. */
+	rc = cmd->fn(&cl, argc - optind, argv + optind);
+	config_free(cl.conf);
 	return rc;
 }

@@ -11,14 +11,6 @@
 #include "schedule.h"
 
 
-static int
-preview_usage(void)
-{
-	fprintf(stderr, "usage: nhacviec [-c FILE] preview --from YYYY-MM-DD "
-	    "--to YYYY-MM-DD [--format text|tsv]\n");
-	return EX_USAGE;
-}
-
 /* A day option's value, or -1 after saying what is wrong. */
 static int
 preview_day(const char *opt, const char *value, plan_day *out)
@@ -31,8 +23,9 @@ preview_day(const char *opt, const char *value, plan_day *out)
 }
 
 int
-cmd_preview(const struct config *conf, int argc, char **argv)
+cmd_preview(struct cli *cl, int argc, char **argv)
 {
+	const struct config	*conf = cl->conf;
 	static const struct option longopts[] = {
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
@@ -48,9 +41,7 @@ cmd_preview(const struct config *conf, int argc, char **argv)
 	char			 err[512];
 	int			 ch, have_from = 0, have_to = 0, rc;
 
-	optind = 0;		/* getopt already ran over main's options */
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(cl, argc, argv, longopts)) != -1) {
 		switch (ch) {
 		case 'f':
 			if (preview_day("--from", optarg, &from) == -1)
@@ -72,22 +63,13 @@ cmd_preview(const struct config *conf, int argc, char **argv)
 			format = optarg;
 			break;
 		default:
-			fprintf(stderr, "nhacviec: preview: %s '%s'\n",
-			    optopt ? "option needs a value:" :
-			    "unknown option", argv[optind - 1]);
-			return preview_usage();
+			return EX_USAGE;
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "nhacviec: preview: unexpected '%s'\n",
-		    argv[optind]);
-		return preview_usage();
-	}
-	if (!have_from || !have_to) {
-		fprintf(stderr, "nhacviec: preview: needs both --from and "
-		    "--to\n");
-		return preview_usage();
-	}
+	if (optind != argc)
+		return cli_usage(cl, "unexpected '%s'", argv[optind]);
+	if (!have_from || !have_to)
+		return cli_usage(cl, "needs both --from and --to");
 	if (from > to) {
 		fprintf(stderr, "nhacviec: preview: --from is after --to\n");
 		return EX_USAGE;

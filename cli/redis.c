@@ -1,6 +1,7 @@
 /* The admin command's Redis connection: synchronous, authenticated. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <hiredis/hiredis.h>
 
@@ -75,7 +76,8 @@ cli_connect(const struct config *c)
 			redisFree(rc);
 			return NULL;
 		}
-		r = redisCommand(rc, "AUTH %s", pw);
+		r = c->username ? redisCommand(rc, "AUTH %s %s", c->username,
+		    pw) : redisCommand(rc, "AUTH %s", pw);
 		secret_free(pw);
 		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 			fprintf(stderr, "nhacviec: Redis refused AUTH\n");
@@ -107,4 +109,79 @@ cli_script(redisContext *rc, const struct keys *k, enum script_id id,
 	r = redisCommandArgv(rc, n + 2, full, NULL);
 	free(full);
 	return r;
+}
+
+/* INFO's value of name ("aof_enabled"), or NULL; into buf. */
+static const char *
+cli_info(const char *info, const char *name, char *buf, size_t len)
+{
+	const char	*p = info;
+	size_t		 n = strlen(name), k;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == info || p[-1] == '\n') && p[n] == ':') {
+			p += n + 1;
+			k = strcspn(p, "\r\n");
+			snprintf(buf, len, "%.*s", (int)k, p);
+			return buf;
+		}
+		p += n;
+	}
+	return NULL;
+}
+
+/*
+ * Is this Redis safe to keep reminders in? It must write its changes
+ * durably (AOF) and never evict keys; every finding is a warning (exit 0)
+ * since the admin may know better, but each says what it costs.
+ */
+int
+cli_check_redis(const struct config *c)
+{
+	redisContext	*rc;
+	redisReply	*r, *f;
+	char		 v[64], where[300];
+	int		 warned = 0;
+
+	if ((rc = cli_connect(c)) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(where, sizeof(where), "%s: [redis] %s", c->path,
+	    c->redis_address ? c->redis_address : c->master);
+	r = redisCommand(rc, "INFO persistence");
+	if (r && r->type == REDIS_REPLY_STRING &&
+	    cli_info(r->str, "aof_enabled", v, sizeof(v)) &&
+	    strcmp(v, "1") != 0) {
+		printf("%s warning: Redis has no append-only file "
+		    "(appendonly no): after a crash it comes back from its "
+		    "last snapshot, and reminders claimed or sent since are "
+		    "lost or sent again; set appendonly yes\n", where);
+		warned++;
+	}
+	freeReplyObject(r);
+	r = redisCommand(rc, "CONFIG GET appendfsync");
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    (f = r->element[1])->type == REDIS_REPLY_STRING &&
+	    strcmp(f->str, "always") != 0) {
+		printf("%s note: appendfsync %s: a power cut may lose the last "
+		    "%s of changes (a reminder may be sent twice, none is "
+		    "lost while its outbox entry survives); appendfsync "
+		    "always loses nothing\n", where, f->str,
+		    strcmp(f->str, "no") == 0 ? "30 seconds or so" :
+		    "second");
+	}
+	freeReplyObject(r);
+	r = redisCommand(rc, "CONFIG GET maxmemory-policy");
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    (f = r->element[1])->type == REDIS_REPLY_STRING &&
+	    strcmp(f->str, "noeviction") != 0) {
+		printf("%s warning: maxmemory-policy %s lets Redis delete keys "
+		    "when full, reminders among them; set noeviction\n",
+		    where, f->str);
+		warned++;
+	}
+	freeReplyObject(r);
+	redisFree(rc);
+	printf("%s: Redis checked, %d warning%s\n", c->path, warned,
+	    warned == 1 ? "" : "s");
+	return 0;
 }

@@ -48,8 +48,10 @@ send_field(redisReply *r, const char *name)
 }
 
 int
-cmd_send(const struct config *c, const struct keys *k, int argc, char **argv)
+cmd_send(struct cli *cl, int argc, char **argv)
 {
+	const struct config		*c = cl->conf;
+	const struct keys		*k = &cl->keys;
 	static const struct option longopts[] = {
 		{ "agency", required_argument, NULL, 'a' },
 		{ "channel", required_argument, NULL, 'c' },
@@ -65,8 +67,7 @@ cmd_send(const struct config *c, const struct keys *k, int argc, char **argv)
 	int				 o, rv = 0;
 	int64_t				 now = clock_now_ms();
 
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((o = cli_getopt(cl, argc, argv, longopts)) != -1) {
 		switch (o) {
 		case 'a':
 			agency = optarg;
@@ -78,11 +79,13 @@ cmd_send(const struct config *c, const struct keys *k, int argc, char **argv)
 			title = optarg;
 			break;
 		default:
-			goto usage;
+			return EX_USAGE;
 		}
 	}
-	if (agency == NULL || chan == NULL || optind != argc)
-		goto usage;
+	if (optind != argc)
+		return cli_usage(cl, "unexpected '%s'", argv[optind]);
+	if (agency == NULL || chan == NULL)
+		return cli_usage(cl, "needs --agency and --channel");
 	if ((ch = config_channel_find(c, chan)) == NULL) {
 		fprintf(stderr, "nhacviec: no channel %s in %s\n", chan,
 		    c->path);
@@ -134,8 +137,4 @@ out:
 	redisFree(rc);
 	free(text);
 	return rv;
-usage:
-	fprintf(stderr, "usage: nhacviec send --agency ID --channel NAME "
-	    "[--title TEXT] < text\n");
-	return EX_USAGE;
 }

@@ -180,8 +180,10 @@ zalo_status(const struct config *c, const struct keys *k,
 }
 
 int
-cmd_zalo(const struct config *c, const struct keys *k, int argc, char **argv)
+cmd_zalo(struct cli *cl, int argc, char **argv)
 {
+	const struct config		*c = cl->conf;
+	const struct keys		*k = &cl->keys;
 	static const struct option longopts[] = {
 		{ "channel", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
@@ -192,14 +194,13 @@ cmd_zalo(const struct config *c, const struct keys *k, int argc, char **argv)
 	char				 err[300];
 	int				 o, rc;
 
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((o = cli_getopt(cl, argc, argv, longopts)) != -1) {
 		if (o != 'c')
-			goto usage;
+			return EX_USAGE;
 		name = optarg;
 	}
 	if (argc - optind != 2 || strcmp(argv[optind], "token") != 0)
-		goto usage;
+		return cli_usage(cl, NULL);
 	if ((ch = zalo_channel(c, name)) == NULL) {
 		fprintf(stderr, "nhacviec: no zalo channel%s%s in %s\n",
 		    name ? " named " : "", name ? name : "", c->path);
@@ -216,12 +217,8 @@ cmd_zalo(const struct config *c, const struct keys *k, int argc, char **argv)
 		rc = zalo_status(c, k, ch, &set);
 	else {
 		zalo_settings_clear(&set);
-		goto usage;
+		return cli_usage(cl, "'%s': set or status", argv[optind + 1]);
 	}
 	zalo_settings_clear(&set);
 	return rc;
-usage:
-	fprintf(stderr, "usage: nhacviec zalo [--channel NAME] token set|status"
-	    "\n       (set reads the refresh token from standard input)\n");
-	return EX_USAGE;
 }

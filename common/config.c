@@ -136,6 +136,7 @@ static const struct config_key redis_keys[] = {
 	{ .name = "address", .type = KEY_ADDRESS, .off = C(redis_address),
 	    .aux = C(redis_addr) },
 	{ .name = "prefix", .type = KEY_NAME, .off = C(prefix) },
+	{ .name = "username", .type = KEY_STRING, .off = C(username) },
 	{ .name = "password_file", .type = KEY_SECRET,
 	    .off = C(password_file) },
 	{ .name = "consumer", .type = KEY_NAME, .off = C(consumer) },
@@ -465,6 +466,7 @@ config_clear(struct config *conf)
 	free(conf->prefix);
 	free(conf->password_file);
 	free(conf->consumer);
+	free(conf->username);
 	free(conf->plan_files);
 	for (i = 0; i < conf->nchannels; i++)
 		config_channel_clear(&conf->channels[i]);

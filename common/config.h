@@ -66,6 +66,7 @@ struct config {
 	struct address		 redis_addr;
 	char			*redis_address;	/* as written */
 	char			*prefix;	/* default "nhacviec" */
+	char			*username;	/* an ACL user, or NULL */
 	char			*password_file;
 	char			*consumer;	/* default: the host name */
 	int64_t			 connect_timeout_ms;	/* default 2s */

@@ -1,4 +1,6 @@
 /* nhacviecd: the reminder daemon's start, signals, reload and orderly stop. */
+#include <sys/prctl.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -103,6 +105,7 @@ main_store(struct nv *nv, const char *name, const char *pw, int64_t reply_ms,
 	p.sentinels = nv->conf->sentinel_addrs;
 	p.nsentinels = nv->conf->nsentinels;
 	p.master = nv->conf->master;
+	p.username = nv->conf->username;
 	p.password = pw;
 	p.connect_timeout_ms = nv->conf->connect_timeout_ms;
 	p.reply_timeout_ms = reply_ms;
@@ -308,6 +311,9 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	log_init("nhacviecd", verbose);
+	/* No core dump, no ptrace by others: the process holds secrets. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		log_warn("prctl PR_SET_DUMPABLE");
 	if (clock_at) {
 		if (clock_parse_iso8601(clock_at, &start_ms, err,
 		    sizeof(err)) == -1) {

@@ -357,14 +357,19 @@ store_handshake(struct store *s)
 	int			 i;
 
 	if (s->password) {
-		const char *argv[] = { "AUTH", s->password };
+		/* AUTH [username] password: an ACL user, or the default. */
+		const char *argv[] = { "AUTH", s->p.username, s->password };
 
+		if (s->p.username == NULL) {
+			argv[1] = s->password;
+			argv[2] = NULL;
+		}
 		if ((c = calloc(1, sizeof(*c))) != NULL) {
 			c->s = s;
 			c->cb = store_auth_reply;
 			c->arg = s;
 			c->script = -1;
-			if (store_send(s, c, 2, argv, NULL) == -1)
+			if (store_send(s, c, argv[2] ? 3 : 2, argv, NULL) == -1)
 				free(c);
 		}
 	}

@@ -21,6 +21,7 @@ struct store_params {
 	const struct address	*sentinels;	/* ask them for the master */
 	size_t			 nsentinels;
 	const char		*master;	/* the name they monitor */
+	const char		*username;	/* an ACL user, or NULL */
 	const char		*password;	/* or NULL; never logged */
 	int64_t			 connect_timeout_ms;
 	int64_t			 reply_timeout_ms;	/* watchdog on replies */
