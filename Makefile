@@ -1,6 +1,7 @@
 # nhacviec: the reminder daemon nhacviecd and the admin command nhacviec.
 #   make         build both (build/nhacviecd, build/nhacviec)
 #   make test    install what is missing, then unit and integration tests under ASan+UBSan
+#   make test-faults  the long fault and load scenarios (tests/faults/)
 #   make run     install what is missing, then the demo: seed plan, private Redis, console channel
 #   make bench   throughput figures against a baseline measured in the same run
 #   make fuzz    libFuzzer on the parsers of outside input (FUZZ_SECONDS=60)
@@ -26,7 +27,8 @@ FAKE_SRC   = $(wildcard tests/fake_*.c)
 
 obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 
-.PHONY: all test check unit integration run bench fuzz deps install clean
+.PHONY: all test check unit integration run bench fuzz deps install clean \
+	test-faults faults
 all: build/nhacviecd build/nhacviec
 
 # The Lua scripts, embedded as C strings (common/scripts.c describes them).
@@ -78,6 +80,11 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 integration: build/san/nhacviecd build/san/nhacviec $(FAKE_BIN)
 	@tests/integration/run.sh
+# The long fault and load scenarios (tests/faults/), also run by CI.
+test-faults: deps
+	@$(MAKE) --no-print-directory faults
+faults: build/san/nhacviecd build/san/nhacviec $(FAKE_BIN)
+	@tests/integration/run.sh tests/faults/t_*.sh
 run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run-demo.sh

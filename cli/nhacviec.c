@@ -63,8 +63,8 @@ cmd_check(struct cli *cl, int argc, char **argv)
 	rv = p != NULL ? 0 : EX_CONFIG;
 	plan_free(p);
 	planstore_sources_clear(&src);
-	if (rv == 0 && redis)
-		rv = cli_check_redis(c);
+	if (redis && cli_check_redis(c) != 0 && rv == 0)
+		rv = EX_UNAVAILABLE;
 	return rv;
 }
 

@@ -159,6 +159,11 @@ cli_check_redis(const struct config *c)
 	}
 	freeReplyObject(r);
 	r = redisCommand(rc, "CONFIG GET appendfsync");
+	if (r && r->type == REDIS_REPLY_ERROR)
+		printf("%s note: CONFIG GET is not allowed (%s): check "
+		    "appendfsync and maxmemory-policy on the Redis host\n",
+		    where, strncmp(r->str, "NOPERM", 6) == 0 ?
+		    "an ACL user without it" : "renamed or disabled");
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
 	    (f = r->element[1])->type == REDIS_REPLY_STRING &&
 	    strcmp(f->str, "always") != 0) {

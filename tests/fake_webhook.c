@@ -43,6 +43,7 @@ struct fake {
 	long long		 retry_after;	/* -1: no Retry-After header */
 	long long		 fail;		/* fail_status to this many more */
 	int			 fail_status;	/* default 503 */
+	int			 fail_pct;	/* -R: that share fails at random */
 	unsigned long long	 requests;
 	unsigned long long	 ok;
 	unsigned long long	 failed;
@@ -57,7 +58,7 @@ usage(void)
 	fprintf(stderr, "usage: fake_webhook [-v] [-a addr] [-p port] "
 	    "[-P portfile] [-o outfile]\n"
 	    "\t[-s status] [-d delay_ms] [-r retry_after] [-f nfail] "
-	    "[-F fail_status] [-B dumpfile]\n");
+	    "[-F fail_status] [-R fail_percent] [-B dumpfile]\n");
 	exit(2);
 }
 
@@ -346,7 +347,9 @@ fake_request(struct evhttp_request *req, void *arg)
 	if (fake->fail > 0) {
 		fake->fail--;
 		status = fake->fail_status;
-	} else
+	} else if (fake->fail_pct > 0 && random() % 100 < fake->fail_pct)
+		status = fake->fail_status;
+	else
 		status = fake->status;
 	fake->requests++;
 	if (status >= 200 && status <= 299)
@@ -405,7 +408,7 @@ main(int argc, char *argv[])
 	fake.retry_after = -1;
 	TAILQ_INIT(&fake.pending);
 
-	while ((ch = getopt(argc, argv, "a:B:d:F:f:o:P:p:r:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:B:d:F:f:o:P:p:R:r:s:v")) != -1) {
 		switch (ch) {
 		case 'a':
 			addr = optarg;
@@ -421,6 +424,9 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			fake.fail_status = (int)parse_num(optarg, 100, 599, ch);
+			break;
+		case 'R':
+			fake.fail_pct = (int)parse_num(optarg, 0, 100, ch);
 			break;
 		case 'o':
 			outfile = optarg;

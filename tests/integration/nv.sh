@@ -4,40 +4,72 @@
 NV_CLOCK=2022-04-27T08:00:00+07:00
 NV_CLOCK_MS=1651021200000
 
-# conf_base [extra lines for [delivery]]: the [redis] and [delivery] of
-# every test config, on standard output.
+# conf_base [KEY=VALUE...]: the [redis] and [delivery] of every test config,
+# on standard output. Each argument sets a key of either section, replacing
+# the default ("max_attempts=50", "consumer=test-2", "unhealthy_after=2s").
 conf_base() {
-	cat <<EOC
-[redis]
-address = unix:$T/redis.sock
-prefix = t
-consumer = test-1
-connect_timeout = 1s
-
-[delivery]
-hours = 00:00-24:00
-grace = 6h
-max_attempts = 3
-retry_base = 1s
-retry_max = 2s
-reclaim_idle = 10s
-drain_timeout = 10s
-$1
-EOC
+	local -A set=()
+	local kv k
+	for kv in "$@"; do
+		[[ $kv == *=* ]] || fail "conf_base: '$kv' is not KEY=VALUE"
+		k=${kv%%=*}
+		k=${k//[[:space:]]/}
+		set[$k]=${kv#*=}
+		set[$k]=${set[$k]#"${set[$k]%%[![:space:]]*}"}
+	done
+	_nv_section redis "address=unix:$T/redis.sock" prefix=t consumer=test-1 \
+	    connect_timeout=1s username= password_file= sentinels= master=
+	echo
+	_nv_section delivery hours=00:00-24:00 grace=6h max_attempts=3 \
+	    retry_base=1s retry_max=2s reclaim_idle=10s drain_timeout=10s
 }
 
-# write_conf FILE HOOK_PORT [extra lines for [delivery]]: a test config.
+# _nv_section NAME KEY=DEFAULT...: one section; conf_base's set[] wins, and
+# keys of set[] this section does not know go to [delivery].
+_nv_section() {
+	local name=$1 kv k
+	shift
+	echo "[$name]"
+	for kv in "$@"; do
+		k=${kv%%=*}
+		if [ -n "${set[$k]+x}" ]; then
+			echo "$k = ${set[$k]}"
+			unset "set[$k]"
+		elif [ -n "${kv#*=}" ]; then	# KEY= : no default, not written
+			echo "$k = ${kv#*=}"
+		fi
+	done
+	if [ "$name" = delivery ]; then
+		for k in "${!set[@]}"; do
+			echo "$k = ${set[$k]}"
+		done
+	fi
+}
+
+# write_conf FILE HOOK_PORT [KEY=VALUE...]: a test config with one webhook
+# channel, hook; hook.KEY=VALUE sets a key of the channel (hook.timeout,
+# hook.concurrency), other keys go to conf_base.
 write_conf() {
-	{ conf_base "${3-}"; cat <<EOC
+	local file=$1 port=$2 kv timeout=5s concurrency=8
+	local -a rest=()
+	shift 2
+	for kv in "$@"; do
+		case $kv in
+		hook.timeout=*)		timeout=${kv#*=} ;;
+		hook.concurrency=*)	concurrency=${kv#*=} ;;
+		*)			rest+=("$kv") ;;
+		esac
+	done
+	{ conf_base "${rest[@]}"; cat <<EOC
 
 [channel hook]
 type = webhook
 contact = email
-url = http://127.0.0.1:$2/hook
-timeout = 5s
-concurrency = 8
+url = http://127.0.0.1:$port/hook
+timeout = $timeout
+concurrency = $concurrency
 EOC
-	} >"$1"
+	} >"$file"
 }
 
 # seed N AT_MS STEP_MS CHANNEL TAG: N reminders due from AT_MS on.

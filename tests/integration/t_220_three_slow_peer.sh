@@ -9,9 +9,8 @@ nv_setup "$(basename "$0" .sh)"
 
 redis_start
 fake_start hook -d 1000
-write_conf "$T/nv1.conf" "$hook_PORT"
-for i in 2 3; do
-	sed "s/^consumer = test-1/consumer = test-$i/" "$T/nv1.conf" >"$T/nv$i.conf"
+for i in 1 2 3; do
+	write_conf "$T/nv$i.conf" "$hook_PORT" consumer=test-$i
 done
 seed 300 $((NV_CLOCK_MS - 1000)) 0 hook slow
 for i in 1 2 3; do

@@ -10,7 +10,7 @@ nv_setup "$(basename "$0" .sh)"
 redis_start
 fake_start hook
 port=$(free_port)
-write_conf "$T/nv.conf" "$hook_PORT" "unhealthy_after = 2s"
+write_conf "$T/nv.conf" "$hook_PORT" unhealthy_after=2s
 printf '\n[http]\nlisten = 127.0.0.1:%s\n' "$port" >>"$T/nv.conf"
 seed 2000 $((NV_CLOCK_MS - 1000)) 0 hook full
 used=$(rcli INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p' | tr -d '\r')
