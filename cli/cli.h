@@ -58,5 +58,9 @@ int	cmd_import_appendix(struct cli *, int argc, char **argv);
 int	cmd_preview(struct cli *, int argc, char **argv);
 int	cmd_dead(struct cli *, int argc, char **argv);
 int	cmd_report(struct cli *, int argc, char **argv);
+int	cmd_pause(struct cli *, int argc, char **argv);
+int	cmd_resume(struct cli *, int argc, char **argv);
+/* status: each paused channel, why, by whom, until when, what it holds. */
+void	cli_print_pauses(redisContext *, const struct keys *);
 
 #endif

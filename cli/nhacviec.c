@@ -89,6 +89,7 @@ cmd_status(struct cli *cl, int argc, char **argv)
 	redisReply	*r;
 	long long	 counts[4] = { 0, 0, 0, 0 };
 	const char	*names[] = { "queued", "sent", "dead", "missed" };
+	/* held (a paused channel) is shown with the pause */
 	size_t		 i;
 	int		 j;
 
@@ -112,6 +113,7 @@ cmd_status(struct cli *cl, int argc, char **argv)
 		printf("%-30s%lld\n", names[j], counts[j]);
 	printf("ledger entries                %lld\n",
 	    cli_int(rc, "XLEN %s", k->log));
+	cli_print_pauses(rc, k);
 	redisFree(rc);
 	return 0;
 }
@@ -207,44 +209,6 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 	return 0;
 }
 
-/* pause / resume: a message on {p}:control that every daemon acts on. */
-static int
-cmd_pause(struct cli *cl, int argc, char **argv)
-{
-	const struct config	*c = cl->conf;
-	const struct keys	*k = &cl->keys;
-	const char		*cmd = cl->cmd->name;
-	redisContext		*rc;
-	redisReply		*r;
-	int			 rv = 0;
-
-	if (cli_getopt(cl, argc, argv, NULL) != -1)
-		return EX_USAGE;
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		return cli_usage(cl, argc ? "one channel at a time" :
-		    "which channel?");
-	if (strcmp(argv[0], "*") != 0 && config_channel_find(c, argv[0]) ==
-	    NULL) {
-		fprintf(stderr, "nhacviec: no channel %s in %s\n", argv[0],
-		    c->path);
-		return EX_CONFIG;
-	}
-	if ((rc = cli_connect(c)) == NULL)
-		return EX_UNAVAILABLE;
-	r = redisCommand(rc, "XADD %s MAXLEN ~ 1000 * type %s channel %s "
-	    "reason %s", k->control, cmd, argv[0], "nhacviec command");
-	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		fprintf(stderr, "nhacviec: %s\n", r ? r->str : rc->errstr);
-		rv = EX_UNAVAILABLE;
-	} else
-		printf("%s %s: sent to every daemon\n", cmd, argv[0]);
-	freeReplyObject(r);
-	redisFree(rc);
-	return rv;
-}
-
 /* The commands, in the order `nhacviec --help` lists them. */
 static const struct command commands[] = {
 	{ "check", "[--redis]", "the config and the plan files, every "
@@ -262,8 +226,10 @@ static const struct command commands[] = {
 	    "an ad-hoc notice through the outbox", cmd_send },
 	{ "dead", "[requeue ID|'*']", "the dead letters, or send them again", cmd_dead },
 	{ "report", "", "the ledger's outcomes per channel", cmd_report },
-	{ "pause", "CHANNEL|'*'", "hold a channel in every daemon", cmd_pause },
-	{ "resume", "CHANNEL|'*'", "release a held channel", cmd_pause },
+	{ "pause", "CHANNEL|'*' [--for DURATION] [--reason TEXT]",
+	    "hold a channel in every daemon, also after restarts", cmd_pause },
+	{ "resume", "CHANNEL|'*'", "release a paused channel; what it held is "
+	    "due again", cmd_resume },
 	{ "zalo", "[--channel NAME] token set|status",
 	    "the Zalo OA refresh token (set reads standard input)", cmd_zalo },
 	{ "help", "[COMMAND]", "this list, or one command's usage", NULL },
@@ -323,7 +289,7 @@ cli_getopt(struct cli *cl, int argc, char **argv,
 		optind = 0;	/* start over: main's getopt ran before */
 		opterr = 0;
 	}
-	o = getopt_long(argc, argv, "+", longopts ? longopts : none, NULL);
+	o = getopt_long(argc, argv, "", longopts ? longopts : none, NULL);
 	if (o == '?') {
 		if (optopt)
 			cli_usage(cl, "option %s needs a value",

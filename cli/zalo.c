@@ -113,9 +113,15 @@ zalo_set(const struct config *c, const struct keys *k,
 		return EX_UNAVAILABLE;
 	}
 	freeReplyObject(r);
-	r = redisCommand(rc, "XADD %s MAXLEN ~ 1000 * type resume channel %s "
-	    "reason %s", k->control, ch->name, "new token");
-	freeReplyObject(r);
+	/* A new token lifts the channel's pause; what it held is due. */
+	{
+		const char *argv[] = { ch->name, now_s, "" };
+
+		snprintf(now_s, sizeof(now_s), "%lld",
+		    (long long)clock_now_ms());
+		r = cli_script(rc, k, SCRIPT_RESUME, 3, argv);
+		freeReplyObject(r);
+	}
 	redisFree(rc);
 	printf("stored the refresh token for channel %s in %s and %s; running "
 	    "daemons resume it\n", ch->name, set->state_file, k->zalo_token);

@@ -29,6 +29,8 @@ keys_init(struct keys *k, const char *prefix)
 	keys_set(k->plan_sources, prefix, "plan:sources");
 	keys_set(k->zalo_token, prefix, "zalo:token");
 	keys_set(k->zalo_lock, prefix, "zalo:lock");
+	keys_set(k->pauses, prefix, "pauses");
+	keys_set(k->held, prefix, "held");
 	return 0;
 }
 

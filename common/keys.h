@@ -21,6 +21,8 @@ struct keys {
 	char	plan_sources[KEYS_NAME_MAX];	/* HASH file -> text as loaded */
 	char	zalo_token[KEYS_NAME_MAX];	/* HASH: the OA token pair */
 	char	zalo_lock[KEYS_NAME_MAX];	/* STRING: one refresh at a time */
+	char	pauses[KEYS_NAME_MAX];		/* HASH channel -> pause (JSON) */
+	char	held[KEYS_NAME_MAX];		/* HASH id -> paused channel */
 	char	lease[KEYS_NAME_MAX + 256];	/* STRING: consumer:NAME's holder */
 };
 

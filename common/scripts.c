@@ -9,7 +9,7 @@
 /* Made from lua/NAME.lua by scripts/embed-lua.sh. */
 extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
     lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
-    lua_zalo_unlock[];
+    lua_zalo_unlock[], lua_pause[], lua_resume[];
 
 /* Each key list matches the KEYS line at the top of its .lua file. */
 const struct script scripts[SCRIPT_COUNT] = {
@@ -19,9 +19,9 @@ const struct script scripts[SCRIPT_COUNT] = {
 	[SCRIPT_TAKE] = { "take", lua_take, 6,
 	    { K(outbox), K(state), K(log), K(dead), K(reminders),
 	      K(attempts) } },
-	[SCRIPT_COMPLETE] = { "complete", lua_complete, 7,
+	[SCRIPT_COMPLETE] = { "complete", lua_complete, 8,
 	    { K(outbox), K(state), K(log), K(due), K(reminders), K(attempts),
-	      K(dead) } },
+	      K(dead), K(held) } },
 	[SCRIPT_KEEP] = { "keep", lua_keep, 2, { K(outbox), K(lease) } },
 	[SCRIPT_RESCUE] = { "rescue", lua_rescue, 4,
 	    { K(state), K(due), K(outbox), K(log) } },
@@ -36,12 +36,15 @@ const struct script scripts[SCRIPT_COUNT] = {
 	      K(control) } },
 	[SCRIPT_ZALO_UNLOCK] = { "zalo_unlock", lua_zalo_unlock, 1,
 	    { K(zalo_lock) } },
+	[SCRIPT_PAUSE] = { "pause", lua_pause, 2, { K(pauses), K(control) } },
+	[SCRIPT_RESUME] = { "resume", lua_resume, 4,
+	    { K(pauses), K(held), K(due), K(control) } },
 };
 
 const char *const script_sources[SCRIPT_COUNT + 1] = {
 	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
 	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
-	NULL
+	lua_pause, lua_resume, NULL
 };
 
 static const struct {
@@ -54,7 +57,7 @@ static const struct {
 	{ K(control), "control" }, { K(plan_version), "plan_version" },
 	{ K(plan_sources), "plan_sources" },
 	{ K(zalo_token), "zalo_token" }, { K(zalo_lock), "zalo_lock" },
-	{ K(lease), "lease" },
+	{ K(lease), "lease" }, { K(pauses), "pauses" }, { K(held), "held" },
 };
 
 const char *

@@ -3,11 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "dispatch.h"
 #include "log.h"
 #include "template.h"
-
-#define CHANNEL_DEFER_MS	(10 * 60000)	/* a paused channel's work */
 
 static const struct channel_ops *const channel_types[] = {
 	[CHANNEL_CONSOLE] = &channel_console_ops,
@@ -74,7 +73,7 @@ channel_pump(struct channel *ch)
 	    (j = TAILQ_FIRST(&ch->queue)) != NULL) {
 		if (ch->paused) {
 			TAILQ_REMOVE(&ch->queue, j, link);
-			ledger_defer(j, ch->pause_reason, CHANNEL_DEFER_MS);
+			ledger_hold(j);
 			continue;
 		}
 		if (!channel_rate_take(ch))
@@ -93,43 +92,209 @@ channel_enqueue(struct channel *ch, struct job *j)
 	channel_pump(ch);
 }
 
-void
-channel_pause(struct channel *ch, const char *reason)
+/* This daemon holds the channel: what it says and until when. */
+static void
+channel_hold(struct channel *ch, const char *why, int64_t until)
 {
 	if (!ch->paused)
-		log_crit("channel %s paused: %s", ch->name, reason);
+		log_crit("channel %s paused: %s", ch->name, why);
 	ch->paused = 1;
+	ch->pause_until = until;
 	snprintf(ch->pause_reason, sizeof(ch->pause_reason),
-	    "channel %s paused: %s", ch->name, reason);
+	    "channel %.60s paused: %.180s", ch->name, why);
 	channel_pump(ch);
 }
 
-void
-channel_resume(struct channel *ch)
+static void
+channel_release(struct channel *ch)
 {
 	if (!ch->paused)
 		return;
 	ch->paused = 0;
+	ch->pause_until = 0;
 	log_notice("channel %s resumed", ch->name);
+	if (ch->ops->resume)
+		ch->ops->resume(ch);
 	channel_pump(ch);
 }
 
+static void
+channel_pause_reply(void *arg, redisReply *r)
+{
+	struct channel	*ch = arg;
+
+	(void)ch;
+	if (r == NULL || r->type == REDIS_REPLY_ERROR)
+		log_crit("the pause could not be stored in Redis (%s): other "
+		    "daemons keep sending", r ? r->str : "unreachable");
+}
+
 void
-channels_control(struct dispatch *d, int pause, const char *reason)
+channel_pause(struct channel *ch, const char *reason)
+{
+	struct nv	*nv = ch->nv;
+	const char	*argv[4];
+	char		 by[200];
+
+	channel_hold(ch, reason, 0);
+	snprintf(by, sizeof(by), "nhacviecd %s", nv->consumer);
+	argv[0] = ch->name;
+	argv[1] = by;
+	argv[2] = reason;
+	argv[3] = "0";
+	/* The channel outlives the reply: channels are freed only at exit. */
+	if (script_run(nv, SCRIPT_PAUSE, channel_pause_reply, ch, 4,
+	    argv) == -1)
+		log_crit("the pause could not be stored in Redis "
+		    "(unreachable): other daemons keep sending");
+}
+
+/* The earliest end of a pause this daemon holds to, by Redis's clock. */
+static void
+channels_pause_arm(struct dispatch *d)
 {
 	struct channel	*ch;
+	struct timeval	 tv;
+	int64_t		 first = 0, wait;
 
+	TAILQ_FOREACH(ch, &d->channels, link)
+		if (!ch->removed && ch->paused && ch->pause_until > 0 &&
+		    (first == 0 || ch->pause_until < first))
+			first = ch->pause_until;
+	if (first == 0) {
+		evtimer_del(d->pause_ev);
+		return;
+	}
+	wait = first - dispatch_redis_ms(d) + 50;
+	if (wait < 0)
+		wait = 0;
+	tv.tv_sec = wait / 1000;
+	tv.tv_usec = (wait % 1000) * 1000;
+	evtimer_add(d->pause_ev, &tv);
+}
+
+/* One channel's pause as stored: JSON { by, at, reason, until }. */
+static void
+channel_pause_apply(struct channel *ch, const char *json, int64_t now)
+{
+	json_t		*o;
+	json_error_t	 jerr;
+	const char	*by, *why;
+	int64_t		 until;
+	char		 text[240], when[40];
+
+	if ((o = json_loads(json, 0, &jerr)) == NULL) {
+		log_warnx("%s: the pause of %s is not JSON: %s; the channel is "
+		    "held", ch->nv->keys.pauses, ch->name, jerr.text);
+		channel_hold(ch, "a pause that cannot be read", 0);
+		return;
+	}
+	by = json_string_value(json_object_get(o, "by"));
+	why = json_string_value(json_object_get(o, "reason"));
+	until = json_integer_value(json_object_get(o, "until"));
+	if (until > 0 && until <= now) {
+		json_decref(o);
+		channel_release(ch);	/* over; its daemon lifts it */
+		return;
+	}
+	when[0] = '\0';
+	if (until > 0)
+		clock_format_iso8601(until, when, sizeof(when));
+	snprintf(text, sizeof(text), "%s%s%s%s%s", why && *why ? why :
+	    "no reason given", by ? ", by " : "", by ? by : "",
+	    until > 0 ? ", until " : "", when);
+	json_decref(o);
+	channel_hold(ch, text, until);
+}
+
+static void
+channels_pauses_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+	struct channel	*ch;
+	int64_t		 now = dispatch_redis_ms(d);
+	size_t		 i;
+	int		 found;
+
+	d->reading_pauses = 0;
+	if (r == NULL || d->stopped)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY) {
+		log_err("reading %s failed: %s", d->nv->keys.pauses,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		return;
+	}
 	TAILQ_FOREACH(ch, &d->channels, link) {
 		if (ch->removed)
 			continue;
-		if (pause)
-			channel_pause(ch, reason ? reason : "by an admin");
-		else {
-			if (ch->ops->resume)
-				ch->ops->resume(ch);
-			channel_resume(ch);
-		}
+		for (i = 0, found = 0; !found && i + 1 < r->elements; i += 2)
+			if (r->element[i]->type == REDIS_REPLY_STRING &&
+			    r->element[i + 1]->type == REDIS_REPLY_STRING &&
+			    strcmp(r->element[i]->str, ch->name) == 0) {
+				channel_pause_apply(ch, r->element[i + 1]->str,
+				    now);
+				found = 1;
+			}
+		if (!found)
+			channel_release(ch);
 	}
+	channels_pause_arm(d);
+}
+
+void
+channels_pauses_read(struct dispatch *d)
+{
+	if (d->reading_pauses)
+		return;
+	if (store_commandf(d->nv->store, channels_pauses_reply, d,
+	    "HGETALL %s", d->nv->keys.pauses) == 0)
+		d->reading_pauses = 1;
+}
+
+static void
+channels_resume_reply(void *arg, redisReply *r)
+{
+	struct dispatch	*d = arg;
+
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[1]->integer > 0)
+		log_notice("%lld held reminders due again",
+		    r->element[1]->integer);
+	channels_pauses_read(d);
+}
+
+/* A pause's time is up: lift it in Redis (whichever daemon comes first). */
+static void
+channels_pause_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+	struct channel	*ch;
+	const char	*argv[3];
+	char		 now[24];
+	int64_t		 rnow = dispatch_redis_ms(d);
+
+	(void)fd;
+	(void)what;
+	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
+	TAILQ_FOREACH(ch, &d->channels, link) {
+		if (ch->removed || !ch->paused || ch->pause_until == 0 ||
+		    ch->pause_until > rnow)
+			continue;
+		argv[0] = ch->name;
+		argv[1] = now;
+		argv[2] = "1";
+		script_run(d->nv, SCRIPT_RESUME, channels_resume_reply, d, 3,
+		    argv);
+	}
+	channels_pause_arm(d);
+}
+
+void
+channels_init(struct dispatch *d)
+{
+	if ((d->pause_ev = evtimer_new(d->nv->base, channels_pause_event,
+	    d)) == NULL)
+		fatalx("out of memory");
 }
 
 /*
@@ -230,6 +395,8 @@ channels_free(struct dispatch *d)
 {
 	struct channel	*ch;
 
+	if (d->pause_ev)
+		event_free(d->pause_ev);
 	while ((ch = TAILQ_FIRST(&d->channels)) != NULL) {
 		TAILQ_REMOVE(&d->channels, ch, link);
 		channel_free(ch);

@@ -31,40 +31,6 @@ control_field(redisReply *f, const char *name)
 	return NULL;
 }
 
-/* pause / resume a channel by name ("*": every channel), from an admin. */
-static void
-control_pause(struct control *c, const char *id, redisReply *fields,
-    int pause)
-{
-	const char	*name = control_field(fields, "channel");
-	const char	*why = control_field(fields, "reason");
-	struct channel	*ch;
-	char		 reason[200];
-
-	if (name == NULL || c->nv->dispatch == NULL) {
-		log_warnx("%s entry %s: no channel named", c->nv->keys.control,
-		    id);
-		return;
-	}
-	if (strcmp(name, "*") == 0) {
-		channels_control(c->nv->dispatch, pause, why);
-		return;
-	}
-	if ((ch = channel_find(c->nv->dispatch, name)) == NULL) {
-		log_warnx("%s entry %s: no channel %s here",
-		    c->nv->keys.control, id, name);
-		return;
-	}
-	snprintf(reason, sizeof(reason), "%s", why ? why : "by an admin");
-	if (pause)
-		channel_pause(ch, reason);
-	else {
-		if (ch->ops->resume)
-			ch->ops->resume(ch);
-		channel_resume(ch);
-	}
-}
-
 /* One message: due, plan-changed, pause, resume. */
 static void
 control_handle(struct control *c, const char *id, redisReply *fields)
@@ -83,7 +49,9 @@ control_handle(struct control *c, const char *id, redisReply *fields)
 			dispatch_wake(c->nv->dispatch,
 			    at ? (int64_t)strtod(at, NULL) : clock_now_ms());
 	} else if (strcmp(type, "pause") == 0 || strcmp(type, "resume") == 0) {
-		control_pause(c, id, fields, type[0] == 'p');
+		/* {p}:pauses says what holds; the message says: look. */
+		if (c->nv->dispatch)
+			channels_pauses_read(c->nv->dispatch);
 	} else if (strcmp(type, "plan-changed") == 0) {
 		at = control_field(fields, "version");
 		if (c->nv->planner)

@@ -128,6 +128,17 @@ dispatch_capacity(const struct dispatch *d)
 	return sum > 0 ? sum : 1;
 }
 
+int64_t
+dispatch_redis_ms(const struct dispatch *d)
+{
+	struct timespec	ts;
+
+	if (d->raw_at > 0)
+		return d->raw_at + (dispatch_mono_ms() - d->mono_at);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 dispatch_fault(struct dispatch *d, enum fault f, const char *fmt, ...)
 {
@@ -221,6 +232,7 @@ dispatch_wake(struct dispatch *d, int64_t at)
 void
 dispatch_store_up(struct dispatch *d)
 {
+	channels_pauses_read(d);	/* before any entry is taken */
 	ledger_store_up(d);
 	claim_store_up(d);
 }
@@ -258,6 +270,7 @@ dispatch_new(struct nv *nv)
 	TAILQ_INIT(&d->all);
 	ledger_init(d);
 	claim_init(d);
+	channels_init(d);
 	if (channels_reconfigure(d, err, sizeof(err)) == -1) {
 		log_err("%s", err);
 		dispatch_free(d);

@@ -56,6 +56,10 @@ struct dispatch {
 	int64_t			 fault_since[FAULT_COUNT];
 	char			 fault_why[FAULT_COUNT][200];
 
+	/* channel.c: pauses */
+	struct event		*pause_ev;	/* the earliest pause's end */
+	int			 reading_pauses;
+
 	/* ledger.c: outcomes on their way to Redis */
 	struct jobq		 unrecorded;	/* Redis unreachable: wait */
 	struct jobq		 torecord;	/* this loop pass's outcomes */
@@ -94,7 +98,11 @@ void		 claim_release(struct dispatch *);
 /* One outbox entry becomes a job (unless we hold it already). */
 void		 claim_add(struct dispatch *, redisReply *entry);
 
+/* Redis's clock now (ms), from the last claim and our monotonic clock. */
+int64_t		 dispatch_redis_ms(const struct dispatch *);
+
 /* channel.c */
+void		 channels_init(struct dispatch *);
 int		 channels_reconfigure(struct dispatch *, char *err, size_t len);
 int		 channels_check(struct dispatch *, const struct config *,
 		    char *err, size_t len);
@@ -109,7 +117,9 @@ void		 ledger_store_up(struct dispatch *);
 /* A job that cannot be sent: recorded dead at once, with the reason. */
 void		 ledger_reject(struct job *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-/* A job not tried (paused channel, stopping): back to due, free. */
+/* A job not tried (stopping): back to due, free. */
 void		 ledger_defer(struct job *, const char *why, int64_t wait_ms);
+/* A job whose channel is paused: held until it resumes, free. */
+void		 ledger_hold(struct job *);
 
 #endif

@@ -20,6 +20,8 @@ static void	ledger_record(struct job *);
 static const char *
 ledger_outcome(const struct job *j)
 {
+	if (j->held)
+		return "hold";
 	if (j->deferred)
 		return "defer";
 	if (j->retry_at)
@@ -339,6 +341,11 @@ ledger_job_done(struct job *j, const struct result *res)
 		ledger_fallback(j);
 		break;
 	case VERDICT_DEFER:
+		if (ch && ch->paused && !j->held) {
+			j->held = 1;
+			snprintf(j->res.detail, sizeof(j->res.detail),
+			    "%.200s: held until it resumes", ch->pause_reason);
+		}
 		wait = res->retry_after_s >= 0 ? (res->retry_after_s >
 		    RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S :
 		    res->retry_after_s) * 1000 : 60000;
@@ -380,6 +387,23 @@ ledger_defer(struct job *j, const char *why, int64_t wait_ms)
 	if (j->ch && j->state == JOB_QUEUED)
 		j->ch->inflight++;
 	j->state = JOB_SENDING;
+	ledger_job_done(j, &res);
+}
+
+void
+ledger_hold(struct job *j)
+{
+	struct result	res;
+
+	memset(&res, 0, sizeof(res));
+	res.verdict = VERDICT_DEFER;
+	res.retry_after_s = -1;
+	snprintf(res.detail, sizeof(res.detail), "%.200s: held until it resumes",
+	    j->ch ? j->ch->pause_reason : "its channel is paused");
+	if (j->ch && j->state == JOB_QUEUED)
+		j->ch->inflight++;
+	j->state = JOB_SENDING;
+	j->held = 1;
 	ledger_job_done(j, &res);
 }
 

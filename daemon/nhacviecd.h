@@ -89,6 +89,7 @@ struct job {
 	struct result		 res;
 	int64_t			 retry_at;
 	int			 deferred;	/* not an attempt: back to due */
+	int			 held;		/* its channel is paused */
 	char			*fb_id;		/* a fallback reminder to add */
 	char			*fb_payload;
 	int			 stage;		/* zalo: 0 cs, 1 ZNS */
@@ -131,7 +132,8 @@ struct channel {
 	int				 inflight;
 	int				 removed;	/* gone from the config */
 	int				 paused;	/* sends held: see reason */
-	char				 pause_reason[256];
+	char				 pause_reason[320];
+	int64_t				 pause_until;	/* Redis ms; 0: none */
 	double				 rate_per_s;	/* 0: no limit */
 	double				 tokens;	/* the rate's bucket */
 	int64_t				 rate_at;	/* last refill, real ms */
@@ -176,11 +178,14 @@ int		 dispatch_healthy(const struct dispatch *, char *buf,
 
 /* channel.c */
 struct channel	*channel_find(struct dispatch *, const char *name);
-/* Hold a channel's sends (queued ones go back to due, no attempt spent). */
+/*
+ * Pause a channel in every daemon (written to {p}:pauses): a daemon's own
+ * finding, such as a refused credential. Its reminders are held, each
+ * recorded once, until an admin resumes it.
+ */
 void		 channel_pause(struct channel *, const char *reason);
-void		 channel_resume(struct channel *);
-void		 channels_control(struct dispatch *, int pause,
-		    const char *reason);
+/* {p}:pauses changed (a control message, a start): take it up. */
+void		 channels_pauses_read(struct dispatch *);
 
 /* ledger.c: what one attempt came to, from its channel, exactly once */
 void		 ledger_job_done(struct job *, const struct result *);

@@ -4,6 +4,8 @@
 #include "log.h"
 #include "nhacviecd.h"
 
+_Static_assert(SCRIPT_COUNT <= 32, "daemon/store.c loads at most 32 scripts");
+
 int
 script_run(struct nv *nv, enum script_id id, store_reply_cb *cb, void *arg,
     int argc, const char **argv)

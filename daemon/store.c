@@ -12,7 +12,7 @@
 
 #define STORE_BACKOFF_MIN_MS	250
 #define STORE_BACKOFF_MAX_MS	30000
-#define STORE_SCRIPTS_MAX	8
+#define STORE_SCRIPTS_MAX	32
 
 struct store {
 	struct event_base	*base;

@@ -12,8 +12,10 @@
 --     an older copy): the outcome is applied all the same, unless the
 --     reminder's state says it is finished already.
 -- Outcomes: sent; retry (back to due); defer (back to due, the attempt not
--- counted); dead (a dead letter, and the fallback reminder if any is due).
--- KEYS: outbox state log due reminders attempts dead
+-- counted); hold (its channel is paused: kept in {p}:held until it resumes,
+-- the attempt not counted; the ledger says defer); dead (a dead letter,
+-- and the fallback reminder if any is due).
+-- KEYS: outbox state log due reminders attempts dead held
 -- ARGV: group consumer record...
 -- Returns per record 1 (held here), 0 (held by nobody), or the holder.
 local group, me = ARGV[1], ARGV[2]
@@ -62,6 +64,10 @@ local function apply(r, held)
     if r.outcome == 'defer' then
       redis.call('HINCRBY', KEYS[6], r.id, -1)
     end
+  elseif r.outcome == 'hold' then
+    redis.call('HSET', KEYS[8], r.id, r.channel)
+    redis.call('HSET', KEYS[2], r.id, 'held')
+    redis.call('HINCRBY', KEYS[6], r.id, -1)
   elseif r.outcome == 'dead' then
     local p = redis.call('HGET', KEYS[5], r.id) or ''
     redis.call('HSET', KEYS[2], r.id, 'dead')
@@ -108,8 +114,10 @@ for _, r in ipairs(recs) do
   end
   local stale = 0
   if holder and holder ~= me then stale = 1 end
+  local outcome = r.outcome
+  if outcome == 'hold' then outcome = 'defer' end
   redis.call('XADD', KEYS[3], '*', 'id', r.id, 'channel', r.channel,
-      'outcome', r.outcome, 'status', r.status, 'latency_ms', r.latency_ms,
+      'outcome', outcome, 'status', r.status, 'latency_ms', r.latency_ms,
       'attempt', r.attempt, 'at', r.at, 'late', r.late, 'ref', r.ref,
       'detail', r.detail, 'stale', stale, 'entry', held)
 end

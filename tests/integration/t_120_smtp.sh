@@ -181,7 +181,7 @@ assert_grep 'channel mail: the SMTP server refused the login \(535\)' "$T/nv2.ou
 assert_grep 'crit: channel mail paused' "$T/nv2.out" "the channel paused"
 ledger_tsv '{t}:log' >"$T/log.tsv"
 assert_grep $'task-badpw/.*\tdefer\t535\t' "$T/log.tsv" "ledger: deferred with status 535"
-assert_eq queued "$(rcli HGET '{t}:state' 'task-badpw/2022-04-30/end-1d@08:00/agency-1/mail')" "the reminder still waits"
+assert_eq held "$(rcli HGET '{t}:state' 'task-badpw/2022-04-30/end-1d@08:00/agency-1/mail')" "the reminder is held until the channel resumes"
 stop nv2 || fail "nhacviecd exit status $?"
 for f in "$T"/*.out; do
 	assert_no_grep "$pw" "$f" "the password in a log"
@@ -209,6 +209,9 @@ case "$hostaddr" in 127.*) addr=$host ;; esac
 if [ -n "$addr" ]; then
 	smtp_start plain --addr "$hostaddr"
 	write_smtp_conf "$T/plain.conf" "smtp://$addr:$plain_PORT"
+	# The refused login above paused mail in Redis: an admin resumes it.
+	"$NHACVIEC" -c "$T/plain.conf" resume mail >/dev/null ||
+	    fail "resume mail"
 	seed 1 $((NV_CLOCK_MS - 1000)) 0 mail plain
 	daemon_start nv "$T/plain.conf"
 	wait_until 20 '[ "$(outcomes plain)" = defer ]' ||
