@@ -49,6 +49,10 @@ redisContext	*cli_connect(const struct config *);
 /* EVAL a script of common/scripts.h, its keys named from k. */
 redisReply	*cli_script(redisContext *, const struct keys *k,
 		    enum script_id, int argc, const char **argv);
+/* The plan as loaded in Redis, parsed as a daemon does; NULL when there
+ * is none, or after printing its errors. */
+struct plan	*cli_plan(redisContext *, const struct config *,
+		    const struct keys *);
 /* check --redis: is the Redis safe to keep reminders in? Warnings. */
 int		 cli_check_redis(const struct config *);
 

@@ -131,10 +131,9 @@ cmd_pause(struct cli *cl, int argc, char **argv)
 int
 cmd_resume(struct cli *cl, int argc, char **argv)
 {
-	const char	**names, *av[3];
+	const char	**names, *av[2];
 	redisContext	*rc;
 	redisReply	*r;
-	char		 now[24];
 	size_t		 i, n;
 	int		 rv = 0;
 
@@ -149,12 +148,10 @@ cmd_resume(struct cli *cl, int argc, char **argv)
 		free(names);
 		return EX_UNAVAILABLE;
 	}
-	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
 	for (i = 0; i < n && rv == 0; i++) {
 		av[0] = names[i];
-		av[1] = now;
-		av[2] = "";
-		r = cli_script(rc, &cl->keys, SCRIPT_RESUME, 3, av);
+		av[1] = "";
+		r = cli_script(rc, &cl->keys, SCRIPT_RESUME, 2, av);
 		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
 		    r->elements != 2) {
 			fprintf(stderr, "nhacviec resume: %s\n", r == NULL ?
@@ -165,9 +162,10 @@ cmd_resume(struct cli *cl, int argc, char **argv)
 		    r->element[1]->integer == 0 && n == 1) {
 			printf("%s was not paused\n", names[i]);
 		} else
-			printf("%s resumed; %lld held reminder%s due again\n",
-			    names[i], r->element[1]->integer,
-			    r->element[1]->integer == 1 ? "" : "s");
+			printf("%s resumed; %lld held reminder%s go%s out as "
+			    "soon as a daemon runs\n", names[i],
+			    r->element[1]->integer, r->element[1]->integer == 1 ?
+			    "" : "s", r->element[1]->integer == 1 ? "es" : "");
 		freeReplyObject(r);
 	}
 	redisFree(rc);

@@ -6,6 +6,8 @@
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "log.h"
+#include "planstore.h"
 #include "scripts.h"
 #include "secret.h"
 
@@ -189,4 +191,41 @@ cli_check_redis(const struct config *c)
 	printf("%s: Redis checked, %d warning%s\n", c->path, warned,
 	    warned == 1 ? "" : "s");
 	return 0;
+}
+
+struct plan *
+cli_plan(redisContext *rc, const struct config *c, const struct keys *k)
+{
+	struct plan_sources	 ps;
+	struct plan		*p;
+	struct diag		 d;
+	redisReply		*r;
+	size_t			 i, n;
+
+	r = redisCommand(rc, "HGETALL %s", k->plan_sources);
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
+		freeReplyObject(r);
+		return NULL;	/* no plan loaded (yet) */
+	}
+	n = r->elements / 2;
+	ps.n = n;
+	ps.names = calloc(n, sizeof(*ps.names));
+	ps.texts = calloc(n, sizeof(*ps.texts));
+	if (ps.names == NULL || ps.texts == NULL)
+		fatal("calloc");
+	for (i = 0; i < n; i++) {
+		ps.names[i] = r->element[2 * i]->str;
+		ps.texts[i] = r->element[2 * i + 1]->str;
+	}
+	diag_init(&d);
+	p = planstore_parse(c, &ps, &d);
+	if (p == NULL) {
+		diag_print(&d, stderr);
+		fprintf(stderr, "nhacviec: the plan in Redis has errors\n");
+	}
+	diag_clear(&d);
+	free(ps.names);		/* the strings are the reply's */
+	free(ps.texts);
+	freeReplyObject(r);
+	return p;
 }

@@ -115,11 +115,9 @@ zalo_set(const struct config *c, const struct keys *k,
 	freeReplyObject(r);
 	/* A new token lifts the channel's pause; what it held is due. */
 	{
-		const char *argv[] = { ch->name, now_s, "" };
+		const char *argv[] = { ch->name, "" };
 
-		snprintf(now_s, sizeof(now_s), "%lld",
-		    (long long)clock_now_ms());
-		r = cli_script(rc, k, SCRIPT_RESUME, 3, argv);
+		r = cli_script(rc, k, SCRIPT_RESUME, 2, argv);
 		freeReplyObject(r);
 	}
 	redisFree(rc);

@@ -369,3 +369,76 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 	json_decref(o);
 	return s;
 }
+
+char *
+planstore_fallback(json_t *base, const char *fb_id,
+    const struct config_channel *fb, char *err, size_t len)
+{
+	json_t		*o, *v;
+	const char	*contact = NULL;
+	char		*s;
+
+	if (fb->contact == NULL)
+		contact = json_string_value(json_object_get(base, "contact"));
+	else if ((v = json_object_get(base, fb->contact)) != NULL)
+		contact = json_string_value(v);
+	if (contact == NULL || *contact == '\0') {
+		snprintf(err, len, "agency %s has no %s for channel %s",
+		    json_string_value(json_object_get(base, "agency")),
+		    fb->contact ? fb->contact : "contact", fb->name);
+		return NULL;
+	}
+	if ((o = json_deep_copy(base)) == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_string(fb_id));
+	json_object_set_new(o, "channel", json_string(fb->name));
+	json_object_set_new(o, "contact", json_string(contact));
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+/* "ID~fallback-CHANNEL" split; NULL when id is not a fallback's. */
+static const char *
+planstore_fallback_of(const char *id, char *base, size_t len)
+{
+	const char	*t = strstr(id, "~fallback-");
+
+	if (t == NULL || (size_t)(t - id) >= len)
+		return NULL;
+	snprintf(base, len, "%.*s", (int)(t - id), id);
+	return t + strlen("~fallback-");
+}
+
+char *
+planstore_payload_now(const struct plan *p, const struct config *c,
+    const char *id, char *err, size_t len)
+{
+	struct sched_reminder		 r;
+	const struct config_channel	*fb;
+	const char			*fbname;
+	json_t				*o;
+	char				 base[1024], *s;
+
+	if ((fbname = planstore_fallback_of(id, base, sizeof(base))) == NULL)
+		snprintf(base, sizeof(base), "%s", id);
+	if (schedule_find(p, c, base, &r, err, len) == -1)
+		return NULL;
+	s = planstore_payload(p, &r);
+	free(r.id);
+	if (s == NULL || fbname == NULL)
+		return s;
+	if ((fb = config_channel_find(c, fbname)) == NULL) {
+		snprintf(err, len, "channel %s is no longer in %s", fbname,
+		    c->path);
+		free(s);
+		return NULL;
+	}
+	o = json_loads(s, 0, NULL);
+	free(s);
+	if (o == NULL)
+		return NULL;
+	s = planstore_fallback(o, id, fb, err, len);
+	json_decref(o);
+	return s;
+}

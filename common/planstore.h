@@ -45,4 +45,18 @@ char	*planstore_document(const struct plan *, const struct plan_sources *,
 /* The {p}:reminders payload of one planned reminder (JSON text, malloc'd). */
 char	*planstore_payload(const struct plan *, const struct sched_reminder *);
 
+/*
+ * A planned reminder's payload as the plan says now, by its id (a
+ * fallback's id "ID~fallback-CHANNEL" too): what a requeued dead letter is
+ * sent with. NULL with why when the plan no longer gives it.
+ */
+char	*planstore_payload_now(const struct plan *, const struct config *,
+	    const char *id, char *err, size_t len);
+/*
+ * The fallback of a reminder (payload base): id fb_id, on channel fb, to
+ * the agency's address for it. NULL with why when the agency has none.
+ */
+char	*planstore_fallback(json_t *base, const char *fb_id,
+	    const struct config_channel *fb, char *err, size_t len);
+
 #endif

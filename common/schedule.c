@@ -610,6 +610,122 @@ schedule_expand(const struct plan *p, const struct config *c, int64_t from_ms,
 	return 0;
 }
 
+/*
+ * The reminder an id names, as the plan says now ("task/END/spec/agency/
+ * channel"): the occurrence ending on END, the spec by its text, the
+ * agency still a recipient, the channel still the task's and the agency's
+ * contact for it. Fills *out (its id malloc'd; free with
+ * schedule_list_clear's rule: free(out->id)) or says why not.
+ */
+int
+schedule_find(const struct plan *p, const struct config *c, const char *id,
+    struct sched_reminder *out, char *err, size_t len)
+{
+	const struct plan_task		 *t;
+	const struct plan_agency	**rec = NULL, *a;
+	const struct config_channel	 *ch;
+	const struct plan_spec		 *s = NULL;
+	struct occurrence		 *occ = NULL;
+	char				  part[5][256], why[400];
+	const char			 *q = id, *slash;
+	plan_day			  end;
+	size_t				  i, n, nocc, nrec;
+	int				  lead_only = 0, found = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < 5; i++) {
+		slash = i < 4 ? strchr(q, '/') : q + strlen(q);
+		if (slash == NULL || (size_t)(slash - q) >= sizeof(part[i]) ||
+		    slash == q) {
+			snprintf(err, len, "'%s' is not a planned reminder's id "
+			    "(task/DUE/spec/agency/channel)", id);
+			return -1;
+		}
+		snprintf(part[i], sizeof(part[i]), "%.*s", (int)(slash - q),
+		    q);
+		q = slash + 1;
+	}
+	if ((t = plan_task_find(p, part[0])) == NULL) {
+		snprintf(err, len, "task '%s' is no longer in the plan",
+		    part[0]);
+		return -1;
+	}
+	if (plan_parse_day(part[1], &end) == -1) {
+		snprintf(err, len, "'%s' in %s is not a day", part[1], id);
+		return -1;
+	}
+	for (i = 0; i < t->nremind + t->nremind_lead && s == NULL; i++) {
+		const struct plan_spec *x = i < t->nremind ? &t->remind[i] :
+		    &t->remind_lead[i - t->nremind];
+
+		if (strcmp(x->text, part[2]) == 0) {
+			s = x;
+			lead_only = i >= t->nremind;
+		}
+	}
+	if (s == NULL) {
+		snprintf(err, len, "task '%s' no longer has the reminder %s",
+		    t->id, part[2]);
+		return -1;
+	}
+	if ((a = plan_agency_find(p, part[3])) == NULL) {
+		snprintf(err, len, "agency '%s' is no longer in the plan",
+		    part[3]);
+		return -1;
+	}
+	if (lead_only)
+		found = t->lead && strcmp(t->lead, a->id) == 0;
+	else {
+		nrec = plan_recipients(p, t, &rec);
+		for (i = 0; i < nrec && !found; i++)
+			found = rec[i] == a;
+		free(rec);
+	}
+	if (!found) {
+		snprintf(err, len, "agency '%s' no longer receives task '%s'",
+		    a->id, t->id);
+		return -1;
+	}
+	for (i = 0, found = 0; i < t->nchannels && !found; i++)
+		found = strcmp(t->channels[i], part[4]) == 0;
+	if (!found || (ch = config_channel_find(c, part[4])) == NULL) {
+		snprintf(err, len, "task '%s' no longer uses channel %s",
+		    t->id, part[4]);
+		return -1;
+	}
+	if (schedule_occurrences(t, end - 400, end, &occ, &nocc, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, len, "task '%s': %s", t->id, why);
+		return -1;
+	}
+	for (i = 0, n = nocc; i < nocc; i++)
+		if (occ[i].end == end)
+			n = i;
+	if (n == nocc) {
+		free(occ);
+		snprintf(err, len, "task '%s' no longer has an occurrence "
+		    "ending %s", t->id, part[1]);
+		return -1;
+	}
+	if (ch->contact != NULL &&
+	    (out->contact = agency_contact(a, ch->contact)) == NULL) {
+		free(occ);
+		snprintf(err, len, "agency '%s' has no %s for channel %s now",
+		    a->id, ch->contact, ch->name);
+		return -1;
+	}
+	out->occ = occ[n];
+	free(occ);
+	if ((out->id = strdup(id)) == NULL)
+		fatal("%s", __func__);
+	out->task = t;
+	out->agency = a;
+	out->spec = s;
+	out->channel = ch;
+	out->lead_only = lead_only;
+	return 0;
+}
+
 void
 schedule_list_clear(struct sched_list *l)
 {

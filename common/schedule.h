@@ -55,6 +55,14 @@ int	schedule_expand(const struct plan *, const struct config *,
 	    int64_t from_ms, int64_t to_ms, struct sched_list *, char *err,
 	    size_t len);
 void	schedule_list_clear(struct sched_list *);
+/*
+ * The reminder an id names ("task/END/spec/agency/channel"), as the plan
+ * says now; -1 with why when the plan no longer has it. fire_at is left 0;
+ * out->id is malloc'd.
+ */
+int	schedule_find(const struct plan *, const struct config *,
+	    const char *id, struct sched_reminder *out, char *err,
+	    size_t len);
 
 /*
  * Cross-checks between plan and main config, into d: a task channel the

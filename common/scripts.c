@@ -9,7 +9,7 @@
 /* Made from lua/NAME.lua by scripts/embed-lua.sh. */
 extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
     lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
-    lua_zalo_unlock[], lua_pause[], lua_resume[];
+    lua_zalo_unlock[], lua_pause[], lua_resume[], lua_release[];
 
 /* Each key list matches the KEYS line at the top of its .lua file. */
 const struct script scripts[SCRIPT_COUNT] = {
@@ -37,14 +37,16 @@ const struct script scripts[SCRIPT_COUNT] = {
 	[SCRIPT_ZALO_UNLOCK] = { "zalo_unlock", lua_zalo_unlock, 1,
 	    { K(zalo_lock) } },
 	[SCRIPT_PAUSE] = { "pause", lua_pause, 2, { K(pauses), K(control) } },
-	[SCRIPT_RESUME] = { "resume", lua_resume, 4,
-	    { K(pauses), K(held), K(due), K(control) } },
+	[SCRIPT_RESUME] = { "resume", lua_resume, 3,
+	    { K(pauses), K(held), K(control) } },
+	[SCRIPT_RELEASE] = { "release", lua_release, 3,
+	    { K(pauses), K(held), K(due) } },
 };
 
 const char *const script_sources[SCRIPT_COUNT + 1] = {
 	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
 	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
-	lua_pause, lua_resume, NULL
+	lua_pause, lua_resume, lua_release, NULL
 };
 
 static const struct {

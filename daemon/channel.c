@@ -208,6 +208,32 @@ channel_pause_apply(struct channel *ch, const char *json, int64_t now)
 }
 
 static void
+channel_release_reply(void *arg, redisReply *r)
+{
+	struct channel	*ch = arg;
+
+	if (r && r->type == REDIS_REPLY_INTEGER && r->integer > 0) {
+		log_notice("channel %s: %lld held reminders due again",
+		    ch->name, r->integer);
+		dispatch_wake(ch->nv->dispatch, clock_now_ms());
+	}
+}
+
+/* Not paused (any more): what the channel held is due again, now. */
+static void
+channel_release_held(struct channel *ch)
+{
+	const char	*argv[2];
+	char		 now[24];
+
+	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
+	argv[0] = ch->name;
+	argv[1] = now;
+	script_run(ch->nv, SCRIPT_RELEASE, channel_release_reply, ch, 2,
+	    argv);
+}
+
+static void
 channels_pauses_reply(void *arg, redisReply *r)
 {
 	struct dispatch	*d = arg;
@@ -235,8 +261,10 @@ channels_pauses_reply(void *arg, redisReply *r)
 				    now);
 				found = 1;
 			}
-		if (!found)
+		if (!found) {
 			channel_release(ch);
+			channel_release_held(ch);
+		}
 	}
 	channels_pause_arm(d);
 }
@@ -256,10 +284,7 @@ channels_resume_reply(void *arg, redisReply *r)
 {
 	struct dispatch	*d = arg;
 
-	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-	    r->element[1]->integer > 0)
-		log_notice("%lld held reminders due again",
-		    r->element[1]->integer);
+	(void)r;
 	channels_pauses_read(d);
 }
 
@@ -269,21 +294,18 @@ channels_pause_event(evutil_socket_t fd, short what, void *arg)
 {
 	struct dispatch	*d = arg;
 	struct channel	*ch;
-	const char	*argv[3];
-	char		 now[24];
+	const char	*argv[2];
 	int64_t		 rnow = dispatch_redis_ms(d);
 
 	(void)fd;
 	(void)what;
-	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
 	TAILQ_FOREACH(ch, &d->channels, link) {
 		if (ch->removed || !ch->paused || ch->pause_until == 0 ||
 		    ch->pause_until > rnow)
 			continue;
 		argv[0] = ch->name;
-		argv[1] = now;
-		argv[2] = "1";
-		script_run(d->nv, SCRIPT_RESUME, channels_resume_reply, d, 3,
+		argv[1] = "1";
+		script_run(d->nv, SCRIPT_RESUME, channels_resume_reply, d, 2,
 		    argv);
 	}
 	channels_pause_arm(d);

@@ -1,28 +1,34 @@
 #!lua
--- Requeue: every dead letter of the id (or all of them with "*") back into
--- due at `at`, its state and attempts cleared.
+-- Requeue: dead letters back into due at `at`, each with the payload the
+-- caller gives (what the plan says now, or the stored text of an ad-hoc
+-- notice), its state `queued` (so no planning pass puts it back at its
+-- old time or records it missed), its attempts cleared; its entries leave
+-- {p}:dead. A reminder whose state is not `dead` is left alone.
 -- KEYS: dead reminders state attempts due control
--- ARGV: id at
--- Returns how many.
-local n = 0
+-- ARGV: at, then pairs: id payload
+-- Returns the ids requeued.
+local want, done = {}, {}
+for i = 2, #ARGV, 2 do
+  if redis.call('HGET', KEYS[3], ARGV[i]) == 'dead' then
+    want[ARGV[i]] = ARGV[i + 1]
+  end
+end
 for _, e in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
-  local f, id, payload = e[2], nil, nil
+  local f, id = e[2], nil
   for i = 1, #f, 2 do
     if f[i] == 'id' then id = f[i + 1] end
-    if f[i] == 'payload' then payload = f[i + 1] end
   end
-  if id and (ARGV[1] == '*' or id == ARGV[1]) and payload and
-      payload ~= '' and redis.call('HGET', KEYS[3], id) == 'dead' then
-    redis.call('HSET', KEYS[2], id, payload)
-    redis.call('HDEL', KEYS[3], id)
-    redis.call('HDEL', KEYS[4], id)
-    redis.call('ZADD', KEYS[5], ARGV[2], id)
-    redis.call('XDEL', KEYS[1], e[1])
-    n = n + 1
-  end
+  if id and want[id] then redis.call('XDEL', KEYS[1], e[1]) end
 end
-if n > 0 then
+for id, payload in pairs(want) do
+  redis.call('HSET', KEYS[2], id, payload)
+  redis.call('HSET', KEYS[3], id, 'queued')
+  redis.call('HDEL', KEYS[4], id)
+  redis.call('ZADD', KEYS[5], ARGV[1], id)
+  done[#done + 1] = id
+end
+if #done > 0 then
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', 1000, '*', 'type', 'due',
-      'at', ARGV[2])
+      'at', ARGV[1])
 end
-return n
+return done

@@ -50,7 +50,8 @@ assert_ge "$n" 1 "attempts before it expired"
 assert_le "$n" 2 "attempts before it expired"
 
 # 401: the gateway refuses our credentials, not this reminder: the channel
-# pauses (the reminder waits, deferred) and the alert is logged.
+# pauses (the reminder is held until it resumes) and the alert is logged;
+# once the gateway takes our key again, resume sends it.
 fake_control hook '{"status": 401}' >/dev/null
 seed 1 $((NV_CLOCK_MS)) 0 hook auth
 vnow=$((NV_CLOCK_MS + $(now_ms) - t_start))
@@ -58,9 +59,13 @@ rcli XADD '{t}:control' '*' type due at "$vnow" >/dev/null
 wait_until 20 "grep -q 'crit: channel hook paused: the webhook answers HTTP 401' '$T/nv.out'" ||
     fail "401 did not pause the channel"
 auth=$(rcli HKEYS '{t}:state' | grep '^task-auth/')
-assert_eq queued "$(rcli HGET '{t}:state' "$auth")" "the 401 reminder still waits"
+wait_until 10 "[ \"\$(rcli HGET '{t}:state' '$auth')\" = held ]" ||
+    fail "the 401 reminder is not held: $(rcli HGET '{t}:state' "$auth")"
+fake_control hook '{"status": 200}' >/dev/null
 "$NHACVIEC" -c "$T/nv.conf" resume hook >/dev/null || fail "nhacviec resume"
 wait_until 10 "grep -q 'channel hook resumed' '$T/nv.out'" || fail "resume"
+wait_until 10 "[ \"\$(rcli HGET '{t}:state' '$auth')\" = sent ]" ||
+    fail "the held reminder was not sent after resume"
 
 # The admin's view: `dead` lists them, `requeue` sends one again (the peer
 # works now), `report` sums the ledger.
@@ -76,5 +81,5 @@ assert_grep '^requeued 1 dead letter$' "$T/requeue.out" "requeue output"
 wait_until 20 "[ \"\$(rcli HGET '{t}:state' '$perm')\" = sent ]" || fail "the requeued letter was not sent"
 assert_eq 2 "$(rcli XLEN '{t}:dead')" "dead letters left"
 "$NHACVIEC" -c "$T/nv.conf" report >"$T/report.out" || fail "report"
-assert_grep '^hook +2 +[0-9]+ +1 +3 +0$' "$T/report.out" "report: sent, retries, the deferred 401, dead"
+assert_grep '^hook +3 +[0-9]+ +1 +3 +0$' "$T/report.out" "report: sent (the 401 one after resume), retries, the held 401, dead"
 stop nv || fail "nhacviecd exit status $?"
