@@ -1205,6 +1205,8 @@ plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
 		*(int *)aux = value[6] - '0';
 		return 0;
 	case PK_LUNAR:
+		if (*value == '\0')
+			goto empty;
 		if (plan_parse_lunar(value, (int *)field, (int *)aux) == -1) {
 			plan_err(l, line, "lunar: bad lunar date '%s': use "
 			    "DAY/MONTH of the lunar calendar, e.g. 10/3 (the "
@@ -1431,12 +1433,12 @@ plan_task_end(struct plan_loader *l, struct plan_task *t)
 	} else {
 		if (l->seen[T_START] != 0)
 			plan_err(l, l->seen[T_START], "start: only rule "
-			    "and lunar take start and until; remove it or add "
-			    "rule = RRULE");
+			    "and lunar take start and until; remove it, or add "
+			    "rule = RRULE or lunar = D/M");
 		if (l->seen[T_UNTIL] != 0)
 			plan_err(l, l->seen[T_UNTIL], "until: only rule "
-			    "and lunar take start and until; remove it or add "
-			    "rule = RRULE");
+			    "and lunar take start and until; remove it, or add "
+			    "rule = RRULE or lunar = D/M");
 	}
 
 	if (t->nremind + t->nremind_lead == 0 && !l->bad[T_REMIND] &&
