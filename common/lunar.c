@@ -5,15 +5,16 @@
 #include "lunar.h"
 
 /*
- * The method is the one published for the Vietnamese calendar (Hồ Ngọc
- * Đức, "Thuật toán tính âm lịch", and the calendars printed in Vietnam
- * since 1968), computed here in its own code:
+ * The method is the one published for the Vietnamese calendar, which
+ * Vietnam has reckoned in UTC+7 since 1968 (Hồ Ngọc Đức, "Thuật toán tính
+ * âm lịch"), written here anew:
  *
  * - A month begins on the local day (UTC+7, Hanoi) of a new moon. New
  *   moons come from the series of Jean Meeus, "Astronomical Formulae for
- *   Calculators" (1979), ch. 32, with a correction from dynamical to
- *   universal time (ΔT); the sun's ecliptic longitude from Meeus,
- *   "Astronomical Algorithms" (2nd ed., 1998), ch. 25, low accuracy.
+ *   Calculators" (phases of the moon, counted from the new moon of
+ *   1900-01-01), with a correction from dynamical to universal time (ΔT);
+ *   the sun's ecliptic longitude from Meeus, "Astronomical Algorithms"
+ *   (2nd ed., 1998), ch. 25, at low accuracy (0.01°).
  * - Month 11 is the month that holds the winter solstice (longitude 270°).
  * - When 13 months lie between two months 11, the first month after the
  *   first of them during which the sun enters no new 30° sign (holds no
@@ -21,7 +22,7 @@
  *   the month before it.
  *
  * Counting in UTC+7 rather than China's UTC+8 is what makes Vietnam's Tết
- * differ from the Chinese new year in some years (1985, 2007).
+ * differ from the Chinese new year in some years (1985, 2007, 2030).
  */
 
 #define TZ_DAYS		(7.0 / 24)	/* UTC+7 */
@@ -89,7 +90,7 @@ lunar_new_moon(int k)
 		c += (nm_terms[i].coef + nm_terms[i].coef_t * t) *
 		    sin((nm_terms[i].m * m + nm_terms[i].mp * mp +
 		    nm_terms[i].f * f) * DEG);
-	/* ΔT, dynamical less universal time, in days: the fit for after 1620. */
+	/* ΔT, dynamical less universal time, in days, as the method fits it. */
 	dt = -0.000278 + 0.000265 * t + 0.000262 * t2;
 	return jd + c - dt;
 }
