@@ -8,6 +8,21 @@
 nv_setup "$(basename "$0" .sh)"
 
 nv() { "$NHACVIEC" "$@"; }
+# The main config: a console channel, the plan files of $T/plan.d.
+mkdir -p "$T/plan.d"
+cat >"$T/nv.conf" <<EOC
+[redis]
+address = unix:$T/redis.sock
+prefix = t
+
+[plan]
+files = $T/plan.d/*.conf
+horizon = 35d
+
+[channel console]
+type = console
+EOC
+cal() { nv -c "$T/nv.conf" calendar "$@"; }
 
 # --- calendar: the published lunar days, the ranges, the notice ----------
 # Tết (mùng 1) and Giỗ Tổ Hùng Vương (10/3) as published in Vietnam. 2030:
@@ -33,7 +48,7 @@ declare -A want=(
 dm() { echo "${1:8:2}/${1:5:2}"; }
 for i in "${!tet[@]}"; do
 	y=${tet[$i]:0:4}
-	nv calendar "$y" >"$T/cal-$y.conf" 2>"$T/cal-$y.err" || fail "calendar $y: $(cat "$T/cal-$y.err")"
+	cal "$y" >"$T/cal-$y.conf" 2>"$T/cal-$y.err" || fail "calendar $y: $(cat "$T/cal-$y.err")"
 	[ ! -s "$T/cal-$y.err" ] || fail "calendar $y wrote to stderr"
 	assert_eq "holidays = ${want[$y]}" "$(grep '^holidays = ' "$T/cal-$y.conf")" "holidays of $y"
 	assert_grep "^;   Tết Âm lịch [^(]+ \(5 ngày; mùng 1 Tết: [^ ]+ [^ ]+ $(dm "${tet[$i]}")\): " "$T/cal-$y.conf" "Tết $y on ${tet[$i]}"
@@ -45,31 +60,18 @@ done
 assert_grep '^;   Tết Âm lịch Canh Tuất \(5 ngày; mùng 1 Tết: thứ Bảy 02/02\): thứ Năm 31/01, thứ Sáu 01/02, thứ Hai 04/02, thứ Ba 05/02, thứ Tư 06/02$' "$T/cal-2030.conf" "Tết 2030 line"
 assert_grep '^;   Giỗ Tổ Hùng Vương \(10/3 âm lịch\): thứ Bảy 29/04; nghỉ bù thứ Ba 02/05$' "$T/cal-2023.conf" "a day in lieu"
 # Two years at once: one section, one holidays line.
-nv calendar 2025 2024 >"$T/cal-2024-2025.conf" || fail "calendar 2025 2024"
+cal 2025 2024 >"$T/cal-2024-2025.conf" || fail "calendar 2025 2024"
 assert_eq "holidays = ${want[2024]}, ${want[2025]}" "$(grep '^holidays = ' "$T/cal-2024-2025.conf")" "holidays of 2024 and 2025"
 assert_eq 1 "$(grep -c '^\[calendar\]$' "$T/cal-2024-2025.conf")" "one [calendar]"
 # Years the law does not cover.
 for bad in 2020 2101 20x4; do
-	nv calendar "$bad" >"$T/bad.out" 2>"$T/bad.err" && fail "calendar $bad succeeded"
-	assert_eq 64 "$(nv calendar "$bad" >/dev/null 2>&1; echo $?)" "calendar $bad exit status"
-	assert_grep "^nhacviec: calendar: '$bad' is not a year from 2021 to 2100" "$T/bad.err" "calendar $bad message"
+	cal "$bad" >"$T/bad.out" 2>"$T/bad.err" && fail "calendar $bad succeeded"
+	assert_eq 64 "$(cal "$bad" >/dev/null 2>&1; echo $?)" "calendar $bad exit status"
+	assert_grep "^nhacviec calendar: '$bad' is not a year from 2021 to 2100" "$T/bad.err" "calendar $bad message"
 	[ ! -s "$T/bad.out" ] || fail "calendar $bad printed something"
 done
 
 # --- the fragment in a plan; check and its warning ------------------------
-mkdir -p "$T/plan.d"
-cat >"$T/nv.conf" <<EOC
-[redis]
-address = unix:$T/redis.sock
-prefix = t
-
-[plan]
-files = $T/plan.d/*.conf
-horizon = 35d
-
-[channel console]
-type = console
-EOC
 cat >"$T/plan.d/tasks.conf" <<'EOP'
 [window trua]
 start = 11:00
@@ -92,7 +94,7 @@ date = 2025-12-15
 remind = end-2d@08:00
 channels = console
 EOP
-nv calendar 2023 2024 >"$T/plan.d/00-calendar.conf" || fail "calendar 2023 2024"
+cal 2023 2024 >"$T/plan.d/00-calendar.conf" || fail "calendar 2023 2024"
 check() { nv --clock "$1" -c "$T/nv.conf" check >"$T/check.out" 2>"$T/check.err" || fail "check at $1: $(cat "$T/check.err")"; }
 # In June 2023: 2025 has a task and no holidays; the lunar task has no end,
 # but the horizon stays in 2023 and 2024 is listed.
@@ -104,7 +106,7 @@ assert_grep '1 warnings$' "$T/check.out" "check counts it"
 check 2024-12-10T08:00:00+07:00
 assert_eq "$T/plan.d/tasks.conf:8: warning: no holidays listed for 2025: add them to [calendar] holidays (\`nhacviec calendar 2025\` prints them)" "$(cat "$T/check.err")" "the warning, at the open task"
 # The admin adds 2025: clean.
-nv calendar 2023 2024 2025 >"$T/plan.d/00-calendar.conf" || fail "calendar 2023 2024 2025"
+cal 2023 2024 2025 >"$T/plan.d/00-calendar.conf" || fail "calendar 2023 2024 2025"
 check 2024-12-10T08:00:00+07:00
 [ ! -s "$T/check.err" ] || fail "check still warns: $(cat "$T/check.err")"
 assert_grep 'configuration OK; .*: 2 tasks, 1 agencies, 0 warnings$' "$T/check.out" "check clean"
