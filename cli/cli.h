@@ -66,5 +66,7 @@ int	cmd_pause(struct cli *, int argc, char **argv);
 int	cmd_resume(struct cli *, int argc, char **argv);
 /* status: each paused channel, why, by whom, until when, what it holds. */
 void	cli_print_pauses(redisContext *, const struct keys *);
+/* calendar YEAR...: the years' statutory days off as a [calendar] section. */
+int	cmd_calendar(struct cli *, int argc, char **argv);
 
 #endif

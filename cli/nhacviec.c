@@ -214,6 +214,9 @@ static const struct command commands[] = {
 	{ "check", "[--redis]", "the config and the plan files, every "
 	    "problem as FILE:LINE; --redis: the Redis it names too",
 	    cmd_check },
+	{ "calendar", "YEAR [YEAR...]", "the years' statutory days off (Tết "
+	    "and Hùng Kings from the lunar calendar) as a [calendar] section",
+	    cmd_calendar },
 	{ "preview", "--from DATE --to DATE [--format text|tsv]",
 	    "the reminders the plan gives, offline", cmd_preview },
 	{ "load", "", "check the plan files and write them to Redis in one "

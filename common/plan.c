@@ -33,7 +33,7 @@
 			"or digit"
 #define SECTIONS_HINT	"use [calendar], [window ID], [agency ID], " \
 			"[group ID] or [task ID]"
-#define WHEN_KEYS	"rule, date, dates, month, quarter"
+#define WHEN_KEYS	"rule, date, dates, month, quarter, lunar"
 #define SPEC_HINT	"use ANCHOR[±Nd]@TIME, e.g. end-1d@08:00 or " \
 			"end@trua-30m (ANCHOR: start or end; TIME: HH:MM or " \
 			"WINDOW±DURATION)"
@@ -68,6 +68,7 @@ enum plan_key_type {
 	PK_DATES,	/* plan_day * at off, size_t at aux: days */
 	PK_MONTH,	/* int year at off, int month at aux */
 	PK_QUARTER,	/* int year at off, int quarter at aux */
+	PK_LUNAR,	/* int day at off, int month at aux: D/M */
 	PK_SPECS,	/* struct plan_spec * at off, size_t at aux */
 };
 
@@ -96,7 +97,7 @@ enum { GR_NAME, GR_MEMBERS };
 enum {
 	T_TITLE, T_LEAD, T_PARTNERS, T_NOTE, T_RULE, T_START, T_UNTIL, T_DATE,
 	T_DATES, T_MONTH, T_QUARTER, T_REMIND, T_REMIND_LEAD, T_CHANNELS,
-	T_TEMPLATE
+	T_TEMPLATE, T_LUNAR
 };
 
 #define CAL(f)	offsetof(struct plan_calendar, f)
@@ -152,6 +153,7 @@ static const struct plan_key task_keys[] = {
 	[T_CHANNELS] = { "channels", PK_NAMES, TK(channels), TK(nchannels),
 	    PK_NONEMPTY },
 	[T_TEMPLATE] = { "template", PK_TEXT, TK(template), 0, 0 },
+	[T_LUNAR] = { "lunar", PK_LUNAR, TK(lunar_day), TK(lunar_month), 0 },
 };
 
 static const struct plan_section plan_sections[KIND_MAX] = {
@@ -166,9 +168,11 @@ static const struct plan_section plan_sections[KIND_MAX] = {
 _Static_assert(nitems(task_keys) <= KEYS_MAX, "raise KEYS_MAX");
 
 /* The date forms of a task, in the order the messages name them. */
-static const int when_keys[] = { T_RULE, T_DATE, T_DATES, T_MONTH, T_QUARTER };
+static const int when_keys[] = {
+	T_RULE, T_DATE, T_DATES, T_MONTH, T_QUARTER, T_LUNAR
+};
 static const enum plan_when when_forms[] = {
-	WHEN_RULE, WHEN_DATE, WHEN_DATES, WHEN_MONTH, WHEN_QUARTER
+	WHEN_RULE, WHEN_DATE, WHEN_DATES, WHEN_MONTH, WHEN_QUARTER, WHEN_LUNAR
 };
 
 static const char *const day_names[] = {
@@ -959,6 +963,26 @@ plan_parse_spans(struct plan_loader *l, const struct plan_key *k,
 	return 0;
 }
 
+/* "D/M", a day 1..30 and a month 1..12 of the lunar calendar. */
+static int
+plan_parse_lunar(const char *s, int *day, int *month)
+{
+	const char	*slash = strchr(s, '/');
+	size_t		 nd, nm;
+
+	if (slash == NULL)
+		return -1;
+	nd = (size_t)(slash - s);
+	nm = strlen(slash + 1);
+	if (nd < 1 || nd > 2 || nm < 1 || nm > 2 ||
+	    strspn(s, "0123456789") != nd ||
+	    strspn(slash + 1, "0123456789") != nm)
+		return -1;
+	*day = plan_digits(s, (int)nd);
+	*month = plan_digits(slash + 1, (int)nm);
+	return *day >= 1 && *day <= 30 && *month >= 1 && *month <= 12 ? 0 : -1;
+}
+
 /* Checks value as key k and stores it in the current target; -1 if bad. */
 static int
 plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
@@ -1180,6 +1204,16 @@ plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
 		*(int *)field = plan_digits(value, 4);
 		*(int *)aux = value[6] - '0';
 		return 0;
+	case PK_LUNAR:
+		if (*value == '\0')
+			goto empty;
+		if (plan_parse_lunar(value, (int *)field, (int *)aux) == -1) {
+			plan_err(l, line, "lunar: bad lunar date '%s': use "
+			    "DAY/MONTH of the lunar calendar, e.g. 10/3 (the "
+			    "10th of the 3rd month) or 1/1 (Tết)", value);
+			return -1;
+		}
+		return 0;
 	case PK_SPECS:
 		if (plan_split(value, &items, &n) == -1) {
 			plan_err(l, line, "%s: empty item in '%s'; "
@@ -1384,11 +1418,11 @@ plan_task_end(struct plan_loader *l, struct plan_task *t)
 		    "one date: %s; keep one of " WHEN_KEYS, t->id, list);
 	}
 
-	if (l->seen[T_RULE] != 0) {
-		if (l->seen[T_START] == 0)
+	if (l->seen[T_RULE] != 0 || l->seen[T_LUNAR] != 0) {
+		if (l->seen[T_RULE] != 0 && l->seen[T_START] == 0)
 			plan_err(l, l->seen[T_RULE], "rule: a rule "
 			    "needs start = YYYY-MM-DD, the day it counts from");
-		if (!l->bad[T_RULE])
+		if (l->seen[T_RULE] != 0 && !l->bad[T_RULE])
 			plan_check_rule(l, t);
 		if (KEY_OK(l, T_START) && KEY_OK(l, T_UNTIL) &&
 		    t->until < t->start)
@@ -1398,13 +1432,13 @@ plan_task_end(struct plan_loader *l, struct plan_task *t)
 			    plan_day_text(t->start, b, sizeof(b)));
 	} else {
 		if (l->seen[T_START] != 0)
-			plan_err(l, l->seen[T_START], "start: only a "
-			    "rule takes start and until; remove it or add "
-			    "rule = RRULE");
+			plan_err(l, l->seen[T_START], "start: only rule "
+			    "and lunar take start and until; remove it, or add "
+			    "rule = RRULE or lunar = D/M");
 		if (l->seen[T_UNTIL] != 0)
-			plan_err(l, l->seen[T_UNTIL], "until: only a "
-			    "rule takes start and until; remove it or add "
-			    "rule = RRULE");
+			plan_err(l, l->seen[T_UNTIL], "until: only rule "
+			    "and lunar take start and until; remove it, or add "
+			    "rule = RRULE or lunar = D/M");
 	}
 
 	if (t->nremind + t->nremind_lead == 0 && !l->bad[T_REMIND] &&

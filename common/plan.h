@@ -69,6 +69,7 @@ enum plan_when {
 	WHEN_DATES,		/* dates = 2022-04-30, 2022-05-28 */
 	WHEN_MONTH,		/* month = 2022-04: the whole month */
 	WHEN_QUARTER,		/* quarter = 2022-Q2 */
+	WHEN_LUNAR,		/* lunar = 10/3: that lunar day, every year */
 };
 
 struct template;
@@ -83,13 +84,15 @@ struct plan_task {
 	char		*note;
 	enum plan_when	 when;
 	char		*rule;		/* WHEN_RULE: the RRULE text */
-	plan_day	 start;		/* WHEN_RULE: DTSTART's day */
-	plan_day	 until;		/* WHEN_RULE: last day, or -1 */
+	plan_day	 start;		/* WHEN_RULE: DTSTART's day; LUNAR: or -1 */
+	plan_day	 until;		/* WHEN_RULE, WHEN_LUNAR: last day, or -1 */
 	plan_day	*dates;		/* WHEN_DATE, WHEN_DATES: sorted */
 	size_t		 ndates;
 	int		 year;		/* WHEN_MONTH, WHEN_QUARTER */
 	int		 month;		/* 1..12 */
 	int		 quarter;	/* 1..4 */
+	int		 lunar_day;	/* WHEN_LUNAR: 1..30 */
+	int		 lunar_month;	/* WHEN_LUNAR: 1..12, never the leap one */
 	struct plan_spec *remind;	/* to the lead and every partner */
 	size_t		 nremind;
 	struct plan_spec *remind_lead;	/* to the lead alone */

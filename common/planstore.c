@@ -240,6 +240,15 @@ planstore_task(const struct plan_task *t)
 		snprintf(buf, sizeof(buf), "%04d-Q%d", t->year, t->quarter);
 		planstore_set(o, "quarter", buf);
 		break;
+	case WHEN_LUNAR:
+		snprintf(buf, sizeof(buf), "%d/%d", t->lunar_day,
+		    t->lunar_month);
+		planstore_set(o, "lunar", buf);
+		if (t->start >= 0)
+			planstore_set_day(o, "start", t->start);
+		if (t->until >= 0)
+			planstore_set_day(o, "until", t->until);
+		break;
 	}
 	planstore_set_specs(o, "remind", t->remind, t->nremind);
 	planstore_set_specs(o, "remind_lead", t->remind_lead,

@@ -8,7 +8,9 @@
 
 #include <libical/ical.h>
 
+#include "clock.h"
 #include "log.h"
+#include "lunar.h"
 #include "parse.h"
 #include "reminder.h"
 #include "schedule.h"
@@ -305,6 +307,46 @@ schedule_rule_occurrences(const struct plan_task *t, plan_day from,
 	return 0;
 }
 
+/*
+ * A lunar task's days in [from, to] within start and until: lunar day D
+ * of month M each lunar year, in the regular month when the year has a
+ * leap month M as well. Day 30 of a month of 29 days is its last day, as
+ * "30 Tết" is the last day of the year whichever it is. Only the years the
+ * lunar calendar covers give days.
+ */
+static void
+schedule_lunar_occurrences(const struct plan_task *t, plan_day from,
+    plan_day to, struct occurrence **v, size_t *n, size_t *cap)
+{
+	struct lunar_date	ld;
+	plan_day		day;
+	int			y, y0, y1, m, d, len;
+
+	if (t->start >= 0 && t->start > from)
+		from = t->start;
+	if (t->until >= 0 && t->until < to)
+		to = t->until;
+	if (from < plan_day_from_ymd(LUNAR_YEAR_FIRST, 1, 1))
+		from = plan_day_from_ymd(LUNAR_YEAR_FIRST, 1, 1);
+	if (to > plan_day_from_ymd(LUNAR_YEAR_LAST, 12, 31))
+		to = plan_day_from_ymd(LUNAR_YEAR_LAST, 12, 31);
+	if (from > to)
+		return;
+	plan_day_to_ymd(from, &y0, &m, &d);
+	plan_day_to_ymd(to, &y1, &m, &d);
+	/* Months 11 and 12 of lunar year Y fall in solar year Y + 1 at most. */
+	for (y = y0 - 1; y <= y1; y++) {
+		if ((len = lunar_month_days(y, t->lunar_month, 0)) == 0)
+			continue;
+		ld.year = y;
+		ld.month = t->lunar_month;
+		ld.leap = 0;
+		ld.day = t->lunar_day < len ? t->lunar_day : len;
+		if (lunar_to_solar(&ld, &day) == 0 && day >= from && day <= to)
+			occ_push(v, n, cap, day, day);
+	}
+}
+
 /* The first and last day of a month. */
 static void
 month_span(int y, int m, plan_day *start, plan_day *end)
@@ -351,6 +393,9 @@ schedule_occurrences(const struct plan_task *t, plan_day from, plan_day to,
 		month_span(t->year, 3 * t->quarter, &e, &e2);
 		if (s <= to && e2 >= from)
 			occ_push(&v, &nv, &cap, s, e2);
+		break;
+	case WHEN_LUNAR:
+		schedule_lunar_occurrences(t, from, to, &v, &nv, &cap);
 		break;
 	default:
 		snprintf(err, len, "task '%s' has no date", t->id);
@@ -808,6 +853,89 @@ schedule_check_template(struct plan_task *t, struct diag *d)
 	free(path);
 }
 
+/* 1 when the calendar lists a holiday in year y. */
+static int
+schedule_has_holidays(const struct plan_calendar *cal, int y)
+{
+	plan_day	first = plan_day_from_ymd(y, 1, 1);
+	size_t		lo = 0, hi = cal->nholidays, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cal->holidays[mid] < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cal->nholidays &&
+	    cal->holidays[lo] < plan_day_from_ymd(y + 1, 1, 1);
+}
+
+/*
+ * A year in which reminders may still come with no holiday listed for it:
+ * a warning at the first task (in plan order) with an occurrence in it,
+ * once per year. The years are this one (on the plan's clock) and later;
+ * a task without an end (rule or lunar without until) counts up to the
+ * end of [plan] horizon from now, or the last year with holidays if later.
+ */
+static void
+schedule_check_holidays(const struct plan *p, const struct config *c,
+    struct diag *d)
+{
+	const struct plan_task	*t;
+	struct occurrence	*occ;
+	int64_t			 now = clock_now_ms();
+	plan_day		 from, to, open_to, far;
+	size_t			 i, j, k, n, nwarned = 0;
+	int			 y, m, dd, y0, y1, ys, ye;
+	int			*warned = NULL, *nw;
+	char			 why[400];
+
+	plan_day_to_ymd(schedule_day_of(p, now, NULL), &y0, &m, &dd);
+	plan_day_to_ymd(schedule_day_of(p, now + c->horizon_ms, NULL), &y1,
+	    &m, &dd);
+	if (p->calendar.nholidays > 0) {
+		plan_day_to_ymd(p->calendar.holidays[p->calendar.nholidays -
+		    1], &y, &m, &dd);
+		if (y > y1)
+			y1 = y;
+	}
+	from = plan_day_from_ymd(y0, 1, 1);
+	open_to = plan_day_from_ymd(y1, 12, 31);
+	far = plan_day_from_ymd(9999, 12, 31);
+	for (i = 0; i < p->ntasks; i++) {
+		t = &p->tasks[i];
+		to = (t->when == WHEN_RULE || t->when == WHEN_LUNAR) &&
+		    t->until < 0 ? open_to : far;
+		if (schedule_occurrences(t, from, to, &occ, &n, why,
+		    sizeof(why)) == -1)
+			continue;	/* the rule's own error says it */
+		for (j = 0; j < n; j++) {
+			plan_day_to_ymd(occ[j].start, &ys, &m, &dd);
+			plan_day_to_ymd(occ[j].end, &ye, &m, &dd);
+			for (y = ys; y <= ye; y++) {
+				for (k = 0; k < nwarned && warned[k] != y; k++)
+					;
+				if (k < nwarned ||
+				    schedule_has_holidays(&p->calendar, y))
+					continue;
+				nw = reallocarray(warned, nwarned + 1,
+				    sizeof(*warned));
+				if (nw == NULL)
+					fatal("%s", __func__);
+				warned = nw;
+				warned[nwarned++] = y;
+				diag_warn(d, t->where.file, t->where.line,
+				    "no holidays listed for %d: add them to "
+				    "[calendar] holidays (`nhacviec calendar "
+				    "%d` prints them)", y, y);
+			}
+		}
+		free(occ);
+	}
+	free(warned);
+}
+
 void
 schedule_check(struct plan *p, const struct config *c, struct diag *d)
 {
@@ -863,6 +991,7 @@ schedule_check(struct plan *p, const struct config *c, struct diag *d)
 		}
 		free(rec);
 	}
+	schedule_check_holidays(p, c, d);
 }
 
 void

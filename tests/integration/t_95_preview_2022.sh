@@ -59,6 +59,20 @@ agencies=$(grep -cP '^2022-05-25T08:00:00\+07:00\tdan-hoi\t[^\t]*\t[^\t]*\tzalo\
 assert_eq $((agencies * 2)) "$n" "end-3d rows: two channels per agency"
 assert_eq "$agencies" "$(grep -P '^2022-05-25T08:00:00\+07:00\tdan-hoi\t' "$T/year.tsv" | cut -f4 | sort -u | wc -l)" "distinct agencies"
 assert_ge "$agencies" 20 "agencies reminded of row 1 (all offices and communes)"
+# The lunar example: Giỗ Tổ Hùng Vương, 10/3 of the lunar year, was Sunday
+# 10 April 2022. Two weeks before is Sunday 27 March -> Friday 25 March;
+# three days before is Thursday 7 April. The lead, Phòng Văn hóa, and each
+# partner (the station, the UBND office, ten communes) on both channels.
+grep -P '^[^\t]*\tgio-to-hung-vuong\t' "$T/year.tsv" >"$T/hung.tsv"
+grep -P '\tvan-hoa\tzalo\t' "$T/hung.tsv" >"$T/hung-lead.tsv"
+cat >"$T/hung-lead.want" <<'EOW'
+2022-03-25T08:00:00+07:00	gio-to-hung-vuong	2022-04-10	van-hoa	zalo	start-14d@08:00
+2022-04-07T08:00:00+07:00	gio-to-hung-vuong	2022-04-10	van-hoa	zalo	start-3d@08:00
+EOW
+diff "$T/hung-lead.want" "$T/hung-lead.tsv" || fail "Hùng Kings, the lead's rows differ"
+assert_eq 52 "$(wc -l <"$T/hung.tsv")" "Hùng Kings rows: 13 agencies, 2 reminders, 2 channels"
+assert_eq "2022-03-25T08:00:00+07:00 2022-04-07T08:00:00+07:00" "$(cut -f1 "$T/hung.tsv" | sort -u | paste -sd' ')" "Hùng Kings instants"
+
 # The whole year is sorted by fire_at.
 tail -n +2 "$T/year.tsv" | cut -f1 >"$T/times.txt"
 sort -c "$T/times.txt" || fail "not sorted by fire_at"

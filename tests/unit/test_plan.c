@@ -357,6 +357,40 @@ test_valid(void **state)
 	plan_free(NULL);
 }
 
+/* Lunar tasks: the day and month, start and until when given. */
+static void
+test_lunar(void **state)
+{
+	const struct plan_task	*t;
+	struct plan		*p;
+	struct diag		 d;
+
+	(void)state;
+	p = load2("[agency a1]\n"
+	    "[task gio-to]\nlead = a1\nlunar = 10/3\n"
+	    "remind = start-15d@08:00\nchannels = zalo\n"
+	    "[task tet]\nlead = a1\nlunar = 01/1\nstart = 2023-01-01\n"
+	    "until = 2030-12-31\nremind = end@trua-30m\nchannels = zalo\n"
+	    "[window trua]\nstart = 11:00\nend = 11:30\n", NULL, &d);
+	if (p == NULL || d.n != 0)
+		dump("lunar", &d);
+	assert_non_null(p);
+	t = plan_task_find(p, "gio-to");
+	assert_int_equal(t->when, WHEN_LUNAR);
+	assert_int_equal(t->lunar_day, 10);
+	assert_int_equal(t->lunar_month, 3);
+	assert_int_equal(t->start, -1);
+	assert_int_equal(t->until, -1);
+	t = plan_task_find(p, "tet");
+	assert_int_equal(t->when, WHEN_LUNAR);
+	assert_int_equal(t->lunar_day, 1);
+	assert_int_equal(t->lunar_month, 1);
+	assert_int_equal(t->start, day("2023-01-01"));
+	assert_int_equal(t->until, day("2030-12-31"));
+	plan_free(p);
+	diag_clear(&d);
+}
+
 /* No [calendar]: the defaults. */
 static void
 test_default_calendar(void **state)
@@ -756,18 +790,18 @@ static const struct {
 	{ "no date form",
 	    BASE TASK REST, NULL,
 	    { "a.conf:8: task 't' has no date: set one of rule, date, dates, "
-	      "month, quarter" } },
+	      "month, quarter, lunar" } },
 	{ "two date forms",
 	    BASE TASK "month = 2022-04\n" WHEN REST, NULL,
 	    { "a.conf:8: task 't' has more than one date: month (line 10) and "
 	      "date (line 11); keep one of rule, date, dates, month, "
-	      "quarter" } },
+	      "quarter, lunar" } },
 	{ "three date forms",
 	    BASE TASK "quarter = 2022-Q2\nrule = FREQ=DAILY\n"
 	    "start = 2022-01-01\ndates = 2022-04-30\n" REST, NULL,
 	    { "a.conf:8: task 't' has more than one date: quarter (line 10), "
 	      "rule (line 11) and dates (line 13); keep one of rule, date, "
-	      "dates, month, quarter" } },
+	      "dates, month, quarter, lunar" } },
 	{ "rule libical rejects",
 	    BASE TASK "rule = FREQ=MONTLY;BYDAY=-1SA\nstart = 2022-01-01\n"
 	    REST, NULL,
@@ -797,10 +831,10 @@ static const struct {
 	    "until = 2022-12-31\n" REST, NULL,
 	    { "a.conf:10: rule: a rule needs start = YYYY-MM-DD, the day it "
 	      "counts from",
-	      "a.conf:17: start: only a rule takes start and until; remove it "
-	      "or add rule = RRULE",
-	      "a.conf:18: until: only a rule takes start and until; remove it "
-	      "or add rule = RRULE" } },
+	      "a.conf:17: start: only rule and lunar take start and until; "
+	      "remove it, or add rule = RRULE or lunar = D/M",
+	      "a.conf:18: until: only rule and lunar take start and until; "
+	      "remove it, or add rule = RRULE or lunar = D/M" } },
 	{ "until before start",
 	    BASE TASK "rule = FREQ=MONTHLY\nstart = 2022-01-01\n"
 	    "until = 2021-12-31\n" REST, NULL,
@@ -826,6 +860,41 @@ static const struct {
 	      "from 1 to 4, e.g. 2022-Q2",
 	      "a.conf:31: start: bad day '2022-1-1': use YYYY-MM-DD, e.g. "
 	      "2022-01-01" } },
+
+	/* Tasks: lunar dates. */
+	{ "bad lunar dates",
+	    BASE TASK "lunar = 31/3\n" REST
+	    "[task u]\nlead = a1\nlunar = 10/13\n" REST
+	    "[task v]\nlead = a1\nlunar = 10-3\n" REST
+	    "[task w]\nlead = a1\nlunar = 10/3n\n" REST
+	    "[task x]\nlead = a1\nlunar = 0/1\n" REST
+	    "[task y]\nlead = a1\nlunar =\n" REST, NULL,
+	    { "a.conf:10: lunar: bad lunar date '31/3': use DAY/MONTH of the "
+	      "lunar calendar, e.g. 10/3 (the 10th of the 3rd month) or 1/1 "
+	      "(Tết)",
+	      "a.conf:15: lunar: bad lunar date '10/13': use DAY/MONTH of the "
+	      "lunar calendar, e.g. 10/3 (the 10th of the 3rd month) or 1/1 "
+	      "(Tết)",
+	      "a.conf:20: lunar: bad lunar date '10-3': use DAY/MONTH of the "
+	      "lunar calendar, e.g. 10/3 (the 10th of the 3rd month) or 1/1 "
+	      "(Tết)",
+	      "a.conf:25: lunar: bad lunar date '10/3n': use DAY/MONTH of the "
+	      "lunar calendar, e.g. 10/3 (the 10th of the 3rd month) or 1/1 "
+	      "(Tết)",
+	      "a.conf:30: lunar: bad lunar date '0/1': use DAY/MONTH of the "
+	      "lunar calendar, e.g. 10/3 (the 10th of the 3rd month) or 1/1 "
+	      "(Tết)",
+	      "a.conf:35: lunar: empty value; give a value or remove the "
+	      "line" } },
+	{ "lunar with another date, until before start",
+	    BASE TASK "lunar = 10/3\n" WHEN REST
+	    "[task u]\nlead = a1\nlunar = 1/1\nstart = 2023-01-01\n"
+	    "until = 2022-12-31\n" REST, NULL,
+	    { "a.conf:8: task 't' has more than one date: lunar (line 10) and "
+	      "date (line 11); keep one of rule, date, dates, month, quarter, "
+	      "lunar",
+	      "a.conf:18: until: 2022-12-31 is before start 2023-01-01; the "
+	      "last day cannot come before the first" } },
 
 	/* Tasks: reminders. */
 	{ "bad reminder specs",
@@ -925,7 +994,7 @@ static const struct {
 	      "a.conf:17: unknown key 'chanels' in [task dan-hoi]; did you "
 	      "mean 'channels'?",
 	      "a.conf:18: task 'bao-cao' has no date: set one of rule, date, "
-	      "dates, month, quarter" } },
+	      "dates, month, quarter, lunar" } },
 };
 
 static void
@@ -963,6 +1032,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_lunar),
 		cmocka_unit_test(test_default_calendar),
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_glob),

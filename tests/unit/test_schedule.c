@@ -231,6 +231,29 @@ static const struct {
 	    "2022-07-01..2022-09-30" },
 	{ "quarter: Q4", "quarter = 2022-Q4\n", "2022-01-01", "2022-12-31",
 	    "2022-10-01..2022-12-31" },
+
+	/* Lunar dates (tests/unit/test_lunar.c holds the calendar itself). */
+	{ "lunar: Giỗ Tổ Hùng Vương, nine years", "lunar = 10/3\n",
+	    "2022-01-01", "2030-12-31",
+	    "2022-04-10 2023-04-29 2024-04-18 2025-04-07 2026-04-26 "
+	    "2027-04-16 2028-04-04 2029-04-23 2030-04-12" },
+	{ "lunar: Tết within start and until",
+	    "lunar = 1/1\nstart = 2023-01-23\nuntil = 2026-02-17\n",
+	    "2020-01-01", "2030-12-31", "2024-02-10 2025-01-29 2026-02-17" },
+	{ "lunar: the range cuts both ends", "lunar = 10/3\n", "2024-04-19",
+	    "2025-04-07", "2025-04-07" },
+	/* The leap 4th month of 2020 began on 2020-05-23. */
+	{ "lunar: the regular month of a leap year", "lunar = 15/4\n",
+	    "2020-01-01", "2020-12-31", "2020-05-07" },
+	/* Months 11 and 12 of 2022 run into January 2023. */
+	{ "lunar: the 12th month in the next solar year", "lunar = 15/12\n",
+	    "2023-01-01", "2023-12-31", "2023-01-06" },
+	/* The 12th month had 29 days in 2021, 2024 and 2025. */
+	{ "lunar: 30 Tết is the year's last day", "lunar = 30/12\n",
+	    "2022-01-01", "2026-12-31",
+	    "2022-01-31 2023-01-21 2024-02-09 2025-01-28 2026-02-16" },
+	{ "lunar: nothing after 2100", "lunar = 1/1\n", "2100-01-01",
+	    "2200-12-31", "2100-02-09" },
 };
 
 static void
@@ -299,6 +322,17 @@ static const struct {
 	    "end-7d@07:30", "2022-06-23T07:30:00+07:00", 0, 0 },
 	{ "start of Q3, a Friday", NULL, NULL, "quarter = 2022-Q3",
 	    "start@08:00", "2022-07-01T08:00:00+07:00", 0, 0 },
+
+	/* Tết 2022 was Tuesday 1 February; Hùng Kings Sunday 10 April. */
+	{ "lunar: 15 days before Tết", NULL, NULL,
+	    "lunar = 1/1\nstart = 2022-01-01\nuntil = 2022-12-31",
+	    "start-15d@08:00", "2022-01-17T08:00:00+07:00", 0, 0 },
+	{ "lunar: Hùng Kings on a Sunday moves to Friday", NULL, NULL,
+	    "lunar = 10/3\nstart = 2022-01-01\nuntil = 2022-12-31",
+	    "end@08:00", "2022-04-08T08:00:00+07:00", 1, 0 },
+	{ "lunar: a window on Hùng Kings day stays", NULL, NULL,
+	    "lunar = 10/3\nstart = 2022-01-01\nuntil = 2022-12-31",
+	    "end@trua-30m", "2022-04-10T10:30:00+07:00", 0, 0 },
 
 	/* The working-day shift. */
 	{ "Saturday moves to Friday", NULL, NULL, "date = 2022-04-30",
@@ -846,6 +880,113 @@ test_check(void **state)
 	}
 }
 
+/*
+ * The years without holidays: a warning at the first task that reaches
+ * each, once. CAL_HCM lists holidays in 2022 only.
+ */
+#define CAL_2022_2024							\
+	"[calendar]\n"							\
+	"holidays = 2022-04-11, 2024-01-01\n"
+#define NO_HOLIDAYS(y)	"warning: no holidays listed for " y ": add "	\
+			"them to [calendar] holidays (`nhacviec calendar " \
+			y "` prints them)"
+
+static const struct {
+	const char	*name;
+	const char	*cal;		/* NULL: CAL_HCM */
+	const char	*now;
+	const char	*horizon;
+	const char	*tasks;
+	const char	*msgs[MSGS_MAX];
+} holiday_cases[] = {
+	{ "listed: nothing to say", NULL, "2022-06-01T08:00:00+07:00", "35d",
+	    "[task a]\nlead = noi-vu\ndate = 2022-10-20\n"
+	    "remind = end@08:00\nchannels = zalo\n", { NULL } },
+	{ "a task in a year without holidays", NULL,
+	    "2022-06-01T08:00:00+07:00", "35d",
+	    "[task a]\nlead = noi-vu\ndate = 2023-04-30\n"
+	    "remind = end@08:00\nchannels = zalo\n",
+	    { "tasks.conf:1: " NO_HOLIDAYS("2023") } },
+	{ "once a year, at the first task that reaches it", NULL,
+	    "2022-06-01T08:00:00+07:00", "35d",
+	    "[task a]\nlead = noi-vu\ndate = 2023-04-30\n"	/* 1 */
+	    "remind = end@08:00\nchannels = zalo\n"
+	    "[task b]\nlead = noi-vu\ndates = 2023-05-01, 2024-09-02\n" /* 6 */
+	    "remind = end@08:00\nchannels = zalo\n"
+	    "[task c]\nlead = noi-vu\nmonth = 2025-01\n"		/* 11 */
+	    "remind = end@08:00\nchannels = zalo\n",
+	    { "tasks.conf:1: " NO_HOLIDAYS("2023"),
+	      "tasks.conf:6: " NO_HOLIDAYS("2024"),
+	      "tasks.conf:11: " NO_HOLIDAYS("2025") } },
+	{ "a year already past is not asked for", NULL,
+	    "2024-03-01T08:00:00+07:00", "35d",
+	    "[task a]\nlead = noi-vu\ndate = 2023-04-30\n"
+	    "remind = end@08:00\nchannels = zalo\n"
+	    "[task b]\nlead = noi-vu\ndate = 2024-04-30\n"
+	    "remind = end@08:00\nchannels = zalo\n",
+	    { "tasks.conf:6: " NO_HOLIDAYS("2024") } },
+	{ "an open task within the horizon", NULL,
+	    "2022-06-01T08:00:00+07:00", "35d",
+	    "[task tet]\nlead = noi-vu\nlunar = 1/1\n"
+	    "remind = start-15d@08:00\nchannels = zalo\n", { NULL } },
+	/* 2022-12-01 + 35 days is 2023-01-05: Tết 2023 is on 22 January. */
+	{ "an open task: the horizon reaches the next year", NULL,
+	    "2022-12-01T08:00:00+07:00", "35d",
+	    "[task tet]\nlead = noi-vu\nlunar = 1/1\n"
+	    "remind = start-15d@08:00\nchannels = zalo\n"
+	    "[task r]\nlead = noi-vu\nrule = FREQ=MONTHLY;BYMONTHDAY=1\n"
+	    "start = 2022-01-01\nremind = end@08:00\nchannels = zalo\n",
+	    { "tasks.conf:1: " NO_HOLIDAYS("2023") } },
+	{ "an open task: to the last year with holidays", CAL_2022_2024,
+	    "2022-06-01T08:00:00+07:00", "35d",
+	    "[task r]\nlead = noi-vu\nrule = FREQ=MONTHLY;BYMONTHDAY=1\n"
+	    "start = 2022-01-01\nremind = end@08:00\nchannels = zalo\n",
+	    { "tasks.conf:1: " NO_HOLIDAYS("2023") } },
+	{ "an open task ends with until", NULL, "2022-12-01T08:00:00+07:00",
+	    "35d",
+	    "[task tet]\nlead = noi-vu\nlunar = 1/1\nuntil = 2022-12-31\n"
+	    "remind = start-15d@08:00\nchannels = zalo\n", { NULL } },
+};
+
+static void
+test_check_holidays(void **state)
+{
+	struct config	 c;
+	struct plan	*p;
+	struct diag	 d;
+	char		 err[128];
+	size_t		 i, j, n;
+
+	(void)state;
+	for (i = 0; i < nitems(holiday_cases); i++) {
+		test_config(&c, NULL);
+		if (parse_duration(holiday_cases[i].horizon, &c.horizon_ms,
+		    err, sizeof(err)) != 0)
+			fail_msg("bad horizon in the test: %s", err);
+		clock_set_virtual(iso(holiday_cases[i].now), 1.0);
+		p = load(holiday_cases[i].name, holiday_cases[i].cal ?
+		    holiday_cases[i].cal : CAL_HCM, holiday_cases[i].tasks);
+		diag_init(&d);
+		schedule_check(p, &c, &d);
+		for (n = 0; n < MSGS_MAX && holiday_cases[i].msgs[n]; n++)
+			;
+		if (d.n != n || d.nwarnings != n) {
+			dump(holiday_cases[i].name, &d);
+			fail_msg("case '%s': %zu messages, want %zu",
+			    holiday_cases[i].name, d.n, n);
+		}
+		for (j = 0; j < n; j++) {
+			if (strcmp(d.msgs[j], holiday_cases[i].msgs[j]) != 0) {
+				dump(holiday_cases[i].name, &d);
+				fail_msg("case '%s': message %zu is '%s'",
+				    holiday_cases[i].name, j, d.msgs[j]);
+			}
+		}
+		diag_clear(&d);
+		plan_free(p);
+	}
+}
+
 /* A rule libical rejects (plan_load refuses it too; a hand edit here). */
 static const struct {
 	const char	*rule;
@@ -1040,6 +1181,52 @@ test_weekdays(void **state)
 	plan_free(p);
 }
 
+/* A lunar task over four years: Tết moves, the reminders with it. */
+static const char lunar_tsv[] =
+	"fire_at\ttask\tdue\tagency\tchannel\tspec\n"
+	/* 2023-01-07 is a Saturday: to Friday. */
+	"2023-01-06T08:00:00+07:00\ttet\t2023-01-22\tnoi-vu\tzalo\t"
+	    "start-15d@08:00\n"
+	"2023-01-22T10:30:00+07:00\ttet\t2023-01-22\tnoi-vu\tzalo\t"
+	    "end@trua-30m\n"
+	"2024-01-26T08:00:00+07:00\ttet\t2024-02-10\tnoi-vu\tzalo\t"
+	    "start-15d@08:00\n"
+	"2024-02-10T10:30:00+07:00\ttet\t2024-02-10\tnoi-vu\tzalo\t"
+	    "end@trua-30m\n"
+	"2025-01-14T08:00:00+07:00\ttet\t2025-01-29\tnoi-vu\tzalo\t"
+	    "start-15d@08:00\n"
+	"2025-01-29T10:30:00+07:00\ttet\t2025-01-29\tnoi-vu\tzalo\t"
+	    "end@trua-30m\n"
+	"2026-02-02T08:00:00+07:00\ttet\t2026-02-17\tnoi-vu\tzalo\t"
+	    "start-15d@08:00\n"
+	"2026-02-17T10:30:00+07:00\ttet\t2026-02-17\tnoi-vu\tzalo\t"
+	    "end@trua-30m\n";
+
+static void
+test_lunar_years(void **state)
+{
+	struct config		 c;
+	struct sched_list	 l;
+	struct plan		*p;
+	char			 err[256], *out;
+
+	(void)state;
+	p = load("lunar years", CAL_HCM, "[task tet]\nlead = noi-vu\n"
+	    "lunar = 1/1\nremind = start-15d@08:00, end@trua-30m\n"
+	    "channels = zalo\n");
+	test_config(&c, NULL);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(schedule_expand(p, &c,
+	    schedule_local_ms(p, day("2023-01-01"), 0),
+	    schedule_local_ms(p, day("2027-01-01"), 0) - 1, &l, err,
+	    sizeof(err)), 0);
+	out = print_to_string(schedule_print_tsv, p, &l);
+	assert_string_equal(out, lunar_tsv);
+	free(out);
+	schedule_list_clear(&l);
+	plan_free(p);
+}
+
 int
 main(void)
 {
@@ -1051,8 +1238,10 @@ main(void)
 		cmocka_unit_test(test_dedup_spec),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_check_holidays),
 		cmocka_unit_test(test_bad_rule),
 		cmocka_unit_test(test_preview),
+		cmocka_unit_test(test_lunar_years),
 		cmocka_unit_test(test_weekdays),
 	};
 
