@@ -79,6 +79,7 @@ dispatch_job_free(struct job *j)
 	free(j->rid);
 	free(j->fb_id);
 	free(j->fb_payload);
+	free(j->fb_skip);
 	free(j);
 }
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "clock.h"
+#include "plan.h"
+#include "planstore.h"
 #include "dispatch.h"
 #include "log.h"
 #include "retry.h"
@@ -47,14 +49,16 @@ ledger_record_json(const struct job *j)
 	snprintf(num[4], sizeof(num[4]), "%lld", (long long)clock_now_ms());
 	snprintf(num[5], sizeof(num[5]), "%d", j->late);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-	    "s:s, s:s, s:s, s:s}",
+	    "s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}",
 	    "entry", j->entry, "id", j->rid, "outcome", ledger_outcome(j),
 	    "channel", j->ch ? j->ch->name : (j->r.channel ? j->r.channel : ""),
 	    "status", num[0], "latency_ms", num[1], "detail", j->res.detail,
 	    "retry_at", num[2], "attempt", num[3], "at", num[4],
 	    "ref", j->res.ref, "late", num[5],
 	    "fb_id", j->fb_id ? j->fb_id : "",
-	    "fb_payload", j->fb_payload ? j->fb_payload : "");
+	    "fb_payload", j->fb_payload ? j->fb_payload : "",
+	    "fb_skip", j->fb_skip ? j->fb_skip : "",
+	    "task", j->r.task, "agency", j->r.agency);
 	if (o == NULL)
 		fatalx("cannot build an outcome record for %s", j->rid);
 	s = json_dumps(o, JSON_COMPACT);
@@ -210,44 +214,47 @@ ledger_store_up(struct dispatch *d)
 /*
  * A dead letter on a channel with `fallback =`: the same reminder on the
  * fallback channel, to the agency's address for that channel, recorded in
- * the same step as the dead letter.
+ * the same step as the dead letter. Not when the task already sends this
+ * reminder to the agency on that channel: one message, not two (the
+ * ledger says `skipped` for the fallback, and why).
  */
 static void
 ledger_fallback(struct job *j)
 {
-	struct dispatch			*d = j->d;
+	struct nv			*nv = j->d->nv;
 	const struct config_channel	*fb;
-	json_t				*o;
-	const char			*contact = NULL;
+	const struct plan_task		*t;
+	char				 err[300];
+	size_t				 i;
 
 	if (j->ch == NULL || j->ch->cfg->fallback == NULL || j->r.json == NULL)
 		return;
 	if (strstr(j->rid, "~fallback-") != NULL)
 		return;		/* never a chain */
-	fb = config_channel_find(d->nv->conf, j->ch->cfg->fallback);
-	if (fb == NULL)
+	if ((fb = config_channel_find(nv->conf, j->ch->cfg->fallback)) == NULL)
 		return;
-	if (fb->contact == NULL)
-		contact = j->r.contact;
-	else if (strcmp(fb->contact, "email") == 0)
-		contact = j->r.email;
-	else if (strcmp(fb->contact, "phone") == 0)
-		contact = j->r.phone;
-	else if (strcmp(fb->contact, "zalo") == 0)
-		contact = j->r.zalo;
-	if (contact == NULL) {
-		log_warnx("%s: no fallback on %s: agency %s has no %s",
-		    j->rid, fb->name, j->r.agency, fb->contact);
-		return;
-	}
 	if (asprintf(&j->fb_id, "%s~fallback-%s", j->rid, fb->name) == -1)
 		fatal("asprintf");
-	o = json_deep_copy(j->r.json);
-	json_object_set_new(o, "id", json_string(j->fb_id));
-	json_object_set_new(o, "channel", json_string(fb->name));
-	json_object_set_new(o, "contact", json_string(contact));
-	j->fb_payload = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
+	if ((j->fb_payload = planstore_fallback(j->r.json, j->fb_id, fb, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("%s: no fallback on %s: %s", j->rid, fb->name, err);
+		free(j->fb_id);
+		j->fb_id = NULL;
+		return;
+	}
+	t = nv->plan && j->r.task ? plan_task_find(nv->plan, j->r.task) : NULL;
+	for (i = 0; t && i < t->nchannels; i++) {
+		if (strcmp(t->channels[i], fb->name) != 0)
+			continue;
+		if (asprintf(&j->fb_skip, "fallback to %s skipped: task %s "
+		    "sends this reminder to %s on %s already", fb->name,
+		    t->id, j->r.agency, fb->name) == -1)
+			fatal("asprintf");
+		free(j->fb_payload);
+		j->fb_payload = NULL;
+		log_notice("%s: %s", j->rid, j->fb_skip);
+		return;
+	}
 	log_notice("%s: falling back to channel %s", j->rid, fb->name);
 }
 

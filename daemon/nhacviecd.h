@@ -91,7 +91,8 @@ struct job {
 	int			 deferred;	/* not an attempt: back to due */
 	int			 held;		/* its channel is paused */
 	char			*fb_id;		/* a fallback reminder to add */
-	char			*fb_payload;
+	char			*fb_payload;	/* NULL: skipped, see fb_skip */
+	char			*fb_skip;	/* why the fallback is not sent */
 	int			 stage;		/* zalo: 0 cs, 1 ZNS */
 	int			 auth_retried;	/* zalo: refreshed once for it */
 	unsigned		 gen;		/* zalo: token generation used */

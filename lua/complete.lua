@@ -2,7 +2,8 @@
 -- Complete: record the outcomes of a batch of attempts. Each record is a
 -- JSON object (daemon/ledger.c builds it; every value a string): entry id
 -- outcome channel status latency_ms detail retry_at attempt ref late at,
--- and fb_id fb_payload for a fallback to add with a dead letter.
+-- task and agency (when known), and fb_id fb_payload fb_skip for a
+-- fallback: added with a dead letter, or recorded `skipped` with fb_skip.
 -- The ledger always gets the outcome. What else happens depends on who
 -- holds the outbox entry now:
 --   this consumer (the normal case): acknowledged, deleted, state applied;
@@ -76,7 +77,12 @@ local function apply(r, held)
         'at', r.at, 'payload', p)
     redis.call('HDEL', KEYS[5], r.id)
     redis.call('HDEL', KEYS[6], r.id)
-    if r.fb_id ~= '' and redis.call('HEXISTS', KEYS[2], r.fb_id) == 0 then
+    if r.fb_id ~= '' and r.fb_skip ~= '' then
+      redis.call('HSET', KEYS[2], r.fb_id, 'skipped')
+      redis.call('XADD', KEYS[3], '*', 'id', r.fb_id, 'task', r.task or '',
+          'agency', r.agency or '', 'outcome', 'skipped', 'at', r.at,
+          'detail', r.fb_skip)
+    elseif r.fb_id ~= '' and redis.call('HEXISTS', KEYS[2], r.fb_id) == 0 then
       redis.call('HSET', KEYS[5], r.fb_id, r.fb_payload)
       redis.call('ZADD', KEYS[4], 'NX', r.at, r.fb_id)
     end
@@ -116,7 +122,8 @@ for _, r in ipairs(recs) do
   if holder and holder ~= me then stale = 1 end
   local outcome = r.outcome
   if outcome == 'hold' then outcome = 'defer' end
-  redis.call('XADD', KEYS[3], '*', 'id', r.id, 'channel', r.channel,
+  redis.call('XADD', KEYS[3], '*', 'id', r.id, 'task', r.task or '',
+      'agency', r.agency or '', 'channel', r.channel,
       'outcome', outcome, 'status', r.status, 'latency_ms', r.latency_ms,
       'attempt', r.attempt, 'at', r.at, 'late', r.late, 'ref', r.ref,
       'detail', r.detail, 'stale', stale, 'entry', held)
