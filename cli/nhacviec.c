@@ -13,6 +13,7 @@
 #include "keys.h"
 #include "log.h"
 #include "planstore.h"
+#include "preflight.h"
 #include "schedule.h"
 #include "secret.h"
 
@@ -52,15 +53,19 @@ cmd_check(struct cli *cl, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(cl, "unexpected '%s'", argv[optind]);
+	/* What nhacviecd checks before it starts, the same code. */
 	diag_init(&d);
-	p = planstore_load(c, &src, &d);
+	p = preflight_run(c, &src, &d);
 	diag_print(&d, stderr);
-	if (p != NULL)
+	rv = d.nerrors == 0 ? 0 : EX_CONFIG;
+	if (rv == 0 && p != NULL)
 		printf("%s: configuration OK; plan %s: %zu tasks, %zu "
 		    "agencies, %zu warnings\n", path, c->plan_files,
 		    p->ntasks, p->nagencies, d.nwarnings);
+	else if (rv == 0)
+		printf("%s: configuration OK; no plan files (nhacviecd uses the "
+		    "plan in Redis), %zu warnings\n", path, d.nwarnings);
 	diag_clear(&d);
-	rv = p != NULL ? 0 : EX_CONFIG;
 	plan_free(p);
 	planstore_sources_clear(&src);
 	if (redis && cli_check_redis(c) != 0 && rv == 0)

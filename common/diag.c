@@ -77,3 +77,33 @@ diag_print(const struct diag *d, FILE *fp)
 	for (i = 0; i < d->n; i++)
 		fprintf(fp, "%s\n", d->msgs[i]);
 }
+
+/* A warning's line says so after its place ("FILE:LINE: warning: "). */
+int
+diag_is_warning(const char *msg)
+{
+	const char	*p = strstr(msg, ": warning: ");
+
+	return p != NULL && strchr(msg, ' ') == p + 1;
+}
+
+void
+diag_log(const struct diag *d, void (*err)(const char *, ...),
+    void (*warn)(const char *, ...))
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		(diag_is_warning(d->msgs[i]) ? warn : err)("%s", d->msgs[i]);
+}
+
+const char *
+diag_first_error(const struct diag *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		if (!diag_is_warning(d->msgs[i]))
+			return d->msgs[i];
+	return NULL;
+}

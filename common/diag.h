@@ -21,5 +21,12 @@ void	diag_error(struct diag *, const char *file, unsigned line,
 void	diag_warn(struct diag *, const char *file, unsigned line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	diag_print(const struct diag *, FILE *);
+/* 1 when a message is a warning, not an error. */
+int	diag_is_warning(const char *msg);
+/* Each message to err or warn by its kind (log_err, log_warnx). */
+void	diag_log(const struct diag *, void (*err)(const char *, ...),
+	    void (*warn)(const char *, ...));
+/* The first error's message, or NULL. */
+const char *diag_first_error(const struct diag *);
 
 #endif

@@ -375,6 +375,17 @@ channel_free(struct channel *ch)
 	free(ch);
 }
 
+/* "FILE:LINE: " of the channel's section before what went wrong. */
+static void
+channel_where(const struct config *c, const struct config_channel *cc,
+    char *err, size_t len)
+{
+	char	why[512];
+
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(err, len, "%s:%u: %s", c->path, cc->line, why);
+}
+
 static struct channel *
 channel_new(struct dispatch *d, const struct config_channel *cc, char *err,
     size_t len)
@@ -403,6 +414,7 @@ channel_new(struct dispatch *d, const struct config_channel *cc, char *err,
 		return NULL;
 	}
 	if (ch->ops->init && ch->ops->init(ch, err, len) == -1) {
+		channel_where(d->nv->conf, cc, err, len);
 		ch->ops = NULL;		/* nothing to undo */
 		channel_free(ch);
 		return NULL;
@@ -441,11 +453,14 @@ channel_retake(struct channel *ch, char *err, size_t len)
 	if (channel_templates_load(ch->cfg, t, err, len) == -1)
 		return -1;
 	if (ch->ops->reconfigure) {
-		if (ch->ops->reconfigure(ch, err, len) == -1)
+		if (ch->ops->reconfigure(ch, err, len) == -1) {
+			channel_where(ch->nv->conf, ch->cfg, err, len);
 			goto fail;
+		}
 	} else if (ch->ops->init) {
 		ch->priv = NULL;
 		if (ch->ops->init(ch, err, len) == -1) {
+			channel_where(ch->nv->conf, ch->cfg, err, len);
 			ch->priv = prev;
 			goto fail;
 		}
@@ -491,8 +506,10 @@ channels_check(struct dispatch *d, const struct config *c, char *err,
 		tmp.cfg = &c->channels[i];
 		tmp.ops = ops;
 		TAILQ_INIT(&tmp.queue);
-		if (ops->init(&tmp, err, len) == -1)
+		if (ops->init(&tmp, err, len) == -1) {
+			channel_where(c, &c->channels[i], err, len);
 			return -1;
+		}
 		if (ops->free)
 			ops->free(&tmp);
 	}

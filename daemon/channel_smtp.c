@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "mime.h"
+#include "chanstart.h"
 #include "nhacviecd.h"
 #include "parse.h"
 #include "secret.h"
@@ -320,37 +321,19 @@ fail:
 static int
 smtp_init(struct channel *ch, char *err, size_t len)
 {
-	const struct config_channel	*cc = ch->cfg;
-	const char			*file = ch->nv->conf->path;
-	struct smtp			*s;
-	char				 why[512];
+	struct smtp		*s;
+	struct chanstart	 cs;
 
-	if (cc->from == NULL || !mime_address_ok(cc->from)) {
-		snprintf(err, len, "%s:%u: [channel %s] of type smtp needs "
-		    "from = ADDRESS (local@domain, ASCII), e.g. "
-		    "from = nhacviec@example.gov.vn%s%s%s", file, cc->line,
-		    cc->name, cc->from ? "; got '" : "",
-		    cc->from ? cc->from : "", cc->from ? "'" : "");
+	if (chanstart_read(ch->nv->conf, ch->cfg, &cs, err, len) == -1)
 		return -1;
-	}
-	if ((cc->username == NULL) != (cc->password_file == NULL)) {
-		snprintf(err, len, "%s:%u: [channel %s] needs both username "
-		    "and password_file, or neither", file, cc->line,
-		    cc->name);
-		return -1;
-	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		chanstart_clear(&cs);
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
-	if (cc->password_file != NULL &&
-	    secret_read(cc->password_file, &s->password, why,
-	    sizeof(why)) == -1) {
-		snprintf(err, len, "%s:%u: [channel %s] password_file: %s",
-		    file, cc->line, cc->name, why);
-		free(s);
-		return -1;
-	}
+	s->password = cs.password;	/* ours now */
+	cs.password = NULL;
+	chanstart_clear(&cs);
 	ch->priv = s;
 	return 0;
 }

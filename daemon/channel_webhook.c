@@ -6,6 +6,7 @@
 #include <libgen.h>
 
 #include "log.h"
+#include "chanstart.h"
 #include "nhacviecd.h"
 #include "secret.h"
 #include "template.h"
@@ -169,36 +170,20 @@ webhook_free(struct channel *ch)
 static int
 webhook_init(struct channel *ch, char *err, size_t len)
 {
-	const struct config_channel	*cc = ch->cfg;
-	struct webhook			*w;
-	char				*dir, *copy, *value, line[1024], why[300];
-	size_t				 i;
+	struct webhook		*w;
+	struct chanstart	 cs;
+	size_t			 i;
 
-	if ((w = calloc(1, sizeof(*w))) == NULL)
+	if (chanstart_read(ch->nv->conf, ch->cfg, &cs, err, len) == -1)
 		return -1;
-	ch->priv = w;
-	if ((copy = strdup(ch->nv->conf->path)) == NULL)
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		chanstart_clear(&cs);
 		return -1;
-	if (asprintf(&dir, "%s/secrets", dirname(copy)) == -1)
-		dir = NULL;
-	free(copy);
-	for (i = 0; i < cc->nheaders; i++) {
-		if (secret_expand(cc->headers[i].value, dir, &value, why,
-		    sizeof(why)) == -1) {
-			snprintf(err, len, "[channel %s] header %s: %s",
-			    ch->name, cc->headers[i].name, why);
-			free(dir);
-			webhook_free(ch);
-			return -1;
-		}
-		snprintf(line, sizeof(line), "%s: %s", cc->headers[i].name,
-		    value);
-		w->headers = curl_slist_append(w->headers, line);
-		explicit_bzero(line, sizeof(line));
-		explicit_bzero(value, strlen(value));
-		free(value);
 	}
-	free(dir);
+	ch->priv = w;
+	for (i = 0; i < cs.nheaders; i++)
+		w->headers = curl_slist_append(w->headers, cs.headers[i]);
+	chanstart_clear(&cs);
 	return 0;
 }
 

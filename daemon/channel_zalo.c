@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "chanstart.h"
 #include "nhacviecd.h"
 #include "secret.h"
 #include "template.h"
@@ -772,33 +773,23 @@ static void	zalo_free(struct channel *);
 static int
 zalo_init(struct channel *ch, char *err, size_t len)
 {
-	struct zalo	*z;
-	struct nv	*nv = ch->nv;
-	const char	*cred;
-	char		 ferr[300], path[1024];
+	struct zalo		*z;
+	struct nv		*nv = ch->nv;
+	struct chanstart	 cs;
+	char			 ferr[300];
 
 	if ((z = calloc(1, sizeof(*z))) == NULL)
 		return -1;
 	TAILQ_INIT(&z->waiting);
 	z->ch = ch;
 	ch->priv = z;
-	if (zalo_settings_get(ch->cfg, &z->set, err, len) == -1)
+	if (chanstart_read(nv->conf, ch->cfg, &cs, err, len) == -1)
 		goto fail;
-	if (ch->cfg->secret_key_file != NULL) {
-		if (secret_read(ch->cfg->secret_key_file, &z->secret, err,
-		    len) == -1)
-			goto fail;
-	} else if ((cred = getenv("CREDENTIALS_DIRECTORY")) == NULL) {
-		snprintf(err, len, "[channel %s]: no secret_key_file, and no "
-		    "systemd credential %s ($CREDENTIALS_DIRECTORY is not set)",
-		    ch->name, ZALO_SECRET_CREDENTIAL);
-		goto fail;
-	} else {
-		snprintf(path, sizeof(path), "%s/%s", cred,
-		    ZALO_SECRET_CREDENTIAL);
-		if (secret_read(path, &z->secret, err, len) == -1)
-			goto fail;
-	}
+	z->set = cs.zalo;		/* ours now */
+	z->secret = cs.secret;
+	cs.have_zalo = 0;
+	cs.secret = NULL;
+	chanstart_clear(&cs);
 	if ((z->lock_ev = evtimer_new(nv->base, zalo_lock_event, z)) == NULL ||
 	    (z->renew_ev = evtimer_new(nv->base, zalo_renew_event, z)) == NULL)
 		goto fail;
@@ -848,30 +839,17 @@ static int
 zalo_reconfigure(struct channel *ch, char *err, size_t len)
 {
 	struct zalo		*z = ch->priv;
-	struct zalo_settings	 set;
-	char			*secret = NULL, path[1024];
-	const char		*cred;
+	struct chanstart	 cs;
 
-	if (zalo_settings_get(ch->cfg, &set, err, len) == -1)
+	if (chanstart_read(ch->nv->conf, ch->cfg, &cs, err, len) == -1)
 		return -1;
-	if (ch->cfg->secret_key_file != NULL)
-		snprintf(path, sizeof(path), "%s", ch->cfg->secret_key_file);
-	else if ((cred = getenv("CREDENTIALS_DIRECTORY")) != NULL)
-		snprintf(path, sizeof(path), "%s/%s", cred,
-		    ZALO_SECRET_CREDENTIAL);
-	else
-		path[0] = '\0';
-	if (path[0] == '\0' || secret_read(path, &secret, err, len) == -1) {
-		if (path[0] == '\0')
-			snprintf(err, len, "no secret_key_file and no "
-			    "credential %s", ZALO_SECRET_CREDENTIAL);
-		zalo_settings_clear(&set);
-		return -1;
-	}
 	zalo_settings_clear(&z->set);
-	z->set = set;
+	z->set = cs.zalo;
+	cs.have_zalo = 0;
 	secret_free(z->secret);
-	z->secret = secret;
+	z->secret = cs.secret;
+	cs.secret = NULL;
+	chanstart_clear(&cs);
 	ch->rate_per_s = z->set.rate_per_s;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "nhacviecd.h"
 #include "planstore.h"
+#include "preflight.h"
 #include "secret.h"
 #include "template.h"
 
@@ -170,10 +171,12 @@ main_same(const char *a, const char *b)
 static void
 main_reload(struct nv *nv)
 {
-	struct config	*old = nv->conf, *fresh;
-	struct diag	 d;
-	char		 err[256];
-	size_t		 i;
+	struct config		*old = nv->conf, *fresh;
+	struct plan		*plan;
+	struct plan_sources	 src;
+	struct diag		 d;
+	char			 err[600];
+	size_t			 i;
 
 	if (nv->stopping)
 		return;
@@ -198,18 +201,30 @@ main_reload(struct nv *nv)
 	    !main_same(fresh->listen, old->listen))
 		log_warnx("reload: changes to [redis] and [http] take effect "
 		    "at the next restart");
-	if (dispatch_check(nv->dispatch, fresh, err, sizeof(err)) == -1) {
+	/* What start and `nhacviec check` check: the plan, the channels. */
+	diag_init(&d);
+	plan = preflight_run(fresh, &src, &d);
+	diag_log(&d, log_err, log_warnx);
+	if (d.nerrors > 0 || dispatch_check(nv->dispatch, fresh, err,
+	    sizeof(err)) == -1) {
 		log_err("reload refused: %s; still running on the previous "
-		    "config", err);
+		    "config and plan", d.nerrors > 0 ? diag_first_error(&d) :
+		    err);
+		diag_clear(&d);
+		plan_free(plan);
+		planstore_sources_clear(&src);
 		config_free(fresh);
 		sd_notify(0, "READY=1");
 		return;
 	}
+	diag_clear(&d);
 	nv->conf = fresh;
 	if (dispatch_reconfigure(nv->dispatch, err, sizeof(err)) == -1) {
 		log_err("reload refused: %s; still running on the previous "
 		    "config", err);
 		nv->conf = old;
+		plan_free(plan);
+		planstore_sources_clear(&src);
 		config_free(fresh);
 		sd_notify(0, "READY=1");
 		return;
@@ -220,7 +235,7 @@ main_reload(struct nv *nv)
 	old->redis_address = NULL;
 	log_info("reloaded %s", nv->conf_path);
 	config_free(old);
-	planner_reload(nv->planner);
+	planner_reload(nv->planner, plan, &src);
 	sd_notify(0, "READY=1");
 }
 
@@ -268,6 +283,8 @@ main(int argc, char *argv[])
 	};
 	struct nv	 nv;
 	struct diag	 d;
+	struct plan	*plan;
+	struct plan_sources src;
 	struct event	*sigs[3] = { NULL, NULL, NULL };
 	const char	*clock_at = NULL;
 	char		 err[512], *pw = NULL, *end;
@@ -329,22 +346,21 @@ main(int argc, char *argv[])
 	diag_clear(&d);
 	if (nv.conf == NULL)
 		return EX_CONFIG;
-	if (check) {
-		struct plan_sources	 src;
-		struct plan		*p;
-
-		diag_init(&d);
-		p = planstore_load(nv.conf, &src, &d);
-		diag_print(&d, stderr);
+	/* What `nhacviec check` checks too, the same code: -n stops here. */
+	diag_init(&d);
+	plan = preflight_run(nv.conf, &src, &d);
+	diag_print(&d, stderr);
+	if (d.nerrors > 0 || check) {
+		rc = d.nerrors > 0 ? EX_CONFIG : 0;
+		if (rc == 0)
+			printf("%s: configuration OK\n", nv.conf_path);
 		diag_clear(&d);
+		plan_free(plan);
 		planstore_sources_clear(&src);
 		config_free(nv.conf);
-		if (p == NULL)
-			return EX_CONFIG;
-		plan_free(p);
-		printf("%s: configuration OK\n", nv.conf_path);
-		return 0;
+		return rc;
 	}
+	diag_clear(&d);
 	if (main_password(nv.conf, &pw) == -1) {
 		config_free(nv.conf);
 		return EX_CONFIG;
@@ -371,7 +387,7 @@ main(int argc, char *argv[])
 		fatalx("cannot start libcurl's multi interface");
 	/* A channel or the plan that cannot start is a config error too. */
 	if ((nv.dispatch = dispatch_new(&nv)) == NULL ||
-	    (nv.planner = planner_new(&nv)) == NULL) {
+	    (nv.planner = planner_new(&nv, plan, &src)) == NULL) {
 		rc = EX_CONFIG;
 		secret_free(pw);
 		goto out;

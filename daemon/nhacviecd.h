@@ -197,11 +197,14 @@ void		 control_free(struct control *);
 void		 control_store_up(struct control *);
 
 /* planner.c */
-struct planner	*planner_new(struct nv *);	/* NULL: the plan has errors */
+struct plan_sources;
+/* The plan and sources preflight_run read (NULL: none); takes both. */
+struct planner	*planner_new(struct nv *, struct plan *, struct plan_sources *);
 void		 planner_free(struct planner *);
 void		 planner_store_up(struct planner *);
 void		 planner_changed(struct planner *, long long version);
-int		 planner_reload(struct planner *);
+void		 planner_reload(struct planner *, struct plan *,
+		    struct plan_sources *);
 /* The plan's time zone, or NULL before there is a plan. */
 const char	*planner_timezone(const struct planner *);
 

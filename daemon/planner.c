@@ -39,36 +39,25 @@ planner_set(struct planner *pl, struct plan *p)
 }
 static void	planner_fetch(struct planner *);
 
-/* Read and check the plan files; on success keep them to store. */
-static int
-planner_read_files(struct planner *pl, struct plan **out)
+/*
+ * The plan preflight_run read from the files (NULL: there were none, so
+ * the plan comes from Redis), and its sources to store. Takes both.
+ */
+static void
+planner_take(struct planner *pl, struct plan *p, struct plan_sources *src)
 {
-	struct nv	*nv = pl->nv;
-	struct diag	 d;
-	struct plan	*p = NULL;
-	glob_t		 g;
-	size_t		 i;
-
-	*out = NULL;
-	if (glob(nv->conf->plan_files, 0, NULL, &g) != 0) {
-		log_notice("no plan files match %s: planning from the plan "
-		    "stored in Redis", nv->conf->plan_files);
-		return 0;
-	}
-	globfree(&g);
-	diag_init(&d);
-	p = planstore_load(nv->conf, &pl->pending, &d);
-	for (i = 0; i < d.n; i++)
-		(d.nerrors ? log_err : log_warnx)("%s", d.msgs[i]);
+	planstore_sources_clear(&pl->pending);
+	pl->have_pending = 0;
 	if (p == NULL) {
-		planstore_sources_clear(&pl->pending);
-		diag_clear(&d);
-		return -1;
+		planstore_sources_clear(src);
+		log_notice("no plan files match %s: planning from the plan "
+		    "stored in Redis", pl->nv->conf->plan_files);
+		return;
 	}
-	diag_clear(&d);
+	pl->pending = *src;
+	memset(src, 0, sizeof(*src));
 	pl->have_pending = 1;
-	*out = p;
-	return 0;
+	planner_set(pl, p);
 }
 
 static void
@@ -293,22 +282,16 @@ planner_fetch(struct planner *pl)
 }
 
 struct planner *
-planner_new(struct nv *nv)
+planner_new(struct nv *nv, struct plan *p, struct plan_sources *src)
 {
 	struct planner	*pl;
-	struct plan	*p;
 
 	if ((pl = calloc(1, sizeof(*pl))) == NULL)
 		return NULL;
 	pl->nv = nv;
 	if ((pl->daily_ev = evtimer_new(nv->base, planner_daily, pl)) == NULL)
 		fatalx("out of memory");
-	if (planner_read_files(pl, &p) == -1) {
-		log_err("the plan files %s have errors", nv->conf->plan_files);
-		planner_free(pl);
-		return NULL;
-	}
-	planner_set(pl, p);
+	planner_take(pl, p, src);
 	planner_daily_arm(pl);
 	return pl;
 }
@@ -345,23 +328,14 @@ planner_changed(struct planner *pl, long long version)
 	planner_fetch(pl);
 }
 
-int
-planner_reload(struct planner *pl)
+void
+planner_reload(struct planner *pl, struct plan *p, struct plan_sources *src)
 {
-	struct plan	*p;
-
-	if (planner_read_files(pl, &p) == -1) {
-		log_err("reload: the plan files %s have errors; still on the "
-		    "previous plan", pl->nv->conf->plan_files);
-		return -1;
-	}
-	if (p == NULL) {
+	planner_take(pl, p, src);
+	if (pl->have_pending)
+		planner_store(pl);
+	else
 		planner_fetch(pl);
-		return 0;
-	}
-	planner_set(pl, p);
-	planner_store(pl);
-	return 0;
 }
 
 const char *
