@@ -49,7 +49,7 @@ ledger_record_json(const struct job *j)
 	snprintf(num[4], sizeof(num[4]), "%lld", (long long)clock_now_ms());
 	snprintf(num[5], sizeof(num[5]), "%d", j->late);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-	    "s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}",
+	    "s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "entry", j->entry, "id", j->rid, "outcome", ledger_outcome(j),
 	    "channel", j->ch ? j->ch->name : (j->r.channel ? j->r.channel : ""),
 	    "status", num[0], "latency_ms", num[1], "detail", j->res.detail,
@@ -58,7 +58,8 @@ ledger_record_json(const struct job *j)
 	    "fb_id", j->fb_id ? j->fb_id : "",
 	    "fb_payload", j->fb_payload ? j->fb_payload : "",
 	    "fb_skip", j->fb_skip ? j->fb_skip : "",
-	    "task", j->r.task, "agency", j->r.agency);
+	    "task", j->r.task ? j->r.task : "",
+	    "agency", j->r.agency ? j->r.agency : "");
 	if (o == NULL)
 		fatalx("cannot build an outcome record for %s", j->rid);
 	s = json_dumps(o, JSON_COMPACT);

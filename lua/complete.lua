@@ -31,9 +31,23 @@ local function less(a, b)
   return am < bm or (am == bm and as < bs)
 end
 
+-- Every record is read and checked before anything is written: a script
+-- that stops half-way keeps what it wrote, and the batch comes again.
+local fields = { 'entry', 'id', 'outcome', 'channel', 'status', 'latency_ms',
+    'detail', 'retry_at', 'attempt', 'ref', 'late', 'at', 'fb_id',
+    'fb_payload', 'fb_skip', 'task', 'agency' }
 local recs, lo, hi = {}, nil, nil
 for i = 3, #ARGV do
-  local r = cjson.decode(ARGV[i])
+  local ok, r = pcall(cjson.decode, ARGV[i])
+  if not ok or type(r) ~= 'table' then
+    return redis.error_reply('record ' .. (i - 2) .. ' is not a JSON object')
+  end
+  for _, f in ipairs(fields) do
+    if type(r[f]) ~= 'string' then r[f] = '' end
+  end
+  if not string.match(r.entry, '^%d+%-%d+$') then
+    return redis.error_reply('record ' .. (i - 2) .. ': bad entry id')
+  end
   recs[#recs + 1] = r
   if lo == nil or less(r.entry, lo) then lo = r.entry end
   if hi == nil or less(hi, r.entry) then hi = r.entry end
@@ -61,7 +75,7 @@ local function apply(r, held)
   end
   if not held and finished(r.id) then return end
   if r.outcome == 'retry' or r.outcome == 'defer' then
-    redis.call('ZADD', KEYS[4], r.retry_at, r.id)
+    redis.call('ZADD', KEYS[4], tonumber(r.retry_at) or 0, r.id)
     if r.outcome == 'defer' then
       redis.call('HINCRBY', KEYS[6], r.id, -1)
     end
@@ -79,8 +93,8 @@ local function apply(r, held)
     redis.call('HDEL', KEYS[6], r.id)
     if r.fb_id ~= '' and r.fb_skip ~= '' then
       redis.call('HSET', KEYS[2], r.fb_id, 'skipped')
-      redis.call('XADD', KEYS[3], '*', 'id', r.fb_id, 'task', r.task or '',
-          'agency', r.agency or '', 'outcome', 'skipped', 'at', r.at,
+      redis.call('XADD', KEYS[3], '*', 'id', r.fb_id, 'task', r.task,
+          'agency', r.agency, 'outcome', 'skipped', 'at', r.at,
           'detail', r.fb_skip)
     elseif r.fb_id ~= '' and redis.call('HEXISTS', KEYS[2], r.fb_id) == 0 then
       redis.call('HSET', KEYS[5], r.fb_id, r.fb_payload)
@@ -122,8 +136,8 @@ for _, r in ipairs(recs) do
   if holder and holder ~= me then stale = 1 end
   local outcome = r.outcome
   if outcome == 'hold' then outcome = 'defer' end
-  redis.call('XADD', KEYS[3], '*', 'id', r.id, 'task', r.task or '',
-      'agency', r.agency or '', 'channel', r.channel,
+  redis.call('XADD', KEYS[3], '*', 'id', r.id, 'task', r.task,
+      'agency', r.agency, 'channel', r.channel,
       'outcome', outcome, 'status', r.status, 'latency_ms', r.latency_ms,
       'attempt', r.attempt, 'at', r.at, 'late', r.late, 'ref', r.ref,
       'detail', r.detail, 'stale', stale, 'entry', held)
