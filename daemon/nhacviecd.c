@@ -198,7 +198,11 @@ main_reload(struct nv *nv)
 	    !main_same(fresh->prefix, old->prefix) ||
 	    !main_same(fresh->consumer, old->consumer) ||
 	    !main_same(fresh->password_file, old->password_file) ||
-	    !main_same(fresh->listen, old->listen))
+	    !main_same(fresh->listen, old->listen) ||
+	    fresh->listen_allow_remote != old->listen_allow_remote ||
+	    fresh->http_max_connections != old->http_max_connections ||
+	    fresh->http_idle_timeout_ms != old->http_idle_timeout_ms ||
+	    fresh->http_request_timeout_ms != old->http_request_timeout_ms)
 		log_warnx("reload: changes to [redis] and [http] take effect "
 		    "at the next restart");
 	/* What start and `nhacviec check` check: the plan, the channels. */
