@@ -228,6 +228,14 @@ static const struct config_key channel_keys[] = {
 static const struct config_key http_keys[] = {
 	{ .name = "listen", .type = KEY_ADDRESS, .off = C(listen),
 	    .aux = C(listen_addr), .flags = KEY_TCP },
+	{ .name = "listen_allow_remote", .type = KEY_BOOL,
+	    .off = C(listen_allow_remote) },
+	{ .name = "max_connections", .type = KEY_INT,
+	    .off = C(http_max_connections), .min = 1, .max = 65536 },
+	{ .name = "idle_timeout", .type = KEY_DURATION,
+	    .off = C(http_idle_timeout_ms), .flags = KEY_POSITIVE },
+	{ .name = "request_timeout", .type = KEY_DURATION,
+	    .off = C(http_request_timeout_ms), .flags = KEY_POSITIVE },
 };
 
 static const struct config_key alert_keys[] = {
@@ -503,6 +511,9 @@ config_defaults(struct config *conf)
 	conf->drain_timeout_ms = 10 * 1000;
 	conf->reclaim_idle_ms = 2 * 60 * 1000;
 	conf->unhealthy_after_ms = 60 * 1000;
+	conf->http_max_connections = 256;
+	conf->http_idle_timeout_ms = 60 * 1000;
+	conf->http_request_timeout_ms = 10 * 1000;
 }
 
 /* A channel with its name, its section's line and the defaults. */
@@ -1244,6 +1255,24 @@ config_check_alert(struct config_loader *l, struct config *conf)
 		    "email", conf->alert_channel);
 }
 
+/* [http] listen beyond loopback only when the file says so outright. */
+static void
+config_check_http(struct config_loader *l, struct config *conf)
+{
+	unsigned	line;
+
+	if (conf->listen == NULL || conf->listen_addr.host == NULL ||
+	    conf->listen_allow_remote ||
+	    parse_is_loopback(conf->listen_addr.host))
+		return;
+	line = l->sect_seen[SECT_HTTP][config_key_index(
+	    &config_sections[SECT_HTTP], "listen")];
+	config_error(l, line, "listen: %s is not a loopback address, and "
+	    "/metrics and /healthz would answer anyone who can reach it; use "
+	    "127.0.0.1:PORT, or add listen_allow_remote = yes to [http]",
+	    conf->listen);
+}
+
 /* The checks that need the whole file. */
 static void
 config_check_all(struct config_loader *l)
@@ -1297,6 +1326,7 @@ config_check_all(struct config_loader *l)
 		config_error(l, 0, "[redis] address is required: use "
 		    "unix:/path or HOST:PORT (or sentinels and master)");
 	config_check_alert(l, conf);
+	config_check_http(l, conf);
 }
 
 /* The string defaults, for what the file did not set. */

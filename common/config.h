@@ -102,6 +102,10 @@ struct config {
 	/* [http] */
 	char			*listen;	/* NULL: no metrics server */
 	struct address		 listen_addr;
+	int			 listen_allow_remote;	/* default no */
+	int			 http_max_connections;	/* default 256 */
+	int64_t			 http_idle_timeout_ms;	/* default 60s */
+	int64_t			 http_request_timeout_ms;	/* default 10s */
 };
 
 /*

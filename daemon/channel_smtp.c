@@ -110,6 +110,11 @@ smtp_done(void *arg, const struct http_response *r)
 	struct result		 res;
 
 	memset(&res, 0, sizeof(res));
+	if (result_local(&res, r)) {
+		snprintf(res.ref, sizeof(res.ref), "%s", u->message_id);
+		ledger_job_done(j, &res);
+		return;
+	}
 	res.verdict = smtp_verdict(r);
 	res.status = r->status;
 	res.latency_ms = r->latency_ms;
@@ -301,8 +306,7 @@ smtp_send(struct channel *ch, struct job *j)
 	 */
 	if (http_submit_easy(ch->nv->http, easy, rcpt, (char *)u, smtp_done,
 	    u) == -1) {
-		snprintf(res.detail, sizeof(res.detail),
-		    "cannot start the SMTP transfer");
+		result_not_tried(&res, "cannot start the SMTP transfer");
 		ledger_job_done(j, &res);
 	}
 	return;

@@ -42,6 +42,10 @@ webhook_done(void *arg, const struct http_response *r)
 	char		 snippet[120];
 
 	memset(&res, 0, sizeof(res));
+	if (result_local(&res, r)) {
+		ledger_job_done(j, &res);
+		return;
+	}
 	res.verdict = webhook_verdict(r);
 	res.status = r->status;
 	res.latency_ms = r->latency_ms;
@@ -144,9 +148,7 @@ webhook_send(struct channel *ch, struct job *j)
 	for (h = w->headers; h != NULL; h = h->next)
 		req.headers = curl_slist_append(req.headers, h->data);
 	if (http_submit(ch->nv->http, &req, webhook_done, j) == -1) {
-		res.verdict = VERDICT_TRANSIENT;
-		snprintf(res.detail, sizeof(res.detail),
-		    "cannot start the HTTP request");
+		result_not_tried(&res, "cannot start the HTTP request");
 		ledger_job_done(j, &res);
 	}
 }

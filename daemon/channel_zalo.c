@@ -84,6 +84,24 @@ zalo_release_waiting(struct zalo *z, enum verdict v, const char *why)
 	}
 }
 
+/* The refresh failed on this machine: every waiting send is deferred, not tried. */
+static void
+zalo_release_local(struct zalo *z, const char *why)
+{
+	struct result	 res;
+	struct jobq	 q;
+	struct job	*j;
+
+	TAILQ_INIT(&q);
+	TAILQ_CONCAT(&q, &z->waiting, link);
+	while ((j = TAILQ_FIRST(&q)) != NULL) {
+		TAILQ_REMOVE(&q, j, link);
+		memset(&res, 0, sizeof(res));
+		result_not_tried(&res, why);
+		ledger_job_done(j, &res);
+	}
+}
+
 /* Take a newer pair (from Redis or the file) as ours. */
 /*
  * Refresh refresh_before ahead of the access token's end even when nothing
@@ -231,6 +249,13 @@ zalo_refresh_done(void *arg, const struct http_response *r)
 	char			 err[300], why[300];
 	int64_t			 exp_s = ZALO_EXPIRES_DEFAULT_S, now;
 
+	if (r->local) {
+		/* Nothing left this machine: the refresh token is unspent. */
+		z->refreshing = 0;
+		zalo_unlock(z);
+		zalo_release_local(z, r->error);
+		return;
+	}
 	if (r->code == CURLE_COULDNT_CONNECT ||
 	    r->code == CURLE_COULDNT_RESOLVE_HOST) {
 		/* Nothing was sent: the refresh token is unspent. */
@@ -338,8 +363,7 @@ zalo_refresh_post(struct zalo *z)
 	if (http_submit(z->ch->nv->http, &req, zalo_refresh_done, z) == -1) {
 		z->refreshing = 0;
 		zalo_unlock(z);
-		zalo_release_waiting(z, VERDICT_TRANSIENT,
-		    "cannot start the token refresh");
+		zalo_release_local(z, "cannot start the token refresh");
 	}
 	free(url);
 }
@@ -549,6 +573,10 @@ zalo_send_done(void *arg, const struct http_response *r)
 	enum zalo_action	 act;
 
 	memset(&res, 0, sizeof(res));
+	if (result_local(&res, r)) {
+		ledger_job_done(j, &res);
+		return;
+	}
 	res.status = r->status;
 	res.latency_ms = r->latency_ms;
 	res.retry_after_s = r->retry_after_s;
@@ -739,9 +767,13 @@ zalo_post(struct zalo *z, struct job *j)
 	snprintf(hdr, sizeof(hdr), "access_token: %s", z->tok.access_token);
 	req.headers = curl_slist_append(req.headers, hdr);
 	explicit_bzero(hdr, sizeof(hdr));
-	if (http_submit(z->ch->nv->http, &req, zalo_send_done, j) == -1)
-		zalo_result(j, VERDICT_TRANSIENT, 0, -1,
-		    "cannot start the HTTP request");
+	if (http_submit(z->ch->nv->http, &req, zalo_send_done, j) == -1) {
+		struct result	res;
+
+		memset(&res, 0, sizeof(res));
+		result_not_tried(&res, "cannot start the HTTP request");
+		ledger_job_done(j, &res);
+	}
 	free(url);
 }
 

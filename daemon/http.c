@@ -1,8 +1,13 @@
 /* HTTP(S) and SMTP transfers through libcurl's multi-socket interface on the daemon's loop. */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -11,6 +16,7 @@
 #include "log.h"
 
 #define HTTP_BODY_MAX	(64 * 1024)
+#define HTTP_NOTE_MS	60000	/* at most one local-failure warning a minute */
 
 struct http {
 	struct event_base	*base;
@@ -18,6 +24,9 @@ struct http {
 	struct event		*timer;
 	struct http_job		*jobs;		/* every transfer under way */
 	size_t			 njobs;
+	uint64_t		 local_failures;
+	uint64_t		 local_since_note;
+	int64_t			 local_noted_at;
 };
 
 struct http_job {
@@ -29,6 +38,8 @@ struct http_job {
 	size_t			 resp_len;
 	int64_t			 retry_after_s;
 	char			 reply[200];	/* last "NNN text" line */
+	int			 socket_errno;	/* socket() failed with it */
+	char			 local_why[128];	/* see http_is_local */
 	struct timespec		 started;
 	http_done_cb		*cb;
 	void			*arg;
@@ -163,6 +174,96 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* CURLOPT_OPENSOCKETFUNCTION: the socket curl asks for, and why it failed. */
+static curl_socket_t
+http_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct http_job	*j = arg;
+	int		 s;
+
+	(void)purpose;
+	if ((s = socket(a->family, a->socktype | SOCK_CLOEXEC,
+	    a->protocol)) == -1) {
+		j->socket_errno = errno;
+		return CURL_SOCKET_BAD;
+	}
+	return s;
+}
+
+static int
+http_resource_errno(long e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS ||
+	    e == EADDRNOTAVAIL;
+}
+
+/*
+ * Did the transfer fail here, for want of descriptors, memory or local
+ * ports, rather than at or on the way to the peer? Then it was never tried.
+ * The one place that decides it: socket()'s errno, connect()'s, curl's own
+ * out-of-memory; and a failed name lookup while this process cannot open a
+ * socket right now (the resolver's thread reports only "could not resolve").
+ */
+static int
+http_is_local(struct http_job *j, CURLcode code)
+{
+	long	os_errno = 0;
+	int	probe;
+
+	if (code == CURLE_OK)
+		return 0;
+	if (code == CURLE_OUT_OF_MEMORY) {
+		snprintf(j->local_why, sizeof(j->local_why), "out of memory");
+		return 1;
+	}
+	if (http_resource_errno(j->socket_errno)) {
+		snprintf(j->local_why, sizeof(j->local_why), "cannot open a "
+		    "socket: %s", strerror(j->socket_errno));
+		return 1;
+	}
+	if (code == CURLE_COULDNT_CONNECT &&
+	    curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &os_errno) ==
+	    CURLE_OK && http_resource_errno(os_errno)) {
+		snprintf(j->local_why, sizeof(j->local_why), "cannot connect: "
+		    "%s", strerror((int)os_errno));
+		return 1;
+	}
+	if (code == CURLE_COULDNT_RESOLVE_HOST ||
+	    code == CURLE_COULDNT_RESOLVE_PROXY) {
+		if ((probe = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+		    0)) != -1) {
+			close(probe);
+			return 0;
+		}
+		if (!http_resource_errno(errno))
+			return 0;
+		snprintf(j->local_why, sizeof(j->local_why), "cannot look up "
+		    "the host: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* Count a local failure; warn at most once a minute, with the count. */
+static void
+http_note_local(struct http *h, const char *why)
+{
+	struct timespec	ts;
+	int64_t		now;
+
+	h->local_failures++;
+	h->local_since_note++;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (h->local_noted_at != 0 && now - h->local_noted_at < HTTP_NOTE_MS)
+		return;
+	h->local_noted_at = now;
+	log_warnx("outgoing transfer failed on this machine (%s): sends are "
+	    "deferred, no attempt spent (%llu such failures since the last "
+	    "notice)", why, (unsigned long long)h->local_since_note);
+	h->local_since_note = 0;
+}
+
 struct http *
 http_new(struct event_base *base)
 {
@@ -256,6 +357,10 @@ http_check_done(struct http *h)
 		r.retry_after_s = j->retry_after_s;
 		r.reply = j->reply;
 		r.latency_ms = http_elapsed_ms(&j->started);
+		if ((r.local = http_is_local(j, r.code)) != 0) {
+			r.error = j->local_why;
+			http_note_local(h, r.error);
+		}
 		j->cb(j->arg, &r);
 		http_job_free(j);
 	}
@@ -271,6 +376,7 @@ http_submit_easy(struct http *h, CURL *easy, struct curl_slist *headers,
 		curl_easy_cleanup(easy);
 		curl_slist_free_all(headers);
 		free(owned);
+		http_note_local(h, "out of memory");
 		return -1;
 	}
 	j->http = h;
@@ -288,6 +394,8 @@ http_submit_easy(struct http *h, CURL *easy, struct curl_slist *headers,
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, j);
 	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, http_header_cb);
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, http_open_socket);
+	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, j);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (headers)
@@ -299,6 +407,7 @@ http_submit_easy(struct http *h, CURL *easy, struct curl_slist *headers,
 	h->njobs++;
 	if (curl_multi_add_handle(h->multi, easy) != CURLM_OK) {
 		http_job_free(j);
+		http_note_local(h, "libcurl refused the transfer");
 		return -1;
 	}
 	return 0;
@@ -313,6 +422,7 @@ http_submit(struct http *h, struct http_request *req, http_done_cb *cb,
 	if ((easy = curl_easy_init()) == NULL) {
 		curl_slist_free_all(req->headers);
 		free(req->body);
+		http_note_local(h, "out of memory");
 		return -1;
 	}
 	curl_easy_setopt(easy, CURLOPT_URL, req->url);
@@ -339,4 +449,10 @@ size_t
 http_active(const struct http *h)
 {
 	return h->njobs;
+}
+
+uint64_t
+http_local_failures(const struct http *h)
+{
+	return h->local_failures;
 }

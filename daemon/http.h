@@ -29,6 +29,8 @@ struct http_response {
 	int64_t		 retry_after_s;	/* from Retry-After, or -1 */
 	int64_t		 latency_ms;
 	const char	*reply;		/* SMTP: the server's last reply line */
+	int		 local;		/* failed here, out of descriptors or
+					   memory: nothing reached the peer */
 };
 
 typedef void	http_done_cb(void *arg, const struct http_response *);
@@ -36,12 +38,17 @@ typedef void	http_done_cb(void *arg, const struct http_response *);
 struct http	*http_new(struct event_base *);
 /* Cancel every transfer (their callbacks are not called) and free. */
 void		 http_free(struct http *);
-/* Start a transfer; takes ownership of req->headers and req->body. */
+/*
+ * Start a transfer; takes ownership of req->headers and req->body. -1 only
+ * when this process is out of memory: nothing was sent.
+ */
 int		 http_submit(struct http *, struct http_request *,
 		    http_done_cb *, void *arg);
 /* Start a transfer on an easy handle the caller prepared; takes ownership. */
 int		 http_submit_easy(struct http *, CURL *, struct curl_slist *,
 		    char *owned, http_done_cb *, void *arg);
 size_t		 http_active(const struct http *);
+/* Transfers that failed here (http_response.local), since the start. */
+uint64_t	 http_local_failures(const struct http *);
 
 #endif

@@ -1,5 +1,6 @@
 /* nhacviecd: the reminder daemon's start, signals, reload and orderly stop. */
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +26,7 @@
 
 #define EX_CONFIG	78
 #define WATCH_EXTRA_MS	10000
+#define NOFILE_SPARE	128	/* descriptors kept for Redis, sends, files */
 
 static struct event	*drain_ev;
 static struct event	*watchdog_ev;
@@ -198,7 +200,11 @@ main_reload(struct nv *nv)
 	    !main_same(fresh->prefix, old->prefix) ||
 	    !main_same(fresh->consumer, old->consumer) ||
 	    !main_same(fresh->password_file, old->password_file) ||
-	    !main_same(fresh->listen, old->listen))
+	    !main_same(fresh->listen, old->listen) ||
+	    fresh->listen_allow_remote != old->listen_allow_remote ||
+	    fresh->http_max_connections != old->http_max_connections ||
+	    fresh->http_idle_timeout_ms != old->http_idle_timeout_ms ||
+	    fresh->http_request_timeout_ms != old->http_request_timeout_ms)
 		log_warnx("reload: changes to [redis] and [http] take effect "
 		    "at the next restart");
 	/* What start and `nhacviec check` check: the plan, the channels. */
@@ -263,6 +269,41 @@ main_watchdog(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	(void)arg;
 	sd_notify(0, "WATCHDOG=1");
+}
+
+/*
+ * Raise the soft descriptor limit to the hard one (LimitNOFILE= in the
+ * unit): the default soft 1,024 is what a flood of connections exhausts.
+ */
+static void
+main_nofile(const struct config *c)
+{
+	struct rlimit	rl;
+	rlim_t		was;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit RLIMIT_NOFILE");
+		return;
+	}
+	was = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max && rl.rlim_max != RLIM_INFINITY) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+			log_warn("cannot raise the descriptor limit from %llu "
+			    "to %llu", (unsigned long long)was,
+			    (unsigned long long)rl.rlim_max);
+			rl.rlim_cur = was;
+		}
+	}
+	log_info("descriptors: up to %llu open at once (soft limit was %llu)",
+	    (unsigned long long)rl.rlim_cur, (unsigned long long)was);
+	if (c->listen != NULL && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)c->http_max_connections + NOFILE_SPARE)
+		log_warnx("[http] max_connections = %d leaves fewer than %d of "
+		    "the %llu descriptors this process may open for Redis, "
+		    "sends and files; lower it or raise LimitNOFILE",
+		    c->http_max_connections, NOFILE_SPARE,
+		    (unsigned long long)rl.rlim_cur);
 }
 
 static void
@@ -376,6 +417,7 @@ main(int argc, char *argv[])
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("curl_global_init failed");
 	main_versions();
+	main_nofile(nv.conf);
 	if (clock_at)
 		log_notice("virtual clock: starting at %s, %g times real "
 		    "speed", clock_at, rate);

@@ -208,6 +208,17 @@ void		 planner_reload(struct planner *, struct plan *,
 /* The plan's time zone, or NULL before there is a plan. */
 const char	*planner_timezone(const struct planner *);
 
+/*
+ * result.c: a send that failed on this machine (out of descriptors, memory
+ * or local ports) was never tried: VERDICT_DEFER, again after
+ * NV_LOCAL_RETRY_S, no attempt spent. Every channel asks these first.
+ */
+#define NV_LOCAL_RETRY_S	10
+/* r failed here: res says not tried, and 1; else 0, res untouched. */
+int		 result_local(struct result *, const struct http_response *);
+/* Not tried for want of descriptors or memory (http_submit's -1), why. */
+void		 result_not_tried(struct result *, const char *why);
+
 /* render.c: the message text for r on ch (malloc'd); NULL with err. */
 char		*render_text(struct channel *, const struct reminder *,
 		    char *err, size_t len);

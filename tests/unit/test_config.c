@@ -212,7 +212,10 @@ static const char full_config[] =
 	"template = DIR/tpl-ok.txt\n"
 	"\n"
 	"[http]\n"
-	"listen = [::1]:9464\n";
+	"listen = [::1]:9464\n"
+	"max_connections = 64\n"
+	"idle_timeout = 30s\n"
+	"request_timeout = 5s\n";
 
 static void
 test_full(void **state)
@@ -328,6 +331,10 @@ test_full(void **state)
 	assert_string_equal(conf->listen, "[::1]:9464");
 	assert_string_equal(conf->listen_addr.host, "::1");
 	assert_int_equal(conf->listen_addr.port, 9464);
+	assert_int_equal(conf->listen_allow_remote, 0);
+	assert_int_equal(conf->http_max_connections, 64);
+	assert_int_equal(conf->http_idle_timeout_ms, 30000);
+	assert_int_equal(conf->http_request_timeout_ms, 5000);
 
 	/* The libinih knobs are global: config_load puts them back. */
 	assert_true(ini_allow_multiline);
@@ -383,6 +390,41 @@ test_defaults(void **state)
 	config_free(conf);
 	diag_clear(&d);
 	config_free(NULL);
+}
+
+/* [http]: the limits' defaults; beyond loopback when the file says so outright. */
+static void
+test_listen_remote(void **state)
+{
+	static const char *const texts[] = {
+		"[redis]\naddress = 127.0.0.1:6379\n[http]\n"
+		"listen = 0.0.0.0:9464\nlisten_allow_remote = yes\n",
+		"[redis]\naddress = 127.0.0.1:6379\n[http]\n"
+		"listen_allow_remote = on\nlisten = [::]:9464\n",
+		"[redis]\naddress = 127.0.0.1:6379\n[http]\n"
+		"listen = localhost:9464\n",
+		"[redis]\naddress = 127.0.0.1:6379\n[http]\n"
+		"listen = 127.0.0.2:9464\nlisten_allow_remote = no\n",
+	};
+	static const int allowed[] = { 1, 1, 0, 0 };
+	struct config	*conf;
+	struct diag	 d;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(texts); i++) {
+		conf = load_text(texts[i], &d);
+		if (conf == NULL || d.n != 0)
+			dump(texts[i], &d);
+		assert_non_null(conf);
+		assert_int_equal(d.n, 0);
+		assert_int_equal(conf->listen_allow_remote, allowed[i]);
+		assert_int_equal(conf->http_max_connections, 256);
+		assert_int_equal(conf->http_idle_timeout_ms, 60000);
+		assert_int_equal(conf->http_request_timeout_ms, 10000);
+		config_free(conf);
+		diag_clear(&d);
+	}
 }
 
 /* Windows line ends, a byte-order mark and Vietnamese text are fine. */
@@ -632,6 +674,50 @@ static const struct {
 	    { "FILE:4: listen: bad address 'unix:/run/nv.sock': use "
 	      "HOST:PORT, e.g. 127.0.0.1:9464; unix sockets are not "
 	      "supported here" } },
+	{ "max_connections out of range",
+	    REDIS "[http]\nmax_connections = 0\n",
+	    { "FILE:4: max_connections: '0' is out of range: use a whole "
+	      "number from 1 to 65536" } },
+	{ "max_connections not a number",
+	    REDIS "[http]\nmax_connections = many\n",
+	    { "FILE:4: max_connections: bad number 'many': use a whole number "
+	      "from 1 to 65536" } },
+	{ "zero idle_timeout",
+	    REDIS "[http]\nidle_timeout = 0s\n",
+	    { "FILE:4: idle_timeout: must be more than 0, e.g. 30s" } },
+	{ "bad request_timeout",
+	    REDIS "[http]\nrequest_timeout = soon\n",
+	    { "FILE:4: request_timeout: bad duration 'soon': " DHINT } },
+	{ "zero request_timeout",
+	    REDIS "[http]\nrequest_timeout = 0ms\n",
+	    { "FILE:4: request_timeout: must be more than 0, e.g. 30s" } },
+	{ "bad listen_allow_remote",
+	    REDIS "[http]\nlisten_allow_remote = maybe\n",
+	    { "FILE:4: listen_allow_remote: bad value 'maybe': use yes or "
+	      "no" } },
+	{ "listen on every address",
+	    REDIS "[http]\nmax_connections = 16\nlisten = 0.0.0.0:9464\n",
+	    { "FILE:5: listen: 0.0.0.0:9464 is not a loopback address, and "
+	      "/metrics and /healthz would answer anyone who can reach it; "
+	      "use 127.0.0.1:PORT, or add listen_allow_remote = yes to "
+	      "[http]" } },
+	{ "listen on a LAN address, remote refused outright",
+	    REDIS "[http]\nlisten = 10.1.2.3:9464\nlisten_allow_remote = no\n",
+	    { "FILE:4: listen: 10.1.2.3:9464 is not a loopback address, and "
+	      "/metrics and /healthz would answer anyone who can reach it; "
+	      "use 127.0.0.1:PORT, or add listen_allow_remote = yes to "
+	      "[http]" } },
+	{ "listen on a host name",
+	    REDIS "[http]\nlisten = nhacviec.example.gov.vn:9464\n",
+	    { "FILE:4: listen: nhacviec.example.gov.vn:9464 is not a "
+	      "loopback address, and /metrics and /healthz would answer "
+	      "anyone who can reach it; use 127.0.0.1:PORT, or add "
+	      "listen_allow_remote = yes to [http]" } },
+	{ "unknown key in [http]",
+	    REDIS "[http]\nheader_timeout = 5s\n",
+	    { "FILE:4: unknown key 'header_timeout' in [http]; use 'listen', "
+	      "'listen_allow_remote', 'max_connections', 'idle_timeout' or "
+	      "'request_timeout'" } },
 	{ "missing redis address",
 	    "[redis]\nprefix = nv\n",
 	    { "FILE: [redis] address is required: use unix:/path or "
@@ -909,6 +995,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_listen_remote),
 		cmocka_unit_test(test_crlf_bom),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_bad_bytes),
