@@ -15,7 +15,7 @@ printf '\n[http]\nlisten = 127.0.0.1:%s\n' "$port" >>"$T/nv.conf"
 seed 2000 $((NV_CLOCK_MS - 1000)) 0 hook full
 used=$(rcli INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p' | tr -d '\r')
 rcli CONFIG SET maxmemory-policy noeviction >/dev/null
-rcli CONFIG SET maxmemory $((used - 1024)) >/dev/null
+rcli CONFIG SET maxmemory $((used / 2)) >/dev/null
 bg nv "$NHACVIECD" -c "$T/nv.conf" --clock "$NV_CLOCK"
 health() { curl -s "http://127.0.0.1:$port/healthz"; }
 code() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz"; }
