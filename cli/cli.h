@@ -63,6 +63,8 @@ int	cmd_preview(struct cli *, int argc, char **argv);
 int	cmd_dead(struct cli *, int argc, char **argv);
 int	cmd_report(struct cli *, int argc, char **argv);
 int	cmd_pause(struct cli *, int argc, char **argv);
+int	cmd_ack(struct cli *, int argc, char **argv);
+int	cmd_inbox(struct cli *, int argc, char **argv);
 int	cmd_resume(struct cli *, int argc, char **argv);
 /* status: each paused channel, why, by whom, until when, what it holds. */
 void	cli_print_pauses(redisContext *, const struct keys *);

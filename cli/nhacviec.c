@@ -240,6 +240,10 @@ static const struct command commands[] = {
 	    "due again", cmd_resume },
 	{ "zalo", "[--channel NAME] token set|status",
 	    "the Zalo OA refresh token (set reads standard input)", cmd_zalo },
+	{ "ack", "TASK DUE AGENCY [--done] [--note TEXT]", "record what a "
+	    "head said (a phone call): acknowledged, or done", cmd_ack },
+	{ "inbox", "", "replies from heads that could not be placed",
+	    cmd_inbox },
 	{ "help", "[COMMAND]", "this list, or one command's usage", NULL },
 };
 

@@ -31,6 +31,10 @@ keys_init(struct keys *k, const char *prefix)
 	keys_set(k->zalo_lock, prefix, "zalo:lock");
 	keys_set(k->pauses, prefix, "pauses");
 	keys_set(k->held, prefix, "held");
+	keys_set(k->occurrences, prefix, "occurrences");
+	keys_set(k->refs, prefix, "refs");
+	keys_set(k->events, prefix, "events");
+	keys_set(k->inbox, prefix, "inbox");
 	return 0;
 }
 
@@ -42,4 +46,13 @@ keys_set_consumer(struct keys *k, const char *consumer)
 	n = snprintf(k->lease, sizeof(k->lease), "{%s}:consumer:%s",
 	    k->prefix, consumer);
 	return n < 0 || (size_t)n >= sizeof(k->lease) ? -1 : 0;
+}
+
+int
+keys_set_occ(struct keys *k, const char *occurrence)
+{
+	int	n;
+
+	n = snprintf(k->occ, sizeof(k->occ), "%socc:%s", k->base, occurrence);
+	return n < 0 || (size_t)n >= sizeof(k->occ) ? -1 : 0;
 }

@@ -2,6 +2,8 @@
 #ifndef NV_KEYS_H
 #define NV_KEYS_H
 
+#include <stddef.h>
+
 #define KEYS_PREFIX_MAX	100
 #define KEYS_NAME_MAX	(KEYS_PREFIX_MAX + 32)
 #define KEYS_GROUP	"dispatch"	/* the outbox consumer group */
@@ -23,11 +25,20 @@ struct keys {
 	char	zalo_lock[KEYS_NAME_MAX];	/* STRING: one refresh at a time */
 	char	pauses[KEYS_NAME_MAX];		/* HASH channel -> pause (JSON) */
 	char	held[KEYS_NAME_MAX];		/* HASH id -> paused channel */
+	char	occurrences[KEYS_NAME_MAX];	/* ZSET TASK/DUE -> due end (ms) */
+	char	refs[KEYS_NAME_MAX];		/* HASH message id -> reminder id */
+	char	events[KEYS_NAME_MAX];		/* STREAM: inbound events */
+	char	inbox[KEYS_NAME_MAX];		/* STREAM: replies not placed */
+	char	occ[KEYS_NAME_MAX + 256];	/* HASH: one occurrence's follow-ups,
+						   set by keys_occ before use */
 	char	lease[KEYS_NAME_MAX + 256];	/* STRING: consumer:NAME's holder */
 };
 
 /* Fill in every name for a prefix such as "nhacviec" ("{nhacviec}:due"). */
 int	keys_init(struct keys *, const char *prefix);
+/* occ names the follow-ups of an occurrence ("TASK/DUE"): a copy of the
+ * keys does it for the follow script. */
+int	keys_set_occ(struct keys *, const char *occurrence);
 /* The lease key of a consumer name ("{nhacviec}:consumer:NAME"). */
 int	keys_set_consumer(struct keys *, const char *consumer);
 

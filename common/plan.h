@@ -101,6 +101,7 @@ struct plan_task {
 	size_t		 nchannels;
 	char		*template;	/* a template file, or NULL */
 	struct template	*tmpl;		/* it, parsed by schedule_check */
+	int		 stop_on_ack;	/* stop_on = acknowledged */
 };
 
 struct plan {

@@ -771,6 +771,69 @@ schedule_find(const struct plan *p, const struct config *c, const char *id,
 	return 0;
 }
 
+int
+schedule_follow_ids(const struct plan *p, const struct config *c,
+    const struct plan_task *t, plan_day due, const struct plan_agency *a,
+    char ***out, size_t *n, char *err, size_t len)
+{
+	const struct plan_agency	**rec = NULL;
+	const struct config_channel	 *ch;
+	const struct plan_spec		 *s;
+	struct occurrence		 *occ = NULL;
+	size_t				  nocc, nrec, i, k, found = 0;
+	int				  partner = 0, lead;
+	char				  end[16], why[400], *id, **v;
+
+	*out = NULL;
+	*n = 0;
+	if (schedule_occurrences(t, due - 400, due, &occ, &nocc, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, len, "task '%s': %s", t->id, why);
+		return -1;
+	}
+	for (i = 0; i < nocc; i++)
+		found += occ[i].end == due;
+	free(occ);
+	day_text(due, end, sizeof(end));
+	if (!found) {
+		snprintf(err, len, "task '%s' has no occurrence due %s", t->id,
+		    end);
+		return -1;
+	}
+	lead = t->lead && strcmp(t->lead, a->id) == 0;
+	nrec = plan_recipients(p, t, &rec);
+	for (i = 0; i < nrec; i++)
+		partner |= rec[i] == a;
+	free(rec);
+	if (!lead && !partner) {
+		snprintf(err, len, "agency '%s' is not a recipient of task "
+		    "'%s'", a->id, t->id);
+		return -1;
+	}
+	v = calloc((t->nremind + t->nremind_lead) * (t->nchannels + 1) + 1,
+	    sizeof(*v));
+	if (v == NULL)
+		fatal("%s", __func__);
+	for (i = 0; i < t->nremind + t->nremind_lead; i++) {
+		s = i < t->nremind ? &t->remind[i] :
+		    &t->remind_lead[i - t->nremind];
+		if ((i < t->nremind && !partner) || (i >= t->nremind && !lead))
+			continue;
+		for (k = 0; k < t->nchannels; k++) {
+			if ((ch = config_channel_find(c, t->channels[k])) ==
+			    NULL || (ch->contact != NULL &&
+			    agency_contact(a, ch->contact) == NULL))
+				continue;
+			if (asprintf(&id, "%s/%s/%s/%s/%s", t->id, end, s->text,
+			    a->id, ch->name) == -1)
+				fatal("%s", __func__);
+			v[(*n)++] = id;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
 void
 schedule_list_clear(struct sched_list *l)
 {

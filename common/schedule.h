@@ -56,6 +56,17 @@ int	schedule_expand(const struct plan *, const struct config *,
 	    size_t len);
 void	schedule_list_clear(struct sched_list *);
 /*
+ * Every reminder id the plan gives agency a for the occurrence of task t
+ * due on day due (all specs that reach it, all channels it has an address
+ * for): what a follow-up that is done stops. -1 with why when the task has
+ * no such occurrence or the agency is not a recipient. *out (n strings)
+ * is malloc'd.
+ */
+int	schedule_follow_ids(const struct plan *, const struct config *,
+	    const struct plan_task *t, plan_day due,
+	    const struct plan_agency *a, char ***out, size_t *n, char *err,
+	    size_t len);
+/*
  * The reminder an id names ("task/END/spec/agency/channel"), as the plan
  * says now; -1 with why when the plan no longer has it. fire_at is left 0;
  * out->id is malloc'd.

@@ -9,7 +9,8 @@
 /* Made from lua/NAME.lua by scripts/embed-lua.sh. */
 extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
     lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
-    lua_zalo_unlock[], lua_pause[], lua_resume[], lua_release[];
+    lua_zalo_unlock[], lua_pause[], lua_resume[], lua_release[],
+    lua_follow[];
 
 /* Each key list matches the KEYS line at the top of its .lua file. */
 const struct script scripts[SCRIPT_COUNT] = {
@@ -19,16 +20,16 @@ const struct script scripts[SCRIPT_COUNT] = {
 	[SCRIPT_TAKE] = { "take", lua_take, 6,
 	    { K(outbox), K(state), K(log), K(dead), K(reminders),
 	      K(attempts) } },
-	[SCRIPT_COMPLETE] = { "complete", lua_complete, 8,
+	[SCRIPT_COMPLETE] = { "complete", lua_complete, 9,
 	    { K(outbox), K(state), K(log), K(due), K(reminders), K(attempts),
-	      K(dead), K(held) } },
+	      K(dead), K(held), K(refs) } },
 	[SCRIPT_KEEP] = { "keep", lua_keep, 2, { K(outbox), K(lease) } },
 	[SCRIPT_RESCUE] = { "rescue", lua_rescue, 4,
 	    { K(state), K(due), K(outbox), K(log) } },
 	[SCRIPT_PLAN_LOAD] = { "plan_load", lua_plan_load, 2,
 	    { K(plan_version), K(control) } },
-	[SCRIPT_PLAN] = { "plan", lua_plan, 3,
-	    { K(due), K(reminders), K(state) } },
+	[SCRIPT_PLAN] = { "plan", lua_plan, 4,
+	    { K(due), K(reminders), K(state), K(occurrences) } },
 	[SCRIPT_ENQUEUE] = { "enqueue", lua_enqueue, 4,
 	    { K(due), K(reminders), K(state), K(control) } },
 	[SCRIPT_REQUEUE] = { "requeue", lua_requeue, 6,
@@ -41,12 +42,15 @@ const struct script scripts[SCRIPT_COUNT] = {
 	    { K(pauses), K(held), K(control) } },
 	[SCRIPT_RELEASE] = { "release", lua_release, 3,
 	    { K(pauses), K(held), K(due) } },
+	/* KEYS[1], the occurrence's hash, is given by the caller (occ). */
+	[SCRIPT_FOLLOW] = { "follow", lua_follow, 6,
+	    { K(occ), K(due), K(state), K(log), K(reminders), K(attempts) } },
 };
 
 const char *const script_sources[SCRIPT_COUNT + 1] = {
 	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
 	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
-	lua_pause, lua_resume, lua_release, NULL
+	lua_pause, lua_resume, lua_release, lua_follow, NULL
 };
 
 static const struct {
@@ -60,6 +64,8 @@ static const struct {
 	{ K(plan_sources), "plan_sources" },
 	{ K(zalo_token), "zalo_token" }, { K(zalo_lock), "zalo_lock" },
 	{ K(lease), "lease" }, { K(pauses), "pauses" }, { K(held), "held" },
+	{ K(occurrences), "occurrences" }, { K(refs), "refs" },
+	{ K(events), "events" }, { K(inbox), "inbox" }, { K(occ), "occ" },
 };
 
 const char *

@@ -20,10 +20,11 @@ enum script_id {
 	SCRIPT_PAUSE,
 	SCRIPT_RESUME,
 	SCRIPT_RELEASE,
+	SCRIPT_FOLLOW,
 	SCRIPT_COUNT
 };
 
-#define SCRIPT_KEYS_MAX	8
+#define SCRIPT_KEYS_MAX	12
 
 struct script {
 	const char	*name;		/* lua/NAME.lua */

@@ -16,7 +16,10 @@
 -- counted); hold (its channel is paused: kept in {p}:held until it resumes,
 -- the attempt not counted; the ledger says defer); dead (a dead letter,
 -- and the fallback reminder if any is due).
--- KEYS: outbox state log due reminders attempts dead held
+-- A send recorded sent also notes, for closing the loop: the provider's
+-- message id in {p}:refs (an event or a reply names it), and the agency
+-- reached in the occurrence's follow-ups ({p}:occ:TASK/DUE AGENCY:reached).
+-- KEYS: outbox state log due reminders attempts dead held refs
 -- ARGV: group consumer record...
 -- Returns per record 1 (held here), 0 (held by nobody), or the holder.
 local group, me = ARGV[1], ARGV[2]
@@ -65,8 +68,24 @@ local function finished(id)
   return st == 'sent' or st == 'dead' or st == 'missed'
 end
 
+local base = string.sub(KEYS[1], 1, #KEYS[1] - #'outbox')
+
+-- A planned reminder's occurrence and agency (a fallback's too).
+local function occurrence(id)
+  local plain = string.gsub(id, '~fallback%-.*$', '')
+  local task, due, agency = string.match(plain,
+      '^([^/]+)/(%d%d%d%d%-%d%d%-%d%d)/[^/]+/([^/]+)/[^/]+$')
+  if task == nil or task == 'adhoc' then return nil end
+  return base .. 'occ:' .. task .. '/' .. due, agency
+end
+
 local function apply(r, held)
   if r.outcome == 'sent' then
+    if r.ref ~= '' then redis.call('HSET', KEYS[9], r.ref, r.id) end
+    local occ, agency = occurrence(r.id)
+    if occ then
+      redis.call('HSETNX', occ, agency .. ':reached', r.at .. ' ' .. r.channel)
+    end
     redis.call('HSET', KEYS[2], r.id, 'sent')
     redis.call('HDEL', KEYS[5], r.id)
     redis.call('HDEL', KEYS[6], r.id)

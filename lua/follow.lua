@@ -1,0 +1,35 @@
+#!lua
+-- Follow: what an agency did about an occurrence, in its follow-ups
+-- ({p}:occ:TASK/DUE, field AGENCY:WHAT = "MS VIA[ DETAIL]"; the first time
+-- wins, a note is the last one). When it stops the reminders (done, or
+-- acknowledged on a task with stop_on = acknowledged), the occurrence's
+-- remaining reminders to that agency (the caller, who knows the plan,
+-- names them) leave due and are recorded skipped with the reason, in the
+-- same step; AGENCY:stopped keeps a reminder already claimed, or planned
+-- later, from going out.
+-- KEYS: occ due state log reminders attempts
+-- ARGV: agency what ms via detail stop ("1" or "") note reason, then ids
+-- Returns { 1 if newly recorded (0: known already), reminders stopped }
+local agency, what, ms = ARGV[1], ARGV[2], ARGV[3]
+local v = ms .. ' ' .. ARGV[4]
+if ARGV[5] ~= '' then v = v .. ' ' .. ARGV[5] end
+local new = redis.call('HSETNX', KEYS[1], agency .. ':' .. what, v)
+if ARGV[7] ~= '' then
+  redis.call('HSET', KEYS[1], agency .. ':note', ARGV[7])
+end
+local stopped = 0
+if ARGV[6] == '1' then
+  redis.call('HSETNX', KEYS[1], agency .. ':stopped', v)
+  for i = 9, #ARGV do
+    local id = ARGV[i]
+    if redis.call('ZREM', KEYS[2], id) == 1 then
+      redis.call('HSET', KEYS[3], id, 'skipped')
+      redis.call('HDEL', KEYS[5], id)
+      redis.call('HDEL', KEYS[6], id)
+      redis.call('XADD', KEYS[4], '*', 'id', id, 'agency', agency,
+          'outcome', 'skipped', 'at', ms, 'detail', ARGV[8])
+      stopped = stopped + 1
+    end
+  end
+end
+return { new, stopped }
