@@ -190,6 +190,7 @@ static const struct config_key channel_keys[] = {
 	{ .name = "template", .type = KEY_FILE, .off = CH(template) },
 	{ .name = "timeout", .type = KEY_DURATION, .off = CH(timeout_ms),
 	    .flags = KEY_POSITIVE },
+	{ .name = "digest", .type = KEY_BOOL, .off = CH(digest) },
 	{ .name = "concurrency", .type = KEY_INT, .off = CH(concurrency),
 	    .min = 1, .max = 1000 },
 	{ .name = "ca_file", .type = KEY_FILE, .off = CH(ca_file) },
@@ -526,6 +527,7 @@ config_channel_init(struct config_channel *c, const char *name,
 	c->line = line;
 	c->timeout_ms = 10 * 1000;
 	c->concurrency = 8;
+	c->digest = -1;		/* by type and contact: config_fill */
 }
 
 const struct config_channel *
@@ -1342,8 +1344,17 @@ config_fill(struct config *conf)
 	if (conf->consumer == NULL)
 		conf->consumer = config_default_consumer();
 	for (i = 0; i < conf->nchannels; i++) {
-		if (conf->channels[i].method == NULL)
-			conf->channels[i].method = config_strdup("POST");
+		struct config_channel *c = &conf->channels[i];
+
+		if (c->method == NULL)
+			c->method = config_strdup("POST");
+		/* Digests where a head reads: Zalo, and mail (SMTP, or a
+		 * gateway addressed by email). */
+		if (c->digest == -1)
+			c->digest = c->type == CHANNEL_ZALO ||
+			    c->type == CHANNEL_SMTP ||
+			    (c->type == CHANNEL_WEBHOOK && c->contact != NULL &&
+			    strcmp(c->contact, "email") == 0);
 	}
 }
 

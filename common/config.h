@@ -37,6 +37,8 @@ struct config_channel {
 	char			*subject_template;	/* type smtp: a file */
 	int64_t			 timeout_ms;	/* default 10s */
 	int			 concurrency;	/* default 8 */
+	int			 digest;	/* one message a minute per head;
+						   default yes for zalo and mail */
 	char			*ca_file;	/* CAs to trust instead of the system's */
 	unsigned		 fallback_line;	/* where fallback is set */
 

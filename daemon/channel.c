@@ -79,17 +79,106 @@ channel_pump(struct channel *ch)
 		if (!channel_rate_take(ch))
 			break;
 		TAILQ_REMOVE(&ch->queue, j, link);
+		if (j->nmembers > 0)
+			log_debug("%s: one message for %zu reminders to %s",
+			    ch->name, j->nmembers + 1, j->r.contact);
 		j->state = JOB_SENDING;
 		ch->inflight++;
 		ch->ops->send(ch, j);
 	}
 }
 
+#define CHANNEL_DIGEST_MAX	20	/* reminders in one message */
+
+/*
+ * Can j go in a digest on ch? A planned reminder's first try, on a
+ * channel that digests and words its own text (a body_template writes
+ * one reminder's fields).
+ */
+static int
+channel_digestible(const struct channel *ch, const struct job *j)
+{
+	return ch->cfg->digest > 0 && ch->tmpl[CHANNEL_TMPL_BODY] == NULL &&
+	    j->r.text == NULL && j->attempt <= 1 && j->r.contact != NULL &&
+	    j->lead == NULL && j->state == JOB_QUEUED;
+}
+
+/*
+ * Several reminders to the same address on the same channel in the same
+ * minute go as one message: the first queued is the lead, the others its
+ * members; each is still recorded on its own.
+ */
 void
 channel_enqueue(struct channel *ch, struct job *j)
 {
+	struct job	*l;
+
+	if (channel_digestible(ch, j))
+		TAILQ_FOREACH(l, &ch->queue, link)
+			if (channel_digestible(ch, l) &&
+			    l->nmembers + 1 < CHANNEL_DIGEST_MAX &&
+			    strcmp(l->r.contact, j->r.contact) == 0 &&
+			    l->fire_at / 60000 == j->fire_at / 60000) {
+				j->lead = l;
+				TAILQ_INSERT_TAIL(&l->members, j, link);
+				l->nmembers++;
+				return;
+			}
 	TAILQ_INSERT_TAIL(&ch->queue, j, link);
-	channel_pump(ch);
+	if (!ch->nv->dispatch->batching)
+		channel_pump(ch);
+}
+
+void
+channels_pump(struct dispatch *d)
+{
+	struct channel	*ch;
+
+	TAILQ_FOREACH(ch, &d->channels, link)
+		if (!ch->removed)
+			channel_pump(ch);
+}
+
+void
+channel_unlink(struct job *j)
+{
+	struct job	*l = j->lead, *m;
+
+	if (l != NULL) {
+		TAILQ_REMOVE(&l->members, j, link);
+		l->nmembers--;
+		j->lead = NULL;
+		return;
+	}
+	if ((m = TAILQ_FIRST(&j->members)) == NULL) {
+		TAILQ_REMOVE(&j->ch->queue, j, link);
+		return;
+	}
+	/* A lead leaves: its first member leads the rest in its place. */
+	TAILQ_REMOVE(&j->members, m, link);
+	TAILQ_INSERT_AFTER(&j->ch->queue, j, m, link);
+	TAILQ_REMOVE(&j->ch->queue, j, link);
+	m->lead = NULL;
+	TAILQ_CONCAT(&m->members, &j->members, link);
+	m->nmembers = j->nmembers - 1;
+	j->nmembers = 0;
+	TAILQ_FOREACH(l, &m->members, link)
+		l->lead = m;
+}
+
+void
+channel_split(struct job *lead)
+{
+	struct job	*m;
+
+	while ((m = TAILQ_LAST(&lead->members, jobq)) != NULL) {
+		TAILQ_REMOVE(&lead->members, m, link);
+		m->lead = NULL;
+		m->stage = lead->stage;
+		TAILQ_INSERT_HEAD(&lead->ch->queue, m, link);
+	}
+	lead->nmembers = 0;
+	channel_pump(lead->ch);
 }
 
 /* This daemon holds the channel: what it says and until when. */
@@ -563,6 +652,10 @@ channels_reconfigure(struct dispatch *d, char *err, size_t len)
 		while ((j = TAILQ_FIRST(&ch->queue)) != NULL) {
 			TAILQ_REMOVE(&ch->queue, j, link);
 			if (fresh) {
+				struct job *m;
+
+				TAILQ_FOREACH(m, &j->members, link)
+					m->ch = fresh;
 				j->ch = fresh;
 				TAILQ_INSERT_TAIL(&fresh->queue, j, link);
 			} else {

@@ -245,8 +245,9 @@ smtp_send(struct channel *ch, struct job *j)
 		goto fail;
 	}
 	/* A template that does not load or render fails every time. */
-	if ((subject = smtp_subject(ch, &j->r, err, sizeof(err))) == NULL ||
-	    (body = render_text(ch, &j->r, err, sizeof(err))) == NULL) {
+	if ((subject = j->nmembers > 0 ? render_digest_subject(j) :
+	    smtp_subject(ch, &j->r, err, sizeof(err))) == NULL ||
+	    (body = render_text(ch, j, err, sizeof(err))) == NULL) {
 		snprintf(res.detail, sizeof(res.detail), "%s", err);
 		goto fail;
 	}

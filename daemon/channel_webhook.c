@@ -105,10 +105,20 @@ webhook_body(struct channel *ch, struct job *j, char *err, size_t len)
 		json_decref(check);
 		return s;
 	}
-	if ((text = render_text(ch, &j->r, err, len)) == NULL)
+	if ((text = render_text(ch, j, err, len)) == NULL)
 		return NULL;
 	body = reminder_webhook_body(&j->r, text);
 	free(text);
+	if (body != NULL && j->nmembers > 0) {
+		/* A digest: every reminder it carries, the lead first. */
+		json_t		 *ids = json_array();
+		const struct job *m;
+
+		json_array_append_new(ids, json_string(j->rid));
+		TAILQ_FOREACH(m, &j->members, link)
+			json_array_append_new(ids, json_string(m->rid));
+		json_object_set_new(body, "reminders", ids);
+	}
 	s = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (s == NULL)

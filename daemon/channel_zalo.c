@@ -708,14 +708,29 @@ zalo_post(struct zalo *z, struct job *j)
 
 	if (z->set.mode == ZALO_ZNS)
 		j->stage = 1;
+	/* A ZNS template carries one reminder: a digest goes apart. */
+	if (j->stage == 1 && j->nmembers > 0)
+		channel_split(j);
 	j->gen = z->gen;
 	memset(&req, 0, sizeof(req));
 	if (j->stage == 0) {
 		to = j->r.zalo ? j->r.zalo : j->r.contact;
-		if ((text = render_text(z->ch, &j->r, err, sizeof(err))) ==
+		if ((text = render_text(z->ch, j, err, sizeof(err))) ==
 		    NULL) {
 			zalo_result(j, VERDICT_PERMANENT, 0, -1, "%s", err);
 			return;
+		}
+		if (j->nmembers > 0 &&
+		    template_utf8_chars(text) > ZALO_TEXT_MAX) {
+			/* Too long as one: each reminder on its own. */
+			free(text);
+			channel_split(j);
+			text = render_text(z->ch, j, err, sizeof(err));
+			if (text == NULL) {
+				zalo_result(j, VERDICT_PERMANENT, 0, -1, "%s",
+				    err);
+				return;
+			}
 		}
 		if ((n = template_utf8_chars(text)) > ZALO_TEXT_MAX) {
 			free(text);

@@ -219,8 +219,12 @@ claim_take_reply(void *arg, redisReply *r)
 		    "(see %s and %s)", r->element[1]->integer,
 		    d->nv->keys.log, d->nv->keys.dead);
 	}
+	/* The whole read first, then sends: a digest gathers its parts. */
+	d->batching = 1;
 	for (i = 0; i < n; i++)
 		claim_add(d, entries->element[i]);
+	d->batching = 0;
+	channels_pump(d);
 	if (d->history) {
 		if (r->element[0]->len == 0)
 			d->history = 0;
@@ -262,8 +266,11 @@ claim_reclaim_reply(void *arg, redisReply *r)
 		    "%llds in another consumer's hands (a daemon that "
 		    "stopped?)", r->element[2]->elements,
 		    (long long)d->nv->conf->reclaim_idle_ms / 1000);
+	d->batching = 1;
 	for (i = 0; i < r->element[2]->elements; i++)
 		claim_add(d, r->element[2]->element[i]);
+	d->batching = 0;
+	channels_pump(d);
 	claim_more(d);
 }
 
@@ -506,7 +513,7 @@ claim_drop(struct job *j, const char *holder)
 {
 	log_notice("%s: outbox entry %s is held by %s; not sent here",
 	    j->rid, j->entry, holder);
-	TAILQ_REMOVE(&j->ch->queue, j, link);
+	channel_unlink(j);
 	j->state = JOB_DROPPED;
 	j->d->dropped++;
 	dispatch_finish(j);

@@ -53,6 +53,7 @@ dispatch_job_new(struct dispatch *d, const char *entry)
 		fatal("calloc");
 	j->d = d;
 	j->state = JOB_QUEUED;
+	TAILQ_INIT(&j->members);
 	snprintf(j->entry, sizeof(j->entry), "%s", entry);
 	h = dispatch_hash(j->entry);
 	j->hnext = d->byentry[h];
@@ -108,7 +109,8 @@ dispatch_finish(struct job *j)
 	struct dispatch	*d = j->d;
 	struct channel	*ch = j->ch;
 
-	if (ch && j->state != JOB_QUEUED && j->state != JOB_DROPPED)
+	if (ch && j->state != JOB_QUEUED && j->state != JOB_DROPPED &&
+	    !j->member)
 		ch->inflight--;
 	dispatch_job_free(j);
 	if (ch)
@@ -293,7 +295,7 @@ dispatch_stop(struct dispatch *d, void (*idle)(void *), void *arg)
 	claim_stop(d);
 	TAILQ_FOREACH(ch, &d->channels, link)
 		while ((j = TAILQ_FIRST(&ch->queue)) != NULL) {
-			TAILQ_REMOVE(&ch->queue, j, link);
+			channel_unlink(j);
 			ledger_defer(j, "not started before the daemon stopped",
 			    0);
 		}

@@ -59,6 +59,7 @@ struct dispatch {
 	/* channel.c: pauses */
 	struct event		*pause_ev;	/* the earliest pause's end */
 	int			 reading_pauses;
+	int			 batching;	/* taking a read: pump after */
 
 	/* ledger.c: outcomes on their way to Redis */
 	struct jobq		 unrecorded;	/* Redis unreachable: wait */
@@ -108,7 +109,13 @@ int		 channels_check(struct dispatch *, const struct config *,
 		    char *err, size_t len);
 void		 channels_free(struct dispatch *);
 void		 channel_pump(struct channel *);
+/* Queue j on its channel (in a digest when it can be); pump unless
+ * d->batching. */
 void		 channel_enqueue(struct channel *, struct job *);
+/* Take j out of its channel's queue or its digest. */
+void		 channel_unlink(struct job *);
+/* After a batch: start what each channel can. */
+void		 channels_pump(struct dispatch *);
 
 /* ledger.c */
 void		 ledger_init(struct dispatch *);

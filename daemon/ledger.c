@@ -300,10 +300,21 @@ ledger_job_done(struct job *j, const struct result *res)
 	struct retry_policy	 pol = { c->max_attempts, c->retry_base_ms,
 	    c->retry_max_ms };
 	enum retry_verdict	 v;
+	struct job		*m;
 	int64_t			 wait;
 
 	if (&j->res != res)
 		j->res = *res;
+	/* A digest: each reminder it carried is recorded on its own. */
+	while ((m = TAILQ_FIRST(&j->members)) != NULL) {
+		TAILQ_REMOVE(&j->members, m, link);
+		m->lead = NULL;
+		m->member = 1;
+		m->state = JOB_SENDING;
+		m->held = j->held;
+		ledger_job_done(m, &j->res);
+	}
+	j->nmembers = 0;
 	j->retry_at = 0;
 	switch (res->verdict) {
 	case VERDICT_OK:

@@ -75,6 +75,8 @@ enum job_state {
 };
 
 struct channel;
+struct job;
+TAILQ_HEAD(jobq, job);
 
 struct job {
 	struct dispatch		*d;
@@ -90,6 +92,10 @@ struct job {
 	int64_t			 retry_at;
 	int			 deferred;	/* not an attempt: back to due */
 	int			 held;		/* its channel is paused */
+	struct jobq		 members;	/* a digest's other reminders */
+	size_t			 nmembers;
+	struct job		*lead;		/* the digest this one is in */
+	int			 member;	/* went out in another's message */
 	char			*fb_id;		/* a fallback reminder to add */
 	char			*fb_payload;	/* NULL: skipped, see fb_skip */
 	char			*fb_skip;	/* why the fallback is not sent */
@@ -100,7 +106,6 @@ struct job {
 	TAILQ_ENTRY(job)	 all;		/* every job in memory */
 	struct job		*hnext;		/* the entry id hash chain */
 };
-TAILQ_HEAD(jobq, job);
 
 struct channel_ops {
 	const char	*type;
@@ -187,6 +192,11 @@ struct channel	*channel_find(struct dispatch *, const char *name);
 void		 channel_pause(struct channel *, const char *reason);
 /* {p}:pauses changed (a control message, a start): take it up. */
 void		 channels_pauses_read(struct dispatch *);
+/*
+ * A digest cannot go as one (ZNS, too long): its members go back to the
+ * queue, each to be sent on its own, with the lead's stage.
+ */
+void		 channel_split(struct job *lead);
 
 /* ledger.c: what one attempt came to, from its channel, exactly once */
 void		 ledger_job_done(struct job *, const struct result *);
@@ -219,9 +229,14 @@ int		 result_local(struct result *, const struct http_response *);
 /* Not tried for want of descriptors or memory (http_submit's -1), why. */
 void		 result_not_tried(struct result *, const char *why);
 
-/* render.c: the message text for r on ch (malloc'd); NULL with err. */
-char		*render_text(struct channel *, const struct reminder *,
-		    char *err, size_t len);
+/*
+ * render.c: the message text of j on ch (malloc'd); NULL with err. A
+ * digest (j with members) lists every reminder it carries.
+ */
+char		*render_text(struct channel *, const struct job *j, char *err,
+		    size_t len);
+/* A digest's subject line (malloc'd), for channels that have one. */
+char		*render_digest_subject(const struct job *j);
 
 /* metrics.c */
 struct metrics	*metrics_new(struct nv *, char *err, size_t len);

@@ -110,6 +110,43 @@ planner_plan_reply(void *arg, redisReply *r)
 		planner_run(pl);
 }
 
+/*
+ * The occurrences of the reminders in l, each once, as pairs "TASK/DUE"
+ * and the end of its due day (ms) into argv; the strings go to owned.
+ * Returns how many.
+ */
+static size_t
+planner_occurrences(const struct plan *p, const struct sched_list *l,
+    const char **argv, char **owned)
+{
+	const struct sched_reminder	*r;
+	char				 due[16];
+	size_t				 i, j, m = 0;
+	int				 y, mo, d, dup;
+
+	for (i = 0; i < l->n; i++) {
+		r = &l->v[i];
+		plan_day_to_ymd(r->occ.end, &y, &mo, &d);
+		snprintf(due, sizeof(due), "%04d-%02d-%02d", y, mo, d);
+		for (j = 0, dup = 0; j < m && !dup; j++)
+			dup = strncmp(argv[2 * j], r->task->id,
+			    strlen(r->task->id)) == 0 &&
+			    argv[2 * j][strlen(r->task->id)] == '/' &&
+			    strcmp(argv[2 * j] + strlen(r->task->id) + 1,
+			    due) == 0;
+		if (dup)
+			continue;
+		if (asprintf(&owned[2 * m], "%s/%s", r->task->id, due) == -1 ||
+		    asprintf(&owned[2 * m + 1], "%lld", (long long)
+		    schedule_local_ms(p, r->occ.end + 1, 0)) == -1)
+			fatal("asprintf");
+		argv[2 * m] = owned[2 * m];
+		argv[2 * m + 1] = owned[2 * m + 1];
+		m++;
+	}
+	return m;
+}
+
 /* Expand the plan over [now - lookback, now + horizon] and write it. */
 static void
 planner_run(struct planner *pl)
@@ -119,7 +156,7 @@ planner_run(struct planner *pl)
 	const char		**argv;
 	char			**owned, err[256], from[24], count[24];
 	int64_t			 now = clock_now_ms(), back;
-	size_t			 i, n;
+	size_t			 i, n, m;
 
 	if (pl->plan == NULL || !store_is_up(nv->store) || nv->stopping)
 		return;
@@ -137,8 +174,9 @@ planner_run(struct planner *pl)
 		return;
 	}
 	n = l.n;
-	argv = calloc(2 + 3 * n + 1, sizeof(*argv));
-	owned = calloc(2 * n + 1, sizeof(*owned));
+	/* The reminders, then their occurrences (each once) for the index. */
+	argv = calloc(2 + 3 * n + 1 + 2 * n + 1, sizeof(*argv));
+	owned = calloc(4 * n + 2, sizeof(*owned));
 	if (argv == NULL || owned == NULL)
 		fatal("calloc");
 	snprintf(from, sizeof(from), "%lld", (long long)(now - back));
@@ -155,10 +193,14 @@ planner_run(struct planner *pl)
 		argv[3 + 3 * i] = owned[2 * i];
 		argv[4 + 3 * i] = owned[2 * i + 1];
 	}
+	m = planner_occurrences(pl->plan, &l, argv + 3 + 3 * n, owned + 2 * n);
+	if (asprintf(&owned[4 * n], "%zu", m) == -1)
+		fatal("asprintf");
+	argv[2 + 3 * n] = owned[4 * n];
 	if (script_run(nv, SCRIPT_PLAN, planner_plan_reply, pl,
-	    (int)(2 + 3 * n), argv) == 0)
+	    (int)(3 + 3 * n + 2 * m), argv) == 0)
 		pl->busy = 1;
-	for (i = 0; i < 2 * n; i++)
+	for (i = 0; i < 4 * n + 2; i++)
 		free(owned[i]);
 	free(owned);
 	free(argv);

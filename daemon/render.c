@@ -7,8 +7,9 @@
 #include "plan.h"
 #include "template.h"
 
-char *
-render_text(struct channel *ch, const struct reminder *r, char *err,
+/* One reminder's text, from its task's template, the channel's or ours. */
+static char *
+render_one(struct channel *ch, const struct reminder *r, char *err,
     size_t len)
 {
 	struct nv		*nv = ch->nv;
@@ -30,5 +31,73 @@ render_text(struct channel *ch, const struct reminder *r, char *err,
 	if (s == NULL)
 		snprintf(err, len, "cannot render the message%s%s",
 		    t ? " with " : "", t ? template_name(t) : "");
+	return s;
+}
+
+/*
+ * A digest: the reminders one head gets in the same minute on one channel,
+ * as one message that lists them.
+ */
+static char *
+render_digest(const struct job *j, const char *tz)
+{
+	const struct job	*m;
+	const struct reminder	*r = &j->r;
+	char			*s = NULL, *ns, due[128];
+	size_t			 n = 1;
+	FILE			*fp;
+	size_t			 len = 0;
+
+	if ((fp = open_memstream(&s, &len)) == NULL)
+		return NULL;
+	if (r->head)
+		fprintf(fp, "Kính gửi: %s (%s),\n\n", r->head,
+		    r->agency_name ? r->agency_name : r->agency);
+	else
+		fprintf(fp, "Kính gửi: Lãnh đạo %s,\n\n",
+		    r->agency_name ? r->agency_name : r->agency);
+	fprintf(fp, "Phòng Nội vụ nhắc %zu nhiệm vụ theo kế hoạch:\n",
+	    j->nmembers + 1);
+	for (m = j; m != NULL; m = m == j ? TAILQ_FIRST(&j->members) :
+	    TAILQ_NEXT(m, link)) {
+		template_due_text(m->r.due, m->r.period, due, sizeof(due));
+		fprintf(fp, "\n%zu. %s\n   Thời hạn: %s", n++,
+		    m->r.title ? m->r.title : m->r.task, due);
+		if (m->r.lead && m->r.agency_name &&
+		    strcmp(m->r.lead, m->r.agency_name) != 0)
+			fprintf(fp, "\n   Đơn vị chủ trì: %s", m->r.lead);
+		if (m->r.note)
+			fprintf(fp, "\n   Ghi chú: %s", m->r.note);
+		fputc('\n', fp);
+	}
+	(void)tz;
+	if (fclose(fp) != 0) {
+		free(s);
+		return NULL;
+	}
+	ns = s;
+	return ns;
+}
+
+char *
+render_text(struct channel *ch, const struct job *j, char *err, size_t len)
+{
+	char	*s;
+
+	if (TAILQ_EMPTY(&j->members))
+		return render_one(ch, &j->r, err, len);
+	if ((s = render_digest(j, planner_timezone(ch->nv->planner))) == NULL)
+		snprintf(err, len, "cannot write the digest");
+	return s;
+}
+
+char *
+render_digest_subject(const struct job *j)
+{
+	char	*s;
+
+	if (asprintf(&s, "[Nhắc việc] %zu nhiệm vụ cần thực hiện",
+	    j->nmembers + 1) == -1)
+		return NULL;
 	return s;
 }

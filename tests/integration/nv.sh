@@ -48,15 +48,16 @@ _nv_section() {
 
 # write_conf FILE HOOK_PORT [KEY=VALUE...]: a test config with one webhook
 # channel, hook; hook.KEY=VALUE sets a key of the channel (hook.timeout,
-# hook.concurrency), other keys go to conf_base.
+# hook.concurrency, hook.digest: no unless set), other keys go to conf_base.
 write_conf() {
-	local file=$1 port=$2 kv timeout=5s concurrency=8
+	local file=$1 port=$2 kv timeout=5s concurrency=8 digest=no
 	local -a rest=()
 	shift 2
 	for kv in "$@"; do
 		case $kv in
 		hook.timeout=*)		timeout=${kv#*=} ;;
 		hook.concurrency=*)	concurrency=${kv#*=} ;;
+		hook.digest=*)		digest=${kv#*=} ;;
 		*)			rest+=("$kv") ;;
 		esac
 	done
@@ -68,6 +69,7 @@ contact = email
 url = http://127.0.0.1:$port/hook
 timeout = $timeout
 concurrency = $concurrency
+digest = $digest
 EOC
 	} >"$file"
 }
