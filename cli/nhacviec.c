@@ -205,7 +205,7 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 	    n - 1);
 	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
 	    i += 2) {
-		clock_format_iso8601((int64_t)strtod(r->element[i + 1]->str,
+		cli_time(cl, rc, (int64_t)strtod(r->element[i + 1]->str,
 		    NULL), when, sizeof(when));
 		printf("%s  %s\n", when, r->element[i]->str);
 	}
@@ -233,7 +233,11 @@ static const struct command commands[] = {
 	{ "send", "--agency ID --channel NAME [--title TEXT] < TEXT",
 	    "an ad-hoc notice through the outbox", cmd_send },
 	{ "dead", "[requeue ID|'*']", "the dead letters, or send them again", cmd_dead },
-	{ "report", "", "the ledger's outcomes per channel", cmd_report },
+	{ "log", "[--since DATE|Nd] [--until DATE] [--agency ID] [--task ID] "
+	    "[--channel NAME] [--format text|tsv]", "the ledger, entry by "
+	    "entry, newest last, in the plan's time zone", cmd_log },
+	{ "report", "[--from DATE] [--to DATE]", "the ledger's outcomes per "
+	    "channel", cmd_report },
 	{ "pause", "CHANNEL|'*' [--for DURATION] [--reason TEXT]",
 	    "hold a channel in every daemon, also after restarts", cmd_pause },
 	{ "resume", "CHANNEL|'*'", "release a paused channel; what it held is "
@@ -385,6 +389,7 @@ main(int argc, char *argv[])
 	}
 	/* The command sees its own name as argv[0], as getopt expects. */
 	rc = cmd->fn(&cl, argc - optind, argv + optind);
+	plan_free(cl.plan);
 	config_free(cl.conf);
 	return rc;
 }
