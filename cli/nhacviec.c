@@ -230,8 +230,9 @@ static const struct command commands[] = {
 	    "FILE", "a plan's appendix table as [task] sections", cmd_import_appendix },
 	{ "status", "", "what is due, queued, sent and dead in Redis", cmd_status },
 	{ "upcoming", "[N]", "the next N reminders due (default 20)", cmd_upcoming },
-	{ "send", "--agency ID --channel NAME [--title TEXT] < TEXT",
-	    "an ad-hoc notice through the outbox", cmd_send },
+	{ "send", "--agency ID|GROUP --channel NAME [--title TEXT] < TEXT",
+	    "an ad-hoc notice through the outbox (a group: one to each "
+	    "agency)", cmd_send },
 	{ "dead", "[requeue ID|'*']", "the dead letters, or send them again", cmd_dead },
 	{ "log", "[--since DATE|Nd] [--until DATE] [--agency ID] [--task ID] "
 	    "[--channel NAME] [--format text|tsv]", "the ledger, entry by "
