@@ -227,7 +227,8 @@ static const struct command commands[] = {
 	{ "load", "", "check the plan files and write them to Redis in one "
 	    "step", cmd_load },
 	{ "import-appendix", "[--year N] [--remind SPECS] [--channels LIST] "
-	    "FILE", "a plan's appendix table as [task] sections", cmd_import_appendix },
+	    "[--encoding NAME] FILE", "a plan's appendix table (UTF-8, "
+	    "UTF-16, Windows-1258) as [task] sections", cmd_import_appendix },
 	{ "status", "", "what is due, queued, sent and dead in Redis", cmd_status },
 	{ "upcoming", "[N]", "the next N reminders due (default 20)", cmd_upcoming },
 	{ "send", "--agency ID|GROUP --channel NAME [--title TEXT] < TEXT",
