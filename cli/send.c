@@ -77,8 +77,9 @@ send_one(struct cli *cl, redisContext *rc, const struct config_channel *ch,
 		freeReplyObject(a);
 		return EX_DATAERR;
 	}
-	payload = planstore_adhoc(&id, agency, send_field(a, "name"),
-	    send_field(a, "head"), contact, ch->name, title, text, now);
+	payload = planstore_adhoc(cli_plan_view(cl, rc), &id, agency,
+	    send_field(a, "name"), send_field(a, "head"), contact, ch->name,
+	    title, text, now);
 	freeReplyObject(a);
 	if (payload == NULL) {
 		fprintf(stderr, "nhacviec: send: out of memory\n");

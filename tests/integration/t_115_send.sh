@@ -10,7 +10,7 @@
 nv_setup "$(basename "$0" .sh)"
 
 redis_start
-fake_start hook
+fake_start hook -B "$T/hook.dump"
 mkdir -p "$T/plan.d"
 write_conf "$T/nv.conf" "$hook_PORT"
 printf '\n[plan]\nfiles = plan.d/*.conf\n' >>"$T/nv.conf"
@@ -78,4 +78,12 @@ assert_eq 2 "$(wc -l <"$T/all.out")" "ids printed for the members with email"
 wait_until 15 '[ "$(fake_count hook)" -ge 5 ]' || fail "the notices to tat-ca did not arrive"
 assert_eq 5 "$(fake_count hook)" "requests (1 + 2 + 2)"
 assert_eq 5 "$(fake_unique hook)" "each notice its own id"
+
+# A notice at 06:30 in Ho Chi Minh City (23:30 UTC the day before) is due
+# that day in the plan's zone.
+printf 'Sớm.\n' | "$NHACVIEC" -c "$T/nv.conf" --clock 2022-04-27T06:30:00+07:00 \
+    send --agency noi-vu --channel hook >"$T/early.out" 2>&1 || fail "send: $(cat "$T/early.out")"
+wait_until 15 '[ "$(fake_count hook)" -ge 6 ]' || fail "the early notice did not arrive"
+assert_eq 2022-04-27 "$(tail -n 1 "$T/hook.dump" | json_get body | json_get due)" \
+    "due day of the early notice"
 stop nv || fail "exit status $?"
