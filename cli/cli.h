@@ -89,7 +89,7 @@ int	cmd_ack(struct cli *, int argc, char **argv);
 int	cmd_inbox(struct cli *, int argc, char **argv);
 int	cmd_resume(struct cli *, int argc, char **argv);
 /* status: each paused channel, why, by whom, until when, what it holds. */
-void	cli_print_pauses(redisContext *, const struct keys *);
+void	cli_print_pauses(struct cli *, redisContext *);
 /* calendar YEAR...: the years' statutory days off as a [calendar] section. */
 int	cmd_calendar(struct cli *, int argc, char **argv);
 int	cmd_log(struct cli *, int argc, char **argv);

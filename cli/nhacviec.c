@@ -118,7 +118,7 @@ cmd_status(struct cli *cl, int argc, char **argv)
 		printf("%-30s%lld\n", names[j], counts[j]);
 	printf("ledger entries                %lld\n",
 	    cli_int(rc, "XLEN %s", k->log));
-	cli_print_pauses(rc, k);
+	cli_print_pauses(cl, rc);
 	redisFree(rc);
 	return 0;
 }

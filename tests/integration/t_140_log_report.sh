@@ -6,7 +6,8 @@
 # --agency (an agency or a group), --task and --channel filter. `report`
 # counts per channel, missed reminders under their own channel (they have no
 # channel field), with no limit on rows, over --from/--to. `dead`,
-# `upcoming` and `zalo token status` print times in the plan's zone too.
+# `upcoming`, `zalo token status`, `pause` and `status` print times in the
+# plan's zone too.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
@@ -198,3 +199,12 @@ nv report || fail "report with 72 channels"
 assert_eq 74 "$(wc -l <"$T/out")" "report lines: header, 72 channels, total"
 assert_grep "^$(row old-70 1 0 0 0 0 0)\$" "$T/out" "the 70th old channel"
 assert_grep '^180 ledger entries;' "$T/out" "every entry counted"
+
+# A pause's times, as pause and status print them: the plan's zone too.
+TZ=America/New_York "$NHACVIEC" -c "$T/nv.conf" pause hook --for 2h --reason 'bảo trì' \
+    >"$T/pause.out" 2>&1 || fail "pause: $(cat "$T/pause.out")"
+assert_grep '^hook paused in every daemon, until 20[0-9-]{8}T[0-9:]{8}\+07:00$' "$T/pause.out" \
+    "pause: until when, in the plan's zone"
+nv status || fail "status: $(cat "$T/err")"
+assert_grep '^paused hook since 20[0-9-]{8}T[0-9:]{8}\+07:00 until 20[0-9-]{8}T[0-9:]{8}\+07:00, by .*: bảo trì; ' \
+    "$T/out" "status: the pause in the plan's zone"
