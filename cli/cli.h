@@ -2,6 +2,9 @@
 #ifndef NV_CLI_H
 #define NV_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <hiredis/hiredis.h>
 
 #include "config.h"
@@ -15,6 +18,7 @@
 
 struct option;
 struct command;
+struct plan;
 
 /* What every command gets: the config it runs with, its keys, itself. */
 struct cli {
@@ -23,6 +27,7 @@ struct cli {
 	struct keys		 keys;
 	const struct command	*cmd;
 	int			 getopt_started;
+	struct plan		*plan;		/* cli_plan_view's, freed by main */
 };
 
 /* One command: `nhacviec NAME ARGS`; fn gets argv[0] == NAME. */
@@ -55,6 +60,23 @@ struct plan	*cli_plan(redisContext *, const struct config *,
 		    const struct keys *);
 /* check --redis: is the Redis safe to keep reminders in? Warnings. */
 int		 cli_check_redis(const struct config *);
+/*
+ * The plan to show names and times by (not to send by: that is
+ * cli_plan's): as loaded in Redis (rc may be NULL), read without the
+ * config's checks, else the config's plan files, else an empty plan in
+ * the default zone. Never NULL; kept in the cli, quiet.
+ */
+const struct plan *cli_plan_view(struct cli *, redisContext *rc);
+/* An instant as ISO 8601 in the plan's zone ("2022-04-29T08:00:00+07:00"). */
+void		 cli_time(struct cli *, redisContext *rc, int64_t ms,
+		    char *buf, size_t len);
+/*
+ * Calls fn with the field-value pairs of every entry of a stream, oldest
+ * first, read 1000 at a time; -1 after saying why on stderr.
+ */
+int		 cli_stream_each(redisContext *, const char *key,
+		    void (*fn)(void *arg, const char *const *fields,
+		    size_t nfields), void *arg);
 
 int	cmd_zalo(struct cli *, int argc, char **argv);
 int	cmd_send(struct cli *, int argc, char **argv);
@@ -67,8 +89,9 @@ int	cmd_ack(struct cli *, int argc, char **argv);
 int	cmd_inbox(struct cli *, int argc, char **argv);
 int	cmd_resume(struct cli *, int argc, char **argv);
 /* status: each paused channel, why, by whom, until when, what it holds. */
-void	cli_print_pauses(redisContext *, const struct keys *);
+void	cli_print_pauses(struct cli *, redisContext *);
 /* calendar YEAR...: the years' statutory days off as a [calendar] section. */
 int	cmd_calendar(struct cli *, int argc, char **argv);
+int	cmd_log(struct cli *, int argc, char **argv);
 
 #endif

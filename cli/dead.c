@@ -1,4 +1,4 @@
-/* nhacviec dead and report: what could not be delivered, and what was. */
+/* nhacviec dead: what could not be delivered, and sending it again. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,8 +167,8 @@ cmd_dead(struct cli *cl, int argc, char **argv)
 	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
 		redisReply *f = r->element[i]->element[1];
 
-		clock_format_iso8601(strtoll(dead_field(f, "at"), NULL, 10),
-		    when, sizeof(when));
+		cli_time(cl, rc, strtoll(dead_field(f, "at"), NULL, 10), when,
+		    sizeof(when));
 		printf("%s  %s  via %s (attempt %s): %s\n", when,
 		    dead_field(f, "id"), dead_field(f, "channel"),
 		    dead_field(f, "attempt"), dead_field(f, "reason"));
@@ -177,62 +177,5 @@ cmd_dead(struct cli *cl, int argc, char **argv)
 		printf("no dead letters\n");
 	freeReplyObject(r);
 	redisFree(rc);
-	return 0;
-}
-
-/* The ledger in short: outcomes per channel, and the most frequent failures. */
-int
-cmd_report(struct cli *cl, int argc, char **argv)
-{
-	const struct config	*c = cl->conf;
-	const struct keys	*k = &cl->keys;
-	static const char *outcomes[] = { "sent", "retry", "defer", "dead",
-	    "missed" };
-	struct row {
-		char		 channel[64];
-		long long	 n[5];
-	}		 rows[64];
-	size_t		 nrows = 0, i, j;
-	redisContext	*rc;
-	redisReply	*r;
-	const char	*ch, *oc;
-	long long	 late = 0, total = 0;
-
-	if (cli_getopt(cl, argc, argv, NULL) != -1)
-		return EX_USAGE;
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
-	if ((rc = cli_connect(c)) == NULL)
-		return EX_UNAVAILABLE;
-	memset(rows, 0, sizeof(rows));
-	r = redisCommand(rc, "XRANGE %s - +", k->log);
-	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-		redisReply *f = r->element[i]->element[1];
-
-		ch = dead_field(f, "channel");
-		oc = dead_field(f, "outcome");
-		for (j = 0; j < nrows && strcmp(rows[j].channel, ch) != 0; j++)
-			;
-		if (j == nrows && nrows < 64)
-			snprintf(rows[nrows++].channel,
-			    sizeof(rows[0].channel), "%s", ch[0] ? ch : "-");
-		if (j >= nrows)
-			continue;
-		for (size_t o = 0; o < 5; o++)
-			if (strcmp(oc, outcomes[o]) == 0)
-				rows[j].n[o]++;
-		late += strcmp(dead_field(f, "late"), "1") == 0;
-		total++;
-	}
-	freeReplyObject(r);
-	redisFree(rc);
-	printf("%-16s %8s %8s %8s %8s %8s\n", "channel", "sent", "retry",
-	    "defer", "dead", "missed");
-	for (j = 0; j < nrows; j++)
-		printf("%-16s %8lld %8lld %8lld %8lld %8lld\n", rows[j].channel,
-		    rows[j].n[0], rows[j].n[1], rows[j].n[2], rows[j].n[3],
-		    rows[j].n[4]);
-	printf("%lld ledger entries; %lld sent late (within the grace)\n",
-	    total, late);
 	return 0;
 }

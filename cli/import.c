@@ -1,5 +1,6 @@
 /* nhacviec import-appendix: a plan's appendix table, as an admin pastes it, as [task] sections. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,20 +43,7 @@ struct import {
 	struct diag		 d;
 };
 
-static void
-import_usage(void)
-{
-	fprintf(stderr, "usage: nhacviec [-c FILE] import-appendix [--year N] "
-	    "[--remind SPECS] [--channels LIST] FILE.tsv\n"
-	    "  FILE.tsv: the appendix table copied from the plan, columns "
-	    "separated by tabs\n"
-	    "  (STT, NỘI DUNG TUYÊN TRUYỀN, CƠ QUAN CHỦ TRÌ, CƠ QUAN PHỐI HỢP, "
-	    "THỜI GIAN THỰC HIỆN); - reads stdin\n"
-	    "  --remind    default \"%s\"\n"
-	    "  --channels  default \"%s\"\n", IMPORT_REMIND, IMPORT_CHANNELS);
-}
-
-/* The whole of path ("-": stdin), NUL-terminated, or NULL with err. */
+/* The bytes of path ("-": stdin), NUL-terminated, or NULL with err. */
 static char *
 import_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -93,11 +81,6 @@ import_slurp(const char *path, size_t *len, char *err, size_t errlen)
 	if (fp != stdin)
 		fclose(fp);
 	buf[n] = '\0';
-	if (memchr(buf, '\0', n) != NULL) {
-		snprintf(err, errlen, "holds a NUL byte: not a text file");
-		free(buf);
-		return NULL;
-	}
 	*len = n;
 	return buf;
 fail:
@@ -155,9 +138,12 @@ import_header(struct import *im, const struct appendix_row *r, int *is_header)
 	return 0;
 }
 
-/* A value fit for one plan-file line: no ';' that would start a comment. */
+/*
+ * A value fit for one plan-file line: no ';' that would start a comment;
+ * then the comment, if any, beside it.
+ */
 static void
-import_value(FILE *fp, const char *key, const char *value)
+import_line(FILE *fp, const char *key, const char *value, const char *comment)
 {
 	const char	*p;
 
@@ -168,7 +154,18 @@ import_value(FILE *fp, const char *key, const char *value)
 		else
 			fputc(*p == '\n' || *p == '\r' ? ' ' : *p, fp);
 	}
+	if (comment != NULL && comment[0] != '\0') {
+		fputs("   ; ", fp);
+		for (p = comment; *p; p++)
+			fputc(*p == '\n' || *p == '\r' ? ' ' : *p, fp);
+	}
 	fputc('\n', fp);
+}
+
+static void
+import_value(FILE *fp, const char *key, const char *value)
+{
+	import_line(fp, key, value, NULL);
 }
 
 static int
@@ -184,16 +181,20 @@ import_id_taken(const struct import *im, const char *id)
 	return 0;
 }
 
-/* An id from the title, made unique across the plan and this import. */
+/* An id from the title (and a period's suffix), made unique across the plan and this import. */
 static const char *
-import_task_id(struct import *im, const char *title)
+import_task_id(struct import *im, const char *title, const char *suffix)
 {
 	char	 base[128], id[160], **v;
+	size_t	 l;
 	int	 n;
 
 	if (appendix_task_id(title, IMPORT_ID_WORDS, base, sizeof(base)) ==
 	    -1)
 		snprintf(base, sizeof(base), "task");
+	if (suffix[0] != '\0' && (l = strlen(base)) + strlen(suffix) + 2 <
+	    sizeof(base))
+		snprintf(base + l, sizeof(base) - l, "-%s", suffix);
 	snprintf(id, sizeof(id), "%s", base);
 	for (n = 2; import_id_taken(im, id); n++)
 		snprintf(id, sizeof(id), "%s-%d", base, n);
@@ -221,9 +222,27 @@ import_why(const struct appendix_piece *pc, char *buf, size_t len)
 	return buf;
 }
 
-/* The lead: exactly one agency. Its id, or NULL after reporting. */
+/* Adds '"Nội vụ" taken as Phòng Nội vụ' for a loose match to a comment. */
+static void
+import_loose(const struct import *im, const struct appendix_piece *pc,
+    char *buf, size_t len)
+{
+	const struct appendix_entry	*e = &im->entries[pc->entry];
+	size_t				 l = strlen(buf);
+
+	if (!pc->loose || l + 1 >= len)
+		return;
+	snprintf(buf + l, len - l, "%s\"%s\" taken as %s", l ? ", " : "",
+	    pc->text, e->name ? e->name : e->id);
+}
+
+/*
+ * The lead: exactly one agency. Its id, or NULL after reporting; a loose
+ * match of its name is said in loose.
+ */
 static const char *
-import_lead(struct import *im, const struct appendix_row *r, const char *cell)
+import_lead(struct import *im, const struct appendix_row *r, const char *cell,
+    char *loose, size_t looselen)
 {
 	struct appendix_partners	 p;
 	const struct appendix_entry	*e = NULL;
@@ -232,6 +251,7 @@ import_lead(struct import *im, const struct appendix_row *r, const char *cell)
 	size_t				 i, n = 0;
 	int				 bad = 0;
 
+	loose[0] = '\0';
 	if (cell[0] == '\0') {
 		diag_error(&im->d, im->file, r->line, "column %s: empty: name "
 		    "the agency that leads the task", col);
@@ -259,6 +279,7 @@ import_lead(struct import *im, const struct appendix_row *r, const char *cell)
 			continue;
 		}
 		e = &im->entries[p.v[i].entry];
+		import_loose(im, &p.v[i], loose, looselen);
 		n++;
 	}
 	if (bad)
@@ -272,84 +293,80 @@ import_lead(struct import *im, const struct appendix_row *r, const char *cell)
 	return e->id;
 }
 
-/* One task row: its [task] section into out, or -1 after reporting. */
-static int
-import_row(struct import *im, const struct appendix_row *r, FILE *out)
+/* A task of the plan files with the same title, or NULL. */
+static const struct plan_task *
+import_duplicate(const struct import *im, const char *title)
 {
-	struct appendix_partners	 p;
-	struct appendix_when		 w;
-	char				 cell[NCOLS][CELL_MAX];
-	char				 err[1024], why[256], lines[1024];
-	char				 note[600], *s, *nl, *eq;
-	const char			*lead, *title, *id, *pid;
-	size_t				 i, k;
-	int				 c, bad = 0, np = 0;
+	size_t	i;
 
-	for (c = 0; c < NCOLS; c++)
-		import_cell(r, im->cols[c], cell[c], sizeof(cell[c]));
-	title = appendix_skip_number(cell[COL_TITLE]);
-	if (title[0] == '\0') {
-		diag_error(&im->d, im->file, r->line, "column %s: empty: a "
-		    "task needs a title", col_names[COL_TITLE]);
-		bad = 1;
-	}
-	if ((lead = import_lead(im, r, cell[COL_LEAD])) == NULL)
-		bad = 1;
-	appendix_split(&im->dir, cell[COL_PARTNERS], &p);
-	for (i = 0; i < p.n; i++)
-		if (p.v[i].entry < 0) {
-			diag_error(&im->d, im->file, r->line, "column %s: cannot "
-			    "match '%s' to an agency or group%s",
-			    col_names[COL_PARTNERS], p.v[i].text,
-			    import_why(&p.v[i], why, sizeof(why)));
-			bad = 1;
-		}
-	if (appendix_parse_when(cell[COL_WHEN], im->year, &w, err,
-	    sizeof(err)) == -1) {
-		diag_error(&im->d, im->file, r->line, "column %s: %s",
-		    col_names[COL_WHEN], err);
-		bad = 1;
-	}
-	if (bad) {
-		fprintf(out, "\n; %s:%u: row not imported, see the errors\n",
-		    im->file, r->line);
-		return -1;
-	}
-	if ((id = import_task_id(im, title)) == NULL) {
+	for (i = 0; i < im->plan->ntasks; i++)
+		if (appendix_same_title(title, im->plan->tasks[i].title ?
+		    im->plan->tasks[i].title : im->plan->tasks[i].id))
+			return &im->plan->tasks[i];
+	return NULL;
+}
+
+/* One task's [task] section, for one period of the row. */
+static int
+import_task(struct import *im, const struct appendix_row *r,
+    char cell[NCOLS][CELL_MAX], const char *title, const char *lead,
+    const char *lead_loose, const struct appendix_partners *p,
+    const char *partners_loose, const struct appendix_when *w, FILE *out)
+{
+	const struct plan_task	*dup;
+	char		 lines[1024], note[600], full[CELL_MAX + 32];
+	char		 list[2048], *s, *nl, *eq;
+	const char	*id, *pid;
+	size_t		 i, k, l = 0;
+
+	if (w->label[0] != '\0')
+		snprintf(full, sizeof(full), "%s (%s)", title, w->label);
+	else
+		snprintf(full, sizeof(full), "%s", title);
+	if ((id = import_task_id(im, title, w->suffix)) == NULL) {
 		diag_error(&im->d, im->file, r->line, "out of memory");
 		return -1;
 	}
-	if (appendix_when_format(&w, lines, sizeof(lines)) == -1) {
+	if (appendix_when_format(w, lines, sizeof(lines)) == -1) {
 		diag_error(&im->d, im->file, r->line, "column %s: too long",
 		    col_names[COL_WHEN]);
 		return -1;
 	}
+	if ((dup = import_duplicate(im, full)) != NULL)
+		diag_warn(&im->d, im->file, r->line, "task '%s' repeats task "
+		    "'%s' of %s:%u (the same title): add it only if it is "
+		    "another task", id, dup->id, dup->where.file,
+		    dup->where.line);
 
 	fprintf(out, "\n; %s:%u, STT %s, %s: %s\n", im->file, r->line,
 	    cell[COL_STT][0] ? cell[COL_STT] : "-", col_names[COL_WHEN],
 	    cell[COL_WHEN]);
-	if (w.comment[0] != '\0')
-		fprintf(out, "; %s\n", w.comment);
+	if (w->comment[0] != '\0')
+		fprintf(out, "; %s\n", w->comment);
+	if (dup != NULL)
+		fprintf(out, "; repeats [task %s] of %s:%u\n", dup->id,
+		    dup->where.file, dup->where.line);
 	fprintf(out, "[task %s]\n", id);
-	import_value(out, "title", title);
-	import_value(out, "lead", lead);
-	for (i = 0; i < p.n; i++) {
-		pid = im->entries[p.v[i].entry].id;
+	import_value(out, "title", full);
+	import_line(out, "lead", lead, lead_loose);
+	list[0] = '\0';
+	for (i = 0; i < p->n; i++) {
+		pid = im->entries[p->v[i].entry].id;
 		if (strcmp(pid, lead) == 0)
 			continue;	/* the lead is reminded anyway */
-		if (np++ == 0)
-			fprintf(out, "%-11s =", "partners");
-		fprintf(out, "%s %s", np > 1 ? "," : "", pid);
+		if (l + strlen(pid) + 3 < sizeof(list))
+			l += (size_t)snprintf(list + l, sizeof(list) - l,
+			    "%s%s", l ? ", " : "", pid);
 	}
-	if (np > 0)
-		fputc('\n', out);
+	if (l > 0)
+		import_line(out, "partners", list, partners_loose);
 	note[0] = '\0';
-	if (p.note[0] != '\0')
-		snprintf(note, sizeof(note), "%s", p.note);
-	if (w.note[0] != '\0') {
+	if (p->note[0] != '\0')
+		snprintf(note, sizeof(note), "%s", p->note);
+	if (w->note[0] != '\0') {
 		k = strlen(note);
 		snprintf(note + k, sizeof(note) - k, "%s%s", k ? ". " : "",
-		    w.note);
+		    w->note);
 	}
 	if (note[0] != '\0')
 		import_value(out, "note", note);
@@ -364,6 +381,64 @@ import_row(struct import *im, const struct appendix_row *r, FILE *out)
 	import_value(out, "remind", im->remind);
 	import_value(out, "channels", im->channels);
 	im->ntasks++;
+	return 0;
+}
+
+/* One task row: its [task] sections (one a period) into out, or -1 after reporting. */
+static int
+import_row(struct import *im, const struct appendix_row *r, FILE *out)
+{
+	struct appendix_partners	 p;
+	struct appendix_when		 w[APPENDIX_MAXPERIODS];
+	char				 cell[NCOLS][CELL_MAX];
+	char				 err[1024], why[256];
+	char				 lead_loose[512], partners_loose[1024];
+	const char			*lead, *title;
+	size_t				 i, nw = 0;
+	int				 c, bad = 0;
+
+	for (c = 0; c < NCOLS; c++)
+		import_cell(r, im->cols[c], cell[c], sizeof(cell[c]));
+	title = appendix_skip_number(cell[COL_TITLE]);
+	if (title[0] == '\0') {
+		diag_error(&im->d, im->file, r->line, "column %s: empty: a "
+		    "task needs a title", col_names[COL_TITLE]);
+		bad = 1;
+	}
+	if ((lead = import_lead(im, r, cell[COL_LEAD], lead_loose,
+	    sizeof(lead_loose))) == NULL)
+		bad = 1;
+	appendix_split(&im->dir, cell[COL_PARTNERS], &p);
+	partners_loose[0] = '\0';
+	for (i = 0; i < p.n; i++) {
+		if (p.v[i].entry >= 0) {
+			if (lead == NULL || strcmp(im->entries[p.v[i].entry].id,
+			    lead) != 0)
+				import_loose(im, &p.v[i], partners_loose,
+				    sizeof(partners_loose));
+			continue;
+		}
+		diag_error(&im->d, im->file, r->line, "column %s: cannot "
+		    "match '%s' to an agency or group%s",
+		    col_names[COL_PARTNERS], p.v[i].text,
+		    import_why(&p.v[i], why, sizeof(why)));
+		bad = 1;
+	}
+	if (appendix_parse_periods(cell[COL_WHEN], im->year, w, &nw, err,
+	    sizeof(err)) == -1) {
+		diag_error(&im->d, im->file, r->line, "column %s: %s",
+		    col_names[COL_WHEN], err);
+		bad = 1;
+	}
+	if (bad) {
+		fprintf(out, "\n; %s:%u: row not imported, see the errors\n",
+		    im->file, r->line);
+		return -1;
+	}
+	for (i = 0; i < nw; i++)
+		if (import_task(im, r, cell, title, lead, lead_loose, &p,
+		    partners_loose, &w[i], out) == -1)
+			return -1;
 	return 0;
 }
 
@@ -406,11 +481,11 @@ import_table_year(const struct import *im, const struct appendix_table *t,
 
 /* Checks a --remind or --channels value: one line, no ';'. */
 static int
-import_check_opt(const char *opt, const char *v)
+import_check_opt(struct cli *cl, const char *opt, const char *v)
 {
 	if (v[0] == '\0' || strpbrk(v, ";\n\r") != NULL) {
-		fprintf(stderr, "nhacviec: import-appendix: %s '%s': give a "
-		    "comma-separated list, without ';'\n", opt, v);
+		cli_usage(cl, "%s '%s': give a comma-separated list, without "
+		    "';'", opt, v);
 		return -1;
 	}
 	return 0;
@@ -462,83 +537,78 @@ import_dir(struct import *im)
 int
 cmd_import_appendix(struct cli *cl, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "year", required_argument, NULL, 'y' },
+		{ "remind", required_argument, NULL, 'r' },
+		{ "channels", required_argument, NULL, 'c' },
+		{ "encoding", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const struct config	*conf = cl->conf;
 	struct import		 im;
 	struct appendix_table	 t = { NULL, 0 };
 	struct plan		*pl = NULL;
-	const char		*path = NULL, *v;
-	char			*text = NULL, err[256], *end;
-	size_t			 len, i, first = 0, nrows = 0;
+	const char		*path = NULL, *encoding = NULL;
+	char			*raw = NULL, *text = NULL, err[512], *end;
+	char			 how[64];
+	size_t			 rawlen, len, i, first = 0, nrows = 0;
 	long			 year = 0;
-	int			 a, c, rc = EX_DATAERR, header, seen_header = 0;
+	int			 o, c, rc = EX_DATAERR, header, seen_header = 0;
 
 	memset(&im, 0, sizeof(im));
-	diag_init(&im.d);
-	im.conf = conf;
 	im.remind = IMPORT_REMIND;
 	im.channels = IMPORT_CHANNELS;
 	for (c = 0; c < NCOLS; c++)
 		im.cols[c] = c;
-
-	/* argv[0] is the command name (getopt's way), or already the first word */
-	a = argc > 0 && strcmp(argv[0], "import-appendix") == 0;
-	for (; a < argc; a++) {
-		const char *opt = argv[a];
-		size_t ol;
-
-		if (strcmp(opt, "--") == 0) {
-			a++;
-			break;
-		}
-		if (strncmp(opt, "--", 2) != 0 || (opt[2] == '\0'))
-			break;
-		ol = strcspn(opt, "=");
-		if (opt[ol] == '=')
-			v = opt + ol + 1;
-		else if (a + 1 < argc)
-			v = argv[++a];
-		else {
-			fprintf(stderr, "nhacviec: import-appendix: %.*s needs "
-			    "a value\n", (int)ol, opt);
-			import_usage();
-			return EX_USAGE;
-		}
-		if (ol == 6 && strncmp(opt, "--year", ol) == 0) {
+	while ((o = cli_getopt(cl, argc, argv, longopts)) != -1) {
+		switch (o) {
+		case 'y':
 			errno = 0;
-			year = strtol(v, &end, 10);
+			year = strtol(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || year < 1900 ||
-			    year > 2099) {
-				fprintf(stderr, "nhacviec: import-appendix: "
-				    "--year '%s': give a year such as 2022\n",
-				    v);
+			    year > 2099)
+				return cli_usage(cl, "--year '%s': give a year "
+				    "such as 2022", optarg);
+			break;
+		case 'r':
+			if (import_check_opt(cl, "--remind", optarg) == -1)
 				return EX_USAGE;
-			}
-		} else if (ol == 8 && strncmp(opt, "--remind", ol) == 0) {
-			if (import_check_opt("--remind", v) == -1)
+			im.remind = optarg;
+			break;
+		case 'c':
+			if (import_check_opt(cl, "--channels", optarg) == -1)
 				return EX_USAGE;
-			im.remind = v;
-		} else if (ol == 10 && strncmp(opt, "--channels", ol) == 0) {
-			if (import_check_opt("--channels", v) == -1)
-				return EX_USAGE;
-			im.channels = v;
-		} else {
-			fprintf(stderr, "nhacviec: import-appendix: unknown "
-			    "option %.*s\n", (int)ol, opt);
-			import_usage();
+			im.channels = optarg;
+			break;
+		case 'e':
+			encoding = optarg;
+			break;
+		default:
 			return EX_USAGE;
 		}
 	}
-	if (a + 1 != argc) {
-		import_usage();
-		return EX_USAGE;
-	}
-	path = argv[a];
+	if (argc - optind != 1)
+		return cli_usage(cl, argc == optind ? "which file? the appendix "
+		    "table copied from the plan, its cells separated by tabs "
+		    "(STT, NỘI DUNG TUYÊN TRUYỀN, CƠ QUAN CHỦ TRÌ, CƠ QUAN PHỐI "
+		    "HỢP, THỜI GIAN THỰC HIỆN); - reads standard input" :
+		    "one file at a time");
+	path = argv[optind];
 	im.file = path;
+	diag_init(&im.d);
+	im.conf = conf;
 
-	if ((text = import_slurp(path, &len, err, sizeof(err))) == NULL) {
+	if ((raw = import_slurp(path, &rawlen, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", path, err);
 		return EX_NOINPUT;
 	}
+	if (appendix_decode(raw, rawlen, encoding, &text, &len, how,
+	    sizeof(how), err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		free(raw);
+		return EX_DATAERR;
+	}
+	free(raw);
 	if ((pl = plan_load_glob(conf->plan_files, &im.d)) == NULL) {
 		diag_print(&im.d, stderr);
 		fprintf(stderr, "nhacviec: import-appendix matches names "
@@ -577,6 +647,8 @@ cmd_import_appendix(struct cli *cl, int argc, char **argv)
 
 	printf("; Tasks imported by `nhacviec import-appendix` from %s.\n"
 	    "; Check each one, then move it into a plan file.\n", path);
+	if (strcmp(how, "UTF-8") != 0)
+		printf("; The table was read as %s.\n", how);
 	for (i = first; i < t.nrows; i++) {
 		const struct appendix_row	*r = &t.rows[i];
 		char				 stt[CELL_MAX], cell[CELL_MAX];

@@ -118,7 +118,7 @@ cmd_status(struct cli *cl, int argc, char **argv)
 		printf("%-30s%lld\n", names[j], counts[j]);
 	printf("ledger entries                %lld\n",
 	    cli_int(rc, "XLEN %s", k->log));
-	cli_print_pauses(rc, k);
+	cli_print_pauses(cl, rc);
 	redisFree(rc);
 	return 0;
 }
@@ -205,7 +205,7 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 	    n - 1);
 	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
 	    i += 2) {
-		clock_format_iso8601((int64_t)strtod(r->element[i + 1]->str,
+		cli_time(cl, rc, (int64_t)strtod(r->element[i + 1]->str,
 		    NULL), when, sizeof(when));
 		printf("%s  %s\n", when, r->element[i]->str);
 	}
@@ -227,13 +227,19 @@ static const struct command commands[] = {
 	{ "load", "", "check the plan files and write them to Redis in one "
 	    "step", cmd_load },
 	{ "import-appendix", "[--year N] [--remind SPECS] [--channels LIST] "
-	    "FILE", "a plan's appendix table as [task] sections", cmd_import_appendix },
+	    "[--encoding NAME] FILE", "a plan's appendix table (UTF-8, "
+	    "UTF-16, Windows-1258) as [task] sections", cmd_import_appendix },
 	{ "status", "", "what is due, queued, sent and dead in Redis", cmd_status },
 	{ "upcoming", "[N]", "the next N reminders due (default 20)", cmd_upcoming },
-	{ "send", "--agency ID --channel NAME [--title TEXT] < TEXT",
-	    "an ad-hoc notice through the outbox", cmd_send },
+	{ "send", "--agency ID|GROUP --channel NAME [--title TEXT] < TEXT",
+	    "an ad-hoc notice through the outbox (a group: one to each "
+	    "agency)", cmd_send },
 	{ "dead", "[requeue ID|'*']", "the dead letters, or send them again", cmd_dead },
-	{ "report", "", "the ledger's outcomes per channel", cmd_report },
+	{ "log", "[--since DATE|Nd] [--until DATE] [--agency ID] [--task ID] "
+	    "[--channel NAME] [--format text|tsv]", "the ledger, entry by "
+	    "entry, newest last, in the plan's time zone", cmd_log },
+	{ "report", "[--from DATE] [--to DATE]", "the ledger's outcomes per "
+	    "channel", cmd_report },
 	{ "pause", "CHANNEL|'*' [--for DURATION] [--reason TEXT]",
 	    "hold a channel in every daemon, also after restarts", cmd_pause },
 	{ "resume", "CHANNEL|'*'", "release a paused channel; what it held is "
@@ -385,6 +391,7 @@ main(int argc, char *argv[])
 	}
 	/* The command sees its own name as argv[0], as getopt expects. */
 	rc = cmd->fn(&cl, argc - optind, argv + optind);
+	plan_free(cl.plan);
 	config_free(cl.conf);
 	return rc;
 }

@@ -112,8 +112,8 @@ cmd_pause(struct cli *cl, int argc, char **argv)
 			rv = EX_UNAVAILABLE;
 		} else {
 			if (r->element[1]->integer > 0)
-				clock_format_iso8601(r->element[1]->integer,
-				    until, sizeof(until));
+				cli_time(cl, rc, r->element[1]->integer, until,
+				    sizeof(until));
 			printf("%s paused in every daemon, %s%s%s\n", names[i],
 			    r->element[1]->integer > 0 ? "until " :
 			    "until `nhacviec resume ", r->element[1]->integer >
@@ -175,13 +175,14 @@ cmd_resume(struct cli *cl, int argc, char **argv)
 
 /* status: the paused channels, why, by whom, until when, and held. */
 void
-cli_print_pauses(redisContext *rc, const struct keys *k)
+cli_print_pauses(struct cli *cl, redisContext *rc)
 {
-	redisReply	*r, *h;
-	json_t		*o;
-	size_t		 i, j;
-	long long	 held;
-	char		 since[40], until[40];
+	const struct keys	*k = &cl->keys;
+	redisReply		*r, *h;
+	json_t			*o;
+	size_t			 i, j;
+	long long		 held;
+	char			 since[48], until[48];
 
 	r = redisCommand(rc, "HGETALL %s", k->pauses);
 	h = redisCommand(rc, "HVALS %s", k->held);
@@ -196,11 +197,11 @@ cli_print_pauses(redisContext *rc, const struct keys *k)
 		    j < h->elements; j++)
 			held += strcmp(h->element[j]->str,
 			    r->element[i]->str) == 0;
-		clock_format_iso8601(json_integer_value(json_object_get(o,
-		    "at")), since, sizeof(since));
+		cli_time(cl, rc, json_integer_value(json_object_get(o, "at")),
+		    since, sizeof(since));
 		if (json_integer_value(json_object_get(o, "until")) > 0)
-			clock_format_iso8601(json_integer_value(
-			    json_object_get(o, "until")), until, sizeof(until));
+			cli_time(cl, rc, json_integer_value(json_object_get(o,
+			    "until")), until, sizeof(until));
 		else
 			snprintf(until, sizeof(until), "resumed by hand");
 		printf("paused %s since %s until %s, by %s: %s; %lld "

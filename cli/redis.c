@@ -1,4 +1,4 @@
-/* The admin command's Redis connection: synchronous, authenticated. */
+/* The admin command's Redis side: the connection, scripts, streams read in chunks, the plan as loaded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,8 +6,11 @@
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "diag.h"
 #include "log.h"
+#include "plan.h"
 #include "planstore.h"
+#include "schedule.h"
 #include "scripts.h"
 #include "secret.h"
 
@@ -228,4 +231,132 @@ cli_plan(redisContext *rc, const struct config *c, const struct keys *k)
 	free(ps.texts);
 	freeReplyObject(r);
 	return p;
+}
+
+const struct plan *
+cli_plan_view(struct cli *cl, redisContext *rc)
+{
+	struct diag	 d;
+	redisReply	*r = NULL;
+	const char	**names = NULL, **texts = NULL;
+	size_t		 i, n;
+
+	if (cl->plan != NULL)
+		return cl->plan;
+	diag_init(&d);
+	/* Messages about the plan are check's and load's to give. */
+	if (rc != NULL && (r = redisCommand(rc, "HGETALL %s",
+	    cl->keys.plan_sources)) != NULL && r->type == REDIS_REPLY_ARRAY &&
+	    (n = r->elements / 2) > 0 &&
+	    (names = calloc(n, sizeof(*names))) != NULL &&
+	    (texts = calloc(n, sizeof(*texts))) != NULL) {
+		for (i = 0; i < n; i++) {
+			names[i] = r->element[2 * i]->str;
+			texts[i] = r->element[2 * i + 1]->str;
+		}
+		cl->plan = plan_load_texts(names, texts, n, &d);
+	}
+	free(names);
+	free(texts);
+	freeReplyObject(r);
+	diag_clear(&d);
+	if (cl->plan == NULL && cl->conf->plan_files != NULL) {
+		diag_init(&d);
+		cl->plan = plan_load_glob(cl->conf->plan_files, &d);
+		diag_clear(&d);
+	}
+	if (cl->plan == NULL) {
+		diag_init(&d);
+		cl->plan = plan_load_texts(NULL, NULL, 0, &d);
+		diag_clear(&d);
+	}
+	if (cl->plan == NULL) {
+		fprintf(stderr, "nhacviec: out of memory\n");
+		exit(EX_UNAVAILABLE);
+	}
+	return cl->plan;
+}
+
+void
+cli_time(struct cli *cl, redisContext *rc, int64_t ms, char *buf, size_t len)
+{
+	schedule_format_iso(cli_plan_view(cl, rc), ms, buf, len);
+}
+
+/* The stream id just after id ("5-1" after "5-0"), into buf. */
+static int
+cli_next_id(const char *id, char *buf, size_t len)
+{
+	unsigned long long	ms, seq;
+	char			*end;
+
+	ms = strtoull(id, &end, 10);
+	if (*end != '-')
+		return -1;
+	seq = strtoull(end + 1, &end, 10);
+	if (*end != '\0')
+		return -1;
+	if (seq == ~0ULL) {
+		ms++;
+		seq = 0;
+	} else
+		seq++;
+	snprintf(buf, len, "%llu-%llu", ms, seq);
+	return 0;
+}
+
+int
+cli_stream_each(redisContext *rc, const char *key,
+    void (*fn)(void *, const char *const *, size_t), void *arg)
+{
+	redisReply	 *r, *e, *f;
+	const char	**fields = NULL, **nf;
+	char		  start[48] = "-";
+	size_t		  i, j, cap = 0;
+	int		  rv = 0;
+
+	for (;;) {
+		r = redisCommand(rc, "XRANGE %s %s + COUNT 1000", key, start);
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+			fprintf(stderr, "nhacviec: reading %s failed: %s\n",
+			    key, r == NULL ? rc->errstr :
+			    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+			freeReplyObject(r);
+			rv = -1;
+			break;
+		}
+		for (i = 0; i < r->elements; i++) {
+			e = r->element[i];
+			if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+			    (f = e->element[1])->type != REDIS_REPLY_ARRAY)
+				continue;
+			if (f->elements > cap) {
+				if ((nf = reallocarray(fields, f->elements,
+				    sizeof(*fields))) == NULL) {
+					fprintf(stderr, "nhacviec: out of "
+					    "memory\n");
+					freeReplyObject(r);
+					free(fields);
+					return -1;
+				}
+				fields = nf;
+				cap = f->elements;
+			}
+			for (j = 0; j < f->elements; j++)
+				fields[j] = f->element[j]->type ==
+				    REDIS_REPLY_STRING ? f->element[j]->str : "";
+			fn(arg, fields, f->elements);
+		}
+		if (r->elements < 1000 || (e = r->element[r->elements - 1])->
+		    type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+		    e->element[0]->type !=
+		    REDIS_REPLY_STRING || cli_next_id(e->element[0]->str,
+		    start, sizeof(start)) == -1) {
+			freeReplyObject(r);
+			break;
+		}
+		freeReplyObject(r);
+	}
+	free(fields);
+	return rv;
 }

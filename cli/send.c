@@ -47,11 +47,80 @@ send_field(redisReply *r, const char *name)
 	return NULL;
 }
 
+/*
+ * One notice to one agency, its id on stdout: 0, EX_DATAERR when the agency
+ * is not in the loaded plan or lacks the channel's contact (said why), or
+ * EX_UNAVAILABLE.
+ */
+static int
+send_one(struct cli *cl, redisContext *rc, const struct config_channel *ch,
+    const char *agency, const char *title, const char *text, int64_t now)
+{
+	const struct keys	*k = &cl->keys;
+	redisReply		*a, *r;
+	const char		*contact;
+	char			*id = NULL, *payload, at[24];
+	int			 rv = 0;
+
+	a = redisCommand(rc, "HGETALL %s%s:%s", k->base, "agency", agency);
+	if (a == NULL || a->type != REDIS_REPLY_ARRAY || a->elements == 0) {
+		fprintf(stderr, "nhacviec: send: no agency %s in the loaded "
+		    "plan (%sagency:%s); `nhacviec load` first\n", agency,
+		    k->base, agency);
+		freeReplyObject(a);
+		return EX_DATAERR;
+	}
+	contact = ch->contact ? send_field(a, ch->contact) : NULL;
+	if (ch->contact && contact == NULL) {
+		fprintf(stderr, "nhacviec: send: agency %s has no %s for "
+		    "channel %s\n", agency, ch->contact, ch->name);
+		freeReplyObject(a);
+		return EX_DATAERR;
+	}
+	payload = planstore_adhoc(cli_plan_view(cl, rc), &id, agency,
+	    send_field(a, "name"), send_field(a, "head"), contact, ch->name,
+	    title, text, now);
+	freeReplyObject(a);
+	if (payload == NULL) {
+		fprintf(stderr, "nhacviec: send: out of memory\n");
+		free(id);
+		return EX_UNAVAILABLE;
+	}
+	snprintf(at, sizeof(at), "%lld", (long long)now);
+	{
+		const char *av[] = { id, at, payload };
+
+		r = cli_script(rc, k, SCRIPT_ENQUEUE, 3, av);
+	}
+	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
+		fprintf(stderr, "nhacviec: send: %s\n", r == NULL ? rc->errstr :
+		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		rv = EX_UNAVAILABLE;
+	} else
+		printf("%s\n", id);
+	freeReplyObject(r);
+	free(payload);
+	free(id);
+	return rv;
+}
+
+/* Is id an agency of the loaded plan ({p}:agency:ID)? */
+static int
+send_is_agency(const struct cli *cl, redisContext *rc, const char *id)
+{
+	redisReply	*r;
+	int		 yes;
+
+	r = redisCommand(rc, "EXISTS %s%s:%s", cl->keys.base, "agency", id);
+	yes = r != NULL && r->type == REDIS_REPLY_INTEGER && r->integer > 0;
+	freeReplyObject(r);
+	return yes;
+}
+
 int
 cmd_send(struct cli *cl, int argc, char **argv)
 {
 	const struct config		*c = cl->conf;
-	const struct keys		*k = &cl->keys;
 	static const struct option longopts[] = {
 		{ "agency", required_argument, NULL, 'a' },
 		{ "channel", required_argument, NULL, 'c' },
@@ -59,12 +128,14 @@ cmd_send(struct cli *cl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct config_channel	*ch;
+	const struct plan_agency	**members = NULL;
+	const struct plan		*p;
 	const char			*agency = NULL, *chan = NULL;
-	const char			*title = "Thông báo", *contact;
+	const char			*title = "Thông báo";
 	redisContext			*rc;
-	redisReply			*a, *r;
-	char				*text, *id = NULL, *payload, at[24];
-	int				 o, rv = 0;
+	char				*text;
+	size_t				 i, n, nbad = 0;
+	int				 o, rv = 0, one;
 	int64_t				 now = clock_now_ms();
 
 	while ((o = cli_getopt(cl, argc, argv, longopts)) != -1) {
@@ -100,40 +171,39 @@ cmd_send(struct cli *cl, int argc, char **argv)
 		free(text);
 		return EX_UNAVAILABLE;
 	}
-	a = redisCommand(rc, "HGETALL %s%s:%s", k->base, "agency", agency);
-	if (a == NULL || a->type != REDIS_REPLY_ARRAY || a->elements == 0) {
-		fprintf(stderr, "nhacviec: send: no agency %s in the loaded "
-		    "plan (%sagency:%s); `nhacviec load` first\n", agency,
-		    k->base, agency);
+	if (send_is_agency(cl, rc, agency)) {
+		rv = send_one(cl, rc, ch, agency, title, text, now);
+		goto out;
+	}
+	/* A group of the loaded plan: one notice to each of its agencies. */
+	p = cli_plan_view(cl, rc);
+	if (plan_group_find(p, agency) == NULL) {
+		fprintf(stderr, "nhacviec: send: no agency or group %s in the "
+		    "loaded plan (%sagency:%s); `nhacviec load` first\n",
+		    agency, cl->keys.base, agency);
 		rv = EX_DATAERR;
 		goto out;
 	}
-	contact = ch->contact ? send_field(a, ch->contact) : NULL;
-	if (ch->contact && contact == NULL) {
-		fprintf(stderr, "nhacviec: send: agency %s has no %s for "
-		    "channel %s\n", agency, ch->contact, chan);
+	if ((n = plan_members(p, agency, &members)) == 0) {
+		fprintf(stderr, "nhacviec: send: group %s has no agencies\n",
+		    agency);
 		rv = EX_DATAERR;
-		goto out;
 	}
-	payload = planstore_adhoc(&id, agency, send_field(a, "name"),
-	    send_field(a, "head"), contact, chan, title, text, now);
-	snprintf(at, sizeof(at), "%lld", (long long)now);
-	{
-		const char *av[] = { id, at, payload };
-
-		r = cli_script(rc, k, SCRIPT_ENQUEUE, 3, av);
+	for (i = 0; i < n && rv != EX_UNAVAILABLE; i++) {
+		if ((one = send_one(cl, rc, ch, members[i]->id, title, text,
+		    now)) == EX_DATAERR)
+			nbad++;
+		else if (one != 0)
+			rv = one;
 	}
-	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-		fprintf(stderr, "nhacviec: send: %s\n", r == NULL ? rc->errstr :
-		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
-		rv = EX_UNAVAILABLE;
-	} else
-		printf("%s\n", id);
-	freeReplyObject(r);
-	free(payload);
-	free(id);
+	if (nbad > 0) {
+		fprintf(stderr, "nhacviec: send: group %s: %zu of %zu "
+		    "agencies not sent to\n", agency, nbad, n);
+		if (rv == 0)
+			rv = EX_DATAERR;
+	}
+	free(members);
 out:
-	freeReplyObject(a);
 	redisFree(rc);
 	free(text);
 	return rv;

@@ -23,14 +23,15 @@ zalo_channel(const struct config *c, const char *name)
 	return NULL;
 }
 
+/* An instant in the plan's time zone, "-" for none. */
 static void
-zalo_when(int64_t ms, char *buf, size_t len)
+zalo_when(struct cli *cl, redisContext *rc, int64_t ms, char *buf, size_t len)
 {
 	if (ms <= 0) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	clock_format_iso8601(ms, buf, len);
+	cli_time(cl, rc, ms, buf, len);
 }
 
 /* Read one line from stdin, without echo on a terminal. */
@@ -127,24 +128,26 @@ zalo_set(const struct config *c, const struct keys *k,
 }
 
 static int
-zalo_status(const struct config *c, const struct keys *k,
-    const struct config_channel *ch, const struct zalo_settings *set)
+zalo_status(struct cli *cl, const struct config_channel *ch,
+    const struct zalo_settings *set)
 {
+	const struct keys	*k = &cl->keys;
 	struct zalo_token	 f, t;
 	redisContext		*rc;
 	redisReply		*r;
-	char			 err[400], a[40], b[40], u[40];
+	char			 err[400], a[48], b[48], u[48];
 	char			**pairs;
 	size_t			 i;
 	int			 have_f, have_r = 0;
 
 	have_f = zalo_token_read_file(set->state_file, &f, err,
 	    sizeof(err)) == 0;
+	rc = cli_connect(cl->conf);
 	printf("channel %s (app %s)\n", ch->name, ch->app_id);
 	if (have_f) {
-		zalo_when(f.access_expires_at, a, sizeof(a));
-		zalo_when(f.refresh_issued_at, b, sizeof(b));
-		zalo_when(f.updated_at, u, sizeof(u));
+		zalo_when(cl, rc, f.access_expires_at, a, sizeof(a));
+		zalo_when(cl, rc, f.refresh_issued_at, b, sizeof(b));
+		zalo_when(cl, rc, f.updated_at, u, sizeof(u));
 		printf("  file %s: access token %s until %s; refresh token "
 		    "issued %s (good about 3 months); updated %s; %s%s%s\n",
 		    set->state_file, f.access_token ? "present" : "none",
@@ -154,7 +157,7 @@ zalo_status(const struct config *c, const struct keys *k,
 		zalo_token_clear(&f);
 	} else
 		printf("  file: %s\n", err);
-	if ((rc = cli_connect(c)) != NULL) {
+	if (rc != NULL) {
 		r = redisCommand(rc, "HGETALL %s", k->zalo_token);
 		if (r && r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
 			pairs = calloc(r->elements, sizeof(*pairs));
@@ -165,12 +168,11 @@ zalo_status(const struct config *c, const struct keys *k,
 			free(pairs);
 		}
 		freeReplyObject(r);
-		redisFree(rc);
 	}
 	if (have_r) {
-		zalo_when(t.access_expires_at, a, sizeof(a));
-		zalo_when(t.refresh_issued_at, b, sizeof(b));
-		zalo_when(t.updated_at, u, sizeof(u));
+		zalo_when(cl, rc, t.access_expires_at, a, sizeof(a));
+		zalo_when(cl, rc, t.refresh_issued_at, b, sizeof(b));
+		zalo_when(cl, rc, t.updated_at, u, sizeof(u));
 		printf("  redis %s: access token %s until %s; refresh token "
 		    "issued %s; updated %s; %s%s%s\n", k->zalo_token,
 		    t.access_token ? "present" : "none", a, b, u,
@@ -180,6 +182,7 @@ zalo_status(const struct config *c, const struct keys *k,
 		zalo_token_clear(&t);
 	} else
 		printf("  redis %s: no token\n", k->zalo_token);
+	redisFree(rc);
 	return have_f || have_r ? 0 : EX_UNAVAILABLE;
 }
 
@@ -218,7 +221,7 @@ cmd_zalo(struct cli *cl, int argc, char **argv)
 	if (strcmp(argv[optind + 1], "set") == 0)
 		rc = zalo_set(c, k, ch, &set);
 	else if (strcmp(argv[optind + 1], "status") == 0)
-		rc = zalo_status(c, k, ch, &set);
+		rc = zalo_status(cl, ch, &set);
 	else {
 		zalo_settings_clear(&set);
 		return cli_usage(cl, "'%s': set or status", argv[optind + 1]);

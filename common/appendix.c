@@ -1,4 +1,6 @@
 /* Reading a plan's appendix table as an admin pastes it: Vietnamese folding, cells, the time column, partner lists. */
+#include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +89,30 @@ ob_done(struct obuf *b)
 }
 
 /* --- UTF-8 and folding ----------------------------------------------------- */
+
+static uint32_t	utf8_decode(const unsigned char *, size_t *);
+
+/* The start of s in buf, cut between characters (with "…") when too long. */
+static const char *
+brief(const char *s, char *buf, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	struct obuf		 b;
+	size_t			 n;
+
+	ob_init(&b, buf, len > 3 ? len - 3 : len);
+	while (*u && !b.cut) {
+		(void)utf8_decode(u, &n);
+		ob_put(&b, (const char *)u, n);
+		u += n;
+	}
+	if (b.cut && len > 3) {
+		b.len = len;
+		b.cut = 0;
+		ob_puts(&b, "\xe2\x80\xa6");
+	}
+	return buf;
+}
 
 /* One character at s, its length in *n; a stray byte is U+FFFD of length 1. */
 static uint32_t
@@ -194,6 +220,185 @@ appendix_fold(const char *in, char *out, size_t len)
 		s += n;
 	}
 	return ob_done(&b);
+}
+
+/* --- the file's encoding --------------------------------------------------- */
+
+static void __attribute__((format(printf, 3, 4)))
+seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+
+/* 1 when [s, s + n) is UTF-8 throughout (shortest forms, no surrogates). */
+static int
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t		i = 0, k, need;
+	uint32_t	c, min;
+
+	while (i < n) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+			c &= 0x1f;
+			min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2;
+			c &= 0x0f;
+			min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			c &= 0x07;
+			min = 0x10000;
+		} else
+			return 0;
+		if (n - i <= need)
+			return 0;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (s[i + k] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+/* in converted from the iconv encoding from to UTF-8, into *out. */
+static int
+decode_iconv(const char *from, const char *name, const char *in, size_t len,
+    char **out, size_t *outlen, char *err, size_t errlen)
+{
+	iconv_t	 cd;
+	char	*buf, *ib = (char *)in, *ob;
+	size_t	 il = len, ol, cap, r;
+
+	if ((cd = iconv_open("UTF-8", from)) == (iconv_t)-1) {
+		seterr(err, errlen, "iconv cannot read '%s': %s (iconv -l "
+		    "lists the encodings it knows)", from, strerror(errno));
+		return -1;
+	}
+	/* a byte of a one-byte code page is at most 3 bytes of UTF-8 */
+	if (len > (SIZE_MAX - 8) / 3 || (buf = malloc((cap = len * 3 + 8) +
+	    1)) == NULL) {
+		iconv_close(cd);
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	ob = buf;
+	ol = cap;
+	r = iconv(cd, &ib, &il, &ob, &ol);
+	/* Windows-1258 holds a letter back for the tone mark that may follow. */
+	if (r != (size_t)-1)
+		r = iconv(cd, NULL, NULL, &ob, &ol);
+	if (r == (size_t)-1) {
+		if (errno == EILSEQ)
+			seterr(err, errlen, "byte 0x%02x at offset %zu is not "
+			    "%s", (unsigned char)*ib, (size_t)(ib - in), name);
+		else if (errno == EINVAL)
+			seterr(err, errlen, "the text ends inside a %s "
+			    "character", name);
+		else
+			seterr(err, errlen, "cannot convert from %s: %s", name,
+			    strerror(errno));
+		iconv_close(cd);
+		free(buf);
+		return -1;
+	}
+	iconv_close(cd);
+	*ob = '\0';
+	*out = buf;
+	*outlen = (size_t)(ob - buf);
+	return 0;
+}
+
+int
+appendix_decode(const char *in, size_t len, const char *encoding, char **out,
+    size_t *outlen, char *how, size_t howlen, char *err, size_t errlen)
+{
+	const unsigned char	*u = (const unsigned char *)in;
+	const char		*from = NULL, *name;
+	char			*buf;
+	size_t			 n;
+
+	*out = NULL;
+	if (encoding != NULL)
+		from = name = encoding;
+	else if (len >= 3 && memcmp(u, "\xef\xbb\xbf", 3) == 0) {
+		in += 3;
+		len -= 3;
+		name = "UTF-8";
+	} else if (len >= 2 && u[0] == 0xff && u[1] == 0xfe) {
+		in += 2;
+		len -= 2;
+		from = name = "UTF-16LE";
+	} else if (len >= 2 && u[0] == 0xfe && u[1] == 0xff) {
+		in += 2;
+		len -= 2;
+		from = name = "UTF-16BE";
+	} else if (len >= 2 && u[0] != 0 && u[0] < 0x80 && u[1] == 0)
+		from = name = "UTF-16LE";
+	else if (len >= 2 && u[0] == 0 && u[1] != 0 && u[1] < 0x80)
+		from = name = "UTF-16BE";
+	else if (memchr(in, '\0', len) != NULL) {
+		seterr(err, errlen, "holds a NUL byte and is not UTF-16: save "
+		    "the table as Unicode Text or as UTF-8 text");
+		return -1;
+	} else if (utf8_valid(u, len))
+		name = "UTF-8";
+	else {
+		from = "CP1258";
+		name = "Windows-1258";
+	}
+	if (from == NULL) {
+		if ((buf = malloc(len + 1)) == NULL) {
+			seterr(err, errlen, "out of memory");
+			return -1;
+		}
+		memcpy(buf, in, len);
+		buf[len] = '\0';
+		n = len;
+	} else if (decode_iconv(from, name, in, len, &buf, &n, err,
+	    errlen) == -1) {
+		if (encoding == NULL && strcmp(name, "Windows-1258") == 0) {
+			/* say first that it was not UTF-8 */
+			char why[160];
+
+			snprintf(why, sizeof(why), "%s", err);
+			seterr(err, errlen, "neither UTF-8 nor Windows-1258 "
+			    "(%s): save the table as Unicode Text or as UTF-8 "
+			    "text, or name its encoding", why);
+		}
+		return -1;
+	}
+	/* a BOM the conversion kept */
+	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		memmove(buf, buf + 3, n - 2);
+		n -= 3;
+	}
+	if (memchr(buf, '\0', n) != NULL) {
+		free(buf);
+		seterr(err, errlen, "holds a NUL character: not a text table");
+		return -1;
+	}
+	snprintf(how, howlen, "%s", name);
+	*out = buf;
+	*outlen = n;
+	return 0;
 }
 
 /* --- tokens ---------------------------------------------------------------- */
@@ -535,6 +740,17 @@ appendix_task_id(const char *title, int max_words, char *out, size_t len)
 	return ob_done(&b);
 }
 
+int
+appendix_same_title(const char *a, const char *b)
+{
+	char	ka[1024], kb[1024];
+
+	if (appendix_key(appendix_skip_number(a), ka, sizeof(ka)) == -1 ||
+	    appendix_key(appendix_skip_number(b), kb, sizeof(kb)) == -1)
+		return 0;
+	return ka[0] != '\0' && strcmp(ka, kb) == 0;
+}
+
 /* --- the time column ------------------------------------------------------- */
 
 static int
@@ -594,18 +810,6 @@ ymd_cmp(const void *a, const void *b)
 	return x->d < y->d ? -1 : x->d > y->d;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 #define WHEN_HINT	"use e.g. Tháng 4/2022, Quý II/2022, ngày 15/6/2022, " \
 			"6 tháng đầu năm 2022, Năm 2022, hàng tháng, hàng quý"
 
@@ -642,6 +846,15 @@ year_after(const struct tok *t, size_t n, size_t i, size_t *k)
 	}
 	*k = 0;
 	return 0;
+}
+
+/* "2022-04" at t[i]: a year, '-', a two-digit month (the start of 2022-04-30 too). */
+static int
+is_iso(const struct tok *t, size_t i, size_t n)
+{
+	return i + 2 < n && is_year(&t[i]) && !t[i].used &&
+	    is_sep(t, i + 1, n) && t[i + 1].w[0] == '-' &&
+	    is_num(t, i + 2, n, 1, 12) && t[i + 2].ndigits == 2;
 }
 
 static int
@@ -752,6 +965,7 @@ appendix_parse_when(const char *cell, int year, struct appendix_when *w,
 	struct obuf		 b;
 	size_t			 n, i, k, k2, nd = 0;
 	long			 at;
+	char			 cb[64];
 	int		 y, cy, day, again, forms = 0, quarter = 0, month = 0;
 	int		 qy = 0, my = 0, nq = 0, nm = 0, d, m, yy;
 
@@ -828,6 +1042,19 @@ appendix_parse_when(const char *cell, int year, struct appendix_when *w,
 			    "tháng\" read as the last day of every month");
 		}
 	}
+	/* "Thường xuyên": all year round; a reminder each month keeps it in mind. */
+	if ((at = phrase_find(t, n, "thuong xuyen", &k)) >= 0) {
+		forms++;
+		mark(t, (size_t)at, k);
+		w->kind = APPENDIX_RULE;
+		w->start = (struct appendix_ymd){ y, 1, 1 };
+		w->until = (struct appendix_ymd){ y, 12, 31 };
+		snprintf(w->rule, sizeof(w->rule),
+		    "FREQ=MONTHLY;BYMONTHDAY=-1");
+		snprintf(w->comment, sizeof(w->comment), "\"thường xuyên\" "
+		    "(ongoing) read as a reminder on the last day of every "
+		    "month");
+	}
 	if (take_any(t, n, quarterly, nitems(quarterly)) >= 0) {
 		forms++;
 		w->kind = APPENDIX_RULE;
@@ -863,10 +1090,17 @@ appendix_parse_when(const char *cell, int year, struct appendix_when *w,
 		    h1 ? "đầu" : "cuối", h1 ? "first" : "second");
 	}
 
-	/* Dates: 15/6/2022, 15-6-2022, ngày 15 tháng 6 năm 2022, 15/6. */
+	/* Dates: 15/6/2022, 15-6-2022, 2022-06-15, ngày 15 tháng 6 năm 2022, 15/6. */
 	for (i = 0; i < n; i++) {
 		d = m = yy = 0;
-		if (is_num(t, i, n, 1, 31) && is_sep(t, i + 1, n) &&
+		if (is_iso(t, i, n) && is_sep(t, i + 3, n) &&
+		    t[i + 3].w[0] == '-' && is_num(t, i + 4, n, 1, 31) &&
+		    t[i + 4].ndigits == 2) {
+			yy = (int)t[i].num;
+			m = (int)t[i + 2].num;
+			d = (int)t[i + 4].num;
+			k = 5;
+		} else if (is_num(t, i, n, 1, 31) && is_sep(t, i + 1, n) &&
 		    is_num(t, i + 2, n, 1, 12) && is_sep(t, i + 3, n) &&
 		    i + 4 < n && is_year(&t[i + 4]) && !t[i + 4].used) {
 			d = (int)t[i].num;
@@ -943,7 +1177,15 @@ appendix_parse_when(const char *cell, int year, struct appendix_when *w,
 		w->year = qy ? qy : y;
 	}
 
-	/* Months: "Tháng 4/2022", "tháng 4 năm 2022", "tháng 4". */
+	/* Months: "Tháng 4/2022", "tháng 4 năm 2022", "tháng 4", "2022-04". */
+	for (i = 0; i < n; i++) {
+		if (!is_iso(t, i, n))
+			continue;
+		month = (int)t[i + 2].num;
+		my = (int)t[i].num;
+		mark(t, i, 3);
+		nm++;
+	}
 	for (i = 0; i < n; i++) {
 		if (!phrase_at(t, n, i, "thang") || !is_num(t, i + 1, n, 1, 12))
 			continue;
@@ -964,14 +1206,19 @@ appendix_parse_when(const char *cell, int year, struct appendix_when *w,
 		w->year = my ? my : y;
 	}
 
-	/* "Năm 2022", "Cả năm 2022": due by the year's end. */
-	if (forms == 0 && cy > 0) {
+	/* "Năm 2022", "Cả năm 2022", "Cả năm": due by the year's end. */
+	if (forms == 0 && (cy > 0 || phrase_find(t, n, "nam", &k) >= 0)) {
 		forms++;
 		w->kind = APPENDIX_DATE;
-		w->dates[0] = (struct appendix_ymd){ cy, 12, 31 };
+		w->dates[0] = (struct appendix_ymd){ y, 12, 31 };
 		w->ndates = 1;
-		snprintf(w->comment, sizeof(w->comment), "\"Năm %d\" read as "
-		    "due by the end of the year", cy);
+		if (cy > 0)
+			snprintf(w->comment, sizeof(w->comment), "\"Năm %d\" "
+			    "read as due by the end of the year", cy);
+		else
+			snprintf(w->comment, sizeof(w->comment), "\"%s\" read "
+			    "as the whole year, due by its end",
+			    brief(cell, cb, sizeof(cb)));
 		for (i = 0; i < n; i++)
 			if (is_year(&t[i]))
 				t[i].used = 1;
@@ -1018,6 +1265,173 @@ appendix_parse_when(const char *cell, int year, struct appendix_when *w,
 		ob_printf(&b, " of %d", w->start.y);
 	}
 	return 0;
+}
+
+/* The report periods a list may name, shortest first. */
+static const struct period {
+	const char	*words;		/* folded, after fillers */
+	const char	*words2;	/* another way to say it, or NULL */
+	const char	*label;
+	const char	*suffix;
+	const char	*every;		/* for a rule: "month", "quarter" */
+	unsigned	 months;	/* bit m-1: the periods end with month m */
+} periods[] = {
+	{ "thang", NULL, "tháng", "thang", "month", 0xfff },
+	{ "quy", NULL, "quý", "quy", "quarter", 0x924 },
+	{ "6 thang", "sau thang", "6 tháng", "6-thang", NULL, 0x820 },
+	{ "nam", NULL, "năm", "nam", NULL, 0x800 },
+};
+
+/* Words around a period in a list that say nothing of it. */
+static int
+period_filler(const char *w)
+{
+	static const char *const words[] = { "hang", "dinh", "ky", "moi",
+	    "bao", "cao", "ca", "trong" };
+	size_t	i;
+
+	for (i = 0; i < nitems(words); i++)
+		if (strcmp(w, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The period tokens t[a, b) name, ignoring fillers and a year: an index in
+ * periods, -1 for anything else, -2 for nothing.
+ */
+static int
+period_of(const struct tok *t, size_t a, size_t b)
+{
+	char	words[64];
+	size_t	i, l = 0;
+	int	j, any = 0;
+
+	words[0] = '\0';
+	for (i = a; i < b; i++) {
+		if (!t[i].word && strchr(".:()-", t[i].w[0]) != NULL)
+			continue;
+		if (!t[i].word)
+			return -1;
+		if (period_filler(t[i].w) || is_year(&t[i]))
+			continue;
+		any = 1;
+		if (l + strlen(t[i].w) + 2 > sizeof(words))
+			return -1;
+		l += (size_t)snprintf(words + l, sizeof(words) - l, "%s%s",
+		    l ? " " : "", t[i].w);
+	}
+	if (!any)
+		return -2;
+	for (j = 0; j < (int)nitems(periods); j++)
+		if (strcmp(words, periods[j].words) == 0 ||
+		    (periods[j].words2 && strcmp(words, periods[j].words2) == 0))
+			return j;
+	return -1;
+}
+
+int
+appendix_parse_periods(const char *cell, int year,
+    struct appendix_when w[APPENDIX_MAXPERIODS], size_t *n, char *err,
+    size_t len)
+{
+	struct tok	 t[MAXTOK];
+	struct obuf	 b;
+	char		 note[256], cb[52];
+	size_t		 nt, i, a, k;
+	unsigned	 longer, keep;
+	int		 seen[nitems(periods)], p, y, cy, m, count = 0, nd;
+
+	memset(seen, 0, sizeof(seen));
+	memset(&w[0], 0, sizeof(w[0]));
+	nt = tokenize(cell, t, MAXTOK);
+	nt = cut_condition(cell, t, nt, &w[0]);
+	snprintf(note, sizeof(note), "%s", w[0].note);
+	/* Parts between commas, semicolons, slashes and "và": each a period? */
+	for (a = i = 0; i <= nt; i++) {
+		if (i < nt && !(t[i].word ? strcmp(t[i].w, "va") == 0 :
+		    strchr(",;/&+", t[i].w[0]) != NULL))
+			continue;
+		if ((p = period_of(t, a, i)) == -1 || (p >= 0 && seen[p]))
+			goto one;
+		if (p >= 0) {
+			seen[p] = 1;
+			count++;
+		}
+		a = i + 1;
+	}
+	/* One period alone is a form appendix_parse_when knows, but 6 months. */
+	if (count == 0 || (count == 1 && !seen[2]))
+		goto one;
+	if ((cy = tok_year(t, nt)) == -1)
+		goto one;
+	if ((y = cy > 0 ? cy : year) == 0) {
+		seterr(err, len, "'%s' names no year: write it (e.g. Tháng "
+		    "4/2022) or give --year", cell);
+		return -1;
+	}
+	*n = 0;
+	for (p = 0; p < (int)nitems(periods); p++) {
+		if (!seen[p])
+			continue;
+		longer = 0;
+		for (k = (size_t)p + 1; k < nitems(periods); k++)
+			if (seen[k])
+				longer |= periods[k].months;
+		keep = periods[p].months & ~longer;
+		memset(&w[*n], 0, sizeof(w[*n]));
+		snprintf(w[*n].note, sizeof(w[*n].note), "%s", note);
+		if (count > 1) {
+			snprintf(w[*n].label, sizeof(w[*n].label), "%s",
+			    periods[p].label);
+			snprintf(w[*n].suffix, sizeof(w[*n].suffix), "%s",
+			    periods[p].suffix);
+		}
+		ob_init(&b, w[*n].comment, sizeof(w[*n].comment));
+		if (count > 1)
+			ob_printf(&b, "one task a period of \"%s\": %s, ",
+			    brief(cell, cb, sizeof(cb)), periods[p].label);
+		else
+			ob_printf(&b, "\"%s\" read as ", brief(cell, cb,
+			    sizeof(cb)));
+		if (keep == periods[p].months && periods[p].every != NULL) {
+			/* as "hàng tháng" and "hàng quý" read alone */
+			w[*n].kind = APPENDIX_RULE;
+			snprintf(w[*n].rule, sizeof(w[*n].rule), "%s", p == 0 ?
+			    "FREQ=MONTHLY;BYMONTHDAY=-1" :
+			    "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1");
+			w[*n].start = (struct appendix_ymd){ y, p == 0 ? 1 : 3,
+			    p == 0 ? 1 : 31 };
+			w[*n].until = (struct appendix_ymd){ y, 12, 31 };
+			ob_printf(&b, "due on the last day of every %s of %d",
+			    periods[p].every, y);
+		} else {
+			w[*n].kind = APPENDIX_DATES;
+			nd = 0;
+			ob_puts(&b, "due ");
+			for (m = 1; m <= 12; m++) {
+				if (!(keep & (1u << (m - 1))))
+					continue;
+				w[*n].dates[w[*n].ndates++] =
+				    (struct appendix_ymd){ y, m,
+				    month_days(y, m) };
+				ob_printf(&b, "%s%02d/%02d/%d", nd++ ? ", " :
+				    "", month_days(y, m), m, y);
+			}
+			if (keep != periods[p].months)
+				ob_puts(&b, " (the longer periods' reports "
+				    "stand for the others)");
+			if (w[*n].ndates == 1)
+				w[*n].kind = APPENDIX_DATE;
+		}
+		if (ob_done(&b) == -1)
+			w[*n].comment[0] = '\0';
+		(*n)++;
+	}
+	return 0;
+one:
+	*n = 1;
+	return appendix_parse_when(cell, year, &w[0], err, len);
 }
 
 int
@@ -1093,20 +1507,23 @@ key_fits(const char *key, const char *q, enum match_how how)
 }
 
 int
-appendix_match(const struct appendix_dir *dir, const char *text, char *why,
-    size_t len)
+appendix_match(const struct appendix_dir *dir, const char *text, int *loose,
+    char *why, size_t len)
 {
 	struct obuf	b;
 	char		q[512], key[512];
 	size_t		i, nfit;
-	int		how, found;
+	int		how, found, by_id;
 
 	ob_init(&b, why, len);
+	if (loose != NULL)
+		*loose = 0;
 	if (appendix_key(text, q, sizeof(q)) == -1 || q[0] == '\0')
 		return -1;
 	for (how = MATCH_EXACT; how <= MATCH_WITHIN; how++) {
 		nfit = 0;
 		found = -1;
+		by_id = 0;
 		for (i = 0; i < dir->n; i++) {
 			int fits = 0;
 
@@ -1115,7 +1532,8 @@ appendix_match(const struct appendix_dir *dir, const char *text, char *why,
 				fits = key_fits(key, q, (enum match_how)how);
 			if (!fits && how == MATCH_EXACT) {
 				id_key(dir->v[i].id, key, sizeof(key));
-				fits = strcmp(key, q) == 0;
+				if ((fits = strcmp(key, q) == 0))
+					by_id = 1;
 			}
 			if (!fits)
 				continue;
@@ -1125,6 +1543,11 @@ appendix_match(const struct appendix_dir *dir, const char *text, char *why,
 		}
 		if (nfit == 1) {
 			ob_init(&b, why, len);
+			/* "Nội vụ" for noi-vu is loose; "noi-vu" itself is not */
+			if (loose != NULL)
+				*loose = how != MATCH_EXACT || (by_id &&
+				    strcmp(text + strspn(text, " "),
+				    dir->v[found].id) != 0);
 			return found;
 		}
 		if (nfit > 1)
@@ -1157,7 +1580,7 @@ span_text(const char *s, struct span sp, char *out, size_t len)
 }
 
 static void
-add_piece(struct appendix_partners *p, int entry, const char *text,
+add_piece(struct appendix_partners *p, int entry, int loose, const char *text,
     const char *why)
 {
 	struct appendix_piece	*pc;
@@ -1173,12 +1596,14 @@ add_piece(struct appendix_partners *p, int entry, const char *text,
 		if (pc->entry >= 0)
 			p->nbad++;
 		pc->entry = -1;
+		pc->loose = 0;
 		snprintf(pc->why, sizeof(pc->why), "more than %d names in one "
 		    "cell", APPENDIX_MAXPIECES);
 		return;
 	}
 	pc = &p->v[p->n++];
 	pc->entry = entry;
+	pc->loose = entry >= 0 && loose;
 	snprintf(pc->text, sizeof(pc->text), "%s", text);
 	snprintf(pc->why, sizeof(pc->why), "%s", why ? why : "");
 	if (entry < 0)
@@ -1203,7 +1628,7 @@ split_item(const struct appendix_dir *dir, const char *item,
 	struct span	 seg[MAXTOK + 1];
 	char		 text[512], why[192], key[512];
 	size_t		 n, nseg = 0, i, j, start = 0;
-	int		 e;
+	int		 e, loose;
 
 	span_text(item, (struct span){ 0, strlen(item) }, text, sizeof(text));
 	n = tokenize(text, t, MAXTOK);
@@ -1216,8 +1641,8 @@ split_item(const struct appendix_dir *dir, const char *item,
 		add_note(p, text);
 		return;
 	}
-	if ((e = appendix_match(dir, text, why, sizeof(why))) >= 0) {
-		add_piece(p, e, text, NULL);
+	if ((e = appendix_match(dir, text, &loose, why, sizeof(why))) >= 0) {
+		add_piece(p, e, loose, text, NULL);
 		return;
 	}
 	n = tokenize(item, t, MAXTOK);
@@ -1234,26 +1659,27 @@ split_item(const struct appendix_dir *dir, const char *item,
 	if (strlen(item) > start)
 		seg[nseg++] = (struct span){ start, strlen(item) };
 	if (nseg <= 1) {
-		add_piece(p, e, text, why);
+		add_piece(p, e, 0, text, why);
 		return;
 	}
 	for (i = 0; i < nseg; ) {
 		for (j = nseg; j > i; j--) {
 			span_text(item, (struct span){ seg[i].off,
 			    seg[j - 1].end }, text, sizeof(text));
-			if ((e = appendix_match(dir, text, why,
+			if ((e = appendix_match(dir, text, &loose, why,
 			    sizeof(why))) >= 0)
 				break;
 		}
 		if (j > i) {
-			add_piece(p, e, text, NULL);
+			add_piece(p, e, loose, text, NULL);
 			i = j;
 			continue;
 		}
 		span_text(item, seg[i], text, sizeof(text));
 		if (text[0] != '\0') {
-			e = appendix_match(dir, text, why, sizeof(why));
-			add_piece(p, e, text, why);
+			e = appendix_match(dir, text, &loose, why,
+			    sizeof(why));
+			add_piece(p, e, loose, text, why);
 		}
 		i++;
 	}

@@ -5,6 +5,19 @@
 #include <stddef.h>
 
 /*
+ * A table file's bytes as UTF-8 text (malloc'd, NUL-terminated, *out and
+ * *outlen): from the iconv encoding named by encoding, else by what the
+ * bytes say: UTF-8 (a BOM dropped), UTF-16 with a BOM (what Excel saves as
+ * "Unicode Text") or without one when the text starts with an ASCII
+ * character, else, when they are not UTF-8, Windows-1258 (Vietnamese
+ * Windows). how gets the encoding read ("UTF-8", "UTF-16LE", ...). -1 with
+ * err when the bytes do not convert or the text holds a NUL.
+ */
+int	appendix_decode(const char *in, size_t len, const char *encoding,
+	    char **out, size_t *outlen, char *how, size_t howlen, char *err,
+	    size_t errlen);
+
+/*
  * UTF-8 Vietnamese folded to lower-case ASCII: đ to d, every accented letter
  * (precomposed, or followed by combining marks) to its base letter, a
  * no-break space to a space. Other characters are copied. Returns 0, or -1
@@ -27,6 +40,9 @@ int	appendix_key(const char *in, char *out, size_t len);
  * white space collapsed and trimmed. Returns 0, or -1 when out was too small.
  */
 int	appendix_clean(const char *in, char *out, size_t len);
+
+/* 1 when two titles are the same by key (appendix_key, list numbers skipped). */
+int	appendix_same_title(const char *a, const char *b);
 
 /* in past a leading list number ("2. ", "3) ") or bullet ("- "); a pointer into in. */
 const char *appendix_skip_number(const char *in);
@@ -63,8 +79,10 @@ struct appendix_when {
 	int			 year;
 	int			 month;		/* 1..12 */
 	int			 quarter;	/* 1..4 */
-	char			 comment[192];	/* how a loose form was read, or "" */
+	char			 comment[320];	/* how a loose form was read, or "" */
 	char			 note[256];	/* the condition the cell states ("Khi ..."), or "" */
+	char			 label[24];	/* a period of a list ("quý"), or "" */
+	char			 suffix[16];	/* its id suffix ("quy"), or "" */
 };
 
 /* The year (1900..2099) a cell names: 0 for none, -1 for several different. */
@@ -81,6 +99,20 @@ int	appendix_year(const char *cell);
  */
 int	appendix_parse_when(const char *cell, int year, struct appendix_when *,
 	    char *err, size_t len);
+
+#define APPENDIX_MAXPERIODS	4
+
+/*
+ * A cell that lists report periods, "hàng quý, 6 tháng, năm", gives one
+ * when per period (monthly, quarterly, half-yearly, yearly), each with its
+ * label and id suffix: each due at the end of its periods, less those a
+ * longer period of the list ends on too (the 6-month report stands for
+ * quarter II, the year's for quarter IV). Any other cell is read by
+ * appendix_parse_when, as the one when. Returns 0 and the count in *n.
+ */
+int	appendix_parse_periods(const char *cell, int year,
+	    struct appendix_when w[APPENDIX_MAXPERIODS], size_t *n, char *err,
+	    size_t len);
 
 /* The plan-file lines for w ("month = 2022-04\n"), without the comment. */
 int	appendix_when_format(const struct appendix_when *, char *out,
@@ -103,15 +135,18 @@ struct appendix_dir {
  * The entry text names, by key (appendix_key): an exact match of a name or
  * an id, else a unique name that starts with text, else a unique name that
  * contains it (whole words). Returns the index, -1 when none fits, -2 when
- * several do (their ids, comma-separated, in why).
+ * several do (their ids, comma-separated, in why). *loose (when not NULL)
+ * is 1 for a match by start or part of a name, or by an id written as
+ * words ("Nội vụ" for noi-vu): an admin should look at it.
  */
 int	appendix_match(const struct appendix_dir *, const char *text,
-	    char *why, size_t len);
+	    int *loose, char *why, size_t len);
 
 #define APPENDIX_MAXPIECES	32
 
 struct appendix_piece {
 	int	entry;		/* index in the directory; -1: no match, -2: several */
+	int	loose;		/* matched by start or part of the name */
 	char	text[192];	/* the piece as written, cleaned */
 	char	why[192];	/* for -2: the ids that fit */
 };

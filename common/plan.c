@@ -713,6 +713,26 @@ plan_recipients(const struct plan *p, const struct plan_task *t,
 	return n;
 }
 
+size_t
+plan_members(const struct plan *p, const char *id,
+    const struct plan_agency ***out)
+{
+	const struct plan_agency	**v;
+	unsigned char			 *sa, *sg;
+	size_t				  n = 0;
+
+	v = calloc(p->nagencies + 1, sizeof(*v));
+	sa = calloc(p->nagencies + 1, 1);
+	sg = calloc(p->ngroups + 1, 1);
+	if (v == NULL || sa == NULL || sg == NULL)
+		fatal("%s", __func__);
+	plan_reach(p, id, sa, sg, v, &n);
+	free(sa);
+	free(sg);
+	*out = v;
+	return n;
+}
+
 /* "mon-fri", "mon,wed,fri", "mon-wed, sat": weeks run Monday to Sunday. */
 static int
 plan_parse_workdays(const char *value, unsigned *out)

@@ -141,6 +141,15 @@ const struct plan_task	 *plan_task_find(const struct plan *, const char *);
 size_t		 plan_recipients(const struct plan *, const struct plan_task *,
 		    const struct plan_agency ***out);
 
+/*
+ * The agencies id reaches: the agency itself, or every agency of the group
+ * (groups of groups expanded), each once, in the order the groups list
+ * them. Returns the count
+ * (0 for an unknown id) and a malloc'd array in *out.
+ */
+size_t		 plan_members(const struct plan *, const char *id,
+		    const struct plan_agency ***out);
+
 /* Day helpers. */
 plan_day	 plan_day_from_ymd(int y, int m, int d);
 void		 plan_day_to_ymd(plan_day, int *y, int *m, int *d);

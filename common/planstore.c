@@ -11,18 +11,26 @@
 #include "template.h"
 
 char *
-planstore_adhoc(char **id, const char *agency, const char *agency_name,
-    const char *head, const char *contact, const char *channel,
-    const char *title, const char *text, int64_t now_ms)
+planstore_adhoc(const struct plan *plan, char **id, const char *agency,
+    const char *agency_name, const char *head, const char *contact,
+    const char *channel, const char *title, const char *text, int64_t now_ms)
 {
 	static unsigned	 seq;
 	json_t		*o;
 	char		*s, day[16];
 	time_t		 t = (time_t)(now_ms / 1000);
 	struct tm	 tm;
+	int		 y, m, d, min;
 
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	if (plan != NULL) {
+		/* today in the plan's zone, as the admin and the agency see it */
+		plan_day_to_ymd(schedule_day_of(plan, now_ms, &min), &y, &m,
+		    &d);
+		snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+	} else {
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	}
 	if (asprintf(id, "adhoc/%lld-%d-%u/%s/%s", (long long)now_ms,
 	    (int)getpid(), seq++, agency, channel) == -1)
 		return NULL;

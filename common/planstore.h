@@ -20,10 +20,14 @@ struct plan_sources {
 	size_t	  n;
 };
 
-/* An ad-hoc notice's payload (JSON text, malloc'd); id gets a fresh id. */
-char	*planstore_adhoc(char **id, const char *agency, const char *agency_name,
-	    const char *head, const char *contact, const char *channel,
-	    const char *title, const char *text, int64_t now_ms);
+/*
+ * An ad-hoc notice's payload (JSON text, malloc'd); id gets a fresh id. Its
+ * due day is today in the plan's zone (UTC without a plan).
+ */
+char	*planstore_adhoc(const struct plan *, char **id, const char *agency,
+	    const char *agency_name, const char *head, const char *contact,
+	    const char *channel, const char *title, const char *text,
+	    int64_t now_ms);
 
 /* Read every file the glob names (sorted); errors into d. */
 int	planstore_read(const char *glob, struct plan_sources *, struct diag *);

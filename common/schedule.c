@@ -999,6 +999,50 @@ schedule_check_holidays(const struct plan *p, const struct config *c,
 	free(warned);
 }
 
+/* "07:00", "24:00": minutes after midnight as HH:MM. */
+static void
+hhmm_text(int minutes, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02d:%02d", minutes / 60, minutes % 60);
+}
+
+/*
+ * A window reminder is sent at its instant whatever [delivery] hours say;
+ * one that falls outside them is likely a slip (trua-5h for trua+5h), so
+ * check says so.
+ */
+static void
+schedule_check_hours(const struct plan *p, const struct config *c,
+    const struct plan_task *t, const struct plan_spec *v, size_t n,
+    struct diag *d)
+{
+	const struct plan_window	*w;
+	char				 at[16], from[16], to[16];
+	size_t				 i;
+	int64_t				 m;
+
+	if (c->hours_start == 0 && c->hours_end >= 1440)
+		return;
+	for (i = 0; i < n; i++) {
+		if (v[i].window == NULL ||
+		    (w = plan_window_find(p, v[i].window)) == NULL)
+			continue;
+		m = (w->start + v[i].offset_ms / 60000) % 1440;
+		if (m < 0)
+			m += 1440;
+		if (m >= c->hours_start && m < c->hours_end)
+			continue;
+		hhmm_text((int)m, at, sizeof(at));
+		hhmm_text(c->hours_start, from, sizeof(from));
+		hhmm_text(c->hours_end, to, sizeof(to));
+		diag_warn(d, t->where.file, t->where.line, "task '%s': "
+		    "reminder '%s' fires at %s, outside [delivery] hours "
+		    "%s-%s of %s; a window reminder is sent at its time all "
+		    "the same", t->id, v[i].text, at, from, to,
+		    c->path ? c->path : "the main config");
+	}
+}
+
 void
 schedule_check(struct plan *p, const struct config *c, struct diag *d)
 {
@@ -1018,6 +1062,9 @@ schedule_check(struct plan *p, const struct config *c, struct diag *d)
 			    "task '%s': %s", t->id, why);
 		if (t->template != NULL)
 			schedule_check_template(t, d);
+		schedule_check_hours(p, c, t, t->remind, t->nremind, d);
+		schedule_check_hours(p, c, t, t->remind_lead, t->nremind_lead,
+		    d);
 		rec = NULL;
 		nrec = 0;
 		if (t->nremind > 0)

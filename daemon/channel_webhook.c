@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libgen.h>
 
@@ -126,6 +127,18 @@ webhook_body(struct channel *ch, struct job *j, char *err, size_t len)
 	return s;
 }
 
+/* Does the channel set header name itself (names compare without case)? */
+static int
+webhook_has(const struct config_channel *cc, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < cc->nheaders; i++)
+		if (strcasecmp(cc->headers[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 webhook_send(struct channel *ch, struct job *j)
 {
@@ -150,11 +163,15 @@ webhook_send(struct channel *ch, struct job *j)
 	req.url = cc->url;
 	req.timeout_ms = cc->timeout_ms;
 	req.ca_file = cc->ca_file;
-	req.headers = curl_slist_append(NULL,
-	    "Content-Type: application/json; charset=utf-8");
+	/* A header line of the channel replaces the default of its name. */
+	if (!webhook_has(cc, "Content-Type"))
+		req.headers = curl_slist_append(req.headers,
+		    "Content-Type: application/json; charset=utf-8");
 	/* Receivers can drop repeats: the same attempt keeps the same key. */
-	snprintf(hdr, sizeof(hdr), "Idempotency-Key: %s", j->rid);
-	req.headers = curl_slist_append(req.headers, hdr);
+	if (!webhook_has(cc, "Idempotency-Key")) {
+		snprintf(hdr, sizeof(hdr), "Idempotency-Key: %s", j->rid);
+		req.headers = curl_slist_append(req.headers, hdr);
+	}
 	for (h = w->headers; h != NULL; h = h->next)
 		req.headers = curl_slist_append(req.headers, h->data);
 	if (http_submit(ch->nv->http, &req, webhook_done, j) == -1) {

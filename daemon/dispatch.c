@@ -206,8 +206,9 @@ dispatch_alert(struct dispatch *d, const char *subject, const char *text)
 		    "above is in this log only");
 		return;
 	}
-	payload = planstore_adhoc(&id, "alert", "Quản trị nhacviec", NULL,
-	    nv->conf->alert_email, nv->conf->alert_channel, subject, text, now);
+	payload = planstore_adhoc(nv->plan, &id, "alert", "Quản trị nhacviec",
+	    NULL, nv->conf->alert_email, nv->conf->alert_channel, subject, text,
+	    now);
 	if (payload == NULL)
 		fatal("out of memory");
 	snprintf(at, sizeof(at), "%lld", (long long)now);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -209,7 +210,36 @@ body_json(struct evhttp_request *req, size_t *lenp)
 	return root;
 }
 
-/* -B: one JSON line per request, {"headers": {...}, "body": "..."}. */
+/*
+ * A header into the dump's object: a name sent twice (in any case) becomes
+ * an array of its values, so a test sees the repeat.
+ */
+static void
+fake_dump_header(json_t *hdrs, const char *name, const char *value)
+{
+	const char	*k;
+	json_t		*v, *a;
+
+	json_object_foreach(hdrs, k, v) {
+		if (strcasecmp(k, name) != 0)
+			continue;
+		if (json_is_array(v))
+			json_array_append_new(v, json_string(value));
+		else {
+			a = json_array();
+			json_array_append(a, v);
+			json_array_append_new(a, json_string(value));
+			json_object_set_new(hdrs, k, a);
+		}
+		return;
+	}
+	json_object_set_new(hdrs, name, json_string(value));
+}
+
+/*
+ * -B: one JSON line per request, {"headers": {...}, "body": "..."}; a
+ * repeated header's value is an array.
+ */
 static void
 fake_dump(struct fake *fake, struct evhttp_request *req, size_t len)
 {
@@ -224,7 +254,7 @@ fake_dump(struct fake *fake, struct evhttp_request *req, size_t len)
 		return;
 	hdrs = json_object();
 	TAILQ_FOREACH(h, hs, next)
-		json_object_set_new(hdrs, h->key, json_string(h->value));
+		fake_dump_header(hdrs, h->key, h->value);
 	data = len ? evbuffer_pullup(in, -1) : NULL;
 	o = json_pack("{s:o, s:s%}", "headers", hdrs, "body",
 	    data ? (const char *)data : "", len);

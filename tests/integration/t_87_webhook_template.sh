@@ -2,7 +2,8 @@
 # The webhook channel as an email gateway sees it: the shipped body_template
 # filled with the reminder (Vietnamese, JSON-escaped), a header whose value
 # comes from ${secret:NAME} in the secrets folder (never logged), and an
-# Idempotency-Key; a template with an unknown placeholder is refused at start
+# Idempotency-Key, and the channel's own Content-Type instead of the default
+# one (never both); a template with an unknown placeholder is refused at start
 # with its FILE:LINE.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nv.sh"
@@ -16,6 +17,7 @@ tok="gw-token-$$-Zx9"
 (umask 077; printf '%s\n' "$tok" >"$T/secrets/mail-gateway")
 cat >>"$T/nv.conf" <<EOC
 header = Authorization: Bearer \${secret:mail-gateway}
+header = content-type: application/json; charset=utf-8; profile=mail
 body_template = $NV_ROOT/config/templates/webhook-body.json
 EOC
 seed 1 $((NV_CLOCK_MS - 1000)) 0 hook tpl
@@ -26,6 +28,8 @@ import json, sys
 req = json.loads(open(sys.argv[1]).readline())
 h, body = req["headers"], json.loads(req["body"])
 assert h["Authorization"] == "Bearer " + sys.argv[2], h
+ct = [v for k, v in h.items() if k.lower() == "content-type"]
+assert ct == ["application/json; charset=utf-8; profile=mail"], ct
 assert h["Idempotency-Key"] == "task-tpl/2022-04-30/end-1d@08:00/agency-1/hook", h
 assert body["to"] == "a1@example.gov.vn", body
 assert body["subject"] == "[Nhắc việc] Nhiệm vụ thử 1 — hạn Thứ Bảy, ngày 30/04/2022", body

@@ -193,6 +193,7 @@ static const char full_config[] =
 	"method  = PUT\n"
 	"header  = Authorization: Bearer abc\n"
 	"header  = X-Trace:1\n"
+	"header  = Content-Type: text/plain; charset=utf-8 ; a comment\n"
 	"body_template = body.json\n"
 	"timeout = 3s\n"
 	"  concurrency = 2\n"
@@ -289,11 +290,14 @@ test_full(void **state)
 	assert_string_equal(c->url,
 	    "https://mail.example.gov.vn/api/send?a=1;b=2");
 	assert_string_equal(c->method, "PUT");
-	assert_int_equal(c->nheaders, 2);
+	assert_int_equal(c->nheaders, 3);
 	assert_string_equal(c->headers[0].name, "Authorization");
 	assert_string_equal(c->headers[0].value, "Bearer abc");
 	assert_string_equal(c->headers[1].name, "X-Trace");
 	assert_string_equal(c->headers[1].value, "1");
+	/* ';' after a space starts a comment; without one it is text. */
+	assert_string_equal(c->headers[2].name, "Content-Type");
+	assert_string_equal(c->headers[2].value, "text/plain; charset=utf-8");
 	s = subst("DIR/body.json");
 	assert_string_equal(c->body_template, s);
 	free(s);

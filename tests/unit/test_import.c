@@ -4,7 +4,10 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <iconv.h>
 
 #include <cmocka.h>
 
@@ -21,6 +24,125 @@ check_str(const char *name, const char *what, const char *got,
 	if (got == NULL || want == NULL || strcmp(got, want) != 0)
 		fail_msg("case '%s': %s: got '%s', want '%s'", name, what,
 		    got ? got : "(null)", want ? want : "(null)");
+}
+
+/* --- the file's encoding --------------------------------------------------- */
+
+/* utf8 in encoding `to`, as iconv (glibc) writes it; malloc'd, length in *n. */
+static char *
+encode(const char *to, const char *utf8, size_t *n)
+{
+	iconv_t	 cd;
+	char	*out, *ib = (char *)utf8, *ob;
+	size_t	 il = strlen(utf8), ol = 4 * il + 16;
+
+	assert_true((cd = iconv_open(to, "UTF-8")) != (iconv_t)-1);
+	assert_non_null(out = malloc(ol));
+	ob = out;
+	assert_true(iconv(cd, &ib, &il, &ob, &ol) != (size_t)-1);
+	assert_true(iconv(cd, NULL, NULL, &ob, &ol) != (size_t)-1);
+	iconv_close(cd);
+	*n = (size_t)(ob - out);
+	return out;
+}
+
+/* A table as Excel and Word save it, one line of each kind of cell. */
+static const char table_utf8[] =
+    "STT\tNỘI DUNG TUYÊN TRUYỀN\tCƠ QUAN CHỦ TRÌ\tCƠ QUAN PHỐI HỢP\t"
+    "THỜI GIAN THỰC HIỆN\r\n"
+    "1\tChuyên mục “Dân hỏi - Chính quyền trả lời”\tĐài Truyền thanh "
+    "huyện\tỦy ban nhân dân các xã, thị trấn\tThường xuyên\r\n"
+    "2\tBáo cáo kết quả\tPhòng Nội vụ\tCác ban, phòng ngành\tHàng quý, "
+    "6 tháng, năm\r\n";
+
+static void
+check_decode(const char *name, const char *in, size_t len,
+    const char *encoding, const char *want, const char *want_how)
+{
+	char	*out = NULL, how[64], err[256];
+	size_t	 n = 0;
+
+	if (appendix_decode(in, len, encoding, &out, &n, how, sizeof(how),
+	    err, sizeof(err)) != 0)
+		fail_msg("case '%s': %s", name, err);
+	check_str(name, "text", out, want);
+	assert_int_equal(n, strlen(want));
+	check_str(name, "how", how, want_how);
+	free(out);
+}
+
+static void
+check_decode_err(const char *name, const char *in, size_t len,
+    const char *encoding, const char *want)
+{
+	char	*out = NULL, how[64], err[256];
+	size_t	 n;
+
+	if (appendix_decode(in, len, encoding, &out, &n, how, sizeof(how),
+	    err, sizeof(err)) != -1)
+		fail_msg("case '%s': decoded", name);
+	assert_null(out);
+	check_str(name, "err", err, want);
+}
+
+static void
+test_decode(void **state)
+{
+	char	*b, *u;
+	size_t	 n;
+
+	(void)state;
+	check_decode("utf-8", table_utf8, strlen(table_utf8), NULL,
+	    table_utf8, "UTF-8");
+	check_decode("utf-8 with a BOM", "\xef\xbb\xbfSTT\n", 7, NULL,
+	    "STT\n", "UTF-8");
+	/* Excel's "Unicode Text": UTF-16LE with a BOM */
+	check_decode("utf-16le bytes", "\xff\xfeS\0T\0T\0\t\0\xb0\x01\n\0",
+	    14, NULL, "STT\tư\n", "UTF-16LE");
+	check_decode("utf-16be bytes", "\xfe\xff\0S\0T\0T\0\t\x01\xb0\0\n",
+	    14, NULL, "STT\tư\n", "UTF-16BE");
+	check_decode("utf-16le, no BOM", "S\0T\0T\0", 6, NULL, "STT",
+	    "UTF-16LE");
+	/* Windows-1258: "Thường xuyên", tones as combining marks */
+	check_decode("windows-1258 bytes", "Th\xfd\xf5\xccng xuy\xean", 13,
+	    NULL, "Thường xuyên", "Windows-1258");
+	u = encode("UTF-16LE", table_utf8, &n);
+	assert_non_null(b = malloc(n + 2));
+	memcpy(b, "\xff\xfe", 2);
+	memcpy(b + 2, u, n);
+	check_decode("utf-16le table", b, n + 2, NULL, table_utf8, "UTF-16LE");
+	free(b);
+	free(u);
+	u = encode("UTF-16BE", table_utf8, &n);
+	assert_non_null(b = malloc(n + 2));
+	memcpy(b, "\xfe\xff", 2);
+	memcpy(b + 2, u, n);
+	check_decode("utf-16be table", b, n + 2, NULL, table_utf8, "UTF-16BE");
+	free(b);
+	free(u);
+	u = encode("CP1258", table_utf8, &n);
+	check_decode("windows-1258 table", u, n, NULL, table_utf8,
+	    "Windows-1258");
+	check_decode("named encoding", u, n, "CP1258", table_utf8, "CP1258");
+	free(u);
+	u = encode("UTF-16", table_utf8, &n);	/* with glibc's own BOM */
+	check_decode("named utf-16", u, n, "UTF-16", table_utf8, "UTF-16");
+	free(u);
+
+	check_decode_err("not windows-1258 either", "ab\x81\xff", 4, NULL,
+	    "neither UTF-8 nor Windows-1258 (byte 0x81 at offset 2 is not "
+	    "Windows-1258): save the table as Unicode Text or as UTF-8 text, "
+	    "or name its encoding");
+	check_decode_err("NUL, not utf-16", "\0\0ab", 4, NULL,
+	    "holds a NUL byte and is not UTF-16: save the table as Unicode "
+	    "Text or as UTF-8 text");
+	check_decode_err("odd utf-16", "\xff\xfeS\0T", 5, NULL,
+	    "the text ends inside a UTF-16LE character");
+	check_decode_err("a NUL in utf-16", "\xff\xfeS\0\0\0", 6, NULL,
+	    "holds a NUL character: not a text table");
+	check_decode_err("unknown encoding", "a", 1, "NO-SUCH-CODE",
+	    "iconv cannot read 'NO-SUCH-CODE': Invalid argument (iconv -l "
+	    "lists the encodings it knows)");
 }
 
 /* --- folding and keys ------------------------------------------------------ */
@@ -293,10 +415,27 @@ static const struct {
 	    "cannot read 'Đài thị trấn 2023' as a time: what is 'Đài'? use "
 	    "e.g. Tháng 4/2022, Quý II/2022, ngày 15/6/2022, 6 tháng đầu năm "
 	    "2022, Năm 2022, hàng tháng, hàng quý", "", "" },
-	{ "continuous", "Thường xuyên", 2022, -1,
-	    "cannot read 'Thường xuyên' as a time: use e.g. Tháng 4/2022, "
-	    "Quý II/2022, ngày 15/6/2022, 6 tháng đầu năm 2022, Năm 2022, "
-	    "hàng tháng, hàng quý", "", "" },
+	{ "continuous", "Thường xuyên", 2022, 0,
+	    "rule = FREQ=MONTHLY;BYMONTHDAY=-1\nstart = 2022-01-01\n"
+	    "until = 2022-12-31\n", "\"thường xuyên\" (ongoing) read as a "
+	    "reminder on the last day of every month of 2022", "" },
+	{ "continuous, no year", "Thường xuyên", 0, -1,
+	    "'Thường xuyên' names no year: write it (e.g. Tháng 4/2022) or "
+	    "give --year", "", "" },
+	{ "whole year, year from the table", "Cả năm", 2022, 0,
+	    "date = 2022-12-31\n", "\"Cả năm\" read as the whole year, due "
+	    "by its end", "" },
+	{ "in the year", "Trong năm", 2023, 0, "date = 2023-12-31\n",
+	    "\"Trong năm\" read as the whole year, due by its end", "" },
+	{ "whole year, no year", "Cả năm", 0, -1,
+	    "'Cả năm' names no year: write it (e.g. Tháng 4/2022) or give "
+	    "--year", "", "" },
+	{ "iso date", "2022-06-15", 0, 0, "date = 2022-06-15\n", "", "" },
+	{ "iso dates", "Trước 2022-06-15 và 2022-12-15", 0, 0,
+	    "dates = 2022-06-15, 2022-12-15\n", "", "" },
+	{ "iso month", "2022-04", 0, 0, "month = 2022-04\n", "", "" },
+	{ "iso, not a date", "2022-02-30", 0, -1,
+	    "'2022-02-30': 30/2/2022 is not a date", "", "" },
 	{ "empty", "", 2022, -1,
 	    "cannot read '' as a time: use e.g. Tháng 4/2022, Quý II/2022, "
 	    "ngày 15/6/2022, 6 tháng đầu năm 2022, Năm 2022, hàng tháng, "
@@ -360,6 +499,111 @@ test_year(void **state)
 			    year_cases[i].year);
 }
 
+/* A cell listing report periods: one when each. */
+static const struct {
+	const char	*name;
+	const char	*in;
+	int		 year;
+	size_t		 n;
+	const char	*want;	/* "SUFFIX|LINES|COMMENT" per when, "" between */
+} period_cases[] = {
+	{ "quarter, half, year", "Hàng quý, 6 tháng, năm", 2022, 3,
+	    "quy|dates = 2022-03-31, 2022-09-30\n|one task a period of \"Hàng "
+	    "quý, 6 tháng, năm\": quý, due 31/03/2022, 30/09/2022 (the longer "
+	    "periods' reports stand for the others)\n"
+	    "6-thang|date = 2022-06-30\n|one task a period of \"Hàng quý, 6 "
+	    "tháng, năm\": 6 tháng, due 30/06/2022 (the longer periods' "
+	    "reports stand for the others)\n"
+	    "nam|date = 2022-12-31\n|one task a period of \"Hàng quý, 6 "
+	    "tháng, năm\": năm, due 31/12/2022\n" },
+	{ "half and year, định kỳ, a year", "Định kỳ 6 tháng và hằng năm "
+	    "2023", 0, 2,
+	    "6-thang|date = 2023-06-30\n|one task a period of \"Định kỳ 6 "
+	    "tháng và hằng năm 2023\": 6 tháng, due 30/06/2023 (the longer "
+	    "periods' reports stand for the others)\n"
+	    "nam|date = 2023-12-31\n|one task a period of \"Định kỳ 6 tháng "
+	    "và hằng năm 2023\": năm, due 31/12/2023\n" },
+	{ "month and quarter", "hàng tháng; hàng quý", 2022, 2,
+	    "thang|dates = 2022-01-31, 2022-02-28, 2022-04-30, 2022-05-31, "
+	    "2022-07-31, 2022-08-31, 2022-10-31, 2022-11-30\n|one task a "
+	    "period of \"hàng tháng; hàng quý\": tháng, due 31/01/2022, "
+	    "28/02/2022, 30/04/2022, 31/05/2022, 31/07/2022, 31/08/2022, "
+	    "31/10/2022, 30/11/2022 (the longer periods' reports stand for "
+	    "the others)\n"
+	    "quy|rule = FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1\n"
+	    "start = 2022-03-31\nuntil = 2022-12-31\n|one task a period of "
+	    "\"hàng tháng; hàng quý\": quý, due on the last day of every "
+	    "quarter of 2022\n" },
+	{ "six months alone", "6 tháng", 2022, 1,
+	    "|dates = 2022-06-30, 2022-12-31\n|\"6 tháng\" read as due "
+	    "30/06/2022, 31/12/2022\n" },
+	{ "one period: as before", "Hàng quý", 2022, 1,
+	    "|rule = FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1\n"
+	    "start = 2022-03-31\nuntil = 2022-12-31\n|\"hàng quý\" read as "
+	    "the last day of every quarter of 2022\n" },
+	{ "not a list", "Tháng 4/2022", 0, 1, "|month = 2022-04\n|\n" },
+};
+
+static void
+test_periods(void **state)
+{
+	struct appendix_when	w[APPENDIX_MAXPERIODS];
+	char			got[2048], lines[512], err[512];
+	size_t			i, j, n, l;
+
+	(void)state;
+	for (i = 0; i < nitems(period_cases); i++) {
+		if (appendix_parse_periods(period_cases[i].in,
+		    period_cases[i].year, w, &n, err, sizeof(err)) != 0)
+			fail_msg("case '%s': %s", period_cases[i].name, err);
+		if (n != period_cases[i].n)
+			fail_msg("case '%s': %zu periods", period_cases[i].name,
+			    n);
+		got[0] = '\0';
+		for (j = 0; j < n; j++) {
+			assert_int_equal(appendix_when_format(&w[j], lines,
+			    sizeof(lines)), 0);
+			l = strlen(got);
+			snprintf(got + l, sizeof(got) - l, "%s|%s|%s\n",
+			    w[j].suffix, lines, w[j].comment);
+			if (n > 1)
+				assert_true(w[j].label[0] != '\0');
+		}
+		check_str(period_cases[i].name, "periods", got,
+		    period_cases[i].want);
+	}
+	/* the whole list, or the usual errors */
+	assert_int_equal(appendix_parse_periods("Hàng quý, 6 tháng, năm", 0,
+	    w, &n, err, sizeof(err)), -1);
+	check_str("no year", "err", err, "'Hàng quý, 6 tháng, năm' names no "
+	    "year: write it (e.g. Tháng 4/2022) or give --year");
+	assert_int_equal(appendix_parse_periods("Hàng quý, tháng 4", 2022, w,
+	    &n, err, sizeof(err)), -1);
+	check_str("a list with a month", "err", err, "cannot read 'Hàng quý, "
+	    "tháng 4' as a time: it mixes forms (one period, one rule or a "
+	    "list of dates a row)");
+	/* a condition goes to every period's note */
+	assert_int_equal(appendix_parse_periods("Hàng quý, năm khi có yêu cầu",
+	    2022, w, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	check_str("note", "note 1", w[0].note, "Khi có yêu cầu");
+	check_str("note", "note 2", w[1].note, "Khi có yêu cầu");
+}
+
+static void
+test_same_title(void **state)
+{
+	(void)state;
+	assert_true(appendix_same_title("Chuyên mục “Dân hỏi - Chính quyền "
+	    "trả lời”", "Chuyên mục \"Dân hỏi - Chính quyền trả lời\""));
+	assert_true(appendix_same_title("2. Đánh giá mô hình, cách làm hay",
+	    "Đánh giá mô hình cách làm hay"));
+	assert_true(appendix_same_title("KẾT QUẢ CHỈ SỐ CCHC HUYỆN",
+	    "Kết quả chỉ số CCHC"));
+	assert_false(appendix_same_title("Báo cáo quý", "Báo cáo năm"));
+	assert_false(appendix_same_title("“ ”", "-"));
+}
+
 /* --- matching and partners ------------------------------------------------- */
 
 static const struct appendix_entry entries[] = {
@@ -382,30 +626,33 @@ static const struct {
 	const char	*text;
 	const char	*want;		/* an id, NULL for none */
 	const char	*why;		/* for several */
+	int		 loose;		/* by start or part of the name */
 } match_cases[] = {
-	{ "lower case", "Đài truyền thanh huyện", "dai-truyen-thanh", "" },
-	{ "no huyện", "Đài Truyền thanh", "dai-truyen-thanh", "" },
-	{ "no tones", "Dai truyen thanh huyen", "dai-truyen-thanh", "" },
-	{ "dash for và", "Phòng Văn hóa - Thông tin huyện", "van-hoa", "" },
-	{ "ampersand", "Văn phòng HĐND&UBND huyện.", "van-phong", "" },
-	{ "group of offices", "Các ban, phòng ngành", "phong-ban", "" },
-	{ "group of communes", "UBND các xã, thị trấn", "ubnd-xa", "" },
-	{ "group without các", "UBND xã, thị trấn", "ubnd-xa", "" },
-	{ "spelled out", "Ủy ban nhân dân các xã, thị trấn", "ubnd-xa", "" },
-	{ "unique prefix", "Phòng Văn hóa", "van-hoa", "" },
-	{ "unique part", "Nội vụ", "noi-vu", "" },
-	{ "an id", "tai-chinh", "tai-chinh", "" },
-	{ "commune", "UBND xã Thạnh Trị", "ubnd-thanh-tri", "" },
+	{ "lower case", "Đài truyền thanh huyện", "dai-truyen-thanh", "", 0 },
+	{ "no huyện", "Đài Truyền thanh", "dai-truyen-thanh", "", 0 },
+	{ "no tones", "Dai truyen thanh huyen", "dai-truyen-thanh", "", 0 },
+	{ "dash for và", "Phòng Văn hóa - Thông tin huyện", "van-hoa", "", 0 },
+	{ "ampersand", "Văn phòng HĐND&UBND huyện.", "van-phong", "", 0 },
+	{ "group of offices", "Các ban, phòng ngành", "phong-ban", "", 0 },
+	{ "group of communes", "UBND các xã, thị trấn", "ubnd-xa", "", 0 },
+	{ "group without các", "UBND xã, thị trấn", "ubnd-xa", "", 0 },
+	{ "spelled out", "Ủy ban nhân dân các xã, thị trấn", "ubnd-xa", "",
+	    0 },
+	{ "unique prefix", "Phòng Văn hóa", "van-hoa", "", 1 },
+	{ "unique part", "Nội vụ", "noi-vu", "", 1 },
+	{ "an id", "tai-chinh", "tai-chinh", "", 0 },
+	{ "an id in words", "Tài chính", "tai-chinh", "", 1 },
+	{ "commune", "UBND xã Thạnh Trị", "ubnd-thanh-tri", "", 0 },
 	{ "several by prefix", "Phòng Tài", NULL,
-	    "tai-chinh, tai-nguyen" },
+	    "tai-chinh, tai-nguyen", 0 },
 	{ "several by part", "xã Thạnh", NULL,
-	    "ubnd-thanh-tan, ubnd-thanh-tri" },
+	    "ubnd-thanh-tan, ubnd-thanh-tri", 0 },
 	{ "tones do not tell apart", "Thạnh", NULL,
-	    "dai-truyen-thanh, ubnd-thanh-tan, ubnd-thanh-tri" },
-	{ "unknown", "Ban Chỉ huy Quân sự huyện", NULL, "" },
-	{ "longer than a name", "Phòng Nội vụ tỉnh", NULL, "" },
-	{ "not whole words", "Phòng Nội v", NULL, "" },
-	{ "only a filler", "huyện", NULL, "" },
+	    "dai-truyen-thanh, ubnd-thanh-tan, ubnd-thanh-tri", 0 },
+	{ "unknown", "Ban Chỉ huy Quân sự huyện", NULL, "", 0 },
+	{ "longer than a name", "Phòng Nội vụ tỉnh", NULL, "", 0 },
+	{ "not whole words", "Phòng Nội v", NULL, "", 0 },
+	{ "only a filler", "huyện", NULL, "", 0 },
 };
 
 static void
@@ -413,13 +660,17 @@ test_match(void **state)
 {
 	char	why[256];
 	size_t	i;
-	int	e;
+	int	e, loose;
 
 	(void)state;
 	for (i = 0; i < nitems(match_cases); i++) {
-		e = appendix_match(&dir, match_cases[i].text, why, sizeof(why));
+		e = appendix_match(&dir, match_cases[i].text, &loose, why,
+		    sizeof(why));
 		check_str(match_cases[i].name, "match", e >= 0 ?
 		    entries[e].id : NULL, match_cases[i].want);
+		if (loose != match_cases[i].loose)
+			fail_msg("case '%s': loose %d", match_cases[i].name,
+			    loose);
 		if (match_cases[i].want == NULL &&
 		    e != (match_cases[i].why[0] ? -2 : -1))
 			fail_msg("case '%s': returned %d", match_cases[i].name,
@@ -431,7 +682,7 @@ test_match(void **state)
 static const struct {
 	const char	*name;
 	const char	*cell;
-	const char	*want;	/* "id id [note] !bad (why)" */
+	const char	*want;	/* "id ~loose-id [note] !bad (why)" */
 } split_cases[] = {
 	{ "seed row 1", "1. Các ban, phòng ngành 2. UBND các xã, thị trấn",
 	    "phong-ban ubnd-xa" },
@@ -449,6 +700,8 @@ static const struct {
 	{ "và between names", "Phòng Nội vụ và Đài Truyền thanh huyện",
 	    "noi-vu dai-truyen-thanh" },
 	{ "each once", "Phòng Nội vụ, Nội vụ", "noi-vu" },
+	{ "loose names", "Nội vụ, Phòng Văn hóa và Đài Truyền thanh",
+	    "~noi-vu ~van-hoa dai-truyen-thanh" },
 	{ "html", "<i>Phòng Nội vụ</i>", "noi-vu" },
 	{ "unknown kept apart", "Phòng Nội vụ, Ban Chỉ huy Quân sự huyện",
 	    "noi-vu !Ban Chỉ huy Quân sự huyện" },
@@ -475,8 +728,9 @@ test_split(void **state)
 		for (j = 0; j < p.n; j++)
 			if (p.v[j].entry >= 0) {
 				l = strlen(got);
-				snprintf(got + l, sizeof(got) - l, "%s%s",
-				    l ? " " : "", entries[p.v[j].entry].id);
+				snprintf(got + l, sizeof(got) - l, "%s%s%s",
+				    l ? " " : "", p.v[j].loose ? "~" : "",
+				    entries[p.v[j].entry].id);
 			}
 		l = strlen(got);
 		if (p.note[0] != '\0')
@@ -530,12 +784,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_task_id),
 		cmocka_unit_test(test_when),
 		cmocka_unit_test(test_year),
+		cmocka_unit_test(test_periods),
+		cmocka_unit_test(test_same_title),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_table),

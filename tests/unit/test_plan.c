@@ -429,6 +429,59 @@ test_default_calendar(void **state)
 	diag_clear(&d);
 }
 
+/*
+ * A ';' is part of the value unless white space comes before it: then it
+ * starts a comment (README, "The plan"). '#' starts a comment only at the
+ * start of a line.
+ */
+static void
+test_semicolon(void **state)
+{
+	const struct plan_agency	*a;
+	const struct plan_task		*t;
+	struct plan			*p;
+	struct diag			 d;
+
+	(void)state;
+	p = load2("[agency a]\n"
+	    "name  = Phòng A;B ; the comment\n"
+	    "head  = Trưởng phòng ;; a comment\n"
+	    "email = a@example.gov.vn\t; after a tab\n"
+	    "# a comment line\n"
+	    "[task t]\n"
+	    "title    = Họp; báo cáo quý #2\n"
+	    "note     = x;y;z\n"
+	    "lead     = a\n"
+	    "rule     = FREQ=MONTHLY;BYDAY=-1SA ; the last Saturday\n"
+	    "start    = 2022-01-01\n"
+	    "until    = 2022-12-31\n"
+	    "remind   = end@08:00\n"
+	    "channels = zalo\n", NULL, &d);
+	if (p == NULL)
+		dump("semicolon", &d);
+	assert_non_null(p);
+	assert_int_equal(d.n, 0);
+	a = plan_agency_find(p, "a");
+	assert_string_equal(a->name, "Phòng A;B");
+	assert_string_equal(a->head, "Trưởng phòng");
+	assert_string_equal(a->email, "a@example.gov.vn");
+	t = plan_task_find(p, "t");
+	assert_string_equal(t->title, "Họp; báo cáo quý #2");
+	assert_string_equal(t->note, "x;y;z");
+	assert_string_equal(t->rule, "FREQ=MONTHLY;BYDAY=-1SA");
+	plan_free(p);
+	diag_clear(&d);
+
+	/* Without white space before it, a ';' is text, even at the end. */
+	p = load2("[agency a]\n[task t]\nlead = a\ndate = 2022-05-02\n"
+	    "remind = end@08:00;\nchannels = zalo\n", NULL, &d);
+	assert_null(p);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.msgs[0], "a.conf:5: remind: bad time '08:00;' "
+	    "in 'end@08:00;': use HH:MM from 00:00 to 23:59, e.g. 08:30");
+	diag_clear(&d);
+}
+
 /* Days since 1970-01-01 and back, weekdays, the YYYY-MM-DD parser. */
 static void
 test_days(void **state)
@@ -1034,6 +1087,7 @@ main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_lunar),
 		cmocka_unit_test(test_default_calendar),
+		cmocka_unit_test(test_semicolon),
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_bad),

@@ -831,6 +831,24 @@ static const struct {
 	    "remind_lead = end@trua\nchannels = email\n", 0, 1, {
 	    "tasks.conf:1: warning: task 'b': agency 'ubnd-a' has no email "
 	    "for channel 'email'" } },
+	/* 11:00-5h is 06:00; 16:45+4h30m is 21:15; the sang window at 06:00. */
+	{ "window reminders outside the hours",
+	    "[task w]\nlead = dai-truyen-thanh\ndate = 2022-04-30\n"
+	    "remind = end-1d@trua-5h, end@chieu+3h\n"
+	    "remind_lead = end@chieu+4h30m, end@sang, end@trua\n"
+	    "channels = zalo\n", 0, 3, {
+	    "tasks.conf:1: warning: task 'w': reminder 'end-1d@trua-5h' fires "
+	    "at 06:00, outside [delivery] hours 07:00-21:00 of "
+	    "/etc/nhacviec/nhacviec.conf; a window reminder is sent at its "
+	    "time all the same",
+	    "tasks.conf:1: warning: task 'w': reminder 'end@chieu+4h30m' "
+	    "fires at 21:15, outside [delivery] hours 07:00-21:00 of "
+	    "/etc/nhacviec/nhacviec.conf; a window reminder is sent at its "
+	    "time all the same",
+	    "tasks.conf:1: warning: task 'w': reminder 'end@sang' fires at "
+	    "06:00, outside [delivery] hours 07:00-21:00 of "
+	    "/etc/nhacviec/nhacviec.conf; a window reminder is sent at its "
+	    "time all the same" } },
 	{ "unknown channel, near one",
 	    "[task ok]\nlead = dai-truyen-thanh\ndate = 2022-04-30\n"
 	    "remind = end@08:00\nchannels = zalo\n"
