@@ -619,11 +619,11 @@ static const struct {
 	    "type = console\n",
 	    { "FILE:7: unknown key 'bogus' in [channel e]; use 'type', "
 	      "'contact', 'fallback', 'url', 'method', 'header', "
-	      "'body_template', 'template', 'timeout', 'concurrency' or "
+	      "'body_template', 'template', 'timeout', 'digest', 'concurrency' or "
 	      "'ca_file'",
 	      "FILE:9: unknown key 'bogus' in [channel c]; use 'type', "
 	      "'contact', 'fallback', 'url', 'method', 'header', "
-	      "'body_template', 'template', 'timeout', 'concurrency', 'ca_file', "
+	      "'body_template', 'template', 'timeout', 'digest', 'concurrency', 'ca_file', "
 	      "'app_id', 'secret_key_file', 'template_id', 'template_data', "
 	      "'api_base', 'zns_base', 'oauth_base', 'state_file', "
 	      "'refresh_before', 'rate', 'mode', 'from', 'username', "
