@@ -14,6 +14,7 @@
 #include "log.h"
 #include "planstore.h"
 #include "preflight.h"
+#include "followup.h"
 #include "schedule.h"
 #include "secret.h"
 
@@ -85,6 +86,8 @@ cli_int(redisContext *rc, const char *fmt, const char *key)
 	return v;
 }
 
+static void	status_followups(struct cli *, redisContext *);
+
 static int
 cmd_status(struct cli *cl, int argc, char **argv)
 {
@@ -119,8 +122,57 @@ cmd_status(struct cli *cl, int argc, char **argv)
 	printf("ledger entries                %lld\n",
 	    cli_int(rc, "XLEN %s", k->log));
 	cli_print_pauses(cl, rc);
+	status_followups(cl, rc);
 	redisFree(rc);
 	return 0;
+}
+
+/*
+ * The follow-ups of the occurrences due from 31 days ago to 7 days ahead:
+ * how many agencies were reached, saw, confirmed, finished, are overdue.
+ */
+static void
+status_followups(struct cli *cl, redisContext *rc)
+{
+	const struct plan	*p = cli_plan_view(cl, rc);
+	struct followup		*v = NULL;
+	redisReply		*r, *h;
+	long long		 count[FU_STATES];
+	int64_t			 now = clock_now_ms(), end;
+	size_t			 i, n = 0, cap = 0;
+	int			 s;
+
+	r = redisCommand(rc, "ZRANGEBYSCORE %s %lld %lld WITHSCORES",
+	    cl->keys.occurrences, (long long)(now - 31 * 86400000LL),
+	    (long long)(now + 7 * 86400000LL));
+	for (i = 0; p && r && r->type == REDIS_REPLY_ARRAY &&
+	    i + 1 < r->elements; i += 2) {
+		end = strtoll(r->element[i + 1]->str, NULL, 10);
+		h = redisCommand(rc, "HGETALL %socc:%s", cl->keys.base,
+		    r->element[i]->str);
+		if (h && h->type == REDIS_REPLY_ARRAY) {
+			char	**f = calloc(h->elements + 1, sizeof(*f));
+			size_t	  k;
+
+			for (k = 0; f && k < h->elements; k++)
+				f[k] = h->element[k]->str;
+			if (f)
+				followup_read(p, r->element[i]->str, end, f,
+				    h->elements, &v, &n, &cap);
+			free(f);
+		}
+		freeReplyObject(h);
+	}
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		count[followup_state(&v[i], now)]++;
+	printf("follow-ups of the occurrences due from 31 days ago to 7 days "
+	    "ahead (%zu occurrences, %zu agencies to answer):\n",
+	    r && r->type == REDIS_REPLY_ARRAY ? r->elements / 2 : 0, n);
+	for (s = 0; s < FU_STATES; s++)
+		printf("  %-28s%lld\n", followup_state_en(s), count[s]);
+	freeReplyObject(r);
+	free(v);
 }
 
 /* Check the plan files against the config, then write them in one step. */

@@ -39,7 +39,8 @@ EOP
 bg nv "$NHACVIECD" -c "$T/nv.conf" --clock 2022-04-27T08:29:00+07:00 \
     --clock-rate 36000
 wait_until 20 '[ "$(fake_ok_count hook)" -ge 2 ]' || fail "the first reminders"
-"$NHACVIEC" -c "$T/nv.conf" ack bao-cao 2022-04-29 noi-vu --done \
+"$NHACVIEC" -c "$T/nv.conf" --clock 2022-04-27T12:00:00+07:00 \
+    ack bao-cao 2022-04-29 noi-vu --done \
     --note "Đã gọi điện báo" >"$T/ack.out" 2>&1 || fail "ack: $(cat "$T/ack.out")"
 assert_grep '^bao-cao/2022-04-29: noi-vu done \(note kept\); 2 later reminders stopped$' \
     "$T/ack.out" "what ack says"
@@ -53,4 +54,10 @@ assert_grep 'not sent: noi-vu reported it done \(admin' "$T/log.txt" "the reason
 rcli HGET '{t}:occ:bao-cao/2022-04-29' noi-vu:done >"$T/done.txt"
 assert_grep '^[0-9]+ admin by ' "$T/done.txt" "the follow-up"
 assert_eq "Đã gọi điện báo" "$(rcli HGET '{t}:occ:bao-cao/2022-04-29' noi-vu:note)" "the note"
+# status counts the follow-ups: noi-vu done on time, tai-chinh reached.
+"$NHACVIEC" -c "$T/nv.conf" --clock 2022-04-29T12:00:00+07:00 status \
+    >"$T/status.out" 2>&1 || fail "status"
+assert_grep '^  done on time +1$' "$T/status.out" "status: done on time"
+assert_grep '^  reached +1$' "$T/status.out" "status: reached, not answered"
+assert_grep '^  overdue +0$' "$T/status.out" "status: overdue"
 stop nv || fail "exit status $?"
