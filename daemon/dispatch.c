@@ -89,7 +89,7 @@ static void
 dispatch_check_idle(struct dispatch *d)
 {
 	if (d->stopped && d->njobs == 0 && d->idle)
-		claim_release(d);
+		lease_release(d);
 }
 
 /* claim.c: the lease is given up (or Redis is away): report idle. */

@@ -94,8 +94,19 @@ void		 claim_store_down(struct dispatch *);
 /* Room or work may have appeared: take from the outbox, or claim. */
 void		 claim_more(struct dispatch *);
 void		 claim_stop(struct dispatch *);
+/* A timer in real ms from now (0 and below: at once). */
+void		 claim_timer(struct event *, int64_t real_ms);
+/* Create the consumer group again (a flushed or rewound Redis). */
+void		 claim_group(struct dispatch *);
+
+/* lease.c: our name in the group, our entries kept fresh, the rescue */
+void		 lease_init(struct dispatch *);
+void		 lease_free(struct dispatch *);
+void		 lease_stop(struct dispatch *);
+/* Take or renew the lease; keep every entry we hold fresh. */
+void		 lease_keep(struct dispatch *);
 /* Give our consumer name up, then dispatch_idle. */
-void		 claim_release(struct dispatch *);
+void		 lease_release(struct dispatch *);
 /* One outbox entry becomes a job (unless we hold it already). */
 void		 claim_add(struct dispatch *, redisReply *entry);
 
