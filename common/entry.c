@@ -89,8 +89,8 @@ entry_walk(const redisReply *e, const char **entry, struct entry_field *want,
 		return -1;
 	}
 	if (f->elements % 2 != 0) {
-		snprintf(err, len, "%zu fields and values: a value is missing",
-		    f->elements);
+		snprintf(err, len, "an odd number (%zu) of field names and "
+		    "values", f->elements);
 		return -1;
 	}
 	for (i = 0; i < f->elements; i += 2) {
