@@ -252,7 +252,7 @@ entry_outbox_parse(struct entry_outbox *o, const redisReply *e,
 	return 0;
 }
 
-enum { CT_TYPE, CT_AT, CT_VERSION, CT_CHANNEL, CT_REASON, CT_FIELDS };
+enum { CT_TYPE, CT_AT, CT_VERSION, CT_CHANNEL, CT_FIELDS };
 
 /* The control types this version acts on. */
 static const struct {
@@ -274,7 +274,6 @@ entry_control_parse(struct entry_control *c, const redisReply *e,
 		[CT_AT] = { "at", NULL },
 		[CT_VERSION] = { "version", NULL },
 		[CT_CHANNEL] = { "channel", NULL },
-		[CT_REASON] = { "reason", NULL },
 	};
 	size_t			 i;
 
@@ -305,16 +304,9 @@ entry_control_parse(struct entry_control *c, const redisReply *e,
 		break;
 	case ENTRY_PAUSE:
 	case ENTRY_RESUME:
-		if (f[CT_CHANNEL].v == NULL) {
-			snprintf(err, len, "no channel named (field "
-			    "'channel', or '*' for every channel)");
-			return -1;
-		}
-		if (entry_text(&f[CT_CHANNEL], 0, &c->channel, NULL, err,
-		    len) == -1)
-			return -1;
-		if (f[CT_REASON].v != NULL && entry_text(&f[CT_REASON], 0,
-		    &c->reason, NULL, err, len) == -1)
+		/* Only a hint: {p}:pauses says what holds. */
+		if (f[CT_CHANNEL].v != NULL && entry_text(&f[CT_CHANNEL], 0,
+		    &c->channel, NULL, err, len) == -1)
 			return -1;
 		break;
 	case ENTRY_OTHER:

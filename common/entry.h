@@ -34,7 +34,7 @@ enum entry_kind {
 	ENTRY_OTHER,		/* a type this version does not act on */
 	ENTRY_DUE,		/* something is due at `at` */
 	ENTRY_PLAN_CHANGED,	/* a new plan, `version` */
-	ENTRY_PAUSE,		/* hold `channel` ("*": every one) */
+	ENTRY_PAUSE,		/* {p}:pauses changed: read it again */
 	ENTRY_RESUME,
 };
 
@@ -45,14 +45,13 @@ struct entry_control {
 	const char	*type;		/* as written */
 	int64_t		 at;		/* due: ms; now_ms when absent */
 	long long	 version;	/* plan-changed: 0 when absent */
-	const char	*channel;	/* pause, resume: a name or "*" */
-	const char	*reason;	/* pause: NULL when absent */
+	const char	*channel;	/* pause, resume: the channel; NULL */
 };
 
 /*
  * One control entry { entry id, { field, value, ... } }. -1 with err when
- * it has no type, a pause or resume names no channel, or a field is of the
- * wrong type; an unknown type is not an error (kind ENTRY_OTHER).
+ * it has no type or a field it uses is of the wrong type or out of range;
+ * an unknown type is not an error (kind ENTRY_OTHER).
  */
 int	entry_control_parse(struct entry_control *, const redisReply *,
 	    int64_t now_ms, char *err, size_t len);

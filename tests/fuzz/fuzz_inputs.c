@@ -197,13 +197,11 @@ fuzz_control(const redisReply *e)
 		fuzz_text(err);
 		return;
 	}
-	if (c.entry == NULL || c.type == NULL ||
-	    ((c.kind == ENTRY_PAUSE || c.kind == ENTRY_RESUME) &&
-	    c.channel == NULL))
+	if (c.entry == NULL || c.type == NULL || c.version < 0)
 		abort();
 	fuzz_text(c.type);
-	if (c.reason)
-		fuzz_text(c.reason);
+	if (c.channel)
+		fuzz_text(c.channel);
 }
 
 /* RESP through hiredis's own reader; each reply as an entry and as a list of them. */
