@@ -42,7 +42,7 @@ peer_header(struct peer_headers *h, const char *data, size_t len,
 static const struct {
 	long		 from, to;
 	enum verdict	 verdict;
-	int		 pause;		/* the gateway refuses us, not the mail */
+	int		 pause;		/* it refuses us, not the mail */
 } peer_webhook_statuses[] = {
 	{ 200, 299, VERDICT_OK, 0 },
 	{ 401, 401, VERDICT_DEFER, 1 },

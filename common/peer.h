@@ -33,8 +33,8 @@ void	peer_header(struct peer_headers *, const char *line, size_t len,
 struct peer_outcome {
 	enum verdict	 verdict;	/* VERDICT_DEFER when pause */
 	int		 pause;		/* every send would fail alike */
-	char		 detail[256];	/* for the ledger: printable, no secrets */
-	char		 why[300];	/* when pause: for the log and the alert */
+	char		 detail[256];	/* for the ledger: printable */
+	char		 why[300];	/* when pause: for log and alert */
 };
 
 /*

@@ -77,11 +77,11 @@ const char	*zalo_action_name(enum zalo_action);
 
 /* What a send answered: its code and what to do, Zalo's words, the message id. */
 struct zalo_reply {
-	int			 coded;		/* the body has an integer "error" */
+	int			 coded;		/* an integer "error" came */
 	long			 code;
 	enum zalo_action	 action;
 	char			 message[200];	/* printable; "" when none */
-	char			 ref[128];	/* data.message_id or msg_id, on ZALO_OK */
+	char			 ref[128];	/* the message id, on ZALO_OK */
 };
 
 /*

@@ -71,7 +71,7 @@ smtp_loopback(const char *url)
 	return lo;
 }
 
-/* The transfer's end classified (common/peer.c); a config fault pauses the channel. */
+/* The end classified (common/peer.c); a config fault pauses the channel. */
 static void
 smtp_done(void *arg, const struct http_response *r)
 {

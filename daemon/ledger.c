@@ -44,7 +44,7 @@ ledger_record_json(const struct job *j)
 	json_t	*o;
 	char	*s;
 
-	/* A detail cut by snprintf may end inside a character: JSON wants whole ones. */
+	/* snprintf may have cut inside a character: JSON wants whole ones. */
 	text_printable(detail, sizeof(detail), j->res.detail,
 	    strlen(j->res.detail));
 	text_printable(ref, sizeof(ref), j->res.ref, strlen(j->res.ref));

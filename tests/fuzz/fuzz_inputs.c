@@ -48,7 +48,7 @@ fuzz_config(const char *text, size_t len, struct diag *d)
 	config_free(c);
 }
 
-/* What the daemon stores as JSON must be UTF-8, or the ledger cannot record it. */
+/* What the daemon stores as JSON must be UTF-8, or the ledger fails. */
 static void
 fuzz_text(const char *s)
 {
@@ -204,7 +204,7 @@ fuzz_control(const redisReply *e)
 		fuzz_text(c.channel);
 }
 
-/* RESP through hiredis's own reader; each reply as an entry and as a list of them. */
+/* RESP through hiredis's own reader; each reply as an entry and a list. */
 static void
 fuzz_redis(int control, const char *data, size_t len)
 {
