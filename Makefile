@@ -95,7 +95,8 @@ bench: deps
 FUZZ_SECONDS ?= 60
 build/fuzz/fuzz_inputs: tests/fuzz/fuzz_inputs.c $(COMMON_SRC) build/gen/lua.c
 	@mkdir -p $(dir $@)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Icommon \
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined -D_GNU_SOURCE -Icommon \
 	    $(shell pkg-config --cflags $(PKGS)) -o $@ $^ $(LIBS)
 fuzz: deps
 	@command -v clang >/dev/null || { apt-get update -qq && \

@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "template.h"
 #include "fileio.h"
+#include "text.h"
 #include "zalo.h"
 
 /*
@@ -76,6 +77,108 @@ zalo_action_name(enum zalo_action a)
 	    "refresh", "not reachable by cs", "permanent", "misconfigured" };
 
 	return names[a];
+}
+
+/* A string member of o as printable text in buf; "" when absent. */
+static void
+zalo_json_text(json_t *o, const char *name, char *buf, size_t len)
+{
+	const char	*s = json_string_value(json_object_get(o, name));
+
+	text_printable(buf, len, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* A token goes into a header line: no control character in it. */
+static int
+zalo_token_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+void
+zalo_reply_parse(struct zalo_reply *z, long status, const char *body,
+    size_t len)
+{
+	json_error_t	 jerr;
+	json_t		*o, *v, *data;
+
+	memset(z, 0, sizeof(*z));
+	o = json_loadb(body ? body : "", body ? len : 0, 0, &jerr);
+	v = json_object_get(o, "error");
+	if (!json_is_integer(v)) {
+		z->action = status >= 400 && status < 500 && status != 408 &&
+		    status != 429 ? ZALO_PERMANENT : ZALO_RETRY;
+		json_decref(o);
+		return;
+	}
+	z->coded = 1;
+	z->code = (long)json_integer_value(v);
+	z->action = zalo_classify(z->code);
+	zalo_json_text(o, "message", z->message, sizeof(z->message));
+	if (z->action == ZALO_OK) {
+		data = json_object_get(o, "data");
+		if (json_is_string(json_object_get(data, "message_id")))
+			zalo_json_text(data, "message_id", z->ref,
+			    sizeof(z->ref));
+		else
+			zalo_json_text(data, "msg_id", z->ref, sizeof(z->ref));
+	}
+	json_decref(o);
+}
+
+int
+zalo_refresh_parse(struct zalo_token *t, long status, const char *body,
+    size_t len, int64_t now_ms, char *err, size_t errlen)
+{
+	json_error_t	 jerr;
+	json_t		*o, *v;
+	const char	*at, *rt;
+	char		 name[100];
+	int64_t		 exp_s = ZALO_EXPIRES_DEFAULT_S;
+
+	memset(t, 0, sizeof(*t));
+	o = json_loadb(body ? body : "", body ? len : 0, 0, &jerr);
+	at = json_string_value(json_object_get(o, "access_token"));
+	rt = json_string_value(json_object_get(o, "refresh_token"));
+	if (at == NULL || rt == NULL || !zalo_token_ok(at) ||
+	    !zalo_token_ok(rt)) {
+		zalo_json_text(o, "error_name", name, sizeof(name));
+		v = json_object_get(o, "error");
+		snprintf(err, errlen, "the token refresh was refused (HTTP %ld, "
+		    "error %lld%s%s)", status, json_is_integer(v) ?
+		    (long long)json_integer_value(v) : 0LL,
+		    name[0] ? ": " : "", name);
+		json_decref(o);
+		return -1;
+	}
+	v = json_object_get(o, "expires_in");
+	if (json_is_integer(v))
+		exp_s = json_integer_value(v);
+	else if (json_is_string(v))
+		exp_s = strtoll(json_string_value(v), NULL, 10);
+	if (exp_s <= 0)
+		exp_s = ZALO_EXPIRES_DEFAULT_S;
+	if (exp_s > ZALO_EXPIRES_MAX_S)
+		exp_s = ZALO_EXPIRES_MAX_S;
+	t->access_token = strdup(at);
+	t->refresh_token = strdup(rt);
+	t->status = strdup("ok");
+	t->access_expires_at = now_ms + exp_s * 1000;
+	t->refresh_issued_at = now_ms;
+	t->updated_at = now_ms;
+	json_decref(o);
+	if (t->access_token == NULL || t->refresh_token == NULL ||
+	    t->status == NULL) {
+		zalo_token_clear(t);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 int

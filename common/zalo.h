@@ -75,4 +75,32 @@ enum zalo_action {
 enum zalo_action zalo_classify(long code);
 const char	*zalo_action_name(enum zalo_action);
 
+/* What a send answered: its code and what to do, Zalo's words, the message id. */
+struct zalo_reply {
+	int			 coded;		/* an integer "error" came */
+	long			 code;
+	enum zalo_action	 action;
+	char			 message[200];	/* printable; "" when none */
+	char			 ref[128];	/* the message id, on ZALO_OK */
+};
+
+/*
+ * The body of a cs or ZNS answer (HTTP status). Without an error code the
+ * status decides: a 4xx other than 408 and 429 is ZALO_PERMANENT, anything
+ * else ZALO_RETRY.
+ */
+void	zalo_reply_parse(struct zalo_reply *, long status, const char *body,
+	    size_t len);
+
+#define ZALO_EXPIRES_DEFAULT_S	90000		/* 25 h, when the reply omits it */
+#define ZALO_EXPIRES_MAX_S	(30 * 86400)	/* a peer's number, bounded */
+
+/*
+ * The OAuth answer to a refresh: the new pair into t (status "ok", its
+ * times from now_ms, expires_in bounded by ZALO_EXPIRES_MAX_S); -1 with
+ * why in err (the HTTP status and Zalo's error) when it holds no pair.
+ */
+int	zalo_refresh_parse(struct zalo_token *t, long status, const char *body,
+	    size_t len, int64_t now_ms, char *err, size_t errlen);
+
 #endif

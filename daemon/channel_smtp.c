@@ -71,43 +71,14 @@ smtp_loopback(const char *url)
 	return lo;
 }
 
-/* Delivered on CURLE_OK; else by the last reply: 4xx later, 5xx never; no reply: later. */
-static enum verdict
-smtp_verdict(const struct http_response *r)
-{
-	if (r->code == CURLE_OK)
-		return VERDICT_OK;
-	if (r->status >= 500 && r->status < 600)
-		return VERDICT_PERMANENT;
-	return VERDICT_TRANSIENT;
-}
-
-/* "SMTP 550: the server's words" for a refusal, else curl's; printable. */
-static void
-smtp_detail(struct result *res, const struct http_response *r)
-{
-	char	*p;
-
-	if (r->status >= 400 && r->reply != NULL && strlen(r->reply) > 4 &&
-	    strtol(r->reply, NULL, 10) == r->status)
-		snprintf(res->detail, sizeof(res->detail), "SMTP %ld: %s",
-		    r->status, r->reply + 4);
-	else if (r->status >= 400)
-		snprintf(res->detail, sizeof(res->detail), "SMTP %ld: %s",
-		    r->status, r->error);
-	else
-		snprintf(res->detail, sizeof(res->detail), "%s", r->error);
-	for (p = res->detail; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-}
-
+/* The end classified (common/peer.c); a config fault pauses the channel. */
 static void
 smtp_done(void *arg, const struct http_response *r)
 {
 	struct smtp_upload	*u = arg;
 	struct job		*j = u->job;
 	struct result		 res;
+	struct peer_outcome	 o;
 
 	memset(&res, 0, sizeof(res));
 	if (result_local(&res, r)) {
@@ -115,34 +86,22 @@ smtp_done(void *arg, const struct http_response *r)
 		ledger_job_done(j, &res);
 		return;
 	}
-	res.verdict = smtp_verdict(r);
+	peer_smtp(&o, r->code, r->error, r->status, r->reply);
+	res.verdict = o.verdict;
 	res.status = r->status;
 	res.latency_ms = r->latency_ms;
 	res.retry_after_s = -1;
 	snprintf(res.ref, sizeof(res.ref), "%s", u->message_id);
-	if (r->code != CURLE_OK)
-		smtp_detail(&res, r);
+	snprintf(res.detail, sizeof(res.detail), "%s", o.detail);
 	/*
 	 * Every send would fail the same way until someone fixes the config:
 	 * pause the channel (its reminders wait, no attempt spent) and alert.
 	 */
-	if (j->ch && (r->code == CURLE_LOGIN_DENIED || r->status == 535 ||
-	    r->code == CURLE_USE_SSL_FAILED)) {
-		char why[300];
-
-		if (r->code == CURLE_USE_SSL_FAILED)
-			snprintf(why, sizeof(why), "the SMTP server does not "
-			    "offer STARTTLS; use smtps:// or a server that "
-			    "does");
-		else
-			snprintf(why, sizeof(why), "the SMTP server refused "
-			    "the login (%ld); check username and "
-			    "password_file", r->status);
-		log_err("channel %s: %s", j->ch->name, why);
-		channel_pause(j->ch, why);
+	if (o.pause && j->ch) {
+		log_err("channel %s: %s", j->ch->name, o.why);
+		channel_pause(j->ch, o.why);
 		dispatch_alert(j->ch->nv->dispatch,
-		    "[nhacviec] Kênh thư điện tử tạm dừng", why);
-		res.verdict = VERDICT_DEFER;
+		    "[nhacviec] Kênh thư điện tử tạm dừng", o.why);
 	}
 	ledger_job_done(j, &res);
 }

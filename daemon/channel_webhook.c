@@ -17,65 +17,30 @@ struct webhook {
 	struct curl_slist	*headers;
 };
 
-/*
- * Classify an HTTP answer: 2xx delivered; 408, 425, 429, 5xx later; other
- * 4xx never (401 and 403 pause the channel: see webhook_done).
- */
-static enum verdict
-webhook_verdict(const struct http_response *r)
-{
-	if (r->code != CURLE_OK)
-		return VERDICT_TRANSIENT;
-	if (r->status >= 200 && r->status < 300)
-		return VERDICT_OK;
-	if (r->status == 408 || r->status == 425 || r->status == 429 ||
-	    r->status >= 500)
-		return VERDICT_TRANSIENT;
-	return VERDICT_PERMANENT;
-}
-
+/* The answer classified (common/peer.c); 401 and 403 pause the channel. */
 static void
 webhook_done(void *arg, const struct http_response *r)
 {
-	struct job	*j = arg;
-	struct result	 res;
-	size_t		 i, n;
-	char		 snippet[120];
+	struct job		*j = arg;
+	struct result		 res;
+	struct peer_outcome	 o;
 
 	memset(&res, 0, sizeof(res));
 	if (result_local(&res, r)) {
 		ledger_job_done(j, &res);
 		return;
 	}
-	res.verdict = webhook_verdict(r);
+	peer_webhook(&o, r->code, r->error, r->status, r->body, r->body_len);
+	res.verdict = o.verdict;
 	res.status = r->status;
 	res.latency_ms = r->latency_ms;
 	res.retry_after_s = r->retry_after_s;
-	if (r->code != CURLE_OK)
-		snprintf(res.detail, sizeof(res.detail), "%s", r->error);
-	else if (res.verdict != VERDICT_OK) {
-		/* A short, printable piece of the answer helps whoever reads the ledger. */
-		n = r->body_len < sizeof(snippet) - 1 ? r->body_len :
-		    sizeof(snippet) - 1;
-		for (i = 0; i < n; i++)
-			snippet[i] = (r->body[i] == '\n' || r->body[i] == '\r')
-			    ? ' ' : r->body[i];
-		snippet[n] = '\0';
-		snprintf(res.detail, sizeof(res.detail), "HTTP %ld: %s",
-		    r->status, snippet);
-	}
+	snprintf(res.detail, sizeof(res.detail), "%s", o.detail);
 	/* The gateway refuses us, not this mail: hold the channel, tell a human. */
-	if (r->code == CURLE_OK && (r->status == 401 || r->status == 403) &&
-	    j->ch != NULL) {
-		char why[300];
-
-		snprintf(why, sizeof(why), "the webhook answers HTTP %ld to "
-		    "our credentials; check the channel's header lines",
-		    r->status);
-		channel_pause(j->ch, why);
+	if (o.pause && j->ch != NULL) {
+		channel_pause(j->ch, o.why);
 		dispatch_alert(j->ch->nv->dispatch,
-		    "[nhacviec] Kênh gửi thư tạm dừng", why);
-		res.verdict = VERDICT_DEFER;
+		    "[nhacviec] Kênh gửi thư tạm dừng", o.why);
 	}
 	ledger_job_done(j, &res);
 }

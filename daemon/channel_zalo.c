@@ -14,7 +14,6 @@
 #include "zalo.h"
 
 #define ZALO_LOCK_RETRY_MS	500
-#define ZALO_EXPIRES_DEFAULT_S	90000	/* 25 h, when the reply omits it */
 #define VN_OFFSET_MS		(7LL * 3600 * 1000)
 
 struct zalo {
@@ -243,11 +242,8 @@ zalo_refresh_done(void *arg, const struct http_response *r)
 {
 	struct zalo		*z = arg;
 	struct zalo_token	 t;
-	json_t			*o = NULL, *v;
-	json_error_t		 jerr;
-	const char		*at, *rt, *name;
 	char			 err[300], why[300];
-	int64_t			 exp_s = ZALO_EXPIRES_DEFAULT_S, now;
+	int64_t			 exp_s, now;
 
 	if (r->local) {
 		/* Nothing left this machine: the refresh token is unspent. */
@@ -274,36 +270,13 @@ zalo_refresh_done(void *arg, const struct http_response *r)
 		zalo_fail(z, why);
 		return;
 	}
-	o = json_loadb(r->body, r->body_len, 0, &jerr);
-	at = json_string_value(json_object_get(o, "access_token"));
-	rt = json_string_value(json_object_get(o, "refresh_token"));
-	if (at == NULL || rt == NULL || *at == '\0' || *rt == '\0') {
-		name = json_string_value(json_object_get(o, "error_name"));
-		v = json_object_get(o, "error");
-		snprintf(why, sizeof(why), "the token refresh was refused "
-		    "(HTTP %ld, error %lld%s%s)", r->status,
-		    json_is_integer(v) ? (long long)json_integer_value(v) : 0LL,
-		    name ? ": " : "", name ? name : "");
-		json_decref(o);
+	now = clock_now_ms();
+	if (zalo_refresh_parse(&t, r->status, r->body, r->body_len, now, why,
+	    sizeof(why)) == -1) {
 		zalo_fail(z, why);
 		return;
 	}
-	v = json_object_get(o, "expires_in");
-	if (json_is_integer(v))
-		exp_s = json_integer_value(v);
-	else if (json_is_string(v))
-		exp_s = strtoll(json_string_value(v), NULL, 10);
-	if (exp_s <= 0)
-		exp_s = ZALO_EXPIRES_DEFAULT_S;
-	now = clock_now_ms();
-	memset(&t, 0, sizeof(t));
-	t.access_token = strdup(at);
-	t.refresh_token = strdup(rt);
-	t.access_expires_at = now + exp_s * 1000;
-	t.refresh_issued_at = now;
-	t.updated_at = now;
-	t.status = strdup("ok");
-	json_decref(o);
+	exp_s = (t.access_expires_at - now) / 1000;
 	if (zalo_token_write_file(z->set.state_file, &t, err,
 	    sizeof(err)) == -1)
 		log_crit("zalo %s: %s; the new pair is kept in %s only",
@@ -566,11 +539,9 @@ zalo_send_done(void *arg, const struct http_response *r)
 	struct job		*j = arg;
 	struct zalo		*z = j->ch->priv;
 	struct result		 res;
-	json_t			*o, *v, *data;
-	json_error_t		 jerr;
-	const char		*msg, *ref;
+	struct zalo_reply	 zr;
+	const char		*msg;
 	long			 code;
-	enum zalo_action	 act;
 
 	memset(&res, 0, sizeof(res));
 	if (result_local(&res, r)) {
@@ -586,32 +557,21 @@ zalo_send_done(void *arg, const struct http_response *r)
 		ledger_job_done(j, &res);
 		return;
 	}
-	o = json_loadb(r->body, r->body_len, 0, &jerr);
-	v = json_object_get(o, "error");
-	if (!json_is_integer(v)) {
-		json_decref(o);
-		res.verdict = r->status >= 400 && r->status < 500 &&
-		    r->status != 408 && r->status != 429 ?
-		    VERDICT_PERMANENT : VERDICT_TRANSIENT;
+	zalo_reply_parse(&zr, r->status, r->body, r->body_len);
+	if (!zr.coded) {
+		res.verdict = zr.action == ZALO_PERMANENT ? VERDICT_PERMANENT :
+		    VERDICT_TRANSIENT;
 		snprintf(res.detail, sizeof(res.detail), "HTTP %ld without a "
 		    "Zalo error code", r->status);
 		ledger_job_done(j, &res);
 		return;
 	}
-	code = (long)json_integer_value(v);
-	msg = json_string_value(json_object_get(o, "message"));
-	if (msg == NULL)
-		msg = "";
-	act = zalo_classify(code);
-	switch (act) {
+	code = zr.code;
+	msg = zr.message;
+	switch (zr.action) {
 	case ZALO_OK:
-		data = json_object_get(o, "data");
-		ref = json_string_value(json_object_get(data, "message_id"));
-		if (ref == NULL)
-			ref = json_string_value(json_object_get(data,
-			    "msg_id"));
 		res.verdict = VERDICT_OK;
-		snprintf(res.ref, sizeof(res.ref), "%s", ref ? ref : "");
+		snprintf(res.ref, sizeof(res.ref), "%s", zr.ref);
 		snprintf(res.detail, sizeof(res.detail), "%s",
 		    j->stage ? "zns" : "cs");
 		break;
@@ -619,13 +579,11 @@ zalo_send_done(void *arg, const struct http_response *r)
 		if (j->auth_retried) {
 			zalo_misconfigured(z, j, code, "the access token was "
 			    "refused again right after a refresh");
-			json_decref(o);
 			return;
 		}
 		j->auth_retried = 1;
 		if (j->gen == z->gen)
 			z->force = 1;	/* this token is dead */
-		json_decref(o);
 		if (zalo_token_good(z))
 			zalo_post(z, j);
 		else
@@ -637,7 +595,6 @@ zalo_send_done(void *arg, const struct http_response *r)
 			log_info("%s: cs refused (%ld, %s): sending ZNS",
 			    j->rid, code, msg);
 			j->stage = 1;
-			json_decref(o);
 			zalo_post(z, j);
 			return;
 		}
@@ -655,13 +612,11 @@ zalo_send_done(void *arg, const struct http_response *r)
 		break;
 	case ZALO_MISCONFIGURED:
 		zalo_misconfigured(z, j, code, msg);
-		json_decref(o);
 		return;
 	}
 	if (res.verdict != VERDICT_OK)
 		snprintf(res.detail, sizeof(res.detail), "Zalo %s error %ld: "
 		    "%.150s", j->stage ? "zns" : "cs", code, msg);
-	json_decref(o);
 	ledger_job_done(j, &res);
 }
 

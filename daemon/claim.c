@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "dispatch.h"
+#include "entry.h"
 #include "log.h"
 #include "scripts.h"
 
@@ -97,51 +98,32 @@ claim_more(struct dispatch *d)
 void
 claim_add(struct dispatch *d, redisReply *e)
 {
-	struct job	*j;
-	redisReply	*f;
-	const char	*rid = NULL, *attempt = NULL, *late = NULL, *at = NULL;
-	const char	*payload = NULL;
-	size_t		 plen = 0, i;
-	char		 err[200];
+	struct entry_outbox	 o;
+	struct job		*j;
+	char			 err[200];
+	int			 rc;
 
-	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
-	    e->element[0]->type != REDIS_REPLY_STRING ||
-	    dispatch_job_find(d, e->element[0]->str) != NULL)
+	rc = entry_outbox_parse(&o, e, clock_now_ms(), err, sizeof(err));
+	if (o.entry == NULL) {
+		log_err("%s: an entry the take script returned is unusable: %s",
+		    d->nv->keys.outbox, err);
 		return;
-	j = dispatch_job_new(d, e->element[0]->str);
-	f = e->element[1];
-	for (i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements;
-	    i += 2) {
-		const char	*k = f->element[i]->str;
-		redisReply	*v = f->element[i + 1];
-
-		if (f->element[i]->type != REDIS_REPLY_STRING ||
-		    v->type != REDIS_REPLY_STRING)
-			continue;
-		if (strcmp(k, "id") == 0)
-			rid = v->str;
-		else if (strcmp(k, "attempt") == 0)
-			attempt = v->str;
-		else if (strcmp(k, "late") == 0)
-			late = v->str;
-		else if (strcmp(k, "fire_at") == 0)
-			at = v->str;
-		else if (strcmp(k, "payload") == 0) {
-			payload = v->str;
-			plen = v->len;
-		}
 	}
-	if ((j->rid = strdup(rid ? rid : "(unknown)")) == NULL)
+	if (dispatch_job_find(d, o.entry) != NULL)
+		return;
+	j = dispatch_job_new(d, o.entry);
+	if ((j->rid = strdup(o.id ? o.id : "(unknown)")) == NULL)
 		fatal("strdup");
-	if (rid == NULL) {
-		ledger_reject(j, "outbox entry %s in %s has no reminder id",
-		    j->entry, d->nv->keys.outbox);
+	if (rc == -1) {
+		ledger_reject(j, "outbox entry %s in %s: %s", j->entry,
+		    d->nv->keys.outbox, err);
 		return;
 	}
-	j->attempt = attempt ? atoi(attempt) : 1;
-	j->late = late ? atoi(late) : 0;
-	j->fire_at = at ? (int64_t)strtod(at, NULL) : clock_now_ms();
-	if (reminder_parse(&j->r, payload, plen, err, sizeof(err)) == -1) {
+	j->attempt = o.attempt;
+	j->late = o.late;
+	j->fire_at = o.fire_at;
+	if (reminder_parse(&j->r, o.payload, o.payload_len, err,
+	    sizeof(err)) == -1) {
 		ledger_reject(j, "bad payload in %s: %.120s",
 		    d->nv->keys.reminders, err);
 		return;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "entry.h"
 #include "log.h"
 #include "nhacviecd.h"
 
@@ -17,57 +18,34 @@ struct control {
 
 static void	control_read(struct control *);
 
-static const char *
-control_field(redisReply *f, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; f->type == REDIS_REPLY_ARRAY && i + 1 < f->elements;
-	    i += 2)
-		if (f->element[i]->type == REDIS_REPLY_STRING &&
-		    f->element[i + 1]->type == REDIS_REPLY_STRING &&
-		    strcmp(f->element[i]->str, name) == 0)
-			return f->element[i + 1]->str;
-	return NULL;
-}
-
 /* One message: due, plan-changed, pause, resume. */
 static void
-control_handle(struct control *c, const char *id, redisReply *fields)
+control_handle(struct control *c, const char *id,
+    const struct entry_control *m)
 {
-	const char	*type = control_field(fields, "type");
-	const char	*at;
-
-	if (type == NULL) {
-		log_warnx("%s entry %s has no type; ignored",
-		    c->nv->keys.control, id);
-		return;
-	}
-	if (strcmp(type, "due") == 0) {
-		at = control_field(fields, "at");
+	if (m->kind == ENTRY_DUE) {
 		if (c->nv->dispatch)
-			dispatch_wake(c->nv->dispatch,
-			    at ? (int64_t)strtod(at, NULL) : clock_now_ms());
-	} else if (strcmp(type, "pause") == 0 || strcmp(type, "resume") == 0) {
+			dispatch_wake(c->nv->dispatch, m->at);
+	} else if (m->kind == ENTRY_PAUSE || m->kind == ENTRY_RESUME) {
 		/* {p}:pauses says what holds; the message says: look. */
 		if (c->nv->dispatch)
 			channels_pauses_read(c->nv->dispatch);
-	} else if (strcmp(type, "plan-changed") == 0) {
-		at = control_field(fields, "version");
+	} else if (m->kind == ENTRY_PLAN_CHANGED) {
 		if (c->nv->planner)
-			planner_changed(c->nv->planner,
-			    at ? strtoll(at, NULL, 10) : 0);
+			planner_changed(c->nv->planner, m->version);
 	} else
 		log_debug("%s entry %s: type %s not handled here",
-		    c->nv->keys.control, id, type);
+		    c->nv->keys.control, id, m->type);
 }
 
 static void
 control_reply(void *arg, redisReply *r)
 {
-	struct control	*c = arg;
-	redisReply	*entries, *e;
-	size_t		 i;
+	struct control		*c = arg;
+	const redisReply	*entries;
+	struct entry_control	 m;
+	size_t			 i;
+	char			 err[200];
 
 	c->reading = 0;
 	if (r == NULL)
@@ -76,16 +54,18 @@ control_reply(void *arg, redisReply *r)
 		log_err("reading %s failed: %s", c->nv->keys.control, r->str);
 		return;
 	}
-	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
-	    r->element[0]->elements == 2) {
-		entries = r->element[0]->element[1];
+	if ((entries = entry_xread_entries(r)) != NULL) {
 		for (i = 0; i < entries->elements; i++) {
-			e = entries->element[i];
-			if (e->type != REDIS_REPLY_ARRAY || e->elements != 2)
-				continue;
-			snprintf(c->last, sizeof(c->last), "%s",
-			    e->element[0]->str);
-			control_handle(c, e->element[0]->str, e->element[1]);
+			if (entry_control_parse(&m, entries->element[i],
+			    clock_now_ms(), err, sizeof(err)) == -1) {
+				log_warnx("%s entry %s: %s; ignored",
+				    c->nv->keys.control,
+				    m.entry ? m.entry : "?", err);
+				if (m.entry == NULL)
+					continue;
+			} else
+				control_handle(c, m.entry, &m);
+			snprintf(c->last, sizeof(c->last), "%s", m.entry);
 		}
 	}
 	control_read(c);

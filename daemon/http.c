@@ -5,15 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "http.h"
-#include "retry.h"
 #include "log.h"
+#include "peer.h"
 
 #define HTTP_BODY_MAX	(64 * 1024)
 #define HTTP_NOTE_MS	60000	/* at most one local-failure warning a minute */
@@ -36,8 +35,7 @@ struct http_job {
 	char			*owned;		/* the request body */
 	char			*resp;
 	size_t			 resp_len;
-	int64_t			 retry_after_s;
-	char			 reply[200];	/* last "NNN text" line */
+	struct peer_headers	 hdrs;		/* Retry-After, SMTP reply */
 	int			 socket_errno;	/* socket() failed with it */
 	char			 local_why[128];	/* see http_is_local */
 	struct timespec		 started;
@@ -151,27 +149,14 @@ http_write_cb(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Keep Retry-After (seconds form; an HTTP date counts from now). */
+/* Keep Retry-After (an HTTP date counts from now) and the SMTP reply line. */
 static size_t
 http_header_cb(char *data, size_t size, size_t n, void *arg)
 {
 	struct http_job	*j = arg;
-	size_t		 len = size * n;
-	size_t		 k;
 
-	/* curl hands SMTP replies to the header callback: keep the last. */
-	if (len >= 4 && data[0] >= '2' && data[0] <= '5' &&
-	    data[1] >= '0' && data[1] <= '9' && data[2] >= '0' &&
-	    data[2] <= '9' && (data[3] == ' ' || data[3] == '-')) {
-		for (k = 0; k < len && k < sizeof(j->reply) - 1 &&
-		    data[k] != '\r' && data[k] != '\n'; k++)
-			j->reply[k] = data[k];
-		j->reply[k] = '\0';
-	}
-	if (len > 12 && strncasecmp(data, "Retry-After:", 12) == 0)
-		j->retry_after_s = retry_after_parse(data + 12, len - 12,
-		    (int64_t)time(NULL));
-	return len;
+	peer_header(&j->hdrs, data, size * n, (int64_t)time(NULL));
+	return size * n;
 }
 
 /* CURLOPT_OPENSOCKETFUNCTION: the socket curl asks for, and why it failed. */
@@ -354,8 +339,8 @@ http_check_done(struct http *h)
 			    curl_easy_strerror(r.code);
 		r.body = j->resp ? j->resp : "";
 		r.body_len = j->resp_len;
-		r.retry_after_s = j->retry_after_s;
-		r.reply = j->reply;
+		r.retry_after_s = j->hdrs.retry_after_s;
+		r.reply = j->hdrs.reply;
 		r.latency_ms = http_elapsed_ms(&j->started);
 		if ((r.local = http_is_local(j, r.code)) != 0) {
 			r.error = j->local_why;
@@ -385,7 +370,7 @@ http_submit_easy(struct http *h, CURL *easy, struct curl_slist *headers,
 	j->owned = owned;
 	j->cb = cb;
 	j->arg = arg;
-	j->retry_after_s = -1;
+	peer_headers_init(&j->hdrs);
 	clock_gettime(CLOCK_MONOTONIC, &j->started);
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)j);
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, j->errbuf);

@@ -12,6 +12,7 @@
 #include "retry.h"
 #include "schedule.h"
 #include "scripts.h"
+#include "text.h"
 
 #define LEDGER_RETRY_RECORD_MS	2000
 #define LEDGER_BATCH		64	/* outcomes per complete call */
@@ -38,10 +39,15 @@ ledger_outcome(const struct job *j)
 static char *
 ledger_record_json(const struct job *j)
 {
-	char	num[6][24];
+	char	num[6][24], detail[sizeof(j->res.detail)];
+	char	ref[sizeof(j->res.ref)];
 	json_t	*o;
 	char	*s;
 
+	/* snprintf may have cut inside a character: JSON wants whole ones. */
+	text_printable(detail, sizeof(detail), j->res.detail,
+	    strlen(j->res.detail));
+	text_printable(ref, sizeof(ref), j->res.ref, strlen(j->res.ref));
 	snprintf(num[0], sizeof(num[0]), "%ld", j->res.status);
 	snprintf(num[1], sizeof(num[1]), "%lld", (long long)j->res.latency_ms);
 	snprintf(num[2], sizeof(num[2]), "%lld", (long long)j->retry_at);
@@ -52,9 +58,9 @@ ledger_record_json(const struct job *j)
 	    "s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "entry", j->entry, "id", j->rid, "outcome", ledger_outcome(j),
 	    "channel", j->ch ? j->ch->name : (j->r.channel ? j->r.channel : ""),
-	    "status", num[0], "latency_ms", num[1], "detail", j->res.detail,
+	    "status", num[0], "latency_ms", num[1], "detail", detail,
 	    "retry_at", num[2], "attempt", num[3], "at", num[4],
-	    "ref", j->res.ref, "late", num[5],
+	    "ref", ref, "late", num[5],
 	    "fb_id", j->fb_id ? j->fb_id : "",
 	    "fb_payload", j->fb_payload ? j->fb_payload : "",
 	    "fb_skip", j->fb_skip ? j->fb_skip : "",

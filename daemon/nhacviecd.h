@@ -11,6 +11,7 @@
 #include "config.h"
 #include "http.h"
 #include "keys.h"
+#include "peer.h"
 #include "reminder.h"
 #include "store.h"
 
@@ -48,14 +49,6 @@ struct nv {
 
 /* nhacviecd.c: tell systemd (once) that we are connected and armed. */
 void	nv_ready(struct nv *);
-
-/* What one attempt came to, as a channel reports it. */
-enum verdict {
-	VERDICT_OK,		/* delivered */
-	VERDICT_TRANSIENT,	/* try again later */
-	VERDICT_PERMANENT,	/* will never work: dead letter */
-	VERDICT_DEFER,		/* not tried (channel paused): later, free */
-};
 
 struct result {
 	enum verdict	 verdict;

@@ -45,6 +45,8 @@ struct fake {
 	long long		 fail;		/* fail_status to this many more */
 	int			 fail_status;	/* default 503 */
 	int			 fail_pct;	/* -R: that share fails at random */
+	char			*fail_body;	/* -b: a failure's body, as is */
+	size_t			 fail_body_len;
 	unsigned long long	 requests;
 	unsigned long long	 ok;
 	unsigned long long	 failed;
@@ -59,8 +61,28 @@ usage(void)
 	fprintf(stderr, "usage: fake_webhook [-v] [-a addr] [-p port] "
 	    "[-P portfile] [-o outfile]\n"
 	    "\t[-s status] [-d delay_ms] [-r retry_after] [-f nfail] "
-	    "[-F fail_status] [-R fail_percent] [-B dumpfile]\n");
+	    "[-F fail_status] [-R fail_percent] [-B dumpfile] "
+	    "[-b failbody]\n");
 	exit(2);
+}
+
+/* A whole (small) file into memory, or die naming it. */
+static void
+read_file(const char *path, char **data, size_t *len)
+{
+	FILE	*fp;
+	char	*p;
+	size_t	 cap = 65536;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		fatal("%s", path);
+	if ((p = malloc(cap)) == NULL)
+		fatal("malloc");
+	*len = fread(p, 1, cap, fp);
+	if (ferror(fp) || !feof(fp))
+		fatalx("%s: unreadable, or larger than %zu bytes", path, cap);
+	fclose(fp);
+	*data = p;
 }
 
 /* Parses a decimal number in [min, max] or dies naming the option. */
@@ -138,6 +160,27 @@ fake_reply_error(struct fake *fake, struct evhttp_request *req, int status,
 	fake_reply_json(fake, req, status, json_pack("{s:s}", "error", msg));
 }
 
+/* -b: the failure body's bytes as they are, whatever they hold. */
+static void
+fake_reply_raw(struct fake *fake, struct evhttp_request *req, int status)
+{
+	struct evbuffer	*buf;
+	char		 num[32];
+
+	if ((buf = evbuffer_new()) == NULL)
+		fatalx("out of memory");
+	evbuffer_add(buf, fake->fail_body, fake->fail_body_len);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain");
+	if (fake->retry_after >= 0) {
+		snprintf(num, sizeof(num), "%lld", fake->retry_after);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", num);
+	}
+	evhttp_send_reply(req, status, NULL, buf);
+	evbuffer_free(buf);
+}
+
 /* The reply to a normal request: {"ok":true} on 2xx, an error otherwise. */
 static void
 fake_reply_status(struct fake *fake, struct evhttp_request *req, int status)
@@ -147,6 +190,10 @@ fake_reply_status(struct fake *fake, struct evhttp_request *req, int status)
 	if (status >= 200 && status <= 299) {
 		fake_reply_json(fake, req, status,
 		    json_pack("{s:b}", "ok", 1));
+		return;
+	}
+	if (fake->fail_body != NULL) {
+		fake_reply_raw(fake, req, status);
 		return;
 	}
 	snprintf(msg, sizeof(msg), "fake failure (status %d)", status);
@@ -429,7 +476,7 @@ main(int argc, char *argv[])
 	struct evhttp_bound_socket	*bs;
 	const char			*addr = "127.0.0.1";
 	const char			*portfile = NULL, *outfile = NULL;
-	const char			*dumpfile = NULL;
+	const char			*dumpfile = NULL, *bodyfile = NULL;
 	int				 ch, port = 0, verbose = 0;
 
 	memset(&fake, 0, sizeof(fake));
@@ -438,10 +485,13 @@ main(int argc, char *argv[])
 	fake.retry_after = -1;
 	TAILQ_INIT(&fake.pending);
 
-	while ((ch = getopt(argc, argv, "a:B:d:F:f:o:P:p:R:r:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:B:b:d:F:f:o:P:p:R:r:s:v")) != -1) {
 		switch (ch) {
 		case 'a':
 			addr = optarg;
+			break;
+		case 'b':
+			bodyfile = optarg;
 			break;
 		case 'B':
 			dumpfile = optarg;
@@ -489,6 +539,8 @@ main(int argc, char *argv[])
 		fatal("%s", outfile);
 	if (dumpfile != NULL && (fake.dump = fopen(dumpfile, "a")) == NULL)
 		fatal("%s", dumpfile);
+	if (bodyfile != NULL)
+		read_file(bodyfile, &fake.fail_body, &fake.fail_body_len);
 	if ((fake.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	if ((fake.http = evhttp_new(fake.base)) == NULL)
@@ -525,5 +577,6 @@ main(int argc, char *argv[])
 		fclose(fake.out);
 	if (fake.dump != NULL)
 		fclose(fake.dump);
+	free(fake.fail_body);
 	return 0;
 }

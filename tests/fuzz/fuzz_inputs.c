@@ -1,4 +1,4 @@
-/* libFuzzer entry: the texts nhacviec takes from outside (config, plan files, templates, Redis payloads). */
+/* libFuzzer entry: what nhacviec takes from outside (config, plan files, templates, Redis payloads and replies, peers' answers). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,11 +7,20 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <hiredis/hiredis.h>
+
 #include "config.h"
 #include "diag.h"
+#include "entry.h"
+#include "peer.h"
 #include "plan.h"
 #include "reminder.h"
+#include "retry.h"
 #include "template.h"
+#include "text.h"
+#include "zalo.h"
+
+#define FUZZ_NOW_S	1651021200LL	/* the scenarios' virtual instant */
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -39,7 +48,199 @@ fuzz_config(const char *text, size_t len, struct diag *d)
 	config_free(c);
 }
 
-/* The first byte picks the parser; the rest is its input. */
+/* What the daemon stores as JSON must be UTF-8, or the ledger fails. */
+static void
+fuzz_text(const char *s)
+{
+	if (!text_utf8_valid(s, strlen(s)))
+		abort();
+}
+
+/* Each header line (up to LF) as curl hands them over. */
+static void
+fuzz_headers(const char *data, size_t len)
+{
+	struct peer_headers	 h;
+	const char		*nl;
+	size_t			 n;
+
+	peer_headers_init(&h);
+	while (len > 0) {
+		nl = memchr(data, '\n', len);
+		n = nl ? (size_t)(nl - data) + 1 : len;
+		peer_header(&h, data, n, FUZZ_NOW_S);
+		data += n;
+		len -= n;
+	}
+	if (h.retry_after_s < -1 || h.retry_after_s > RETRY_AFTER_MAX_S ||
+	    strlen(h.reply) >= sizeof(h.reply))
+		abort();
+}
+
+/* The transfer ends a classifier sees, picked by one byte. */
+static const CURLcode fuzz_codes[] = {
+	CURLE_OK, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT,
+	CURLE_LOGIN_DENIED, CURLE_USE_SSL_FAILED, CURLE_RECV_ERROR,
+	CURLE_SEND_ERROR, CURLE_GOT_NOTHING,
+};
+
+/* Bytes 0-2: the curl code and the status; then the body (or reply). */
+static void
+fuzz_reply(int kind, const char *data, size_t len)
+{
+	struct peer_outcome	 o;
+	struct zalo_reply	 z;
+	struct zalo_token	 t;
+	const char		*err;
+	char			 why[300];
+	CURLcode		 code;
+	long			 status;
+	int			 peer_err;
+
+	if (len < 3)
+		return;
+	peer_err = (unsigned char)data[0] & 0x80;
+	code = fuzz_codes[(unsigned char)data[0] % (sizeof(fuzz_codes) /
+	    sizeof(fuzz_codes[0]))];
+	status = ((unsigned char)data[1] << 8 | (unsigned char)data[2]) % 1000;
+	if ((unsigned char)data[1] == 0xff)
+		status = -status;
+	data += 3;
+	len -= 3;
+	/* curl's own words, or a peer's bytes in the error buffer. */
+	err = peer_err ? data : NULL;
+	switch (kind) {
+	case 0:
+		peer_webhook(&o, code, err, status, data, len);
+		break;
+	case 1:
+		peer_smtp(&o, code, err, status, data);
+		break;
+	case 2:
+		zalo_reply_parse(&z, status, data, len);
+		fuzz_text(z.message);
+		fuzz_text(z.ref);
+		if (!z.coded && z.action != ZALO_PERMANENT &&
+		    z.action != ZALO_RETRY)
+			abort();
+		if (zalo_refresh_parse(&t, status, data, len,
+		    FUZZ_NOW_S * 1000, why, sizeof(why)) == 0) {
+			if (t.access_expires_at <= FUZZ_NOW_S * 1000 ||
+			    t.access_expires_at > FUZZ_NOW_S * 1000 +
+			    ZALO_EXPIRES_MAX_S * 1000LL)
+				abort();
+			zalo_token_clear(&t);
+		} else
+			fuzz_text(why);
+		return;
+	}
+	fuzz_text(o.detail);
+	fuzz_text(o.why);
+	if (o.pause != (o.verdict == VERDICT_DEFER) ||
+	    (code != CURLE_OK && o.detail[0] == '\0'))
+		abort();
+}
+
+/*
+ * hiredis 0.14 allocates an array's slots as soon as it reads the count:
+ * keep counts small, or the run is about memory, not about our parsers.
+ */
+static int
+fuzz_resp_small(const char *data, size_t len)
+{
+	size_t	i, digits;
+
+	for (i = 0; i < len; i++) {
+		if (data[i] != '*')
+			continue;
+		for (digits = 0; i + 1 < len && data[i + 1] >= '0' &&
+		    data[i + 1] <= '9'; i++)
+			digits++;
+		if (digits > 3)
+			return 0;
+	}
+	return 1;
+}
+
+/* An outbox entry as the take script returns it, and its payload. */
+static void
+fuzz_outbox(const redisReply *e)
+{
+	struct entry_outbox	 o;
+	struct reminder		 r;
+	char			 err[200];
+
+	if (entry_outbox_parse(&o, e, FUZZ_NOW_S * 1000, err,
+	    sizeof(err)) == -1) {
+		fuzz_text(err);
+		if (o.id != NULL)
+			fuzz_text(o.id);
+		return;
+	}
+	if (o.entry == NULL || strlen(o.entry) >= ENTRY_ID_MAX ||
+	    o.id == NULL || o.attempt < 1 || (o.late != 0 && o.late != 1))
+		abort();
+	fuzz_text(o.id);
+	if (reminder_parse(&r, o.payload, o.payload_len, err,
+	    sizeof(err)) == 0)
+		reminder_clear(&r);
+}
+
+static void
+fuzz_control(const redisReply *e)
+{
+	struct entry_control	 c;
+	char			 err[200];
+
+	if (entry_control_parse(&c, e, FUZZ_NOW_S * 1000, err,
+	    sizeof(err)) == -1) {
+		fuzz_text(err);
+		return;
+	}
+	if (c.entry == NULL || c.type == NULL || c.version < 0)
+		abort();
+	fuzz_text(c.type);
+	if (c.channel)
+		fuzz_text(c.channel);
+}
+
+/* RESP through hiredis's own reader; each reply as an entry and a list. */
+static void
+fuzz_redis(int control, const char *data, size_t len)
+{
+	redisReader		*rd;
+	const redisReply	*list;
+	void			*reply;
+	size_t			 i;
+
+	if (!fuzz_resp_small(data, len) || (rd = redisReaderCreate()) == NULL)
+		return;
+	if (redisReaderFeed(rd, data, len) == REDIS_OK) {
+		while (redisReaderGetReply(rd, &reply) == REDIS_OK &&
+		    reply != NULL) {
+			list = control ? entry_xread_entries(reply) : reply;
+			if (control)
+				fuzz_control(reply);
+			else
+				fuzz_outbox(reply);
+			for (i = 0; list != NULL && list->type ==
+			    REDIS_REPLY_ARRAY && i < list->elements; i++) {
+				if (control)
+					fuzz_control(list->element[i]);
+				else
+					fuzz_outbox(list->element[i]);
+			}
+			freeReplyObject(reply);
+		}
+	}
+	redisReaderFree(rd);
+}
+
+/*
+ * The first byte picks the parser; the rest is its input: 0 plan, 1
+ * template, 2 payload, 3 config, 4 header lines, 5 webhook answer, 6 SMTP
+ * end, 7 Zalo answers, 8 outbox entries (RESP), 9 control entries (RESP).
+ */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -57,7 +258,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
 	diag_init(&d);
-	switch (data[0] % 4) {
+	switch (data[0] % 10) {
 	case 0:
 		p = plan_load_texts(&name, (const char *const *)&text, 1, &d);
 		plan_free(p);
@@ -82,6 +283,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 3:
 		fuzz_config(text, size - 1, &d);
+		break;
+	case 4:
+		fuzz_headers((const char *)data + 1, size - 1);
+		break;
+	case 5:
+	case 6:
+	case 7:
+		/* The SMTP reply and curl's error are NUL-terminated: text. */
+		fuzz_reply(data[0] % 10 - 5, text, size - 1);
+		break;
+	case 8:
+	case 9:
+		fuzz_redis(data[0] % 10 == 9, (const char *)data + 1, size - 1);
 		break;
 	}
 	diag_clear(&d);

@@ -1,0 +1,83 @@
+/* Text from outside made safe to log and to store as JSON: UTF-8 checked, control characters replaced, cut between characters. */
+#include <stdint.h>
+
+#include "text.h"
+
+/* The length of the well-formed character at s (n bytes left), or 0. */
+static size_t
+text_char_len(const unsigned char *s, size_t n)
+{
+	uint32_t	cp;
+	size_t		len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, UTF-16 surrogates, past U+10FFFF. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+int
+text_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, k;
+
+	while (i < n) {
+		if ((k = text_char_len(p + i, n - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+size_t
+text_printable(char *dst, size_t len, const char *src, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)src;
+	size_t			 i = 0, o = 0, k;
+
+	if (len == 0)
+		return 0;
+	while (i < n && p[i] != '\0') {
+		if ((k = text_char_len(p + i, n - i)) <= 1) {
+			if (o + 1 >= len)
+				break;
+			if (k == 1 && p[i] >= 0x20 && p[i] != 0x7f)
+				dst[o] = (char)p[i];
+			else if (p[i] == '\t' || p[i] == '\r' || p[i] == '\n')
+				dst[o] = ' ';
+			else
+				dst[o] = '?';
+			o++;
+			i++;
+			continue;
+		}
+		if (o + k >= len)
+			break;
+		while (k-- > 0)
+			dst[o++] = (char)p[i++];
+	}
+	dst[o] = '\0';
+	return o;
+}
