@@ -7,6 +7,7 @@
 #   make fuzz    libFuzzer on the parsers of outside input (FUZZ_SECONDS=60)
 #   make install the programs, the systemd unit, man pages, bash completion,
 #                and example config where none is
+#   make deb     the Debian package, build/nhacviec_VERSION_ARCH.deb (scripts/deb.sh)
 
 CC	?= cc
 PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd
@@ -28,7 +29,7 @@ FAKE_SRC   = $(wildcard tests/fake_*.c)
 
 obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 
-.PHONY: all test check unit integration run bench fuzz deps install clean \
+.PHONY: all test check unit integration run bench fuzz deps install deb clean \
 	test-faults faults
 all: build/nhacviecd build/nhacviec
 
@@ -138,10 +139,14 @@ install: all
 	[ -n "$$(ls $(DESTDIR)/etc/nhacviec/plan.d 2>/dev/null)" ] || \
 	    install -m 644 config/plan.d/*.conf $(DESTDIR)/etc/nhacviec/plan.d/
 
+# The package, with the Debian tools, from a copy of the tree under build/.
+deb: deps
+	@scripts/deb.sh
+
 deps:
 	@scripts/deps.sh
 clean:
 	rm -rf build
 
 .SECONDARY:
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
