@@ -29,8 +29,8 @@ _nhacviec()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="check preview load import-appendix send zalo status
-	    upcoming dead report pause resume complete"
+	local commands="check preview load import-appendix status upcoming send
+	    dead report pause resume zalo complete help"
 	local prog=${words[0]} conf="" cmd="" i
 	local -a args=()
 
@@ -90,13 +90,20 @@ _nhacviec()
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			_nhacviec_reply "-c --clock"
+			_nhacviec_reply "-c --clock -h --help"
 		else
 			_nhacviec_reply "$commands"
 		fi
 		return
 	fi
 	case $cmd in
+	check)
+		[[ " ${words[*]:0:cword} " == *" --redis "* ]] ||
+		    _nhacviec_reply "--redis"
+		;;
+	help)
+		((${#args[@]} == 0)) && _nhacviec_reply "$commands"
+		;;
 	preview)
 		_nhacviec_reply "--from --to --format"
 		;;

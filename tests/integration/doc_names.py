@@ -11,8 +11,8 @@ What it reads:
     `{ "SECTION", NAMED, TABLE, ...}` say which array is which section's;
   - common/plan.c: the same with `struct plan_key` (entries `{ "KEY", ...`)
     and `plan_sections`;
-  - cli/nhacviec.c: the string literals that main compares the command word
-    with, `strcmp(cmd, "NAME")`.
+  - cli/nhacviec.c: the array of `struct command`, whose entries begin
+    `{ "NAME", ...`.
 
 It exits 1 when a source yields nothing, so that a reorganised source makes
 the tests fail instead of checking an empty list: then teach it the new
@@ -49,12 +49,9 @@ def keys(path, struct, sections):
 
 
 def commands():
-    seen = []
-    for name in re.findall(r'strcmp\(cmd,\s*"([a-z][a-z-]*)"\)',
-                           read("cli/nhacviec.c")):
-        if name not in seen:
-            seen.append(name)
-    return seen
+    m = re.search(r"static const struct command\s+\w+\[\]\s*=\s*\{(.*?)\n\};",
+                  read("cli/nhacviec.c"), re.S)
+    return re.findall(r'\{\s*"([a-z][a-z-]*)"', m.group(1)) if m else []
 
 
 def main():

@@ -80,7 +80,7 @@ commands=$(python3 "$NV_ROOT/tests/integration/doc_names.py" commands) ||
 expect "commands" "$commands" -- ""
 expect "commands after -c" "$commands" -- -c "$conf" ""
 expect "commands beginning with re" "report resume" -- re
-expect "options before the command" "-c --clock" -- -
+expect "options before the command" "-c --clock -h --help" -- -
 expect "-c completes files" "$conf" -- -c "$T/etc/nhacviec.c"
 
 # Names from the config: sections, not comments.
@@ -106,7 +106,10 @@ expect "zalo token" "set status" -- -c "$conf" zalo --channel zalo token ""
 expect "dead" "requeue" -- dead ""
 expect "dead requeue" "'*'" -- dead requeue ""
 expect "complete" "agencies channels groups tasks" -- complete ""
-expect "check takes nothing" "" -- check ""
+expect "check" "--redis" -- check ""
+expect "check --redis, then nothing" "" -- check --redis ""
+expect "help" "$commands" -- help ""
+expect "help pre" "preview" -- help pre
 [ -s "$T/comp.err" ] && { cat "$T/comp.err"; fail "completion wrote errors"; }
 
 # The helper itself: sorted, each name once, nothing checked.
