@@ -29,8 +29,8 @@ _nhacviec()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="check preview load import-appendix status upcoming send
-	    dead report pause resume zalo complete help"
+	local commands="check calendar preview load import-appendix status
+	    upcoming send dead report pause resume zalo complete help"
 	local prog=${words[0]} conf="" cmd="" i
 	local -a args=()
 
@@ -51,7 +51,8 @@ _nhacviec()
 		case ${words[i]} in
 		--*=*) ;;
 		--channel | --channels | --agency | --task | --group | --title | \
-		--from | --to | --format | --year | --remind) ((i++)) ;;
+		--from | --to | --format | --year | --remind | --for | \
+		--reason) ((i++)) ;;
 		-*) ;;
 		*) args+=("${words[i]}") ;;
 		esac
@@ -63,7 +64,8 @@ _nhacviec()
 		_filedir conf
 		return
 		;;
-	--clock | --from | --to | --year | --remind | --title)
+	--clock | --from | --to | --year | --remind | --title | --for | \
+	--reason)
 		return
 		;;
 	--format)
@@ -134,7 +136,9 @@ _nhacviec()
 		fi
 		;;
 	pause | resume)
-		if ((${#args[@]} == 0)); then
+		if [[ $cmd == pause && $cur == -* ]]; then
+			_nhacviec_reply "--for --reason"
+		elif ((${#args[@]} == 0)); then
 			_nhacviec_reply "$(_nhacviec_names channels)"
 			_nhacviec_all
 		fi

@@ -87,6 +87,10 @@ expect "-c completes files" "$conf" -- -c "$T/etc/nhacviec.c"
 expect "pause: channels and '*'" "email sms-gw zalo '*'" -- -c "$conf" pause ""
 expect "resume, -cFILE" "sms-gw" -- "-c$conf" resume s
 expect "send --channel" "email sms-gw zalo" -- -c "$conf" send --channel ""
+expect "pause's options" "--for --reason" -- -c "$conf" pause --
+expect "pause after its options" "email sms-gw zalo '*'" -- \
+    -c "$conf" pause --for 2h --reason "họp" ""
+expect "pause takes one channel" "" -- -c "$conf" pause email ""
 expect "zalo --channel" "email sms-gw zalo" -- -c "$conf" zalo --channel ""
 
 # Names from the plan files, both of them.

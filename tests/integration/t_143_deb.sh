@@ -73,16 +73,22 @@ LC_ALL=C.UTF-8 man --warnings -l "$R/usr/share/man/man5/nhacviec.conf.5.gz" \
     2>"$T/man.err" | grep -q 'unhealthy_after' || fail "the installed nhacviec.conf(5)"
 [ -s "$T/man.err" ] && fail "man: $(cat "$T/man.err")"
 
-# The installed programs on the installed config.
+# The installed programs on the installed config, as README has the admin
+# run them: the Zalo app secret in place, named as the unit names it.
 conf=$R/etc/nhacviec/nhacviec.conf
+(umask 077; echo 'app-secret' >"$R/etc/nhacviec/secrets/zalo-app-secret")
+export CREDENTIALS_DIRECTORY=$R/etc/nhacviec/secrets
 "$R/usr/bin/nhacviec" -c "$conf" check >"$T/check.out" 2>&1
 rc=$?
 cat "$T/check.out"
 assert_eq 0 "$rc" "nhacviec check exit status"
-assert_grep 'configuration OK; plan .*: 10 tasks, 24 agencies' "$T/check.out" \
-    "check on the installed config and plan"
+tasks=$(cat "$NV_ROOT"/config/plan.d/*.conf | grep -c '^\[task ')
+agencies=$(cat "$NV_ROOT"/config/plan.d/*.conf | grep -c '^\[agency ')
+assert_grep "configuration OK; plan .*: $tasks tasks, $agencies agencies" \
+    "$T/check.out" "check on the installed config and plan"
 "$R/usr/bin/nhacviecd" -n -c "$conf" >"$T/n.out" 2>&1 ||
     fail "nhacviecd -n: $(cat "$T/n.out")"
+unset CREDENTIALS_DIRECTORY
 systemd-analyze security --offline=true --threshold=15 --no-pager \
     "$R/lib/systemd/system/nhacviecd.service" >/dev/null 2>&1 ||
     fail "the installed unit is rated above 1.5"
@@ -91,13 +97,13 @@ systemd-analyze security --offline=true --threshold=15 --no-pager \
 plan=$R/etc/nhacviec/plan.d/thanh-tri-2022.conf
 echo '; edited by the admin' >>"$plan"
 rm "$R/etc/nhacviec/templates/email.txt"
-echo 'secret' >"$R/etc/nhacviec/secrets/zalo-app-secret"
 echo '{}' >"$R/var/lib/nhacviec/zalo-token.json"
 dpkgr -i "$deb" >"$T/reinstall.out" 2>&1 || { cat "$T/reinstall.out"; fail "reinstall"; }
 assert_eq '; edited by the admin' "$(tail -n 1 "$plan")" "the admin's plan after a reinstall"
 [ -e "$R/etc/nhacviec/templates/email.txt" ] &&
     fail "a conffile the admin deleted came back"
 [ -f "$R/var/lib/nhacviec/zalo-token.json" ] || fail "the token file went"
+[ -f "$R/etc/nhacviec/secrets/zalo-app-secret" ] || fail "the secret went"
 
 # --- remove, then purge ------------------------------------------------------
 dpkgr -r nhacviec >"$T/remove.out" 2>&1 || { cat "$T/remove.out"; fail "dpkg -r"; }
