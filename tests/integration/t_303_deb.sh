@@ -7,7 +7,7 @@
 # take away what they should.
 
 . "$(dirname "$0")/lib.sh"
-nv_setup t_143_deb
+nv_setup t_303_deb
 
 [ "$(id -u)" = 0 ] || fail "needs root: dpkg --root and chown in the scratch root"
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$NV_ROOT" "$@"; }

@@ -4,7 +4,7 @@
 # unchecked (a secret the user may not read does not stop them).
 
 . "$(dirname "$0")/lib.sh"
-nv_setup t_142_completion
+nv_setup t_302_completion
 
 script=$NV_ROOT/completion/nhacviec.bash
 [ -f /usr/share/bash-completion/bash_completion ] ||

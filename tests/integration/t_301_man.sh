@@ -3,7 +3,7 @@
 # config key, plan key and command in the sources has its entry.
 
 . "$(dirname "$0")/lib.sh"
-nv_setup t_141_man
+nv_setup t_301_man
 
 man=$NV_ROOT/man
 pages=(nhacviec.1 nhacviec.conf.5 nhacviec-plan.5 nhacviecd.8)

@@ -3,7 +3,7 @@
 # `systemd-analyze verify` accepts the unit as `make install` puts it.
 
 . "$(dirname "$0")/lib.sh"
-nv_setup t_140_unit_hardening
+nv_setup t_300_unit_hardening
 
 unit=$NV_ROOT/systemd/nhacviecd.service
 # The test runs inside `make check`: a make of its own must not think it
