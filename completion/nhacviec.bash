@@ -30,7 +30,8 @@ _nhacviec()
 	_init_completion || return
 
 	local commands="check calendar preview load import-appendix status
-	    upcoming send dead report pause resume zalo complete help"
+	    upcoming send dead log report pause resume zalo ack inbox complete
+	    help"
 	local prog=${words[0]} conf="" cmd="" i
 	local -a args=()
 
@@ -52,7 +53,7 @@ _nhacviec()
 		--*=*) ;;
 		--channel | --channels | --agency | --task | --group | --title | \
 		--from | --to | --format | --year | --remind | --for | \
-		--reason) ((i++)) ;;
+		--reason | --since | --until | --note | --encoding) ((i++)) ;;
 		-*) ;;
 		*) args+=("${words[i]}") ;;
 		esac
@@ -65,7 +66,7 @@ _nhacviec()
 		return
 		;;
 	--clock | --from | --to | --year | --remind | --title | --for | \
-	--reason)
+	--reason | --since | --until | --note | --encoding)
 		return
 		;;
 	--format)
@@ -81,7 +82,9 @@ _nhacviec()
 		return
 		;;
 	--agency)
-		_nhacviec_reply "$(_nhacviec_names agencies)"
+		# send and log take a group too.
+		_nhacviec_reply "$(_nhacviec_names agencies)
+		    $(_nhacviec_names groups)"
 		return
 		;;
 	--group)
@@ -111,13 +114,30 @@ _nhacviec()
 		;;
 	import-appendix)
 		if [[ $cur == -* ]]; then
-			_nhacviec_reply "--year --remind --channels"
+			_nhacviec_reply "--year --remind --channels --encoding"
 		else
 			_filedir tsv
 		fi
 		;;
 	send)
 		_nhacviec_reply "--agency --channel --title"
+		;;
+	log)
+		_nhacviec_reply "--since --until --agency --task --channel
+		    --format"
+		;;
+	report)
+		_nhacviec_reply "--from --to"
+		;;
+	ack)
+		# TASK DUE AGENCY, then its options.
+		if [[ $cur == -* ]]; then
+			_nhacviec_reply "--done --note"
+		elif ((${#args[@]} == 0)); then
+			_nhacviec_reply "$(_nhacviec_names tasks)"
+		elif ((${#args[@]} == 2)); then
+			_nhacviec_reply "$(_nhacviec_names agencies)"
+		fi
 		;;
 	zalo)
 		if [[ $cur == -* ]]; then

@@ -94,13 +94,20 @@ expect "pause takes one channel" "" -- -c "$conf" pause email ""
 expect "zalo --channel" "email sms-gw zalo" -- -c "$conf" zalo --channel ""
 
 # Names from the plan files, both of them.
-expect "send --agency" "dai-truyen-thanh noi-vu phong-tu-phap phong-y-te" -- \
+expect "send --agency: agencies and groups" \
+    "dai-truyen-thanh noi-vu phong-ban phong-tu-phap phong-y-te" -- \
     -c "$conf" send --agency ""
-expect "send --agency ph" "phong-tu-phap phong-y-te" -- \
-    -c "$conf" send --agency ph
-# No command takes --task or --group yet (log and ack will): any does.
-expect "--task" "bao-cao-quy chi-so-cchc dan-hoi" -- -c "$conf" log --task ""
+expect "send --agency phong-t" "phong-tu-phap" -- \
+    -c "$conf" send --agency phong-t
+expect "log --task" "bao-cao-quy chi-so-cchc dan-hoi" -- -c "$conf" log --task ""
+expect "log's options" "--since --until --agency --task --channel --format" -- \
+    log --since 7d --
+# No command takes --group yet: any that does will get groups.
 expect "--group" "phong-ban" -- -c "$conf" log --group p
+expect "ack: the task" "bao-cao-quy chi-so-cchc dan-hoi" -- -c "$conf" ack ""
+expect "ack: the due day" "" -- -c "$conf" ack dan-hoi ""
+expect "ack: the agency" "noi-vu" -- -c "$conf" ack dan-hoi 2022-04-30 no
+expect "ack's options" "--done --note" -- -c "$conf" ack dan-hoi 2022-04-30 noi-vu --
 
 # A command's own words.
 expect "send's options" "--agency --channel --title" -- send --
