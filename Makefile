@@ -5,7 +5,9 @@
 #   make run     install what is missing, then the demo: seed plan, private Redis, console channel
 #   make bench   throughput figures against a baseline measured in the same run
 #   make fuzz    libFuzzer on the parsers of outside input (FUZZ_SECONDS=60)
-#   make install the programs, the systemd unit, and example config where none is
+#   make install the programs, the systemd unit, man pages, bash completion,
+#                and example config where none is
+#   make deb     the Debian package, build/nhacviec_VERSION_ARCH.deb (scripts/deb.sh)
 
 CC	?= cc
 PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd
@@ -27,7 +29,7 @@ FAKE_SRC   = $(wildcard tests/fake_*.c)
 
 obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 
-.PHONY: all test check unit integration run bench fuzz deps install clean \
+.PHONY: all test check unit integration run bench fuzz deps install deb clean \
 	test-faults faults
 all: build/nhacviecd build/nhacviec
 
@@ -53,9 +55,9 @@ build/san/%.o: %.c
 	@$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(SANFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 build/nhacviecd: $(call obj,rel,$(DAEMON_SRC) $(COMMON_SRC))
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 build/nhacviec: $(call obj,rel,$(CLI_SRC) $(COMMON_SRC))
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 build/san/nhacviecd: $(call obj,san,$(DAEMON_SRC) $(COMMON_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
 build/san/nhacviec: $(call obj,san,$(CLI_SRC) $(COMMON_SRC))
@@ -109,11 +111,22 @@ fuzz: deps
 # Install on the district server (DESTDIR for packaging). The config and
 # plan are copied only where none exist: an admin's files are never replaced.
 PREFIX	?= /usr
+SHARE	 = $(DESTDIR)$(PREFIX)/share
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/lib/systemd/system \
 	    $(DESTDIR)/usr/lib/sysusers.d $(DESTDIR)/usr/lib/tmpfiles.d \
-	    $(DESTDIR)/etc/nhacviec/plan.d $(DESTDIR)/etc/nhacviec/templates
+	    $(DESTDIR)/etc/nhacviec/plan.d $(DESTDIR)/etc/nhacviec/templates \
+	    $(SHARE)/man/man1 $(SHARE)/man/man5 $(SHARE)/man/man8 \
+	    $(SHARE)/bash-completion/completions \
+	    $(SHARE)/doc/nhacviec/examples/nginx
 	install -m 755 build/nhacviecd build/nhacviec $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/nhacviec.1 $(SHARE)/man/man1/
+	install -m 644 man/nhacviec.conf.5 man/nhacviec-plan.5 $(SHARE)/man/man5/
+	install -m 644 man/nhacviecd.8 $(SHARE)/man/man8/
+	install -m 644 completion/nhacviec.bash \
+	    $(SHARE)/bash-completion/completions/nhacviec
+	install -m 644 config/nginx/nhacviec-admin.conf \
+	    $(SHARE)/doc/nhacviec/examples/nginx/
 	install -m 644 systemd/nhacviecd.service $(DESTDIR)/lib/systemd/system/
 	install -m 644 systemd/nhacviec.sysusers \
 	    $(DESTDIR)/usr/lib/sysusers.d/nhacviec.conf
@@ -127,10 +140,14 @@ install: all
 	[ -n "$$(ls $(DESTDIR)/etc/nhacviec/plan.d 2>/dev/null)" ] || \
 	    install -m 644 config/plan.d/*.conf $(DESTDIR)/etc/nhacviec/plan.d/
 
+# The package, with the Debian tools, from a copy of the tree under build/.
+deb: deps
+	@scripts/deb.sh
+
 deps:
 	@scripts/deps.sh
 clean:
 	rm -rf build
 
 .SECONDARY:
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -13,6 +13,7 @@
 
 #define EX_USAGE	64
 #define EX_DATAERR	65
+#define EX_NOINPUT	66
 #define EX_UNAVAILABLE	69
 #define EX_CONFIG	78
 
@@ -93,5 +94,13 @@ void	cli_print_pauses(struct cli *, redisContext *);
 /* calendar YEAR...: the years' statutory days off as a [calendar] section. */
 int	cmd_calendar(struct cli *, int argc, char **argv);
 int	cmd_log(struct cli *, int argc, char **argv);
+
+/*
+ * complete channels|tasks|agencies|groups: the names of that kind, sorted,
+ * one a line, from the config at cl->path and the plan files it names, read
+ * without any check (see complete.c): main calls it before loading the
+ * config, and cl->conf is NULL.
+ */
+int	cmd_complete(struct cli *, int argc, char **argv);
 
 #endif

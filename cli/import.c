@@ -11,7 +11,6 @@
 #include "diag.h"
 #include "plan.h"
 
-#define EX_NOINPUT	66
 
 #define IMPORT_REMIND	"start@08:00, end-3d@08:00"
 #define IMPORT_CHANNELS	"zalo, email"

@@ -302,6 +302,8 @@ static const struct command commands[] = {
 	    "head said (a phone call): acknowledged, or done", cmd_ack },
 	{ "inbox", "", "replies from heads that could not be placed",
 	    cmd_inbox },
+	{ "complete", "channels|tasks|agencies|groups",
+	    "names for shell completion", cmd_complete },
 	{ "help", "[COMMAND]", "this list, or one command's usage", NULL },
 };
 
@@ -435,6 +437,9 @@ main(int argc, char *argv[])
 		    cl.cmd->args[0] ? " " : "", cl.cmd->args, cl.cmd->what);
 		return 0;
 	}
+	/* complete reads the files unchecked: no config_load. */
+	if (cmd->fn == cmd_complete)
+		return cmd_complete(&cl, argc - optind, argv + optind);
 	if ((cl.conf = cli_config(cl.path)) == NULL)
 		return EX_CONFIG;
 	if (keys_init(&cl.keys, cl.conf->prefix) == -1) {

@@ -1340,7 +1340,7 @@ config_fill(struct config *conf)
 	if (conf->prefix == NULL)
 		conf->prefix = config_strdup("nhacviec");
 	if (conf->plan_files == NULL)
-		conf->plan_files = config_strdup("/etc/nhacviec/plan.d/*.conf");
+		conf->plan_files = config_strdup(CONFIG_DEFAULT_PLAN_FILES);
 	if (conf->consumer == NULL)
 		conf->consumer = config_default_consumer();
 	for (i = 0; i < conf->nchannels; i++) {

@@ -9,6 +9,7 @@
 #include "parse.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/nhacviec/nhacviec.conf"
+#define CONFIG_DEFAULT_PLAN_FILES "/etc/nhacviec/plan.d/*.conf"
 
 enum channel_type {
 	CHANNEL_CONSOLE,

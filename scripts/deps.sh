@@ -1,10 +1,12 @@
 #!/bin/sh
-# Install the Debian 12 packages that building, testing and the demo need; do
-# nothing when they are all present.
+# Install the Debian 12 packages that building, testing, packaging and the
+# demo need; do nothing when they are all present.
 set -e
 pkgs="gcc make pkg-config libevent-dev libhiredis-dev libcurl4-openssl-dev
 libjansson-dev libical-dev libinih-dev libsystemd-dev libcmocka-dev
-redis-server redis-tools python3 python3-aiosmtpd ca-certificates curl tzdata"
+redis-server redis-tools python3 python3-aiosmtpd ca-certificates curl tzdata
+build-essential dpkg-dev debhelper fakeroot lintian mandoc man-db
+bash-completion systemd"
 missing=""
 for p in $pkgs; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
