@@ -67,6 +67,8 @@ struct dispatch {
 	struct event		*flush_ev;
 	struct event		*record_ev;
 	int64_t			 expired_alert_at;	/* last such alert */
+	struct event		*summary_ev;	/* the minute's summary */
+	uint64_t		 minute[4];	/* sent, retry, dead, other */
 	uint64_t		 claimed, missed, dropped;
 };
 

@@ -1,5 +1,6 @@
 /* Outcomes: the retry decision, fallbacks, and every outcome recorded in Redis in batches, kept in memory while Redis is away. */
 #include <stdarg.h>
+#include <syslog.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +298,56 @@ ledger_expired_alert(struct job *j)
 	dispatch_alert(d, "[nhacviec] Nhắc việc hết hạn chưa gửi được", text);
 }
 
+/*
+ * One outcome in the log, with the fields journalctl filters on
+ * (NHACVIEC_AGENCY=noi-vu); counted for the minute's summary.
+ */
+static void __attribute__((format(printf, 4, 5)))
+ledger_log(struct job *j, int pri, const char *outcome, const char *fmt, ...)
+{
+	struct dispatch		*d = j->d;
+	struct log_field	 f[5] = {
+		{ "NHACVIEC_REMINDER", j->rid },
+		{ "NHACVIEC_TASK", j->r.task },
+		{ "NHACVIEC_AGENCY", j->r.agency },
+		{ "NHACVIEC_CHANNEL", j->ch ? j->ch->name : j->r.channel },
+		{ "NHACVIEC_OUTCOME", outcome },
+	};
+	struct timeval		 tv = { 60, 0 };
+	char			 msg[1024];
+	va_list			 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_fields(pri, f, 5, "%s", msg);
+	if (strcmp(outcome, "sent") == 0)
+		d->minute[0]++;
+	else if (strcmp(outcome, "retry") == 0)
+		d->minute[1]++;
+	else if (strcmp(outcome, "dead") == 0)
+		d->minute[2]++;
+	else
+		d->minute[3]++;
+	if (!evtimer_pending(d->summary_ev, NULL))
+		evtimer_add(d->summary_ev, &tv);
+}
+
+/* Once a minute while there is work: what it came to, at info. */
+static void
+ledger_summary_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch	*d = arg;
+
+	(void)fd;
+	(void)what;
+	log_info("in the last minute: %llu sent, %llu to retry, %llu dead "
+	    "letters, %llu deferred or held", (unsigned long long)d->minute[0],
+	    (unsigned long long)d->minute[1], (unsigned long long)d->minute[2],
+	    (unsigned long long)d->minute[3]);
+	memset(d->minute, 0, sizeof(d->minute));
+}
+
 /* A channel reports what one attempt came to: decide, then record. */
 void
 ledger_job_done(struct job *j, const struct result *res)
@@ -326,8 +377,9 @@ ledger_job_done(struct job *j, const struct result *res)
 	case VERDICT_OK:
 		if (ch)
 			ch->sent++;
-		log_info("sent %s via %s%s (%ld, %lld ms)", j->rid,
-		    ch ? ch->name : "-", j->late ? ", late" : "", res->status,
+		ledger_log(j, LOG_DEBUG, "sent", "sent %s via %s%s (%ld, "
+		    "%lld ms)", j->rid, ch ? ch->name : "-",
+		    j->late ? ", late" : "", res->status,
 		    (long long)res->latency_ms);
 		break;
 	case VERDICT_TRANSIENT:
@@ -340,8 +392,9 @@ ledger_job_done(struct job *j, const struct result *res)
 		if (v == RETRY_AGAIN) {
 			if (ch)
 				ch->retried++;
-			log_warnx("%s via %s failed (attempt %d of %d): %s; "
-			    "retrying in %llds", j->rid, ch ? ch->name : "-",
+			ledger_log(j, LOG_WARNING, "retry", "%s via %s failed "
+			    "(attempt %d of %d): %s; retrying in %llds",
+			    j->rid, ch ? ch->name : "-",
 			    j->attempt, c->max_attempts, res->detail,
 			    (long long)((j->retry_at - clock_now_ms()) / 1000));
 			break;
@@ -361,8 +414,8 @@ ledger_job_done(struct job *j, const struct result *res)
 		j->res.verdict = VERDICT_PERMANENT;
 		if (ch)
 			ch->dead++;
-		log_err("%s via %s: dead letter: %s", j->rid,
-		    ch ? ch->name : "-", j->res.detail);
+		ledger_log(j, LOG_ERR, "dead", "%s via %s: dead letter: %s",
+		    j->rid, ch ? ch->name : "-", j->res.detail);
 		ledger_fallback(j);
 		break;
 	case VERDICT_DEFER:
@@ -376,8 +429,9 @@ ledger_job_done(struct job *j, const struct result *res)
 		    res->retry_after_s) * 1000 : 60000;
 		j->retry_at = clock_now_ms() + wait;
 		j->deferred = 1;
-		log_debug("%s deferred %llds: %s", j->rid,
-		    (long long)(wait / 1000), res->detail);
+		ledger_log(j, LOG_DEBUG, j->held ? "held" : "defer",
+		    "%s deferred %llds: %s", j->rid, (long long)(wait / 1000),
+		    res->detail);
 		break;
 	}
 	ledger_record(j);
@@ -439,7 +493,9 @@ ledger_init(struct dispatch *d)
 	TAILQ_INIT(&d->torecord);
 	d->record_ev = evtimer_new(d->nv->base, ledger_record_event, d);
 	d->flush_ev = evtimer_new(d->nv->base, ledger_flush_event, d);
-	if (d->record_ev == NULL || d->flush_ev == NULL)
+	d->summary_ev = evtimer_new(d->nv->base, ledger_summary_event, d);
+	if (d->record_ev == NULL || d->flush_ev == NULL ||
+	    d->summary_ev == NULL)
 		fatalx("out of memory");
 }
 
@@ -450,4 +506,6 @@ ledger_free(struct dispatch *d)
 		event_free(d->record_ev);
 	if (d->flush_ev)
 		event_free(d->flush_ev);
+	if (d->summary_ev)
+		event_free(d->summary_ev);
 }

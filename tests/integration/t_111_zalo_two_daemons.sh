@@ -18,8 +18,8 @@ sed -e 's/^consumer = test-1/consumer = test-2/' \
 zalo_seed_token AT-shared-01 RT-shared-01 $((NV_CLOCK_MS + 3600 * 1000))
 zalo_control zalo '{"delay_ms": 20}'
 seed 200 $((NV_CLOCK_MS - 1000)) 0 zalo two
-bg a "$NHACVIECD" -c "$T/a.conf" --clock "$NV_CLOCK"
-bg b "$NHACVIECD" -c "$T/b.conf" --clock "$NV_CLOCK"
+bg a "$NHACVIECD" -v -c "$T/a.conf" --clock "$NV_CLOCK"
+bg b "$NHACVIECD" -v -c "$T/b.conf" --clock "$NV_CLOCK"
 wait_until 120 '[ "$(state_count sent)" -ge 200 ]' || fail "$(state_count sent) of 200 sent"
 assert_eq 1 "$(zalo_stat zalo refreshes)" "refreshes for two daemons"
 assert_eq 0 "$(zalo_count zalo refresh -14014)" "refreshes with a spent token"
