@@ -8,7 +8,7 @@
 #   make install the programs, the systemd unit, and example config where none is
 
 CC	?= cc
-PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd
+PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd libcrypto
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Werror
 CFLAGS	?= -O2 -g

@@ -3,7 +3,7 @@
 # nothing when they are all present.
 set -e
 pkgs="gcc make pkg-config libevent-dev libhiredis-dev libcurl4-openssl-dev
-libjansson-dev libical-dev libinih-dev libsystemd-dev libcmocka-dev
+libjansson-dev libical-dev libinih-dev libsystemd-dev libcmocka-dev libssl-dev
 redis-server redis-tools python3 python3-aiosmtpd ca-certificates curl tzdata"
 missing=""
 for p in $pkgs; do
