@@ -1,4 +1,4 @@
-/* libFuzzer entry: the texts nhacviec takes from outside (config, plan files, templates, Redis payloads). */
+/* libFuzzer entry: the texts nhacviec takes from outside (config, plan files, templates, Redis payloads, replies, links, OA events). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +11,8 @@
 #include "diag.h"
 #include "plan.h"
 #include "reminder.h"
+#include "reply.h"
+#include "sign.h"
 #include "template.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -47,8 +49,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct reminder	 r;
 	struct plan	*p;
 	struct template	*t;
-	const char	*name = "fuzz.conf";
-	char		*text, err[256], *out;
+	struct sign_link l;
+	const char	*name = "fuzz.conf", *body;
+	char		*text, err[256], *out, code[REPLY_CODE_SIZE];
 
 	if (size < 1)
 		return 0;
@@ -57,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
 	diag_init(&d);
-	switch (data[0] % 4) {
+	switch (data[0] % 7) {
 	case 0:
 		p = plan_load_texts(&name, (const char *const *)&text, 1, &d);
 		plan_free(p);
@@ -82,6 +85,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 3:
 		fuzz_config(text, size - 1, &d);
+		break;
+	case 4:
+		reply_classify(text);
+		reply_code_find(text, code);
+		free(reply_normalise(text));
+		break;
+	case 5:
+		sign_link_parse(text, "0123456789abcdef0123456789abcdef", 32,
+		    0, &l);
+		break;
+	case 6:
+		/* the header line, then the body */
+		if ((body = strchr(text, '\n')) != NULL) {
+			text[body - text] = '\0';
+			body++;
+			sign_zalo_check(text, body, strlen(body), "4242",
+			    "oa-key", err, sizeof(err));
+		}
 		break;
 	}
 	diag_clear(&d);
