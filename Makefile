@@ -10,7 +10,7 @@
 #   make deb     the Debian package, build/nhacviec_VERSION_ARCH.deb (scripts/deb.sh)
 
 CC	?= cc
-PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd
+PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd libcrypto
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Werror
 CFLAGS	?= -O2 -g
@@ -70,8 +70,14 @@ build/rel/tests/%: build/rel/tests/%.o build/rel/tests/fakeutil.o \
     build/rel/common/log.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
+# A scenario's own check with a common module: the event signature.
+build/rel/tests/zevent_check: build/rel/tests/zevent_check.o \
+    build/rel/common/sign.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
 UNIT_BIN = $(patsubst tests/unit/%.c,build/san/tests/unit/%,$(UNIT_SRC))
-FAKE_BIN = $(patsubst tests/%.c,build/rel/tests/%,$(FAKE_SRC))
+FAKE_BIN = $(patsubst tests/%.c,build/rel/tests/%,$(FAKE_SRC)) \
+	   build/rel/tests/zevent_check
 
 # The test and run targets install what is missing first, then re-enter make
 # so that pkg-config sees the freshly installed libraries.

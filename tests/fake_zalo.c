@@ -1,4 +1,4 @@
-/* A fake of the three Zalo hosts (OA API v3, ZNS, OAuth v4) for the scenario tests, with scripted faults. */
+/* A fake of the three Zalo hosts (OA API v3, ZNS, OAuth v4) for the scenario tests, with scripted faults; it also posts OA webhook events. */
 #include <sys/queue.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -22,6 +22,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "fakeutil.h"
 #include "log.h"
@@ -33,6 +34,11 @@
 #define ZALO_TEXT_MAX		2000	/* code points in a cs text */
 #define ZALO_TOKEN_BYTES	32	/* random bytes in a token */
 #define ZALO_MAX_MS		3600000LL
+#define ZALO_OA_ID		"1000000000000000001"	/* the OA's own id */
+#define EVENT_TIMEOUT_S		30	/* posting one event */
+#define EVENT_REPEAT_MAX	10
+#define EVENT_PAD_MAX		(16 * 1024 * 1024)
+#define EVENT_ECHO_MAX		65536	/* bodies up to this are echoed */
 
 enum kind {
 	KIND_CS,
@@ -61,6 +67,25 @@ struct pending {
 	json_t			*body;		/* NULL: empty body */
 };
 
+/* An OA webhook event being posted for POST /_event, tries times. */
+struct post {
+	TAILQ_ENTRY(post)	 entry;
+	struct fake		*fake;
+	struct evhttp_request	*control;	/* answered after the last try */
+	struct evhttp_connection *conn;		/* of the try in flight */
+	char			*host;
+	int			 port;
+	char			*path;		/* with the query */
+	char			*body;
+	size_t			 len;
+	char			*signature;	/* the header; NULL: none */
+	const char		*sign;		/* how it was signed, for the log */
+	char			*name;		/* event_name, for the log */
+	long long		 tries, done;
+	long long		 recv;		/* when the try began */
+	json_t			*status;	/* the answer to each try */
+};
+
 struct fake {
 	struct event_base	*base;
 	struct evhttp		*http;
@@ -69,6 +94,9 @@ struct fake {
 	FILE			*out;
 	const char		*app_id;
 	const char		*secret;
+	const char		*oa_secret;	/* signs events; NULL: none */
+	const char		*oa_id;
+	const char		*event_url;	/* default url of /_event */
 	char			*access_token;	/* NULL: none issued */
 	long long		 access_expires;	/* monotonic ms */
 	long long		 access_sends;	/* ok sends left; -1: no limit */
@@ -93,6 +121,7 @@ struct fake {
 	unsigned long long	 refresh_failures;
 	unsigned long long	 rejected;
 	TAILQ_HEAD(, pending)	 pending;
+	TAILQ_HEAD(, post)	 posts;
 };
 
 static const struct {
@@ -133,7 +162,8 @@ usage(void)
 	    "[-P portfile] [-o outfile]\n"
 	    "\t--app-id id --secret secret --refresh-token rt\n"
 	    "\t[--access-token at] [--expires-in s] [--zns-quota n] "
-	    "[--rate-limit n]\n");
+	    "[--rate-limit n]\n"
+	    "\t[--oa-secret key] [--oa-id id] [--event-url url]\n");
 	exit(2);
 }
 
@@ -385,12 +415,14 @@ put_field(FILE *f, const char *s)
 }
 
 /*
- * Appends KIND TAB RESULT TAB RECV_MS TAB KEY [TAB PAYLOAD [TAB TRACKING]].
- * payload is compact JSON; never a token.
+ * Appends KIND TAB RESULT TAB RECV_MS TAB KEY [TAB PAYLOAD [TAB TRACKING
+ * [TAB MSG_ID]]]. payload is compact JSON; never a token. A send that got
+ * a message id has all seven, TRACKING "-" when there is none (cs).
  */
 static void
 fake_record(struct fake *fake, const char *kind, const char *result,
-    long long recv, const char *key, json_t *payload, const char *tracking)
+    long long recv, const char *key, json_t *payload, const char *tracking,
+    const char *msg_id)
 {
 	char	*s;
 
@@ -405,8 +437,10 @@ fake_record(struct fake *fake, const char *kind, const char *result,
 		put_field(fake->out, s);
 		free(s);
 	}
-	if (tracking != NULL)
-		put_field(fake->out, tracking);
+	if (tracking != NULL || msg_id != NULL)
+		put_field(fake->out, tracking != NULL ? tracking : "-");
+	if (msg_id != NULL)
+		put_field(fake->out, msg_id);
 	fputc('\n', fake->out);
 	fflush(fake->out);
 }
@@ -418,7 +452,7 @@ fake_record_code(struct fake *fake, const char *kind, int code,
 	char	result[16];
 
 	snprintf(result, sizeof(result), "%d", code);
-	fake_record(fake, kind, result, recv, key, NULL, NULL);
+	fake_record(fake, kind, result, recv, key, NULL, NULL, NULL);
 }
 
 /* The current access token can be used: issued, not past its time or count. */
@@ -664,7 +698,7 @@ fake_message(struct fake *fake, struct evhttp_request *req, enum kind kind)
 		fake->http_count--;
 		fake->rejected++;
 		snprintf(result, sizeof(result), "http%d", fake->http_status);
-		fake_record(fake, kname, result, recv, key, NULL, NULL);
+		fake_record(fake, kname, result, recv, key, NULL, NULL, NULL);
 		log_debug("%s %s: scripted HTTP %d", kname, key,
 		    fake->http_status);
 		fake_reply(fake, req, fake->http_status, NULL, fake->delay_ms);
@@ -682,7 +716,9 @@ fake_message(struct fake *fake, struct evhttp_request *req, enum kind kind)
 		    msg != NULL ? msg : error_message(code));
 	} else {
 		data = fake_success(fake, kind, root, &payload, &tracking);
-		fake_record(fake, kname, "0", recv, key, payload, tracking);
+		fake_record(fake, kname, "0", recv, key, payload, tracking,
+		    json_string_value(json_object_get(data,
+		    kind == KIND_CS ? "message_id" : "msg_id")));
 		log_debug("%s %s: sent", kname, key);
 		reply = json_pack("{s:i,s:s,s:o}", "error", 0,
 		    "message", "Success", "data", data);
@@ -763,12 +799,12 @@ fake_refresh(struct fake *fake, struct evhttp_request *req)
 		    "The refresh token is invalid, expired or already used");
 	else if (fake->refresh_mode == REFRESH_EMPTY) {
 		fake->refresh_failures++;
-		fake_record(fake, "refresh", "empty", recv, "-", NULL, NULL);
+		fake_record(fake, "refresh", "empty", recv, "-", NULL, NULL, NULL);
 		log_info("refresh: scripted empty reply, no rotation");
 		fake_reply(fake, req, 200, json_object(), 0);
 	} else {
 		fake_rotate(fake);
-		fake_record(fake, "refresh", "0", recv, "-", NULL, NULL);
+		fake_record(fake, "refresh", "0", recv, "-", NULL, NULL, NULL);
 		snprintf(num, sizeof(num), "%lld", fake->expires_in);
 		fake_reply(fake, req, 200, json_pack("{s:s,s:s,s:s}",
 		    "access_token", fake->access_token,
@@ -968,6 +1004,426 @@ fake_tokens(struct fake *fake, struct evhttp_request *req)
 	    "refresh_token", fake->refresh_token), 0);
 }
 
+/* --- OA webhook events: POST /_event ---------------------------------------- */
+
+/*
+ * The member of an event that goes into its signature, as text: a string,
+ * or an integer as its digits; "" when absent.
+ */
+static void
+event_member(json_t *root, const char *name, char *buf, size_t len)
+{
+	json_t	*m = json_object_get(root, name);
+
+	if (json_is_string(m))
+		snprintf(buf, len, "%s", json_string_value(m));
+	else if (json_is_integer(m))
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(m));
+	else
+		buf[0] = '\0';
+}
+
+/*
+ * The X-ZEvent-Signature value Zalo sends (reference §8b): "mac=" and the
+ * hex SHA-256 of app_id + body + timestamp + OA secret key. Worked out
+ * here on its own, not with common/sign.c, so that the fake checks the
+ * daemon rather than agreeing with it.
+ */
+static char *
+event_signature(const char *body, size_t len, const char *fallback_app,
+    const char *key)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	EVP_MD_CTX		*ctx;
+	json_t			*root;
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+	char			 app[256], ts[64], *out;
+
+	if ((root = json_loadb(body, len, 0, NULL)) != NULL) {
+		event_member(root, "app_id", app, sizeof(app));
+		event_member(root, "timestamp", ts, sizeof(ts));
+		json_decref(root);
+	} else {
+		snprintf(app, sizeof(app), "%s", fallback_app);
+		ts[0] = '\0';
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, app, strlen(app)) != 1 ||
+	    EVP_DigestUpdate(ctx, body, len) != 1 ||
+	    EVP_DigestUpdate(ctx, ts, strlen(ts)) != 1 ||
+	    EVP_DigestUpdate(ctx, key, strlen(key)) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		fatalx("SHA-256 failed");
+	EVP_MD_CTX_free(ctx);
+	if ((out = malloc(4 + 2 * mdlen + 1)) == NULL)
+		fatal("malloc");
+	memcpy(out, "mac=", 4);
+	for (i = 0; i < mdlen; i++) {
+		out[4 + 2 * i] = hex[md[i] >> 4];
+		out[4 + 2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[4 + 2 * mdlen] = '\0';
+	return out;
+}
+
+/*
+ * The event as Zalo would post it: app_id first when the test gave none,
+ * the OA's side of sender/recipient filled in for user_* events (the
+ * sender of user_received_message and user_seen_message, the recipient
+ * of the others), message.msg_id for user_send_text, a timestamp (epoch
+ * ms as a string). Then a "padding" member to make it pad_to bytes. The
+ * caller frees it.
+ */
+static char *
+event_body(struct fake *fake, json_t *event, const char *app_id,
+    long long pad_to, size_t *len)
+{
+	json_t		*o, *m;
+	const char	*name, *side;
+	char		*s, id[21], *fill;
+	size_t		 n, pad = strlen(",\"padding\":\"\"");
+
+	if ((o = json_object()) == NULL)
+		fatalx("out of memory");
+	if (json_object_get(event, "app_id") == NULL)
+		json_object_set_new(o, "app_id", json_string(app_id));
+	json_object_update(o, event);
+	name = json_string_value(json_object_get(o, "event_name"));
+	if (name != NULL && strncmp(name, "user_", 5) == 0) {
+		side = strcmp(name, "user_received_message") == 0 ||
+		    strcmp(name, "user_seen_message") == 0 ? "sender" :
+		    "recipient";
+		if (json_object_get(o, side) == NULL)
+			json_object_set_new(o, side, json_pack("{s:s}", "id",
+			    fake->oa_id));
+		m = json_object_get(o, "message");
+		if (strcmp(name, "user_send_text") == 0 && json_is_object(m) &&
+		    json_object_get(m, "msg_id") == NULL) {
+			random_hex(id, 10);
+			json_object_set_new(m, "msg_id", json_string(id));
+		}
+	}
+	if (json_object_get(o, "timestamp") == NULL)
+		json_object_set_new(o, "timestamp", ms_string(now_ms()));
+	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+		fatalx("out of memory");
+	n = strlen(s);
+	if (pad_to > 0 && (size_t)pad_to > n + pad) {
+		free(s);
+		if ((fill = malloc((size_t)pad_to - n - pad + 1)) == NULL)
+			fatal("malloc");
+		memset(fill, 'x', (size_t)pad_to - n - pad);
+		fill[(size_t)pad_to - n - pad] = '\0';
+		json_object_set_new(o, "padding", json_string(fill));
+		free(fill);
+		if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+			fatalx("out of memory");
+		n = strlen(s);
+	}
+	json_decref(o);
+	*len = n;
+	return s;
+}
+
+static void	post_start(struct post *);
+
+static void
+post_free(struct post *p)
+{
+	if (p->conn != NULL)
+		evhttp_connection_free(p->conn);
+	free(p->host);
+	free(p->path);
+	free(p->body);
+	free(p->signature);
+	free(p->name);
+	json_decref(p->status);
+	free(p);
+}
+
+/* After a try, on the next loop pass: its connection is ours to free now. */
+static void
+post_next(evutil_socket_t fd, short what, void *arg)
+{
+	struct post	*p = arg;
+	struct fake	*fake = p->fake;
+	json_t		*reply;
+
+	(void)fd;
+	(void)what;
+	evhttp_connection_free(p->conn);
+	p->conn = NULL;
+	if (++p->done < p->tries) {
+		post_start(p);
+		return;
+	}
+	TAILQ_REMOVE(&fake->posts, p, entry);
+	reply = json_pack("{s:O,s:I,s:s?}", "status", p->status,
+	    "bytes", (json_int_t)p->len, "signature", p->signature);
+	if (reply != NULL && p->len <= EVENT_ECHO_MAX)
+		json_object_set_new(reply, "body", json_stringn(p->body,
+		    p->len));
+	fake_reply(fake, p->control, 200, reply, 0);
+	post_free(p);
+}
+
+/*
+ * A try ended: req is the daemon's answer (a status of 0 when there was
+ * none). Logs EVENT TAB STATUS TAB RECV_MS TAB EVENT_NAME TAB
+ * {"sign":..,"bytes":..,"try":..}; "error" for no answer.
+ */
+static void
+post_done(struct evhttp_request *req, void *arg)
+{
+	struct post	*p = arg;
+	struct timeval	 tv = { 0, 0 };
+	json_t		*sum;
+	char		 result[16];
+	int		 code = req != NULL ? evhttp_request_get_response_code(req) : 0;
+
+	if (code > 0)
+		snprintf(result, sizeof(result), "%d", code);
+	else
+		snprintf(result, sizeof(result), "error");
+	sum = json_pack("{s:s,s:I,s:I}", "sign", p->sign, "bytes",
+	    (json_int_t)p->len, "try", (json_int_t)p->done + 1);
+	fake_record(p->fake, "event", result, p->recv, p->name, sum, NULL,
+	    NULL);
+	json_decref(sum);
+	log_debug("event %s try %lld: %s", p->name, p->done + 1, result);
+	json_array_append_new(p->status, json_integer(code));
+	if (event_base_once(p->fake->base, -1, EV_TIMEOUT, post_next, p,
+	    &tv) == -1)
+		fatalx("event_base_once");
+}
+
+/* Posts the body once more, on a new connection. */
+static void
+post_start(struct post *p)
+{
+	struct evhttp_request	*req;
+	struct evkeyvalq	*h;
+	struct timeval		 tv = { 0, 0 };
+	char			 host[300];
+
+	p->recv = now_ms();
+	if ((p->conn = evhttp_connection_base_new(p->fake->base, NULL,
+	    p->host, (ev_uint16_t)p->port)) == NULL)
+		fatalx("evhttp_connection_base_new");
+	evhttp_connection_set_timeout(p->conn, EVENT_TIMEOUT_S);
+	/* a 413 sent before the whole body was read is still an answer */
+	evhttp_connection_set_flags(p->conn, EVHTTP_CON_READ_ON_WRITE_ERROR);
+	if ((req = evhttp_request_new(post_done, p)) == NULL)
+		fatalx("evhttp_request_new");
+	h = evhttp_request_get_output_headers(req);
+	snprintf(host, sizeof(host), "%s:%d", p->host, p->port);
+	evhttp_add_header(h, "Host", host);
+	evhttp_add_header(h, "Content-Type", "application/json");
+	if (p->signature != NULL)
+		evhttp_add_header(h, "X-ZEvent-Signature", p->signature);
+	evbuffer_add(evhttp_request_get_output_buffer(req), p->body, p->len);
+	if (evhttp_make_request(p->conn, req, EVHTTP_REQ_POST, p->path) == -1) {
+		/* libevent freed req; count the try as unanswered */
+		fake_record(p->fake, "event", "error", p->recv, p->name, NULL,
+		    NULL, NULL);
+		json_array_append_new(p->status, json_integer(0));
+		if (event_base_once(p->fake->base, -1, EV_TIMEOUT, post_next,
+		    p, &tv) == -1)
+			fatalx("event_base_once");
+	}
+}
+
+static const char *const event_members[] = { "url", "event", "raw", "sign",
+    "signature", "app_id", "repeat", "pad_to", NULL };
+static const char *const sign_modes[] = { "good", "bad", "none", NULL };
+
+/* Checks a /_event body; 0, or -1 with the culprit in *bad. */
+static int
+event_check(struct fake *fake, json_t *root, const char **bad)
+{
+	json_t		*v;
+	const char	*k;
+	long long	 x;
+	size_t		 i;
+
+	json_object_foreach(root, k, v) {
+		for (i = 0; event_members[i] != NULL; i++)
+			if (strcmp(k, event_members[i]) == 0)
+				break;
+		if (event_members[i] == NULL) {
+			*bad = k;
+			return -1;
+		}
+	}
+#define CHECK(c, name)	do { if (c) { *bad = (name); return -1; } } while (0)
+	CHECK((json_object_get(root, "event") == NULL) ==
+	    (json_object_get(root, "raw") == NULL), "event");
+	CHECK(json_object_get(root, "event") != NULL &&
+	    !json_is_object(json_object_get(root, "event")), "event");
+	CHECK(json_object_get(root, "raw") != NULL &&
+	    !json_is_string(json_object_get(root, "raw")), "raw");
+	CHECK(json_object_get(root, "url") == NULL && fake->event_url == NULL,
+	    "url");
+	CHECK(json_object_get(root, "url") != NULL &&
+	    !json_is_string(json_object_get(root, "url")), "url");
+	CHECK(json_object_get(root, "app_id") != NULL &&
+	    !json_is_string(json_object_get(root, "app_id")), "app_id");
+	CHECK(json_object_get(root, "signature") != NULL &&
+	    !json_is_string(json_object_get(root, "signature")), "signature");
+	CHECK(control_int(root, "repeat", 1, EVENT_REPEAT_MAX, &x), "repeat");
+	CHECK(control_int(root, "pad_to", 0, EVENT_PAD_MAX, &x), "pad_to");
+	if ((v = json_object_get(root, "sign")) != NULL) {
+		CHECK(!json_is_string(v), "sign");
+		for (i = 0; sign_modes[i] != NULL; i++)
+			if (strcmp(json_string_value(v), sign_modes[i]) == 0)
+				break;
+		CHECK(sign_modes[i] == NULL, "sign");
+		CHECK(strcmp(json_string_value(v), "none") != 0 &&
+		    json_object_get(root, "signature") == NULL &&
+		    fake->oa_secret == NULL, "sign");
+	} else
+		CHECK(json_object_get(root, "signature") == NULL &&
+		    fake->oa_secret == NULL, "sign");
+#undef CHECK
+	return 0;
+}
+
+/*
+ * POST /_event: posts an OA webhook event to the daemon as Zalo does and
+ * answers, once every try has ended, {"status": [the daemon's status of
+ * each try, 0 for none], "bytes": N, "signature": the header sent, "body":
+ * the bytes posted (when at most 64 KiB)}. Members:
+ *	event	the event object (see event_body for what is filled in), or
+ *	raw	a body posted byte for byte (signed with its app_id and
+ *		timestamp when it is JSON, else with --app-id and "");
+ *	url	where to (default --event-url);
+ *	sign	"good" (default, with --oa-secret), "bad" (another key), "none";
+ *	signature  the header value itself, whatever sign says;
+ *	app_id	the app_id given to an event that has none (default --app-id);
+ *	repeat	the same bytes posted 1-10 times in a row (Zalo's retries);
+ *	pad_to	the body grown to this many bytes (a "padding" member).
+ */
+static void
+fake_event(struct fake *fake, struct evhttp_request *req)
+{
+	struct evhttp_uri	*uri = NULL;
+	struct post		*p;
+	json_t			*root, *m;
+	const char		*bad = NULL, *url, *app, *path, *query;
+	char			*key;
+	long long		 repeat = 1, pad_to = 0;
+	size_t			 n, i;
+
+	if ((root = body_json(req)) == NULL) {
+		fake_reply(fake, req, 400, json_pack("{s:s}", "error",
+		    "body is not a JSON object"), 0);
+		return;
+	}
+	url = json_string_value(json_object_get(root, "url"));
+	if (url == NULL)
+		url = fake->event_url;
+	if (event_check(fake, root, &bad) == -1 ||
+	    (bad = "url", uri = evhttp_uri_parse(url)) == NULL ||
+	    evhttp_uri_get_scheme(uri) == NULL ||
+	    strcmp(evhttp_uri_get_scheme(uri), "http") != 0 ||
+	    evhttp_uri_get_host(uri) == NULL) {
+		log_warnx("event: bad member %s", bad);
+		fake_reply(fake, req, 400, json_pack("{s:s,s:s}", "error",
+		    "bad or unknown member", "member", bad), 0);
+		if (uri != NULL)
+			evhttp_uri_free(uri);
+		json_decref(root);
+		return;
+	}
+	control_int(root, "repeat", 1, EVENT_REPEAT_MAX, &repeat);
+	control_int(root, "pad_to", 0, EVENT_PAD_MAX, &pad_to);
+	if ((app = json_string_value(json_object_get(root, "app_id"))) == NULL)
+		app = fake->app_id;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal("calloc");
+	p->fake = fake;
+	p->control = req;
+	p->tries = repeat;
+	if ((p->status = json_array()) == NULL)
+		fatalx("out of memory");
+	p->host = xstrdup(evhttp_uri_get_host(uri));
+	p->port = evhttp_uri_get_port(uri) > 0 ? evhttp_uri_get_port(uri) : 80;
+	path = evhttp_uri_get_path(uri);
+	query = evhttp_uri_get_query(uri);
+	if (asprintf(&p->path, "%s%s%s", path != NULL && *path != '\0' ?
+	    path : "/", query != NULL ? "?" : "", query != NULL ? query : "") ==
+	    -1)
+		fatalx("out of memory");
+	evhttp_uri_free(uri);
+
+	if ((m = json_object_get(root, "raw")) != NULL) {
+		n = json_string_length(m);
+		if ((p->body = malloc(n + 1)) == NULL)
+			fatal("malloc");
+		memcpy(p->body, json_string_value(m), n + 1);
+		p->len = n;
+		if ((m = json_loadb(p->body, n, 0, NULL)) != NULL)
+			p->name = xstrdup(json_is_string(json_object_get(m,
+			    "event_name")) ? json_string_value(json_object_get(m,
+			    "event_name")) : "-");
+		json_decref(m);
+	} else {
+		p->body = event_body(fake, json_object_get(root, "event"), app,
+		    pad_to, &p->len);
+		m = json_object_get(json_object_get(root, "event"),
+		    "event_name");
+		p->name = xstrdup(json_is_string(m) ? json_string_value(m) :
+		    "-");
+	}
+	if (p->name == NULL)
+		p->name = xstrdup("-");
+	for (key = p->name; *key != '\0'; key++)
+		if (*key == '\t' || *key == '\n' || *key == '\r')
+			*key = '_';
+
+	/* one of sign_modes (checked), not a pointer into root */
+	p->sign = sign_modes[0];
+	if ((m = json_object_get(root, "sign")) != NULL)
+		for (i = 0; sign_modes[i] != NULL; i++)
+			if (strcmp(json_string_value(m), sign_modes[i]) == 0)
+				p->sign = sign_modes[i];
+	if ((m = json_object_get(root, "signature")) != NULL) {
+		p->signature = xstrdup(json_string_value(m));
+		p->sign = "given";
+	} else if (strcmp(p->sign, "good") == 0)
+		p->signature = event_signature(p->body, p->len, app,
+		    fake->oa_secret);
+	else if (strcmp(p->sign, "bad") == 0) {
+		if (asprintf(&key, "%s-not", fake->oa_secret) == -1)
+			fatalx("out of memory");
+		p->signature = event_signature(p->body, p->len, app, key);
+		free(key);
+	}
+	json_decref(root);
+	log_info("event %s: %zu bytes to %s:%d%s, signature %s, %lld %s",
+	    p->name, p->len, p->host, p->port, p->path, p->sign, p->tries,
+	    p->tries == 1 ? "try" : "tries");
+	TAILQ_INSERT_TAIL(&fake->posts, p, entry);
+	post_start(p);
+}
+
+/* At exit: drops the events still in flight and answers their controls. */
+static void
+fake_flush_posts(struct fake *fake)
+{
+	struct post	*p;
+
+	while ((p = TAILQ_FIRST(&fake->posts)) != NULL) {
+		TAILQ_REMOVE(&fake->posts, p, entry);
+		reply_now(p->control, 503, NULL);
+		post_free(p);
+	}
+}
+
 /* Routes a request: the three Zalo endpoints, then our /_ ones. */
 static void
 fake_request(struct evhttp_request *req, void *arg)
@@ -992,6 +1448,8 @@ fake_request(struct evhttp_request *req, void *arg)
 		fake_refresh(fake, req);
 	else if (post && strcmp(path, "/_control") == 0)
 		fake_control(fake, req);
+	else if (post && strcmp(path, "/_event") == 0)
+		fake_event(fake, req);
 	else if (get && strcmp(path, "/_stats") == 0)
 		fake_stats(fake, req);
 	else if (get && strcmp(path, "/_tokens") == 0)
@@ -999,7 +1457,7 @@ fake_request(struct evhttp_request *req, void *arg)
 	else {
 		log_warnx("no endpoint for %s", path);
 		fake_record(fake, "other", "http404", now_ms(), path, NULL,
-		    NULL);
+		    NULL, NULL);
 		fake_reply(fake, req, 404, json_pack("{s:i,s:s}", "error", -1,
 		    "message", "no such endpoint"), 0);
 	}
@@ -1024,6 +1482,9 @@ enum {
 	OPT_EXPIRES_IN,
 	OPT_ZNS_QUOTA,
 	OPT_RATE_LIMIT,
+	OPT_OA_SECRET,
+	OPT_OA_ID,
+	OPT_EVENT_URL,
 };
 
 static const struct option long_options[] = {
@@ -1034,6 +1495,9 @@ static const struct option long_options[] = {
 	{ "expires-in", required_argument, NULL, OPT_EXPIRES_IN },
 	{ "zns-quota", required_argument, NULL, OPT_ZNS_QUOTA },
 	{ "rate-limit", required_argument, NULL, OPT_RATE_LIMIT },
+	{ "oa-secret", required_argument, NULL, OPT_OA_SECRET },
+	{ "oa-id", required_argument, NULL, OPT_OA_ID },
+	{ "event-url", required_argument, NULL, OPT_EVENT_URL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1056,7 +1520,9 @@ main(int argc, char *argv[])
 	fake.rate_limit = ZALO_RATE_LIMIT;
 	fake.access_sends = -1;
 	fake.http_status = 503;
+	fake.oa_id = ZALO_OA_ID;
 	TAILQ_INIT(&fake.pending);
+	TAILQ_INIT(&fake.posts);
 
 	while ((ch = getopt_long(argc, argv, "a:o:P:p:v", long_options,
 	    NULL)) != -1) {
@@ -1100,12 +1566,23 @@ main(int argc, char *argv[])
 			fake.rate_limit = parse_num(optarg, 0, LLONG_MAX,
 			    "--rate-limit");
 			break;
+		case OPT_OA_SECRET:
+			fake.oa_secret = optarg;
+			break;
+		case OPT_OA_ID:
+			fake.oa_id = optarg;
+			break;
+		case OPT_EVENT_URL:
+			fake.event_url = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
 	if (optind != argc || fake.app_id == NULL || fake.secret == NULL ||
-	    rt == NULL || *rt == '\0' || (at != NULL && *at == '\0'))
+	    rt == NULL || *rt == '\0' || (at != NULL && *at == '\0') ||
+	    (fake.oa_secret != NULL && *fake.oa_secret == '\0') ||
+	    *fake.oa_id == '\0')
 		usage();
 	log_set_verbose(verbose);
 	signal(SIGPIPE, SIG_IGN);
@@ -1146,15 +1623,17 @@ main(int argc, char *argv[])
 	if (portfile != NULL)
 		write_portfile(portfile, port);
 	log_info("listening on %s port %d (libevent %s, jansson %s); "
-	    "app %s, access token %s, zns quota %lld", addr, port,
+	    "app %s, access token %s, zns quota %lld, events %s", addr, port,
 	    event_get_version(), JANSSON_VERSION, fake.app_id,
-	    at != NULL ? "given" : "none", fake.zns_daily);
+	    at != NULL ? "given" : "none", fake.zns_daily,
+	    fake.oa_secret != NULL ? "signed" : "unsigned");
 
 	event_base_dispatch(fake.base);
 
 	/* Stop accepting, answer what is held back, let the loop write it out. */
 	evhttp_del_accept_socket(fake.http, bs);
 	fake_flush_pending(&fake);
+	fake_flush_posts(&fake);
 	tv.tv_sec = 0;
 	tv.tv_usec = 200000;
 	event_base_loopexit(fake.base, &tv);

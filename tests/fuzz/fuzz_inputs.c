@@ -1,4 +1,4 @@
-/* libFuzzer entry: what nhacviec takes from outside (config, plan files, templates, Redis payloads and replies, peers' answers). */
+/* libFuzzer entry: what nhacviec takes from outside (config, plan files, templates, Redis payloads and replies, peers' answers, heads' replies, links, OA events). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,7 +15,9 @@
 #include "peer.h"
 #include "plan.h"
 #include "reminder.h"
+#include "reply.h"
 #include "retry.h"
+#include "sign.h"
 #include "template.h"
 #include "text.h"
 #include "zalo.h"
@@ -239,7 +241,8 @@ fuzz_redis(int control, const char *data, size_t len)
 /*
  * The first byte picks the parser; the rest is its input: 0 plan, 1
  * template, 2 payload, 3 config, 4 header lines, 5 webhook answer, 6 SMTP
- * end, 7 Zalo answers, 8 outbox entries (RESP), 9 control entries (RESP).
+ * end, 7 Zalo answers, 8 outbox entries (RESP), 9 control entries (RESP),
+ * 10 a head's reply, 11 a link token, 12 an OA event (header line, body).
  */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -248,8 +251,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct reminder	 r;
 	struct plan	*p;
 	struct template	*t;
-	const char	*name = "fuzz.conf";
-	char		*text, err[256], *out;
+	struct sign_link l;
+	const char	*name = "fuzz.conf", *body;
+	char		*text, err[256], *out, code[REPLY_CODE_SIZE];
 
 	if (size < 1)
 		return 0;
@@ -258,7 +262,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
 	diag_init(&d);
-	switch (data[0] % 10) {
+	switch (data[0] % 13) {
 	case 0:
 		p = plan_load_texts(&name, (const char *const *)&text, 1, &d);
 		plan_free(p);
@@ -291,11 +295,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6:
 	case 7:
 		/* The SMTP reply and curl's error are NUL-terminated: text. */
-		fuzz_reply(data[0] % 10 - 5, text, size - 1);
+		fuzz_reply(data[0] % 13 - 5, text, size - 1);
 		break;
 	case 8:
 	case 9:
-		fuzz_redis(data[0] % 10 == 9, (const char *)data + 1, size - 1);
+		fuzz_redis(data[0] % 13 == 9, (const char *)data + 1, size - 1);
+		break;
+	case 10:
+		reply_classify(text);
+		reply_code_find(text, code);
+		free(reply_normalise(text));
+		break;
+	case 11:
+		sign_link_parse(text, "0123456789abcdef0123456789abcdef", 32,
+		    0, &l);
+		break;
+	case 12:
+		/* the header line, then the body */
+		if ((body = strchr(text, '\n')) != NULL) {
+			text[body - text] = '\0';
+			body++;
+			sign_zalo_check(text, body, strlen(body), "4242",
+			    "oa-key", err, sizeof(err));
+		}
 		break;
 	}
 	diag_clear(&d);

@@ -336,9 +336,10 @@ fake_stats() {
 # --- the Zalo fake and the SMTP sink ---------------------------------------
 
 : "${FAKE_ZALO:=$NV_ROOT/build/rel/tests/fake_zalo}"
+: "${ZEVENT_CHECK:=$NV_ROOT/build/rel/tests/zevent_check}"
 : "${SMTP_SINK:=$NV_ROOT/tests/smtp_sink.py}"
 : "${NV_PYTHON:=/usr/bin/python3}"	# Debian's, which has aiosmtpd
-export FAKE_ZALO SMTP_SINK NV_PYTHON
+export FAKE_ZALO ZEVENT_CHECK SMTP_SINK NV_PYTHON
 
 # _nv_wait_port NAME: waits for $T/NAME.port, then sets and exports NAME_PORT.
 _nv_wait_port() {
@@ -416,12 +417,84 @@ zalo_token() {
 }
 
 # zalo_count NAME KIND [RESULT]: requests logged with KIND (cs, zns, refresh,
-# other) and, if given, RESULT (0, -220, http503, empty, ...).
+# other; event for the events it posted) and, if given, RESULT (0, -220,
+# http503, empty, ...; for events the daemon's status or "error").
 zalo_count() {
 	[ -f "$T/$1.log" ] || { echo 0; return; }
 	awk -F '\t' -v k="$2" -v r="${3-}" -v any="${3+x}" \
 	    '$1 == k && (any == "" || $2 == r) { n++ } END { print n + 0 }' \
 	    "$T/$1.log"
+}
+
+# zalo_msg_ids NAME KEY [REGEX]: the message ids the fake returned for the
+# sends (cs or ZNS) that reached KEY (a user id or phone) and whose logged
+# payload matches REGEX (awk ERE), oldest first, one a line.
+zalo_msg_ids() {
+	[ -f "$T/$1.log" ] || return 0
+	awk -F '\t' -v k="$2" -v re="${3-}" \
+	    '($1 == "cs" || $1 == "zns") && $2 == "0" && $4 == k && NF >= 7 &&
+	    $5 ~ re { print $7 }' "$T/$1.log"
+}
+
+# zalo_msg_id NAME KEY [REGEX]: the latest of them; fails when there is none.
+zalo_msg_id() {
+	local id
+	id=$(zalo_msg_ids "$@" | tail -n 1)
+	[ -n "$id" ] || return 1
+	echo "$id"
+}
+
+# zalo_post NAME JSON: the fake posts an OA webhook event as Zalo does
+# (POST /_event, see tests/fake_zalo.c) and prints its answer once the
+# daemon answered: {"status":[..],"bytes":N,"signature":..,"body":..}.
+zalo_post() {
+	local port_var=${1}_PORT
+	curl -sS -f -m 150 --data-binary "$2" "http://127.0.0.1:${!port_var}/_event"
+}
+
+# zalo_event NAME EVENT_JSON [good|bad|none]: posts EVENT_JSON (app_id, the
+# OA's side, a timestamp filled in) to $ZALO_EVENT_URL, or else the fake's
+# --event-url, signed with its --oa-secret; prints the daemon's HTTP status
+# (0: no answer).
+zalo_event() {
+	local ctl
+	ctl=$("$NV_PYTHON" -c 'import json, sys
+c = {"event": json.loads(sys.argv[1]), "sign": sys.argv[2]}
+if sys.argv[3]:
+    c["url"] = sys.argv[3]
+print(json.dumps(c, ensure_ascii=False))' "$2" "${3:-good}" "${ZALO_EVENT_URL:-}") ||
+	    return 1
+	zalo_post "$1" "$ctl" | "$NV_PYTHON" -c 'import json, sys
+print(" ".join(str(s) for s in json.load(sys.stdin)["status"]))'
+}
+
+# _nv_json ARGS...: one JSON value from python expression $1 over sys.argv[2:].
+_nv_json() {
+	"$NV_PYTHON" -c 'import json, sys
+a = sys.argv[2:]
+print(json.dumps(eval(sys.argv[1]), ensure_ascii=False))' "$@"
+}
+
+# zalo_reply NAME USER TEXT [QUOTE_MSG_ID]: USER writes TEXT to the OA
+# (user_send_text), quoting the OA's message QUOTE_MSG_ID if given.
+zalo_reply() {
+	zalo_event "$1" "$(_nv_json '{"event_name": "user_send_text",
+	    "sender": {"id": a[0]}, "message": dict({"text": a[1]},
+	    **({"quote_msg_id": a[2]} if len(a) > 2 else {}))}' "${@:2}")"
+}
+
+# zalo_received NAME USER MSG_ID [TRACKING_ID]: the message reached USER's
+# phone (user_received_message; ZNS deliveries carry their tracking_id).
+zalo_received() {
+	zalo_event "$1" "$(_nv_json '{"event_name": "user_received_message",
+	    "recipient": {"id": a[0]}, "message": dict({"msg_id": a[1]},
+	    **({"tracking_id": a[2]} if len(a) > 2 else {}))}' "${@:2}")"
+}
+
+# zalo_seen NAME USER MSG_ID...: USER opened the conversation (user_seen_message).
+zalo_seen() {
+	zalo_event "$1" "$(_nv_json '{"event_name": "user_seen_message",
+	    "recipient": {"id": a[0]}, "message": {"msg_ids": a[1:]}}' "${@:2}")"
 }
 
 # smtp_start NAME [ARGS...]: tests/smtp_sink.py storing mail in $T/NAME/;
