@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chanstart.h"
 #include "mime.h"
@@ -79,6 +80,29 @@ chanstart_smtp(const struct config_channel *cc, struct chanstart *out,
 	return 0;
 }
 
+int
+chanstart_secret(const char *file, const char *credential, int optional,
+    char **out, char *err, size_t len)
+{
+	const char	*cred = getenv("CREDENTIALS_DIRECTORY");
+	char		 path[1024];
+
+	*out = NULL;
+	if (file != NULL)
+		return secret_read(file, out, err, len);
+	if (cred == NULL) {
+		if (optional)
+			return 0;
+		snprintf(err, len, "no file named, and no systemd credential "
+		    "%s ($CREDENTIALS_DIRECTORY is not set)", credential);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", cred, credential);
+	if (optional && access(path, F_OK) == -1)
+		return 0;
+	return secret_read(path, out, err, len);
+}
+
 static int
 chanstart_zalo(const struct config_channel *cc, struct chanstart *out,
     char *err, size_t len)
@@ -91,6 +115,12 @@ chanstart_zalo(const struct config_channel *cc, struct chanstart *out,
 		return -1;
 	}
 	out->have_zalo = 1;
+	if (chanstart_secret(cc->oa_secret_file, CHANSTART_OA_CREDENTIAL, 1,
+	    &out->oa_secret, why, sizeof(why)) == -1) {
+		snprintf(err, len, "[channel %s] oa_secret_file: %s", cc->name,
+		    why);
+		return -1;
+	}
 	if (cc->secret_key_file != NULL) {
 		if (secret_read(cc->secret_key_file, &out->secret, why,
 		    sizeof(why)) == -1) {
@@ -153,6 +183,7 @@ chanstart_clear(struct chanstart *cs)
 	free(cs->headers);
 	secret_free(cs->password);
 	secret_free(cs->secret);
+	secret_free(cs->oa_secret);
 	if (cs->have_zalo)
 		zalo_settings_clear(&cs->zalo);
 	memset(cs, 0, sizeof(*cs));

@@ -198,6 +198,8 @@ static const struct config_key channel_keys[] = {
 	    .types = TYPE(CHANNEL_ZALO) },
 	{ .name = "secret_key_file", .type = KEY_SECRET,
 	    .off = CH(secret_key_file), .types = TYPE(CHANNEL_ZALO) },
+	{ .name = "oa_secret_file", .type = KEY_SECRET,
+	    .off = CH(oa_secret_file), .types = TYPE(CHANNEL_ZALO) },
 	{ .name = "template_id", .type = KEY_STRING, .off = CH(template_id),
 	    .types = TYPE(CHANNEL_ZALO) },
 	{ .name = "template_data", .type = KEY_STRING,
@@ -237,6 +239,12 @@ static const struct config_key http_keys[] = {
 	    .off = C(http_idle_timeout_ms), .flags = KEY_POSITIVE },
 	{ .name = "request_timeout", .type = KEY_DURATION,
 	    .off = C(http_request_timeout_ms), .flags = KEY_POSITIVE },
+	{ .name = "public_listen", .type = KEY_ADDRESS,
+	    .off = C(public_listen), .aux = C(public_listen_addr),
+	    .flags = KEY_TCP },
+	{ .name = "public_url", .type = KEY_URL, .off = C(public_url) },
+	{ .name = "link_secret_file", .type = KEY_SECRET,
+	    .off = C(link_secret_file) },
 };
 
 static const struct config_key alert_keys[] = {
@@ -392,6 +400,7 @@ static const size_t channel_strings[] = {
 	offsetof(struct config_channel, ca_file),
 	offsetof(struct config_channel, app_id),
 	offsetof(struct config_channel, secret_key_file),
+	offsetof(struct config_channel, oa_secret_file),
 	offsetof(struct config_channel, template_id),
 	offsetof(struct config_channel, template_data),
 	offsetof(struct config_channel, api_base),
@@ -484,6 +493,10 @@ config_clear(struct config *conf)
 	free(conf->alert_email);
 	free(conf->alert_channel);
 	address_clear(&conf->listen_addr);
+	free(conf->public_listen);
+	address_clear(&conf->public_listen_addr);
+	free(conf->public_url);
+	free(conf->link_secret_file);
 	memset(conf, 0, sizeof(*conf));
 }
 
@@ -1263,6 +1276,12 @@ config_check_http(struct config_loader *l, struct config *conf)
 {
 	unsigned	line;
 
+	if (conf->public_listen != NULL && conf->public_url == NULL)
+		config_error(l, l->sect_seen[SECT_HTTP][config_key_index(
+		    &config_sections[SECT_HTTP], "public_listen")],
+		    "public_listen needs public_url: the address heads' "
+		    "links and Zalo reach it by, e.g. public_url = "
+		    "https://nhacviec.example.gov.vn");
 	if (conf->listen == NULL || conf->listen_addr.host == NULL ||
 	    conf->listen_allow_remote ||
 	    parse_is_loopback(conf->listen_addr.host))

@@ -46,6 +46,7 @@ struct config_channel {
 	/* type zalo: kept as written, except the checks named */
 	char			*app_id;
 	char			*secret_key_file;	/* owner-only file */
+	char			*oa_secret_file;	/* the OA webhook's key */
 	char			*template_id;
 	char			*template_data;
 	char			*api_base;	/* URLs, checked by parse_url */
@@ -109,6 +110,10 @@ struct config {
 	int			 http_max_connections;	/* default 256 */
 	int64_t			 http_idle_timeout_ms;	/* default 60s */
 	int64_t			 http_request_timeout_ms;	/* default 10s */
+	char			*public_listen;	/* NULL: no public listener */
+	struct address		 public_listen_addr;
+	char			*public_url;	/* its address from outside */
+	char			*link_secret_file;	/* the links' HMAC key */
 };
 
 /*

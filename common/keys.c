@@ -35,6 +35,7 @@ keys_init(struct keys *k, const char *prefix)
 	keys_set(k->refs, prefix, "refs");
 	keys_set(k->events, prefix, "events");
 	keys_set(k->inbox, prefix, "inbox");
+	keys_set(k->handled, prefix, "handled");
 	return 0;
 }
 

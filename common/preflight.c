@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "chanstart.h"
+#include "secret.h"
 #include "preflight.h"
 
 struct plan *
@@ -32,7 +33,28 @@ preflight_run(const struct config *c, struct plan_sources *src,
 			diag_error(d, c->path, c->channels[i].line, "%s", err);
 			continue;
 		}
+		/* Zalo's events come in on the public listener, signed. */
+		if (c->public_listen && c->channels[i].type == CHANNEL_ZALO &&
+		    cs.oa_secret == NULL)
+			diag_error(d, c->path, c->channels[i].line, "[channel "
+			    "%s]: the OA's events come to public_listen, and "
+			    "their signature needs the OA secret key: set "
+			    "oa_secret_file, or give the systemd credential %s",
+			    c->channels[i].name, CHANSTART_OA_CREDENTIAL);
 		chanstart_clear(&cs);
+	}
+	if (c->public_listen) {
+		char	*key;
+
+		if (chanstart_secret(c->link_secret_file,
+		    CHANSTART_LINK_CREDENTIAL, 0, &key, err, sizeof(err)) == -1)
+			diag_error(d, c->path, 0, "[http] link_secret_file: %s "
+			    "(the key that signs confirmation links)", err);
+		else if (strlen(key) < 16)
+			diag_error(d, c->path, 0, "[http] link_secret_file: the "
+			    "key is %zu bytes; links need at least 16 (e.g. "
+			    "head -c 32 /dev/urandom | base64)", strlen(key));
+		secret_free(key);
 	}
 	return p;
 }

@@ -10,7 +10,7 @@
 extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
     lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
     lua_zalo_unlock[], lua_pause[], lua_resume[], lua_release[],
-    lua_follow[];
+    lua_follow[], lua_open[];
 
 /* Each key list matches the KEYS line at the top of its .lua file. */
 const struct script scripts[SCRIPT_COUNT] = {
@@ -45,12 +45,13 @@ const struct script scripts[SCRIPT_COUNT] = {
 	/* KEYS[1], the occurrence's hash, is given by the caller (occ). */
 	[SCRIPT_FOLLOW] = { "follow", lua_follow, 6,
 	    { K(occ), K(due), K(state), K(log), K(reminders), K(attempts) } },
+	[SCRIPT_OPEN] = { "open", lua_open, 1, { K(occurrences) } },
 };
 
 const char *const script_sources[SCRIPT_COUNT + 1] = {
 	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
 	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
-	lua_pause, lua_resume, lua_release, lua_follow, NULL
+	lua_pause, lua_resume, lua_release, lua_follow, lua_open, NULL
 };
 
 static const struct {
@@ -66,6 +67,7 @@ static const struct {
 	{ K(lease), "lease" }, { K(pauses), "pauses" }, { K(held), "held" },
 	{ K(occurrences), "occurrences" }, { K(refs), "refs" },
 	{ K(events), "events" }, { K(inbox), "inbox" }, { K(occ), "occ" },
+	{ K(handled), "handled" },
 };
 
 const char *

@@ -81,6 +81,7 @@ metrics_metrics(struct evhttp_request *req, void *arg)
 	    "nhacviec_redis_up %d\n", store_is_up(m->nv->store));
 	if (m->nv->dispatch)
 		dispatch_stats(m->nv->dispatch, b);
+	inbound_stats(m->nv->inbound, b);
 	evbuffer_add_printf(b, "# TYPE nhacviec_send_local_failures_total "
 	    "counter\nnhacviec_send_local_failures_total %llu\n",
 	    (unsigned long long)http_local_failures(m->nv->http));

@@ -59,6 +59,7 @@ main_store_up(void *arg)
 		dispatch_store_up(nv->dispatch);
 	if (nv->planner)
 		planner_store_up(nv->planner);
+	inbound_store_up(nv->inbound);
 }
 
 static void
@@ -439,6 +440,9 @@ main(int argc, char *argv[])
 	if (nv.conf->listen &&
 	    (nv.metrics = metrics_new(&nv, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	if (nv.conf->public_listen &&
+	    (nv.inbound = inbound_new(&nv, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
 	for (i = 0; i < 3; i++) {
 		sigs[i] = evsignal_new(nv.base, signums[i], main_signal, &nv);
 		evsignal_add(sigs[i], NULL);
@@ -470,6 +474,7 @@ out:
 	planner_free(nv.planner);
 	control_free(nv.control);
 	metrics_free(nv.metrics);
+	inbound_free(nv.inbound);
 	http_free(nv.http);
 	for (i = 0; i < 3; i++)
 		if (sigs[i])

@@ -26,6 +26,7 @@ struct template;
 struct evbuffer;
 struct dispatch;
 struct metrics;
+struct inbound;
 
 struct plan;
 
@@ -43,6 +44,7 @@ struct nv {
 	struct control		*control;
 	struct planner		*planner;
 	struct metrics		*metrics;
+	struct inbound		*inbound;	/* [http] public_listen */
 	int			 ready;		/* READY=1 was sent */
 	int			 stopping;
 };
@@ -151,6 +153,10 @@ extern const struct channel_ops channel_zalo_ops;
  * filled in; argv is the script's ARGV. -1 when Redis is unreachable. */
 int		 script_run(struct nv *, enum script_id, store_reply_cb *,
 		    void *, int argc, const char **argv);
+/* The same with keys of the caller's (a copy with occ set). */
+int		 script_run_keys(struct nv *, const struct keys *,
+		    enum script_id, store_reply_cb *, void *, int argc,
+		    const char **argv);
 
 /* dispatch.c: the frame of planner → claim → channel → ledger */
 struct dispatch	*dispatch_new(struct nv *);
@@ -230,6 +236,15 @@ char		*render_text(struct channel *, const struct job *j, char *err,
 		    size_t len);
 /* A digest's subject line (malloc'd), for channels that have one. */
 char		*render_digest_subject(const struct job *j);
+
+/* inbound.c: the public listener, events, replies, confirmation links */
+struct inbound	*inbound_new(struct nv *, char *err, size_t len);
+void		 inbound_free(struct inbound *);
+void		 inbound_store_up(struct inbound *);
+void		 inbound_stats(const struct inbound *, struct evbuffer *);
+/* The signed link a message carries (malloc'd), or NULL without one. */
+char		*inbound_confirm_url(const struct nv *, const char *task,
+		    const char *due, const char *agency);
 
 /* metrics.c */
 struct metrics	*metrics_new(struct nv *, char *err, size_t len);

@@ -10,6 +10,13 @@ int
 script_run(struct nv *nv, enum script_id id, store_reply_cb *cb, void *arg,
     int argc, const char **argv)
 {
+	return script_run_keys(nv, &nv->keys, id, cb, arg, argc, argv);
+}
+
+int
+script_run_keys(struct nv *nv, const struct keys *k, enum script_id id,
+    store_reply_cb *cb, void *arg, int argc, const char **argv)
+{
 	const char	**full;
 	char		  nkeys[8];
 	int		  n, rc;
@@ -17,7 +24,7 @@ script_run(struct nv *nv, enum script_id id, store_reply_cb *cb, void *arg,
 	if ((full = calloc(1 + SCRIPT_KEYS_MAX + (size_t)argc,
 	    sizeof(*full))) == NULL)
 		fatal("calloc");
-	n = script_args(id, &nv->keys, argc, argv, full, nkeys);
+	n = script_args(id, k, argc, argv, full, nkeys);
 	rc = store_script(nv->store, (int)id, cb, arg, n, full);
 	free(full);
 	return rc;
