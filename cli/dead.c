@@ -93,6 +93,7 @@ dead_requeue(struct cli *cl, redisContext *rc, const char *which)
 		}
 		if (p != NULL && strncmp(id, "adhoc/", 6) != 0 &&
 		    plan_task_find(p, dead_task(id, task, sizeof(task)))) {
+			/* Checked against the plan now; built when taken. */
 			if ((payloads[n] = planstore_payload_now(p, cl->conf,
 			    id, err, sizeof(err))) == NULL) {
 				fprintf(stderr, "nhacviec dead: %s not "
@@ -100,6 +101,7 @@ dead_requeue(struct cli *cl, redisContext *rc, const char *which)
 				rv = EX_DATAERR;
 				continue;
 			}
+			payloads[n][0] = '\0';
 		} else {
 			if ((payloads[n] = strdup(dead_field(f,
 			    "payload"))) == NULL)

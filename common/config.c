@@ -1276,7 +1276,9 @@ config_check_http(struct config_loader *l, struct config *conf)
 {
 	unsigned	line;
 
-	if (conf->public_listen != NULL && conf->public_url == NULL)
+	if (conf->public_listen != NULL && conf->public_url == NULL &&
+	    l->sect_seen[SECT_HTTP][config_key_index(
+	    &config_sections[SECT_HTTP], "public_url")] == 0)
 		config_error(l, l->sect_seen[SECT_HTTP][config_key_index(
 		    &config_sections[SECT_HTTP], "public_listen")],
 		    "public_listen needs public_url: the address heads' "

@@ -332,11 +332,24 @@ planstore_document(const struct plan *p, const struct plan_sources *src,
 char *
 planstore_payload(const struct plan *p, const struct sched_reminder *r)
 {
+	json_t	*o = planstore_payload_json(p, r);
+	char	*s;
+
+	if (o == NULL)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+json_t *
+planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
+{
 	const struct plan_task		*t = r->task;
 	const struct plan_agency	*lead;
 	const struct plan_window	*w;
 	json_t				*o;
-	char				 due[32], *s, **names;
+	char				 due[32], **names;
 	const char			*when;
 	size_t				 i;
 
@@ -382,9 +395,7 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 		planstore_set_list(o, "partners", names, t->npartners);
 		free(names);
 	}
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+	return o;
 }
 
 char *
@@ -427,35 +438,49 @@ planstore_fallback_of(const char *id, char *base, size_t len)
 	return t + strlen("~fallback-");
 }
 
-char *
-planstore_payload_now(const struct plan *p, const struct config *c,
+json_t *
+planstore_payload_now_json(const struct plan *p, const struct config *c,
     const char *id, char *err, size_t len)
 {
 	struct sched_reminder		 r;
 	const struct config_channel	*fb;
 	const char			*fbname;
-	json_t				*o;
+	json_t				*o, *f;
 	char				 base[1024], *s;
 
 	if ((fbname = planstore_fallback_of(id, base, sizeof(base))) == NULL)
 		snprintf(base, sizeof(base), "%s", id);
 	if (schedule_find(p, c, base, &r, err, len) == -1)
 		return NULL;
-	s = planstore_payload(p, &r);
+	o = planstore_payload_json(p, &r);
 	free(r.id);
-	if (s == NULL || fbname == NULL)
-		return s;
+	if (o == NULL || fbname == NULL)
+		return o;
 	if ((fb = config_channel_find(c, fbname)) == NULL) {
 		snprintf(err, len, "channel %s is no longer in %s", fbname,
 		    c->path);
-		free(s);
+		json_decref(o);
 		return NULL;
 	}
-	o = json_loads(s, 0, NULL);
+	s = planstore_fallback(o, id, fb, err, len);
+	json_decref(o);
+	if (s == NULL)
+		return NULL;
+	f = json_loads(s, 0, NULL);
 	free(s);
+	return f;
+}
+
+char *
+planstore_payload_now(const struct plan *p, const struct config *c,
+    const char *id, char *err, size_t len)
+{
+	json_t	*o = planstore_payload_now_json(p, c, id, err, len);
+	char	*s;
+
 	if (o == NULL)
 		return NULL;
-	s = planstore_fallback(o, id, fb, err, len);
+	s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
 }

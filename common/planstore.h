@@ -48,6 +48,9 @@ char	*planstore_document(const struct plan *, const struct plan_sources *,
 	    int64_t now_ms);
 /* The {p}:reminders payload of one planned reminder (JSON text, malloc'd). */
 char	*planstore_payload(const struct plan *, const struct sched_reminder *);
+/* The same as a JSON object (a new reference), or NULL. */
+json_t	*planstore_payload_json(const struct plan *,
+	    const struct sched_reminder *);
 
 /*
  * A planned reminder's payload as the plan says now, by its id (a
@@ -56,6 +59,9 @@ char	*planstore_payload(const struct plan *, const struct sched_reminder *);
  */
 char	*planstore_payload_now(const struct plan *, const struct config *,
 	    const char *id, char *err, size_t len);
+/* The same as a JSON object (a new reference). */
+json_t	*planstore_payload_now_json(const struct plan *,
+	    const struct config *, const char *id, char *err, size_t len);
 /*
  * The fallback of a reminder (payload base): id fb_id, on channel fb, to
  * the agency's address for it. NULL with why when the agency has none.

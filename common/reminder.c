@@ -22,63 +22,77 @@ reminder_str(json_t *o, const char *key, const char **out)
 	return 0;
 }
 
+/* The payload's members, where they go, and which must be there. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+	int		 required;
+} reminder_fields[] = {
+	{ "id", offsetof(struct reminder, id), 1 },
+	{ "task", offsetof(struct reminder, task), 1 },
+	{ "title", offsetof(struct reminder, title), 0 },
+	{ "agency", offsetof(struct reminder, agency), 1 },
+	{ "agency_name", offsetof(struct reminder, agency_name), 0 },
+	{ "head", offsetof(struct reminder, head), 0 },
+	{ "contact", offsetof(struct reminder, contact), 0 },
+	{ "channel", offsetof(struct reminder, channel), 1 },
+	{ "due", offsetof(struct reminder, due), 0 },
+	{ "spec", offsetof(struct reminder, spec), 0 },
+	{ "note", offsetof(struct reminder, note), 0 },
+	{ "text", offsetof(struct reminder, text), 0 },
+	{ "lead", offsetof(struct reminder, lead), 0 },
+	{ "partners", offsetof(struct reminder, partners), 0 },
+	{ "window", offsetof(struct reminder, window), 0 },
+	{ "period", offsetof(struct reminder, period), 0 },
+	{ "zalo", offsetof(struct reminder, zalo), 0 },
+	{ "phone", offsetof(struct reminder, phone), 0 },
+	{ "email", offsetof(struct reminder, email), 0 },
+};
+
 int
 reminder_parse(struct reminder *r, const char *payload, size_t n, char *err,
     size_t len)
 {
-	static const struct {
-		const char	*name;
-		size_t		 off;
-		int		 required;
-	} fields[] = {
-		{ "id", offsetof(struct reminder, id), 1 },
-		{ "task", offsetof(struct reminder, task), 1 },
-		{ "title", offsetof(struct reminder, title), 0 },
-		{ "agency", offsetof(struct reminder, agency), 1 },
-		{ "agency_name", offsetof(struct reminder, agency_name), 0 },
-		{ "head", offsetof(struct reminder, head), 0 },
-		{ "contact", offsetof(struct reminder, contact), 0 },
-		{ "channel", offsetof(struct reminder, channel), 1 },
-		{ "due", offsetof(struct reminder, due), 0 },
-		{ "spec", offsetof(struct reminder, spec), 0 },
-		{ "note", offsetof(struct reminder, note), 0 },
-		{ "text", offsetof(struct reminder, text), 0 },
-		{ "lead", offsetof(struct reminder, lead), 0 },
-		{ "partners", offsetof(struct reminder, partners), 0 },
-		{ "window", offsetof(struct reminder, window), 0 },
-		{ "period", offsetof(struct reminder, period), 0 },
-		{ "zalo", offsetof(struct reminder, zalo), 0 },
-		{ "phone", offsetof(struct reminder, phone), 0 },
-		{ "email", offsetof(struct reminder, email), 0 },
-	};
 	json_error_t	 jerr;
-	json_t		*v;
-	const char	**slot;
-	size_t		 i;
+	json_t		*o;
 
 	memset(r, 0, sizeof(*r));
 	if (payload == NULL || n == 0) {
 		snprintf(err, len, "no payload");
 		return -1;
 	}
-	r->json = json_loadb(payload, n, JSON_REJECT_DUPLICATES, &jerr);
-	if (r->json == NULL || !json_is_object(r->json)) {
+	o = json_loadb(payload, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL || !json_is_object(o)) {
 		snprintf(err, len, "payload is not a JSON object: %s",
-		    r->json ? "wrong type" : jerr.text);
-		reminder_clear(r);
+		    o ? "wrong type" : jerr.text);
+		json_decref(o);
 		return -1;
 	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		slot = (const char **)((char *)r + fields[i].off);
-		if (reminder_str(r->json, fields[i].name, slot) == -1) {
+	return reminder_from_json(r, o, err, len);
+}
+
+int
+reminder_from_json(struct reminder *r, json_t *o, char *err, size_t len)
+{
+	json_t		*v;
+	const char	**slot;
+	size_t		 i;
+
+	memset(r, 0, sizeof(*r));
+	r->json = o;
+	for (i = 0; i < sizeof(reminder_fields) / sizeof(reminder_fields[0]);
+	    i++) {
+		slot = (const char **)((char *)r + reminder_fields[i].off);
+		if (reminder_str(r->json, reminder_fields[i].name, slot) == -1) {
 			snprintf(err, len, "payload member '%s' is not a string",
-			    fields[i].name);
+			    reminder_fields[i].name);
 			reminder_clear(r);
 			return -1;
 		}
-		if (fields[i].required && (*slot == NULL || **slot == '\0')) {
+		if (reminder_fields[i].required &&
+		    (*slot == NULL || **slot == '\0')) {
 			snprintf(err, len, "payload lacks '%s'",
-			    fields[i].name);
+			    reminder_fields[i].name);
 			reminder_clear(r);
 			return -1;
 		}

@@ -41,6 +41,8 @@ struct reminder {
 /* Parse a stored payload; on failure say why in err. Takes nothing. */
 int	reminder_parse(struct reminder *, const char *payload, size_t n,
 	    char *err, size_t len);
+/* The same from a parsed object; takes the reference (freed on error). */
+int	reminder_from_json(struct reminder *, json_t *, char *err, size_t len);
 void	reminder_clear(struct reminder *);
 /*
  * The message text (malloc'd): the reminder in Vietnamese, as

@@ -221,7 +221,7 @@ smtp_send(struct channel *ch, struct job *j)
 	if ((msg = smtp_message(cc, j, subject, body, mid, sizeof(mid),
 	    &len)) == NULL ||
 	    (u = malloc(sizeof(*u) + len)) == NULL ||
-	    (easy = curl_easy_init()) == NULL ||
+	    (easy = http_easy(ch->nv->http)) == NULL ||
 	    (rcpt = curl_slist_append(NULL, to)) == NULL) {
 		snprintf(res.detail, sizeof(res.detail),
 		    "cannot build the message: out of memory");

@@ -10,6 +10,7 @@
 #include "dispatch.h"
 #include "entry.h"
 #include "log.h"
+#include "planstore.h"
 #include "scripts.h"
 
 #define CLAIM_RETRY_MS		2000	/* after a failed claim or read */
@@ -94,6 +95,59 @@ claim_more(struct dispatch *d)
 		    (size_t)d->nv->conf->batch);
 }
 
+/* TASK/YYYY-MM-DD/SPEC/AGENCY/CHANNEL[~fallback-NAME]: what the planner writes. */
+static int
+claim_planned_id(const char *id)
+{
+	const char	*s = strchr(id, '/');
+	int		 i, slashes = 0;
+
+	if (s == NULL || s == id || strncmp(id, "adhoc/", 6) == 0)
+		return 0;
+	for (i = 1; i <= 10; i++)
+		if ((i == 5 || i == 8) ? s[i] != '-' :
+		    (s[i] < '0' || s[i] > '9'))
+			return 0;
+	if (s[11] != '/')
+		return 0;
+	for (; *s != '\0'; s++)
+		slashes += *s == '/';
+	return slashes == 4;
+}
+
+/*
+ * A planned reminder's entry carries only its id: its text is what the
+ * plan says now. -1 when the job was recorded instead (not a planned id,
+ * no longer in the plan, or no plan yet).
+ */
+static int
+claim_build(struct dispatch *d, struct job *j)
+{
+	const struct plan	*p = d->nv->plan;
+	json_t			*o;
+	char			 err[300];
+
+	if (!claim_planned_id(j->rid)) {
+		ledger_reject(j, "bad payload in %s: no payload",
+		    d->nv->keys.reminders);
+		return -1;
+	}
+	if (p == NULL) {
+		ledger_defer(j, "the plan is not loaded yet", 60000);
+		return -1;
+	}
+	if ((o = planstore_payload_now_json(p, d->nv->conf, j->rid, err,
+	    sizeof(err))) == NULL) {
+		ledger_skip(j, "not sent: %s", err);
+		return -1;
+	}
+	if (reminder_from_json(&j->r, o, err, sizeof(err)) == -1) {
+		ledger_reject(j, "the plan gives a bad payload: %.120s", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* One outbox entry becomes a job, unless we hold it already. */
 void
 claim_add(struct dispatch *d, redisReply *e)
@@ -122,8 +176,10 @@ claim_add(struct dispatch *d, redisReply *e)
 	j->attempt = o.attempt;
 	j->late = o.late;
 	j->fire_at = o.fire_at;
-	if (reminder_parse(&j->r, o.payload, o.payload_len, err,
-	    sizeof(err)) == -1) {
+	if (o.payload == NULL && claim_build(d, j) == -1)
+		return;
+	if (o.payload != NULL && reminder_parse(&j->r, o.payload,
+	    o.payload_len, err, sizeof(err)) == -1) {
 		ledger_reject(j, "bad payload in %s: %.120s",
 		    d->nv->keys.reminders, err);
 		return;

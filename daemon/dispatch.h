@@ -137,6 +137,9 @@ void		 ledger_store_up(struct dispatch *);
 /* A job that cannot be sent: recorded dead at once, with the reason. */
 void		 ledger_reject(struct job *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* A job that is not to be sent (no longer in the plan): skipped, why. */
+void		 ledger_skip(struct job *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
 /* A job not tried (stopping): back to due, free. */
 void		 ledger_defer(struct job *, const char *why, int64_t wait_ms);
 /* A job whose channel is paused: held until it resumes, free. */

@@ -17,6 +17,8 @@
 #define HTTP_BODY_MAX	(64 * 1024)
 #define HTTP_NOTE_MS	60000	/* at most one local-failure warning a minute */
 
+#define HTTP_SPARE	128	/* easy handles kept for the next transfers */
+
 struct http {
 	struct event_base	*base;
 	CURLM			*multi;
@@ -26,6 +28,8 @@ struct http {
 	uint64_t		 local_failures;
 	uint64_t		 local_since_note;
 	int64_t			 local_noted_at;
+	CURL			*spare[HTTP_SPARE];	/* reset, ready again */
+	size_t			 nspare;
 };
 
 struct http_job {
@@ -272,6 +276,28 @@ http_new(struct event_base *base)
 	return h;
 }
 
+/*
+ * An easy handle from the spares (reset: no option of the last transfer
+ * left; its connection stays in the multi handle's cache), or a new one.
+ */
+CURL *
+http_easy(struct http *h)
+{
+	if (h->nspare > 0)
+		return h->spare[--h->nspare];
+	return curl_easy_init();
+}
+
+static void
+http_easy_put(struct http *h, CURL *e)
+{
+	if (h->nspare < HTTP_SPARE) {
+		curl_easy_reset(e);
+		h->spare[h->nspare++] = e;
+	} else
+		curl_easy_cleanup(e);
+}
+
 static void
 http_job_free(struct http_job *j)
 {
@@ -285,7 +311,7 @@ http_job_free(struct http_job *j)
 		j->next->prev = j->prev;
 	h->njobs--;
 	curl_multi_remove_handle(h->multi, j->easy);
-	curl_easy_cleanup(j->easy);
+	http_easy_put(h, j->easy);
 	curl_slist_free_all(j->headers);
 	free(j->owned);
 	free(j->resp);
@@ -299,6 +325,8 @@ http_free(struct http *h)
 		return;
 	while (h->jobs)
 		http_job_free(h->jobs);
+	while (h->nspare > 0)
+		curl_easy_cleanup(h->spare[--h->nspare]);
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
 	if (h->timer)
@@ -404,7 +432,7 @@ http_submit(struct http *h, struct http_request *req, http_done_cb *cb,
 {
 	CURL	*easy;
 
-	if ((easy = curl_easy_init()) == NULL) {
+	if ((easy = http_easy(h)) == NULL) {
 		curl_slist_free_all(req->headers);
 		free(req->body);
 		http_note_local(h, "out of memory");

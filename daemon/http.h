@@ -44,6 +44,8 @@ void		 http_free(struct http *);
  */
 int		 http_submit(struct http *, struct http_request *,
 		    http_done_cb *, void *arg);
+/* An easy handle to prepare for http_submit_easy (reused when it can be). */
+CURL		*http_easy(struct http *);
 /* Start a transfer on an easy handle the caller prepared; takes ownership. */
 int		 http_submit_easy(struct http *, CURL *, struct curl_slist *,
 		    char *owned, http_done_cb *, void *arg);

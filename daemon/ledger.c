@@ -24,6 +24,8 @@ static void	ledger_record(struct job *);
 static const char *
 ledger_outcome(const struct job *j)
 {
+	if (j->skip)
+		return "skipped";
 	if (j->held)
 		return "hold";
 	if (j->deferred)
@@ -452,6 +454,25 @@ ledger_reject(struct job *j, const char *fmt, ...)
 		j->ch->inflight++;
 	j->state = JOB_SENDING;
 	ledger_job_done(j, &j->res);
+}
+
+void
+ledger_skip(struct job *j, const char *fmt, ...)
+{
+	va_list	ap;
+
+	memset(&j->res, 0, sizeof(j->res));
+	j->res.verdict = VERDICT_PERMANENT;
+	j->res.retry_after_s = -1;
+	va_start(ap, fmt);
+	vsnprintf(j->res.detail, sizeof(j->res.detail), fmt, ap);
+	va_end(ap);
+	log_notice("reminder %s: %s", j->rid, j->res.detail);
+	if (j->ch && j->state == JOB_QUEUED)
+		j->ch->inflight++;
+	j->state = JOB_SENDING;
+	j->skip = 1;
+	ledger_record(j);
 }
 
 void

@@ -87,6 +87,7 @@ struct job {
 	int64_t			 retry_at;
 	int			 deferred;	/* not an attempt: back to due */
 	int			 held;		/* its channel is paused */
+	int			 skip;		/* not to be sent: skipped */
 	struct jobq		 members;	/* a digest's other reminders */
 	size_t			 nmembers;
 	struct job		*lead;		/* the digest this one is in */

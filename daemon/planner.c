@@ -174,9 +174,9 @@ planner_run(struct planner *pl)
 		return;
 	}
 	n = l.n;
-	/* The reminders, then their occurrences (each once) for the index. */
-	argv = calloc(2 + 3 * n + 1 + 2 * n + 1, sizeof(*argv));
-	owned = calloc(4 * n + 2, sizeof(*owned));
+	/* The reminders (id, fire time), then their occurrences once each. */
+	argv = calloc(2 + 2 * n + 1 + 2 * n + 1, sizeof(*argv));
+	owned = calloc(3 * n + 2, sizeof(*owned));
 	if (argv == NULL || owned == NULL)
 		fatal("calloc");
 	snprintf(from, sizeof(from), "%lld", (long long)(now - back));
@@ -184,23 +184,19 @@ planner_run(struct planner *pl)
 	argv[0] = from;
 	argv[1] = count;
 	for (i = 0; i < n; i++) {
-		if (asprintf(&owned[2 * i], "%lld",
-		    (long long)l.v[i].fire_at) == -1 ||
-		    (owned[2 * i + 1] = planstore_payload(pl->plan,
-		    &l.v[i])) == NULL)
+		if (asprintf(&owned[i], "%lld", (long long)l.v[i].fire_at) == -1)
 			fatal("out of memory");
-		argv[2 + 3 * i] = l.v[i].id;
-		argv[3 + 3 * i] = owned[2 * i];
-		argv[4 + 3 * i] = owned[2 * i + 1];
+		argv[2 + 2 * i] = l.v[i].id;
+		argv[3 + 2 * i] = owned[i];
 	}
-	m = planner_occurrences(pl->plan, &l, argv + 3 + 3 * n, owned + 2 * n);
-	if (asprintf(&owned[4 * n], "%zu", m) == -1)
+	m = planner_occurrences(pl->plan, &l, argv + 3 + 2 * n, owned + n);
+	if (asprintf(&owned[3 * n], "%zu", m) == -1)
 		fatal("asprintf");
-	argv[2 + 3 * n] = owned[4 * n];
+	argv[2 + 2 * n] = owned[3 * n];
 	if (script_run(nv, SCRIPT_PLAN, planner_plan_reply, pl,
-	    (int)(3 + 3 * n + 2 * m), argv) == 0)
+	    (int)(3 + 2 * n + 2 * m), argv) == 0)
 		pl->busy = 1;
-	for (i = 0; i < 4 * n + 2; i++)
+	for (i = 0; i < 3 * n + 2; i++)
 		free(owned[i]);
 	free(owned);
 	free(argv);

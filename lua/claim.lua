@@ -1,6 +1,7 @@
 #!lua
 -- Claim: move the reminders due by now (at most `batch`) from {p}:due into
--- the outbox, or record those later than the grace as missed.
+-- the outbox, or record those later than the grace as missed. The attempt
+-- count travels in the entry ({p}:attempts holds only those tried before).
 -- "Now" is Redis's own clock (TIME), so every daemon claims by one clock;
 -- a virtual clock (demos, tests) is applied on top of it as an offset.
 -- KEYS: due reminders attempts state outbox log
@@ -36,26 +37,49 @@ redis.pcall('XGROUP', 'CREATE', KEYS[5], ARGV[1], '0', 'MKSTREAM')
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now,
     'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 local claimed, missed = 0, 0
-for i = 1, #due, 2 do
-  local id, at = due[i], tonumber(due[i + 1])
-  redis.call('ZREM', KEYS[1], id)
-  if now - at > grace and (keep_after == nil or at < keep_after) then
-    redis.call('HSET', KEYS[4], id, 'missed')
-    redis.call('HDEL', KEYS[2], id)
-    redis.call('HDEL', KEYS[3], id)
-    redis.call('XADD', KEYS[6], '*', 'id', id, 'outcome', 'missed',
-        'fire_at', due[i + 1], 'at', now,
-        'detail', 'not sent: more than the grace period late')
-    missed = missed + 1
-  else
-    local n = redis.call('HINCRBY', KEYS[3], id, 1)
-    local p = redis.call('HGET', KEYS[2], id) or ''
-    redis.call('HSET', KEYS[4], id, 'queued')
-    local late = 0
-    if n == 1 and now - at > late_after then late = 1 end
-    redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', due[i + 1],
-        'attempt', n, 'late', late, 'payload', p)
-    claimed = claimed + 1
+if #due > 0 then
+  -- One call each for the batch: what Redis is asked per reminder is one
+  -- XADD (a planned reminder's text is built from the plan when taken; a
+  -- stored payload, an ad-hoc notice's, travels in the entry).
+  local ids = {}
+  for i = 1, #due, 2 do ids[#ids + 1] = due[i] end
+  redis.call('ZREM', KEYS[1], unpack(ids))
+  local tries = redis.call('HMGET', KEYS[3], unpack(ids))
+  local stored = redis.call('HMGET', KEYS[2], unpack(ids))
+  local states = {}
+  for k, id in ipairs(ids) do
+    local at = tonumber(due[2 * k])
+    if now - at > grace and (keep_after == nil or at < keep_after) then
+      states[#states + 1] = id
+      states[#states + 1] = 'missed'
+      redis.call('XADD', KEYS[6], '*', 'id', id, 'outcome', 'missed',
+          'fire_at', due[2 * k], 'at', now,
+          'detail', 'not sent: more than the grace period late')
+      missed = missed + 1
+    else
+      local n = (tonumber(tries[k]) or 0) + 1
+      local late = 0
+      if n == 1 and now - at > late_after then late = 1 end
+      states[#states + 1] = id
+      states[#states + 1] = 'queued'
+      if stored[k] then
+        redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', due[2 * k],
+            'attempt', n, 'late', late, 'payload', stored[k])
+      else
+        redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', due[2 * k],
+            'attempt', n, 'late', late)
+      end
+      claimed = claimed + 1
+    end
+  end
+  redis.call('HSET', KEYS[4], unpack(states))
+  if missed > 0 then
+    local gone = {}
+    for i = 1, #states, 2 do
+      if states[i + 1] == 'missed' then gone[#gone + 1] = states[i] end
+    end
+    redis.call('HDEL', KEYS[2], unpack(gone))
+    redis.call('HDEL', KEYS[3], unpack(gone))
   end
 end
 local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')

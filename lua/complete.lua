@@ -65,7 +65,7 @@ end
 
 local function finished(id)
   local st = redis.call('HGET', KEYS[2], id)
-  return st == 'sent' or st == 'dead' or st == 'missed'
+  return st == 'sent' or st == 'dead' or st == 'missed' or st == 'skipped'
 end
 
 local base = string.sub(KEYS[1], 1, #KEYS[1] - #'outbox')
@@ -79,39 +79,58 @@ local function occurrence(id)
   return base .. 'occ:' .. task .. '/' .. due, agency
 end
 
+-- What a batch changes, gathered and written one call each at the end.
+-- dels: finished (text and attempts go); untried: attempts only.
+local sets, dels, untried, tries, refs = {}, {}, {}, {}, {}
+local function set(id, v) sets[#sets + 1] = id; sets[#sets + 1] = v end
+local function try(id, n)
+  if n > 0 then
+    tries[#tries + 1] = id
+    tries[#tries + 1] = n
+  else
+    untried[#untried + 1] = id
+  end
+end
+
 local function apply(r, held)
   if r.outcome == 'sent' then
-    if r.ref ~= '' then redis.call('HSET', KEYS[9], r.ref, r.id) end
+    if r.ref ~= '' then
+      refs[#refs + 1] = r.ref
+      refs[#refs + 1] = r.id
+    end
     local occ, agency = occurrence(r.id)
     if occ then
       redis.call('HSETNX', occ, agency .. ':reached', r.at .. ' ' .. r.channel)
     end
-    redis.call('HSET', KEYS[2], r.id, 'sent')
-    redis.call('HDEL', KEYS[5], r.id)
-    redis.call('HDEL', KEYS[6], r.id)
+    set(r.id, 'sent')
+    dels[#dels + 1] = r.id
     if not held then redis.call('ZREM', KEYS[4], r.id) end
     return
   end
   if not held and finished(r.id) then return end
-  if r.outcome == 'retry' or r.outcome == 'defer' then
+  local n = tonumber(r.attempt) or 1
+  if r.outcome == 'retry' then
     redis.call('ZADD', KEYS[4], tonumber(r.retry_at) or 0, r.id)
-    if r.outcome == 'defer' then
-      redis.call('HINCRBY', KEYS[6], r.id, -1)
-    end
+    try(r.id, n)
+  elseif r.outcome == 'defer' then
+    redis.call('ZADD', KEYS[4], tonumber(r.retry_at) or 0, r.id)
+    try(r.id, n - 1)
+  elseif r.outcome == 'skipped' then
+    set(r.id, 'skipped')
+    dels[#dels + 1] = r.id
   elseif r.outcome == 'hold' then
     redis.call('HSET', KEYS[8], r.id, r.channel)
-    redis.call('HSET', KEYS[2], r.id, 'held')
-    redis.call('HINCRBY', KEYS[6], r.id, -1)
+    set(r.id, 'held')
+    try(r.id, n - 1)
   elseif r.outcome == 'dead' then
     local p = redis.call('HGET', KEYS[5], r.id) or ''
-    redis.call('HSET', KEYS[2], r.id, 'dead')
+    set(r.id, 'dead')
     redis.call('XADD', KEYS[7], '*', 'id', r.id, 'channel', r.channel,
         'reason', r.detail, 'status', r.status, 'attempt', r.attempt,
         'at', r.at, 'payload', p)
-    redis.call('HDEL', KEYS[5], r.id)
-    redis.call('HDEL', KEYS[6], r.id)
+    dels[#dels + 1] = r.id
     if r.fb_id ~= '' and r.fb_skip ~= '' then
-      redis.call('HSET', KEYS[2], r.fb_id, 'skipped')
+      set(r.fb_id, 'skipped')
       redis.call('XADD', KEYS[3], '*', 'id', r.fb_id, 'task', r.task,
           'agency', r.agency, 'outcome', 'skipped', 'at', r.at,
           'detail', r.fb_skip)
@@ -165,4 +184,12 @@ if #acks > 0 then
   redis.call('XACK', KEYS[1], group, unpack(acks))
   redis.call('XDEL', KEYS[1], unpack(acks))
 end
+if #sets > 0 then redis.call('HSET', KEYS[2], unpack(sets)) end
+if #dels > 0 then
+  redis.call('HDEL', KEYS[5], unpack(dels))
+  redis.call('HDEL', KEYS[6], unpack(dels))
+end
+if #untried > 0 then redis.call('HDEL', KEYS[6], unpack(untried)) end
+if #tries > 0 then redis.call('HSET', KEYS[6], unpack(tries)) end
+if #refs > 0 then redis.call('HSET', KEYS[9], unpack(refs)) end
 return res

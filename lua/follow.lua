@@ -4,9 +4,9 @@
 -- wins, a note is the last one). When it stops the reminders (done, or
 -- acknowledged on a task with stop_on = acknowledged), the occurrence's
 -- remaining reminders to that agency (the caller, who knows the plan,
--- names them) leave due and are recorded skipped with the reason, in the
--- same step; AGENCY:stopped keeps a reminder already claimed, or planned
--- later, from going out.
+-- names them) are recorded skipped with the reason, in the same step:
+-- taken out of due, or marked so that a claimed one is dropped when taken
+-- and one not planned yet is never planned.
 -- KEYS: occ due state log reminders attempts
 -- ARGV: agency what ms via detail stop ("1" or "") note reason, then ids
 -- Returns { 1 if newly recorded (0: known already), reminders stopped }
@@ -22,7 +22,9 @@ if ARGV[6] == '1' then
   redis.call('HSETNX', KEYS[1], agency .. ':stopped', v)
   for i = 9, #ARGV do
     local id = ARGV[i]
-    if redis.call('ZREM', KEYS[2], id) == 1 then
+    local st = redis.call('HGET', KEYS[3], id)
+    local dued = redis.call('ZREM', KEYS[2], id) == 1
+    if dued or st == false or st == 'queued' or st == 'held' then
       redis.call('HSET', KEYS[3], id, 'skipped')
       redis.call('HDEL', KEYS[5], id)
       redis.call('HDEL', KEYS[6], id)

@@ -1,7 +1,7 @@
 #!lua
 -- Requeue: dead letters back into due at `at`, each with the payload the
--- caller gives (what the plan says now, or the stored text of an ad-hoc
--- notice), its state `queued` (so no planning pass puts it back at its
+-- caller gives (the stored text of an ad-hoc notice; "" for a planned
+-- reminder, whose text the plan gives when it is taken), its state `queued` (so no planning pass puts it back at its
 -- old time or records it missed), its attempts cleared; its entries leave
 -- {p}:dead. A reminder whose state is not `dead` is left alone.
 -- KEYS: dead reminders state attempts due control
@@ -21,7 +21,12 @@ for _, e in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
   if id and want[id] then redis.call('XDEL', KEYS[1], e[1]) end
 end
 for id, payload in pairs(want) do
-  redis.call('HSET', KEYS[2], id, payload)
+  -- A planned reminder's text is built from the plan when it is taken.
+  if payload == '' then
+    redis.call('HDEL', KEYS[2], id)
+  else
+    redis.call('HSET', KEYS[2], id, payload)
+  end
   redis.call('HSET', KEYS[3], id, 'queued')
   redis.call('HDEL', KEYS[4], id)
   redis.call('ZADD', KEYS[5], ARGV[1], id)

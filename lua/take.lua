@@ -4,9 +4,9 @@
 -- what Redis knows of its reminder. Entries whose reminder is finished
 -- already (a second copy) are acknowledged and dropped with a `skipped`
 -- ledger entry; entries delivered `max` times or more (in flight at two
--- stops of a daemon: a crash or hang loop) become dead letters untried.
--- A planned reminder whose follow-up stopped the reminders (its agency
--- reported the occurrence done) is recorded skipped.
+-- stops of a daemon: a crash or hang loop) become dead letters untried;
+-- those of reminders skipped since they were claimed (their agency
+-- reported the occurrence done) are dropped.
 -- KEYS: outbox state log dead reminders attempts
 -- ARGV: group consumer mode cursor count idle_ms max now
 --   mode: new | history | reclaim
@@ -38,40 +38,25 @@ if mode ~= 'new' then
   end
 end
 
-local base = string.sub(KEYS[1], 1, #KEYS[1] - #'outbox')
-
--- The follow-up that stopped a planned reminder, or nil.
-local function stopped(id)
-  local plain = string.gsub(id, '~fallback%-.*$', '')
-  local task, due, agency = string.match(plain,
-      '^([^/]+)/(%d%d%d%d%-%d%d%-%d%d)/[^/]+/([^/]+)/[^/]+$')
-  if task == nil or task == 'adhoc' then return nil end
-  local v = redis.call('HGET', base .. 'occ:' .. task .. '/' .. due,
-      agency .. ':stopped')
-  if v then return agency .. ' reported it done (' .. v .. ')' end
-  return nil
+-- One call for the states of the whole read.
+local ids = {}
+for k, e in ipairs(entries) do
+  local f = e[2]
+  ids[k] = ''
+  for i = 1, #f, 2 do
+    if f[i] == 'id' then ids[k] = f[i + 1] end
+  end
 end
+local states = redis.call('HMGET', KEYS[2], unpack(ids))
 
 local out, dropped = {}, 0
-for _, e in ipairs(entries) do
-  local f, id = e[2], nil
-  for i = 1, #f, 2 do
-    if f[i] == 'id' then id = f[i + 1] end
-  end
-  local st = false
-  if id then st = redis.call('HGET', KEYS[2], id) end
-  local why = nil
-  if id and st ~= 'sent' and st ~= 'dead' and st ~= 'missed' then
-    why = stopped(id)
-  end
-  if why then
-    redis.call('HSET', KEYS[2], id, 'skipped')
-    redis.call('HDEL', KEYS[5], id)
-    redis.call('HDEL', KEYS[6], id)
+for k, e in ipairs(entries) do
+  local id, st = ids[k], states[k]
+  if id == '' then id = nil end
+  if st == 'skipped' then
+    -- Its agency reported the occurrence done: follow.lua said why.
     redis.call('XACK', KEYS[1], group, e[1])
     redis.call('XDEL', KEYS[1], e[1])
-    redis.call('XADD', KEYS[3], '*', 'id', id, 'outcome', 'skipped',
-        'at', now, 'detail', 'not sent: ' .. why)
     dropped = dropped + 1
   elseif st == 'sent' or st == 'dead' or st == 'missed' then
     redis.call('XACK', KEYS[1], group, e[1])

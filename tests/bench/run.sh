@@ -1,27 +1,73 @@
 #!/bin/bash
-# make bench: figures for nhacviecd against baselines measured in the same
-# run, on the same machine. Prints numbers; never passes or fails on time.
-#  1. delivery: N reminders due now, claimed, POSTed to a loopback webhook and
-#     recorded, against curl alone POSTing the same N bodies with the same
-#     parallelism (what the HTTP part costs without any bookkeeping);
-#  2. idle: CPU used in 5 s by a daemon holding 100,000 future reminders
-#     (no polling: it should be nothing), against `sleep 5`.
+# make bench: nhacviecd's figures against baselines and targets measured in
+# the same run, on the same machine. Prints numbers and writes them to
+# tests/bench/RESULTS.md; never passes or fails on time.
+#  1. delivery: N planned reminders due now (a plan of 100 tasks for 200
+#     agencies), each built from the plan, POSTed to a loopback webhook
+#     and recorded, against curl alone POSTing as many bodies with the same
+#     parallelism; CPU per 1,000 deliveries, Redis commands per delivery
+#     (INFO commandstats, Lua-internal calls included), peak RSS;
+#  2. Redis memory per planned reminder: 1,000,000 of them;
+#  3. a backlog of 1,000,000 due: the daemon's peak RSS and the outbox;
+#  4. a burst of 100,000 due at one instant on one channel, and a trickle
+#     of 200 a second on another: the trickle's lateness;
+#  5. idle: CPU used in 5 s holding 100,000 future reminders.
 set -u
 NV_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-export NHACVIECD=$NV_ROOT/build/nhacviecd FAKE_WEBHOOK=$NV_ROOT/build/rel/tests/fake_webhook
+export NHACVIECD=$NV_ROOT/build/nhacviecd NHACVIEC=$NV_ROOT/build/nhacviec
+export FAKE_WEBHOOK=$NV_ROOT/build/rel/tests/fake_webhook
 . "$NV_ROOT/tests/integration/lib.sh"
 . "$NV_ROOT/tests/integration/nv.sh"
 nv_setup bench
-N=${BENCH_N:-20000}
 PAR=32
+TCK=$(getconf CLK_TCK)
+RES=$T/results.txt
+: >"$RES"
+say() { echo "$*" | tee -a "$RES"; }
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+used() { rcli INFO memory | awk -F: '/^used_memory:/ { print $2 + 0 }'; }
+# Commands Redis ran (Lua-internal calls included), less the bench's own.
+calls() {
+	rcli INFO commandstats | tr -d '\r' | awk -F'[:=,]' '
+	    /^cmdstat_/ { c = $1; sub("cmdstat_", "", c)
+	        if (c !~ /^(info|config|xlen|hvals|zcard|ping|hello|client|flushall)$/)
+	            n += $3 }
+	    END { print n + 0 }'
+}
+evals() {
+	rcli INFO commandstats | tr -d '\r' | awk -F'[:=,]' '
+	    /^cmdstat_(evalsha|eval)/ { n += $3 } END { print n + 0 }'
+}
 
 redis_start
 fake_start hook
-write_conf "$T/nv.conf" "$hook_PORT" "batch = 1024"
-sed -i "s/^concurrency = 8/concurrency = $PAR/" "$T/nv.conf"
+fake_start mail
 
-# Baseline: curl alone, same bodies, same parallelism, keep-alive.
-body='{"id":"task-x/2022-04-30/end-1d@08:00/agency-1/hook","task":"task-x","title":"Nhiệm vụ thử","agency":"agency-1","due":"2022-04-30","fire_at":"2022-04-27T08:00:00+07:00","text":"Nhắc việc: Nhiệm vụ thử. Thời hạn: 30/04/2022."}'
+# --- 1. delivery ----------------------------------------------------------
+AG=200
+TASKS=100
+N=$((AG * TASKS))
+mkdir -p "$T/plan"
+{
+	printf '[calendar]\ntimezone = Asia/Ho_Chi_Minh\nworkdays = mon-sun\n'
+	printf 'holidays = 2022-01-03\n\n'
+	members=
+	for ((a = 1; a <= AG; a++)); do
+		printf '[agency ag-%d]\nname = Cơ quan %d\nemail = a%d@example.gov.vn\n\n' $a $a $a
+		members="$members${members:+, }ag-$a"
+	done
+	printf '[group all]\nname = Tất cả\nmembers = %s\n\n' "$members"
+	for ((t = 1; t <= TASKS; t++)); do
+		printf '[task t-%d]\ntitle = Nhiệm vụ thử %d\nlead = ag-1\npartners = all\n' $t $t
+		printf 'date = 2022-04-27\nremind = end@08:00\nchannels = hook\n\n'
+	done
+} >"$T/plan/bench.conf"
+write_conf "$T/nv.conf" "$hook_PORT" batch=1024 hook.concurrency=$PAR
+printf '\n[plan]\nfiles = %s/plan/*.conf\n' "$T" >>"$T/nv.conf"
+
+# Baseline: curl alone, a body of the same size, same parallelism.
+body='{"id":"t-1/2022-04-27/end@08:00/ag-1/hook","task":"t-1","title":"Nhiệm vụ thử 1","agency":"ag-1","agency_name":"Cơ quan 1","due":"2022-04-27","fire_at":"2022-04-27T08:00:00+07:00","text":"Kính gửi: Lãnh đạo Cơ quan 1. Nhắc việc: Nhiệm vụ thử 1. Thời hạn: Thứ Tư, ngày 27/04/2022."}'
 : >"$T/curl.cfg"
 qbody=${body//\"/\\\"}
 for ((i = 0; i < N; i++)); do
@@ -35,33 +81,118 @@ curl -s --no-progress-meter --parallel --parallel-max $PAR -K "$T/curl.cfg" || f
 t1=$(now_ms)
 base_ms=$((t1 - t0))
 
-seed "$N" $((NV_CLOCK_MS - 1000)) 0 hook bench
+rcli CONFIG RESETSTAT >/dev/null
+c0=$(calls)
 t0=$(now_ms)
-bg nv ${BENCH_PERF:+perf record -g -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" --clock "$NV_CLOCK"
-wait_until 600 "[ \"\$(ledger_count)\" -ge $N ]" || fail "delivery did not finish"
+bg nv ${BENCH_PERF:+perf record -g -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" \
+    --clock 2022-04-27T08:00:01+07:00
+wait_until 600 "[ \"\$(rcli HLEN '{t}:state')\" -ge $N ] && [ \"\$(state_count sent)\" -ge $N ]" ||
+    fail "delivery did not finish: $(state_count sent) of $N"
 t1=$(now_ms)
 nv_ms=$((t1 - t0))
-sent=$(state_count sent)
+pid=$(pid_of nv)
+cpu=$(ticks "$pid")
+rss=$(hwm_kb "$pid")
+c1=$(calls)
+ev=$(evals)
 stop nv
+sent=$(state_count sent)
+cpd=$(awk -v a="$c0" -v b="$c1" -v e="$ev" -v n="$sent" 'BEGIN { printf "%.2f", (b - a - e) / n }')
+cpde=$(awk -v a="$c0" -v b="$c1" -v n="$sent" 'BEGIN { printf "%.2f", (b - a) / n }')
+cpu1k=$(awk -v c="$cpu" -v t="$TCK" -v n="$sent" 'BEGIN { printf "%.4f", c / t / n * 1000 }')
+ratio=$(awk -v b="$base_ms" -v d="$nv_ms" 'BEGIN { printf "%.2f", b / d }')
+say "1. delivery of $N planned reminders over a loopback webhook (parallelism $PAR):"
+say "   curl alone (baseline)       $(printf '%7d' $base_ms) ms  $(awk -v n=$N -v b=$base_ms 'BEGIN { printf "%8.0f", n * 1000 / b }') requests/s"
+say "   nhacviecd end to end        $(printf '%7d' $nv_ms) ms  $(awk -v n=$N -v d=$nv_ms 'BEGIN { printf "%8.0f", n * 1000 / d }') reminders/s ($sent sent: planned, claimed, built, sent, recorded)"
+say "   ratio nhacviecd/curl        $ratio of the baseline       (target >= 0.90)"
+say "   CPU per 1,000 deliveries    $cpu1k s                    (target <= 0.025)"
+say "   Redis commands per delivery $cpd, $cpde with the EVALSHAs   (target <= 6)"
+say "   daemon peak RSS             $((rss / 1024)) MiB"
 
-awk -v n="$N" -v b="$base_ms" -v d="$nv_ms" -v s="$sent" 'BEGIN {
-	printf "delivery of %d reminders over a loopback webhook (parallelism %d):\n", n, '"$PAR"'
-	printf "  curl alone (baseline)   %7d ms  %8.0f requests/s\n", b, n * 1000 / b
-	printf "  nhacviecd end to end    %7d ms  %8.0f reminders/s  (%d sent, each claimed, sent and recorded)\n", d, n * 1000 / d, s
-	printf "  ratio nhacviecd/curl    %7.2f of the baseline throughput\n", b / d
-}'
+# --- 2. memory per planned reminder ----------------------------------------
+rcli FLUSHALL >/dev/null
+m0=$(used)
+rcli EVAL "for b = 0, 99 do
+  local a = {}
+  for i = 1, 10000 do
+    local k = b * 10000 + i
+    a[#a + 1] = 1651021200000 + k
+    a[#a + 1] = 'task-' .. (k % 100) .. '/2022-04-30/end-1d@08:00/ag-' .. k .. '/zalo'
+  end
+  redis.call('ZADD', KEYS[1], unpack(a))
+end
+return 1" 1 '{t}:due' >/dev/null
+m1=$(used)
+per=$(( (m1 - m0) / 1000000 ))
+say "2. Redis memory per planned reminder: $per bytes (1,000,000 planned: $(( (m1 - m0) / 1048576 )) MiB)   (target <= 150)"
 
-# Idle cost: 100,000 reminders due tomorrow, the daemon waits on one timer.
+# --- 3. a backlog of a million due ------------------------------------------
+rcli FLUSHALL >/dev/null
+seed 1000000 $((NV_CLOCK_MS - 1000)) 0 hook back
+bg back "$NHACVIECD" -c "$T/nv.conf" --clock "$NV_CLOCK"
+pid=$(pid_of back)
+maxo=0
+for ((i = 0; i < 100; i++)); do
+	o=$(rcli XLEN '{t}:outbox')
+	[ "$o" -gt "$maxo" ] && maxo=$o
+	sleep 0.1
+done
+rss=$(hwm_kb "$pid")
+stop back
+say "3. a backlog of 1,000,000 due: daemon peak RSS $((rss / 1024)) MiB (target <= 16), outbox at most $maxo entries over 10 s"
+
+# --- 4. a burst and a trickle -------------------------------------------------
+rcli FLUSHALL >/dev/null
+write_conf "$T/two.conf" "$hook_PORT" batch=1024 hook.concurrency=$PAR
+cat >>"$T/two.conf" <<EOC
+
+[channel mail]
+type = webhook
+contact = email
+url = http://127.0.0.1:$mail_PORT/mail
+concurrency = 8
+digest = no
+EOC
+now=$(now_ms)
+at=$((now + 3000))
+seed 100000 $at 0 hook burst
+seed 4000 $at 5 mail trickle		# 200 a second for 20 s
+: >"$T/mail.log"
+bg two "$NHACVIECD" -c "$T/two.conf"
+wait_until 300 '[ "$(fake_count mail)" -ge 4000 ]' || fail "the trickle did not finish"
+stop two
+awk -F'\t' -v at="$at" '{ n = $1; sub(/.*agency-/, "", n); sub(/\/.*/, "", n)
+    print $3 - (at + (n - 1) * 5) }' "$T/mail.log" | sort -n >"$T/late.txt"
+p50=$(awk '{ a[NR] = $1 } END { print a[int(NR * 0.5)] }' "$T/late.txt")
+p99=$(awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }' "$T/late.txt")
+say "4. 100,000 due at one instant on one channel, 200 a second on another: the trickle's lateness p50 $p50 ms, p99 $p99 ms"
+
+# --- 5. idle ---------------------------------------------------------------------
 rcli FLUSHALL >/dev/null
 seed 100000 $((NV_CLOCK_MS + 86400000)) 1 hook idle
 bg idle "$NHACVIECD" -c "$T/nv.conf" --clock "$NV_CLOCK"
 wait_until 30 "grep -q 'ready: consumer' '$T/idle.out'" || fail "idle daemon not ready"
 pid=$(pid_of idle)
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 a=$(ticks "$pid")
 sleep 5 & spid=$!
 wait $spid
 b=$(ticks "$pid")
 stop idle
-echo "idle for 5 s holding 100,000 future reminders:"
-echo "  nhacviecd CPU           $((b - a)) clock ticks ($(getconf CLK_TCK)/s); sleep 5 (baseline): 0"
+say "5. idle for 5 s holding 100,000 future reminders: $((b - a)) clock ticks ($TCK/s); sleep 5 (baseline): 0"
+
+{
+	echo "# make bench: the last run"
+	echo
+	echo "Written by tests/bench/run.sh; the figures of one run, on the machine below."
+	echo "No test passes or fails on them: they are read, and compared with the"
+	echo "baseline measured in the same run."
+	echo
+	echo "- machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+	echo "- $(redis-server --version | cut -d' ' -f1-3), $(curl --version | head -1 | cut -d' ' -f1-2)"
+	echo "- date: $(date -u +%Y-%m-%d)"
+	echo
+	echo '```'
+	cat "$RES"
+	echo '```'
+} >"$NV_ROOT/tests/bench/RESULTS.md"
+echo "(written to tests/bench/RESULTS.md)"

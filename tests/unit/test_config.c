@@ -624,7 +624,7 @@ static const struct {
 	      "FILE:9: unknown key 'bogus' in [channel c]; use 'type', "
 	      "'contact', 'fallback', 'url', 'method', 'header', "
 	      "'body_template', 'template', 'timeout', 'digest', 'concurrency', 'ca_file', "
-	      "'app_id', 'secret_key_file', 'template_id', 'template_data', "
+	      "'app_id', 'secret_key_file', 'oa_secret_file', 'template_id', 'template_data', "
 	      "'api_base', 'zns_base', 'oauth_base', 'state_file', "
 	      "'refresh_before', 'rate', 'mode', 'from', 'username', "
 	      "'password_file' or 'subject_template'" } },
@@ -720,8 +720,19 @@ static const struct {
 	{ "unknown key in [http]",
 	    REDIS "[http]\nheader_timeout = 5s\n",
 	    { "FILE:4: unknown key 'header_timeout' in [http]; use 'listen', "
-	      "'listen_allow_remote', 'max_connections', 'idle_timeout' or "
-	      "'request_timeout'" } },
+	      "'listen_allow_remote', 'max_connections', 'idle_timeout', "
+	      "'request_timeout', 'public_listen', 'public_url' or "
+	      "'link_secret_file'" } },
+	{ "a public listener with no public address",
+	    REDIS "[http]\npublic_listen = 127.0.0.1:9465\n",
+	    { "FILE:4: public_listen needs public_url: the address heads' "
+	      "links and Zalo reach it by, e.g. public_url = "
+	      "https://nhacviec.example.gov.vn" } },
+	{ "a public address that is no URL",
+	    REDIS "[http]\npublic_listen = 127.0.0.1:9465\n"
+	    "public_url = nhacviec.example.gov.vn\n",
+	    { "FILE:5: public_url: bad URL 'nhacviec.example.gov.vn' (Bad "
+	      "scheme): use https://HOST/PATH" } },
 	{ "missing redis address",
 	    "[redis]\nprefix = nv\n",
 	    { "FILE: [redis] address is required: use unix:/path or "
