@@ -8,6 +8,7 @@
 #include "log.h"
 #include "nhacviecd.h"
 #include "planstore.h"
+#include "report.h"
 #include "schedule.h"
 
 #define PLANNER_LOOKBACK_MS	(7LL * 86400000)
@@ -153,10 +154,11 @@ planner_run(struct planner *pl)
 {
 	struct nv		*nv = pl->nv;
 	struct sched_list	 l;
+	struct report_sends	 rs;
 	const char		**argv;
 	char			**owned, err[256], from[24], count[24];
 	int64_t			 now = clock_now_ms(), back;
-	size_t			 i, n, m;
+	size_t			 i, n, m, t;
 
 	if (pl->plan == NULL || !store_is_up(nv->store) || nv->stopping)
 		return;
@@ -173,14 +175,19 @@ planner_run(struct planner *pl)
 		log_err("planning failed: %s", err);
 		return;
 	}
+	/* The [report] sends go in with the reminders, planned the same way. */
+	memset(&rs, 0, sizeof(rs));
+	report_plan(pl->plan, nv->conf, now - back, now + nv->conf->horizon_ms,
+	    &rs);
 	n = l.n;
+	t = n + rs.n;
 	/* The reminders, then their occurrences (each once) for the index. */
-	argv = calloc(2 + 3 * n + 1 + 2 * n + 1, sizeof(*argv));
-	owned = calloc(4 * n + 2, sizeof(*owned));
+	argv = calloc(2 + 3 * t + 1 + 2 * n + 1, sizeof(*argv));
+	owned = calloc(4 * n + 2 + rs.n, sizeof(*owned));
 	if (argv == NULL || owned == NULL)
 		fatal("calloc");
 	snprintf(from, sizeof(from), "%lld", (long long)(now - back));
-	snprintf(count, sizeof(count), "%zu", n);
+	snprintf(count, sizeof(count), "%zu", t);
 	argv[0] = from;
 	argv[1] = count;
 	for (i = 0; i < n; i++) {
@@ -193,18 +200,27 @@ planner_run(struct planner *pl)
 		argv[3 + 3 * i] = owned[2 * i];
 		argv[4 + 3 * i] = owned[2 * i + 1];
 	}
-	m = planner_occurrences(pl->plan, &l, argv + 3 + 3 * n, owned + 2 * n);
+	for (i = 0; i < rs.n; i++) {
+		if (asprintf(&owned[4 * n + 2 + i], "%lld",
+		    (long long)rs.v[i].fire_at) == -1)
+			fatal("asprintf");
+		argv[2 + 3 * (n + i)] = rs.v[i].id;
+		argv[3 + 3 * (n + i)] = owned[4 * n + 2 + i];
+		argv[4 + 3 * (n + i)] = rs.v[i].payload;
+	}
+	m = planner_occurrences(pl->plan, &l, argv + 3 + 3 * t, owned + 2 * n);
 	if (asprintf(&owned[4 * n], "%zu", m) == -1)
 		fatal("asprintf");
-	argv[2 + 3 * n] = owned[4 * n];
+	argv[2 + 3 * t] = owned[4 * n];
 	if (script_run(nv, SCRIPT_PLAN, planner_plan_reply, pl,
-	    (int)(3 + 3 * n + 2 * m), argv) == 0)
+	    (int)(3 + 3 * t + 2 * m), argv) == 0)
 		pl->busy = 1;
-	for (i = 0; i < 4 * n + 2; i++)
+	for (i = 0; i < 4 * n + 2 + rs.n; i++)
 		free(owned[i]);
 	free(owned);
 	free(argv);
 	schedule_list_clear(&l);
+	report_sends_clear(&rs);
 }
 
 static void
