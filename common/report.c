@@ -13,7 +13,7 @@
 
 #define DAY_MS		(24LL * 60 * 60 * 1000)
 #define SHIFT_DAYS	30	/* days off a report or reminder may cross */
-#define NAME_COLUMN	40	/* display width of a text table's first column */
+#define NAME_COLUMN	48	/* display width of a text table's first column */
 #define OVERDUE_LIST	10	/* agencies a summary names, at most */
 #define RETRY_DAYS	7	/* a report send is retried this long */
 
@@ -613,8 +613,8 @@ report_text(const struct report *r, const struct plan *p,
 		for (c = 0; c < ncols; c++) {
 			if (c > 0)
 				fputs("  ", fp);
-			report_pad(fp, cell[c], c + 1 == ncols ? 0 : width[c],
-			    c > (byagency ? 0 : 1u));
+			report_pad(fp, cell[c], width[c], c > (byagency ? 0 :
+			    1u));
 		}
 		fputc('\n', fp);
 	}
@@ -657,10 +657,12 @@ report_summary(const struct report *r, const struct plan *p,
 
 	if ((fp = open_memstream(&s, &n)) == NULL)
 		fatal("%s", __func__);
+	/* As reminders greet: "Trưởng phòng Nội vụ" names its office. */
 	if (head != NULL && *head != '\0')
-		fprintf(fp, "Kính gửi: %s%s%s%s,\n\n", head, agency_name ?
-		    " (" : "", agency_name ? agency_name : "", agency_name ?
-		    ")" : "");
+		fprintf(fp, "Kính gửi: %s%s%s,\n\n", head, agency_name &&
+		    strcasestr(head, agency_name) == NULL ? " - " : "",
+		    agency_name && strcasestr(head, agency_name) == NULL ?
+		    agency_name : "");
 	else
 		fprintf(fp, "Kính gửi: Lãnh đạo %s,\n\n", agency_name ?
 		    agency_name : "cơ quan");
@@ -1055,24 +1057,31 @@ report_ledger_span(const struct plan *p, plan_day from, plan_day to,
 {
 	const struct plan_task	*t;
 	const struct plan_spec	*s;
-	int			 span, before = 0, after = 0, b;
+	int			 longest, shortest, before = 0, after = 0, b;
 	size_t			 i, j;
 
 	for (i = 0; i < p->ntasks; i++) {
 		t = &p->tasks[i];
-		span = t->when == WHEN_QUARTER ? 92 : t->when == WHEN_MONTH ?
-		    31 : 0;
+		/* An occurrence's days less one: a quarter, a month, a day. */
+		longest = t->when == WHEN_QUARTER ? 91 : t->when == WHEN_MONTH ?
+		    30 : 0;
+		shortest = t->when == WHEN_QUARTER ? 89 : t->when ==
+		    WHEN_MONTH ? 27 : 0;
 		for (j = 0; j < t->nremind + t->nremind_lead; j++) {
 			s = j < t->nremind ? &t->remind[j] :
 			    &t->remind_lead[j - t->nremind];
-			b = (s->anchor == ANCHOR_START ? span : 0) - s->days +
+			/* Days before the end it can fire, and after. */
+			b = (s->anchor == ANCHOR_START ? longest : 0) - s->days +
 			    (s->window != NULL);
 			if (b > before)
 				before = b;
-			if (s->days + 1 > after)
-				after = s->days + 1;
+			b = s->days - (s->anchor == ANCHOR_START ? shortest :
+			    0) + (s->window != NULL);
+			if (b > after)
+				after = b;
 		}
 	}
+	/* Days off move a reminder earlier; retries end the next midnight. */
 	*lo = schedule_local_ms(p, from - before - SHIFT_DAYS, 0);
 	*hi = schedule_local_ms(p, to + after + 2, 0);
 }
