@@ -1522,13 +1522,20 @@ static void
 config_report_channel(struct config_loader *l, const struct config_report *r,
     const char *name)
 {
-	struct config	*conf = l->conf;
-	const char	*names[64], *near;
-	char		 list[512];
-	size_t		 i, n;
+	struct config			*conf = l->conf;
+	const struct config_channel	*c;
+	const char			*names[64], *near;
+	char				 list[512];
+	size_t				 i, n;
 
-	if (config_channel_find(conf, name) != NULL)
+	if ((c = config_channel_find(conf, name)) != NULL) {
+		if (c->body_template != NULL)
+			config_error(l, r->channels_line, "channels: channel "
+			    "'%s' fills its body_template, which has no place "
+			    "for a report; use an smtp channel, or a webhook "
+			    "without body_template", name);
 		return;
+	}
 	for (i = 0, n = 0; i < conf->nchannels && n < nitems(names) - 1; i++)
 		names[n++] = conf->channels[i].name;
 	names[n] = NULL;
@@ -1546,7 +1553,8 @@ config_report_channel(struct config_loader *l, const struct config_report *r,
 
 /*
  * A report's channels: those it names, else the first smtp channel (the
- * CSV goes with it), else the first that carries email.
+ * CSV goes with it), else the first that carries email in its own words
+ * (a body_template writes a reminder's fields, not a report).
  */
 static void
 config_check_reports(struct config_loader *l, struct config *conf)
@@ -1568,14 +1576,16 @@ config_check_reports(struct config_loader *l, struct config *conf)
 		for (j = 0; j < conf->nchannels && pick == NULL; j++) {
 			c = &conf->channels[j];
 			if (c->type != CHANNEL_ZALO && c->contact != NULL &&
-			    strcmp(c->contact, "email") == 0)
+			    strcmp(c->contact, "email") == 0 &&
+			    c->body_template == NULL)
 				pick = c;
 		}
 		if (pick == NULL) {
 			config_error(l, r->line, "[report %s] has no channel "
-			    "that carries email (type smtp, or contact = "
-			    "email): define one, or name the channels with "
-			    "channels = NAME", r->name);
+			    "that carries email (type smtp, or a webhook with "
+			    "contact = email and no body_template): define "
+			    "one, or name the channels with channels = NAME",
+			    r->name);
 			continue;
 		}
 		if ((r->channels = calloc(1, sizeof(*r->channels))) == NULL)

@@ -1004,10 +1004,21 @@ static const struct {
 	      "FILE:13: channels: no channel named 'sms'; use 'mail'" } },
 	{ "report with no channel that carries email",
 	    REDIS "[channel z]\ntype = console\n"
+	    "[channel email]\ntype = webhook\ncontact = email\n"
+	    "url = https://mail.example.gov.vn/send\n"
+	    "body_template = DIR/body.json\n"
 	    "[report quy]\nevery = quarter\nto = noi-vu\n",
-	    { "FILE:5: [report quy] has no channel that carries email (type "
-	      "smtp, or contact = email): define one, or name the channels "
-	      "with channels = NAME" } },
+	    { "FILE:10: [report quy] has no channel that carries email (type "
+	      "smtp, or a webhook with contact = email and no body_template): "
+	      "define one, or name the channels with channels = NAME" } },
+	{ "report on a webhook that fills a body_template",
+	    REDIS "[channel email]\ntype = webhook\ncontact = email\n"
+	    "url = https://mail.example.gov.vn/send\n"
+	    "body_template = DIR/body.json\n"
+	    "[report quy]\nevery = quarter\nto = noi-vu\nchannels = email\n",
+	    { "FILE:11: channels: channel 'email' fills its body_template, "
+	      "which has no place for a report; use an smtp channel, or a "
+	      "webhook without body_template" } },
 	{ "report twice, a key misspelt, no name",
 	    REDIS MAIL "[report quy]\nevery = quarter\nto = noi-vu\n"
 	    "[report quy]\nevry = quarter\nto = noi-vu\n[report]\n",
