@@ -1,4 +1,4 @@
-/* nhacviec log and report: the delivery ledger, entry by entry or summed per channel, in the plan's time zone. */
+/* nhacviec log and report: the delivery ledger, entry by entry or summed per channel, in the plan's time zone; report by agency or task is cli/report.c. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,7 +242,7 @@ struct chan_row {
 
 struct chan_report {
 	const struct history_filter	*filter;
-	struct chan_row		*rows;
+	struct chan_row			*rows;
 	size_t				 nrows;
 	long long			 late;
 	long long			 total;
@@ -251,8 +251,8 @@ struct chan_report {
 static void
 report_entry(void *arg, const char *const *fields, size_t nfields)
 {
-	struct chan_report		*rp = arg;
-	struct chan_row	*nr;
+	struct chan_report	*rp = arg;
+	struct chan_row		*nr;
 	struct history_entry	 e;
 	const char		*ch;
 	size_t			 i, o;
@@ -308,7 +308,7 @@ cmd_report(struct cli *cl, int argc, char **argv)
 	struct history_filter	 f = { -1, -1, NULL, NULL, NULL, 0 };
 	struct when		 from = { WHEN_NONE, 0, 0 };
 	struct when		 to = { WHEN_NONE, 0, 0 };
-	struct chan_report		 rp;
+	struct chan_report	 rp;
 	const struct plan	*p;
 	redisContext		*rc;
 	const char		*by = "channel", *from_arg = NULL, *to_arg = NULL;

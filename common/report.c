@@ -234,7 +234,7 @@ report_count(struct report_counts *c, const struct followup *f,
 	}
 }
 
-/* By due day, then the task's place in the plan. */
+/* By due day, then task. */
 static int
 report_task_cmp(const void *a, const void *b)
 {
@@ -243,7 +243,7 @@ report_task_cmp(const void *a, const void *b)
 
 	if ((c = strcmp(x->due, y->due)) != 0)
 		return c;
-	return x->id < y->id ? -1 : x->id > y->id;
+	return strcmp(x->id, y->id);
 }
 
 void
