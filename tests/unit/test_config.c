@@ -627,9 +627,10 @@ static const struct {
 	      "'ca_file'",
 	      "FILE:9: unknown key 'bogus' in [channel c]; use 'type', "
 	      "'contact', 'fallback', 'url', 'method', 'header', "
-	      "'body_template', 'template', 'timeout', 'digest', 'concurrency', 'ca_file', "
-	      "'app_id', 'secret_key_file', 'template_id', 'template_data', "
-	      "'api_base', 'zns_base', 'oauth_base', 'state_file', "
+	      "'body_template', 'template', 'timeout', 'digest', 'concurrency', "
+	      "'ca_file', 'app_id', 'secret_key_file', 'oa_secret_file', "
+	      "'template_id', "
+	      "'template_data', 'api_base', 'zns_base', 'oauth_base', 'state_file', "
 	      "'refresh_before', 'rate', 'mode', 'from', 'username', "
 	      "'password_file' or 'subject_template'" } },
 	{ "bad duration",
@@ -724,8 +725,9 @@ static const struct {
 	{ "unknown key in [http]",
 	    REDIS "[http]\nheader_timeout = 5s\n",
 	    { "FILE:4: unknown key 'header_timeout' in [http]; use 'listen', "
-	      "'listen_allow_remote', 'max_connections', 'idle_timeout' or "
-	      "'request_timeout'" } },
+	      "'listen_allow_remote', 'max_connections', 'idle_timeout', "
+	      "'request_timeout', 'public_listen', 'public_url' or "
+	      "'link_secret_file'" } },
 	{ "missing redis address",
 	    "[redis]\nprefix = nv\n",
 	    { "FILE: [redis] address is required: use unix:/path or "
