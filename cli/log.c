@@ -311,7 +311,8 @@ cmd_report(struct cli *cl, int argc, char **argv)
 	struct chan_report	 rp;
 	const struct plan	*p;
 	redisContext		*rc;
-	const char		*by = "channel", *from_arg = NULL, *to_arg = NULL;
+	const char		*by = "channel", *from_arg = NULL;
+	const char		*to_arg = NULL;
 	char			 a[48], b[48];
 	size_t			 i, o;
 	int			 ch, rv = 0, csv = 0;

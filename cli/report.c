@@ -9,7 +9,7 @@
 #include "report.h"
 #include "schedule.h"
 
-#define PIPELINE	256	/* HGETALLs sent before their replies are read */
+#define PIPELINE	256	/* HGETALLs sent before reading replies */
 
 static void
 report_ledger_entry(void *arg, const char *const *fields, size_t nfields)

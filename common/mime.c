@@ -372,9 +372,9 @@ mime_message(const struct mime_mail *m, size_t *len)
 	if (!mime_address_ok(m->from) || !mime_address_ok(m->to))
 		return NULL;
 	if (m->attach != NULL && (m->attach_name == NULL ||
-	    *m->attach_name == '\0' || strspn(m->attach_name, MIME_NAME_CHARS) !=
-	    strlen(m->attach_name) || (m->attach_type != NULL &&
-	    !mime_printable(m->attach_type))))
+	    *m->attach_name == '\0' || strspn(m->attach_name,
+	    MIME_NAME_CHARS) != strlen(m->attach_name) ||
+	    (m->attach_type != NULL && !mime_printable(m->attach_type))))
 		return NULL;
 	if ((body = mime_canonical(m->body ? m->body : "", &body_len)) == NULL)
 		return NULL;

@@ -13,7 +13,7 @@
 
 #define DAY_MS		(24LL * 60 * 60 * 1000)
 #define SHIFT_DAYS	30	/* days off a report or reminder may cross */
-#define NAME_COLUMN	48	/* display width of a text table's first column */
+#define NAME_COLUMN	48	/* columns of a text table's first one */
 #define OVERDUE_LIST	10	/* agencies a summary names, at most */
 #define RETRY_DAYS	7	/* a report send is retried this long */
 
@@ -394,8 +394,8 @@ report_csv(const struct report *r, size_t *len)
 		report_csv_field(fp, w->name);
 		if (r->by == REPORT_BY_TASK)
 			fprintf(fp, ",%s", w->due);
-		fprintf(fp, ",%lld,%lld,%lld,%lld,%lld,%lld,%lld", w->c.follow_ups,
-		    w->c.reached, w->c.seen, w->c.acknowledged,
+		fprintf(fp, ",%lld,%lld,%lld,%lld,%lld,%lld,%lld",
+		    w->c.follow_ups, w->c.reached, w->c.seen, w->c.acknowledged,
 		    w->c.done_on_time, w->c.done_late, w->c.not_done);
 		if (r->by == REPORT_BY_AGENCY)
 			fprintf(fp, ",%lld,%lld", w->c.messages_sent,
@@ -1071,8 +1071,8 @@ report_ledger_span(const struct plan *p, plan_day from, plan_day to,
 			s = j < t->nremind ? &t->remind[j] :
 			    &t->remind_lead[j - t->nremind];
 			/* Days before the end it can fire, and after. */
-			b = (s->anchor == ANCHOR_START ? longest : 0) - s->days +
-			    (s->window != NULL);
+			b = (s->anchor == ANCHOR_START ? longest : 0) -
+			    s->days + (s->window != NULL);
 			if (b > before)
 				before = b;
 			b = s->days - (s->anchor == ANCHOR_START ? shortest :

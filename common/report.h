@@ -29,7 +29,8 @@ enum report_every { REPORT_MONTH, REPORT_QUARTER, REPORT_HALF, REPORT_YEAR };
  * agencies each); see README, "The report", for what each one means.
  */
 struct report_counts {
-	long long	follow_ups;	/* by agency: occurrences; by task: agencies */
+	long long	follow_ups;	/* by agency: occurrences;
+					   by task: agencies */
 	long long	reached;	/* a reminder was delivered */
 	long long	seen;		/* seen (Zalo), acknowledged or done */
 	long long	acknowledged;	/* acknowledged or done */

@@ -20,7 +20,7 @@ struct reporter {
 	int			 pending;	/* replies on their way */
 	int			 failed;
 	char			 why[200];
-	char			 cursor[48];	/* the ledger: the next read's start */
+	char			 cursor[48];	/* the next ledger read's start */
 	char			 end[48];
 };
 
@@ -35,7 +35,8 @@ static void	reporter_next(struct reporter *);
 int
 reporter_wants(const struct job *j)
 {
-	return j->r.json != NULL && json_object_get(j->r.json, "report") != NULL;
+	return j->r.json != NULL &&
+	    json_object_get(j->r.json, "report") != NULL;
 }
 
 static void
@@ -128,6 +129,7 @@ reporter_done(struct reporter *g)
 	struct job	*j = g->job;
 	const char	*attach = NULL;
 	char		*text;
+	json_t		*js;
 	size_t		 na;
 
 	if (g->nv->plan == NULL) {
@@ -148,8 +150,14 @@ reporter_done(struct reporter *g)
 	text = report_summary(g->rep, g->nv->plan, j->r.head,
 	    j->r.agency_name, g->rq.period.text, attach);
 	/* The text is the payload's from now on: what render sends. */
-	json_object_set_new(j->r.json, "text", json_string(text));
-	j->r.text = json_string_value(json_object_get(j->r.json, "text"));
+	if ((js = json_string(text)) == NULL) {
+		free(text);
+		j = reporter_release(g);
+		ledger_reject(j, "the report's text is not UTF-8");
+		return;
+	}
+	json_object_set_new(j->r.json, "text", js);
+	j->r.text = json_string_value(js);
 	free(text);
 	(void)report_agencies(g->rep, &na);
 	log_info("%s: report %s of %s written: %lld follow-ups of %zu "
@@ -201,7 +209,8 @@ reporter_ledger_reply(void *arg, redisReply *r)
 	if (seq == ~0ULL)
 		snprintf(g->cursor, sizeof(g->cursor), "%llu-0", ms + 1);
 	else
-		snprintf(g->cursor, sizeof(g->cursor), "%llu-%llu", ms, seq + 1);
+		snprintf(g->cursor, sizeof(g->cursor), "%llu-%llu", ms,
+		    seq + 1);
 	reporter_next(g);
 }
 

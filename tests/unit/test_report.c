@@ -407,7 +407,8 @@ test_empty(void **state)
 	size_t		 len;
 
 	(void)state;
-	rep = report_new(REPORT_BY_AGENCY, day("2022-08-01"), day("2022-08-10"));
+	rep = report_new(REPORT_BY_AGENCY, day("2022-08-01"),
+	    day("2022-08-10"));
 	add_led(rep, "dan-hoi/2022-05-28/end-3d@08:00/noi-vu/mail", "sent");
 	report_compute(rep, p, at("2022-08-11T08:00:00+07:00"));
 	s = report_csv(rep, &len);
