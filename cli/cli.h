@@ -78,6 +78,11 @@ void		 cli_time(struct cli *, redisContext *rc, int64_t ms,
 int		 cli_stream_each(redisContext *, const char *key,
 		    void (*fn)(void *arg, const char *const *fields,
 		    size_t nfields), void *arg);
+/* The same over the entries with ids from `from` to `to` (XRANGE's). */
+int		 cli_stream_range(redisContext *, const char *key,
+		    const char *from, const char *to,
+		    void (*fn)(void *arg, const char *const *fields,
+		    size_t nfields), void *arg);
 
 int	cmd_zalo(struct cli *, int argc, char **argv);
 int	cmd_send(struct cli *, int argc, char **argv);
@@ -94,6 +99,12 @@ void	cli_print_pauses(struct cli *, redisContext *);
 /* calendar YEAR...: the years' statutory days off as a [calendar] section. */
 int	cmd_calendar(struct cli *, int argc, char **argv);
 int	cmd_log(struct cli *, int argc, char **argv);
+/*
+ * report --by agency|task: the follow-ups of the occurrences due from
+ * day `from` to day `to` (YYYY-MM-DD, the plan's zone), as text or CSV.
+ */
+int	cli_report_follow(struct cli *, const char *by, const char *from,
+	    const char *to, int csv);
 
 /*
  * complete channels|tasks|agencies|groups: the names of that kind, sorted,

@@ -1,4 +1,4 @@
-/* nhacviec log and report: the delivery ledger, entry by entry or summed per channel, in the plan's time zone. */
+/* nhacviec log and report: the delivery ledger, entry by entry or summed per channel, in the plan's time zone; report by agency or task is cli/report.c. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "history.h"
 #include "parse.h"
 #include "plan.h"
+#include "report.h"
 #include "schedule.h"
 
 /* A --since/--until value before the plan's zone is known. */
@@ -234,14 +235,14 @@ static const char *const report_outcomes[] = { "sent", "retry", "defer",
     "dead", "missed", "skipped" };
 #define NOUTCOMES	(sizeof(report_outcomes) / sizeof(report_outcomes[0]))
 
-struct report_row {
+struct chan_row {
 	char		*channel;
 	long long	 n[NOUTCOMES];
 };
 
-struct report {
+struct chan_report {
 	const struct history_filter	*filter;
-	struct report_row		*rows;
+	struct chan_row			*rows;
 	size_t				 nrows;
 	long long			 late;
 	long long			 total;
@@ -250,8 +251,8 @@ struct report {
 static void
 report_entry(void *arg, const char *const *fields, size_t nfields)
 {
-	struct report		*rp = arg;
-	struct report_row	*nr;
+	struct chan_report	*rp = arg;
+	struct chan_row		*nr;
 	struct history_entry	 e;
 	const char		*ch;
 	size_t			 i, o;
@@ -284,39 +285,60 @@ report_entry(void *arg, const char *const *fields, size_t nfields)
 static int
 report_row_cmp(const void *a, const void *b)
 {
-	const struct report_row	*x = a, *y = b;
+	const struct chan_row	*x = a, *y = b;
 
 	return strcmp(x->channel, y->channel);
 }
 
-/* The ledger in short: outcomes per channel, over the whole ledger or some days. */
+/*
+ * report: by channel (the default), the ledger in short: outcomes per
+ * channel, over the whole ledger or some days; by agency or by task, the
+ * follow-ups of the occurrences due in the days (cli/report.c).
+ */
 int
 cmd_report(struct cli *cl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct history_filter	 f = { -1, -1, NULL, NULL, NULL, 0 };
 	struct when		 from = { WHEN_NONE, 0, 0 };
 	struct when		 to = { WHEN_NONE, 0, 0 };
-	struct report		 rp;
+	struct chan_report	 rp;
 	const struct plan	*p;
 	redisContext		*rc;
+	const char		*by = "channel", *from_arg = NULL;
+	const char		*to_arg = NULL;
 	char			 a[48], b[48];
 	size_t			 i, o;
-	int			 ch, rv = 0;
+	int			 ch, rv = 0, csv = 0;
 
 	while ((ch = cli_getopt(cl, argc, argv, longopts)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (log_when(cl, "--from", optarg, &from) == -1)
-				return EX_USAGE;
+			from_arg = optarg;
 			break;
 		case 't':
-			if (log_when(cl, "--to", optarg, &to) == -1)
-				return EX_USAGE;
+			to_arg = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "agency") != 0 &&
+			    strcmp(optarg, "task") != 0 &&
+			    strcmp(optarg, "channel") != 0)
+				return cli_usage(cl, "--by '%s': agency, task "
+				    "or channel", optarg);
+			by = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "csv") != 0 &&
+			    strcmp(optarg, "text") != 0)
+				return cli_usage(cl, "--format '%s': text or "
+				    "csv", optarg);
+			csv = strcmp(optarg, "csv") == 0;
 			break;
 		default:
 			return EX_USAGE;
@@ -324,6 +346,12 @@ cmd_report(struct cli *cl, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(cl, "unexpected '%s'", argv[optind]);
+	if (strcmp(by, "channel") != 0)
+		return cli_report_follow(cl, by, from_arg, to_arg, csv);
+	if ((from_arg != NULL && log_when(cl, "--from", from_arg,
+	    &from) == -1) || (to_arg != NULL && log_when(cl, "--to", to_arg,
+	    &to) == -1))
+		return EX_USAGE;
 	if ((rc = cli_connect(cl->conf)) == NULL)
 		return EX_UNAVAILABLE;
 	p = cli_plan_view(cl, rc);
@@ -335,6 +363,22 @@ cmd_report(struct cli *cl, int argc, char **argv)
 		rv = EX_UNAVAILABLE;
 	redisFree(rc);
 	qsort(rp.rows, rp.nrows, sizeof(*rp.rows), report_row_cmp);
+	if (csv) {
+		/* As Excel opens it: a BOM, CRLF line ends. */
+		printf("%schannel", REPORT_BOM);
+		for (o = 0; o < NOUTCOMES; o++)
+			printf(",%s", report_outcomes[o]);
+		printf("\r\n");
+		for (i = 0; i < rp.nrows; i++) {
+			report_csv_field(stdout, rp.rows[i].channel);
+			for (o = 0; o < NOUTCOMES; o++)
+				printf(",%lld", rp.rows[i].n[o]);
+			printf("\r\n");
+			free(rp.rows[i].channel);
+		}
+		free(rp.rows);
+		goto out;
+	}
 	printf("%-16s", "channel");
 	for (o = 0; o < NOUTCOMES; o++)
 		printf(" %8s", report_outcomes[o]);
@@ -357,6 +401,7 @@ cmd_report(struct cli *cl, int argc, char **argv)
 		printf(" until %s", b);
 	}
 	printf("; %lld sent late (within the grace)\n", rp.late);
+ out:
 	if (fflush(stdout) != 0 && rv == 0)
 		rv = 74;
 	return rv;

@@ -290,8 +290,10 @@ static const struct command commands[] = {
 	{ "log", "[--since DATE|Nd] [--until DATE] [--agency ID] [--task ID] "
 	    "[--channel NAME] [--format text|tsv]", "the ledger, entry by "
 	    "entry, newest last, in the plan's time zone", cmd_log },
-	{ "report", "[--from DATE] [--to DATE]", "the ledger's outcomes per "
-	    "channel", cmd_report },
+	{ "report", "[--by channel|agency|task] [--from DATE] [--to DATE] "
+	    "[--format text|csv]", "per channel: the ledger's outcomes; per "
+	    "agency or task: who was reached, saw, confirmed, finished, for "
+	    "the occurrences due from --from to --to", cmd_report },
 	{ "pause", "CHANNEL|'*' [--for DURATION] [--reason TEXT]",
 	    "hold a channel in every daemon, also after restarts", cmd_pause },
 	{ "resume", "CHANNEL|'*'", "release a paused channel; what it held is "

@@ -309,14 +309,24 @@ int
 cli_stream_each(redisContext *rc, const char *key,
     void (*fn)(void *, const char *const *, size_t), void *arg)
 {
+	return cli_stream_range(rc, key, "-", "+", fn, arg);
+}
+
+int
+cli_stream_range(redisContext *rc, const char *key, const char *from,
+    const char *to, void (*fn)(void *, const char *const *, size_t),
+    void *arg)
+{
 	redisReply	 *r, *e, *f;
 	const char	**fields = NULL, **nf;
-	char		  start[48] = "-";
+	char		  start[48];
 	size_t		  i, j, cap = 0;
 	int		  rv = 0;
 
+	snprintf(start, sizeof(start), "%s", from);
 	for (;;) {
-		r = redisCommand(rc, "XRANGE %s %s + COUNT 1000", key, start);
+		r = redisCommand(rc, "XRANGE %s %s %s COUNT 1000", key, start,
+		    to);
 		if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
 			fprintf(stderr, "nhacviec: reading %s failed: %s\n",
 			    key, r == NULL ? rc->errstr :

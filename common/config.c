@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "inifile.h"
+#include "plan.h"
 #include "log.h"
 #include "fileio.h"
 #include "template.h"
@@ -24,8 +25,10 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define KEYS_MAX	32		/* keys in the largest section */
-#define SECTIONS_HINT	"use [redis], [plan], [delivery], [channel NAME] " \
-			"or [http]"
+#define SECTIONS_HINT	"use [redis], [plan], [delivery], [channel NAME], " \
+			"[report NAME] or [http]"
+#define ID_FIRST	"abcdefghijklmnopqrstuvwxyz0123456789"
+#define REPORT_AT	"end+1d@08:00"	/* the morning after the period */
 #define NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_-"
 #define TOKEN_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789!#$%&'*+-.^_`|~"
@@ -47,6 +50,8 @@ enum key_type {
 	KEY_CHANURL,	/* a string, checked when the channel's type is known */
 	KEY_CHANREF,	/* another channel's name, checked after the file */
 	KEY_HEADER,	/* "Name: value", appended to the channel's headers */
+	KEY_IDLIST,	/* "a, b": char ** at off, size_t count at aux */
+	KEY_RSPEC,	/* a report's end[±Nd]@HH:MM, into the report */
 };
 
 #define KEY_REPEAT	0x01	/* may be given more than once */
@@ -75,12 +80,13 @@ enum section_id {
 	SECT_CHANNEL,
 	SECT_HTTP,
 	SECT_ALERT,
+	SECT_REPORT,
 	SECT_MAX
 };
 
 struct config_section {
 	const char		*name;
-	int			 named;		/* [channel NAME] */
+	int			 named;		/* [channel NAME], [report NAME] */
 	const struct config_key	*keys;
 	size_t			 nkeys;
 };
@@ -105,7 +111,8 @@ struct config_loader {
 	int			 bad_sect;
 	void			*target;	/* where values go */
 	unsigned		*seen;		/* line of each key, or 0 */
-	struct config_channel	*chan;
+	struct config_channel	*chan;		/* in a [channel], else NULL */
+	struct config_report	*rep;		/* in a [report], else NULL */
 	int			 chan_type_ok;
 	int			 scratch_used;	/* target is a duplicate's */
 
@@ -115,6 +122,7 @@ struct config_loader {
 	unsigned		 scratch_seen[KEYS_MAX];
 	struct config		 scratch;
 	struct config_channel	 scratch_chan;
+	struct config_report	 scratch_rep;
 
 	struct config_error	*errs;
 	size_t			 nerrs;
@@ -128,9 +136,14 @@ static const char *const contact_names[] = { "zalo", "phone", "email", NULL };
 static const char *const method_names[] = {
 	"GET", "POST", "PUT", "PATCH", NULL
 };
+static const char *const every_names[] = {
+	"month", "quarter", "half", "year", NULL
+};
+static const char *const by_names[] = { "agency", "task", NULL };
 
 #define C(f)	offsetof(struct config, f)
 #define CH(f)	offsetof(struct config_channel, f)
+#define R(f)	offsetof(struct config_report, f)
 
 static const struct config_key redis_keys[] = {
 	{ .name = "address", .type = KEY_ADDRESS, .off = C(redis_address),
@@ -252,6 +265,16 @@ static const struct config_key alert_keys[] = {
 	{ .name = "channel", .type = KEY_STRING, .off = C(alert_channel) },
 };
 
+static const struct config_key report_keys[] = {
+	{ .name = "every", .type = KEY_ENUM, .off = R(every),
+	    .choices = every_names },
+	{ .name = "at", .type = KEY_RSPEC, .off = R(at) },
+	{ .name = "to", .type = KEY_IDLIST, .off = R(to), .aux = R(nto) },
+	{ .name = "by", .type = KEY_ENUM, .off = R(by), .choices = by_names },
+	{ .name = "channels", .type = KEY_IDLIST, .off = R(channels),
+	    .aux = R(nchannels) },
+};
+
 static const struct config_section config_sections[SECT_MAX] = {
 	[SECT_REDIS] = { "redis", 0, redis_keys, nitems(redis_keys) },
 	[SECT_PLAN] = { "plan", 0, plan_keys, nitems(plan_keys) },
@@ -260,6 +283,7 @@ static const struct config_section config_sections[SECT_MAX] = {
 	[SECT_CHANNEL] = { "channel", 1, channel_keys, nitems(channel_keys) },
 	[SECT_HTTP] = { "http", 0, http_keys, nitems(http_keys) },
 	[SECT_ALERT] = { "alert", 0, alert_keys, nitems(alert_keys) },
+	[SECT_REPORT] = { "report", 1, report_keys, nitems(report_keys) },
 };
 
 _Static_assert(nitems(channel_keys) <= KEYS_MAX, "raise KEYS_MAX");
@@ -467,6 +491,52 @@ config_channel_free(struct config_channel *c)
 	free(c);
 }
 
+/* Frees a list of strings. */
+static void
+config_list_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Frees what a report holds and zeroes it. */
+static void
+config_report_clear(struct config_report *r)
+{
+	free(r->name);
+	free(r->every);
+	free(r->at);
+	free(r->by);
+	config_list_free(r->to, r->nto);
+	config_list_free(r->channels, r->nchannels);
+	memset(r, 0, sizeof(*r));
+}
+
+/* A report with its name, its section's line and the defaults. */
+static void
+config_report_init(struct config_report *r, const char *name, unsigned line)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = config_strdup(name);
+	r->line = line;
+	r->at_days = 1;
+	r->at_minutes = 8 * 60;
+}
+
+const struct config_report *
+config_report_find(const struct config *conf, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nreports; i++)
+		if (strcmp(conf->reports[i].name, name) == 0)
+			return &conf->reports[i];
+	return NULL;
+}
+
 /* Frees what a config holds and zeroes it. */
 static void
 config_clear(struct config *conf)
@@ -489,6 +559,9 @@ config_clear(struct config *conf)
 	for (i = 0; i < conf->nchannels; i++)
 		config_channel_clear(&conf->channels[i]);
 	free(conf->channels);
+	for (i = 0; i < conf->nreports; i++)
+		config_report_clear(&conf->reports[i]);
+	free(conf->reports);
 	free(conf->listen);
 	free(conf->alert_email);
 	free(conf->alert_channel);
@@ -568,7 +641,8 @@ static const char *
 config_label(struct config_loader *l, char *buf, size_t len)
 {
 	if (l->sect->named)
-		snprintf(buf, len, "[%s %s]", l->sect->name, l->chan->name);
+		snprintf(buf, len, "[%s %s]", l->sect->name, l->rep != NULL ?
+		    l->rep->name : l->chan->name);
 	else
 		snprintf(buf, len, "[%s]", l->sect->name);
 	return buf;
@@ -643,6 +717,94 @@ config_header(struct config_channel *c, const char *s, char *err, size_t len)
 		fatal("%s", __func__);
 	h->value = config_strdup(v);
 	return 0;
+}
+
+/*
+ * "a, b, c": names as plan ids are written (a-z, 0-9, '_', '-', starting
+ * with a letter or digit), each once, at least one.
+ */
+static int
+config_idlist(const char *key, const char *value, char ***out, size_t *n,
+    char *err, size_t len)
+{
+	char	*copy, *item, *save = NULL, **v = NULL, **nv;
+	size_t	 k = 0, i;
+	int	 rv = -1;
+
+	copy = config_strdup(value);
+	for (item = strtok_r(copy, ", \t", &save); item != NULL;
+	    item = strtok_r(NULL, ", \t", &save)) {
+		if (strchr(ID_FIRST, item[0]) == NULL ||
+		    strspn(item, NAME_CHARS) != strlen(item)) {
+			snprintf(err, len, "%s: bad name '%s': use a-z, 0-9, "
+			    "'_' and '-', starting with a letter or digit",
+			    key, item);
+			goto out;
+		}
+		for (i = 0; i < k; i++)
+			if (strcmp(v[i], item) == 0) {
+				snprintf(err, len, "%s: '%s' is listed twice",
+				    key, item);
+				goto out;
+			}
+		if ((nv = reallocarray(v, k + 1, sizeof(*v))) == NULL)
+			fatal("%s", __func__);
+		v = nv;
+		v[k++] = config_strdup(item);
+	}
+	if (k == 0) {
+		snprintf(err, len, "%s: empty list; name at least one", key);
+		goto out;
+	}
+	config_list_free(*out, *n);
+	*out = v;
+	*n = k;
+	v = NULL;
+	k = 0;
+	rv = 0;
+ out:
+	config_list_free(v, k);
+	free(copy);
+	return rv;
+}
+
+/*
+ * A report's at: end[±Nd]@HH:MM, as plan reminders write it, counted from
+ * the last day of the period (never its start, never a window).
+ */
+static int
+config_report_at(struct config_report *r, const char *value, char *err,
+    size_t len)
+{
+	struct plan_spec	sp;
+	char			why[400];
+	int			rv = -1;
+
+	if (plan_spec_parse(value, &sp, why, sizeof(why)) == -1) {
+		if (strncmp(why, "bad time", 8) == 0)
+			snprintf(err, len, "at: %s", why);
+		else
+			snprintf(err, len, "at: bad time '%s': use "
+			    "end[±Nd]@HH:MM, e.g. end+5d@08:00 (five days "
+			    "after the period ends)", value);
+		return -1;
+	}
+	if (sp.window != NULL)
+		snprintf(err, len, "at: '%s' names a broadcast window; a "
+		    "report goes at a time of day: use end[±Nd]@HH:MM, e.g. "
+		    "end+5d@08:00", value);
+	else if (sp.anchor != ANCHOR_END)
+		snprintf(err, len, "at: '%s' counts from the period's start; "
+		    "a report counts from its end: use end[±Nd]@HH:MM, e.g. "
+		    "end+5d@08:00", value);
+	else {
+		config_setstr(&r->at, value);
+		r->at_days = sp.days;
+		r->at_minutes = sp.minutes;
+		rv = 0;
+	}
+	plan_spec_clear(&sp);
+	return rv;
 }
 
 /* Checks value as key k and stores it in the current target. */
@@ -806,6 +968,16 @@ config_set(struct config_loader *l, const struct config_key *k,
 		if (config_header(l->chan, value, err, sizeof(err)) == -1)
 			goto bad;
 		return;
+	case KEY_IDLIST:
+		if (config_idlist(k->name, value, (char ***)field,
+		    (size_t *)((char *)l->target + k->aux), err,
+		    sizeof(err)) == -1)
+			goto bad;
+		return;
+	case KEY_RSPEC:
+		if (config_report_at(l->rep, value, err, sizeof(err)) == -1)
+			goto bad;
+		return;
 	}
 	return;
  empty:
@@ -848,7 +1020,7 @@ config_key(void *arg, const char *section, const char *name,
 			return;
 		}
 		/* A channel of a known type lists only the keys it takes. */
-		if (l->sect->named && l->chan_type_ok) {
+		if (l->chan != NULL && l->chan_type_ok) {
 			for (i = 0, n = 0; i < l->sect->nkeys; i++) {
 				k = &l->sect->keys[i];
 				if (k->types == 0 ||
@@ -1060,20 +1232,47 @@ config_channel_check(struct config_loader *l, struct config_channel *c)
 		    "smtps://HOST[:PORT] or smtp://HOST[:PORT]", c->url);
 }
 
-/* Ends the current section: checks a channel, drops a duplicate's values. */
+/* Checks a finished report: what it needs, where its keys were. */
+static void
+config_report_check(struct config_loader *l, struct config_report *r)
+{
+	const struct config_section	*s = &config_sections[SECT_REPORT];
+	char				 list[128];
+
+	r->to_line = l->seen[config_key_index(s, "to")];
+	r->channels_line = l->seen[config_key_index(s, "channels")];
+	if (l->seen[config_key_index(s, "every")] == 0)
+		config_error(l, r->line, "[report %s] needs every = %s",
+		    r->name, config_join(every_names, "", "", list,
+		    sizeof(list)));
+	if (r->to_line == 0)
+		config_error(l, r->line, "[report %s] needs to = AGENCY[, "
+		    "AGENCY...]: the agencies of the plan that receive it",
+		    r->name);
+	if (r->at == NULL)
+		r->at = config_strdup(REPORT_AT);
+	if (r->by == NULL)
+		r->by = config_strdup("agency");
+}
+
+/* Ends the current section: checks a channel or a report, drops a duplicate's values. */
 static void
 config_section_end(struct config_loader *l)
 {
-	if (l->sect != NULL && l->sect->named)
+	if (l->sect != NULL && l->chan != NULL)
 		config_channel_check(l, l->chan);
+	if (l->sect != NULL && l->rep != NULL)
+		config_report_check(l, l->rep);
 	if (l->scratch_used) {
 		config_clear(&l->scratch);
 		config_channel_clear(&l->scratch_chan);
+		config_report_clear(&l->scratch_rep);
 		l->scratch_used = 0;
 	}
 	l->sect = NULL;
 	l->bad_sect = 0;
 	l->chan = NULL;
+	l->rep = NULL;
 }
 
 /* Starts the section named by the text inside "[...]". */
@@ -1134,6 +1333,30 @@ config_section_start(struct config_loader *l, const char *text)
 	}
 	l->bad_sect = 0;
 	l->sect = s;
+	if (s == &config_sections[SECT_REPORT]) {
+		struct config_report		*r;
+		const struct config_report	*rdup;
+
+		memset(l->chan_seen, 0, sizeof(l->chan_seen));
+		l->seen = l->chan_seen;
+		if ((rdup = config_report_find(l->conf, name)) != NULL) {
+			config_error(l, l->lineno, "duplicate section [%s %s]; "
+			    "the first is at line %u", kind, name, rdup->line);
+			config_report_init(&l->scratch_rep, name, l->lineno);
+			l->rep = &l->scratch_rep;
+			l->scratch_used = 1;
+		} else {
+			r = reallocarray(l->conf->reports,
+			    l->conf->nreports + 1, sizeof(*r));
+			if (r == NULL)
+				fatal("%s", __func__);
+			l->conf->reports = r;
+			l->rep = &r[l->conf->nreports++];
+			config_report_init(l->rep, name, l->lineno);
+		}
+		l->target = l->rep;
+		goto out;
+	}
 	if (s->named) {
 		memset(l->chan_seen, 0, sizeof(l->chan_seen));
 		l->seen = l->chan_seen;
@@ -1296,6 +1519,84 @@ config_check_http(struct config_loader *l, struct config *conf)
 	    conf->listen);
 }
 
+/* A channel a report names must exist; a suggestion when one is near. */
+static void
+config_report_channel(struct config_loader *l, const struct config_report *r,
+    const char *name)
+{
+	struct config			*conf = l->conf;
+	const struct config_channel	*c;
+	const char			*names[64], *near;
+	char				 list[512];
+	size_t				 i, n;
+
+	if ((c = config_channel_find(conf, name)) != NULL) {
+		if (c->body_template != NULL)
+			config_error(l, r->channels_line, "channels: channel "
+			    "'%s' fills its body_template, which has no place "
+			    "for a report; use an smtp channel, or a webhook "
+			    "without body_template", name);
+		return;
+	}
+	for (i = 0, n = 0; i < conf->nchannels && n < nitems(names) - 1; i++)
+		names[n++] = conf->channels[i].name;
+	names[n] = NULL;
+	if ((near = parse_nearest(name, names)) != NULL)
+		config_error(l, r->channels_line, "channels: no channel named "
+		    "'%s'; did you mean '%s'?", name, near);
+	else if (n > 0)
+		config_error(l, r->channels_line, "channels: no channel named "
+		    "'%s'; use %s", name, config_join(names, "'", "'", list,
+		    sizeof(list)));
+	else
+		config_error(l, r->channels_line, "channels: no channel named "
+		    "'%s'; define [channel %s]", name, name);
+}
+
+/*
+ * A report's channels: those it names, else the first smtp channel (the
+ * CSV goes with it), else the first that carries email in its own words
+ * (a body_template writes a reminder's fields, not a report).
+ */
+static void
+config_check_reports(struct config_loader *l, struct config *conf)
+{
+	struct config_report		*r;
+	const struct config_channel	*c, *pick;
+	size_t				 i, j;
+
+	for (i = 0; i < conf->nreports; i++) {
+		r = &conf->reports[i];
+		for (j = 0; j < r->nchannels; j++)
+			config_report_channel(l, r, r->channels[j]);
+		if (r->nchannels > 0)
+			continue;
+		for (j = 0, pick = NULL; j < conf->nchannels && pick == NULL;
+		    j++)
+			if (conf->channels[j].type == CHANNEL_SMTP)
+				pick = &conf->channels[j];
+		for (j = 0; j < conf->nchannels && pick == NULL; j++) {
+			c = &conf->channels[j];
+			if (c->type != CHANNEL_ZALO && c->contact != NULL &&
+			    strcmp(c->contact, "email") == 0 &&
+			    c->body_template == NULL)
+				pick = c;
+		}
+		if (pick == NULL) {
+			config_error(l, r->line, "[report %s] has no channel "
+			    "that carries email (type smtp, or a webhook with "
+			    "contact = email and no body_template): define "
+			    "one, or name the channels with channels = NAME",
+			    r->name);
+			continue;
+		}
+		if ((r->channels = calloc(1, sizeof(*r->channels))) == NULL)
+			fatal("%s", __func__);
+		r->channels[0] = config_strdup(pick->name);
+		r->nchannels = 1;
+	}
+}
+
 /* The checks that need the whole file. */
 static void
 config_check_all(struct config_loader *l)
@@ -1350,6 +1651,7 @@ config_check_all(struct config_loader *l)
 		    "unix:/path or HOST:PORT (or sentinels and master)");
 	config_check_alert(l, conf);
 	config_check_http(l, conf);
+	config_check_reports(l, conf);
 }
 
 /* The string defaults, for what the file did not set. */

@@ -63,6 +63,24 @@ struct config_channel {
 	char			*password_file;	/* owner-only file */
 };
 
+/* [report NAME]: a report the daemon sends by itself after each period. */
+struct config_report {
+	char			*name;		/* from [report NAME] */
+	unsigned		 line;		/* where the section starts */
+	char			*every;		/* month | quarter | half | year */
+	char			*at;		/* end[±Nd]@HH:MM, as written */
+	int			 at_days;	/* the ±Nd: days after the end */
+	int			 at_minutes;	/* the HH:MM */
+	char			*by;		/* agency | task; default agency */
+	char			**to;		/* agency or group ids of the plan */
+	size_t			 nto;
+	unsigned		 to_line;
+	char			**channels;	/* default: the first channel
+						   that carries email */
+	size_t			 nchannels;
+	unsigned		 channels_line;
+};
+
 struct config {
 	char			*path;
 
@@ -99,6 +117,10 @@ struct config {
 	struct config_channel	*channels;
 	size_t			 nchannels;
 
+	/* [report NAME] */
+	struct config_report	*reports;
+	size_t			 nreports;
+
 	/* [alert] */
 	char			*alert_email;	/* who hears of a paused channel */
 	char			*alert_channel;	/* the channel that carries it */
@@ -125,6 +147,8 @@ void		 config_free(struct config *);
 const struct config_channel *config_channel_find(const struct config *,
 		    const char *name);
 const char	*config_channel_type_name(enum channel_type);
+const struct config_report *config_report_find(const struct config *,
+		    const char *name);
 /* A channel's settings on their own, to outlive their config; and free. */
 struct config_channel *config_channel_dup(const struct config_channel *);
 void		 config_channel_free(struct config_channel *);

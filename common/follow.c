@@ -64,7 +64,26 @@ follow_prepare(struct follow *f, const struct keys *k, const struct plan *p,
 	snprintf(f->reason, sizeof(f->reason), "not sent: %s reported it %s "
 	    "(%s, %s)", agency, what == FOLLOW_DONE ? "done" : "received",
 	    via, when);
-	if ((f->argv = calloc(8 + f->nids + 1, sizeof(*f->argv))) == NULL)
+	/*
+	 * Those planned to fire after this instant first: one with no state
+	 * yet is not planned yet and is stopped too; an earlier one with no
+	 * state never went out (or its state is gone) and is left alone.
+	 */
+	for (i = 0; i < f->nids; i++) {
+		struct sched_reminder	 r;
+		char			 why[200], *tmp;
+
+		if (schedule_find(p, c, f->ids[i], &r, why, sizeof(why)) == -1)
+			continue;
+		free(r.id);
+		if (r.fire_at > ms) {
+			tmp = f->ids[f->nlater];
+			f->ids[f->nlater++] = f->ids[i];
+			f->ids[i] = tmp;
+		}
+	}
+	snprintf(f->later, sizeof(f->later), "%zu", f->stops ? f->nlater : 0);
+	if ((f->argv = calloc(9 + f->nids + 1, sizeof(*f->argv))) == NULL)
 		fatal("%s", __func__);
 	f->argv[n++] = agency;
 	f->argv[n++] = follow_names[what];
@@ -74,6 +93,7 @@ follow_prepare(struct follow *f, const struct keys *k, const struct plan *p,
 	f->argv[n++] = f->stops ? "1" : "";
 	f->argv[n++] = note ? note : "";
 	f->argv[n++] = f->reason;
+	f->argv[n++] = f->later;
 	for (i = 0; f->stops && i < f->nids; i++)
 		f->argv[n++] = f->ids[i];
 	f->argc = n;

@@ -26,6 +26,8 @@ struct follow {
 	int		  argc;
 	char		**ids;		/* the reminders it stops */
 	size_t		  nids;
+	size_t		  nlater;	/* ids[0..nlater) fire after ms */
+	char		  later[24];
 	char		  occurrence[300];	/* TASK/DUE */
 	char		  ms[24];
 	char		  reason[300];

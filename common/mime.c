@@ -1,4 +1,4 @@
-/* Pieces of an Internet mail (RFC 5322, MIME, RFC 2047): base64, encoded words, dates, the whole text/plain message. */
+/* Pieces of an Internet mail (RFC 5322, MIME, RFC 2047): base64, encoded words, dates, the whole message, with a file attached or not. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,12 @@
 #define MIME_WORD_FIXED	12	/* "=?UTF-8?B?" and "?=" */
 #define MIME_BODY_WRAP	76	/* base64 body lines (RFC 2045) */
 #define MIME_HARD_MAX	998	/* any header line (RFC 5322 2.1.1) */
+/* "=_" never occurs in base64, so no part can hold the boundary line. */
+#define MIME_BOUNDARY	"=_nhacviec_part"
+#define MIME_TEXT_PART	"Content-Type: text/plain; charset=utf-8\r\n" \
+			"Content-Transfer-Encoding: base64\r\n"
+#define MIME_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789._-"
 
 /* A growing string that knows the column it ends at. */
 struct mbuf {
@@ -365,6 +371,11 @@ mime_message(const struct mime_mail *m, size_t *len)
 
 	if (!mime_address_ok(m->from) || !mime_address_ok(m->to))
 		return NULL;
+	if (m->attach != NULL && (m->attach_name == NULL ||
+	    *m->attach_name == '\0' || strspn(m->attach_name,
+	    MIME_NAME_CHARS) != strlen(m->attach_name) ||
+	    (m->attach_type != NULL && !mime_printable(m->attach_type))))
+		return NULL;
 	if ((body = mime_canonical(m->body ? m->body : "", &body_len)) == NULL)
 		return NULL;
 	mbuf_str(&b, "Date: ");
@@ -378,14 +389,33 @@ mime_message(const struct mime_mail *m, size_t *len)
 	mbuf_str(&b, "Message-ID: ");
 	mbuf_str(&b, m->message_id);
 	mbuf_add(&b, "\r\n", 2);
-	mbuf_str(&b, "MIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: base64\r\n"
-	    "Auto-Submitted: auto-generated\r\n");
+	mbuf_str(&b, "MIME-Version: 1.0\r\n");
+	if (m->attach != NULL)
+		mbuf_str(&b, "Content-Type: multipart/mixed; boundary=\""
+		    MIME_BOUNDARY "\"\r\n");
+	else
+		mbuf_str(&b, MIME_TEXT_PART);
+	mbuf_str(&b, "Auto-Submitted: auto-generated\r\n");
 	if (m->id != NULL)
 		mbuf_unstructured(&b, "X-Nhacviec-Id: ", m->id);
 	mbuf_add(&b, "\r\n", 2);
+	if (m->attach != NULL)
+		mbuf_str(&b, "--" MIME_BOUNDARY "\r\n" MIME_TEXT_PART "\r\n");
 	mbuf_base64(&b, (const unsigned char *)body, body_len, MIME_BODY_WRAP);
 	free(body);
+	if (m->attach != NULL) {
+		mbuf_str(&b, "--" MIME_BOUNDARY "\r\nContent-Type: ");
+		mbuf_str(&b, m->attach_type ? m->attach_type :
+		    "application/octet-stream");
+		mbuf_str(&b, "; name=\"");
+		mbuf_str(&b, m->attach_name);
+		mbuf_str(&b, "\"\r\nContent-Disposition: attachment; "
+		    "filename=\"");
+		mbuf_str(&b, m->attach_name);
+		mbuf_str(&b, "\"\r\nContent-Transfer-Encoding: base64\r\n"
+		    "\r\n");
+		mbuf_base64(&b, m->attach, m->attach_len, MIME_BODY_WRAP);
+		mbuf_str(&b, "--" MIME_BOUNDARY "--\r\n");
+	}
 	return mbuf_finish(&b, len);
 }

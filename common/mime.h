@@ -1,4 +1,4 @@
-/* Pieces of an Internet mail (RFC 5322, MIME, RFC 2047): base64, encoded words, dates, the whole text/plain message. */
+/* Pieces of an Internet mail (RFC 5322, MIME, RFC 2047): base64, encoded words, dates, the whole message, with a file attached or not. */
 #ifndef NV_MIME_H
 #define NV_MIME_H
 
@@ -53,12 +53,19 @@ struct mime_mail {
 	const char	*message_id;	/* "<...>" */
 	const char	*id;		/* X-Nhacviec-Id, or NULL */
 	const char	*body;		/* plain text, LF or CRLF line ends */
+	/* A file that goes with it, or NULL (attach_len bytes, as they are). */
+	const void	*attach;
+	size_t		 attach_len;
+	const char	*attach_name;	/* the file name: A-Z a-z 0-9 . _ - */
+	const char	*attach_type;	/* e.g. "text/csv; charset=utf-8" */
 };
 
 /*
  * The whole message (malloc'd): headers, a blank line, the body in base64
- * lines of 76, CRLF line ends throughout; its length in *len. NULL when out
- * of memory or an address is not mime_address_ok.
+ * lines of 76, CRLF line ends throughout; its length in *len. With an
+ * attachment it is multipart/mixed: the text, then the file in base64.
+ * NULL when out of memory, an address is not mime_address_ok or the file
+ * name has other characters than those above.
  */
 char	*mime_message(const struct mime_mail *, size_t *len);
 

@@ -423,7 +423,7 @@ plan_split(const char *value, char ***items, size_t *n)
 }
 
 /* Frees what a spec holds. */
-static void
+void
 plan_spec_clear(struct plan_spec *sp)
 {
 	free(sp->text);
@@ -878,6 +878,12 @@ plan_parse_spec(const char *s, struct plan_spec *sp, char *err, size_t len)
  fail:
 	plan_spec_clear(sp);
 	return -1;
+}
+
+int
+plan_spec_parse(const char *s, struct plan_spec *sp, char *err, size_t len)
+{
+	return plan_parse_spec(s, sp, err, len);
 }
 
 /* "84..." from a phone as written: digits, a leading 0 or + allowed. */

@@ -150,6 +150,15 @@ size_t		 plan_recipients(const struct plan *, const struct plan_task *,
 size_t		 plan_members(const struct plan *, const char *id,
 		    const struct plan_agency ***out);
 
+/*
+ * A reminder spec as plan files write it (ANCHOR[±Nd]@TIME), on its own:
+ * the window, if any, is not checked. -1 with why; plan_spec_clear frees
+ * what it holds.
+ */
+int		 plan_spec_parse(const char *, struct plan_spec *, char *err,
+		    size_t len);
+void		 plan_spec_clear(struct plan_spec *);
+
 /* Day helpers. */
 plan_day	 plan_day_from_ymd(int y, int m, int d);
 void		 plan_day_to_ymd(plan_day, int *y, int *m, int *d);

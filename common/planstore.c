@@ -8,6 +8,7 @@
 
 #include "fileio.h"
 #include "planstore.h"
+#include "report.h"
 #include "template.h"
 
 char *
@@ -122,6 +123,7 @@ planstore_parse(const struct config *c, const struct plan_sources *src,
 	if (p == NULL)
 		return NULL;
 	schedule_check(p, c, d);
+	report_check(p, c, d);
 	if (d->nerrors > 0) {
 		plan_free(p);
 		return NULL;

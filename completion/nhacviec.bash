@@ -52,7 +52,7 @@ _nhacviec()
 		case ${words[i]} in
 		--*=*) ;;
 		--channel | --channels | --agency | --task | --group | --title | \
-		--from | --to | --format | --year | --remind | --for | \
+		--from | --to | --format | --by | --year | --remind | --for | \
 		--reason | --since | --until | --note | --encoding) ((i++)) ;;
 		-*) ;;
 		*) args+=("${words[i]}") ;;
@@ -70,7 +70,16 @@ _nhacviec()
 		return
 		;;
 	--format)
-		_nhacviec_reply "text tsv"
+		# report writes CSV, log and preview TSV.
+		if [[ $cmd == report ]]; then
+			_nhacviec_reply "text csv"
+		else
+			_nhacviec_reply "text tsv"
+		fi
+		return
+		;;
+	--by)
+		_nhacviec_reply "channel agency task"
 		return
 		;;
 	--channel | --channels)
@@ -127,7 +136,7 @@ _nhacviec()
 		    --format"
 		;;
 	report)
-		_nhacviec_reply "--from --to"
+		_nhacviec_reply "--by --from --to --format"
 		;;
 	ack)
 		# TASK DUE AGENCY, then its options.

@@ -119,17 +119,21 @@ smtp_random(void)
 	    (uint64_t)ts.tv_nsec;
 }
 
-/* The subject: the channel's subject_template, else "[Nhắc việc] TITLE"; NULL with err. */
+/*
+ * The subject: the channel's subject_template, else (or for a report,
+ * which a reminder's template does not fit) "[Nhắc việc] TITLE"; NULL
+ * with err.
+ */
 static char *
-smtp_subject(struct channel *ch, const struct reminder *r, char *err,
-    size_t len)
+smtp_subject(struct channel *ch, const struct job *j, char *err, size_t len)
 {
 	const struct config_channel	*cc = ch->cfg;
+	const struct reminder		*r = &j->r;
 	const struct template		*t;
 	char				*s;
 	size_t				 n;
 
-	if ((t = ch->tmpl[CHANNEL_TMPL_SUBJECT]) == NULL) {
+	if ((t = ch->tmpl[CHANNEL_TMPL_SUBJECT]) == NULL || j->attach != NULL) {
 		if (asprintf(&s, SMTP_SUBJECT "%s", r->title ? r->title :
 		    r->task) == -1) {
 			snprintf(err, len, "out of memory");
@@ -171,6 +175,12 @@ smtp_message(const struct config_channel *cc, struct job *j,
 	m.message_id = mid;
 	m.id = j->r.id;
 	m.body = body;
+	if (j->attach != NULL) {
+		m.attach = j->attach;
+		m.attach_len = j->attach_len;
+		m.attach_name = j->attach_name;
+		m.attach_type = "text/csv; charset=utf-8";
+	}
 	return mime_message(&m, len);
 }
 
@@ -205,7 +215,7 @@ smtp_send(struct channel *ch, struct job *j)
 	}
 	/* A template that does not load or render fails every time. */
 	if ((subject = j->nmembers > 0 ? render_digest_subject(j) :
-	    smtp_subject(ch, &j->r, err, sizeof(err))) == NULL ||
+	    smtp_subject(ch, j, err, sizeof(err))) == NULL ||
 	    (body = render_text(ch, j, err, sizeof(err))) == NULL) {
 		snprintf(res.detail, sizeof(res.detail), "%s", err);
 		goto fail;

@@ -192,6 +192,10 @@ claim_add(struct dispatch *d, redisReply *e)
 		    j->r.channel, d->nv->conf_path);
 		return;
 	}
+	if (reporter_wants(j)) {
+		reporter_start(j);	/* queues it once it is written */
+		return;
+	}
 	channel_enqueue(j->ch, j);
 }
 

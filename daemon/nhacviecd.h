@@ -67,10 +67,12 @@ enum job_state {
 	JOB_RECORDING,		/* complete script sent */
 	JOB_UNRECORDED,		/* outcome known, Redis unreachable */
 	JOB_DROPPED,		/* not started; another consumer holds it */
+	JOB_GATHERING,		/* a report: its content read from Redis */
 };
 
 struct channel;
 struct job;
+struct reporter;
 TAILQ_HEAD(jobq, job);
 
 struct job {
@@ -98,6 +100,10 @@ struct job {
 	int			 stage;		/* zalo: 0 cs, 1 ZNS */
 	int			 auth_retried;	/* zalo: refreshed once for it */
 	unsigned		 gen;		/* zalo: token generation used */
+	struct reporter		*reporter;	/* a report being gathered */
+	char			*attach;	/* a report's CSV, for mail */
+	size_t			 attach_len;
+	char			*attach_name;	/* "bao-cao-2022-Q2.csv" */
 	TAILQ_ENTRY(job)	 link;		/* a channel queue or a list */
 	TAILQ_ENTRY(job)	 all;		/* every job in memory */
 	struct job		*hnext;		/* the entry id hash chain */
@@ -246,6 +252,17 @@ void		 inbound_stats(const struct inbound *, struct evbuffer *);
 /* The signed link a message carries (malloc'd), or NULL without one. */
 char		*inbound_confirm_url(const struct nv *, const char *task,
 		    const char *due, const char *agency);
+
+/*
+ * reporter.c: a [report] send's content, read from Redis when it is sent.
+ * 1 when j's payload is a report's.
+ */
+int		 reporter_wants(const struct job *j);
+/* Gather, render (j->r.text, and j->attach on an smtp channel), then
+ * queue j on its channel; a failure defers or rejects j. */
+void		 reporter_start(struct job *j);
+/* j leaves memory: let go of what the reporter holds for it. */
+void		 reporter_job_free(struct job *j);
 
 /* metrics.c */
 struct metrics	*metrics_new(struct nv *, char *err, size_t len);

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "nhacviecd.h"
 #include "planstore.h"
+#include "report.h"
 #include "schedule.h"
 
 #define PLANNER_LOOKBACK_MS	(7LL * 86400000)
@@ -153,10 +154,11 @@ planner_run(struct planner *pl)
 {
 	struct nv		*nv = pl->nv;
 	struct sched_list	 l;
+	struct report_sends	 rs;
 	const char		**argv;
 	char			**owned, err[256], from[24], count[24];
 	int64_t			 now = clock_now_ms(), back;
-	size_t			 i, n, m;
+	size_t			 i, n, m, t;
 
 	if (pl->plan == NULL || !store_is_up(nv->store) || nv->stopping)
 		return;
@@ -173,10 +175,17 @@ planner_run(struct planner *pl)
 		log_err("planning failed: %s", err);
 		return;
 	}
+	/* The [report] sends go in with the reminders, planned the same way. */
+	memset(&rs, 0, sizeof(rs));
+	report_plan(pl->plan, nv->conf, now - back, now + nv->conf->horizon_ms,
+	    &rs);
 	n = l.n;
-	/* The reminders (id, fire time), then their occurrences once each. */
-	argv = calloc(2 + 2 * n + 1 + 2 * n + 1, sizeof(*argv));
-	owned = calloc(3 * n + 2, sizeof(*owned));
+	/*
+	 * The reminders (id, fire time), their occurrences once each, then
+	 * the [report] sends (id, fire time, payload: what to report).
+	 */
+	argv = calloc(2 + 2 * n + 1 + 2 * n + 1 + 3 * rs.n, sizeof(*argv));
+	owned = calloc(3 * n + 2 + rs.n, sizeof(*owned));
 	if (argv == NULL || owned == NULL)
 		fatal("calloc");
 	snprintf(from, sizeof(from), "%lld", (long long)(now - back));
@@ -190,17 +199,29 @@ planner_run(struct planner *pl)
 		argv[3 + 2 * i] = owned[i];
 	}
 	m = planner_occurrences(pl->plan, &l, argv + 3 + 2 * n, owned + n);
-	if (asprintf(&owned[3 * n], "%zu", m) == -1)
+	if (asprintf(&owned[3 * n], "%zu", m) == -1 ||
+	    asprintf(&owned[3 * n + 1], "%zu", rs.n) == -1)
 		fatal("asprintf");
 	argv[2 + 2 * n] = owned[3 * n];
-	if (script_run(nv, SCRIPT_PLAN, planner_plan_reply, pl,
-	    (int)(3 + 2 * n + 2 * m), argv) == 0)
+	t = 3 + 2 * n + 2 * m;
+	argv[t++] = owned[3 * n + 1];
+	for (i = 0; i < rs.n; i++) {
+		if (asprintf(&owned[3 * n + 2 + i], "%lld",
+		    (long long)rs.v[i].fire_at) == -1)
+			fatal("asprintf");
+		argv[t++] = rs.v[i].id;
+		argv[t++] = owned[3 * n + 2 + i];
+		argv[t++] = rs.v[i].payload;
+	}
+	if (script_run(nv, SCRIPT_PLAN, planner_plan_reply, pl, (int)t,
+	    argv) == 0)
 		pl->busy = 1;
-	for (i = 0; i < 3 * n + 2; i++)
+	for (i = 0; i < 3 * n + 2 + rs.n; i++)
 		free(owned[i]);
 	free(owned);
 	free(argv);
 	schedule_list_clear(&l);
+	report_sends_clear(&rs);
 }
 
 static void

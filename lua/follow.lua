@@ -7,8 +7,11 @@
 -- names them) are recorded skipped with the reason, in the same step:
 -- taken out of due, or marked so that a claimed one is dropped when taken
 -- and one not planned yet is never planned.
+-- A reminder with no state yet is stopped only if it fires later (it is
+-- not planned yet); the caller puts those first and says how many.
 -- KEYS: occ due state log reminders attempts
--- ARGV: agency what ms via detail stop ("1" or "") note reason, then ids
+-- ARGV: agency what ms via detail stop ("1" or "") note reason later,
+--       then ids (the `later` ones first)
 -- Returns { 1 if newly recorded (0: known already), reminders stopped }
 local agency, what, ms = ARGV[1], ARGV[2], ARGV[3]
 local v = ms .. ' ' .. ARGV[4]
@@ -20,11 +23,13 @@ end
 local stopped = 0
 if ARGV[6] == '1' then
   redis.call('HSETNX', KEYS[1], agency .. ':stopped', v)
-  for i = 9, #ARGV do
+  local later = 9 + (tonumber(ARGV[9]) or 0)
+  for i = 10, #ARGV do
     local id = ARGV[i]
     local st = redis.call('HGET', KEYS[3], id)
     local dued = redis.call('ZREM', KEYS[2], id) == 1
-    if dued or st == false or st == 'queued' or st == 'held' then
+    if dued or st == 'queued' or st == 'held' or
+        (st == false and i <= later) then
       redis.call('HSET', KEYS[3], id, 'skipped')
       redis.call('HDEL', KEYS[5], id)
       redis.call('HDEL', KEYS[6], id)

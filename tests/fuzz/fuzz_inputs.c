@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "reminder.h"
 #include "reply.h"
+#include "report.h"
 #include "retry.h"
 #include "sign.h"
 #include "template.h"
@@ -249,6 +250,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct diag	 d;
 	struct reminder	 r;
+	struct report_request rq;
 	struct plan	*p;
 	struct template	*t;
 	struct sign_link l;
@@ -282,6 +284,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (reminder_parse(&r, text, size - 1, err, sizeof(err)) == 0) {
 			out = reminder_text(&r);
 			free(out);
+			(void)report_request_read(r.json, &rq, err,
+			    sizeof(err));
 			reminder_clear(&r);
 		}
 		break;

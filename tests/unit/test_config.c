@@ -581,6 +581,10 @@ test_type_names(void **state)
 #define TPL_ALLOWED	"title, task, due, due_text, agency, head, lead, " \
 			"partners, window, note, fire_at, contact"
 #define DHINT	"use a number and a unit (ms, s, m, h, d), e.g. 30m"
+/* Lines 3 to 9: a mail channel a report can go on. */
+#define MAIL	"[channel mail]\ntype = smtp\ncontact = email\n" \
+		"url = smtps://smtp.example.gov.vn\n" \
+		"from = nhacviec@example.gov.vn\n\n\n"
 
 /* A config that must fail, and every message it must give, in order. */
 static const struct {
@@ -599,7 +603,7 @@ static const struct {
 	{ "unknown section without a suggestion",
 	    REDIS "[metrics]\n",
 	    { "FILE:3: unknown section [metrics]; use [redis], [plan], "
-	      "[delivery], [channel NAME] or [http]" } },
+	      "[delivery], [channel NAME], [report NAME] or [http]" } },
 	{ "unknown key with a suggestion",
 	    REDIS "[plan]\nhorizn = 30d\n",
 	    { "FILE:4: unknown key 'horizn' in [plan]; did you mean "
@@ -923,8 +927,8 @@ static const struct {
 	{ "key before any section",
 	    "prefix = nv\n" REDIS,
 	    { "FILE:1: 'prefix' is outside any section; put it under a "
-	      "section: use [redis], [plan], [delivery], [channel NAME] or "
-	      "[http]" } },
+	      "section: use [redis], [plan], [delivery], [channel NAME], "
+	      "[report NAME] or [http]" } },
 	{ "empty value",
 	    REDIS "consumer =\n",
 	    { "FILE:3: consumer: bad value '': use letters, digits, '_', '.' "
@@ -969,7 +973,153 @@ static const struct {
 	      "FILE:12: expected 'key = value' or '[section]'",
 	      "FILE:14: type: bad value 'sms': use console, webhook, smtp or "
 	      "zalo" } },
+	{ "report without every and to",
+	    REDIS MAIL "[report quy]\nat = end+5d@08:00\n",
+	    { "FILE:10: [report quy] needs every = month, quarter, half or "
+	      "year",
+	      "FILE:10: [report quy] needs to = AGENCY[, AGENCY...]: the "
+	      "agencies of the plan that receive it" } },
+	{ "report every, by and at misspelt",
+	    REDIS MAIL "[report quy]\nevery = weekly\nto = noi-vu\n"
+	    "by = channel\nat = next monday\n",
+	    { "FILE:11: every: bad value 'weekly': use month, quarter, half "
+	      "or year",
+	      "FILE:13: by: bad value 'channel': use agency or task",
+	      "FILE:14: at: bad time 'next monday': use end[±Nd]@HH:MM, e.g. "
+	      "end+5d@08:00 (five days after the period ends)" } },
+	{ "report at: a window, the start, a bad hour",
+	    REDIS MAIL "[report a]\nevery = month\nto = noi-vu\n"
+	    "at = end@trua-30m\n"
+	    "[report b]\nevery = month\nto = noi-vu\nat = start+5d@08:00\n"
+	    "[report c]\nevery = month\nto = noi-vu\nat = end+5d@25:00\n",
+	    { "FILE:13: at: 'end@trua-30m' names a broadcast window; a report "
+	      "goes at a time of day: use end[±Nd]@HH:MM, e.g. end+5d@08:00",
+	      "FILE:17: at: 'start+5d@08:00' counts from the period's start; "
+	      "a report counts from its end: use end[±Nd]@HH:MM, e.g. "
+	      "end+5d@08:00",
+	      "FILE:21: at: bad time '25:00' in 'end+5d@25:00': use HH:MM "
+	      "from 00:00 to 23:59, e.g. 08:30" } },
+	{ "report to: a bad name, twice, none",
+	    REDIS MAIL "[report a]\nevery = year\nto = noi-vu, Noi-Vu\n"
+	    "[report b]\nevery = year\nto = noi-vu, noi-vu\n"
+	    "[report c]\nevery = year\nto = ,\n",
+	    { "FILE:12: to: bad name 'Noi-Vu': use a-z, 0-9, '_' and '-', "
+	      "starting with a letter or digit",
+	      "FILE:15: to: 'noi-vu' is listed twice",
+	      "FILE:18: to: empty list; name at least one" } },
+	{ "report channels unknown",
+	    REDIS MAIL "[report quy]\nevery = quarter\nto = noi-vu\n"
+	    "channels = mial, sms\n",
+	    { "FILE:13: channels: no channel named 'mial'; did you mean "
+	      "'mail'?",
+	      "FILE:13: channels: no channel named 'sms'; use 'mail'" } },
+	{ "report with no channel that carries email",
+	    REDIS "[channel z]\ntype = console\n"
+	    "[channel email]\ntype = webhook\ncontact = email\n"
+	    "url = https://mail.example.gov.vn/send\n"
+	    "body_template = DIR/body.json\n"
+	    "[report quy]\nevery = quarter\nto = noi-vu\n",
+	    { "FILE:10: [report quy] has no channel that carries email (type "
+	      "smtp, or a webhook with contact = email and no body_template): "
+	      "define one, or name the channels with channels = NAME" } },
+	{ "report on a webhook that fills a body_template",
+	    REDIS "[channel email]\ntype = webhook\ncontact = email\n"
+	    "url = https://mail.example.gov.vn/send\n"
+	    "body_template = DIR/body.json\n"
+	    "[report quy]\nevery = quarter\nto = noi-vu\nchannels = email\n",
+	    { "FILE:11: channels: channel 'email' fills its body_template, "
+	      "which has no place for a report; use an smtp channel, or a "
+	      "webhook without body_template" } },
+	{ "report twice, a key misspelt, no name",
+	    REDIS MAIL "[report quy]\nevery = quarter\nto = noi-vu\n"
+	    "[report quy]\nevry = quarter\nto = noi-vu\n[report]\n",
+	    { "FILE:13: duplicate section [report quy]; the first is at "
+	      "line 10",
+	      "FILE:13: [report quy] needs every = month, quarter, half or "
+	      "year",
+	      "FILE:14: unknown key 'evry' in [report quy]; did you mean "
+	      "'every'?",
+	      "FILE:16: [report] needs a name: [report NAME], NAME made of "
+	      "a-z, 0-9, '_' and '-'" } },
 };
+
+/* [report NAME]: its values, its defaults, the channel it goes on. */
+static void
+test_reports(void **state)
+{
+	const struct config_report	*r;
+	struct config			*conf;
+	struct diag			 d;
+
+	(void)state;
+	conf = load_text(REDIS
+	    "[report quy]\n"
+	    "every = quarter\n"
+	    "at = end+5d@08:30\n"
+	    "to = noi-vu, ubnd  ; the head of the office and the district\n"
+	    "by = task\n"
+	    "channels = hook, mail\n"
+	    "[report nam]\n"
+	    "every = year\n"
+	    "to = noi-vu\n"
+	    "[channel hook]\ntype = webhook\ncontact = email\n"
+	    "url = https://mail.example.gov.vn/send\n"
+	    "[channel mail]\ntype = smtp\ncontact = email\n"
+	    "url = smtps://smtp.example.gov.vn\n"
+	    "from = nhacviec@example.gov.vn\n", &d);
+	if (conf == NULL || d.n != 0)
+		dump("reports", &d);
+	assert_non_null(conf);
+	assert_int_equal(conf->nreports, 2);
+	assert_null(config_report_find(conf, "thang"));
+	r = config_report_find(conf, "quy");
+	assert_ptr_equal(r, &conf->reports[0]);
+	assert_int_equal(r->line, 3);
+	assert_string_equal(r->every, "quarter");
+	assert_string_equal(r->at, "end+5d@08:30");
+	assert_int_equal(r->at_days, 5);
+	assert_int_equal(r->at_minutes, 8 * 60 + 30);
+	assert_string_equal(r->by, "task");
+	assert_int_equal(r->nto, 2);
+	assert_string_equal(r->to[0], "noi-vu");
+	assert_string_equal(r->to[1], "ubnd");
+	assert_int_equal(r->to_line, 6);
+	assert_int_equal(r->nchannels, 2);
+	assert_string_equal(r->channels[0], "hook");
+	assert_string_equal(r->channels[1], "mail");
+	assert_int_equal(r->channels_line, 8);
+	/* The defaults: the morning after, by agency, the smtp channel
+	 * (even when a webhook carrying email comes first). */
+	r = config_report_find(conf, "nam");
+	assert_string_equal(r->every, "year");
+	assert_string_equal(r->at, "end+1d@08:00");
+	assert_int_equal(r->at_days, 1);
+	assert_int_equal(r->at_minutes, 8 * 60);
+	assert_string_equal(r->by, "agency");
+	assert_int_equal(r->nchannels, 1);
+	assert_string_equal(r->channels[0], "mail");
+	assert_int_equal(r->channels_line, 0);
+	config_free(conf);
+	diag_clear(&d);
+
+	/* No smtp channel: the first that carries email; a negative day. */
+	conf = load_text(REDIS
+	    "[channel log]\ntype = console\n"
+	    "[channel hook]\ntype = webhook\ncontact = email\n"
+	    "url = https://mail.example.gov.vn/send\n"
+	    "[report thang]\nevery = month\nto = noi-vu\n"
+	    "at = end-2d@16:00\n", &d);
+	if (conf == NULL || d.n != 0)
+		dump("reports, webhook", &d);
+	assert_non_null(conf);
+	r = config_report_find(conf, "thang");
+	assert_int_equal(r->at_days, -2);
+	assert_int_equal(r->at_minutes, 16 * 60);
+	assert_int_equal(r->nchannels, 1);
+	assert_string_equal(r->channels[0], "hook");
+	config_free(conf);
+	diag_clear(&d);
+}
 
 static void
 test_bad(void **state)
@@ -1016,6 +1166,7 @@ main(void)
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_cannot_open),
 		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_bad),
 	};
 

@@ -438,6 +438,69 @@ test_message(void **state)
 	assert_null(mime_message(&m, &len));
 }
 
+/* A CSV attached: multipart/mixed, the text then the file, both base64. */
+static const char want_attached[] =
+    "Date: Tue, 05 Jul 2022 08:00:00 +0700\r\n"
+    "From: nhacviec@example.gov.vn\r\n"
+    "To: nv@example.gov.vn\r\n"
+    "Subject: =?UTF-8?B?QsOhbyBjw6FvIHF1w70gSUkvMjAyMg==?=\r\n"
+    "Message-ID: <1.1.1@example.gov.vn>\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: multipart/mixed; boundary=\"=_nhacviec_part\"\r\n"
+    "Auto-Submitted: auto-generated\r\n"
+    "X-Nhacviec-Id: report:quy/2022-Q2/noi-vu/mail\r\n"
+    "\r\n"
+    "--=_nhacviec_part\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "\r\n"
+    "QsOhbyBjw6FvIHF1w70gSUkvMjAyMi4NCg==\r\n"
+    "--=_nhacviec_part\r\n"
+    "Content-Type: text/csv; charset=utf-8; name=\"bao-cao-2022-Q2.csv\"\r\n"
+    "Content-Disposition: attachment; filename=\"bao-cao-2022-Q2.csv\"\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "\r\n"
+    "77u/YWdlbmN5LG5hbWUNCm5vaS12dSwiUGjDsm5nIE7hu5lpIHbhu6UsIEEiDQo=\r\n"
+    "--=_nhacviec_part--\r\n";
+
+static void
+test_attached(void **state)
+{
+	static const char	 csv[] = "\xef\xbb\xbf" "agency,name\r\n"
+	    "noi-vu,\"Phòng Nội vụ, A\"\r\n";
+	struct mime_mail	 m = {
+		.from = "nhacviec@example.gov.vn",
+		.to = "nv@example.gov.vn",
+		.subject = "Báo cáo quý II/2022",
+		.date = "Tue, 05 Jul 2022 08:00:00 +0700",
+		.message_id = "<1.1.1@example.gov.vn>",
+		.id = "report:quy/2022-Q2/noi-vu/mail",
+		.body = "Báo cáo quý II/2022.",
+		.attach = csv,
+		.attach_len = sizeof(csv) - 1,
+		.attach_name = "bao-cao-2022-Q2.csv",
+		.attach_type = "text/csv; charset=utf-8",
+	};
+	char			*got;
+	size_t			 len;
+
+	(void)state;
+	got = mime_message(&m, &len);
+	check_str("attached", "message", got, want_attached);
+	assert_int_equal(strlen(want_attached), len);
+	free(got);
+	/* A file name that would need quoting or encoding is refused. */
+	m.attach_name = "báo cáo.csv";
+	assert_null(mime_message(&m, &len));
+	m.attach_name = "a\"b.csv";
+	assert_null(mime_message(&m, &len));
+	m.attach_name = "";
+	assert_null(mime_message(&m, &len));
+	m.attach_name = "x.csv";
+	m.attach_type = "text/csv\r\nBcc: x@y.vn";
+	assert_null(mime_message(&m, &len));
+}
+
 int
 main(void)
 {
@@ -450,6 +513,7 @@ main(void)
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_message_id),
 		cmocka_unit_test(test_message),
+		cmocka_unit_test(test_attached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
