@@ -1,6 +1,7 @@
 /* The planner: keeps {p}:due filled with every reminder of the plan within the horizon. */
 #include <glob.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,23 +121,29 @@ static size_t
 planner_occurrences(const struct plan *p, const struct sched_list *l,
     const char **argv, char **owned)
 {
-	const struct sched_reminder	*r;
-	char				 due[16];
-	size_t				 i, j, m = 0;
-	int				 y, mo, d, dup;
+	const struct sched_reminder	**seen, *r;
+	char				  due[16];
+	size_t				  i, h, cap, m = 0;
+	int				  y, mo, d;
 
+	/* Seen occurrences (task, end day) in an open-addressing table. */
+	for (cap = 16; cap < 2 * l->n; cap *= 2)
+		;
+	if ((seen = calloc(cap, sizeof(*seen))) == NULL)
+		fatal("calloc");
 	for (i = 0; i < l->n; i++) {
 		r = &l->v[i];
+		h = ((uintptr_t)r->task / 8 * 31 + (size_t)r->occ.end) *
+		    0x9e3779b97f4a7c15ULL;
+		for (h &= cap - 1; seen[h] != NULL; h = (h + 1) & (cap - 1))
+			if (seen[h]->task == r->task &&
+			    seen[h]->occ.end == r->occ.end)
+				break;
+		if (seen[h] != NULL)
+			continue;
+		seen[h] = r;
 		plan_day_to_ymd(r->occ.end, &y, &mo, &d);
 		snprintf(due, sizeof(due), "%04d-%02d-%02d", y, mo, d);
-		for (j = 0, dup = 0; j < m && !dup; j++)
-			dup = strncmp(argv[2 * j], r->task->id,
-			    strlen(r->task->id)) == 0 &&
-			    argv[2 * j][strlen(r->task->id)] == '/' &&
-			    strcmp(argv[2 * j] + strlen(r->task->id) + 1,
-			    due) == 0;
-		if (dup)
-			continue;
 		if (asprintf(&owned[2 * m], "%s/%s", r->task->id, due) == -1 ||
 		    asprintf(&owned[2 * m + 1], "%lld", (long long)
 		    schedule_local_ms(p, r->occ.end + 1, 0)) == -1)
@@ -145,6 +152,7 @@ planner_occurrences(const struct plan *p, const struct sched_list *l,
 		argv[2 * m + 1] = owned[2 * m + 1];
 		m++;
 	}
+	free(seen);
 	return m;
 }
 

@@ -83,6 +83,20 @@ end
 -- dels: finished (text and attempts go); untried: attempts only.
 local sets, dels, untried, tries, refs = {}, {}, {}, {}, {}
 local function set(id, v) sets[#sets + 1] = id; sets[#sets + 1] = v end
+-- reached: per occurrence hash, field -> value (the first one wins).
+local reached, occs = {}, {}
+local function reach(occ, f, v)
+  local t = reached[occ]
+  if t == nil then
+    t = { fields = {}, vals = {} }
+    reached[occ] = t
+    occs[#occs + 1] = occ
+  end
+  if t.vals[f] == nil then
+    t.fields[#t.fields + 1] = f
+    t.vals[f] = v
+  end
+end
 local function try(id, n)
   if n > 0 then
     tries[#tries + 1] = id
@@ -99,9 +113,7 @@ local function apply(r, held)
       refs[#refs + 1] = r.id
     end
     local occ, agency = occurrence(r.id)
-    if occ then
-      redis.call('HSETNX', occ, agency .. ':reached', r.at .. ' ' .. r.channel)
-    end
+    if occ then reach(occ, agency .. ':reached', r.at .. ' ' .. r.channel) end
     set(r.id, 'sent')
     dels[#dels + 1] = r.id
     if not held then redis.call('ZREM', KEYS[4], r.id) end
@@ -192,4 +204,16 @@ end
 if #untried > 0 then redis.call('HDEL', KEYS[6], unpack(untried)) end
 if #tries > 0 then redis.call('HSET', KEYS[6], unpack(tries)) end
 if #refs > 0 then redis.call('HSET', KEYS[9], unpack(refs)) end
+-- One HMGET and at most one HSET per occurrence: HSETNX field by field.
+for _, occ in ipairs(occs) do
+  local t, w = reached[occ], {}
+  local have = redis.call('HMGET', occ, unpack(t.fields))
+  for k, f in ipairs(t.fields) do
+    if not have[k] then
+      w[#w + 1] = f
+      w[#w + 1] = t.vals[f]
+    end
+  end
+  if #w > 0 then redis.call('HSET', occ, unpack(w)) end
+end
 return res

@@ -16,9 +16,14 @@
 -- Returns { added or moved, removed }
 local from, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local m = tonumber(ARGV[3 + n * 2]) or 0
-for i = 0, m - 1 do
-  redis.call('ZADD', KEYS[4], 'NX', ARGV[5 + n * 2 + i * 2],
-      ARGV[4 + n * 2 + i * 2])
+local CHUNK = 1000	-- unpack's limit is some thousands of values
+for c = 0, m - 1, CHUNK do
+  local a = {}
+  for i = c, math.min(m, c + CHUNK) - 1 do
+    a[#a + 1] = ARGV[5 + n * 2 + i * 2]
+    a[#a + 1] = ARGV[4 + n * 2 + i * 2]
+  end
+  redis.call('ZADD', KEYS[4], 'NX', unpack(a))
 end
 local want = {}
 local added, removed = 0, 0
@@ -35,15 +40,27 @@ for i = 0, (tonumber(ARGV[k0]) or 0) - 1 do
     redis.call('HSET', KEYS[2], id, ARGV[k0 + 3 + i * 3])
   end
 end
-for i = 0, n - 1 do
-  local id, at = ARGV[3 + i * 2], ARGV[4 + i * 2]
-  want[id] = true
-  if redis.call('HEXISTS', KEYS[3], id) == 0 then
-    local old = redis.call('ZSCORE', KEYS[1], id)
-    if old == false or tonumber(old) ~= tonumber(at) then
-      added = added + 1
-      redis.call('ZADD', KEYS[1], at, id)
+-- The reminders a thousand at a time: their states and scores in one call
+-- each, then one ZADD for those new or moved.
+for c = 0, n - 1, CHUNK do
+  local ids = {}
+  for i = c, math.min(n, c + CHUNK) - 1 do
+    ids[#ids + 1] = ARGV[3 + i * 2]
+    want[ARGV[3 + i * 2]] = true
+  end
+  local st = redis.call('HMGET', KEYS[3], unpack(ids))
+  local old = redis.call('ZMSCORE', KEYS[1], unpack(ids))
+  local z = {}
+  for k, id in ipairs(ids) do
+    local at = ARGV[4 + (c + k - 1) * 2]
+    if not st[k] and (not old[k] or tonumber(old[k]) ~= tonumber(at)) then
+      z[#z + 1] = at
+      z[#z + 1] = id
     end
+  end
+  if #z > 0 then
+    redis.call('ZADD', KEYS[1], unpack(z))
+    added = added + #z / 2
   end
 end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], from, '+inf')) do
