@@ -95,8 +95,9 @@ cmd_status(struct cli *cl, int argc, char **argv)
 	const struct keys	*k = &cl->keys;
 	redisContext	*rc;
 	redisReply	*r;
-	long long	 counts[4] = { 0, 0, 0, 0 };
-	const char	*names[] = { "queued", "sent", "dead", "missed" };
+	long long	 counts[5] = { 0, 0, 0, 0, 0 };
+	const char	*names[] = { "queued", "sent", "dead", "missed",
+			    "waiting" };
 	/* held (a paused channel) is shown with the pause */
 	size_t		 i;
 	int		 j;
@@ -109,12 +110,14 @@ cmd_status(struct cli *cl, int argc, char **argv)
 		return EX_UNAVAILABLE;
 	r = redisCommand(rc, "HVALS %s", k->state);
 	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
-		for (j = 0; j < 4; j++)
+		for (j = 0; j < 5; j++)
 			if (strcmp(r->element[i]->str, names[j]) == 0)
 				counts[j]++;
 	freeReplyObject(r);
 	printf("due (waiting for their time)  %lld\n",
 	    cli_int(rc, "ZCARD %s", k->due));
+	if (counts[4] > 0)
+		printf("due, waiting for a channel    %lld\n", counts[4]);
 	printf("outbox (claimed, not done)    %lld\n",
 	    cli_int(rc, "XLEN %s", k->outbox));
 	for (j = 0; j < 4; j++)

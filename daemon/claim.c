@@ -19,6 +19,7 @@
 
 static void	claim_claim(struct dispatch *, size_t n);
 static void	claim_take(struct dispatch *, const char *mode, size_t n);
+static void	claim_waiting(struct dispatch *, const redisReply *);
 
 void
 claim_timer(struct event *ev, int64_t real_ms)
@@ -64,11 +65,50 @@ claim_due_event(evutil_socket_t fd, short what, void *arg)
 	claim_more(d);
 }
 
+/* Each channel's room: its concurrency less the jobs it holds. */
+static void
+claim_rooms(struct dispatch *d)
+{
+	struct channel	*ch;
+	struct job	*j;
+
+	TAILQ_FOREACH(ch, &d->channels, link)
+		ch->room = ch->removed ? 0 : (size_t)ch->cfg->concurrency;
+	TAILQ_FOREACH(j, &d->all, all)
+		if (j->ch != NULL && j->ch->room > 0)
+			j->ch->room--;
+}
+
+/*
+ * Whether a claim is worth making: something may be due and a channel has
+ * a quarter of its slots free (or is idle), or reminders wait in Redis for
+ * a channel that has as much room now.
+ */
+static int
+claim_worth(struct dispatch *d)
+{
+	const struct channel	*ch;
+	size_t			 quarter;
+
+	claim_rooms(d);
+	TAILQ_FOREACH(ch, &d->channels, link) {
+		if (ch->removed || ch->room == 0)
+			continue;
+		quarter = (size_t)(ch->cfg->concurrency + 3) / 4;
+		if (!d->more_due && ch->waiting == 0)
+			continue;
+		if (ch->room >= quarter ||
+		    ch->room == (size_t)ch->cfg->concurrency)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The next step when there is room: our own history first (after a
  * start), then what the outbox holds unread, then what is due. Reads wait
- * for an eighth of the slots and claims for a quarter, so that work comes
- * in batches rather than one by one.
+ * for an eighth of the slots and claims for a quarter of a channel's, so
+ * that work comes in batches rather than one by one.
  */
 void
 claim_more(struct dispatch *d)
@@ -83,16 +123,13 @@ claim_more(struct dispatch *d)
 		return;
 	}
 	room = d->njobs < cap ? cap - d->njobs : 0;
-	if (room == 0)
-		return;
 	if (!d->drained) {
-		if (room >= (cap + 7) / 8 || d->njobs == 0)
+		if (room > 0 && (room >= (cap + 7) / 8 || d->njobs == 0))
 			claim_take(d, "new", room);
 		return;
 	}
-	if (d->more_due && (room >= (cap + 3) / 4 || d->njobs == 0))
-		claim_claim(d, room < (size_t)d->nv->conf->batch ? room :
-		    (size_t)d->nv->conf->batch);
+	if (claim_worth(d))
+		claim_claim(d, (size_t)d->nv->conf->batch);
 }
 
 /* TASK/YYYY-MM-DD/SPEC/AGENCY/CHANNEL[~fallback-NAME]: what the planner writes. */
@@ -385,8 +422,11 @@ claim_claim_reply(void *arg, redisReply *r)
 	d->claiming = 0;
 	if (r == NULL || d->stopped)
 		return;		/* "up" claims again */
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 6 ||
-	    r->element[0]->type != REDIS_REPLY_INTEGER) {
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 9 ||
+	    r->element[0]->type != REDIS_REPLY_INTEGER ||
+	    r->element[6]->type != REDIS_REPLY_INTEGER ||
+	    r->element[7]->type != REDIS_REPLY_INTEGER ||
+	    r->element[8]->type != REDIS_REPLY_ARRAY) {
 		dispatch_fault(d, FAULT_CLAIM, "claim from %s failed: %.120s",
 		    d->nv->keys.due, r->type == REDIS_REPLY_ERROR ? r->str :
 		    "odd reply");
@@ -429,7 +469,11 @@ claim_claim_reply(void *arg, redisReply *r)
 		log_warnx("%lld reminders were more than the grace period "
 		    "late: recorded as missed in %s", missed,
 		    d->nv->keys.log);
-	if (claimed + missed >= (long long)d->asked)
+	claim_waiting(d, r->element[8]);
+	if (r->element[7]->integer > 0)
+		log_debug("%lld due reminders wait for their channel's room",
+		    r->element[7]->integer);
+	if (r->element[6]->integer)
 		d->more_due = 1;
 	else {
 		d->more_due = 0;
@@ -440,14 +484,36 @@ claim_claim_reply(void *arg, redisReply *r)
 	claim_more(d);
 }
 
-/* Move up to n due reminders into the outbox, by Redis's clock. */
+/* What waits in Redis, per channel, as the claim saw it. */
+static void
+claim_waiting(struct dispatch *d, const redisReply *left)
+{
+	struct channel	*ch;
+	size_t		 i;
+
+	TAILQ_FOREACH(ch, &d->channels, link)
+		ch->waiting = 0;
+	for (i = 0; i + 1 < left->elements; i += 2)
+		if (left->element[i]->type == REDIS_REPLY_STRING &&
+		    left->element[i + 1]->type == REDIS_REPLY_INTEGER &&
+		    (ch = channel_find(d, left->element[i]->str)) != NULL)
+			ch->waiting = (size_t)left->element[i + 1]->integer;
+}
+
+/*
+ * Look at up to n due reminders, by Redis's clock: into the outbox as far
+ * as their channel has room, the others to wait for it.
+ */
 static void
 claim_claim(struct dispatch *d, size_t n)
 {
 	struct nv	*nv = d->nv;
+	struct channel	*ch;
 	char		 batch[24], grace[24], late[24], vbase[24], vraw[24];
 	char		 rate[32], expect[24], tol[24], keep[24];
-	const char	*argv[10];
+	char		(*rooms)[24];
+	const char	**argv;
+	size_t		 nch = 0, k;
 	int64_t		 sb, sr, mono = dispatch_mono_ms();
 	double		 r;
 
@@ -469,6 +535,22 @@ claim_claim(struct dispatch *d, size_t n)
 	}
 	if (d->keep_after >= 0)
 		snprintf(keep, sizeof(keep), "%lld", (long long)d->keep_after);
+	TAILQ_FOREACH(ch, &d->channels, link)
+		nch++;
+	argv = calloc(10 + 2 * nch, sizeof(*argv));
+	rooms = calloc(nch + 1, sizeof(*rooms));
+	if (argv == NULL || rooms == NULL)
+		fatal("calloc");
+	claim_rooms(d);
+	k = 10;
+	nch = 0;
+	TAILQ_FOREACH(ch, &d->channels, link) {
+		if (ch->removed)
+			continue;	/* what waits for it comes out */
+		snprintf(rooms[nch], sizeof(rooms[0]), "%zu", ch->room);
+		argv[k++] = ch->name;
+		argv[k++] = rooms[nch++];
+	}
 	argv[0] = KEYS_GROUP;
 	argv[1] = batch;
 	argv[2] = grace;
@@ -479,11 +561,13 @@ claim_claim(struct dispatch *d, size_t n)
 	argv[7] = expect;
 	argv[8] = tol;
 	argv[9] = keep;
-	if (script_run(nv, SCRIPT_CLAIM, claim_claim_reply, d, 10,
+	if (script_run(nv, SCRIPT_CLAIM, claim_claim_reply, d, (int)k,
 	    argv) == 0) {
 		d->claiming = 1;
 		d->asked = n;
 	}
+	free(rooms);
+	free(argv);
 }
 
 /*

@@ -147,6 +147,8 @@ struct channel {
 	int64_t				 rate_at;	/* last refill, real ms */
 	struct event			*rate_ev;
 	struct jobq			 queue;
+	size_t				 room;	/* concurrency less jobs held */
+	size_t				 waiting;	/* in {p}:wait:NAME */
 	uint64_t			 sent, failed, retried, dead;
 	TAILQ_ENTRY(channel)		 link;
 };

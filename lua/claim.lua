@@ -12,7 +12,9 @@
 --     reading plus its own monotonic time since) and the drift allowed;
 --     "" at first. A larger jump is a step of the clock.
 --   keep_after: fire times at or after it are never marked missed ("").
--- Returns { claimed, missed, next score or "", now, raw, step }
+--   then pairs: channel room (what each channel can start now)
+-- Returns { claimed, missed, next score or "", now, raw, step, more (1:
+--   the batch was full), moved to wait, { channel, waiting, ... } }
 local t = redis.call('TIME')
 local raw = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local now, rate = raw, 1
@@ -34,26 +36,91 @@ if step > 0 then
   if keep_after == nil or before < keep_after then keep_after = before end
 end
 redis.pcall('XGROUP', 'CREATE', KEYS[5], ARGV[1], '0', 'MKSTREAM')
+
+-- Room per channel: what its sends in flight leave. A due reminder of a
+-- channel without room waits in {p}:wait:CHANNEL (state `waiting`), so
+-- that a burst on one channel never holds back the others; waiting ones
+-- go first when their channel has room again. A channel the caller does
+-- not name (gone from its config) has no limit: what waits for it comes
+-- out, to be recorded by the daemon.
+local base = string.sub(KEYS[1], 1, #KEYS[1] - #'due')
+local rooms = {}
+for i = 11, #ARGV, 2 do rooms[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local function channel_of(id)
+  local fb = string.match(id, '~fallback%-([^/]+)$')
+  if fb then return fb end
+  return string.match(id, '([^/]*)$')
+end
+local batch = tonumber(ARGV[2])
+local ids, ats = {}, {}
+for _, ch in ipairs(redis.call('SMEMBERS', base .. 'waiting')) do
+  local r = rooms[ch] or batch
+  if r > 0 then
+    local w = base .. 'wait:' .. ch
+    local got = redis.call('ZRANGE', w, 0, r - 1, 'WITHSCORES')
+    for i = 1, #got, 2 do
+      ids[#ids + 1] = got[i]
+      ats[#ats + 1] = got[i + 1]
+    end
+    if #got > 0 then
+      local gone = {}
+      for i = 1, #got, 2 do gone[#gone + 1] = got[i] end
+      redis.call('ZREM', w, unpack(gone))
+    end
+    if #got / 2 < r then redis.call('SREM', base .. 'waiting', ch) end
+    rooms[ch] = r - #got / 2
+  end
+end
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now,
-    'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
-local claimed, missed = 0, 0
+    'WITHSCORES', 'LIMIT', 0, batch)
+local more = 0
+if #due / 2 >= batch then more = 1 end
+local states, waits = {}, {}
 if #due > 0 then
+  local gone = {}
+  for i = 1, #due, 2 do
+    local id = due[i]
+    local ch = channel_of(id)
+    gone[#gone + 1] = id
+    local r = rooms[ch]
+    if r == nil or r > 0 then
+      if r then rooms[ch] = r - 1 end
+      ids[#ids + 1] = id
+      ats[#ats + 1] = due[i + 1]
+    else
+      local w = waits[ch]
+      if w == nil then w = {}; waits[ch] = w end
+      w[#w + 1] = due[i + 1]
+      w[#w + 1] = id
+      states[#states + 1] = id
+      states[#states + 1] = 'waiting'
+    end
+  end
+  redis.call('ZREM', KEYS[1], unpack(gone))
+end
+local waited = 0
+for ch, w in pairs(waits) do
+  redis.call('ZADD', base .. 'wait:' .. ch, unpack(w))
+  redis.call('SADD', base .. 'waiting', ch)
+  waited = waited + #w / 2
+end
+
+local claimed, missed = 0, 0
+if #ids > 0 then
   -- One call each for the batch: what Redis is asked per reminder is one
   -- XADD (a planned reminder's text is built from the plan when taken; a
   -- stored payload, an ad-hoc notice's, travels in the entry).
-  local ids = {}
-  for i = 1, #due, 2 do ids[#ids + 1] = due[i] end
-  redis.call('ZREM', KEYS[1], unpack(ids))
   local tries = redis.call('HMGET', KEYS[3], unpack(ids))
   local stored = redis.call('HMGET', KEYS[2], unpack(ids))
-  local states = {}
+  local gone = {}
   for k, id in ipairs(ids) do
-    local at = tonumber(due[2 * k])
+    local at = tonumber(ats[k])
     if now - at > grace and (keep_after == nil or at < keep_after) then
       states[#states + 1] = id
       states[#states + 1] = 'missed'
+      gone[#gone + 1] = id
       redis.call('XADD', KEYS[6], '*', 'id', id, 'outcome', 'missed',
-          'fire_at', due[2 * k], 'at', now,
+          'fire_at', ats[k], 'at', now,
           'detail', 'not sent: more than the grace period late')
       missed = missed + 1
     else
@@ -63,24 +130,27 @@ if #due > 0 then
       states[#states + 1] = id
       states[#states + 1] = 'queued'
       if stored[k] then
-        redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', due[2 * k],
+        redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', ats[k],
             'attempt', n, 'late', late, 'payload', stored[k])
       else
-        redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', due[2 * k],
+        redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', ats[k],
             'attempt', n, 'late', late)
       end
       claimed = claimed + 1
     end
   end
-  redis.call('HSET', KEYS[4], unpack(states))
-  if missed > 0 then
-    local gone = {}
-    for i = 1, #states, 2 do
-      if states[i + 1] == 'missed' then gone[#gone + 1] = states[i] end
-    end
+  if #gone > 0 then
     redis.call('HDEL', KEYS[2], unpack(gone))
     redis.call('HDEL', KEYS[3], unpack(gone))
   end
 end
+if #states > 0 then redis.call('HSET', KEYS[4], unpack(states)) end
+-- What still waits, per channel: the caller claims again when one of
+-- them has room.
+local left = {}
+for _, ch in ipairs(redis.call('SMEMBERS', base .. 'waiting')) do
+  left[#left + 1] = ch
+  left[#left + 1] = redis.call('ZCARD', base .. 'wait:' .. ch)
+end
 local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return { claimed, missed, nxt[2] or '', now, raw, step }
+return { claimed, missed, nxt[2] or '', now, raw, step, more, waited, left }

@@ -28,6 +28,13 @@ if ARGV[6] == '1' then
     local id = ARGV[i]
     local st = redis.call('HGET', KEYS[3], id)
     local dued = redis.call('ZREM', KEYS[2], id) == 1
+    if st == 'waiting' then
+      -- Due, waiting for its channel's room (claim.lua).
+      local ch = string.match(id, '~fallback%-([^/]+)$') or
+          string.match(id, '([^/]*)$')
+      dued = redis.call('ZREM', string.sub(KEYS[2], 1, #KEYS[2] - #'due') ..
+          'wait:' .. ch, id) == 1
+    end
     if dued or st == 'queued' or st == 'held' or
         (st == false and i <= later) then
       redis.call('HSET', KEYS[3], id, 'skipped')
