@@ -262,7 +262,8 @@ redis_restart() {
 
 # cluster_start: six redis-server in cluster mode on loopback (three
 # masters, a replica each; cluster-node-timeout CLUSTER_NODE_TIMEOUT ms,
-# default 1000), joined by `redis-cli --cluster create`. Each node's files
+# default 1000; cluster-require-full-coverage no, as README advises for a
+# province), joined by `redis-cli --cluster create`. Each node's files
 # are in $T/cluster/PORT. Sets CLUSTER_PORTS (all six) and CLUSTER_SEEDS
 # ("127.0.0.1:P, 127.0.0.1:P, ..." for [redis] cluster). Processes are
 # named node-PORT (stop node-PORT KILL kills one).
@@ -278,6 +279,7 @@ cluster_start() {
 		    --cluster-enabled yes --cluster-port "$bus" \
 		    --cluster-config-file nodes.conf \
 		    --cluster-node-timeout "${CLUSTER_NODE_TIMEOUT:-1000}" \
+		    --cluster-require-full-coverage no \
 		    --dir "$T/cluster/$port" --appendonly yes \
 		    --appendfsync everysec --save "" \
 		    --logfile "$T/cluster/$port/redis.log" --daemonize no
