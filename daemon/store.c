@@ -412,7 +412,8 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 	if (reply && reply->type == REDIS_REPLY_ERROR && s->slot >= 0) {
 		if ((rc = store_redirect(s, c, reply)) == 0)
 			return;
-		if (rc == 1)
+		/* Leaving this node: the caller tries again once up. */
+		if (rc == 1 || s->draining)
 			reply = NULL;
 	}
 	/* After a failover or restart the script cache is empty: EVAL it. */

@@ -346,18 +346,26 @@ cluster_keys() {
 	redis-cli -p "$1" --scan --pattern "{$2}:*" | wc -l
 }
 
-# cluster_districts N: N district names (prefixes) whose slots are served
-# by N different masters, one a line.
+# cluster_districts N: N district names (prefixes) spread over the masters
+# as evenly as their slots allow (N masters: one each), one a line.
 cluster_districts() {
-	local name owner n=0
-	local -A seen=()
-	for name in thanh-tri my-tu chau-thanh nga-nam ke-sach long-phu \
-	    cu-lao-dung my-xuyen tran-de vinh-chau soc-trang; do
-		owner=$(cluster_owner "{$name}:")
-		[ -n "$owner" ] && [ -z "${seen[$owner]:-}" ] || continue
-		seen[$owner]=1
-		echo "$name"
-		((++n < $1)) || return 0
+	local name owner n=0 round
+	local -A per=() owner_of=() taken=()
+	local -a names=(thanh-tri my-tu chau-thanh nga-nam ke-sach long-phu
+	    cu-lao-dung my-xuyen tran-de vinh-chau soc-trang)
+	for name in "${names[@]}"; do
+		owner_of[$name]=$(cluster_owner "{$name}:")
+	done
+	for round in 1 2 3 4 5 6 7 8 9 10 11; do
+		for name in "${names[@]}"; do
+			owner=${owner_of[$name]}
+			[ -n "$owner" ] && [ -z "${taken[$name]:-}" ] &&
+			    [ "${per[$owner]:-0}" -lt "$round" ] || continue
+			taken[$name]=1
+			per[$owner]=$((${per[$owner]:-0} + 1))
+			echo "$name"
+			((++n < $1)) || return 0
+		done
 	done
 	return 1
 }
