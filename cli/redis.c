@@ -140,8 +140,11 @@ cli_owns(redisContext *rc, const char *here, struct cluster_node *owner,
 	} else if (cluster_slots_owner(slots, cli_cluster.slot, rc->tcp.host,
 	    owner, err, len) == -1)
 		rv = -1;
-	else
+	else if (owner->id[0] != '\0')
 		rv = strcmp(owner->id, id->str) == 0;
+	else	/* no ids in CLUSTER SLOTS (before Redis 4) */
+		rv = owner->port == rc->tcp.port &&
+		    strcmp(owner->host, rc->tcp.host) == 0;
 	freeReplyObject(id);
 	freeReplyObject(slots);
 	return rv;

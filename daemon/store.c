@@ -64,7 +64,7 @@ struct store {
 	int			 nscripts;
 	char			 sha[STORE_SCRIPTS_MAX][41];
 	int			 nloading;	/* SCRIPT LOAD replies awaited */
-	int			 nchecks;	/* a ROLE or CLUSTER SLOTS reply awaited */
+	int			 nchecks;	/* ROLE or CLUSTER replies awaited */
 	int			 nloaded;
 	/* A Cluster: the node serving our slot, found from the seeds. */
 	int			 slot;		/* -1 when not a Cluster */
@@ -652,7 +652,7 @@ store_role_reply(void *arg, redisReply *r)
 {
 	struct store	*s = arg;
 
-	s->nchecks = 0;
+	s->nchecks--;
 	if (r == NULL)
 		return;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
@@ -671,6 +671,7 @@ store_myid_reply(void *arg, redisReply *r)
 {
 	struct store	*s = arg;
 
+	s->nchecks--;
 	s->myid[0] = '\0';
 	if (r == NULL)
 		return;
@@ -692,7 +693,7 @@ store_slots_reply(void *arg, redisReply *r)
 	struct cluster_node	 owner;
 	char			 err[300], where[300], why[400];
 
-	s->nchecks = 0;
+	s->nchecks--;
 	if (r == NULL || s->draining)
 		return;
 	if (cluster_slots_owner(r, s->slot, s->addr.host, &owner, err,
@@ -709,6 +710,23 @@ store_slots_reply(void *arg, redisReply *r)
 	cluster_node_format(&owner, where, sizeof(where));
 	snprintf(why, sizeof(why), "slot %d is served by %s", s->slot, where);
 	store_follow(s, &owner, why);
+}
+
+/* A node that serves the slot but sees the Cluster down refuses every command. */
+static void
+store_state_reply(void *arg, redisReply *r)
+{
+	struct store	*s = arg;
+
+	s->nchecks--;
+	if (r == NULL || s->draining)
+		return;
+	if (r->type != REDIS_REPLY_STRING ||
+	    strstr(r->str, "cluster_state:ok") == NULL) {
+		store_drop_later(s, "the Cluster is down (CLUSTER INFO)");
+		return;
+	}
+	store_ready_check(s);
 }
 
 /* Replies come in order: the n-th SCRIPT LOAD answer is script n. */
@@ -756,16 +774,20 @@ store_handshake(struct store *s)
 		const char *argv[] = { "ROLE" };
 
 		if (store_own(s, store_role_reply, 1, argv) == 0)
-			s->nchecks = 1;
+			s->nchecks++;
 	}
-	/* A Cluster: make sure this node serves our slot, now. */
+	/* A Cluster: make sure this node serves our slot, now, and can. */
 	if (s->slot >= 0) {
 		const char *myid[] = { "CLUSTER", "MYID" };
 		const char *slots[] = { "CLUSTER", "SLOTS" };
+		const char *info[] = { "CLUSTER", "INFO" };
 
-		if (store_own(s, store_myid_reply, 2, myid) == 0 &&
-		    store_own(s, store_slots_reply, 2, slots) == 0)
-			s->nchecks = 1;
+		if (store_own(s, store_myid_reply, 2, myid) == 0)
+			s->nchecks++;
+		if (store_own(s, store_slots_reply, 2, slots) == 0)
+			s->nchecks++;
+		if (store_own(s, store_state_reply, 2, info) == 0)
+			s->nchecks++;
 	}
 	for (i = 0; i < s->nscripts; i++) {
 		const char *argv[] = { "SCRIPT", "LOAD", s->p.scripts[i] };

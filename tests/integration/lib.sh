@@ -279,7 +279,7 @@ cluster_start() {
 		    --cluster-enabled yes --cluster-port "$bus" \
 		    --cluster-config-file nodes.conf \
 		    --cluster-node-timeout "${CLUSTER_NODE_TIMEOUT:-1000}" \
-		    --cluster-require-full-coverage no \
+		    --cluster-require-full-coverage "${CLUSTER_FULL_COVERAGE:-no}" \
 		    --dir "$T/cluster/$port" --appendonly yes \
 		    --appendfsync everysec --save "" \
 		    --logfile "$T/cluster/$port/redis.log" --daemonize no
