@@ -146,6 +146,17 @@ store_format(struct store_call *c, int argc, const char **argv,
 	return 0;
 }
 
+/* The command text is not needed again: gone, and a password with it. */
+static void
+store_forget(struct store_call *c)
+{
+	if (c->cmd == NULL)
+		return;
+	explicit_bzero(c->cmd, c->len);
+	redisFreeCommand(c->cmd);
+	c->cmd = NULL;
+}
+
 /*
  * Send c: on the connection, or (asked) with ASKING just before it on the
  * connection to the node importing the slot. Outside a Cluster the command
@@ -164,16 +175,31 @@ store_post(struct store *s, struct store_call *c)
 	if (redisAsyncFormattedCommand(ac, store_reply, c, c->cmd, c->len) !=
 	    REDIS_OK)
 		return -1;
-	if (s->slot < 0) {
-		redisFreeCommand(c->cmd);
-		c->cmd = NULL;
-	}
+	if (s->slot < 0)
+		store_forget(c);
 	if (s->outstanding++ == 0)
 		store_watch_arm(s, s->p.reply_timeout_ms);
 	return 0;
 }
 
-/* A command of the store's own (AUTH, checks, SCRIPT LOAD); -1 if not sent. */
+/* AUTH [username] password: an ACL user, or the default. Returns argc. */
+static int
+store_auth_argv(const struct store *s, const char *argv[3])
+{
+	argv[0] = "AUTH";
+	if (s->p.username == NULL) {
+		argv[1] = s->password;
+		return 2;
+	}
+	argv[1] = s->p.username;
+	argv[2] = s->password;
+	return 3;
+}
+
+/*
+ * A command of the store's own (AUTH, checks, SCRIPT LOAD), never sent
+ * twice; -1 if not sent.
+ */
 static int
 store_own(struct store *s, store_reply_cb *cb, int argc, const char **argv)
 {
@@ -183,9 +209,11 @@ store_own(struct store *s, store_reply_cb *cb, int argc, const char **argv)
 		fatal("calloc");
 	if (store_format(c, argc, argv, NULL) == -1 ||
 	    store_post(s, c) == -1) {
+		store_forget(c);
 		store_call_free(c);
 		return -1;
 	}
+	store_forget(c);
 	return 0;
 }
 
@@ -297,21 +325,19 @@ store_ask(struct store *s, struct store_call *c, const struct cluster_node *to)
 		log_info("redis %s: slot %d is migrating to %s; following ASK "
 		    "there", s->p.name, s->slot, where);
 		if (s->password) {
-			const char *argv[] = { "AUTH", s->p.username,
-			    s->password };
-			struct store_call *a;
+			const char		*argv[3];
+			struct store_call	*a;
+			int			 rc;
 
-			if (s->p.username == NULL) {
-				argv[1] = s->password;
-				argv[2] = NULL;
-			}
 			if ((a = store_call_new(s, store_ask_auth_reply, s)) ==
 			    NULL)
 				fatal("calloc");
 			a->asked = 1;
-			if (store_format(a, argv[2] ? 3 : 2, argv, NULL) ==
-			    -1 || redisAsyncFormattedCommand(ac, store_reply, a,
-			    a->cmd, a->len) != REDIS_OK) {
+			rc = store_format(a, store_auth_argv(s, argv), argv,
+			    NULL) == -1 || redisAsyncFormattedCommand(ac,
+			    store_reply, a, a->cmd, a->len) != REDIS_OK;
+			store_forget(a);
+			if (rc) {
 				store_call_free(a);
 				return -1;
 			}
@@ -756,14 +782,9 @@ store_handshake(struct store *s)
 	int	i;
 
 	if (s->password) {
-		/* AUTH [username] password: an ACL user, or the default. */
-		const char *argv[] = { "AUTH", s->p.username, s->password };
+		const char	*argv[3];
 
-		if (s->p.username == NULL) {
-			argv[1] = s->password;
-			argv[2] = NULL;
-		}
-		store_own(s, store_auth_reply, argv[2] ? 3 : 2, argv);
+		store_own(s, store_auth_reply, store_auth_argv(s, argv), argv);
 	}
 	s->nloading = 0;
 	s->nloaded = 0;

@@ -4,7 +4,8 @@
 # an admin loads the plan meanwhile: CLUSTER SETSLOT IMPORTING and
 # MIGRATING, the keys moved one by one with MIGRATE, then SETSLOT NODE.
 # The daemon follows ASK to the importing node, waits out TRYAGAIN, then
-# follows MOVED; `nhacviec load` waits and loads on the new master. Every
+# follows MOVED; `nhacviec load` waits and loads on the new master; both
+# log in on every node as the district's ACL user. Every
 # notice is delivered, none twice, each recorded sent once; no script
 # stops half-way (the load used to: the old task keys deleted, the new
 # ones refused as "a non local key").
@@ -21,9 +22,25 @@ dst=$(cluster_masters | grep -vx "$src" | head -1)
 srcid=$(redis-cli -p "$src" CLUSTER MYID)
 dstid=$(redis-cli -p "$dst" CLUSTER MYID)
 
+# The district logs in as its own ACL user on every node: README's user,
+# limited to the district, with the questions asked at connect.
+acl=$(grep -m1 '^redis-cli ACL SETUSER nhacviec ' "$NV_ROOT/README.md") ||
+    fail "README has no 'redis-cli ACL SETUSER nhacviec' line"
+acl=${acl#redis-cli ACL SETUSER nhacviec }
+acl=${acl//'{nhacviec}'/"{$d}"}
+acl=${acl//PASSWORD/s3cret-$d}
+for p in "${CLUSTER_PORTS[@]}"; do
+	eval "redis-cli -p $p ACL SETUSER $d $acl +cluster\|slots +cluster\|myid +cluster\|info" |
+	    grep -qx OK || fail "ACL SETUSER on $p"
+done
+umask 077
+echo "s3cret-$d" >"$T/redis.pass"
+umask 022
+
 fake_start hook -d 10 -R 10 -F 503
 write_conf "$T/nv.conf" "$hook_PORT" address= prefix="$d" consumer="nv-$d" \
-    "cluster=$CLUSTER_SEEDS" max_attempts=50 retry_base=1s retry_max=2s
+    "cluster=$CLUSTER_SEEDS" max_attempts=50 retry_base=1s retry_max=2s \
+    username="$d" password_file="$T/redis.pass"
 printf '\n[plan]\nfiles = %s/plan.d/*.conf\n' "$T" >>"$T/nv.conf"
 mkdir -p "$T/plan.d"
 cat >"$T/plan.d/plan.conf" <<'EOP'
@@ -105,6 +122,7 @@ redis-cli -p "$dst" XRANGE "{$d}:log" - + |
 [ -s "$T/twice" ] && fail "recorded sent twice: $(head -3 "$T/twice")"
 assert_eq $N "$(redis-cli -p "$dst" XRANGE "{$d}:log" - + | grep -cx sent)" "sent entries in the ledger"
 assert_no_grep "non local key|do not hash to the same slot" "$T/nv.out" "a script stopped by the Cluster"
+assert_no_grep "s3cret" "$T/nv.out" "the password in the log"
 assert_grep "redis main: slot $slot is migrating to 127.0.0.1:$dst; following ASK there" \
     "$T/nv.out" "ASK followed"
 assert_grep "redis main: slot $slot moved to 127.0.0.1:$dst; connecting there" \
