@@ -4,6 +4,7 @@
 #   make test-faults  the long fault and load scenarios (tests/faults/)
 #   make run     install what is missing, then the demo: seed plan, private Redis, console channel
 #   make bench   throughput figures against a baseline measured in the same run
+#   make bench-cluster  districts on a local Redis Cluster against one redis-server
 #   make fuzz    libFuzzer on the parsers of outside input (FUZZ_SECONDS=60)
 #   make install the programs, the systemd unit, man pages, bash completion,
 #                and example config where none is
@@ -30,7 +31,7 @@ FAKE_SRC   = $(wildcard tests/fake_*.c)
 obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 
 .PHONY: all test check unit integration run bench fuzz deps install deb clean \
-	test-faults faults
+	test-faults faults bench-cluster
 all: build/nhacviecd build/nhacviec
 
 # The Lua scripts, embedded as C strings (common/scripts.c describes them).
@@ -99,6 +100,9 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(FAKE_BIN)
 	@tests/bench/run.sh
+bench-cluster: deps
+	@$(MAKE) --no-print-directory all $(FAKE_BIN)
+	@tests/bench/cluster.sh
 # Fuzz the parsers of outside input (clang's libFuzzer); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
 build/fuzz/fuzz_inputs: tests/fuzz/fuzz_inputs.c $(COMMON_SRC) build/gen/lua.c

@@ -50,8 +50,22 @@ int	cli_getopt(struct cli *, int argc, char **argv,
 int	cli_usage(const struct cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* A connection to the config's Redis, authenticated; NULL after saying why. */
+/*
+ * A connection to the config's Redis, authenticated; NULL after saying why.
+ * With [redis] cluster, to the master serving the prefix's slot.
+ */
 redisContext	*cli_connect(const struct config *);
+/*
+ * redisCommand and redisCommandArgv for the connection cli_connect made:
+ * in a Cluster they follow MOVED, ASK and TRYAGAIN. Every file of cli/
+ * calls them by the hiredis names, which the macros below send here.
+ */
+redisReply	*cli_command(redisContext *, const char *fmt, ...);
+redisReply	*cli_command_argv(redisContext *, int argc, const char **argv,
+		    const size_t *argvlen);
+#define redisCommand(rc, ...)	((void *)cli_command((rc), __VA_ARGS__))
+#define redisCommandArgv(rc, argc, argv, argvlen) \
+	((void *)cli_command_argv((rc), (argc), (argv), (argvlen)))
 /* EVAL a script of common/scripts.h, its keys named from k. */
 redisReply	*cli_script(redisContext *, const struct keys *k,
 		    enum script_id, int argc, const char **argv);

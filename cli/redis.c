@@ -1,11 +1,14 @@
-/* The admin command's Redis side: the connection, scripts, streams read in chunks, the plan as loaded. */
+/* The admin command's Redis side: the connection (one Redis, Sentinel or a Cluster's slot), scripts, streams read in chunks, the plan as loaded. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 
 #include "cli.h"
+#include "cluster.h"
 #include "diag.h"
 #include "log.h"
 #include "plan.h"
@@ -14,7 +17,42 @@
 #include "scripts.h"
 #include "secret.h"
 
-/* A synchronous connection for the admin command, authenticated. */
+/* Where the config says Redis is, for messages. */
+static const char *
+cli_where(const struct config *c)
+{
+	if (c->cluster)
+		return c->cluster;
+	if (c->nsentinels > 0)
+		return c->master;
+	return c->redis_address ? c->redis_address : "?";
+}
+
+/* Log in with the config's password file, if any; -1 after saying why. */
+static int
+cli_auth(redisContext *rc, const struct config *c)
+{
+	redisReply	*r;
+	char		*pw, err[512];
+
+	if (c->password_file == NULL)
+		return 0;
+	if (secret_read(c->password_file, &pw, err, sizeof(err)) == -1) {
+		fprintf(stderr, "nhacviec: %s\n", err);
+		return -1;
+	}
+	r = c->username ? (redisCommand)(rc, "AUTH %s %s", c->username, pw) :
+	    (redisCommand)(rc, "AUTH %s", pw);
+	secret_free(pw);
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		fprintf(stderr, "nhacviec: Redis refused AUTH\n");
+		freeReplyObject(r);
+		return -1;
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
 /* Ask each Sentinel in turn where the master is, and connect there. */
 static redisContext *
 cli_sentinel_master(const struct config *c, struct timeval tv)
@@ -32,7 +70,7 @@ cli_sentinel_master(const struct config *c, struct timeval tv)
 			redisFree(sc);
 			continue;
 		}
-		r = redisCommand(sc, "SENTINEL get-master-addr-by-name %s",
+		r = (redisCommand)(sc, "SENTINEL get-master-addr-by-name %s",
 		    c->master);
 		if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
 			redisContext *rc = redisConnectWithTimeout(
@@ -50,15 +88,120 @@ cli_sentinel_master(const struct config *c, struct timeval tv)
 	return NULL;
 }
 
+/*
+ * A Cluster: what cli_command needs to follow the slot of the prefix.
+ * nhacviec runs one command against one config, so this is set once.
+ */
+static struct {
+	const struct config	*conf;
+	int			 slot;		/* -1: not a Cluster */
+	struct timeval		 tv;
+} cli_cluster = { NULL, -1, { 0, 0 } };
+
+#define CLI_HOPS_MAX		5
+#define CLI_TRYAGAIN_MAX	300	/* 100 ms apart */
+
+/* A connection to one node, authenticated; NULL (and why in err). */
+static redisContext *
+cli_node(const char *host, int port, char *err, size_t len)
+{
+	redisContext	*rc;
+
+	rc = redisConnectWithTimeout(host, port, cli_cluster.tv);
+	if (rc == NULL || rc->err) {
+		snprintf(err, len, "%s:%d: %s", host, port,
+		    rc ? rc->errstr : "no memory");
+		redisFree(rc);
+		return NULL;
+	}
+	redisSetTimeout(rc, (struct timeval){ 10, 0 });
+	if (cli_auth(rc, cli_cluster.conf) == -1) {
+		redisFree(rc);
+		exit(EX_UNAVAILABLE);
+	}
+	return rc;
+}
+
+/* Does this node serve our slot? 1 yes, 0 no (owner says who), -1 error. */
+static int
+cli_owns(redisContext *rc, const char *here, struct cluster_node *owner,
+    char *err, size_t len)
+{
+	redisReply	*id, *slots;
+	int		 rv;
+
+	id = (redisCommand)(rc, "CLUSTER MYID");
+	slots = (redisCommand)(rc, "CLUSTER SLOTS");
+	if (id == NULL || id->type != REDIS_REPLY_STRING) {
+		snprintf(err, len, "%s is not a Cluster node: %s", here,
+		    id == NULL ? rc->errstr : id->type == REDIS_REPLY_ERROR ?
+		    id->str : "odd reply");
+		rv = -1;
+	} else if (cluster_slots_owner(slots, cli_cluster.slot, rc->tcp.host,
+	    owner, err, len) == -1)
+		rv = -1;
+	else if (owner->id[0] != '\0')
+		rv = strcmp(owner->id, id->str) == 0;
+	else	/* no ids in CLUSTER SLOTS (before Redis 4) */
+		rv = owner->port == rc->tcp.port &&
+		    strcmp(owner->host, rc->tcp.host) == 0;
+	freeReplyObject(id);
+	freeReplyObject(slots);
+	return rv;
+}
+
+/* Ask each seed which master serves the slot, connect there, check. */
+static redisContext *
+cli_cluster_master(const struct config *c)
+{
+	const struct address	*a;
+	struct cluster_node	 owner;
+	redisContext		*rc;
+	char			 err[512] = "", here[300];
+	size_t			 i;
+	int			 hops, own;
+
+	for (i = 0; i < c->ncluster; i++) {
+		a = &c->cluster_addrs[i];
+		if ((rc = cli_node(a->host, a->port, err, sizeof(err))) ==
+		    NULL)
+			continue;
+		for (hops = 0; hops < CLI_HOPS_MAX; hops++) {
+			snprintf(here, sizeof(here), "%s:%d", rc->tcp.host,
+			    rc->tcp.port);
+			if ((own = cli_owns(rc, here, &owner, err,
+			    sizeof(err))) != 0)
+				break;
+			redisFree(rc);
+			if ((rc = cli_node(owner.host, owner.port, err,
+			    sizeof(err))) == NULL)
+				break;
+		}
+		if (rc != NULL && own == 1)
+			return rc;
+		redisFree(rc);
+	}
+	fprintf(stderr, "nhacviec: no node of the Cluster %s serves slot %d "
+	    "of prefix %s%s%s\n", c->cluster, cli_cluster.slot, c->prefix,
+	    err[0] ? ": " : "", err);
+	return NULL;
+}
+
 redisContext *
 cli_connect(const struct config *c)
 {
 	struct timeval	 tv = { c->connect_timeout_ms / 1000,
 	    (c->connect_timeout_ms % 1000) * 1000 };
 	redisContext	*rc;
-	redisReply	*r;
-	char		*pw, err[512];
+	char		 key[KEYS_PREFIX_MAX + 4];
 
+	cli_cluster.conf = c;
+	cli_cluster.tv = tv;
+	if (c->ncluster > 0) {
+		snprintf(key, sizeof(key), "{%s}:", c->prefix);
+		cli_cluster.slot = cluster_keyslot(key, strlen(key));
+		return cli_cluster_master(c);
+	}
 	if (c->nsentinels > 0)
 		rc = cli_sentinel_master(c, tv);
 	else if (c->redis_addr.path)
@@ -68,33 +211,153 @@ cli_connect(const struct config *c)
 		    c->redis_addr.port, tv);
 	if (rc == NULL || rc->err) {
 		fprintf(stderr, "nhacviec: cannot connect to Redis at %s: "
-		    "%s\n", c->redis_address ? c->redis_address : c->master,
-		    rc ? rc->errstr : "no memory");
+		    "%s\n", cli_where(c), rc ? rc->errstr : "no memory");
 		redisFree(rc);
 		return NULL;
 	}
 	redisSetTimeout(rc, (struct timeval){ 10, 0 });
-	if (c->password_file) {
-		if (secret_read(c->password_file, &pw, err, sizeof(err)) ==
-		    -1) {
-			fprintf(stderr, "nhacviec: %s\n", err);
-			redisFree(rc);
-			return NULL;
-		}
-		r = c->username ? redisCommand(rc, "AUTH %s %s", c->username,
-		    pw) : redisCommand(rc, "AUTH %s", pw);
-		secret_free(pw);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			fprintf(stderr, "nhacviec: Redis refused AUTH\n");
-			freeReplyObject(r);
-			redisFree(rc);
-			return NULL;
-		}
-		freeReplyObject(r);
+	if (cli_auth(rc, c) == -1) {
+		redisFree(rc);
+		return NULL;
 	}
 	return rc;
 }
 
+/*
+ * MOVED: the same context, reconnected to the new owner. hiredis 0.14's
+ * redisReconnect connects to the context's own tcp.host and tcp.port.
+ */
+static int
+cli_move(redisContext *rc, const struct cluster_node *to)
+{
+	char	*host;
+
+	if ((host = strdup(to->host)) == NULL)
+		return -1;
+	free(rc->tcp.host);
+	rc->tcp.host = host;
+	rc->tcp.port = to->port;
+	if (redisReconnect(rc) != REDIS_OK)
+		return -1;
+	redisSetTimeout(rc, (struct timeval){ 10, 0 });
+	if (cli_auth(rc, cli_cluster.conf) == -1)
+		exit(EX_UNAVAILABLE);
+	return 0;
+}
+
+/* One command already in RESP, and its reply (NULL: see rc->errstr). */
+static redisReply *
+cli_send(redisContext *rc, const char *cmd, size_t len)
+{
+	void	*r = NULL;
+
+	if (redisAppendFormattedCommand(rc, cmd, len) != REDIS_OK ||
+	    redisGetReply(rc, &r) != REDIS_OK)
+		return NULL;
+	return r;
+}
+
+/* ASK: the one command, after ASKING, on the node importing the slot. */
+static redisReply *
+cli_ask(const struct cluster_node *to, const char *cmd, size_t len)
+{
+	redisContext	*ac;
+	redisReply	*r;
+	char		 err[512];
+
+	if ((ac = cli_node(to->host, to->port, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "nhacviec: %s\n", err);
+		return NULL;
+	}
+	freeReplyObject((redisCommand)(ac, "ASKING"));
+	r = cli_send(ac, cmd, len);
+	redisFree(ac);
+	return r;
+}
+
+/*
+ * In a Cluster: MOVED reconnects to the new owner and sends again, ASK
+ * sends once to the importing node, TRYAGAIN waits a moment. None of them
+ * ran the command, so sending it again does it exactly once.
+ */
+static redisReply *
+cli_command_formatted(redisContext *rc, const char *cmd, size_t len)
+{
+	struct cluster_node	 to;
+	redisReply		*r;
+	int			 slot, hops = 0, tries = 0;
+
+	for (;;) {
+		r = cli_send(rc, cmd, len);
+		if (r == NULL || r->type != REDIS_REPLY_ERROR)
+			return r;
+		switch (cluster_redirect_parse(r->str, rc->tcp.host, &slot,
+		    &to)) {
+		case CLUSTER_MOVED:
+			if (hops++ >= CLI_HOPS_MAX)
+				return r;
+			freeReplyObject(r);
+			if (cli_move(rc, &to) == -1)
+				return NULL;
+			continue;
+		case CLUSTER_ASK:
+			freeReplyObject(r);
+			r = cli_ask(&to, cmd, len);
+			if (r == NULL || r->type != REDIS_REPLY_ERROR ||
+			    strncmp(r->str, "TRYAGAIN", 8) != 0)
+				return r;
+			/* FALLTHROUGH */
+		case CLUSTER_TRYAGAIN:
+			if (tries++ >= CLI_TRYAGAIN_MAX)
+				return r;
+			freeReplyObject(r);
+			usleep(100000);
+			continue;
+		default:
+			return r;
+		}
+	}
+}
+
+redisReply *
+cli_command_argv(redisContext *rc, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	redisReply	*r;
+	char		*cmd;
+	int		 n;
+
+	if (cli_cluster.slot < 0)
+		return (redisCommandArgv)(rc, argc, argv, argvlen);
+	if ((n = redisFormatCommandArgv(&cmd, argc, argv, argvlen)) < 0)
+		return NULL;
+	r = cli_command_formatted(rc, cmd, (size_t)n);
+	redisFreeCommand(cmd);
+	return r;
+}
+
+redisReply *
+cli_command(redisContext *rc, const char *fmt, ...)
+{
+	redisReply	*r;
+	va_list		 ap;
+	char		*cmd;
+	int		 n;
+
+	va_start(ap, fmt);
+	if (cli_cluster.slot < 0) {
+		r = redisvCommand(rc, fmt, ap);
+		va_end(ap);
+		return r;
+	}
+	n = redisvFormatCommand(&cmd, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	r = cli_command_formatted(rc, cmd, (size_t)n);
+	redisFreeCommand(cmd);
+	return r;
+}
 
 redisReply *
 cli_script(redisContext *rc, const struct keys *k, enum script_id id,
@@ -151,7 +414,7 @@ cli_check_redis(const struct config *c)
 	if ((rc = cli_connect(c)) == NULL)
 		return EX_UNAVAILABLE;
 	snprintf(where, sizeof(where), "%s: [redis] %s", c->path,
-	    c->redis_address ? c->redis_address : c->master);
+	    cli_where(c));
 	r = redisCommand(rc, "INFO persistence");
 	if (r && r->type == REDIS_REPLY_STRING &&
 	    cli_info(r->str, "aof_enabled", v, sizeof(v)) &&

@@ -157,6 +157,7 @@ static const struct config_key redis_keys[] = {
 	    .off = C(connect_timeout_ms), .flags = KEY_POSITIVE },
 	{ .name = "sentinels", .type = KEY_STRING, .off = C(sentinels) },
 	{ .name = "master", .type = KEY_NAME, .off = C(master) },
+	{ .name = "cluster", .type = KEY_STRING, .off = C(cluster) },
 };
 
 static const struct config_key plan_keys[] = {
@@ -550,6 +551,10 @@ config_clear(struct config *conf)
 	for (i = 0; i < conf->nsentinels; i++)
 		address_clear(&conf->sentinel_addrs[i]);
 	free(conf->sentinel_addrs);
+	free(conf->cluster);
+	for (i = 0; i < conf->ncluster; i++)
+		address_clear(&conf->cluster_addrs[i]);
+	free(conf->cluster_addrs);
 	free(conf->redis_address);
 	free(conf->prefix);
 	free(conf->password_file);
@@ -1463,6 +1468,48 @@ config_check_sentinels(struct config_loader *l, struct config *conf)
 		config_error(l, ls, "sentinels: name at least one HOST:PORT");
 }
 
+/* [redis] cluster = HOST:PORT, ...: seed nodes of a Redis Cluster, alone. */
+static void
+config_check_cluster(struct config_loader *l, struct config *conf)
+{
+	unsigned	 lc;
+	char		*copy, *item, *save = NULL, err[256];
+	struct address	 a;
+
+	if (conf->cluster == NULL)
+		return;
+	lc = l->sect_seen[SECT_REDIS][config_key_index(
+	    &config_sections[SECT_REDIS], "cluster")];
+	if (conf->redis_address != NULL || conf->sentinels != NULL) {
+		config_error(l, lc, "[redis] cluster excludes %s: name the "
+		    "Cluster's nodes, or one Redis with address, or Sentinels",
+		    conf->redis_address ? "address" : "sentinels and master");
+		return;
+	}
+	copy = config_strdup(conf->cluster);
+	for (item = strtok_r(copy, ", \t", &save); item != NULL;
+	    item = strtok_r(NULL, ", \t", &save)) {
+		if (parse_address(item, &a, err, sizeof(err)) == -1) {
+			config_error(l, lc, "cluster: %s", err);
+			continue;
+		}
+		if (a.path != NULL) {
+			config_error(l, lc, "cluster: '%s' is a socket; a "
+			    "Cluster's nodes are HOST:PORT", item);
+			address_clear(&a);
+			continue;
+		}
+		conf->cluster_addrs = realloc(conf->cluster_addrs,
+		    (conf->ncluster + 1) * sizeof(*conf->cluster_addrs));
+		if (conf->cluster_addrs == NULL)
+			fatal("%s", __func__);
+		conf->cluster_addrs[conf->ncluster++] = a;
+	}
+	free(copy);
+	if (conf->ncluster == 0)
+		config_error(l, lc, "cluster: name at least one HOST:PORT");
+}
+
 /* [alert]: an address with @, and a channel that exists and is not zalo. */
 static void
 config_check_alert(struct config_loader *l, struct config *conf)
@@ -1644,11 +1691,13 @@ config_check_all(struct config_loader *l)
 		    "make it at least as long");
 	}
 	config_check_sentinels(l, conf);
+	config_check_cluster(l, conf);
 	if (conf->redis_address == NULL && conf->sentinels == NULL &&
-	    l->sect_seen[SECT_REDIS][config_key_index(
+	    conf->cluster == NULL && l->sect_seen[SECT_REDIS][config_key_index(
 	    &config_sections[SECT_REDIS], "address")] == 0)
 		config_error(l, 0, "[redis] address is required: use "
-		    "unix:/path or HOST:PORT (or sentinels and master)");
+		    "unix:/path or HOST:PORT (or sentinels and master, or "
+		    "cluster)");
 	config_check_alert(l, conf);
 	config_check_http(l, conf);
 	config_check_reports(l, conf);

@@ -96,6 +96,9 @@ struct config {
 	struct address		*sentinel_addrs;	/* asked for the master */
 	size_t			 nsentinels;
 	char			*master;	/* the name Sentinel monitors */
+	char			*cluster;	/* as written, or NULL */
+	struct address		*cluster_addrs;	/* seed nodes of a Cluster */
+	size_t			 ncluster;
 
 	/* [plan] */
 	char			*plan_files;

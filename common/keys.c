@@ -36,6 +36,7 @@ keys_init(struct keys *k, const char *prefix)
 	keys_set(k->events, prefix, "events");
 	keys_set(k->inbox, prefix, "inbox");
 	keys_set(k->handled, prefix, "handled");
+	keys_set(k->guard, prefix, "slot-guard");
 	return 0;
 }
 

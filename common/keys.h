@@ -30,6 +30,8 @@ struct keys {
 	char	events[KEYS_NAME_MAX];		/* STREAM: inbound events */
 	char	inbox[KEYS_NAME_MAX];		/* STREAM: replies not placed */
 	char	handled[KEYS_NAME_MAX];		/* HASH: events handled once */
+	char	guard[KEYS_NAME_MAX];		/* never exists: every script
+						   declares it (scripts.c) */
 	char	occ[KEYS_NAME_MAX + 256];	/* HASH: one occurrence's follow-ups,
 						   set by keys_occ before use */
 	char	lease[KEYS_NAME_MAX + 256];	/* STRING: consumer:NAME's holder */

@@ -90,10 +90,11 @@ script_args(enum script_id id, const struct keys *k, int argc,
 	size_t			 i;
 	int			 n = 0;
 
-	snprintf(nkeys_buf, 8, "%zu", s->nkeys);
+	snprintf(nkeys_buf, 8, "%zu", s->nkeys + 1);
 	out[n++] = nkeys_buf;
 	for (i = 0; i < s->nkeys; i++)
 		out[n++] = (const char *)k + s->keys[i];
+	out[n++] = k->guard;
 	for (i = 0; i < (size_t)argc; i++)
 		out[n++] = argv[i];
 	return n;

@@ -31,7 +31,8 @@ struct script {
 	const char	*name;		/* lua/NAME.lua */
 	const char	*source;
 	size_t		 nkeys;
-	size_t		 keys[SCRIPT_KEYS_MAX];	/* offsets in struct keys */
+	size_t		 keys[SCRIPT_KEYS_MAX - 1];	/* offsets in struct keys;
+						   the guard comes after */
 };
 
 extern const struct script scripts[SCRIPT_COUNT];
@@ -39,9 +40,19 @@ extern const struct script scripts[SCRIPT_COUNT];
 extern const char *const script_sources[SCRIPT_COUNT + 1];
 
 /*
- * The arguments after EVAL's script: numkeys, the keys (named from k), then
- * argv. out must hold 1 + SCRIPT_KEYS_MAX + argc; nkeys_buf holds numkeys
- * as text. Returns the count written to out.
+ * The arguments after EVAL's script: numkeys, the keys (named from k), the
+ * guard key, then argv. out must hold 1 + SCRIPT_KEYS_MAX + argc;
+ * nkeys_buf holds numkeys as text. Returns the count written to out.
+ *
+ * The guard ({p}:slot-guard) never exists and no script touches it. While
+ * a Redis Cluster migrates the slot, a command whose keys are not all on
+ * one node is refused before it starts (TRYAGAIN, or ASK then TRYAGAIN),
+ * and a missing key counts as elsewhere: so no script starts until the
+ * slot has moved. Without it a script whose declared keys were all still
+ * there ran, and failed half-way, its first writes kept, at the first key
+ * not there (an undeclared {p}:occ:..., or a hash it had just emptied):
+ * "Script attempted to access a non local key in a cluster node".
+ * Outside a migration the guard costs nothing.
  */
 int	script_args(enum script_id, const struct keys *k, int argc,
 	    const char *const *argv, const char **out, char nkeys_buf[8]);

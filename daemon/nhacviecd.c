@@ -109,6 +109,9 @@ main_store(struct nv *nv, const char *name, const char *pw, int64_t reply_ms,
 	p.sentinels = nv->conf->sentinel_addrs;
 	p.nsentinels = nv->conf->nsentinels;
 	p.master = nv->conf->master;
+	p.seeds = nv->conf->cluster_addrs;
+	p.nseeds = nv->conf->ncluster;
+	p.slot_key = nv->keys.base;
 	p.username = nv->conf->username;
 	p.password = pw;
 	p.connect_timeout_ms = nv->conf->connect_timeout_ms;
@@ -198,6 +201,7 @@ main_reload(struct nv *nv)
 	if (!main_same(fresh->redis_address, old->redis_address) ||
 	    !main_same(fresh->sentinels, old->sentinels) ||
 	    !main_same(fresh->master, old->master) ||
+	    !main_same(fresh->cluster, old->cluster) ||
 	    !main_same(fresh->prefix, old->prefix) ||
 	    !main_same(fresh->consumer, old->consumer) ||
 	    !main_same(fresh->password_file, old->password_file) ||

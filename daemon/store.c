@@ -1,18 +1,42 @@
-/* One Redis connection on the loop: hiredis async, our own watchdogs, reconnect with back-off, Lua scripts. */
+/* One Redis connection on the loop: hiredis async, our own watchdogs, reconnect with back-off, Lua scripts, a Cluster slot followed. */
+#include <sys/queue.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
 
+#include "cluster.h"
 #include "log.h"
 #include "store.h"
 
 #define STORE_BACKOFF_MIN_MS	250
 #define STORE_BACKOFF_MAX_MS	30000
 #define STORE_SCRIPTS_MAX	32
+#define STORE_HOPS_MAX		5	/* redirections followed in a row */
+#define STORE_TRYAGAIN_MS	100
+#define STORE_TRYAGAIN_MAX	300	/* then the caller gets the error */
+
+/* A command in flight: our callback wraps the caller's. */
+struct store_call {
+	struct store		*s;
+	store_reply_cb		*cb;
+	void			*arg;
+	int			 script;	/* -1, or the script to EVAL on NOSCRIPT */
+	int			 argc;		/* saved EVALSHA arguments */
+	char			**argv;
+	char			*cmd;		/* as sent; kept in a Cluster */
+	size_t			 len;
+	int			 raw;		/* in MULTI: never redirected alone */
+	int			 asked;		/* on the ASK link, after ASKING */
+	int			 tries;		/* TRYAGAIN answers so far */
+	TAILQ_ENTRY(store_call)	 link;		/* on later */
+};
+TAILQ_HEAD(store_calls, store_call);
 
 struct store {
 	struct event_base	*base;
@@ -30,31 +54,39 @@ struct store {
 	redisAsyncContext	*ac;
 	int			 up;		/* connected and ready */
 	int			 connected;	/* TCP up, maybe not ready */
+	int			 draining;	/* dropped next pass: take nothing */
 	int64_t			 backoff_ms;
 	struct event		*retry_ev;	/* reconnect after back-off */
 	struct event		*watch_ev;	/* connect and reply watchdog */
 	struct event		*drop_ev;	/* drop the connection next pass */
-	const char		*drop_why;
+	char			 drop_why[512];
 	size_t			 outstanding;
 	int			 nscripts;
 	char			 sha[STORE_SCRIPTS_MAX][41];
 	int			 nloading;	/* SCRIPT LOAD replies awaited */
-	int			 nroles;	/* a ROLE reply awaited */
+	int			 nchecks;	/* ROLE or CLUSTER replies awaited */
 	int			 nloaded;
-};
-
-/* A command in flight: our callback wraps the caller's. */
-struct store_call {
-	struct store	*s;
-	store_reply_cb	*cb;
-	void		*arg;
-	int		 script;	/* -1, or the script to EVAL on NOSCRIPT */
-	int		 argc;		/* saved EVALSHA arguments */
-	char		**argv;
+	/* A Cluster: the node serving our slot, found from the seeds. */
+	int			 slot;		/* -1 when not a Cluster */
+	struct address		*seeds;
+	size_t			 nseeds;
+	size_t			 next_seed;
+	char			 myid[CLUSTER_ID_MAX];
+	struct cluster_node	 owner;		/* where the slot is, learned */
+	int			 have_owner;
+	int			 hop;		/* connect to owner at once */
+	int			 hops;		/* in a row, without getting up */
+	int			 in_multi;
+	redisAsyncContext	*ask;		/* to the node importing the slot */
+	struct cluster_node	 ask_node;
+	struct store_calls	 later;		/* TRYAGAIN: sent again soon */
+	struct event		*later_ev;
 };
 
 static void	store_connect(struct store *);
 static void	store_lost(struct store *, const char *why);
+static void	store_reply(redisAsyncContext *, void *, void *);
+static void	store_drop_later(struct store *, const char *why);
 
 static void
 store_watch_arm(struct store *s, int64_t ms)
@@ -62,6 +94,20 @@ store_watch_arm(struct store *s, int64_t ms)
 	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
 
 	evtimer_add(s->watch_ev, &tv);
+}
+
+static struct store_call *
+store_call_new(struct store *s, store_reply_cb *cb, void *arg)
+{
+	struct store_call	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->s = s;
+	c->cb = cb;
+	c->arg = arg;
+	c->script = -1;
+	return c;
 }
 
 static void
@@ -72,11 +118,304 @@ store_call_free(struct store_call *c)
 	for (i = 0; i < c->argc; i++)
 		free(c->argv[i]);
 	free(c->argv);
+	redisFreeCommand(c->cmd);
 	free(c);
 }
 
-static int	store_send(struct store *, struct store_call *, int argc,
-		    const char **argv, const size_t *argvlen);
+/* The caller hears that its command was lost (it is never sent). */
+static void
+store_call_fail(struct store_call *c)
+{
+	if (c->cb)
+		c->cb(c->arg, NULL);
+	store_call_free(c);
+}
+
+static int
+store_format(struct store_call *c, int argc, const char **argv,
+    const size_t *argvlen)
+{
+	char	*cmd;
+	int	 n;
+
+	if ((n = redisFormatCommandArgv(&cmd, argc, argv, argvlen)) < 0)
+		return -1;
+	redisFreeCommand(c->cmd);
+	c->cmd = cmd;
+	c->len = (size_t)n;
+	return 0;
+}
+
+/* The command text is not needed again: gone, and a password with it. */
+static void
+store_forget(struct store_call *c)
+{
+	if (c->cmd == NULL)
+		return;
+	explicit_bzero(c->cmd, c->len);
+	redisFreeCommand(c->cmd);
+	c->cmd = NULL;
+}
+
+/*
+ * Send c: on the connection, or (asked) with ASKING just before it on the
+ * connection to the node importing the slot. Outside a Cluster the command
+ * text is not kept: nothing is ever sent twice from it.
+ */
+static int
+store_post(struct store *s, struct store_call *c)
+{
+	redisAsyncContext	*ac = c->asked ? s->ask : s->ac;
+
+	if (ac == NULL || (!c->asked && !s->connected))
+		return -1;
+	if (c->asked && redisAsyncCommand(ac, NULL, NULL, "ASKING") !=
+	    REDIS_OK)
+		return -1;
+	if (redisAsyncFormattedCommand(ac, store_reply, c, c->cmd, c->len) !=
+	    REDIS_OK)
+		return -1;
+	if (s->slot < 0)
+		store_forget(c);
+	if (s->outstanding++ == 0)
+		store_watch_arm(s, s->p.reply_timeout_ms);
+	return 0;
+}
+
+/* AUTH [username] password: an ACL user, or the default. Returns argc. */
+static int
+store_auth_argv(const struct store *s, const char *argv[3])
+{
+	argv[0] = "AUTH";
+	if (s->p.username == NULL) {
+		argv[1] = s->password;
+		return 2;
+	}
+	argv[1] = s->p.username;
+	argv[2] = s->password;
+	return 3;
+}
+
+/*
+ * A command of the store's own (AUTH, checks, SCRIPT LOAD), never sent
+ * twice; -1 if not sent.
+ */
+static int
+store_own(struct store *s, store_reply_cb *cb, int argc, const char **argv)
+{
+	struct store_call	*c;
+
+	if ((c = store_call_new(s, cb, s)) == NULL)
+		fatal("calloc");
+	if (store_format(c, argc, argv, NULL) == -1 ||
+	    store_post(s, c) == -1) {
+		store_forget(c);
+		store_call_free(c);
+		return -1;
+	}
+	store_forget(c);
+	return 0;
+}
+
+/* Commands between MULTI and EXEC are one: none is redirected alone. */
+static void
+store_multi(struct store *s, struct store_call *c, const char *verb,
+    size_t n)
+{
+	if (n == 5 && strncasecmp(verb, "MULTI", 5) == 0)
+		s->in_multi = 1;
+	c->raw = s->in_multi;
+	if ((n == 4 && strncasecmp(verb, "EXEC", 4) == 0) ||
+	    (n == 7 && strncasecmp(verb, "DISCARD", 7) == 0))
+		s->in_multi = 0;
+}
+
+/* TRYAGAIN: the slot's keys are split between two nodes for a moment. */
+static void
+store_later_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct store		*s = arg;
+	struct store_call	*c;
+
+	(void)fd;
+	(void)what;
+	while ((c = TAILQ_FIRST(&s->later)) != NULL) {
+		TAILQ_REMOVE(&s->later, c, link);
+		if (s->draining || store_post(s, c) == -1)
+			store_call_fail(c);
+	}
+}
+
+static void
+store_ask_connect_cb(const redisAsyncContext *ac, int status)
+{
+	struct store	*s = ac->data;
+
+	if (s == NULL || status == REDIS_OK)
+		return;
+	s->ask = NULL;		/* hiredis frees it; its calls get NULL */
+	store_drop_later(s, "cannot reach the node importing the slot");
+}
+
+static void
+store_ask_disconnect_cb(const redisAsyncContext *ac, int status)
+{
+	struct store	*s = ac->data;
+
+	(void)status;
+	if (s == NULL)
+		return;
+	s->ask = NULL;
+	store_drop_later(s, "lost the node importing the slot");
+}
+
+static void
+store_ask_auth_reply(void *arg, redisReply *r)
+{
+	struct store	*s = arg;
+
+	if (r && r->type == REDIS_REPLY_ERROR) {
+		log_err("redis %s: AUTH refused by %s:%d: %s", s->p.name,
+		    s->ask_node.host, s->ask_node.port, r->str);
+		store_drop_later(s, "authentication failed");
+	}
+}
+
+/* Never from inside the ASK connection's own callbacks. */
+static void
+store_ask_close(struct store *s)
+{
+	redisAsyncContext	*ac;
+
+	if ((ac = s->ask) == NULL)
+		return;
+	s->ask = NULL;
+	ac->data = NULL;
+	redisAsyncFree(ac);	/* pending callbacks get NULL */
+}
+
+/*
+ * ASK: while a slot migrates, a key already moved is served by the
+ * importing node, one command at a time after ASKING. One connection
+ * there; commands queue in hiredis until it is up, behind AUTH.
+ */
+static int
+store_ask(struct store *s, struct store_call *c, const struct cluster_node *to)
+{
+	redisAsyncContext	*ac;
+	char			 where[300];
+
+	if (s->ask != NULL && (s->ask_node.port != to->port ||
+	    strcmp(s->ask_node.host, to->host) != 0))
+		return -1;	/* a second migration at once: start over */
+	if (s->ask == NULL) {
+		ac = redisAsyncConnect(to->host, to->port);
+		if (ac == NULL || ac->err) {
+			if (ac)
+				redisAsyncFree(ac);
+			return -1;
+		}
+		ac->data = s;
+		s->ask = ac;
+		s->ask_node = *to;
+		redisLibeventAttach(ac, s->base);
+		redisAsyncSetConnectCallback(ac, store_ask_connect_cb);
+		redisAsyncSetDisconnectCallback(ac, store_ask_disconnect_cb);
+		cluster_node_format(to, where, sizeof(where));
+		log_info("redis %s: slot %d is migrating to %s; following ASK "
+		    "there", s->p.name, s->slot, where);
+		if (s->password) {
+			const char		*argv[3];
+			struct store_call	*a;
+			int			 rc;
+
+			if ((a = store_call_new(s, store_ask_auth_reply, s)) ==
+			    NULL)
+				fatal("calloc");
+			a->asked = 1;
+			rc = store_format(a, store_auth_argv(s, argv), argv,
+			    NULL) == -1 || redisAsyncFormattedCommand(ac,
+			    store_reply, a, a->cmd, a->len) != REDIS_OK;
+			store_forget(a);
+			if (rc) {
+				store_call_free(a);
+				return -1;
+			}
+			s->outstanding++;
+		}
+	}
+	c->asked = 1;
+	if (store_post(s, c) == -1) {
+		c->asked = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The slot has another owner: connect there next, at once. */
+static void
+store_follow(struct store *s, const struct cluster_node *to, const char *why)
+{
+	if (s->draining)
+		return;
+	s->owner = *to;
+	s->have_owner = 1;
+	s->hop = 1;
+	store_drop_later(s, why);
+}
+
+/*
+ * A Cluster's answer meant for the client, not the caller. 0: the store
+ * sends c again (later, or elsewhere); 1: the caller gets NULL (lost, as
+ * when a connection drops: it sends again once up); -1: the caller gets
+ * the reply. MOVED, ASK and TRYAGAIN mean the command was not run at all,
+ * so sending it again can neither lose nor repeat its effect.
+ */
+static int
+store_redirect(struct store *s, struct store_call *c, const redisReply *r)
+{
+	struct cluster_node	to;
+	struct timeval		tv = { 0, STORE_TRYAGAIN_MS * 1000 };
+	char			why[400], where[300];
+	int			slot = -1;
+
+	switch (cluster_redirect_parse(r->str, s->addr.host, &slot, &to)) {
+	case CLUSTER_REPLY:
+		return -1;
+	case CLUSTER_MOVED:
+		cluster_node_format(&to, where, sizeof(where));
+		snprintf(why, sizeof(why), "slot %d moved to %s", slot, where);
+		store_follow(s, &to, why);
+		return 1;
+	case CLUSTER_ASK:
+		if (!c->raw && !c->asked && slot == s->slot &&
+		    store_ask(s, c, &to) == 0)
+			return 0;
+		break;
+	case CLUSTER_TRYAGAIN:
+		if (c->raw)
+			break;
+		if (++c->tries > STORE_TRYAGAIN_MAX)
+			return -1;
+		c->asked = 0;
+		TAILQ_INSERT_TAIL(&s->later, c, link);
+		if (!evtimer_pending(s->later_ev, NULL))
+			evtimer_add(s->later_ev, &tv);
+		return 0;
+	case CLUSTER_DOWN:
+		s->have_owner = 0;
+		snprintf(why, sizeof(why), "the Cluster cannot serve slot %d "
+		    "(%.100s)", s->slot, r->str);
+		store_drop_later(s, why);
+		return 1;
+	}
+	/* In a transaction, or a second ASK: start over from the seeds. */
+	s->have_owner = 0;
+	snprintf(why, sizeof(why), "%s (%.100s)", c->raw ? "a transaction met "
+	    "a slot migration" : "cannot follow ASK", r->str);
+	store_drop_later(s, why);
+	return 1;
+}
 
 static void
 store_reply(redisAsyncContext *ac, void *r, void *priv)
@@ -85,7 +424,7 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 	struct store		*s = c->s;
 	redisReply		*reply = r;
 	const char		**argv;
-	int			 i;
+	int			 i, rc;
 
 	(void)ac;
 	if (s->outstanding > 0)
@@ -95,6 +434,13 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 			store_watch_arm(s, s->p.reply_timeout_ms);
 		else
 			evtimer_del(s->watch_ev);
+	}
+	if (reply && reply->type == REDIS_REPLY_ERROR && s->slot >= 0) {
+		if ((rc = store_redirect(s, c, reply)) == 0)
+			return;
+		/* Leaving this node: the caller tries again once up. */
+		if (rc == 1 || s->draining)
+			reply = NULL;
 	}
 	/* After a failover or restart the script cache is empty: EVAL it. */
 	if (reply && reply->type == REDIS_REPLY_ERROR && c->script >= 0 &&
@@ -106,7 +452,8 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 			for (i = 2; i < c->argc; i++)
 				argv[i] = c->argv[i];
 			c->script = -1;
-			if (store_send(s, c, c->argc, argv, NULL) == 0) {
+			if (store_format(c, c->argc, argv, NULL) == 0 &&
+			    store_post(s, c) == 0) {
 				free(argv);
 				return;
 			}
@@ -119,17 +466,16 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 	store_call_free(c);
 }
 
+/* Takes ownership of c; -1 when not sent (c freed, the callback not called). */
 static int
-store_send(struct store *s, struct store_call *c, int argc, const char **argv,
-    const size_t *argvlen)
+store_start(struct store *s, struct store_call *c, const char *verb,
+    size_t n)
 {
-	if (s->ac == NULL || !s->connected)
+	store_multi(s, c, verb, n);
+	if (store_post(s, c) == -1) {
+		store_call_free(c);
 		return -1;
-	if (redisAsyncCommandArgv(s->ac, store_reply, c, argc, argv,
-	    argvlen) != REDIS_OK)
-		return -1;
-	if (s->outstanding++ == 0)
-		store_watch_arm(s, s->p.reply_timeout_ms);
+	}
 	return 0;
 }
 
@@ -139,19 +485,16 @@ store_command(struct store *s, store_reply_cb *cb, void *arg, int argc,
 {
 	struct store_call	*c;
 
-	if (!s->up)
+	if (!store_is_up(s) || argc < 1)
 		return -1;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = store_call_new(s, cb, arg)) == NULL)
 		return -1;
-	c->s = s;
-	c->cb = cb;
-	c->arg = arg;
-	c->script = -1;
-	if (store_send(s, c, argc, argv, argvlen) == -1) {
-		free(c);
+	if (store_format(c, argc, argv, argvlen) == -1) {
+		store_call_free(c);
 		return -1;
 	}
-	return 0;
+	return store_start(s, c, argv[0], argvlen ? argvlen[0] :
+	    strlen(argv[0]));
 }
 
 int
@@ -160,26 +503,23 @@ store_commandf(struct store *s, store_reply_cb *cb, void *arg,
 {
 	struct store_call	*c;
 	va_list			 ap;
-	int			 rc;
+	char			*cmd;
+	int			 n;
 
-	if (!s->up || s->ac == NULL)
+	if (!store_is_up(s))
 		return -1;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return -1;
-	c->s = s;
-	c->cb = cb;
-	c->arg = arg;
-	c->script = -1;
 	va_start(ap, fmt);
-	rc = redisvAsyncCommand(s->ac, store_reply, c, fmt, ap);
+	n = redisvFormatCommand(&cmd, fmt, ap);
 	va_end(ap);
-	if (rc != REDIS_OK) {
-		free(c);
+	if (n < 0)
+		return -1;
+	if ((c = store_call_new(s, cb, arg)) == NULL) {
+		redisFreeCommand(cmd);
 		return -1;
 	}
-	if (s->outstanding++ == 0)
-		store_watch_arm(s, s->p.reply_timeout_ms);
-	return 0;
+	c->cmd = cmd;
+	c->len = (size_t)n;
+	return store_start(s, c, fmt, strcspn(fmt, " "));
 }
 
 int
@@ -190,16 +530,15 @@ store_script(struct store *s, int n, store_reply_cb *cb, void *arg,
 	const char		**full;
 	int			 i, total = argc + 2;
 
-	if (!s->up || n < 0 || n >= s->nscripts)
+	if (!store_is_up(s) || n < 0 || n >= s->nscripts)
 		return -1;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = store_call_new(s, cb, arg)) == NULL)
 		return -1;
 	full = calloc(total, sizeof(*full));
 	c->argv = calloc(total, sizeof(*c->argv));
 	if (full == NULL || c->argv == NULL) {
 		free(full);
-		free(c->argv);
-		free(c);
+		store_call_free(c);
 		return -1;
 	}
 	full[0] = "EVALSHA";
@@ -214,23 +553,20 @@ store_script(struct store *s, int n, store_reply_cb *cb, void *arg,
 			free(full);
 			return -1;
 		}
-	c->s = s;
-	c->cb = cb;
-	c->arg = arg;
 	c->script = n;
-	if (store_send(s, c, total, full, NULL) == -1) {
+	if (store_format(c, total, full, NULL) == -1) {
 		store_call_free(c);
 		free(full);
 		return -1;
 	}
 	free(full);
-	return 0;
+	return store_start(s, c, "EVALSHA", 7);
 }
 
 int
 store_is_up(const struct store *s)
 {
-	return s->up;
+	return s->up && !s->draining && s->ac != NULL;
 }
 
 static void
@@ -263,28 +599,52 @@ store_schedule(struct store *s, const char *why)
 static void
 store_lost(struct store *s, const char *why)
 {
-	int	was_up = s->up;
+	struct store_call	*c;
+	struct timeval		 now = { 0, 0 };
+	int			 was_up = s->up;
 
 	s->ac = NULL;
 	s->up = 0;
 	s->connected = 0;
 	s->outstanding = 0;
+	s->draining = 0;
+	s->in_multi = 0;
 	evtimer_del(s->watch_ev);
 	evtimer_del(s->drop_ev);
+	evtimer_del(s->later_ev);
+	store_ask_close(s);
+	while ((c = TAILQ_FIRST(&s->later)) != NULL) {
+		TAILQ_REMOVE(&s->later, c, link);
+		store_call_fail(c);
+	}
 	if (was_up && s->p.down)
 		s->p.down(s->p.arg);
+	/* Redirected: straight to the node named, a few times in a row. */
+	if (s->hop && s->hops < STORE_HOPS_MAX) {
+		s->hop = 0;
+		s->hops++;
+		log_info("redis %s: %s; connecting there", s->p.name, why);
+		evtimer_add(s->retry_ev, &now);
+		return;
+	}
+	s->hop = 0;
+	s->have_owner = 0;	/* ask the seeds again */
 	store_schedule(s, why);
 }
 
 static void
 store_ready_check(struct store *s)
 {
-	if (s->nloading > 0 || s->nroles > 0 || s->up ||
-	    evtimer_pending(s->drop_ev, NULL))
+	if (s->nloading > 0 || s->nchecks > 0 || s->up || s->draining)
 		return;
 	s->up = 1;
 	s->backoff_ms = 0;
-	log_info("redis %s: connected to %s", s->p.name, s->where);
+	s->hops = 0;
+	if (s->slot >= 0)
+		log_info("redis %s: connected to %s, the master of slot %d",
+		    s->p.name, s->where, s->slot);
+	else
+		log_info("redis %s: connected to %s", s->p.name, s->where);
 	if (s->p.up)
 		s->p.up(s->p.arg);
 }
@@ -295,7 +655,10 @@ store_drop_later(struct store *s, const char *why)
 {
 	struct timeval	tv = { 0, 0 };
 
-	s->drop_why = why;
+	if (s->draining)
+		return;
+	s->draining = 1;
+	snprintf(s->drop_why, sizeof(s->drop_why), "%s", why);
 	evtimer_add(s->drop_ev, &tv);
 }
 
@@ -315,7 +678,7 @@ store_role_reply(void *arg, redisReply *r)
 {
 	struct store	*s = arg;
 
-	s->nroles = 0;
+	s->nchecks--;
 	if (r == NULL)
 		return;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
@@ -324,6 +687,69 @@ store_role_reply(void *arg, redisReply *r)
 		log_warnx("redis %s: %s is not the master (a failover under "
 		    "way?); asking the Sentinels again", s->p.name, s->where);
 		store_drop_later(s, "not the master");
+		return;
+	}
+	store_ready_check(s);
+}
+
+static void
+store_myid_reply(void *arg, redisReply *r)
+{
+	struct store	*s = arg;
+
+	s->nchecks--;
+	s->myid[0] = '\0';
+	if (r == NULL)
+		return;
+	if (r->type != REDIS_REPLY_STRING) {
+		log_err("redis %s: %s is not a Cluster node: %s", s->p.name,
+		    s->where, r->type == REDIS_REPLY_ERROR ? r->str :
+		    "odd reply to CLUSTER MYID");
+		store_drop_later(s, "not a Cluster node");
+		return;
+	}
+	snprintf(s->myid, sizeof(s->myid), "%s", r->str);
+}
+
+/* Is the node we reached the master of our slot? If not, go there. */
+static void
+store_slots_reply(void *arg, redisReply *r)
+{
+	struct store		*s = arg;
+	struct cluster_node	 owner;
+	char			 err[300], where[300], why[400];
+
+	s->nchecks--;
+	if (r == NULL || s->draining)
+		return;
+	if (cluster_slots_owner(r, s->slot, s->addr.host, &owner, err,
+	    sizeof(err)) == -1) {
+		store_drop_later(s, err);
+		return;
+	}
+	if (owner.id[0] != '\0' ? strcmp(owner.id, s->myid) == 0 :
+	    owner.port == s->addr.port && strcmp(owner.host, s->addr.host) ==
+	    0) {
+		store_ready_check(s);
+		return;
+	}
+	cluster_node_format(&owner, where, sizeof(where));
+	snprintf(why, sizeof(why), "slot %d is served by %s", s->slot, where);
+	store_follow(s, &owner, why);
+}
+
+/* A node that serves the slot but sees the Cluster down refuses every command. */
+static void
+store_state_reply(void *arg, redisReply *r)
+{
+	struct store	*s = arg;
+
+	s->nchecks--;
+	if (r == NULL || s->draining)
+		return;
+	if (r->type != REDIS_REPLY_STRING ||
+	    strstr(r->str, "cluster_state:ok") == NULL) {
+		store_drop_later(s, "the Cluster is down (CLUSTER INFO)");
 		return;
 	}
 	store_ready_check(s);
@@ -349,60 +775,46 @@ store_load_reply(void *arg, redisReply *r)
 	store_ready_check(s);
 }
 
-/* While connecting: queue AUTH and SCRIPT LOAD; "up" after the last reply. */
+/* While connecting: queue AUTH, the checks and SCRIPT LOAD; "up" after the last reply. */
 static void
 store_handshake(struct store *s)
 {
-	struct store_call	*c;
-	int			 i;
+	int	i;
 
 	if (s->password) {
-		/* AUTH [username] password: an ACL user, or the default. */
-		const char *argv[] = { "AUTH", s->p.username, s->password };
+		const char	*argv[3];
 
-		if (s->p.username == NULL) {
-			argv[1] = s->password;
-			argv[2] = NULL;
-		}
-		if ((c = calloc(1, sizeof(*c))) != NULL) {
-			c->s = s;
-			c->cb = store_auth_reply;
-			c->arg = s;
-			c->script = -1;
-			if (store_send(s, c, argv[2] ? 3 : 2, argv, NULL) == -1)
-				free(c);
-		}
+		store_own(s, store_auth_reply, store_auth_argv(s, argv), argv);
 	}
 	s->nloading = 0;
 	s->nloaded = 0;
+	s->nchecks = 0;
+	s->in_multi = 0;
 	/* Via Sentinel: make sure this is the master, not a demoted one. */
 	if (s->nsentinels > 0) {
 		const char *argv[] = { "ROLE" };
 
-		if ((c = calloc(1, sizeof(*c))) == NULL)
-			fatal("calloc");
-		c->s = s;
-		c->cb = store_role_reply;
-		c->arg = s;
-		c->script = -1;
-		if (store_send(s, c, 1, argv, NULL) == -1)
-			free(c);
-		else
-			s->nroles = 1;
+		if (store_own(s, store_role_reply, 1, argv) == 0)
+			s->nchecks++;
+	}
+	/* A Cluster: make sure this node serves our slot, now, and can. */
+	if (s->slot >= 0) {
+		const char *myid[] = { "CLUSTER", "MYID" };
+		const char *slots[] = { "CLUSTER", "SLOTS" };
+		const char *info[] = { "CLUSTER", "INFO" };
+
+		if (store_own(s, store_myid_reply, 2, myid) == 0)
+			s->nchecks++;
+		if (store_own(s, store_slots_reply, 2, slots) == 0)
+			s->nchecks++;
+		if (store_own(s, store_state_reply, 2, info) == 0)
+			s->nchecks++;
 	}
 	for (i = 0; i < s->nscripts; i++) {
 		const char *argv[] = { "SCRIPT", "LOAD", s->p.scripts[i] };
 
-		if ((c = calloc(1, sizeof(*c))) == NULL)
-			fatal("calloc");
-		c->s = s;
-		c->cb = store_load_reply;
-		c->arg = s;
-		c->script = -1;
-		if (store_send(s, c, 3, argv, NULL) == -1) {
-			free(c);
+		if (store_own(s, store_load_reply, 3, argv) == -1)
 			break;
-		}
 		s->nloading++;
 	}
 	store_ready_check(s);
@@ -452,6 +864,8 @@ store_connect_to(struct store *s, const struct address *a)
 		    ac ? ac->errstr : "out of memory");
 		if (ac)
 			redisAsyncFree(ac);
+		s->hop = 0;
+		s->have_owner = 0;
 		store_schedule(s, why);
 		return;
 	}
@@ -470,8 +884,24 @@ store_where(struct store *s)
 	if (s->addr.path)
 		snprintf(s->where, sizeof(s->where), "unix:%s", s->addr.path);
 	else
-		snprintf(s->where, sizeof(s->where), "%s:%d",
-		    s->addr.host ? s->addr.host : "?", s->addr.port);
+		snprintf(s->where, sizeof(s->where),
+		    s->addr.host && strchr(s->addr.host, ':') ? "[%s]:%d" :
+		    "%s:%d", s->addr.host ? s->addr.host : "?", s->addr.port);
+}
+
+static void
+store_set_addr(struct store *s, const char *host, int port)
+{
+	char	*h;
+
+	if ((h = strdup(host)) == NULL)
+		fatal("strdup");
+	free(s->addr.host);
+	free(s->addr.path);
+	s->addr.path = NULL;
+	s->addr.host = h;
+	s->addr.port = port;
+	store_where(s);
 }
 
 /* Sentinel's answer: the master's address, or nothing it knows of. */
@@ -484,13 +914,7 @@ store_sentinel_reply(redisAsyncContext *ac, void *reply, void *priv)
 	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
 	    r->element[0]->type == REDIS_REPLY_STRING &&
 	    r->element[1]->type == REDIS_REPLY_STRING) {
-		free(s->addr.host);
-		free(s->addr.path);
-		s->addr.path = NULL;
-		if ((s->addr.host = strdup(r->element[0]->str)) == NULL)
-			fatal("strdup");
-		s->addr.port = atoi(r->element[1]->str);
-		store_where(s);
+		store_set_addr(s, r->element[0]->str, atoi(r->element[1]->str));
 		s->found = 1;
 	} else if (r != NULL)
 		log_warnx("redis %s: a Sentinel does not know master %s%s%s",
@@ -572,9 +996,20 @@ store_discover(struct store *s)
 static void
 store_connect(struct store *s)
 {
+	const struct address	*a;
+
 	if (s->nsentinels > 0)
 		store_discover(s);
-	else
+	else if (s->slot >= 0) {
+		/* The owner a node named, or the next seed to ask. */
+		if (s->have_owner)
+			store_set_addr(s, s->owner.host, s->owner.port);
+		else {
+			a = &s->seeds[s->next_seed++ % s->nseeds];
+			store_set_addr(s, a->host, a->port);
+		}
+		store_connect_to(s, &s->addr);
+	} else
 		store_connect_to(s, &s->addr);
 }
 
@@ -618,10 +1053,29 @@ static void
 store_drop_event(evutil_socket_t fd, short what, void *arg)
 {
 	struct store	*s = arg;
+	char		 why[sizeof(s->drop_why)];
 
 	(void)fd;
 	(void)what;
-	store_drop(s, s->drop_why);
+	memcpy(why, s->drop_why, sizeof(why));
+	store_drop(s, why);
+}
+
+static int
+store_copy_addrs(struct address **to, const struct address *from, size_t n)
+{
+	size_t	i;
+
+	if ((*to = calloc(n, sizeof(**to))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		(*to)[i].port = from[i].port;
+		if ((from[i].path && ((*to)[i].path = strdup(from[i].path)) ==
+		    NULL) || (from[i].host && ((*to)[i].host =
+		    strdup(from[i].host)) == NULL))
+			return -1;
+	}
+	return 0;
 }
 
 struct store *
@@ -633,35 +1087,37 @@ store_new(struct event_base *base, const struct store_params *p)
 		return NULL;
 	s->base = base;
 	s->p = *p;
+	s->slot = -1;
+	TAILQ_INIT(&s->later);
 	if (p->password && (s->password = strdup(p->password)) == NULL)
 		goto fail;
 	s->p.password = NULL;
-	if ((p->addr->path && (s->addr.path = strdup(p->addr->path)) == NULL) ||
-	    (p->addr->host && (s->addr.host = strdup(p->addr->host)) == NULL))
+	if (p->addr != NULL && ((p->addr->path &&
+	    (s->addr.path = strdup(p->addr->path)) == NULL) ||
+	    (p->addr->host && (s->addr.host = strdup(p->addr->host)) == NULL)))
 		goto fail;
-	s->addr.port = p->addr->port;
+	if (p->addr != NULL)
+		s->addr.port = p->addr->port;
 	s->p.addr = &s->addr;
 	store_where(s);
 	if (p->nsentinels > 0) {
-		if ((s->sentinels = calloc(p->nsentinels,
-		    sizeof(*s->sentinels))) == NULL ||
-		    (s->master = strdup(p->master)) == NULL)
+		s->nsentinels = p->nsentinels;
+		if ((s->master = strdup(p->master)) == NULL ||
+		    store_copy_addrs(&s->sentinels, p->sentinels,
+		    p->nsentinels) == -1)
 			goto fail;
-		for (; s->nsentinels < p->nsentinels; s->nsentinels++) {
-			const struct address *a = &p->sentinels[s->nsentinels];
-
-			s->sentinels[s->nsentinels].port = a->port;
-			if (a->path)
-				s->sentinels[s->nsentinels].path =
-				    strdup(a->path);
-			if (a->host)
-				s->sentinels[s->nsentinels].host =
-				    strdup(a->host);
-		}
 		snprintf(s->where, sizeof(s->where), "master %s (via Sentinel)",
 		    s->master);
 	}
 	s->p.sentinels = NULL;
+	if (p->nseeds > 0) {
+		s->nseeds = p->nseeds;
+		if (store_copy_addrs(&s->seeds, p->seeds, p->nseeds) == -1)
+			goto fail;
+		s->slot = cluster_keyslot(p->slot_key, strlen(p->slot_key));
+	}
+	s->p.seeds = NULL;
+	s->p.slot_key = NULL;
 	while (p->scripts && p->scripts[s->nscripts] &&
 	    s->nscripts < STORE_SCRIPTS_MAX)
 		s->nscripts++;
@@ -669,8 +1125,9 @@ store_new(struct event_base *base, const struct store_params *p)
 	s->watch_ev = evtimer_new(base, store_watch_event, s);
 	s->drop_ev = evtimer_new(base, store_drop_event, s);
 	s->master_ev = evtimer_new(base, store_master_event, s);
+	s->later_ev = evtimer_new(base, store_later_event, s);
 	if (s->retry_ev == NULL || s->watch_ev == NULL || s->drop_ev == NULL ||
-	    s->master_ev == NULL)
+	    s->master_ev == NULL || s->later_ev == NULL)
 		goto fail;
 	store_connect(s);
 	return s;
@@ -679,19 +1136,37 @@ fail:
 	return NULL;
 }
 
+static void
+store_free_addrs(struct address *a, size_t n)
+{
+	size_t	i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		address_clear(&a[i]);
+	free(a);
+}
+
 void
 store_free(struct store *s)
 {
 	redisAsyncContext	*ac;
+	struct store_call	*c;
 
 	if (s == NULL)
 		return;
 	s->p.down = NULL;
+	s->up = 0;
 	if ((ac = s->ac) != NULL) {
 		s->ac = NULL;
-		s->up = 0;
 		ac->data = NULL;
 		redisAsyncFree(ac);
+	}
+	store_ask_close(s);
+	while ((c = TAILQ_FIRST(&s->later)) != NULL) {
+		TAILQ_REMOVE(&s->later, c, link);
+		store_call_fail(c);
 	}
 	if (s->retry_ev)
 		event_free(s->retry_ev);
@@ -699,6 +1174,8 @@ store_free(struct store *s)
 		event_free(s->watch_ev);
 	if (s->drop_ev)
 		event_free(s->drop_ev);
+	if (s->later_ev)
+		event_free(s->later_ev);
 	if (s->password) {
 		explicit_bzero(s->password, strlen(s->password));
 		free(s->password);
@@ -710,9 +1187,8 @@ store_free(struct store *s)
 	}
 	if (s->master_ev)
 		event_free(s->master_ev);
-	for (size_t i = 0; i < s->nsentinels; i++)
-		address_clear(&s->sentinels[i]);
-	free(s->sentinels);
+	store_free_addrs(s->sentinels, s->nsentinels);
+	store_free_addrs(s->seeds, s->nseeds);
 	free(s->master);
 	free(s->addr.path);
 	free(s->addr.host);

@@ -258,6 +258,118 @@ redis_restart() {
 	redis_start
 }
 
+# --- a Redis Cluster --------------------------------------------------------
+
+# cluster_start: six redis-server in cluster mode on loopback (three
+# masters, a replica each; cluster-node-timeout CLUSTER_NODE_TIMEOUT ms,
+# default 1000; cluster-require-full-coverage no, as README advises for a
+# province), joined by `redis-cli --cluster create`. Each node's files
+# are in $T/cluster/PORT. Sets CLUSTER_PORTS (all six) and CLUSTER_SEEDS
+# ("127.0.0.1:P, 127.0.0.1:P, ..." for [redis] cluster). Processes are
+# named node-PORT (stop node-PORT KILL kills one).
+cluster_start() {
+	local i port bus
+	local -a addrs=()
+	CLUSTER_PORTS=()
+	for i in 1 2 3 4 5 6; do
+		port=$(free_port)
+		bus=$(free_port)
+		mkdir -p "$T/cluster/$port"
+		bg "node-$port" redis-server --port "$port" --bind 127.0.0.1 \
+		    --cluster-enabled yes --cluster-port "$bus" \
+		    --cluster-config-file nodes.conf \
+		    --cluster-node-timeout "${CLUSTER_NODE_TIMEOUT:-1000}" \
+		    --cluster-require-full-coverage "${CLUSTER_FULL_COVERAGE:-no}" \
+		    --dir "$T/cluster/$port" --appendonly yes \
+		    --appendfsync everysec --save "" \
+		    --logfile "$T/cluster/$port/redis.log" --daemonize no
+		CLUSTER_PORTS+=("$port")
+		addrs+=("127.0.0.1:$port")
+	done
+	for port in "${CLUSTER_PORTS[@]}"; do
+		wait_until 10 "[ \"\$(redis-cli -p $port ping 2>/dev/null)\" = PONG ]" ||
+		    fail "cluster node $port did not start, see $T/cluster/$port/redis.log"
+	done
+	redis-cli --cluster create "${addrs[@]}" --cluster-replicas 1 \
+	    --cluster-yes >"$T/cluster/create.out" 2>&1 ||
+	    fail "redis-cli --cluster create failed, see $T/cluster/create.out"
+	for port in "${CLUSTER_PORTS[@]}"; do
+		wait_until 30 "redis-cli -p $port cluster info | grep -q '^cluster_state:ok'" ||
+		    fail "cluster node $port: $(redis-cli -p "$port" cluster info | head -1)"
+	done
+	CLUSTER_SEEDS=$(printf '127.0.0.1:%s, ' "${CLUSTER_PORTS[@]}")
+	CLUSTER_SEEDS=${CLUSTER_SEEDS%, }
+	export CLUSTER_SEEDS
+}
+
+# A node of the Cluster that answers (the first of CLUSTER_PORTS alive).
+cluster_any() {
+	local port
+	for port in "${CLUSTER_PORTS[@]}"; do
+		if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; then
+			echo "$port"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# cluster_owner KEY [PORT]: the port of the master serving KEY's slot, as
+# CLUSTER NODES of PORT (default: any node alive) says; nothing if none.
+cluster_owner() {
+	local at=${2:-$(cluster_any)} slot
+	slot=$(redis-cli -p "$at" CLUSTER KEYSLOT "$1")
+	redis-cli -p "$at" CLUSTER NODES | awk -v s="$slot" '
+	$3 ~ /master/ && $3 !~ /(^|,)fail(,|$)/ {
+		for (i = 9; i <= NF; i++) {
+			if ($i ~ /^\[/)
+				continue
+			n = split($i, r, "-")
+			lo = r[1]; hi = n > 1 ? r[2] : r[1]
+			if (s + 0 >= lo + 0 && s + 0 <= hi + 0) {
+				split($2, a, "[:@]")
+				print a[2]
+				exit
+			}
+		}
+	}'
+}
+
+# The ports of the masters, as CLUSTER NODES says now.
+cluster_masters() {
+	redis-cli -p "$(cluster_any)" CLUSTER NODES |
+	    awk '$3 ~ /master/ && $3 !~ /(^|,)fail(,|$)/ { split($2, a, "[:@]"); print a[2] }'
+}
+
+# cluster_keys PORT PREFIX: how many keys of {PREFIX}: the node holds.
+cluster_keys() {
+	redis-cli -p "$1" --scan --pattern "{$2}:*" | wc -l
+}
+
+# cluster_districts N: N district names (prefixes) spread over the masters
+# as evenly as their slots allow (N masters: one each), one a line.
+cluster_districts() {
+	local name owner n=0 round
+	local -A per=() owner_of=() taken=()
+	local -a names=(thanh-tri my-tu chau-thanh nga-nam ke-sach long-phu
+	    cu-lao-dung my-xuyen tran-de vinh-chau soc-trang)
+	for name in "${names[@]}"; do
+		owner_of[$name]=$(cluster_owner "{$name}:")
+	done
+	for round in 1 2 3 4 5 6 7 8 9 10 11; do
+		for name in "${names[@]}"; do
+			owner=${owner_of[$name]}
+			[ -n "$owner" ] && [ -z "${taken[$name]:-}" ] &&
+			    [ "${per[$owner]:-0}" -lt "$round" ] || continue
+			taken[$name]=1
+			per[$owner]=$((${per[$owner]:-0} + 1))
+			echo "$name"
+			((++n < $1)) || return 0
+		done
+	done
+	return 1
+}
+
 # --- fake webhooks ---------------------------------------------------------
 
 _nv_port_ready() {

@@ -6,7 +6,8 @@ NV_CLOCK_MS=1651021200000
 
 # conf_base [KEY=VALUE...]: the [redis] and [delivery] of every test config,
 # on standard output. Each argument sets a key of either section, replacing
-# the default ("max_attempts=50", "consumer=test-2", "unhealthy_after=2s").
+# the default ("max_attempts=50", "consumer=test-2", "unhealthy_after=2s");
+# KEY= leaves the key out ("address= cluster=$CLUSTER_SEEDS").
 conf_base() {
 	local -A set=()
 	local kv k
@@ -18,7 +19,8 @@ conf_base() {
 		set[$k]=${set[$k]#"${set[$k]%%[![:space:]]*}"}
 	done
 	_nv_section redis "address=unix:$T/redis.sock" prefix=t consumer=test-1 \
-	    connect_timeout=1s username= password_file= sentinels= master=
+	    connect_timeout=1s username= password_file= sentinels= master= \
+	    cluster=
 	echo
 	_nv_section delivery hours=00:00-24:00 grace=6h max_attempts=3 \
 	    retry_base=1s retry_max=2s reclaim_idle=10s drain_timeout=10s
@@ -33,7 +35,7 @@ _nv_section() {
 	for kv in "$@"; do
 		k=${kv%%=*}
 		if [ -n "${set[$k]+x}" ]; then
-			echo "$k = ${set[$k]}"
+			[ -z "${set[$k]}" ] || echo "$k = ${set[$k]}"
 			unset "set[$k]"
 		elif [ -n "${kv#*=}" ]; then	# KEY= : no default, not written
 			echo "$k = ${kv#*=}"

@@ -1,12 +1,21 @@
 -- Test seeding: N reminders in the documented format, due from AT ms on,
--- STEP ms apart. KEYS: reminders due. ARGV: n at step channel tag [contact]
+-- STEP ms apart. KEYS: reminders due. ARGV: n at step channel tag [contact
+-- [adhoc]]: with "adhoc", notices (adhoc/TAG-I/AGENCY/CHANNEL) that no
+-- planner run removes.
 local n, at, step = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local contact = ARGV[6]
+if contact == '' then contact = nil end
 for i = 1, n do
   local id = 'task-' .. ARGV[5] .. '/2022-04-30/end-1d@08:00/agency-' .. i .. '/' .. ARGV[4]
+  local task = 'task-' .. ARGV[5]
+  if ARGV[7] == 'adhoc' then
+    id = 'adhoc/' .. ARGV[5] .. '-' .. i .. '/agency-' .. i .. '/' .. ARGV[4]
+    task = 'adhoc'
+  end
   redis.call('HSET', KEYS[1], id, cjson.encode({id = id,
-    task = 'task-' .. ARGV[5], title = 'Nhiệm vụ thử ' .. i,
+    task = task, title = 'Nhiệm vụ thử ' .. i,
     agency = 'agency-' .. i, agency_name = 'Cơ quan ' .. i,
-    contact = ARGV[6] or ('a' .. i .. '@example.gov.vn'),
+    contact = contact or ('a' .. i .. '@example.gov.vn'),
     email = 'a' .. i .. '@example.gov.vn',
     zalo = '52183910349' .. string.format('%08d', i),  -- ids are strings, never numbers
     phone = string.format('849%08d', i),

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hiredis/hiredis.h>
 
 #include "helpers.h"
 
@@ -104,4 +105,85 @@ test_subst(const char *s)
 	}
 	*o = '\0';
 	return out;
+}
+
+/* A reply written short, as RESP read by hiredis's own reader (helpers.h). */
+static void
+resp_add(char **out, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+resp_add(char **out, size_t *len, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	*out = realloc(*out, *len + (size_t)n + 1);
+	assert_non_null(*out);
+	memcpy(*out + *len, s, (size_t)n + 1);
+	*len += (size_t)n;
+	free(s);
+}
+
+/* One value from *p on, as RESP appended to out. */
+static void
+resp_value(const char **p, char **out, size_t *len)
+{
+	char	 word[256], *items = NULL;
+	size_t	 n, ilen = 0, count = 0;
+
+	*p += strspn(*p, " ");
+	if (**p == '[') {
+		(*p)++;
+		for (;;) {
+			*p += strspn(*p, " ");
+			if (**p == ']' || **p == '\0')
+				break;
+			resp_value(p, &items, &ilen);
+			count++;
+		}
+		assert_int_equal(**p, ']');
+		(*p)++;
+		resp_add(out, len, "*%zu\r\n%s", count, items ? items : "");
+		free(items);
+		return;
+	}
+	n = strcspn(*p, " ]");
+	assert_true(n > 0 && n < sizeof(word));
+	memcpy(word, *p, n);
+	word[n] = '\0';
+	*p += n;
+	if (word[0] == ':')
+		resp_add(out, len, "%s\r\n", word);
+	else if (strcmp(word, "~") == 0)
+		resp_add(out, len, "$-1\r\n");
+	else if (word[0] == '+' || word[0] == '-')
+		resp_add(out, len, "%s\r\n", word);
+	else if (strcmp(word, "''") == 0)
+		resp_add(out, len, "$0\r\n\r\n");
+	else
+		resp_add(out, len, "$%zu\r\n%s\r\n", n, word);
+}
+
+redisReply *
+test_resp(const char *text)
+{
+	redisReader	*rd;
+	void		*reply = NULL;
+	char		*raw = NULL;
+	size_t		 len = 0;
+
+	resp_value(&text, &raw, &len);
+	assert_non_null(rd = redisReaderCreate());
+	assert_int_equal(redisReaderFeed(rd, raw, len), REDIS_OK);
+	assert_int_equal(redisReaderGetReply(rd, &reply), REDIS_OK);
+	assert_non_null(reply);
+	redisReaderFree(rd);
+	free(raw);
+	return reply;
 }

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include <hiredis/hiredis.h>
+
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The scratch folder of the running suite (absolute), after test_dir_make. */
@@ -21,5 +23,13 @@ void	test_write_len(const char *name, const char *text, size_t len);
 const char *test_path(const char *name);
 /* A copy of s with every "DIR" replaced by test_dir (malloc'd). */
 char	*test_subst(const char *s);
+
+/*
+ * A reply written short, words split on spaces: [ ] an array, :N an
+ * integer, ~ nil, +S a status, -S an error, '' an empty string, any other
+ * word a bulk string. Turned into RESP and read by hiredis's own reader;
+ * freeReplyObject it.
+ */
+redisReply *test_resp(const char *text);
 
 #endif

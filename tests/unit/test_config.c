@@ -431,6 +431,34 @@ test_listen_remote(void **state)
 	}
 }
 
+/* [redis] cluster: the seed nodes, in order; address and Sentinels unset. */
+static void
+test_cluster(void **state)
+{
+	static const char text[] = "[redis]\nprefix = thanh-tri\n"
+	    "cluster = 10.0.0.5:7000, 10.0.0.6:7001\t[::1]:7002\n";
+	struct config	*conf;
+	struct diag	 d;
+
+	(void)state;
+	conf = load_text(text, &d);
+	if (conf == NULL || d.n != 0)
+		dump(text, &d);
+	assert_non_null(conf);
+	assert_int_equal(conf->ncluster, 3);
+	assert_string_equal(conf->cluster_addrs[0].host, "10.0.0.5");
+	assert_int_equal(conf->cluster_addrs[0].port, 7000);
+	assert_string_equal(conf->cluster_addrs[1].host, "10.0.0.6");
+	assert_int_equal(conf->cluster_addrs[1].port, 7001);
+	assert_string_equal(conf->cluster_addrs[2].host, "::1");
+	assert_int_equal(conf->cluster_addrs[2].port, 7002);
+	assert_null(conf->redis_address);
+	assert_int_equal(conf->nsentinels, 0);
+	assert_string_equal(conf->prefix, "thanh-tri");
+	config_free(conf);
+	diag_clear(&d);
+}
+
 /* Windows line ends, a byte-order mark and Vietnamese text are fine. */
 static void
 test_crlf_bom(void **state)
@@ -740,15 +768,43 @@ static const struct {
 	{ "missing redis address",
 	    "[redis]\nprefix = nv\n",
 	    { "FILE: [redis] address is required: use unix:/path or "
-	      "HOST:PORT (or sentinels and master)" } },
+	      "HOST:PORT (or sentinels and master, or cluster)" } },
 	{ "empty file",
 	    "",
 	    { "FILE: [redis] address is required: use unix:/path or "
-	      "HOST:PORT (or sentinels and master)" } },
+	      "HOST:PORT (or sentinels and master, or cluster)" } },
 	{ "sentinels without master",
 	    "[redis]\nsentinels = 127.0.0.1:26379\n",
 	    { "FILE:2: [redis] sentinels and master go together: the "
 	      "Sentinels to ask, and the master's name they monitor" } },
+	{ "cluster and address",
+	    "[redis]\naddress = 127.0.0.1:6379\ncluster = 127.0.0.1:7000\n",
+	    { "FILE:3: [redis] cluster excludes address: name the Cluster's "
+	      "nodes, or one Redis with address, or Sentinels" } },
+	{ "cluster and sentinels",
+	    "[redis]\ncluster = 127.0.0.1:7000\nsentinels = 127.0.0.1:26379\n"
+	    "master = m\n",
+	    { "FILE:2: [redis] cluster excludes sentinels and master: name the "
+	      "Cluster's nodes, or one Redis with address, or Sentinels" } },
+	{ "a bad cluster node",
+	    "[redis]\ncluster = 127.0.0.1:7000, nowhere, 10.0.0.5:99999\n",
+	    { "FILE:2: cluster: bad address 'nowhere': use unix:/path or "
+	      "HOST:PORT, e.g. 127.0.0.1:6379",
+	      "FILE:2: cluster: bad port '99999' in '10.0.0.5:99999': use 1 "
+	      "to 65535" } },
+	{ "a socket among the cluster nodes",
+	    "[redis]\nprefix = my-tu\ncluster = unix:/run/redis.sock "
+	    "127.0.0.1:7000\n",
+	    { "FILE:3: cluster: 'unix:/run/redis.sock' is a socket; a "
+	      "Cluster's nodes are HOST:PORT" } },
+	{ "a cluster of commas",
+	    "[redis]\ncluster = , ,\n",
+	    { "FILE:2: cluster: name at least one HOST:PORT" } },
+	{ "an empty cluster",
+	    "[redis]\ncluster =\n",
+	    { "FILE:2: cluster: empty value; give a value or remove the line",
+	      "FILE: [redis] address is required: use unix:/path or "
+	      "HOST:PORT (or sentinels and master, or cluster)" } },
 	{ "a bad sentinel address",
 	    "[redis]\nsentinels = 127.0.0.1:26379, nowhere\nmaster = m\n",
 	    { "FILE:2: sentinels: bad address 'nowhere': use unix:/path or "
@@ -1161,6 +1217,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_listen_remote),
+		cmocka_unit_test(test_cluster),
 		cmocka_unit_test(test_crlf_bom),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_bad_bytes),

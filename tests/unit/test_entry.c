@@ -14,91 +14,6 @@
 #define NOW_MS	1651021200000LL
 #define PAYLOAD	"{\"id\":\"a\",\"task\":\"t\",\"agency\":\"x\",\"channel\":\"hook\"}"
 
-/*
- * A reply written short, words split on spaces: [ ] an array, :N an
- * integer, ~ nil, +S a status, -S an error, '' an empty string, any other
- * word a bulk string. Turned into RESP and read by hiredis's own reader.
- */
-static void
-resp_add(char **out, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-resp_add(char **out, size_t *len, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0);
-	*out = realloc(*out, *len + (size_t)n + 1);
-	assert_non_null(*out);
-	memcpy(*out + *len, s, (size_t)n + 1);
-	*len += (size_t)n;
-	free(s);
-}
-
-/* One value from *p on, as RESP appended to out. */
-static void
-resp_value(const char **p, char **out, size_t *len)
-{
-	char	 word[256], *items = NULL;
-	size_t	 n, ilen = 0, count = 0;
-
-	*p += strspn(*p, " ");
-	if (**p == '[') {
-		(*p)++;
-		for (;;) {
-			*p += strspn(*p, " ");
-			if (**p == ']' || **p == '\0')
-				break;
-			resp_value(p, &items, &ilen);
-			count++;
-		}
-		assert_int_equal(**p, ']');
-		(*p)++;
-		resp_add(out, len, "*%zu\r\n%s", count, items ? items : "");
-		free(items);
-		return;
-	}
-	n = strcspn(*p, " ]");
-	assert_true(n > 0 && n < sizeof(word));
-	memcpy(word, *p, n);
-	word[n] = '\0';
-	*p += n;
-	if (word[0] == ':')
-		resp_add(out, len, "%s\r\n", word);
-	else if (strcmp(word, "~") == 0)
-		resp_add(out, len, "$-1\r\n");
-	else if (word[0] == '+' || word[0] == '-')
-		resp_add(out, len, "%s\r\n", word);
-	else if (strcmp(word, "''") == 0)
-		resp_add(out, len, "$0\r\n\r\n");
-	else
-		resp_add(out, len, "$%zu\r\n%s\r\n", n, word);
-}
-
-static redisReply *
-resp(const char *text)
-{
-	redisReader	*rd;
-	void		*reply = NULL;
-	char		*raw = NULL;
-	size_t		 len = 0;
-
-	resp_value(&text, &raw, &len);
-	assert_non_null(rd = redisReaderCreate());
-	assert_int_equal(redisReaderFeed(rd, raw, len), REDIS_OK);
-	assert_int_equal(redisReaderGetReply(rd, &reply), REDIS_OK);
-	assert_non_null(reply);
-	redisReaderFree(rd);
-	free(raw);
-	return reply;
-}
-
 static const struct {
 	const char	*name;
 	const char	*reply;
@@ -193,7 +108,7 @@ test_outbox(void **state)
 
 	(void)state;
 	for (i = 0; i < nitems(outbox_cases); i++) {
-		r = resp(outbox_cases[i].reply);
+		r = test_resp(outbox_cases[i].reply);
 		err[0] = '\0';
 		rc = entry_outbox_parse(&o, r, NOW_MS, err, sizeof(err));
 		if (outbox_cases[i].err == NULL && rc != 0)
@@ -283,7 +198,7 @@ test_control(void **state)
 
 	(void)state;
 	for (i = 0; i < nitems(control_cases); i++) {
-		r = resp(control_cases[i].reply);
+		r = test_resp(control_cases[i].reply);
 		err[0] = '\0';
 		rc = entry_control_parse(&c, r, NOW_MS, err, sizeof(err));
 		if (control_cases[i].err != NULL) {
@@ -337,7 +252,7 @@ test_xread(void **state)
 
 	(void)state;
 	for (i = 0; i < nitems(xread_cases); i++) {
-		r = resp(xread_cases[i].reply);
+		r = test_resp(xread_cases[i].reply);
 		e = entry_xread_entries(r);
 		if (xread_cases[i].entries == (size_t)-1 ? e != NULL :
 		    (e == NULL || e->elements != xread_cases[i].entries))
