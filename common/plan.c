@@ -511,6 +511,44 @@ plan_task_clear(struct plan_task *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/*
+ * What a loaded plan is asked for each reminder it builds, answered without
+ * a walk: ids sorted for a binary search, and each task's recipients (a
+ * plan of 200 agencies in a group spent most of a send's CPU in strcmp).
+ */
+struct plan_index {
+	const struct plan_agency	**agencies;	/* sorted by id */
+	const struct plan_group		**groups;
+	const struct plan_task		**tasks;
+	const struct plan_agency	***reach;	/* per task */
+	size_t				 *nreach;
+	unsigned char			**reaches;	/* per task, per agency */
+};
+
+static void	plan_index_build(struct plan *);
+
+static void
+plan_index_free(struct plan *p)
+{
+	struct plan_index	*x = p->index;
+	size_t			 i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < p->ntasks; i++) {
+		free(x->reach[i]);
+		free(x->reaches[i]);
+	}
+	free(x->agencies);
+	free(x->groups);
+	free(x->tasks);
+	free(x->reach);
+	free(x->nreach);
+	free(x->reaches);
+	free(x);
+	p->index = NULL;
+}
+
 void
 plan_free(struct plan *p)
 {
@@ -518,6 +556,7 @@ plan_free(struct plan *p)
 
 	if (p == NULL)
 		return;
+	plan_index_free(p);
 	plan_calendar_clear(&p->calendar);
 	for (i = 0; i < p->nwindows; i++)
 		plan_window_clear(&p->windows[i]);
@@ -535,29 +574,35 @@ plan_free(struct plan *p)
 	free(p);
 }
 
-const struct plan_agency *
-plan_agency_find(const struct plan *p, const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < p->nagencies; i++) {
-		if (strcmp(p->agencies[i].id, id) == 0)
-			return &p->agencies[i];
-	}
-	return NULL;
+#define PLAN_FIND(name, type, v, n)					\
+static int								\
+plan_##name##_cmp(const void *a, const void *b)				\
+{									\
+	return strcmp((*(const type *const *)a)->id,			\
+	    (*(const type *const *)b)->id);				\
+}									\
+									\
+const type *								\
+plan_##name##_find(const struct plan *p, const char *id)		\
+{									\
+	const type	*const *hit, key = { .id = (char *)(uintptr_t)id }, \
+			*kp = &key;					\
+	size_t		 i;						\
+									\
+	if (p->index != NULL) {						\
+		hit = bsearch(&kp, p->index->v, p->n, sizeof(*hit),	\
+		    plan_##name##_cmp);					\
+		return hit ? *hit : NULL;				\
+	}								\
+	for (i = 0; i < p->n; i++)					\
+		if (strcmp(p->v[i].id, id) == 0)			\
+			return &p->v[i];				\
+	return NULL;							\
 }
 
-const struct plan_group *
-plan_group_find(const struct plan *p, const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < p->ngroups; i++) {
-		if (strcmp(p->groups[i].id, id) == 0)
-			return &p->groups[i];
-	}
-	return NULL;
-}
+PLAN_FIND(agency, struct plan_agency, agencies, nagencies)
+PLAN_FIND(group, struct plan_group, groups, ngroups)
+PLAN_FIND(task, struct plan_task, tasks, ntasks)
 
 const struct plan_window *
 plan_window_find(const struct plan *p, const char *id)
@@ -567,18 +612,6 @@ plan_window_find(const struct plan *p, const char *id)
 	for (i = 0; i < p->nwindows; i++) {
 		if (strcmp(p->windows[i].id, id) == 0)
 			return &p->windows[i];
-	}
-	return NULL;
-}
-
-const struct plan_task *
-plan_task_find(const struct plan *p, const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < p->ntasks; i++) {
-		if (strcmp(p->tasks[i].id, id) == 0)
-			return &p->tasks[i];
 	}
 	return NULL;
 }
@@ -690,8 +723,9 @@ plan_reach(const struct plan *p, const char *id, unsigned char *seen_agency,
 		plan_reach(p, g->members[i], seen_agency, seen_group, out, n);
 }
 
-size_t
-plan_recipients(const struct plan *p, const struct plan_task *t,
+/* The recipients of t computed, into *out (malloc'd); the count. */
+static size_t
+plan_recipients_walk(const struct plan *p, const struct plan_task *t,
     const struct plan_agency ***out)
 {
 	const struct plan_agency	**v;
@@ -711,6 +745,39 @@ plan_recipients(const struct plan *p, const struct plan_task *t,
 	free(sg);
 	*out = v;
 	return n;
+}
+
+size_t
+plan_recipients(const struct plan *p, const struct plan_task *t,
+    const struct plan_agency ***out)
+{
+	size_t	k, n;
+
+	if (p->index == NULL)
+		return plan_recipients_walk(p, t, out);
+	k = (size_t)(t - p->tasks);
+	n = p->index->nreach[k];
+	if ((*out = calloc(n + 1, sizeof(**out))) == NULL)
+		fatal("%s", __func__);
+	memcpy(*out, p->index->reach[k], n * sizeof(**out));
+	return n;
+}
+
+int
+plan_reaches(const struct plan *p, const struct plan_task *t,
+    const struct plan_agency *a)
+{
+	const struct plan_agency	**v;
+	size_t				  i, n;
+	int				  found = 0;
+
+	if (p->index != NULL)
+		return p->index->reaches[t - p->tasks][a - p->agencies];
+	n = plan_recipients_walk(p, t, &v);
+	for (i = 0; i < n && !found; i++)
+		found = v[i] == a;
+	free(v);
+	return found;
 }
 
 size_t
@@ -2048,10 +2115,48 @@ plan_finish(struct plan_loader *l, struct diag *d)
 		plan_free(p);
 		return NULL;
 	}
+	plan_index_build(p);
 	log_debug("plan: %zu files, %zu tasks, %zu agencies, %zu groups, "
 	    "%zu windows", p->nfiles, p->ntasks, p->nagencies, p->ngroups,
 	    p->nwindows);
 	return p;
+}
+
+/* The lookups of a plan loaded without errors (ids are unique then). */
+static void
+plan_index_build(struct plan *p)
+{
+	struct plan_index	*x;
+	size_t			 i, j;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL ||
+	    (x->agencies = calloc(p->nagencies + 1, sizeof(*x->agencies))) ==
+	    NULL ||
+	    (x->groups = calloc(p->ngroups + 1, sizeof(*x->groups))) == NULL ||
+	    (x->tasks = calloc(p->ntasks + 1, sizeof(*x->tasks))) == NULL ||
+	    (x->reach = calloc(p->ntasks + 1, sizeof(*x->reach))) == NULL ||
+	    (x->nreach = calloc(p->ntasks + 1, sizeof(*x->nreach))) == NULL ||
+	    (x->reaches = calloc(p->ntasks + 1, sizeof(*x->reaches))) == NULL)
+		fatal("%s", __func__);
+	for (i = 0; i < p->nagencies; i++)
+		x->agencies[i] = &p->agencies[i];
+	for (i = 0; i < p->ngroups; i++)
+		x->groups[i] = &p->groups[i];
+	for (i = 0; i < p->ntasks; i++)
+		x->tasks[i] = &p->tasks[i];
+	qsort(x->agencies, p->nagencies, sizeof(*x->agencies),
+	    plan_agency_cmp);
+	qsort(x->groups, p->ngroups, sizeof(*x->groups), plan_group_cmp);
+	qsort(x->tasks, p->ntasks, sizeof(*x->tasks), plan_task_cmp);
+	for (i = 0; i < p->ntasks; i++) {
+		x->nreach[i] = plan_recipients_walk(p, &p->tasks[i],
+		    &x->reach[i]);
+		if ((x->reaches[i] = calloc(p->nagencies + 1, 1)) == NULL)
+			fatal("%s", __func__);
+		for (j = 0; j < x->nreach[i]; j++)
+			x->reaches[i][x->reach[i][j] - p->agencies] = 1;
+	}
+	p->index = x;	/* the walk above ran on the linear lookups */
 }
 
 struct plan *

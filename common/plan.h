@@ -116,6 +116,7 @@ struct plan {
 	size_t			  ngroups;
 	struct plan_task	 *tasks;
 	size_t			  ntasks;
+	struct plan_index	 *index;	/* once loaded: lookups */
 };
 
 /*
@@ -140,6 +141,9 @@ const struct plan_task	 *plan_task_find(const struct plan *, const char *);
  */
 size_t		 plan_recipients(const struct plan *, const struct plan_task *,
 		    const struct plan_agency ***out);
+/* Whether the task's `remind` reaches the agency (no allocation). */
+int		 plan_reaches(const struct plan *, const struct plan_task *,
+		    const struct plan_agency *);
 
 /*
  * The agencies id reaches: the agency itself, or every agency of the group

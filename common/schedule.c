@@ -16,6 +16,7 @@
 #include "schedule.h"
 #include "fileio.h"
 #include "template.h"
+#include "zone.h"
 
 #define DAY_S		86400LL
 #define DAY_MS		86400000LL
@@ -52,7 +53,7 @@ schedule_zone(const struct plan *p)
 
 	if (name == NULL)
 		name = DEFAULT_TZ;
-	if ((z = icaltimezone_get_builtin_timezone(name)) == NULL)
+	if ((z = zone_find(name)) == NULL)
 		z = icaltimezone_get_utc_timezone();
 	return z;
 }
@@ -667,14 +668,14 @@ schedule_find(const struct plan *p, const struct config *c, const char *id,
     struct sched_reminder *out, char *err, size_t len)
 {
 	const struct plan_task		 *t;
-	const struct plan_agency	**rec = NULL, *a;
+	const struct plan_agency	 *a;
 	const struct config_channel	 *ch;
 	const struct plan_spec		 *s = NULL;
 	struct occurrence		 *occ = NULL;
 	char				  part[5][256], why[400];
 	const char			 *q = id, *slash;
 	plan_day			  end;
-	size_t				  i, n, nocc, nrec;
+	size_t				  i, n, nocc;
 	int				  lead_only = 0, found = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -720,12 +721,8 @@ schedule_find(const struct plan *p, const struct config *c, const char *id,
 	}
 	if (lead_only)
 		found = t->lead && strcmp(t->lead, a->id) == 0;
-	else {
-		nrec = plan_recipients(p, t, &rec);
-		for (i = 0; i < nrec && !found; i++)
-			found = rec[i] == a;
-		free(rec);
-	}
+	else
+		found = plan_reaches(p, t, a);
 	if (!found) {
 		snprintf(err, len, "agency '%s' no longer receives task '%s'",
 		    a->id, t->id);

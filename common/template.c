@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "fileio.h"
 #include "template.h"
+#include "zone.h"
 
 #define DAY_S		86400LL
 #define ALLOWED		"title, task, due, due_text, agency, head, lead, " \
@@ -447,7 +448,7 @@ template_fire_text(int64_t ms, const char *tz, char *buf, size_t len)
 	snprintf(buf, len, "%s", "");
 	if (ms <= 0)
 		return -1;
-	if ((z = icaltimezone_get_builtin_timezone(tz ? tz :
+	if ((z = zone_find(tz ? tz :
 	    TEMPLATE_DEFAULT_TZ)) == NULL)
 		return -1;
 	s = floordiv(ms, 1000);
