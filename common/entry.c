@@ -202,7 +202,10 @@ bad:
 	return -1;
 }
 
-enum { OB_ID, OB_ATTEMPT, OB_LATE, OB_FIRE_AT, OB_PAYLOAD, OB_FIELDS };
+enum {
+	OB_ID, OB_ATTEMPT, OB_LATE, OB_FIRE_AT, OB_PAYLOAD, OB_FOLLOW,
+	OB_FIELDS
+};
 
 int
 entry_outbox_parse(struct entry_outbox *o, const redisReply *e,
@@ -214,6 +217,7 @@ entry_outbox_parse(struct entry_outbox *o, const redisReply *e,
 		[OB_LATE] = { "late", NULL },
 		[OB_FIRE_AT] = { "fire_at", NULL },
 		[OB_PAYLOAD] = { "payload", NULL },
+		[OB_FOLLOW] = { "follow", NULL },
 	};
 	long long		 n;
 
@@ -248,6 +252,9 @@ entry_outbox_parse(struct entry_outbox *o, const redisReply *e,
 		return -1;
 	if (f[OB_PAYLOAD].v != NULL && entry_text(&f[OB_PAYLOAD], 1,
 	    &o->payload, &o->payload_len, err, len) == -1)
+		return -1;
+	if (f[OB_FOLLOW].v != NULL && entry_text(&f[OB_FOLLOW], 1,
+	    &o->follow, NULL, err, len) == -1)
 		return -1;
 	return 0;
 }

@@ -18,11 +18,13 @@ struct entry_outbox {
 	int64_t		 fire_at;	/* ms; now_ms when absent */
 	const char	*payload;	/* NULL when absent */
 	size_t		 payload_len;
+	const char	*follow;	/* an escalation's follow-ups (JSON) */
 };
 
 /*
  * One element of the take script's list: { entry id, { field, value, ... } }
- * with fields id, attempt, late, fire_at, payload (others are ignored).
+ * with fields id, attempt, late, fire_at, payload, follow (others are
+ * ignored).
  * -1 with err naming the field when one is missing, twice, of the wrong
  * type or out of range; entry (and id) stay set when they were good, so
  * that the caller can record the refusal against them.

@@ -23,7 +23,7 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
-#define KEYS_MAX	16		/* keys in the largest section */
+#define KEYS_MAX	20		/* keys in the largest section */
 #define DAY_MS		(24LL * 60 * 60 * 1000)
 #define SPAN_MAX	366		/* days in a holiday range, at most */
 #define DAYS_MAX	366		/* the N of a reminder's ±Nd */
@@ -70,6 +70,8 @@ enum plan_key_type {
 	PK_QUARTER,	/* int year at off, int quarter at aux */
 	PK_LUNAR,	/* int day at off, int month at aux: D/M */
 	PK_SPECS,	/* struct plan_spec * at off, size_t at aux */
+	PK_STOP_ON,	/* int: 1 for acknowledged, 0 for done */
+	PK_ESCALATE,	/* struct plan_escalation * at off, size_t at aux */
 };
 
 #define PK_NONEMPTY	0x01	/* a list that must hold something */
@@ -97,7 +99,7 @@ enum { GR_NAME, GR_MEMBERS };
 enum {
 	T_TITLE, T_LEAD, T_PARTNERS, T_NOTE, T_RULE, T_START, T_UNTIL, T_DATE,
 	T_DATES, T_MONTH, T_QUARTER, T_REMIND, T_REMIND_LEAD, T_CHANNELS,
-	T_TEMPLATE, T_LUNAR
+	T_TEMPLATE, T_LUNAR, T_STOP_ON, T_ESCALATE
 };
 
 #define CAL(f)	offsetof(struct plan_calendar, f)
@@ -154,6 +156,9 @@ static const struct plan_key task_keys[] = {
 	    PK_NONEMPTY },
 	[T_TEMPLATE] = { "template", PK_TEXT, TK(template), 0, 0 },
 	[T_LUNAR] = { "lunar", PK_LUNAR, TK(lunar_day), TK(lunar_month), 0 },
+	[T_STOP_ON] = { "stop_on", PK_STOP_ON, TK(stop_on_ack), 0, 0 },
+	[T_ESCALATE] = { "escalate", PK_ESCALATE, TK(escalate),
+	    TK(nescalate), 0 },
 };
 
 static const struct plan_section plan_sections[KIND_MAX] = {
@@ -456,6 +461,18 @@ plan_spec_same(const struct plan_spec *a, const struct plan_spec *b)
 }
 
 static void
+plan_escalations_free(struct plan_escalation *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		plan_spec_clear(&v[i].spec);
+		plan_strv_free(v[i].to, v[i].nto);
+	}
+	free(v);
+}
+
+static void
 plan_calendar_clear(struct plan_calendar *c)
 {
 	free(c->timezone);
@@ -505,6 +522,7 @@ plan_task_clear(struct plan_task *t)
 	free(t->dates);
 	plan_specs_free(t->remind, t->nremind);
 	plan_specs_free(t->remind_lead, t->nremind_lead);
+	plan_escalations_free(t->escalate, t->nescalate);
 	plan_strv_free(t->channels, t->nchannels);
 	free(t->template);
 	template_free(t->tmpl);
@@ -1076,6 +1094,106 @@ plan_parse_lunar(const char *s, int *day, int *month)
 	return *day >= 1 && *day <= 30 && *month >= 1 && *month <= 12 ? 0 : -1;
 }
 
+/* s without the white space around it (in place). */
+static char *
+plan_trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t');)
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * escalate = SPEC > AGENCY[, AGENCY...][, SPEC > AGENCY...]: a comma list
+ * where an item with '>' starts the next escalation (a spec holds no
+ * comma, an id no '>'; ';' would start a comment). Each escalation's spec
+ * and the ids it names (checked against the plan at the end).
+ */
+static int
+plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
+    struct plan_escalation **out, size_t *nout)
+{
+	struct plan_escalation	*v, *e = NULL;
+	char			**items = NULL, *gt, *spec, *id, err[400];
+	size_t			  nitems_ = 0, n = 0, i, j;
+	int			  rc = 0;
+
+	if (plan_split(value, &items, &nitems_) == -1) {
+		plan_err(l, line, "escalate: empty item in '%s'; separate "
+		    "names with one comma", value);
+		return -1;
+	}
+	if ((v = calloc(nitems_ + 1, sizeof(*v))) == NULL)
+		fatal("%s", __func__);
+	for (i = 0; i < nitems_; i++) {
+		if ((gt = strchr(items[i], '>')) == NULL) {
+			if (e == NULL) {
+				plan_err(l, line, "escalate: '%s' names "
+				    "nobody: use SPEC > AGENCY, e.g. escalate "
+				    "= end+1d@08:00 > noi-vu", items[i]);
+				rc = -1;
+				continue;
+			}
+			id = items[i];
+		} else {
+			*gt = '\0';
+			spec = plan_trim(items[i]);
+			id = plan_trim(gt + 1);
+			e = &v[n++];
+			if (plan_parse_spec(spec, &e->spec, err,
+			    sizeof(err)) == -1) {
+				plan_err(l, line, "escalate: %s", err);
+				rc = -1;
+			} else {
+				free(e->spec.text);
+				if (asprintf(&e->spec.text, "escalate:%s",
+				    spec) == -1)
+					fatal("%s", __func__);
+				for (j = 0; j + 1 < n; j++)
+					if (v[j].spec.text != NULL &&
+					    plan_spec_same(&v[j].spec,
+					    &e->spec)) {
+						plan_err(l, line, "escalate: "
+						    "'%s' is given twice; name "
+						    "everyone to tell after "
+						    "one '>'", spec);
+						rc = -1;
+					}
+			}
+			if (*id == '\0') {
+				plan_err(l, line, "escalate: '%s' names "
+				    "nobody after '>': name the agencies (or "
+				    "groups) to tell, separated by commas",
+				    spec);
+				rc = -1;
+				continue;
+			}
+		}
+		if (!plan_id_ok(id)) {
+			plan_err(l, line, "escalate: bad id '%s': " ID_HINT, id);
+			rc = -1;
+			continue;
+		}
+		if ((e->to = reallocarray(e->to, e->nto + 1,
+		    sizeof(*e->to))) == NULL)
+			fatal("%s", __func__);
+		e->to[e->nto++] = plan_strdup(id);
+	}
+	plan_strv_free(items, nitems_);
+	if (rc == -1) {
+		plan_escalations_free(v, n);
+		return -1;
+	}
+	plan_escalations_free(*out, *nout);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
 /* Checks value as key k and stores it in the current target; -1 if bad. */
 static int
 plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
@@ -1351,6 +1469,23 @@ plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
 		*(struct plan_spec **)field = specs;
 		*(size_t *)aux = n;
 		return 0;
+	case PK_STOP_ON:
+		if (strcmp(value, "done") == 0)
+			*(int *)field = 0;
+		else if (strcmp(value, "acknowledged") == 0)
+			*(int *)field = 1;
+		else {
+			plan_err(l, line, "stop_on: '%s' is neither done nor "
+			    "acknowledged: use stop_on = done (the default) "
+			    "or stop_on = acknowledged", value);
+			return -1;
+		}
+		return 0;
+	case PK_ESCALATE:
+		if (*value == '\0')
+			goto empty;
+		return plan_set_escalate(l, line, value,
+		    (struct plan_escalation **)field, (size_t *)aux);
 	}
 	return 0;
  empty:
@@ -2055,6 +2190,21 @@ plan_check_all(struct plan_loader *l)
 		}
 		plan_check_refs(l, t->where.file, tl->at[T_PARTNERS],
 		    "partners", t->partners, t->npartners, ids);
+		for (j = 0; j < t->nescalate; j++) {
+			sp = &t->escalate[j].spec;
+			plan_check_refs(l, t->where.file, tl->at[T_ESCALATE],
+			    "escalate", t->escalate[j].to, t->escalate[j].nto,
+			    ids);
+			if (sp->window == NULL ||
+			    plan_window_find(p, sp->window) != NULL)
+				continue;
+			snprintf(define, sizeof(define), "[window %s]",
+			    sp->window);
+			snprintf(key, sizeof(key), "escalate '%s'", sp->text +
+			    strlen("escalate:"));
+			plan_unknown(l, t->where.file, tl->at[T_ESCALATE],
+			    "window", sp->window, key, wids, define);
+		}
 		for (k = 0; k < 2; k++) {
 			n = k == 0 ? t->nremind : t->nremind_lead;
 			for (j = 0; j < n; j++) {

@@ -74,6 +74,13 @@ enum plan_when {
 
 struct template;
 
+/* escalate = SPEC > AGENCY, ...: told at SPEC how the recipients stand. */
+struct plan_escalation {
+	struct plan_spec	  spec;	/* text: "escalate:" + the spec */
+	char			**to;	/* agency or group ids, as written */
+	size_t			  nto;
+};
+
 struct plan_task {
 	struct plan_where where;
 	char		*id;
@@ -102,6 +109,8 @@ struct plan_task {
 	char		*template;	/* a template file, or NULL */
 	struct template	*tmpl;		/* it, parsed by schedule_check */
 	int		 stop_on_ack;	/* stop_on = acknowledged */
+	struct plan_escalation *escalate;
+	size_t		 nescalate;
 };
 
 struct plan {

@@ -374,6 +374,8 @@ planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
 	planstore_set(o, "phone", r->agency->phone);
 	planstore_set(o, "email", r->agency->email);
 	planstore_set(o, "note", t->note);
+	if (r->esc != NULL)	/* its status is added when it is taken */
+		json_object_set_new(o, "escalation", json_true());
 	if ((lead = plan_agency_find(p, t->lead)) != NULL)
 		planstore_set(o, "lead", lead->name);
 	if (r->spec->window &&

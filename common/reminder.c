@@ -40,6 +40,7 @@ static const struct {
 	{ "spec", offsetof(struct reminder, spec), 0 },
 	{ "note", offsetof(struct reminder, note), 0 },
 	{ "text", offsetof(struct reminder, text), 0 },
+	{ "status", offsetof(struct reminder, status), 0 },
 	{ "lead", offsetof(struct reminder, lead), 0 },
 	{ "partners", offsetof(struct reminder, partners), 0 },
 	{ "window", offsetof(struct reminder, window), 0 },
@@ -105,6 +106,10 @@ reminder_from_json(struct reminder *r, json_t *o, char *err, size_t len)
 		return -1;
 	}
 	r->expires_at = v ? (int64_t)json_integer_value(v) : 0;
+	v = json_object_get(r->json, "open");
+	r->open = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+	v = json_object_get(r->json, "recipients");
+	r->recipients = json_is_integer(v) ? (int)json_integer_value(v) : 0;
 	if (r->title == NULL)
 		r->title = r->task;
 	if (r->agency_name == NULL)

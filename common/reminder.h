@@ -25,6 +25,9 @@ struct reminder {
 	const char	*spec;
 	const char	*note;
 	const char	*text;		/* an ad-hoc notice's own text */
+	const char	*status;	/* an escalation: how recipients stand */
+	int		 open;		/* an escalation: recipients not done */
+	int		 recipients;	/* an escalation: all of them */
 	const char	*lead;		/* the lead agency's name */
 	const char	*partners;	/* partner names, "a, b" */
 	const char	*window;	/* a broadcast window id, or NULL */

@@ -184,6 +184,9 @@ report_add_ledger(struct report *r, const char *const *fields, size_t n)
 	if (history_read(&e, fields, n) == -1 || e.due[0] == '\0' ||
 	    e.agency[0] == '\0')
 		return;
+	/* An escalation goes to who follows the task up, not a recipient. */
+	if (e.id != NULL && strstr(e.id, "/escalate:") != NULL)
+		return;
 	if (!(sent = strcmp(e.outcome, "sent") == 0) &&
 	    strcmp(e.outcome, "dead") != 0)
 		return;

@@ -553,6 +553,7 @@ schedule_task_span(const struct plan *p, const struct plan_task *t,
 	plan_day		 k, off;
 	size_t			 i, n = t->nremind + t->nremind_lead;
 
+	n += t->nescalate;
 	for (k = 0; k < SHIFT_MAX && !plan_is_workday(&p->calendar,
 	    td + 1 + k); k++)
 		;
@@ -560,13 +561,53 @@ schedule_task_span(const struct plan *p, const struct plan_task *t,
 	*hi = td;
 	for (i = 0; i < n; i++) {
 		s = i < t->nremind ? &t->remind[i] :
-		    &t->remind_lead[i - t->nremind];
+		    i < t->nremind + t->nremind_lead ?
+		    &t->remind_lead[i - t->nremind] :
+		    &t->escalate[i - t->nremind - t->nremind_lead].spec;
 		off = s->window ? (plan_day)(s->offset_ms / DAY_MS) : 0;
 		if (fd - 2 - off - s->days < *lo)
 			*lo = fd - 2 - off - s->days;
 		if (td + 2 + k - off - s->days > *hi)
 			*hi = td + 2 + k - off - s->days;
 	}
+}
+
+/*
+ * An occurrence's escalation e into l when it fires within [from, to]: one
+ * message to each agency it names (groups expanded) on each of the task's
+ * channels the agency has an address for.
+ */
+static int
+schedule_escalation(const struct plan *p, const struct config *c,
+    icaltimezone *z, const struct plan_task *t, const struct occurrence *o,
+    const struct plan_escalation *e, const struct config_channel **chans,
+    size_t nch, int64_t from_ms, int64_t to_ms, struct sched_list *l,
+    size_t mark, char *err, size_t len)
+{
+	const struct plan_agency	**who;
+	struct fire			  f;
+	char				  why[400];
+	size_t				  i, a, k, n, before;
+
+	if (schedule_fire(p, c, z, o, &e->spec, &f, why, sizeof(why)) == -1) {
+		snprintf(err, len, "task '%s': %s", t->id, why);
+		return -1;
+	}
+	if (f.at < from_ms || f.at > to_ms)
+		return 0;
+	for (i = 0; i < e->nto; i++) {
+		n = plan_members(p, e->to[i], &who);
+		for (a = 0; a < n; a++)
+			for (k = 0; k < nch; k++) {
+				before = l->n;
+				schedule_add(l, mark, t, o, &e->spec, who[a],
+				    chans[k], &f, 0);
+				if (l->n > before)
+					l->v[l->n - 1].esc = e;
+			}
+		free(who);
+	}
+	return 0;
 }
 
 /* The reminders of one task into l, with their fire time in [from, to]. */
@@ -628,6 +669,11 @@ schedule_task(const struct plan *p, const struct config *c, icaltimezone *z,
 					schedule_add(l, mark, t, &occ[i], s,
 					    rec[a], chans[k], &f, 0);
 		}
+		for (j = 0; j < t->nescalate; j++)
+			if (schedule_escalation(p, c, z, t, &occ[i],
+			    &t->escalate[j], chans, nch, from_ms, to_ms, l,
+			    mark, err, len) == -1)
+				goto out;
 	}
 	rv = 0;
 out:
@@ -656,6 +702,24 @@ schedule_expand(const struct plan *p, const struct config *c, int64_t from_ms,
 	return 0;
 }
 
+/* Whether escalation e tells agency a. */
+static int
+schedule_escalation_to(const struct plan *p, const struct plan_escalation *e,
+    const struct plan_agency *a)
+{
+	const struct plan_agency	**who;
+	size_t				  i, k, n;
+	int				  found = 0;
+
+	for (i = 0; i < e->nto && !found; i++) {
+		n = plan_members(p, e->to[i], &who);
+		for (k = 0; k < n && !found; k++)
+			found = who[k] == a;
+		free(who);
+	}
+	return found;
+}
+
 /*
  * The reminder an id names, as the plan says now ("task/END/spec/agency/
  * channel"): the occurrence ending on END, the spec by its text, the
@@ -671,6 +735,7 @@ schedule_find(const struct plan *p, const struct config *c, const char *id,
 	const struct plan_agency	 *a;
 	const struct config_channel	 *ch;
 	const struct plan_spec		 *s = NULL;
+	const struct plan_escalation	 *esc = NULL;
 	struct occurrence		 *occ = NULL;
 	char				  part[5][256], why[400];
 	const char			 *q = id, *slash;
@@ -709,6 +774,11 @@ schedule_find(const struct plan *p, const struct config *c, const char *id,
 			lead_only = i >= t->nremind;
 		}
 	}
+	for (i = 0; i < t->nescalate && s == NULL; i++)
+		if (strcmp(t->escalate[i].spec.text, part[2]) == 0) {
+			esc = &t->escalate[i];
+			s = &esc->spec;
+		}
 	if (s == NULL) {
 		snprintf(err, len, "task '%s' no longer has the reminder %s",
 		    t->id, part[2]);
@@ -719,7 +789,9 @@ schedule_find(const struct plan *p, const struct config *c, const char *id,
 		    part[3]);
 		return -1;
 	}
-	if (lead_only)
+	if (esc != NULL)
+		found = schedule_escalation_to(p, esc, a);
+	else if (lead_only)
 		found = t->lead && strcmp(t->lead, a->id) == 0;
 	else
 		found = plan_reaches(p, t, a);
@@ -765,6 +837,7 @@ schedule_find(const struct plan *p, const struct config *c, const char *id,
 	out->spec = s;
 	out->channel = ch;
 	out->lead_only = lead_only;
+	out->esc = esc;
 	return 0;
 }
 
@@ -1124,7 +1197,7 @@ static int
 same_line(const struct sched_reminder *a, const struct sched_reminder *b)
 {
 	return a->fire_at == b->fire_at && a->task == b->task &&
-	    a->agency == b->agency;
+	    a->agency == b->agency && a->esc == b->esc;
 }
 
 /*
@@ -1156,7 +1229,8 @@ schedule_print_text(const struct plan *p, const struct sched_list *l,
 			    weekday_vi[plan_weekday(day)], d, m, y);
 			prev = day;
 		}
-		fprintf(fp, "  %02d:%02d  %s — %s (", min / 60, min % 60,
+		fprintf(fp, "  %02d:%02d  %s%s — %s (", min / 60, min % 60,
+		    r->esc ? "Đôn đốc: " : "",
 		    r->task->title ? r->task->title : r->task->id,
 		    r->agency->name ? r->agency->name : r->agency->id);
 		shifted = deferred = 0;

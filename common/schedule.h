@@ -26,6 +26,7 @@ struct sched_reminder {
 	const char			*contact;	/* the agency's address */
 	struct occurrence		 occ;
 	int				 lead_only;	/* from remind_lead */
+	const struct plan_escalation	*esc;	/* an escalation, or NULL */
 	int				 shifted;	/* moved to a working day */
 	int				 deferred;	/* moved into [delivery] hours */
 	int64_t				 fire_at;	/* epoch ms, final */

@@ -99,7 +99,8 @@ static int
 channel_digestible(const struct channel *ch, const struct job *j)
 {
 	return ch->cfg->digest > 0 && ch->tmpl[CHANNEL_TMPL_BODY] == NULL &&
-	    j->r.text == NULL && j->attempt <= 1 && j->r.contact != NULL &&
+	    j->r.text == NULL && j->r.status == NULL && j->attempt <= 1 &&
+	    j->r.contact != NULL &&
 	    j->lead == NULL && j->state == JOB_QUEUED;
 }
 

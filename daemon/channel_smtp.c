@@ -120,9 +120,9 @@ smtp_random(void)
 }
 
 /*
- * The subject: the channel's subject_template, else (or for a report,
- * which a reminder's template does not fit) "[Nhắc việc] TITLE"; NULL
- * with err.
+ * The subject: the channel's subject_template, else (or for a report
+ * or an escalation, which a reminder's template does not fit)
+ * "[Nhắc việc] TITLE" ("[Nhắc việc] Đôn đốc: TITLE"); NULL with err.
  */
 static char *
 smtp_subject(struct channel *ch, const struct job *j, char *err, size_t len)
@@ -133,9 +133,10 @@ smtp_subject(struct channel *ch, const struct job *j, char *err, size_t len)
 	char				*s;
 	size_t				 n;
 
-	if ((t = ch->tmpl[CHANNEL_TMPL_SUBJECT]) == NULL || j->attach != NULL) {
-		if (asprintf(&s, SMTP_SUBJECT "%s", r->title ? r->title :
-		    r->task) == -1) {
+	if ((t = ch->tmpl[CHANNEL_TMPL_SUBJECT]) == NULL || j->attach != NULL ||
+	    r->status != NULL) {
+		if (asprintf(&s, SMTP_SUBJECT "%s%s", r->status ?
+		    "Đôn đốc: " : "", r->title ? r->title : r->task) == -1) {
 			snprintf(err, len, "out of memory");
 			return NULL;
 		}

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "dispatch.h"
 #include "entry.h"
+#include "escalate.h"
 #include "log.h"
 #include "planstore.h"
 #include "scripts.h"
@@ -153,12 +154,49 @@ claim_planned_id(const char *id)
 }
 
 /*
+ * An escalation says how the recipients stand, from the follow-ups the
+ * claim read with it; when every one of them reported done, nothing is
+ * sent. -1 when the job was recorded instead.
+ */
+static int
+claim_escalation(struct dispatch *d, struct job *j, json_t *o,
+    const char *follow)
+{
+	const struct plan_task	*t;
+	json_t			*f;
+	char			*status, err[200];
+	size_t			 n;
+	int			 open;
+
+	t = plan_task_find(d->nv->plan, json_string_value(json_object_get(o,
+	    "task")));
+	f = json_loads(follow ? follow : "{}", 0, NULL);
+	open = t ? escalate_status(d->nv->plan, t, f, &status, &n, err,
+	    sizeof(err)) : -1;
+	json_decref(f);
+	if (open == -1) {
+		ledger_reject(j, "escalation of %s: %s", j->rid,
+		    t ? err : "no such task");
+		return -1;
+	}
+	if (open == 0) {
+		ledger_skip(j, "not sent: every recipient reported it done");
+		return -1;
+	}
+	json_object_set_new(o, "status", json_string(status));
+	json_object_set_new(o, "open", json_integer(open));
+	json_object_set_new(o, "recipients", json_integer((json_int_t)n));
+	free(status);
+	return 0;
+}
+
+/*
  * A planned reminder's entry carries only its id: its text is what the
  * plan says now. -1 when the job was recorded instead (not a planned id,
  * no longer in the plan, or no plan yet).
  */
 static int
-claim_build(struct dispatch *d, struct job *j)
+claim_build(struct dispatch *d, struct job *j, const char *follow)
 {
 	const struct plan	*p = d->nv->plan;
 	json_t			*o;
@@ -176,6 +214,11 @@ claim_build(struct dispatch *d, struct job *j)
 	if ((o = planstore_payload_now_json(p, d->nv->conf, j->rid, err,
 	    sizeof(err))) == NULL) {
 		ledger_skip(j, "not sent: %s", err);
+		return -1;
+	}
+	if (json_is_true(json_object_get(o, "escalation")) &&
+	    claim_escalation(d, j, o, follow) == -1) {
+		json_decref(o);
 		return -1;
 	}
 	if (reminder_from_json(&j->r, o, err, sizeof(err)) == -1) {
@@ -213,7 +256,7 @@ claim_add(struct dispatch *d, redisReply *e)
 	j->attempt = o.attempt;
 	j->late = o.late;
 	j->fire_at = o.fire_at;
-	if (o.payload == NULL && claim_build(d, j) == -1)
+	if (o.payload == NULL && claim_build(d, j, o.follow) == -1)
 		return;
 	if (o.payload != NULL && reminder_parse(&j->r, o.payload,
 	    o.payload_len, err, sizeof(err)) == -1) {

@@ -129,9 +129,21 @@ if #ids > 0 then
       if n == 1 and now - at > late_after then late = 1 end
       states[#states + 1] = id
       states[#states + 1] = 'queued'
+      local esc_task, esc_due = string.match(id,
+          '^([^/]+)/(%d%d%d%d%-%d%d%-%d%d)/escalate:')
       if stored[k] then
         redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', ats[k],
             'attempt', n, 'late', late, 'payload', stored[k])
+      elseif esc_task then
+        -- An escalation tells how the recipients stand: their follow-ups
+        -- as they are now travel with it.
+        local f, flat = {}, redis.call('HGETALL',
+            base .. 'occ:' .. esc_task .. '/' .. esc_due)
+        for i = 1, #flat, 2 do f[flat[i]] = flat[i + 1] end
+        local js = '{}'
+        if #flat > 0 then js = cjson.encode(f) end
+        redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', ats[k],
+            'attempt', n, 'late', late, 'follow', js)
       else
         redis.call('XADD', KEYS[5], '*', 'id', id, 'fire_at', ats[k],
             'attempt', n, 'late', late)

@@ -73,9 +73,11 @@ local base = string.sub(KEYS[1], 1, #KEYS[1] - #'outbox')
 -- A planned reminder's occurrence and agency (a fallback's too).
 local function occurrence(id)
   local plain = string.gsub(id, '~fallback%-.*$', '')
-  local task, due, agency = string.match(plain,
-      '^([^/]+)/(%d%d%d%d%-%d%d%-%d%d)/[^/]+/([^/]+)/[^/]+$')
+  local task, due, spec, agency = string.match(plain,
+      '^([^/]+)/(%d%d%d%d%-%d%d%-%d%d)/([^/]+)/([^/]+)/[^/]+$')
   if task == nil or task == 'adhoc' then return nil end
+  -- An escalation reaches who it tells, not a recipient.
+  if string.sub(spec, 1, 9) == 'escalate:' then return nil end
   return base .. 'occ:' .. task .. '/' .. due, agency
 end
 

@@ -988,6 +988,31 @@ static const struct {
 	      "a.conf:11: remind: 'end@trua-0m' is the same reminder as "
 	      "'end@trua'; list it once",
 	      "a.conf:11: remind: 'end@trua' is listed twice; list it once" } },
+	{ "stop_on neither done nor acknowledged",
+	    BASE TASK WHEN REST "stop_on = seen\n", NULL,
+	    { "a.conf:13: stop_on: 'seen' is neither done nor acknowledged: "
+	      "use stop_on = done (the default) or stop_on = acknowledged" } },
+	{ "escalations that name nobody, a bad spec, a bad id, twice",
+	    BASE TASK WHEN REST
+	    "escalate = a1, end+2d@trua > a2, end+3d > a1\n"
+	    "[task u]\nlead = a1\n" WHEN REST
+	    "escalate = end+1d@08:00 >, end+2d@08:00 > A1\n"
+	    "[task v]\nlead = a1\n" WHEN REST
+	    "escalate = end+1d@08:00 > a1, end+1d@8:00 > a2\n", NULL,
+	    { "a.conf:13: escalate: 'a1' names nobody: use SPEC > AGENCY, "
+	      "e.g. escalate = end+1d@08:00 > noi-vu",
+	      "a.conf:13: escalate: bad reminder 'end+3d': " SPECH,
+	      "a.conf:19: escalate: 'end+1d@08:00' names nobody after '>': "
+	      "name the agencies (or groups) to tell, separated by commas",
+	      "a.conf:19: escalate: bad id 'A1': " IDH,
+	      "a.conf:25: escalate: 'end+1d@8:00' is given twice; name "
+	      "everyone to tell after one '>'" } },
+	{ "an escalation to an unknown agency and window",
+	    BASE TASK WHEN REST "escalate = end+1d@toi > noi-vu, g1\n", NULL,
+	    { "a.conf:13: unknown agency or group 'noi-vu' in escalate; "
+	      "define [agency noi-vu] or [group noi-vu]",
+	      "a.conf:13: unknown window 'toi' in escalate 'end+1d@toi'; "
+	      "define [window toi]" } },
 	{ "remind_lead repeating remind",
 	    BASE TASK WHEN "remind = end-1d@08:00, end@trua\n"
 	    "remind_lead = end@trua+1h, end-1d@08:00, end+0d@trua\n"
