@@ -31,7 +31,8 @@ for lib in libc6 libcurl4 libevent-2.1-7 libhiredis0.14 libical3 libinih1 \
 done
 assert_eq redis-server "$(dpkg-deb -f "$deb" Recommends)" "Recommends"
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles >"$T/conffiles"
-for f in /etc/nhacviec/nhacviec.conf /etc/nhacviec/plan.d/thanh-tri-2022.conf \
+for f in /etc/nhacviec/nhacviec.conf /etc/nhacviec/plan.d/calendar.conf \
+    /etc/nhacviec/plan.d/agencies.conf /etc/nhacviec/plan.d/tasks-2022.conf \
     /etc/nhacviec/templates/zalo.txt; do
 	assert_grep "^$f\$" "$T/conffiles" "$f is a conffile"
 done
@@ -94,7 +95,7 @@ systemd-analyze security --offline=true --threshold=15 --no-pager \
     fail "the installed unit is rated above 1.5"
 
 # --- a reinstall keeps the admin's files -----------------------------------
-plan=$R/etc/nhacviec/plan.d/thanh-tri-2022.conf
+plan=$R/etc/nhacviec/plan.d/tasks-2022.conf
 echo '; edited by the admin' >>"$plan"
 rm "$R/etc/nhacviec/templates/email.txt"
 echo '{}' >"$R/var/lib/nhacviec/zalo-token.json"

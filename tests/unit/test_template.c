@@ -676,7 +676,7 @@ test_resolve(void **state)
 	assert_string_equal(s, "/nonexistent/plan.d/tpl/t.txt");
 	free(s);
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	s = template_resolve("config/plan.d/thanh-tri-2022.conf",
+	s = template_resolve("config/plan.d/tasks-2022.conf",
 	    "../templates/zalo.txt");
 	snprintf(want, sizeof(want), "%s/config/plan.d/../templates/zalo.txt",
 	    cwd);
