@@ -212,7 +212,8 @@ struct plan_loader {
 	const char		*sect_id;
 	int			 scratch_used;	/* target is a duplicate's */
 
-	struct plan_lines	 cal_lines;
+	struct plan_where	 cal_tz;	/* where timezone was set first */
+	struct plan_where	 cal_wd;	/* where workdays was set first */
 	struct plan_lines	 scratch_lines;
 	struct plan_lines	*lines[KIND_MAX];	/* one per object */
 	union {
@@ -706,6 +707,12 @@ plan_parse_day(const char *s, plan_day *out)
 		return -1;
 	*out = plan_day_from_ymd(y, m, d);
 	return 0;
+}
+
+int
+plan_is_holiday(const struct plan_calendar *c, plan_day day)
+{
+	return plan_days_has(c->holidays, c->nholidays, day);
 }
 
 int
@@ -1693,31 +1700,126 @@ plan_task_end(struct plan_loader *l, struct plan_task *t)
 		    t->id);
 }
 
-/* Ends the current section: its checks, then drops a duplicate's values. */
+/* "mon, tue, wed, thu, fri" for workdays bits, Monday first. */
+static const char *
+plan_workdays_text(unsigned bits, char *buf, size_t len)
+{
+	size_t	off = 0;
+	int	k, d;
+
+	buf[0] = '\0';
+	for (k = 1; k <= 7 && off < len; k++) {
+		d = k % 7;
+		if ((bits >> d) & 1)
+			off += snprintf(buf + off, len - off, "%s%s",
+			    off ? ", " : "", day_names[d]);
+	}
+	return buf;
+}
+
+/* Days a and b together, sorted, each once (malloc'd); *n their count. */
+static plan_day *
+plan_days_union(const plan_day *a, size_t na, const plan_day *b, size_t nb,
+    size_t *n)
+{
+	plan_day	*v;
+
+	if ((v = reallocarray(NULL, na + nb + 1, sizeof(*v))) == NULL)
+		fatal("%s", __func__);
+	if (na > 0)
+		memcpy(v, a, na * sizeof(*v));
+	if (nb > 0)
+		memcpy(v + na, b, nb * sizeof(*v));
+	*n = plan_days_sort(v, na + nb);
+	return v;
+}
+
+/*
+ * Adds a [calendar] section (c, with the current seen lines) to the plan's
+ * calendar: holidays and extra working days add up; timezone and workdays
+ * may be given in several sections only with the same value.
+ */
+static void
+plan_calendar_merge(struct plan_loader *l, struct plan_calendar *c)
+{
+	struct plan_calendar	*pc = &l->plan->calendar;
+	plan_day		*v;
+	char			 s1[64], s2[64];
+	size_t			 i, n;
+
+	if (pc->where.file == NULL)
+		pc->where = c->where;
+	for (i = 0; i < c->nholidays; i++) {
+		if (plan_days_has(pc->extra_workdays, pc->nextra,
+		    c->holidays[i]))
+			plan_err(l, l->seen[CAL_HOLIDAYS], "holidays: %s is an "
+			    "extra working day in an earlier [calendar]; a day "
+			    "is a holiday or an extra working day, not both",
+			    plan_day_text(c->holidays[i], s1, sizeof(s1)));
+	}
+	v = plan_days_union(pc->holidays, pc->nholidays, c->holidays,
+	    c->nholidays, &n);
+	free(pc->holidays);
+	pc->holidays = v;
+	pc->nholidays = n;
+	for (i = 0; i < c->nextra; i++) {
+		if (plan_days_has(pc->holidays, pc->nholidays,
+		    c->extra_workdays[i]))
+			plan_err(l, l->seen[CAL_EXTRA], "extra_workdays: %s is "
+			    "also a holiday; a day is a holiday or an extra "
+			    "working day, not both", plan_day_text(
+			    c->extra_workdays[i], s1, sizeof(s1)));
+	}
+	v = plan_days_union(pc->extra_workdays, pc->nextra, c->extra_workdays,
+	    c->nextra, &n);
+	free(pc->extra_workdays);
+	pc->extra_workdays = v;
+	pc->nextra = n;
+
+	if (KEY_OK(l, CAL_TIMEZONE)) {
+		if (l->cal_tz.file == NULL) {
+			pc->timezone = c->timezone;
+			c->timezone = NULL;
+			l->cal_tz.file = l->file;
+			l->cal_tz.line = l->seen[CAL_TIMEZONE];
+		} else if (strcmp(pc->timezone, c->timezone) != 0)
+			plan_err(l, l->seen[CAL_TIMEZONE], "timezone: '%s' "
+			    "differs from '%s' at %s:%u; a plan has one time "
+			    "zone: set it in one [calendar]", c->timezone,
+			    pc->timezone, l->cal_tz.file, l->cal_tz.line);
+	}
+	if (KEY_OK(l, CAL_WORKDAYS)) {
+		if (l->cal_wd.file == NULL) {
+			pc->workdays = c->workdays;
+			l->cal_wd.file = l->file;
+			l->cal_wd.line = l->seen[CAL_WORKDAYS];
+		} else if (pc->workdays != c->workdays)
+			plan_err(l, l->seen[CAL_WORKDAYS], "workdays: %s "
+			    "differs from %s at %s:%u; a plan has one working "
+			    "week: set it in one [calendar]",
+			    plan_workdays_text(c->workdays, s1, sizeof(s1)),
+			    plan_workdays_text(pc->workdays, s2, sizeof(s2)),
+			    l->cal_wd.file, l->cal_wd.line);
+	}
+}
+
+/*
+ * Ends the current section: its checks, then drops a duplicate's values
+ * (and what a [calendar] did not hand over to the plan's).
+ */
 static void
 plan_section_end(struct plan_loader *l)
 {
-	struct plan_calendar	*c;
 	struct plan_window	*w;
 	struct plan_agency	*a;
 	struct plan_group	*g;
 	char			 s1[32], s2[32];
-	size_t			 i;
 
 	if (l->sect == NULL)
 		goto out;
 	switch ((enum plan_kind)(l->sect - plan_sections)) {
 	case KIND_CALENDAR:
-		c = l->target;
-		for (i = 0; i < c->nextra; i++) {
-			if (plan_days_has(c->holidays, c->nholidays,
-			    c->extra_workdays[i]))
-				plan_err(l, l->seen[CAL_EXTRA],
-				    "extra_workdays: %s is also a holiday; a "
-				    "day is a holiday or an extra working day, "
-				    "not both", plan_day_text(
-				    c->extra_workdays[i], s1, sizeof(s1)));
-		}
+		plan_calendar_merge(l, l->target);
 		break;
 	case KIND_WINDOW:
 		w = l->target;
@@ -1789,7 +1891,7 @@ plan_section_end(struct plan_loader *l)
 	l->sect_id = NULL;
 }
 
-/* The where and id of an object of kind, or NULL when there is none by id. */
+/* The where of a named object of kind, or NULL when there is none by id. */
 static const struct plan_where *
 plan_find_where(const struct plan *p, enum plan_kind kind, const char *id)
 {
@@ -1808,8 +1910,7 @@ plan_find_where(const struct plan *p, enum plan_kind kind, const char *id)
 	case KIND_TASK:
 		return (t = plan_task_find(p, id)) ? &t->where : NULL;
 	default:
-		return p->calendar.where.file != NULL ? &p->calendar.where :
-		    NULL;
+		return NULL;	/* [calendar] may come more than once */
 	}
 }
 
@@ -1935,27 +2036,18 @@ plan_section_start(struct plan_loader *l, const char *text, unsigned line)
 	l->sect = s;
 	l->sect_line = line;
 	memset(l->bad, 0, sizeof(l->bad));
-	first = plan_find_where(l->plan, (enum plan_kind)(s - plan_sections),
-	    name);
-	if (first != NULL) {
-		if (s->named)
-			plan_err(l, line, "duplicate %s '%s' (first "
-			    "defined at %s:%u)", kind, name, first->file,
-			    first->line);
-		else
-			plan_err(l, line, "duplicate [%s] (first "
-			    "defined at %s:%u); keep one", kind, first->file,
-			    first->line);
+	/* Every [calendar] is read apart, then added to the plan's. */
+	first = s->named ? plan_find_where(l->plan,
+	    (enum plan_kind)(s - plan_sections), name) : NULL;
+	if (first != NULL)
+		plan_err(l, line, "duplicate %s '%s' (first defined at "
+		    "%s:%u)", kind, name, first->file, first->line);
+	if (first != NULL || s == &plan_sections[KIND_CALENDAR]) {
 		memset(&l->scratch, 0, sizeof(l->scratch));
 		memset(&l->scratch_lines, 0, sizeof(l->scratch_lines));
 		l->seen = l->scratch_lines.at;
 		l->target = &l->scratch;
 		l->scratch_used = 1;
-		if (s == &plan_sections[KIND_CALENDAR])
-			l->scratch.c.workdays = MON_FRI;
-	} else if (s == &plan_sections[KIND_CALENDAR]) {
-		l->target = &l->plan->calendar;
-		l->seen = l->cal_lines.at;
 	} else
 		l->target = plan_append(l, (enum plan_kind)(s - plan_sections));
 

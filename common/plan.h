@@ -179,5 +179,7 @@ int		 plan_weekday(plan_day);	/* 0 = Sunday */
 int		 plan_parse_day(const char *, plan_day *);	/* YYYY-MM-DD */
 /* A working day per workdays, holidays and extra_workdays. */
 int		 plan_is_workday(const struct plan_calendar *, plan_day);
+/* A day listed in holidays. */
+int		 plan_is_holiday(const struct plan_calendar *, plan_day);
 
 #endif

@@ -1005,6 +1005,27 @@ schedule_has_holidays(const struct plan_calendar *cal, int y)
 }
 
 /*
+ * How far a task without an end (rule or lunar without until) is looked
+ * at: the end of the year [plan] horizon reaches from now, or of the last
+ * year with holidays if later.
+ */
+static plan_day
+schedule_open_end(const struct plan *p, const struct config *c, int64_t now)
+{
+	int	y, y1, m, dd;
+
+	plan_day_to_ymd(schedule_day_of(p, now + c->horizon_ms, NULL), &y1,
+	    &m, &dd);
+	if (p->calendar.nholidays > 0) {
+		plan_day_to_ymd(p->calendar.holidays[p->calendar.nholidays -
+		    1], &y, &m, &dd);
+		if (y > y1)
+			y1 = y;
+	}
+	return plan_day_from_ymd(y1, 12, 31);
+}
+
+/*
  * A year in which reminders may still come with no holiday listed for it:
  * a warning at the first task (in plan order) with an occurrence in it,
  * once per year. The years are this one (on the plan's clock) and later;
@@ -1020,21 +1041,13 @@ schedule_check_holidays(const struct plan *p, const struct config *c,
 	int64_t			 now = clock_now_ms();
 	plan_day		 from, to, open_to, far;
 	size_t			 i, j, k, n, nwarned = 0;
-	int			 y, m, dd, y0, y1, ys, ye;
+	int			 y, m, dd, y0, ys, ye;
 	int			*warned = NULL, *nw;
 	char			 why[400];
 
 	plan_day_to_ymd(schedule_day_of(p, now, NULL), &y0, &m, &dd);
-	plan_day_to_ymd(schedule_day_of(p, now + c->horizon_ms, NULL), &y1,
-	    &m, &dd);
-	if (p->calendar.nholidays > 0) {
-		plan_day_to_ymd(p->calendar.holidays[p->calendar.nholidays -
-		    1], &y, &m, &dd);
-		if (y > y1)
-			y1 = y;
-	}
 	from = plan_day_from_ymd(y0, 1, 1);
-	open_to = plan_day_from_ymd(y1, 12, 31);
+	open_to = schedule_open_end(p, c, now);
 	far = plan_day_from_ymd(9999, 12, 31);
 	for (i = 0; i < p->ntasks; i++) {
 		t = &p->tasks[i];
@@ -1113,6 +1126,90 @@ schedule_check_hours(const struct plan *p, const struct config *c,
 	}
 }
 
+#define DAYS_OFF_SHOWN	4	/* days named in a day-off warning */
+#define DAYS_BACK	(SHIFT_MAX + 1)	/* days an occurrence reaches ahead */
+
+static const char *const weekday_en[] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+};
+
+/*
+ * The days off that a spec of a task fires on, from now on, as a warning:
+ * a window reminder stays on its air day, and one deferred past [delivery]
+ * hours goes out at the next day's opening, working or not. A window
+ * reminder on the very day of a one-day occurrence that falls on a weekend
+ * is the plan's own choice ("the last Saturday of the month") and not
+ * reported; on a holiday it is. A task without an end is looked at as far
+ * as schedule_open_end says.
+ */
+static void
+schedule_check_days_off(const struct plan *p, const struct config *c,
+    const struct plan_task *t, int64_t now, plan_day open_to,
+    struct diag *d)
+{
+	icaltimezone		*z = schedule_zone(p);
+	const struct plan_spec	*s;
+	struct occurrence	*occ = NULL;
+	struct fire		 f;
+	plan_day		 from, to, day, last;
+	size_t			 nocc = 0, i, j, n;
+	char			 why[400], list[200];
+	size_t			 off;
+	int			 y, m, dd;
+
+	/* An occurrence up to a year back may have reminders still to come. */
+	from = zone_day_of(z, now, NULL) - DAYS_BACK;
+	to = (t->when == WHEN_RULE || t->when == WHEN_LUNAR) && t->until < 0 ?
+	    open_to : plan_day_from_ymd(9999, 12, 31);
+	if (from > to || schedule_occurrences(t, from, to, &occ, &nocc, why,
+	    sizeof(why)) == -1)
+		return;		/* schedule_check reports the rule */
+	for (j = 0; j < t->nremind + t->nremind_lead; j++) {
+		s = j < t->nremind ? &t->remind[j] :
+		    &t->remind_lead[j - t->nremind];
+		n = 0;
+		off = 0;
+		last = INT32_MIN;
+		list[0] = '\0';
+		for (i = 0; i < nocc; i++) {
+			if (schedule_fire(p, c, z, &occ[i], s, &f, why,
+			    sizeof(why)) == -1)
+				break;
+			if (f.at < now)
+				continue;
+			day = zone_day_of(z, f.at, NULL);
+			if (plan_is_workday(&p->calendar, day) || day == last)
+				continue;
+			if (s->window != NULL && occ[i].start == occ[i].end &&
+			    day == occ[i].start &&
+			    !plan_is_holiday(&p->calendar, day))
+				continue;
+			last = day;
+			if (n++ < DAYS_OFF_SHOWN && off < sizeof(list)) {
+				plan_day_to_ymd(day, &y, &m, &dd);
+				off += snprintf(list + off, sizeof(list) - off,
+				    "%s%s %04d-%02d-%02d%s", n > 1 ? ", " : "",
+				    weekday_en[plan_weekday(day)], y, m, dd,
+				    plan_is_holiday(&p->calendar, day) ?
+				    " (a holiday)" : "");
+			}
+		}
+		if (n == 0)
+			continue;
+		if (n > DAYS_OFF_SHOWN && off < sizeof(list))
+			snprintf(list + off, sizeof(list) - off, " and %zu "
+			    "more", n - DAYS_OFF_SHOWN);
+		diag_warn(d, t->where.file, t->where.line, "task '%s': %s "
+		    "'%s' is sent on %s: %s; %s", t->id, j < t->nremind ?
+		    "remind" : "remind_lead", s->text, n == 1 ? "a day off" :
+		    "days off", list, s->window != NULL ? "a window reminder "
+		    "keeps its air day (give it a day offset or an HH:MM time "
+		    "to send it on a working day)" : "after [delivery] hours "
+		    "a reminder waits for the next day's opening");
+	}
+	free(occ);
+}
+
 void
 schedule_check(struct plan *p, const struct config *c, struct diag *d)
 {
@@ -1120,6 +1217,8 @@ schedule_check(struct plan *p, const struct config *c, struct diag *d)
 	const struct plan_agency	**rec, *lead;
 	const struct config_channel	 *ch;
 	struct icalrecurrencetype	  r;
+	int64_t				  now = clock_now_ms();
+	plan_day			  open_to = schedule_open_end(p, c, now);
 	size_t				  i, j, k, a, nrec;
 	char				  why[400];
 	int				  dup;
@@ -1135,6 +1234,7 @@ schedule_check(struct plan *p, const struct config *c, struct diag *d)
 		schedule_check_hours(p, c, t, t->remind, t->nremind, d);
 		schedule_check_hours(p, c, t, t->remind_lead, t->nremind_lead,
 		    d);
+		schedule_check_days_off(p, c, t, now, open_to, d);
 		rec = NULL;
 		nrec = 0;
 		if (t->nremind > 0)

@@ -96,20 +96,28 @@ channels = console
 EOP
 cal 2023 2024 >"$T/plan.d/00-calendar.conf" || fail "calendar 2023 2024"
 check() { nv --clock "$1" -c "$T/nv.conf" check >"$T/check.out" 2>"$T/check.err" || fail "check at $1: $(cat "$T/check.err")"; }
+# The lunar task's window reminder falls on Giỗ Tổ itself, a holiday once
+# a year has its holidays listed: check says so too (a warning of its own,
+# left aside here but for the count).
+holidays_warnings() { grep -v "warning: task 'gio-to': remind_lead 'end@trua-30m' is sent on a day off: " "$T/check.err"; }
 # In June 2023: 2025 has a task and no holidays; the lunar task has no end,
-# but the horizon stays in 2023 and 2024 is listed.
+# but the horizon stays in 2023 and 2024 is listed (Giỗ Tổ 2024, Thursday
+# 18 April, with it).
 check 2023-06-01T08:00:00+07:00
-assert_eq "$T/plan.d/tasks.conf:15: warning: no holidays listed for 2025: add them to [calendar] holidays (\`nhacviec calendar 2025\` prints them)" "$(cat "$T/check.err")" "the warning, at the task that reaches 2025"
-assert_grep '1 warnings$' "$T/check.out" "check counts it"
+assert_eq "$T/plan.d/tasks.conf:15: warning: no holidays listed for 2025: add them to [calendar] holidays (\`nhacviec calendar 2025\` prints them)" "$(holidays_warnings)" "the warning, at the task that reaches 2025"
+assert_grep "^$T/plan.d/tasks.conf:8: warning: task 'gio-to': remind_lead 'end@trua-30m' is sent on a day off: Thu 2024-04-18 \(a holiday\); " "$T/check.err" "Giỗ Tổ 2024"
+assert_grep '2 warnings$' "$T/check.out" "check counts them"
 # In December 2024 the horizon reaches January 2025: the open lunar task,
 # first in the file, is the first to reach it.
 check 2024-12-10T08:00:00+07:00
-assert_eq "$T/plan.d/tasks.conf:8: warning: no holidays listed for 2025: add them to [calendar] holidays (\`nhacviec calendar 2025\` prints them)" "$(cat "$T/check.err")" "the warning, at the open task"
-# The admin adds 2025: clean.
+assert_eq "$T/plan.d/tasks.conf:8: warning: no holidays listed for 2025: add them to [calendar] holidays (\`nhacviec calendar 2025\` prints them)" "$(holidays_warnings)" "the warning, at the open task"
+# The admin adds 2025: no year left without holidays (Giỗ Tổ 2025, Monday
+# 7 April, is now known as a holiday).
 cal 2023 2024 2025 >"$T/plan.d/00-calendar.conf" || fail "calendar 2023 2024 2025"
 check 2024-12-10T08:00:00+07:00
-[ ! -s "$T/check.err" ] || fail "check still warns: $(cat "$T/check.err")"
-assert_grep 'configuration OK; .*: 2 tasks, 1 agencies, 0 warnings$' "$T/check.out" "check clean"
+[ -z "$(holidays_warnings)" ] || fail "check still warns: $(cat "$T/check.err")"
+assert_grep "^$T/plan.d/tasks.conf:8: warning: task 'gio-to': remind_lead 'end@trua-30m' is sent on a day off: Mon 2025-04-07 \(a holiday\); " "$T/check.err" "Giỗ Tổ 2025"
+assert_grep 'configuration OK; .*: 2 tasks, 1 agencies, 1 warnings$' "$T/check.out" "check clean but for Giỗ Tổ"
 
 # --- preview: the lunar task on its solar day, every year ------------------
 nv -c "$T/nv.conf" preview --format tsv --from 2023-01-01 --to 2030-12-31 >"$T/years.tsv" 2>"$T/years.err" || fail "preview: $(cat "$T/years.err")"

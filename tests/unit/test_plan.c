@@ -482,6 +482,63 @@ test_semicolon(void **state)
 	diag_clear(&d);
 }
 
+/*
+ * [calendar] in several files and several times in a file: holidays and
+ * extra working days add up, the time zone and working week may be
+ * repeated with the same value.
+ */
+static void
+test_calendars_add_up(void **state)
+{
+	static const char a[] =
+	    "[calendar]\ntimezone = Asia/Ho_Chi_Minh\nworkdays = mon-fri\n"
+	    "\n; 2022\n[calendar]\nholidays = 2022-01-03, 2022-09-01..2022-09-02\n"
+	    "extra_workdays =\n";
+	static const char b[] =
+	    "; 2023, beside the tasks of 2023\n[calendar]\n"
+	    "timezone = Asia/Ho_Chi_Minh\n"
+	    "holidays = 2023-01-02, 2023-01-20..2023-01-26, 2022-09-02\n"
+	    "extra_workdays = 2023-01-14\n";
+	const struct plan_calendar	*c;
+	struct plan			*p;
+	struct diag			 d;
+
+	(void)state;
+	p = load2(a, b, &d);
+	if (p == NULL || d.n != 0)
+		dump("calendars", &d);
+	assert_non_null(p);
+	assert_int_equal(d.n, 0);
+	c = &p->calendar;
+	assert_string_equal(c->where.file, "a.conf");
+	assert_int_equal(c->where.line, 1);
+	assert_string_equal(c->timezone, "Asia/Ho_Chi_Minh");
+	assert_int_equal(c->workdays, 0x3e);
+	/* 1 + 2 + 1 + 7 days, 2022-09-02 once. */
+	assert_int_equal(c->nholidays, 11);
+	assert_int_equal(c->holidays[0], day("2022-01-03"));
+	assert_int_equal(c->holidays[2], day("2022-09-02"));
+	assert_int_equal(c->holidays[3], day("2023-01-02"));
+	assert_int_equal(c->holidays[10], day("2023-01-26"));
+	assert_int_equal(c->nextra, 1);
+	assert_false(plan_is_workday(c, day("2022-09-02")));
+	assert_false(plan_is_workday(c, day("2023-01-23")));
+	assert_true(plan_is_workday(c, day("2023-01-14")));
+	assert_true(plan_is_workday(c, day("2023-01-27")));
+	plan_free(p);
+	diag_clear(&d);
+
+	/* The working week from a later [calendar], the zone by default. */
+	p = load2("[calendar]\nholidays = 2022-01-03\n",
+	    "[calendar]\nworkdays = mon-sat\n", &d);
+	assert_non_null(p);
+	assert_int_equal(p->calendar.workdays, 0x7e);
+	assert_string_equal(p->calendar.timezone, "Asia/Ho_Chi_Minh");
+	assert_int_equal(p->calendar.nholidays, 1);
+	plan_free(p);
+	diag_clear(&d);
+}
+
 /* Days since 1970-01-01 and back, weekdays, the YYYY-MM-DD parser. */
 static void
 test_days(void **state)
@@ -677,14 +734,12 @@ static const struct {
 	    "; more agencies\n\n[agency noi-vu]\nname = Phòng Nội vụ\n",
 	    { "b.conf:3: duplicate agency 'noi-vu' (first defined at "
 	      "a.conf:10)" } },
-	{ "duplicate window, task and calendar",
+	{ "duplicate window and task; [calendar] twice is fine",
 	    BASE TASK WHEN REST "[calendar]\n",
 	    "[window trua]\nstart = 11:00\nend = 11:30\n" TASK WHEN REST
 	    "[calendar]\n",
 	    { "b.conf:1: duplicate window 'trua' (first defined at a.conf:5)",
-	      "b.conf:4: duplicate task 't' (first defined at a.conf:8)",
-	      "b.conf:9: duplicate [calendar] (first defined at a.conf:13); "
-	      "keep one" } },
+	      "b.conf:4: duplicate task 't' (first defined at a.conf:8)" } },
 	{ "a group with an agency's id",
 	    "[agency x]\n[group x]\nmembers = x\n", NULL,
 	    { "a.conf:2: group 'x' has the id of agency 'x' (a.conf:1); "
@@ -710,8 +765,6 @@ static const struct {
 	    { "a.conf:2: workdays: bad value 'mon-fry': use sun, mon, tue, "
 	      "wed, thu, fri and sat, listed or in ranges, e.g. mon-fri or "
 	      "mon,wed,fri",
-	      "b.conf:1: duplicate [calendar] (first defined at a.conf:1); "
-	      "keep one",
 	      "b.conf:2: workdays: bad value 'fri-mon': use sun, mon, tue, "
 	      "wed, thu, fri and sat, listed or in ranges, e.g. mon-fri or "
 	      "mon,wed,fri" } },
@@ -735,6 +788,33 @@ static const struct {
 	    "holidays = 2022-01-31..2022-02-05\n", NULL,
 	    { "a.conf:2: extra_workdays: 2022-02-05 is also a holiday; a day "
 	      "is a holiday or an extra working day, not both" } },
+	{ "a day both holiday and extra working day, in two [calendar]",
+	    "[calendar]\nholidays = 2022-09-01..2022-09-02\n"
+	    "extra_workdays = 2023-01-14\n",
+	    "; 2023\n[calendar]\nholidays = 2023-01-20..2023-01-26\n"
+	    "extra_workdays = 2022-09-02\n[calendar]\n"
+	    "holidays = 2023-01-14\n",
+	    { "b.conf:4: extra_workdays: 2022-09-02 is also a holiday; a day "
+	      "is a holiday or an extra working day, not both",
+	      "b.conf:6: holidays: 2023-01-14 is an extra working day in an "
+	      "earlier [calendar]; a day is a holiday or an extra working "
+	      "day, not both" } },
+	{ "timezone and workdays given twice, different",
+	    "[calendar]\ntimezone = Asia/Ho_Chi_Minh\n\n[calendar]\n"
+	    "workdays = mon-fri\ntimezone = Asia/Ho_Chi_Minh\n",
+	    "[calendar]\nholidays = 2023-01-02\n"
+	    "timezone = Asia/Bangkok\nworkdays = mon-sat\n",
+	    { "b.conf:3: timezone: 'Asia/Bangkok' differs from "
+	      "'Asia/Ho_Chi_Minh' at a.conf:2; a plan has one time zone: set "
+	      "it in one [calendar]",
+	      "b.conf:4: workdays: mon, tue, wed, thu, fri, sat differs from "
+	      "mon, tue, wed, thu, fri at a.conf:5; a plan has one working "
+	      "week: set it in one [calendar]" } },
+	{ "a key twice in one [calendar] is still a duplicate",
+	    "[calendar]\nholidays = 2022-01-03\nholidays = 2022-04-11\n",
+	    NULL,
+	    { "a.conf:3: duplicate key 'holidays' in [calendar]; the first is "
+	      "at line 2" } },
 
 	/* Windows. */
 	{ "window end not after start",
@@ -1113,6 +1193,7 @@ main(void)
 		cmocka_unit_test(test_lunar),
 		cmocka_unit_test(test_default_calendar),
 		cmocka_unit_test(test_semicolon),
+		cmocka_unit_test(test_calendars_add_up),
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_bad),

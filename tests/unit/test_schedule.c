@@ -856,6 +856,55 @@ static const struct {
 	    "remind = end@08:00\nchannels = zalo, emial\n", 1, 0, {
 	    "tasks.conf:6: task 'c': no channel 'emial' in "
 	    "/etc/nhacviec/nhacviec.conf; did you mean 'email'?" } },
+	/* 2022-04-30 a Saturday, 04-11 a holiday, 01-08 a working Saturday. */
+	{ "window reminders on days off",
+	    "[task thang]\n"					/* 1 */
+	    "lead = dai-truyen-thanh\n"
+	    "month = 2022-04\n"
+	    "remind_lead = end@trua-30m, end-1d@chieu, start+10d@trua\n"
+	    "channels = console\n"
+	    "[task thang-1]\n"					/* 6 */
+	    "lead = dai-truyen-thanh\n"
+	    "month = 2022-01\n"
+	    "remind_lead = start+7d@trua\n"
+	    "channels = console\n", 0, 2, {
+	    "tasks.conf:1: warning: task 'thang': remind_lead 'end@trua-30m' "
+	    "is sent on a day off: Sat 2022-04-30; a window reminder keeps "
+	    "its air day (give it a day offset or an HH:MM time to send it "
+	    "on a working day)",
+	    "tasks.conf:1: warning: task 'thang': remind_lead "
+	    "'start+10d@trua' is sent on a day off: Mon 2022-04-11 (a "
+	    "holiday); a window reminder keeps its air day (give it a day "
+	    "offset or an HH:MM time to send it on a working day)" } },
+	/* The last Saturdays to June: Jan 29, Feb 26, Mar 26, Apr 30, May 28, Jun 25. */
+	{ "the task's own weekend day is the plan's choice, a holiday is not",
+	    "[task thu-bay]\n"					/* 1 */
+	    "lead = dai-truyen-thanh\n"
+	    "rule = FREQ=MONTHLY;BYDAY=-1SA\n"
+	    "start = 2022-01-01\n"
+	    "until = 2022-06-30\n"
+	    "remind = end@trua, end+1d@chieu\n"
+	    "channels = console\n"
+	    "[task le]\n"					/* 8 */
+	    "lead = noi-vu\n"
+	    "date = 2022-05-02\n"
+	    "remind_lead = end@trua\n"
+	    "channels = console\n", 0, 2, {
+	    "tasks.conf:1: warning: task 'thu-bay': remind 'end+1d@chieu' is "
+	    "sent on days off: Sun 2022-01-30, Sun 2022-02-27, Sun "
+	    "2022-03-27, Sun 2022-05-01 and 2 more; a window reminder keeps "
+	    "its air day (give it a day offset or an HH:MM time to send it "
+	    "on a working day)",
+	    "tasks.conf:8: warning: task 'le': remind_lead 'end@trua' is sent "
+	    "on a day off: Mon 2022-05-02 (a holiday); a window reminder "
+	    "keeps its air day (give it a day offset or an HH:MM time to "
+	    "send it on a working day)" } },
+	{ "an HH:MM reminder deferred past [delivery] hours onto a day off",
+	    "[task muon]\nlead = noi-vu\ndate = 2022-04-29\n"
+	    "remind = end@22:00, end@20:00\nchannels = console\n", 0, 1, {
+	    "tasks.conf:1: warning: task 'muon': remind 'end@22:00' is sent "
+	    "on a day off: Sat 2022-04-30; after [delivery] hours a reminder "
+	    "waits for the next day's opening" } },
 	{ "unknown channel, none near",
 	    "[task c]\nlead = dai-truyen-thanh\ndate = 2022-04-30\n"
 	    "remind = end@08:00\nchannels = fax\n", 1, 0, {
@@ -874,6 +923,8 @@ test_check(void **state)
 
 	(void)state;
 	test_config(&c, NULL);
+	/* Day-off warnings are about reminders still to come. */
+	clock_set_virtual(iso("2022-01-01T00:00:00+07:00"), 1.0);
 	for (i = 0; i < nitems(check_cases); i++) {
 		p = load(check_cases[i].name, CAL_HCM, check_cases[i].tasks);
 		diag_init(&d);
@@ -1003,6 +1054,56 @@ test_check_holidays(void **state)
 		diag_clear(&d);
 		plan_free(p);
 	}
+}
+
+#define WINDOW_HINT	"a window reminder keeps its air day (give it a day " \
+			"offset or an HH:MM time to send it on a working day)"
+
+/*
+ * Day-off warnings look at the reminders still to come, on the plan's
+ * clock; a task without an end as far as the holidays listed.
+ */
+static void
+test_days_off_ahead(void **state)
+{
+	static const char cal[] =
+	    "[calendar]\nholidays = 2022-04-11, 2023-04-29..2023-05-03\n";
+	static const char tasks[] =
+	    "[task thang]\n"					/* 1 */
+	    "lead = dai-truyen-thanh\n"
+	    "month = 2022-04\n"
+	    "remind_lead = end@trua-30m, start+10d@trua\n"
+	    "channels = console\n"
+	    "[task gio-to]\n"					/* 6 */
+	    "lead = dai-truyen-thanh\n"
+	    "lunar = 10/3\n"
+	    "remind_lead = end@trua-30m\n"
+	    "channels = console\n";
+	static const char *const want[] = {
+	    "tasks.conf:1: warning: task 'thang': remind_lead 'end@trua-30m' "
+	    "is sent on a day off: Sat 2022-04-30; " WINDOW_HINT,
+	    "tasks.conf:6: warning: task 'gio-to': remind_lead 'end@trua-30m' "
+	    "is sent on a day off: Sat 2023-04-29 (a holiday); " WINDOW_HINT,
+	};
+	struct config	 c;
+	struct plan	*p;
+	struct diag	 d;
+	size_t		 i;
+
+	(void)state;
+	test_config(&c, NULL);
+	/* 11 April has passed; Giỗ Tổ 2022 (10 April) too. */
+	clock_set_virtual(iso("2022-04-20T08:00:00+07:00"), 1.0);
+	p = load("days off ahead", cal, tasks);
+	diag_init(&d);
+	schedule_check(p, &c, &d);
+	if (d.n != nitems(want))
+		dump("days off ahead", &d);
+	assert_int_equal(d.n, nitems(want));
+	for (i = 0; i < nitems(want); i++)
+		assert_string_equal(d.msgs[i], want[i]);
+	diag_clear(&d);
+	plan_free(p);
 }
 
 /* A rule libical rejects (plan_load refuses it too; a hand edit here). */
@@ -1257,6 +1358,7 @@ main(void)
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_check_holidays),
+		cmocka_unit_test(test_days_off_ahead),
 		cmocka_unit_test(test_bad_rule),
 		cmocka_unit_test(test_preview),
 		cmocka_unit_test(test_lunar_years),
