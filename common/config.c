@@ -1097,7 +1097,19 @@ config_sample(struct reminder *r, int full)
 	r->lead = "Đài Truyền thanh huyện";
 	r->partners = "Các ban, phòng ngành huyện, UBND các xã, thị trấn";
 	r->window = "trua";
+	r->window_name = "Khung giờ \"trưa\"";
+	r->window_start = "11:00";
+	r->window_end = "11:30";
+	r->windows = "11:00–11:30 và 16:45–18:30";
+	r->role = "partner";
+	r->plan_number = "45/KH-UBND";
+	r->plan_date = "2022-02-20";
+	r->plan_issuer = "Ủy ban nhân dân huyện Thạnh Trị";
+	r->plan_title = "tuyên truyền cải cách hành chính năm 2022";
 	r->fire_at = 1651194000000LL;	/* 2022-04-29T08:00:00+07:00 */
+	/* Sent a day after the due date: the overdue sections are in. */
+	r->sent_at = 1651366800000LL;	/* 2022-05-01T08:00:00+07:00 */
+	r->expires_at = 1651338000000LL; /* 2022-05-01T00:00:00+07:00 */
 }
 
 /* Parses a template a key names; its own errors follow the one at line. */

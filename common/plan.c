@@ -31,7 +31,7 @@
 #define ID_CHARS	ID_FIRST "_-"
 #define ID_HINT		"use a-z, 0-9, '_' and '-', starting with a letter " \
 			"or digit"
-#define SECTIONS_HINT	"use [calendar], [window ID], [agency ID], " \
+#define SECTIONS_HINT	"use [calendar], [plan], [window ID], [agency ID], " \
 			"[group ID] or [task ID]"
 #define WHEN_KEYS	"rule, date, dates, month, quarter, lunar"
 #define SPEC_HINT	"use ANCHOR[±Nd]@TIME, e.g. end-1d@08:00 or " \
@@ -43,6 +43,7 @@
 
 enum plan_kind {
 	KIND_CALENDAR,
+	KIND_PLAN,
 	KIND_WINDOW,
 	KIND_AGENCY,
 	KIND_GROUP,
@@ -93,6 +94,7 @@ struct plan_section {
 };
 
 enum { CAL_TIMEZONE, CAL_WORKDAYS, CAL_HOLIDAYS, CAL_EXTRA };
+enum { DOC_NUMBER, DOC_DATE, DOC_ISSUER, DOC_TITLE };
 enum { WIN_NAME, WIN_START, WIN_END };
 enum { AG_NAME, AG_HEAD, AG_ZALO, AG_PHONE, AG_EMAIL };
 enum { GR_NAME, GR_MEMBERS };
@@ -103,6 +105,7 @@ enum {
 };
 
 #define CAL(f)	offsetof(struct plan_calendar, f)
+#define DOC(f)	offsetof(struct plan_doc, f)
 #define WIN(f)	offsetof(struct plan_window, f)
 #define AG(f)	offsetof(struct plan_agency, f)
 #define GR(f)	offsetof(struct plan_group, f)
@@ -115,6 +118,13 @@ static const struct plan_key calendar_keys[] = {
 	    CAL(nholidays), 0 },
 	[CAL_EXTRA] = { "extra_workdays", PK_SPANS, CAL(extra_workdays),
 	    CAL(nextra), 0 },
+};
+
+static const struct plan_key doc_keys[] = {
+	[DOC_NUMBER] = { "number", PK_TEXT, DOC(number), 0, 0 },
+	[DOC_DATE] = { "date", PK_DAY, DOC(date), 0, 0 },
+	[DOC_ISSUER] = { "issuer", PK_TEXT, DOC(issuer), 0, 0 },
+	[DOC_TITLE] = { "title", PK_TEXT, DOC(title), 0, 0 },
 };
 
 static const struct plan_key window_keys[] = {
@@ -164,6 +174,7 @@ static const struct plan_key task_keys[] = {
 static const struct plan_section plan_sections[KIND_MAX] = {
 	[KIND_CALENDAR] = { "calendar", 0, calendar_keys,
 	    nitems(calendar_keys) },
+	[KIND_PLAN] = { "plan", 0, doc_keys, nitems(doc_keys) },
 	[KIND_WINDOW] = { "window", 1, window_keys, nitems(window_keys) },
 	[KIND_AGENCY] = { "agency", 1, agency_keys, nitems(agency_keys) },
 	[KIND_GROUP] = { "group", 1, group_keys, nitems(group_keys) },
@@ -218,6 +229,7 @@ struct plan_loader {
 	struct plan_lines	*lines[KIND_MAX];	/* one per object */
 	union {
 		struct plan_calendar	c;
+		struct plan_doc		d;
 		struct plan_window	w;
 		struct plan_agency	a;
 		struct plan_group	g;
@@ -483,6 +495,15 @@ plan_calendar_clear(struct plan_calendar *c)
 }
 
 static void
+plan_doc_clear(struct plan_doc *d)
+{
+	free(d->number);
+	free(d->issuer);
+	free(d->title);
+	memset(d, 0, sizeof(*d));
+}
+
+static void
 plan_window_clear(struct plan_window *w)
 {
 	free(w->id);
@@ -577,6 +598,9 @@ plan_free(struct plan *p)
 		return;
 	plan_index_free(p);
 	plan_calendar_clear(&p->calendar);
+	for (i = 0; i < p->ndocs; i++)
+		plan_doc_clear(&p->docs[i]);
+	free(p->docs);
 	for (i = 0; i < p->nwindows; i++)
 		plan_window_clear(&p->windows[i]);
 	free(p->windows);
@@ -707,6 +731,31 @@ plan_parse_day(const char *s, plan_day *out)
 		return -1;
 	*out = plan_day_from_ymd(y, m, d);
 	return 0;
+}
+
+void
+plan_hhmm_text(int minutes, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02d:%02d", minutes / 60, minutes % 60);
+}
+
+void
+plan_windows_text(const struct plan *p, char *buf, size_t len)
+{
+	char	a[16], b[16];
+	size_t	i, off = 0;
+	int	w;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->nwindows && off < len; i++) {
+		plan_hhmm_text(p->windows[i].start, a, sizeof(a));
+		plan_hhmm_text(p->windows[i].end, b, sizeof(b));
+		w = snprintf(buf + off, len - off, "%s%s–%s", i == 0 ? "" :
+		    i + 1 == p->nwindows ? " và " : ", ", a, b);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
 }
 
 int
@@ -1623,6 +1672,7 @@ plan_task_end(struct plan_loader *l, struct plan_task *t)
 
 	if (t->title == NULL)
 		t->title = plan_strdup(t->id);
+	t->note_line = l->seen[T_NOTE];
 	if (l->seen[T_LEAD] == 0)
 		plan_err(l, l->sect_line, "task '%s' has no lead: "
 		    "set lead = AGENCY, the one agency that leads it", t->id);
@@ -1821,6 +1871,8 @@ plan_section_end(struct plan_loader *l)
 	case KIND_CALENDAR:
 		plan_calendar_merge(l, l->target);
 		break;
+	case KIND_PLAN:
+		break;
 	case KIND_WINDOW:
 		w = l->target;
 		if (w->name == NULL)
@@ -1866,6 +1918,9 @@ plan_section_end(struct plan_loader *l)
 		switch ((enum plan_kind)(l->sect - plan_sections)) {
 		case KIND_CALENDAR:
 			plan_calendar_clear(&l->scratch.c);
+			break;
+		case KIND_PLAN:
+			plan_doc_clear(&l->scratch.d);
 			break;
 		case KIND_WINDOW:
 			plan_window_clear(&l->scratch.w);
@@ -1924,6 +1979,11 @@ plan_append(struct plan_loader *l, enum plan_kind kind)
 	size_t			*n, size;
 
 	switch (kind) {
+	case KIND_PLAN:
+		arr = (void **)&p->docs;
+		n = &p->ndocs;
+		size = sizeof(*p->docs);
+		break;
 	case KIND_WINDOW:
 		arr = (void **)&p->windows;
 		n = &p->nwindows;
@@ -2042,6 +2102,17 @@ plan_section_start(struct plan_loader *l, const char *text, unsigned line)
 	if (first != NULL)
 		plan_err(l, line, "duplicate %s '%s' (first defined at "
 		    "%s:%u)", kind, name, first->file, first->line);
+	/* A [plan] names the document of the tasks in its own file. */
+	if (s == &plan_sections[KIND_PLAN]) {
+		for (i = 0; i < l->plan->ndocs; i++) {
+			if (l->plan->docs[i].where.file == l->file)
+				first = &l->plan->docs[i].where;
+		}
+		if (first != NULL)
+			plan_err(l, line, "duplicate [plan] in this file (first "
+			    "at line %u); a file names one plan, the one its "
+			    "tasks come from", first->line);
+	}
 	if (first != NULL || s == &plan_sections[KIND_CALENDAR]) {
 		memset(&l->scratch, 0, sizeof(l->scratch));
 		memset(&l->scratch_lines, 0, sizeof(l->scratch_lines));
@@ -2064,6 +2135,8 @@ plan_section_start(struct plan_loader *l, const char *text, unsigned line)
 		t = l->target;
 		t->start = t->until = -1;
 	}
+	if (s == &plan_sections[KIND_PLAN])
+		((struct plan_doc *)l->target)->date = -1;
  out:
 	free(buf);
 }
@@ -2072,7 +2145,8 @@ _Static_assert(offsetof(struct plan_window, id) == sizeof(struct plan_where) &&
     offsetof(struct plan_agency, id) == sizeof(struct plan_where) &&
     offsetof(struct plan_group, id) == sizeof(struct plan_where) &&
     offsetof(struct plan_task, id) == sizeof(struct plan_where) &&
-    offsetof(struct plan_calendar, where) == 0,
+    offsetof(struct plan_calendar, where) == 0 &&
+    offsetof(struct plan_doc, where) == 0,
     "plan objects begin with where, then id");
 
 /* Called by the reader for every "[...]" line; NULL for a broken one. */
@@ -2319,6 +2393,19 @@ plan_check_all(struct plan_loader *l)
 	free(wids);
 }
 
+/* The [plan] of a file, or NULL. */
+static const struct plan_doc *
+plan_doc_of(const struct plan *p, const char *file)
+{
+	size_t	i;
+
+	for (i = 0; i < p->ndocs; i++) {
+		if (p->docs[i].where.file == file)
+			return &p->docs[i];
+	}
+	return NULL;
+}
+
 /* A new plan with the calendar's defaults. */
 static struct plan *
 plan_new(void)
@@ -2342,6 +2429,9 @@ plan_finish(struct plan_loader *l, struct diag *d)
 	plan_check_all(l);
 	if (p->calendar.timezone == NULL)
 		p->calendar.timezone = plan_strdup(DEFAULT_TZ);
+	/* Each task comes from the plan named in its own file, if any. */
+	for (i = 0; i < p->ntasks; i++)
+		p->tasks[i].doc = plan_doc_of(p, p->tasks[i].where.file);
 	if (l->nerrs > 0)
 		qsort(l->errs, l->nerrs, sizeof(*l->errs), plan_error_cmp);
 	for (i = 0; i < l->nerrs; i++) {

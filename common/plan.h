@@ -25,6 +25,19 @@ struct plan_calendar {
 	size_t		 nextra;
 };
 
+/*
+ * The plan document a file's tasks come from ([plan] in that file), as
+ * administrative letters cite it: "Kế hoạch số NUMBER ngày DATE của ISSUER
+ * về TITLE". Every part may be missing.
+ */
+struct plan_doc {
+	struct plan_where where;
+	char		*number;	/* "45/KH-UBND" */
+	plan_day	 date;		/* -1: none */
+	char		*issuer;	/* "Ủy ban nhân dân huyện Thạnh Trị" */
+	char		*title;		/* what it is about, as after "về" */
+};
+
 struct plan_window {
 	struct plan_where where;
 	char		*id;
@@ -111,12 +124,16 @@ struct plan_task {
 	int		 stop_on_ack;	/* stop_on = acknowledged */
 	struct plan_escalation *escalate;
 	size_t		 nescalate;
+	const struct plan_doc *doc;	/* the [plan] of its file, or NULL */
+	unsigned	 note_line;	/* the line of note, or 0 */
 };
 
 struct plan {
 	char			**files;	/* every file read, in order */
 	size_t			  nfiles;
 	struct plan_calendar	  calendar;
+	struct plan_doc		 *docs;		/* one per file at most */
+	size_t			  ndocs;
 	struct plan_window	 *windows;
 	size_t			  nwindows;
 	struct plan_agency	 *agencies;
@@ -162,6 +179,13 @@ int		 plan_reaches(const struct plan *, const struct plan_task *,
  */
 size_t		 plan_members(const struct plan *, const char *id,
 		    const struct plan_agency ***out);
+/*
+ * Every broadcast window as messages name them, "11:00–11:30 và
+ * 16:45–18:30", in plan order; "" when there is none.
+ */
+void		 plan_windows_text(const struct plan *, char *buf, size_t len);
+/* "11:00" */
+void		 plan_hhmm_text(int minutes, char *buf, size_t len);
 
 /*
  * A reminder spec as plan files write it (ANCHOR[±Nd]@TIME), on its own:

@@ -350,8 +350,9 @@ planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
 	const struct plan_task		*t = r->task;
 	const struct plan_agency	*lead;
 	const struct plan_window	*w;
+	const struct plan_doc		*doc;
 	json_t				*o;
-	char				 due[32], **names;
+	char				 due[32], **names, text[512];
 	const char			*when;
 	size_t				 i;
 
@@ -378,9 +379,33 @@ planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
 		json_object_set_new(o, "escalation", json_true());
 	if ((lead = plan_agency_find(p, t->lead)) != NULL)
 		planstore_set(o, "lead", lead->name);
+	/*
+	 * What the recipient is to the task: the lead or a partner; one an
+	 * escalation reaches is neither.
+	 */
+	if (r->esc == NULL)
+		planstore_set(o, "role", t->lead != NULL &&
+		    strcmp(r->agency->id, t->lead) == 0 ? "lead" : "partner");
 	if (r->spec->window &&
-	    (w = plan_window_find(p, r->spec->window)) != NULL)
+	    (w = plan_window_find(p, r->spec->window)) != NULL) {
 		planstore_set(o, "window", w->id);
+		planstore_set(o, "window_name", w->name);
+		plan_hhmm_text(w->start, text, sizeof(text));
+		planstore_set(o, "window_start", text);
+		plan_hhmm_text(w->end, text, sizeof(text));
+		planstore_set(o, "window_end", text);
+	}
+	plan_windows_text(p, text, sizeof(text));
+	if (text[0] != '\0')
+		planstore_set(o, "windows", text);
+	/* The plan document the task comes from, as its file names it. */
+	if ((doc = t->doc) != NULL) {
+		planstore_set(o, "plan_number", doc->number);
+		if (doc->date >= 0)
+			planstore_set_day(o, "plan_date", doc->date);
+		planstore_set(o, "plan_issuer", doc->issuer);
+		planstore_set(o, "plan_title", doc->title);
+	}
 	/* Partners by their readable names, groups as their group name. */
 	if (t->npartners > 0 &&
 	    (names = calloc(t->npartners, sizeof(*names))) != NULL) {

@@ -48,6 +48,15 @@ static const struct {
 	{ "zalo", offsetof(struct reminder, zalo), 0 },
 	{ "phone", offsetof(struct reminder, phone), 0 },
 	{ "email", offsetof(struct reminder, email), 0 },
+	{ "role", offsetof(struct reminder, role), 0 },
+	{ "window_name", offsetof(struct reminder, window_name), 0 },
+	{ "window_start", offsetof(struct reminder, window_start), 0 },
+	{ "window_end", offsetof(struct reminder, window_end), 0 },
+	{ "windows", offsetof(struct reminder, windows), 0 },
+	{ "plan_number", offsetof(struct reminder, plan_number), 0 },
+	{ "plan_date", offsetof(struct reminder, plan_date), 0 },
+	{ "plan_issuer", offsetof(struct reminder, plan_issuer), 0 },
+	{ "plan_title", offsetof(struct reminder, plan_title), 0 },
 };
 
 int

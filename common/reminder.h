@@ -35,8 +35,18 @@ struct reminder {
 	const char	*zalo;		/* every contact of the agency */
 	const char	*phone;
 	const char	*email;
+	const char	*role;		/* "lead" or "partner": the recipient's */
+	const char	*window_name;	/* the window's name, "11:00", "11:30" */
+	const char	*window_start;
+	const char	*window_end;
+	const char	*windows;	/* "11:00–11:30 và 16:45–18:30" */
+	const char	*plan_number;	/* the plan document of the task */
+	const char	*plan_date;	/* "2022-02-20" */
+	const char	*plan_issuer;
+	const char	*plan_title;
 	int64_t		 fire_at;	/* ms, from {p}:due */
 	int64_t		 expires_at;	/* ms: the occurrence's end; 0: none */
+	int64_t		 sent_at;	/* ms: when it is sent; 0: at fire_at */
 	int		 attempt;	/* 1 on the first try */
 	int		 late;		/* sent after its time, within grace */
 };

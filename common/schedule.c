@@ -1210,6 +1210,14 @@ schedule_check_days_off(const struct plan *p, const struct config *c,
 	free(occ);
 }
 
+/* A note's placeholders, checked as a template at the note's FILE:LINE. */
+static void
+schedule_check_note(const struct plan_task *t, struct diag *d)
+{
+	template_free(template_parse_at(t->where.file, t->note_line ?
+	    t->note_line : t->where.line, t->note, d));
+}
+
 void
 schedule_check(struct plan *p, const struct config *c, struct diag *d)
 {
@@ -1234,6 +1242,8 @@ schedule_check(struct plan *p, const struct config *c, struct diag *d)
 		schedule_check_hours(p, c, t, t->remind, t->nremind, d);
 		schedule_check_hours(p, c, t, t->remind_lead, t->nremind_lead,
 		    d);
+		if (t->note != NULL && strstr(t->note, "{{") != NULL)
+			schedule_check_note(t, d);
 		schedule_check_days_off(p, c, t, now, open_to, d);
 		rec = NULL;
 		nrec = 0;
@@ -1292,6 +1302,76 @@ schedule_print_tsv(const struct plan *p, const struct sched_list *l,
 	}
 }
 
+/*
+ * A task's note as its message shows it, placeholders filled for reminder
+ * r (malloc'd); NULL when the task has none.
+ */
+static char *
+schedule_note(const struct plan *p, const struct sched_reminder *r)
+{
+	const struct plan_task		*t = r->task;
+	const struct plan_window	*w = NULL;
+	const struct plan_agency	*lead;
+	struct reminder			 m;
+	char				 due[32], pdate[16], ws[16], we[16];
+	char				 windows[512];
+	char				*s;
+	int				 y, mo, d;
+
+	if (t->note == NULL)
+		return NULL;
+	if (strstr(t->note, "{{") == NULL) {
+		if ((s = strdup(t->note)) == NULL)
+			fatal("%s", __func__);
+		return s;
+	}
+	memset(&m, 0, sizeof(m));
+	schedule_due_text(&r->occ, due, sizeof(due));
+	plan_windows_text(p, windows, sizeof(windows));
+	m.id = r->id;
+	m.task = t->id;
+	m.title = t->title;
+	m.agency = r->agency->id;
+	m.agency_name = r->agency->name;
+	m.head = r->agency->head;
+	m.contact = r->contact;
+	m.channel = r->channel->name;
+	m.due = due;
+	m.period = t->when == WHEN_MONTH ? "month" :
+	    t->when == WHEN_QUARTER ? "quarter" : "day";
+	m.note = t->note;
+	if ((lead = plan_agency_find(p, t->lead)) != NULL)
+		m.lead = lead->name;
+	m.role = t->lead != NULL && strcmp(t->lead, r->agency->id) == 0 ?
+	    "lead" : "partner";
+	if (r->spec->window != NULL &&
+	    (w = plan_window_find(p, r->spec->window)) != NULL) {
+		plan_hhmm_text(w->start, ws, sizeof(ws));
+		plan_hhmm_text(w->end, we, sizeof(we));
+		m.window = w->id;
+		m.window_name = w->name;
+		m.window_start = ws;
+		m.window_end = we;
+	}
+	m.windows = windows;
+	if (t->doc != NULL) {
+		m.plan_number = t->doc->number;
+		m.plan_issuer = t->doc->issuer;
+		m.plan_title = t->doc->title;
+		if (t->doc->date >= 0) {
+			plan_day_to_ymd(t->doc->date, &y, &mo, &d);
+			snprintf(pdate, sizeof(pdate), "%04d-%02d-%02d", y, mo,
+			    d);
+			m.plan_date = pdate;
+		}
+	}
+	m.fire_at = r->fire_at;
+	m.expires_at = schedule_local_ms(p, r->occ.end + 1, 0);
+	if ((s = template_note(&m, p->calendar.timezone)) == NULL)
+		fatal("%s", __func__);
+	return s;
+}
+
 /* Same instant, task and agency: one line of the text calendar. */
 static int
 same_line(const struct sched_reminder *a, const struct sched_reminder *b)
@@ -1313,7 +1393,7 @@ schedule_print_text(const struct plan *p, const struct sched_list *l,
 	const struct sched_reminder	*r, *q;
 	plan_day			 day, prev = 0;
 	size_t				 i, j, k;
-	char				 dues[32], due[80];
+	char				 dues[32], due[80], *note;
 	int				 min, y, m, d, shifted, deferred, seen;
 
 	if (l->n == 0) {
@@ -1353,8 +1433,9 @@ schedule_print_text(const struct plan *p, const struct sched_list *l,
 			continue;
 		schedule_due_text(&r->occ, dues, sizeof(dues));
 		reminder_due_text(dues, due, sizeof(due));
+		note = schedule_note(p, r);
 		fprintf(fp, "         Thời hạn: %s.%s%s\n", due,
-		    r->task->note ? " Ghi chú: " : "",
-		    r->task->note ? r->task->note : "");
+		    note ? " Ghi chú: " : "", note ? note : "");
+		free(note);
 	}
 }

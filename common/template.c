@@ -20,7 +20,10 @@
 
 #define DAY_S		86400LL
 #define ALLOWED		"title, task, due, due_text, agency, head, lead, " \
-			"partners, window, note, fire_at, contact"
+			"partners, window, note, fire_at, contact, " \
+			"window_name, window_start, window_end, windows, " \
+			"overdue, role, lead_role, partner_role, plan, " \
+			"plan_number, plan_date, plan_issuer, plan_title"
 
 enum template_field {
 	F_TITLE,
@@ -35,14 +38,33 @@ enum template_field {
 	F_NOTE,
 	F_FIRE_AT,
 	F_CONTACT,
+	F_WINDOW_NAME,
+	F_WINDOW_START,
+	F_WINDOW_END,
+	F_WINDOWS,
+	F_OVERDUE,
+	F_ROLE,
+	F_LEAD_ROLE,
+	F_PARTNER_ROLE,
+	F_PLAN,
+	F_PLAN_NUMBER,
+	F_PLAN_DATE,
+	F_PLAN_ISSUER,
+	F_PLAN_TITLE,
 	F_MAX
 };
 
 /* In enum order; ALLOWED spells the same list. */
 static const char *const field_names[F_MAX + 1] = {
 	"title", "task", "due", "due_text", "agency", "head", "lead",
-	"partners", "window", "note", "fire_at", "contact", NULL
+	"partners", "window", "note", "fire_at", "contact", "window_name",
+	"window_start", "window_end", "windows", "overdue", "role",
+	"lead_role", "partner_role", "plan", "plan_number", "plan_date",
+	"plan_issuer", "plan_title", NULL
 };
+
+#define ROLE_LEAD	"chủ trì"
+#define ROLE_PARTNER	"phối hợp"
 
 static const char *const weekday_vi[] = {
 	"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
@@ -148,10 +170,11 @@ template_unknown(struct diag *d, const char *file, unsigned line, char sigil,
 
 /* Each line must be UTF-8: what Zalo, mail and JSON all need. */
 static int
-template_check_utf8(const char *file, const char *text, struct diag *d)
+template_check_utf8(const char *file, unsigned first, const char *text,
+    struct diag *d)
 {
 	const char	*p = text, *nl;
-	unsigned	 line = 1;
+	unsigned	 line = first;
 	json_t		*s;
 	size_t		 n;
 	int		 bad = 0;
@@ -208,11 +231,18 @@ blank(const char *a, const char *b)
 struct template *
 template_parse(const char *name, const char *text, struct diag *d)
 {
+	return template_parse_at(name, 1, text, d);
+}
+
+struct template *
+template_parse_at(const char *name, unsigned first, const char *text,
+    struct diag *d)
+{
 	struct template		*t;
 	struct open_section	*stack = NULL, *ns;
 	size_t			 depth = 0, scap = 0, pos = 0, lit_end, next;
 	const char		*s, *q, *c, *in, *ine, *ls, *le, *counted;
-	unsigned		 line = 1;
+	unsigned		 line = first;
 	size_t			 errors = d->nerrors;
 	char			 sigil;
 	int			 f;
@@ -222,7 +252,7 @@ template_parse(const char *name, const char *text, struct diag *d)
 		fatal("%s", __func__);
 	t->text = template_normalize(text);
 	s = t->text;
-	template_check_utf8(name, s, d);
+	template_check_utf8(name, first, s, d);
 	counted = s;
 	while ((q = strstr(s + pos, "{{")) != NULL) {
 		for (; counted < q; counted++)
@@ -437,15 +467,15 @@ floordiv(int64_t a, int64_t b)
 	return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-int
-template_fire_text(int64_t ms, const char *tz, char *buf, size_t len)
+/* The local day of an instant in zone tz, and its seconds; -1 if unknown. */
+static int
+template_local(int64_t ms, const char *tz, int64_t *day, int64_t *sod)
 {
 	icaltimezone		*z;
 	struct icaltimetype	 tt;
-	int64_t			 s, local, day, sod;
-	int			 off, dst, y, m, d;
+	int64_t			 s, local;
+	int			 off, dst;
 
-	snprintf(buf, len, "%s", "");
 	if (ms <= 0)
 		return -1;
 	if ((z = zone_find(tz ? tz :
@@ -456,34 +486,24 @@ template_fire_text(int64_t ms, const char *tz, char *buf, size_t len)
 	    icaltimezone_get_utc_timezone());
 	off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
 	local = s + off;
-	day = floordiv(local, DAY_S);
-	sod = local - day * DAY_S;
+	*day = floordiv(local, DAY_S);
+	*sod = local - *day * DAY_S;
+	return 0;
+}
+
+int
+template_fire_text(int64_t ms, const char *tz, char *buf, size_t len)
+{
+	int64_t	day, sod;
+	int	y, m, d;
+
+	snprintf(buf, len, "%s", "");
+	if (template_local(ms, tz, &day, &sod) == -1)
+		return -1;
 	plan_day_to_ymd((plan_day)day, &y, &m, &d);
 	snprintf(buf, len, "%02d:%02d ngày %02d/%02d/%04d", (int)(sod / 3600),
 	    (int)(sod / 60 % 60), d, m, y);
 	return 0;
-}
-
-/* Every field's value for r; due_text and fire_at go into the buffers. */
-static void
-template_values(const struct reminder *r, const char *tz,
-    const char *v[F_MAX], char *due, size_t duelen, char *fire,
-    size_t firelen)
-{
-	template_due_text(r->due, r->period, due, duelen);
-	template_fire_text(r->fire_at, tz, fire, firelen);
-	v[F_TITLE] = r->title ? r->title : r->task ? r->task : "";
-	v[F_TASK] = r->task;
-	v[F_DUE] = r->due;
-	v[F_DUE_TEXT] = due;
-	v[F_AGENCY] = r->agency_name ? r->agency_name : r->agency;
-	v[F_HEAD] = r->head;
-	v[F_LEAD] = r->lead;
-	v[F_PARTNERS] = r->partners;
-	v[F_WINDOW] = r->window;
-	v[F_NOTE] = r->note;
-	v[F_FIRE_AT] = fire;
-	v[F_CONTACT] = r->contact;	/* the recipient's address */
 }
 
 /* A growing string; on running out of memory p is NULL and stays so. */
@@ -519,6 +539,12 @@ buf_add(struct buf *b, const char *s, size_t n)
 	b->p[b->n] = '\0';
 }
 
+static void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
 /* v as the inside of a JSON string, by jansson. */
 static void
 buf_add_json(struct buf *b, const char *v)
@@ -542,17 +568,157 @@ buf_add_json(struct buf *b, const char *v)
 	free(enc);
 }
 
-char *
-template_render(const struct template *t, const struct reminder *r,
-    enum template_escape esc, const char *tz)
+/* Every field's value for one reminder, and the text made for them. */
+struct values {
+	const char	*v[F_MAX];
+	char		 due[128];
+	char		 fire[64];
+	char		 overdue[32];
+	char		 plan_date[32];
+	char		*plan;		/* malloc'd, or NULL */
+	char		*note;		/* the note's placeholders filled */
+};
+
+/*
+ * Whole days past the due date at the instant the reminder goes out (its
+ * send time, else its fire time): 0 while the occurrence lasts, 1 on the
+ * day after its end. expires_at is the midnight after that end.
+ */
+static int
+template_days_overdue(const struct reminder *r, const char *tz)
+{
+	int64_t	at = r->sent_at > 0 ? r->sent_at : r->fire_at;
+	int64_t	d_at, d_exp, sod;
+
+	if (r->expires_at <= 0 || at <= 0 || at < r->expires_at)
+		return 0;
+	if (template_local(at, tz, &d_at, &sod) == -1 ||
+	    template_local(r->expires_at, tz, &d_exp, &sod) == -1)
+		return 1;
+	return d_at >= d_exp ? (int)(d_at - d_exp) + 1 : 1;
+}
+
+/* "Kế hoạch số N ngày D của ISSUER về TITLE", the parts there are. */
+static char *
+template_plan_text(const struct reminder *r, const char *date)
+{
+	struct buf	b = { 0 };
+
+	if ((r->plan_number == NULL || *r->plan_number == '\0') &&
+	    *date == '\0' && (r->plan_issuer == NULL ||
+	    *r->plan_issuer == '\0') && (r->plan_title == NULL ||
+	    *r->plan_title == '\0'))
+		return NULL;
+	buf_puts(&b, "Kế hoạch");
+	if (r->plan_number != NULL && *r->plan_number != '\0') {
+		buf_puts(&b, " số ");
+		buf_puts(&b, r->plan_number);
+	}
+	if (*date != '\0') {
+		buf_puts(&b, " ngày ");
+		buf_puts(&b, date);
+	}
+	if (r->plan_issuer != NULL && *r->plan_issuer != '\0') {
+		buf_puts(&b, " của ");
+		buf_puts(&b, r->plan_issuer);
+	}
+	if (r->plan_title != NULL && *r->plan_title != '\0') {
+		buf_puts(&b, " về ");
+		buf_puts(&b, r->plan_title);
+	}
+	return b.p;
+}
+
+static char	*template_fill(const struct template *, const char *const *,
+		    enum template_escape);
+
+/* Every field's value for r into vs; template_values_clear frees it. */
+static void
+template_values(const struct reminder *r, const char *tz, struct values *vs)
+{
+	const char	**v = vs->v, *v2[F_MAX];
+	struct template	 *nt;
+	struct diag	  d;
+	plan_day	  pd;
+	int		  late, y, m, dd, lead, partner;
+
+	memset(vs, 0, sizeof(*vs));
+	template_due_text(r->due, r->period, vs->due, sizeof(vs->due));
+	template_fire_text(r->fire_at, tz, vs->fire, sizeof(vs->fire));
+	if ((late = template_days_overdue(r, tz)) > 0)
+		snprintf(vs->overdue, sizeof(vs->overdue), "%d ngày", late);
+	if (r->plan_date != NULL && plan_parse_day(r->plan_date, &pd) == 0) {
+		plan_day_to_ymd(pd, &y, &m, &dd);
+		snprintf(vs->plan_date, sizeof(vs->plan_date),
+		    "%02d/%02d/%04d", dd, m, y);
+	} else if (r->plan_date != NULL)
+		snprintf(vs->plan_date, sizeof(vs->plan_date), "%s",
+		    r->plan_date);
+	vs->plan = template_plan_text(r, vs->plan_date);
+	lead = r->role != NULL && strcmp(r->role, "lead") == 0;
+	partner = r->role != NULL && strcmp(r->role, "partner") == 0;
+
+	v[F_TITLE] = r->title ? r->title : r->task ? r->task : "";
+	v[F_TASK] = r->task;
+	v[F_DUE] = r->due;
+	v[F_DUE_TEXT] = vs->due;
+	v[F_AGENCY] = r->agency_name ? r->agency_name : r->agency;
+	v[F_HEAD] = r->head;
+	v[F_LEAD] = r->lead;
+	v[F_PARTNERS] = r->partners;
+	v[F_WINDOW] = r->window;
+	v[F_NOTE] = r->note;
+	v[F_FIRE_AT] = vs->fire;
+	v[F_CONTACT] = r->contact;	/* the recipient's address */
+	v[F_WINDOW_NAME] = r->window_name;
+	v[F_WINDOW_START] = r->window_start;
+	v[F_WINDOW_END] = r->window_end;
+	v[F_WINDOWS] = r->windows;
+	v[F_OVERDUE] = vs->overdue;
+	v[F_ROLE] = lead ? ROLE_LEAD : partner ? ROLE_PARTNER : NULL;
+	v[F_LEAD_ROLE] = lead ? ROLE_LEAD : NULL;
+	v[F_PARTNER_ROLE] = partner ? ROLE_PARTNER : NULL;
+	v[F_PLAN] = vs->plan;
+	v[F_PLAN_NUMBER] = r->plan_number;
+	v[F_PLAN_DATE] = vs->plan_date;
+	v[F_PLAN_ISSUER] = r->plan_issuer;
+	v[F_PLAN_TITLE] = r->plan_title;
+
+	/*
+	 * A note may hold placeholders too ("khung giờ {{windows}}"), checked
+	 * when the plan loads; one that does not parse now is shown as it is.
+	 */
+	if (r->note == NULL || strstr(r->note, "{{") == NULL)
+		return;
+	diag_init(&d);
+	if ((nt = template_parse("note", r->note, &d)) != NULL) {
+		memcpy(v2, v, sizeof(v2));
+		v2[F_NOTE] = NULL;
+		if ((vs->note = template_fill(nt, v2, TEMPLATE_PLAIN)) != NULL)
+			v[F_NOTE] = vs->note;
+		template_free(nt);
+	}
+	diag_clear(&d);
+}
+
+static void
+template_values_clear(struct values *vs)
+{
+	free(vs->plan);
+	free(vs->note);
+	memset(vs, 0, sizeof(*vs));
+}
+
+/* The template filled with the values v (malloc'd); NULL out of memory. */
+static char *
+template_fill(const struct template *t, const char *const *v,
+    enum template_escape esc)
 {
 	const struct node	*nd;
-	const char		*v[F_MAX], *val;
-	char			 due[128], fire[64];
+	const char		*val;
 	struct buf		 b = { 0 };
 	size_t			 i;
 
-	template_values(r, tz, v, due, sizeof(due), fire, sizeof(fire));
 	buf_add(&b, "", 0);
 	for (i = 0; i < t->n && !b.failed; i++) {
 		nd = &t->nodes[i];
@@ -588,6 +754,31 @@ template_render(const struct template *t, const struct reminder *r,
 	return b.p;
 }
 
+char *
+template_render(const struct template *t, const struct reminder *r,
+    enum template_escape esc, const char *tz)
+{
+	struct values	 vs;
+	char		*s;
+
+	template_values(r, tz, &vs);
+	s = template_fill(t, vs.v, esc);
+	template_values_clear(&vs);
+	return s;
+}
+
+char *
+template_note(const struct reminder *r, const char *tz)
+{
+	struct values	 vs;
+	char		*s;
+
+	template_values(r, tz, &vs);
+	s = strdup(vs.v[F_NOTE] ? vs.v[F_NOTE] : "");
+	template_values_clear(&vs);
+	return s;
+}
+
 /* 1 when s ends with sentence punctuation (so no '.' is added). */
 static int
 ends_sentence(const char *s)
@@ -602,71 +793,91 @@ ends_sentence(const char *s)
 char *
 template_text_default(const struct reminder *r, const char *tz)
 {
-	const char	*v[F_MAX], *agency, *head;
-	char		 due[128], fire[64];
+	struct values	 vs;
+	const char	**v = vs.v, *agency, *head, *lead;
 	struct buf	 b = { 0 };
 	int		 span;
 
 	if (r->text != NULL)
 		return strdup(r->text);
-	template_values(r, tz, v, due, sizeof(due), fire, sizeof(fire));
+	template_values(r, tz, &vs);
 	agency = v[F_AGENCY] ? v[F_AGENCY] : "";
 	head = r->head != NULL && *r->head != '\0' ? r->head : NULL;
+	lead = r->lead != NULL && *r->lead != '\0' ? r->lead : NULL;
 
-	buf_add(&b, "Kính gửi: ", strlen("Kính gửi: "));
+	buf_puts(&b, "Kính gửi: ");
 	if (head == NULL) {
-		buf_add(&b, "Lãnh đạo ", strlen("Lãnh đạo "));
-		buf_add(&b, agency, strlen(agency));
+		buf_puts(&b, "Lãnh đạo ");
+		buf_puts(&b, agency);
 	} else {
-		buf_add(&b, head, strlen(head));
+		buf_puts(&b, head);
 		/* "Trưởng phòng Nội vụ" already names Phòng Nội vụ. */
 		if (*agency != '\0' && strcasestr(head, agency) == NULL) {
-			buf_add(&b, " - ", 3);
-			buf_add(&b, agency, strlen(agency));
+			buf_puts(&b, " - ");
+			buf_puts(&b, agency);
 		}
 	}
-	buf_add(&b, ".\nNhắc việc: ", strlen(".\nNhắc việc: "));
-	buf_add(&b, v[F_TITLE], strlen(v[F_TITLE]));
+	buf_puts(&b, ".\nNhắc việc: ");
+	buf_puts(&b, v[F_TITLE]);
 	if (!ends_sentence(v[F_TITLE]))
-		buf_add(&b, ".", 1);
-	if (*due != '\0') {
-		span = strncmp(due, "tháng", strlen("tháng")) == 0 ||
-		    strncmp(due, "quý", strlen("quý")) == 0;
-		buf_add(&b, "\nThời hạn: ", strlen("\nThời hạn: "));
+		buf_puts(&b, ".");
+	if (vs.due[0] != '\0') {
+		span = strncmp(vs.due, "tháng", strlen("tháng")) == 0 ||
+		    strncmp(vs.due, "quý", strlen("quý")) == 0;
+		buf_puts(&b, "\nThời hạn: ");
 		if (span)
-			buf_add(&b, "trong ", strlen("trong "));
-		buf_add(&b, due, strlen(due));
-		buf_add(&b, ".", 1);
+			buf_puts(&b, "trong ");
+		buf_puts(&b, vs.due);
+		buf_puts(&b, ".");
 	}
-	if (r->lead != NULL && *r->lead != '\0') {
-		buf_add(&b, "\nĐơn vị chủ trì: ", strlen("\nĐơn vị chủ trì: "));
-		buf_add(&b, r->lead, strlen(r->lead));
-		buf_add(&b, ".", 1);
+	if (lead != NULL) {
+		buf_puts(&b, "\nĐơn vị chủ trì: ");
+		buf_puts(&b, lead);
+		buf_puts(&b, ".");
 	}
 	if (r->partners != NULL && *r->partners != '\0') {
-		buf_add(&b, "\nĐơn vị phối hợp: ",
-		    strlen("\nĐơn vị phối hợp: "));
-		buf_add(&b, r->partners, strlen(r->partners));
-		buf_add(&b, ".", 1);
+		buf_puts(&b, "\nĐơn vị phối hợp: ");
+		buf_puts(&b, r->partners);
+		buf_puts(&b, ".");
 	}
-	if (r->note != NULL && *r->note != '\0') {
-		buf_add(&b, "\nGhi chú: ", strlen("\nGhi chú: "));
-		buf_add(&b, r->note, strlen(r->note));
-		if (!ends_sentence(r->note))
-			buf_add(&b, ".", 1);
+	if (v[F_NOTE] != NULL && *v[F_NOTE] != '\0') {
+		buf_puts(&b, "\nGhi chú: ");
+		buf_puts(&b, v[F_NOTE]);
+		if (!ends_sentence(v[F_NOTE]))
+			buf_puts(&b, ".");
 	}
-	buf_add(&b, "\nĐề nghị quý cơ quan chủ động triển khai, bảo đảm đúng "
-	    "thời hạn.", strlen("\nĐề nghị quý cơ quan chủ động triển khai, "
-	    "bảo đảm đúng thời hạn."));
-	if (r->late && *fire != '\0') {
-		buf_add(&b, "\n(Tin nhắn gửi chậm so với lịch: lẽ ra gửi lúc ",
-		    strlen("\n(Tin nhắn gửi chậm so với lịch: lẽ ra gửi lúc "));
-		buf_add(&b, fire, strlen(fire));
-		buf_add(&b, ".)", 2);
+	/* What the recipient is asked: its part, and no passed deadline kept. */
+	if (vs.overdue[0] != '\0') {
+		buf_puts(&b, "\nThời hạn trên đã qua ");
+		buf_puts(&b, vs.overdue);
+		buf_puts(&b, ". Nếu đã hoàn thành, xin bỏ qua tin nhắn này; nếu "
+		    "chưa, đề nghị quý cơ quan khẩn trương ");
+		if (v[F_PARTNER_ROLE] != NULL && lead != NULL) {
+			buf_puts(&b, "phối hợp với ");
+			buf_puts(&b, lead);
+			buf_puts(&b, " thực hiện.");
+		} else if (v[F_LEAD_ROLE] != NULL)
+			buf_puts(&b, "chủ trì thực hiện.");
+		else
+			buf_puts(&b, "thực hiện.");
+	} else if (v[F_PARTNER_ROLE] != NULL && lead != NULL) {
+		buf_puts(&b, "\nĐề nghị quý cơ quan phối hợp với ");
+		buf_puts(&b, lead);
+		buf_puts(&b, " triển khai, bảo đảm đúng thời hạn.");
+	} else if (v[F_LEAD_ROLE] != NULL)
+		buf_puts(&b, "\nĐề nghị quý cơ quan chủ trì, chủ động triển khai, "
+		    "bảo đảm đúng thời hạn.");
+	else
+		buf_puts(&b, "\nĐề nghị quý cơ quan chủ động triển khai, bảo đảm "
+		    "đúng thời hạn.");
+	if (r->late && vs.fire[0] != '\0') {
+		buf_puts(&b, "\n(Tin nhắn gửi chậm so với lịch: lẽ ra gửi lúc ");
+		buf_puts(&b, vs.fire);
+		buf_puts(&b, ".)");
 	}
-	buf_add(&b, "\nĐây là tin nhắn nhắc việc tự động theo kế hoạch của "
-	    "UBND huyện.", strlen("\nĐây là tin nhắn nhắc việc tự động theo "
-	    "kế hoạch của UBND huyện."));
+	buf_puts(&b, "\nĐây là tin nhắn nhắc việc tự động theo kế hoạch của "
+	    "UBND huyện.");
+	template_values_clear(&vs);
 	return b.failed ? NULL : b.p;
 }
 

@@ -14,10 +14,17 @@
 /*
  * A parsed template. The text holds {{name}} (spaces allowed inside the
  * braces) with name one of: title, task, due, due_text, agency, head, lead,
- * partners, window, note, fire_at, contact (the recipient's address); and sections {{#name}}...{{/name}}
- * (kept when the value is not empty) and {{^name}}...{{/name}} (kept when it
- * is). A section tag alone on its line takes the whole line with it. One
- * final newline of a file is not part of the text.
+ * partners, window, note, fire_at, contact (the recipient's address);
+ * window_name, window_start, window_end (the reminder's broadcast window),
+ * windows (every window: "11:00–11:30 và 16:45–18:30"); overdue ("1 ngày"
+ * when sent after the due date, else empty); role ("chủ trì" to the lead,
+ * "phối hợp" to a partner), lead_role and partner_role (set only for the
+ * one); plan ("Kế hoạch số … ngày … của … về …"), plan_number, plan_date,
+ * plan_issuer, plan_title. And sections {{#name}}...{{/name}} (kept when
+ * the value is not empty) and {{^name}}...{{/name}} (kept when it is). A
+ * section tag alone on its line takes the whole line with it. One final
+ * newline of a file is not part of the text. A note's own placeholders are
+ * filled the same way.
  */
 struct template;
 
@@ -34,6 +41,9 @@ struct template	*template_load(const char *path, struct diag *d);
 /* The same from text; name is the FILE of the messages. */
 struct template	*template_parse(const char *name, const char *text,
 		    struct diag *d);
+/* The same, the text's first line being line `first` of FILE. */
+struct template	*template_parse_at(const char *name, unsigned first,
+		    const char *text, struct diag *d);
 void		 template_free(struct template *);
 /* The name or path it was parsed under. */
 const char	*template_name(const struct template *);
@@ -45,6 +55,8 @@ const char	*template_name(const struct template *);
  */
 char	*template_render(const struct template *, const struct reminder *r,
 	    enum template_escape, const char *tz);
+/* The reminder's note with its placeholders filled (malloc'd, "" for none). */
+char	*template_note(const struct reminder *r, const char *tz);
 /*
  * The message when no template is set (malloc'd): the reminder in plain
  * Vietnamese, several lines; an ad-hoc notice's own text as it is.

@@ -265,6 +265,7 @@ claim_add(struct dispatch *d, redisReply *e)
 		return;
 	}
 	j->r.fire_at = j->fire_at;
+	j->r.sent_at = clock_now_ms();	/* the messages' overdue wording */
 	j->r.attempt = j->attempt;
 	j->r.late = j->late;
 	if ((j->ch = channel_find(d, j->r.channel)) == NULL) {

@@ -95,7 +95,7 @@ render_digest(const struct job *j, const char *tz)
 {
 	const struct job	*m;
 	const struct reminder	*r = &j->r;
-	char			*s = NULL, *ns, due[128];
+	char			*s = NULL, *ns, due[128], *note;
 	size_t			 n = 1;
 	FILE			*fp;
 	size_t			 len = 0;
@@ -118,11 +118,13 @@ render_digest(const struct job *j, const char *tz)
 		if (m->r.lead && m->r.agency_name &&
 		    strcmp(m->r.lead, m->r.agency_name) != 0)
 			fprintf(fp, "\n   Đơn vị chủ trì: %s", m->r.lead);
-		if (m->r.note)
-			fprintf(fp, "\n   Ghi chú: %s", m->r.note);
+		/* A note's placeholders ({{windows}}) filled, as alone. */
+		if (m->r.note && (note = template_note(&m->r, tz)) != NULL) {
+			fprintf(fp, "\n   Ghi chú: %s", note);
+			free(note);
+		}
 		fputc('\n', fp);
 	}
-	(void)tz;
 	if (fclose(fp) != 0) {
 		free(s);
 		return NULL;

@@ -607,7 +607,10 @@ test_type_names(void **state)
 
 #define REDIS	"[redis]\naddress = 127.0.0.1:6379\n"
 #define TPL_ALLOWED	"title, task, due, due_text, agency, head, lead, " \
-			"partners, window, note, fire_at, contact"
+			"partners, window, note, fire_at, contact, " \
+			"window_name, window_start, window_end, windows, " \
+			"overdue, role, lead_role, partner_role, plan, " \
+			"plan_number, plan_date, plan_issuer, plan_title"
 #define DHINT	"use a number and a unit (ms, s, m, h, d), e.g. 30m"
 /* Lines 3 to 9: a mail channel a report can go on. */
 #define MAIL	"[channel mail]\ntype = smtp\ncontact = email\n" \

@@ -539,6 +539,64 @@ test_calendars_add_up(void **state)
 	diag_clear(&d);
 }
 
+/* [plan]: the document of the tasks of its own file, wherever it stands. */
+static void
+test_plan_doc(void **state)
+{
+	static const char a[] =
+	    "[agency nv]\n"
+	    "[task a1]\nlead = nv\ndate = 2022-05-02\nremind = end@08:00\n"
+	    "channels = zalo\n"
+	    "[plan]\n"						/* 7 */
+	    "number = 45/KH-UBND\n"
+	    "date   = 2022-02-20\n"
+	    "issuer = Ủy ban nhân dân huyện Thạnh Trị\n"
+	    "title  = tuyên truyền cải cách hành chính năm 2022\n";
+	static const char b[] =
+	    "[plan]\ntitle = tuyên truyền cải cách hành chính năm 2023\n"
+	    "[task b1]\nlead = nv\ndate = 2023-05-04\nremind = end@08:00\n"
+	    "channels = zalo\n";
+	static const char c[] =
+	    "[task c1]\nlead = nv\ndate = 2023-05-04\nremind = end@08:00\n"
+	    "note = Ưu tiên khung giờ {{windows}}.\nchannels = zalo\n";
+	const char *const	 names[] = { "a.conf", "b.conf", "c.conf" };
+	const char *const	 texts[] = { a, b, c };
+	const struct plan_task	*t;
+	const struct plan_doc	*doc;
+	struct plan		*p;
+	struct diag		 d;
+
+	(void)state;
+	diag_init(&d);
+	p = plan_load_texts(names, texts, 3, &d);
+	if (p == NULL || d.n != 0)
+		dump("plan doc", &d);
+	assert_non_null(p);
+	assert_int_equal(p->ndocs, 2);
+	t = plan_task_find(p, "a1");
+	assert_non_null(doc = t->doc);
+	assert_string_equal(doc->where.file, "a.conf");
+	assert_int_equal(doc->where.line, 7);
+	assert_string_equal(doc->number, "45/KH-UBND");
+	assert_int_equal(doc->date, day("2022-02-20"));
+	assert_string_equal(doc->issuer, "Ủy ban nhân dân huyện Thạnh Trị");
+	assert_string_equal(doc->title,
+	    "tuyên truyền cải cách hành chính năm 2022");
+	assert_int_equal(t->note_line, 0);
+	t = plan_task_find(p, "b1");
+	assert_non_null(doc = t->doc);
+	assert_null(doc->number);
+	assert_int_equal(doc->date, -1);
+	assert_null(doc->issuer);
+	assert_string_equal(doc->title,
+	    "tuyên truyền cải cách hành chính năm 2023");
+	t = plan_task_find(p, "c1");
+	assert_null(t->doc);
+	assert_int_equal(t->note_line, 5);
+	plan_free(p);
+	diag_clear(&d);
+}
+
 /* Days since 1970-01-01 and back, weekdays, the YYYY-MM-DD parser. */
 static void
 test_days(void **state)
@@ -688,7 +746,7 @@ static const struct {
 	{ "unknown section without a suggestion",
 	    "[channel zalo]\ntype = zalo\n", NULL,
 	    { "a.conf:1: unknown section [channel zalo]; use [calendar], "
-	      "[window ID], [agency ID], [group ID] or [task ID]" } },
+	      "[plan], [window ID], [agency ID], [group ID] or [task ID]" } },
 	{ "bad section ids",
 	    "[agency Noi_Vu]\n[task]\n[calendar 2022]\n[group -x]\n"
 	    "[window ca-2]\n", NULL,
@@ -717,8 +775,8 @@ static const struct {
 	{ "key outside any section",
 	    "timezone = Asia/Ho_Chi_Minh\n[calendar]\n", NULL,
 	    { "a.conf:1: 'timezone' is outside any section; put it under a "
-	      "section: use [calendar], [window ID], [agency ID], [group ID] "
-	      "or [task ID]" } },
+	      "section: use [calendar], [plan], [window ID], [agency ID], "
+	      "[group ID] or [task ID]" } },
 	{ "syntax the reader rejects",
 	    "[agency a\nname = x\n[agency b] name = y\nphone 0912345678\n"
 	    "= 1\n", NULL,
@@ -815,6 +873,21 @@ static const struct {
 	    NULL,
 	    { "a.conf:3: duplicate key 'holidays' in [calendar]; the first is "
 	      "at line 2" } },
+
+	/* The plan document. */
+	{ "[plan]: twice in a file, bad values, unknown key",
+	    "[plan]\nnumber = 45/KH-UBND\n\n[plan]\ndate = 2022-02-30\n"
+	    "title =\nsigner = Chủ tịch\n", NULL,
+	    { "a.conf:4: duplicate [plan] in this file (first at line 1); a "
+	      "file names one plan, the one its tasks come from",
+	      "a.conf:5: date: bad day '2022-02-30': use YYYY-MM-DD, e.g. "
+	      "2022-01-01",
+	      "a.conf:6: title: empty value; give a value or remove the line",
+	      "a.conf:7: unknown key 'signer' in [plan]; use 'number', 'date', "
+	      "'issuer' or 'title'" } },
+	{ "[plan] takes no id",
+	    "[plan 2022]\n", NULL,
+	    { "a.conf:1: [plan] takes no id; write [plan]" } },
 
 	/* Windows. */
 	{ "window end not after start",
@@ -1194,6 +1267,7 @@ main(void)
 		cmocka_unit_test(test_default_calendar),
 		cmocka_unit_test(test_semicolon),
 		cmocka_unit_test(test_calendars_add_up),
+		cmocka_unit_test(test_plan_doc),
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_bad),

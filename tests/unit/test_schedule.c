@@ -17,6 +17,11 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSGS_MAX	10
+#define TPL_ALLOWED	"(allowed: title, task, due, due_text, agency, head, " \
+			"lead, partners, window, note, fire_at, contact, " \
+			"window_name, window_start, window_end, windows, " \
+			"overdue, role, lead_role, partner_role, plan, " \
+			"plan_number, plan_date, plan_issuer, plan_title)"
 
 /*
  * The calendars. 2022 facts used below: 01-01 and 01-08 are Saturdays,
@@ -905,6 +910,23 @@ static const struct {
 	    "tasks.conf:1: warning: task 'muon': remind 'end@22:00' is sent "
 	    "on a day off: Sat 2022-04-30; after [delivery] hours a reminder "
 	    "waits for the next day's opening" } },
+	{ "a note's placeholders, checked at the note's line",
+	    "[task n]\n"					/* 1 */
+	    "lead = noi-vu\n"
+	    "date = 2022-04-29\n"
+	    "note = Khung giờ {{windowss}}, {{#role}}{{/role}}{{window_start\n"
+	    "remind = end@08:00\n"
+	    "channels = console\n"
+	    "[task ok]\n"					/* 7 */
+	    "lead = noi-vu\n"
+	    "date = 2022-04-29\n"
+	    "remind = end@08:00\n"
+	    "note = Khung giờ {{ windows }}, {{#role}}{{role}}{{/role}}.\n"
+	    "channels = console\n", 2, 0, {
+	    "tasks.conf:4: unknown placeholder {{windowss}}; did you mean "
+	    "{{windows}}? " TPL_ALLOWED,
+	    "tasks.conf:4: unclosed {{: close the placeholder with }} on the "
+	    "same line " TPL_ALLOWED } },
 	{ "unknown channel, none near",
 	    "[task c]\nlead = dai-truyen-thanh\ndate = 2022-04-30\n"
 	    "remind = end@08:00\nchannels = fax\n", 1, 0, {
@@ -1175,6 +1197,7 @@ static const char preview_tasks[] =
 	"[task chi-so]\n"
 	"title = Kết quả Chỉ số CCHC\n"
 	"lead = noi-vu\n"
+	"note = Phát trong khung giờ {{windows}}.\n"
 	"month = 2022-04\n"
 	"remind = end-1d@06:00\n"
 	"channels = zalo\n";
@@ -1198,7 +1221,8 @@ static const char preview_text[] =
 	"Thứ Sáu, 29/04/2022\n"
 	"  07:00  Kết quả Chỉ số CCHC — Phòng Nội vụ (zalo) "
 	    "(hoãn đến giờ gửi)\n"
-	"         Thời hạn: 01/04/2022 – 30/04/2022.\n"
+	"         Thời hạn: 01/04/2022 – 30/04/2022. Ghi chú: Phát trong khung "
+	    "giờ 11:00–11:30, 16:45–18:30 và 06:00–06:30.\n"
 	"  08:00  Chuyên mục \"Dân hỏi - Chính quyền trả lời\" — "
 	    "Đài Truyền thanh huyện (email, zalo) "
 	    "(dời sang ngày làm việc trước)\n"

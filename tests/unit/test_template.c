@@ -24,7 +24,10 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSGS_MAX	6
 #define ALLOWED		"(allowed: title, task, due, due_text, agency, head, " \
-			"lead, partners, window, note, fire_at, contact)"
+			"lead, partners, window, note, fire_at, contact, " \
+			"window_name, window_start, window_end, windows, " \
+			"overdue, role, lead_role, partner_role, plan, " \
+			"plan_number, plan_date, plan_issuer, plan_title)"
 #define FIRE_AT		1651194000000LL	/* 2022-04-29T08:00:00+07:00 */
 
 /* Every field, with quotes, backslashes, newlines and Vietnamese. */
@@ -47,7 +50,58 @@ static const char min_payload[] =
 	"{\"id\":\"a\",\"task\":\"bao-cao\",\"agency\":\"noi-vu\","
 	"\"channel\":\"email\"}";
 
-static struct reminder	full, min;
+/*
+ * The lead of a radio item, reminded 30 minutes before a broadcast window
+ * on the air day; its plan names no number or date.
+ */
+static const char lead_payload[] =
+	"{\"id\":\"dan-hoi/2022-04-30/end@trua-30m/dai-truyen-thanh/zalo\","
+	"\"task\":\"dan-hoi\","
+	"\"title\":\"Chuyên mục \\\"Dân hỏi - Chính quyền trả lời\\\"\","
+	"\"agency\":\"dai-truyen-thanh\","
+	"\"agency_name\":\"Đài Truyền thanh huyện\","
+	"\"head\":\"Trưởng Đài Truyền thanh huyện\","
+	"\"contact\":\"5218391034920148231\",\"channel\":\"zalo\","
+	"\"due\":\"2022-04-30\",\"period\":\"day\",\"spec\":\"end@trua-30m\","
+	"\"lead\":\"Đài Truyền thanh huyện\","
+	"\"partners\":\"Các ban, phòng ngành huyện\","
+	"\"role\":\"lead\",\"window\":\"trua\",\"window_name\":\"Buổi trưa\","
+	"\"window_start\":\"11:00\",\"window_end\":\"11:30\","
+	"\"windows\":\"11:00–11:30 và 16:45–18:30\","
+	"\"note\":\"Ưu tiên khung giờ {{windows}}.\","
+	"\"plan_issuer\":\"Ủy ban nhân dân huyện Thạnh Trị\","
+	"\"plan_title\":\"tuyên truyền cải cách hành chính năm 2022\","
+	"\"expires_at\":1651338000000}";
+
+/* A partner of a report due Thursday 15/09/2022 (over at 16/09 00:00). */
+static const char partner_payload[] =
+	"{\"id\":\"bao-cao-quy/2022-09-15/end-2d@08:00/van-hoa/email\","
+	"\"task\":\"bao-cao-quy\","
+	"\"title\":\"Báo cáo quý kết quả thực hiện tuyên truyền cải cách "
+	"hành chính\","
+	"\"agency\":\"van-hoa\","
+	"\"agency_name\":\"Phòng Văn hóa và Thông tin\","
+	"\"head\":\"Trưởng phòng Văn hóa và Thông tin\","
+	"\"contact\":\"van-hoa@example.gov.vn\",\"channel\":\"email\","
+	"\"due\":\"2022-09-15\",\"period\":\"day\",\"spec\":\"end-2d@08:00\","
+	"\"lead\":\"Phòng Nội vụ\","
+	"\"partners\":\"Các ban, phòng ngành huyện\","
+	"\"role\":\"partner\","
+	"\"windows\":\"11:00–11:30 và 16:45–18:30\","
+	"\"note\":\"Thời hạn do Phòng Nội vụ ấn định.\","
+	"\"plan_number\":\"45/KH-UBND\",\"plan_date\":\"2022-02-20\","
+	"\"plan_issuer\":\"Ủy ban nhân dân huyện Thạnh Trị\","
+	"\"plan_title\":\"tuyên truyền cải cách hành chính năm 2022\","
+	"\"expires_at\":1663261200000}";
+
+#define LEAD_FIRE	1651289400000LL	/* 2022-04-30T10:30:00+07:00 */
+#define DUE_DAY_0800	1663203600000LL	/* 2022-09-15T08:00:00+07:00 */
+#define DUE_DAY_2359	1663261140000LL	/* 2022-09-15T23:59:00+07:00 */
+#define AFTER_0000	1663261200000LL	/* 2022-09-16T00:00:00+07:00 */
+#define AFTER_0800	1663290000000LL	/* 2022-09-16T08:00:00+07:00 */
+#define THIRD_1000	1663470000000LL	/* 2022-09-18T10:00:00+07:00 */
+
+static struct reminder	full, min, lead_r, partner_r;
 static char		test_dir[PATH_MAX];
 
 /* Prints what a parse said, for a failing case. */
@@ -126,6 +180,14 @@ setup(void **state)
 		return -1;
 	}
 	full.fire_at = FIRE_AT;
+	if (reminder_parse(&lead_r, lead_payload, strlen(lead_payload), err,
+	    sizeof(err)) == -1 || reminder_parse(&partner_r, partner_payload,
+	    strlen(partner_payload), err, sizeof(err)) == -1) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	lead_r.fire_at = LEAD_FIRE;
+	partner_r.fire_at = DUE_DAY_0800;
 	return 0;
 }
 
@@ -146,6 +208,8 @@ teardown(void **state)
 	rmdir(path);
 	reminder_clear(&full);
 	reminder_clear(&min);
+	reminder_clear(&lead_r);
+	reminder_clear(&partner_r);
 	return rmdir(test_dir);
 }
 
@@ -244,6 +308,153 @@ test_render(void **state)
 		template_free(t);
 	}
 	template_free(NULL);
+}
+
+/*
+ * The placeholders of windows, roles, lateness and the plan document, each
+ * case a reminder (lead, partner or minimal), when it is sent, and changes
+ * to it; NULL keeps the payload's value.
+ */
+static const struct {
+	const char		*name;
+	char			 who;		/* 'l'ead, 'p'artner, 'm'in */
+	int64_t			 fire_at;	/* 0: the payload's */
+	int64_t			 sent_at;
+	const char		*role, *note, *plan_date, *plan_number;
+	enum template_escape	 esc;
+	const char		*text;
+	const char		*want;
+} field_cases[] = {
+	{ "the reminder's window and every window", 'l', 0, 0, NULL, NULL,
+	    NULL, NULL, TEMPLATE_PLAIN,
+	    "{{window}}: {{window_name}}, {{window_start}}–{{window_end}}; "
+	    "{{windows}}",
+	    "trua: Buổi trưa, 11:00–11:30; 11:00–11:30 và 16:45–18:30" },
+	{ "no window: its sections drop, windows stays", 'p', 0, 0, NULL, NULL,
+	    NULL, NULL, TEMPLATE_PLAIN,
+	    "{{#window_name}}phát {{window_start}}{{/window_name}}"
+	    "{{^window_end}}không khung giờ{{/window_end}}; {{windows}}",
+	    "không khung giờ; 11:00–11:30 và 16:45–18:30" },
+	{ "an old payload: no windows at all", 'm', 0, 0, NULL, NULL, NULL,
+	    NULL, TEMPLATE_PLAIN,
+	    "[{{window_name}}{{window_start}}{{window_end}}{{windows}}]", "[]" },
+	{ "role to the lead", 'l', 0, 0, NULL, NULL, NULL, NULL,
+	    TEMPLATE_PLAIN,
+	    "{{role}}|{{lead_role}}|{{partner_role}}|{{#lead_role}}chủ trì"
+	    "{{/lead_role}}{{#partner_role}}phối hợp với {{lead}}"
+	    "{{/partner_role}}{{^role}}thực hiện{{/role}}",
+	    "chủ trì|chủ trì||chủ trì" },
+	{ "role to a partner", 'p', 0, 0, NULL, NULL, NULL, NULL,
+	    TEMPLATE_PLAIN,
+	    "{{role}}|{{lead_role}}|{{partner_role}}|{{#lead_role}}chủ trì"
+	    "{{/lead_role}}{{#partner_role}}phối hợp với {{lead}}"
+	    "{{/partner_role}}{{^role}}thực hiện{{/role}}",
+	    "phối hợp||phối hợp|phối hợp với Phòng Nội vụ" },
+	{ "role unknown (an old payload)", 'm', 0, 0, NULL, NULL, NULL, NULL,
+	    TEMPLATE_PLAIN,
+	    "{{role}}|{{#lead_role}}chủ trì{{/lead_role}}{{#partner_role}}"
+	    "phối hợp{{/partner_role}}{{^role}}thực hiện{{/role}}",
+	    "|thực hiện" },
+	{ "role neither lead nor partner is none", 'p', 0, 0, "observer",
+	    NULL, NULL, NULL, TEMPLATE_PLAIN, "[{{role}}]", "[]" },
+	{ "on the due day at 08:00: not overdue", 'p', 0, 0, NULL, NULL,
+	    NULL, NULL, TEMPLATE_PLAIN,
+	    "{{#overdue}}quá hạn {{overdue}}{{/overdue}}{{^overdue}}còn hạn"
+	    "{{/overdue}}", "còn hạn" },
+	{ "sent at 23:59 of the due day: not overdue", 'p', 0, DUE_DAY_2359,
+	    NULL, NULL, NULL, NULL, TEMPLATE_PLAIN,
+	    "{{#overdue}}quá hạn {{overdue}}{{/overdue}}{{^overdue}}còn hạn"
+	    "{{/overdue}}", "còn hạn" },
+	{ "sent at the midnight after: overdue", 'p', 0, AFTER_0000, NULL,
+	    NULL, NULL, NULL, TEMPLATE_PLAIN,
+	    "{{#overdue}}quá hạn {{overdue}}{{/overdue}}{{^overdue}}còn hạn"
+	    "{{/overdue}}", "quá hạn 1 ngày" },
+	{ "planned for the day after (end+1d@08:00): overdue", 'p',
+	    AFTER_0800, 0, NULL, NULL, NULL, NULL, TEMPLATE_PLAIN,
+	    "{{#overdue}}quá hạn {{overdue}}{{/overdue}}{{^overdue}}còn hạn"
+	    "{{/overdue}}", "quá hạn 1 ngày" },
+	{ "planned in time, sent three days late: the send time decides",
+	    'p', 0, THIRD_1000, NULL, NULL, NULL, NULL, TEMPLATE_PLAIN,
+	    "{{#overdue}}quá hạn {{overdue}}{{/overdue}}{{^overdue}}còn hạn"
+	    "{{/overdue}}", "quá hạn 3 ngày" },
+	{ "no expires_at (an ad-hoc notice): never overdue", 'm', AFTER_0800,
+	    THIRD_1000, NULL, NULL, NULL, NULL, TEMPLATE_PLAIN,
+	    "[{{overdue}}]{{^overdue}}còn hạn{{/overdue}}", "[]còn hạn" },
+	{ "the plan cited whole, and its parts", 'p', 0, 0, NULL, NULL, NULL,
+	    NULL, TEMPLATE_PLAIN,
+	    "Thực hiện {{plan}}.\n{{plan_number}}|{{plan_date}}|"
+	    "{{plan_issuer}}|{{plan_title}}",
+	    "Thực hiện Kế hoạch số 45/KH-UBND ngày 20/02/2022 của Ủy ban nhân "
+	    "dân huyện Thạnh Trị về tuyên truyền cải cách hành chính năm "
+	    "2022.\n45/KH-UBND|20/02/2022|Ủy ban nhân dân huyện Thạnh Trị|"
+	    "tuyên truyền cải cách hành chính năm 2022" },
+	{ "a plan without number and date", 'l', 0, 0, NULL, NULL, NULL, NULL,
+	    TEMPLATE_PLAIN,
+	    "{{plan}}{{^plan_number}} (chưa có số){{/plan_number}}",
+	    "Kế hoạch của Ủy ban nhân dân huyện Thạnh Trị về tuyên truyền cải "
+	    "cách hành chính năm 2022 (chưa có số)" },
+	{ "a date that is not YYYY-MM-DD is shown as written", 'p', 0, 0,
+	    NULL, NULL, "tháng 2/2022", "", TEMPLATE_PLAIN, "{{plan}}",
+	    "Kế hoạch ngày tháng 2/2022 của Ủy ban nhân dân huyện Thạnh Trị về "
+	    "tuyên truyền cải cách hành chính năm 2022" },
+	{ "no plan: every plan value empty", 'm', 0, 0, NULL, NULL, NULL, NULL,
+	    TEMPLATE_PLAIN,
+	    "{{#plan}}Thực hiện {{plan}}, {{/plan}}Phòng Nội vụ [{{plan_number}}"
+	    "{{plan_date}}{{plan_issuer}}{{plan_title}}]", "Phòng Nội vụ []" },
+	{ "a note's placeholders are filled", 'l', 0, 0, NULL, NULL, NULL,
+	    NULL, TEMPLATE_PLAIN, "Ghi chú: {{note}}",
+	    "Ghi chú: Ưu tiên khung giờ 11:00–11:30 và 16:45–18:30." },
+	{ "a note's values are JSON-escaped once", 'l', 0, 0, NULL,
+	    "\"{{window_name}}\" {{window_start}}\\{{role}}", NULL, NULL,
+	    TEMPLATE_JSON, "{\"n\": \"{{note}}\"}",
+	    "{\"n\": \"\\\"Buổi trưa\\\" 11:00\\\\chủ trì\"}" },
+	{ "a note that does not parse is shown as it is", 'l', 0, 0, NULL,
+	    "Xem {{windowz}} và {{#role}}", NULL, NULL, TEMPLATE_PLAIN,
+	    "{{note}}", "Xem {{windowz}} và {{#role}}" },
+	{ "a note inside its own note is empty", 'l', 0, 0, NULL,
+	    "A{{note}}B{{#note}}C{{/note}}", NULL, NULL, TEMPLATE_PLAIN,
+	    "{{note}}", "AB" },
+};
+
+static void
+test_fields(void **state)
+{
+	struct template	*t;
+	struct reminder	 r;
+	char		*s;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(field_cases); i++) {
+		r = field_cases[i].who == 'l' ? lead_r :
+		    field_cases[i].who == 'p' ? partner_r : min;
+		if (field_cases[i].fire_at != 0)
+			r.fire_at = field_cases[i].fire_at;
+		r.sent_at = field_cases[i].sent_at;
+		if (field_cases[i].role != NULL)
+			r.role = field_cases[i].role;
+		if (field_cases[i].note != NULL)
+			r.note = field_cases[i].note;
+		if (field_cases[i].plan_date != NULL)
+			r.plan_date = field_cases[i].plan_date;
+		if (field_cases[i].plan_number != NULL)
+			r.plan_number = field_cases[i].plan_number;
+		t = parse_ok(field_cases[i].name, field_cases[i].text);
+		s = template_render(t, &r, field_cases[i].esc, NULL);
+		assert_non_null(s);
+		if (strcmp(s, field_cases[i].want) != 0)
+			fail_msg("case '%s':\n got  '%s'\n want '%s'",
+			    field_cases[i].name, s, field_cases[i].want);
+		free(s);
+		template_free(t);
+	}
+	/* template_note: what a preview shows. */
+	s = template_note(&lead_r, NULL);
+	assert_string_equal(s, "Ưu tiên khung giờ 11:00–11:30 và 16:45–18:30.");
+	free(s);
+	s = template_note(&min, NULL);
+	assert_string_equal(s, "");
+	free(s);
 }
 
 /* What TEMPLATE_JSON gives parses back to the very values. */
@@ -410,6 +621,21 @@ static const struct {
 	      "{{#note}}? " ALLOWED,
 	      "t.txt:3: {{^lead}} is not closed; end the section with "
 	      "{{/lead}}" } },
+	{ "the new names, misspelt",
+	    "{{window_nam}} {{windws}}\n{{#overdu}}x{{/overdue}}\n"
+	    "{{lead_rol}} {{plan_nummer}}\n",
+	    { "t.txt:1: unknown placeholder {{window_nam}}; did you mean "
+	      "{{window_name}}? " ALLOWED,
+	      "t.txt:1: unknown placeholder {{windws}}; did you mean "
+	      "{{windows}}? " ALLOWED,
+	      "t.txt:2: unknown placeholder {{#overdu}}; did you mean "
+	      "{{#overdue}}? " ALLOWED,
+	      "t.txt:2: {{/overdue}} closes no section; open it with "
+	      "{{#overdue}} or {{^overdue}}",
+	      "t.txt:3: unknown placeholder {{lead_rol}}; did you mean "
+	      "{{lead_role}}? " ALLOWED,
+	      "t.txt:3: unknown placeholder {{plan_nummer}}; did you mean "
+	      "{{plan_number}}? " ALLOWED } },
 	{ "a line that is not UTF-8",
 	    "tốt\n\xe1\xbb\n{{task}}\n",
 	    { "t.txt:2: the line is not valid UTF-8; save the file as "
@@ -577,6 +803,186 @@ test_default_text(void **state)
 	s = reminder_text(&r);
 	assert_string_equal(s, "Họp giao ban 8h00 ngày 05/06.");
 	free(s);
+}
+
+/* A shipped template rendered for r, sent at sent_at (0: at fire_at). */
+static char *
+render_file(const char *path, const struct reminder *r0, int64_t sent_at,
+    enum template_escape esc)
+{
+	struct template	*t;
+	struct reminder	 r = *r0;
+	struct diag	 d;
+	char		*s;
+
+	diag_init(&d);
+	if ((t = template_load(path, &d)) == NULL) {
+		dump(path, &d);
+		fail_msg("%s does not load", path);
+	}
+	r.sent_at = sent_at;
+	assert_non_null(s = template_render(t, &r, esc, NULL));
+	template_free(t);
+	diag_clear(&d);
+	return s;
+}
+
+/*
+ * The shipped messages word for word: a partner told it is one, the lead
+ * of a broadcast told its window, a reminder sent after the due date told
+ * so (and not to keep a deadline that has passed). The webhook's text is
+ * the mail's, and its subject the mail's subject.
+ */
+static const struct {
+	const char	*name;
+	const char	*path;
+	char		 who;		/* 'l'ead, 'p'artner */
+	int64_t		 sent_at;
+	const char	*want;
+} shipped_cases[] = {
+	{ "mail to a partner, in time", "config/templates/email.txt", 'p', 0,
+	    "Kính gửi: Trưởng phòng Văn hóa và Thông tin,\n"
+	    "\n"
+	    "Thực hiện Kế hoạch số 45/KH-UBND ngày 20/02/2022 của Ủy ban nhân "
+	    "dân huyện Thạnh Trị về tuyên truyền cải cách hành chính năm 2022, "
+	    "Phòng Nội vụ kính đề nghị Quý cơ quan, đơn vị phối hợp với Phòng "
+	    "Nội vụ thực hiện nhiệm vụ sau:\n"
+	    "\n"
+	    "Nhiệm vụ: Báo cáo quý kết quả thực hiện tuyên truyền cải cách "
+	    "hành chính\n"
+	    "Thời hạn: Thứ Năm, ngày 15/09/2022\n"
+	    "Đơn vị chủ trì: Phòng Nội vụ\n"
+	    "Đơn vị phối hợp: Các ban, phòng ngành huyện\n"
+	    "Ghi chú: Thời hạn do Phòng Nội vụ ấn định.\n"
+	    "\n"
+	    "Đề nghị Quý cơ quan, đơn vị chủ động triển khai, bảo đảm đúng "
+	    "thời hạn.\n"
+	    "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, đề nghị "
+	    "phản ánh kịp thời về Ủy ban nhân dân huyện Thạnh Trị (qua Phòng "
+	    "Nội vụ) để được xem xét, giải quyết.\n"
+	    "\n"
+	    "Trân trọng./.\n"
+	    "\n"
+	    "PHÒNG NỘI VỤ HUYỆN THẠNH TRỊ\n"
+	    "\n"
+	    "--\n"
+	    "Thư nhắc việc này được gửi tự động; xin không trả lời thư này. "
+	    "Cần trao đổi, xin liên hệ trực tiếp Phòng Nội vụ." },
+	{ "mail to a partner, the day after", "config/templates/email.txt",
+	    'p', AFTER_0800,
+	    "Kính gửi: Trưởng phòng Văn hóa và Thông tin,\n"
+	    "\n"
+	    "Thực hiện Kế hoạch số 45/KH-UBND ngày 20/02/2022 của Ủy ban nhân "
+	    "dân huyện Thạnh Trị về tuyên truyền cải cách hành chính năm 2022, "
+	    "Phòng Nội vụ kính đề nghị Quý cơ quan, đơn vị phối hợp với Phòng "
+	    "Nội vụ thực hiện nhiệm vụ sau:\n"
+	    "\n"
+	    "Nhiệm vụ: Báo cáo quý kết quả thực hiện tuyên truyền cải cách "
+	    "hành chính\n"
+	    "Thời hạn: Thứ Năm, ngày 15/09/2022\n"
+	    "Đơn vị chủ trì: Phòng Nội vụ\n"
+	    "Đơn vị phối hợp: Các ban, phòng ngành huyện\n"
+	    "Ghi chú: Thời hạn do Phòng Nội vụ ấn định.\n"
+	    "\n"
+	    "Thời hạn trên đã qua 1 ngày. Nếu Quý cơ quan, đơn vị đã hoàn "
+	    "thành, xin bỏ qua thư này; nếu chưa, đề nghị khẩn trương thực "
+	    "hiện.\n"
+	    "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, đề nghị "
+	    "phản ánh kịp thời về Ủy ban nhân dân huyện Thạnh Trị (qua Phòng "
+	    "Nội vụ) để được xem xét, giải quyết.\n"
+	    "\n"
+	    "Trân trọng./.\n"
+	    "\n"
+	    "PHÒNG NỘI VỤ HUYỆN THẠNH TRỊ\n"
+	    "\n"
+	    "--\n"
+	    "Thư nhắc việc này được gửi tự động; xin không trả lời thư này. "
+	    "Cần trao đổi, xin liên hệ trực tiếp Phòng Nội vụ." },
+	{ "subject, in time", "config/templates/email-subject.txt", 'p', 0,
+	    "[Nhắc việc] Báo cáo quý kết quả thực hiện tuyên truyền cải cách "
+	    "hành chính — hạn Thứ Năm, ngày 15/09/2022" },
+	{ "subject, the day after", "config/templates/email-subject.txt", 'p',
+	    AFTER_0800,
+	    "[Nhắc việc] Báo cáo quý kết quả thực hiện tuyên truyền cải cách "
+	    "hành chính — hạn Thứ Năm, ngày 15/09/2022 (đã quá hạn)" },
+	{ "Zalo to the lead of a broadcast, on the air day",
+	    "config/templates/zalo.txt", 'l', 0,
+	    "Kính gửi: Trưởng Đài Truyền thanh huyện.\n"
+	    "\n"
+	    "Thực hiện Kế hoạch của Ủy ban nhân dân huyện Thạnh Trị về tuyên "
+	    "truyền cải cách hành chính năm 2022, Phòng Nội vụ kính đề nghị "
+	    "Quý cơ quan, đơn vị chủ trì thực hiện nhiệm vụ: Chuyên mục \"Dân "
+	    "hỏi - Chính quyền trả lời\"\n"
+	    "- Thời hạn: Thứ Bảy, ngày 30/04/2022\n"
+	    "- Khung giờ phát sóng: Buổi trưa, từ 11:00 đến 11:30\n"
+	    "- Đơn vị chủ trì: Đài Truyền thanh huyện\n"
+	    "- Đơn vị phối hợp: Các ban, phòng ngành huyện\n"
+	    "- Ghi chú: Ưu tiên khung giờ 11:00–11:30 và 16:45–18:30.\n"
+	    "\n"
+	    "Đề nghị đồng chí quan tâm chỉ đạo thực hiện đúng thời hạn. Trân "
+	    "trọng!" },
+	{ "Zalo to a partner, three days late", "config/templates/zalo.txt",
+	    'p', THIRD_1000,
+	    "Kính gửi: Trưởng phòng Văn hóa và Thông tin.\n"
+	    "\n"
+	    "Thực hiện Kế hoạch số 45/KH-UBND ngày 20/02/2022 của Ủy ban nhân "
+	    "dân huyện Thạnh Trị về tuyên truyền cải cách hành chính năm 2022, "
+	    "Phòng Nội vụ kính đề nghị Quý cơ quan, đơn vị phối hợp với Phòng "
+	    "Nội vụ thực hiện nhiệm vụ: Báo cáo quý kết quả thực hiện tuyên "
+	    "truyền cải cách hành chính\n"
+	    "- Thời hạn: Thứ Năm, ngày 15/09/2022 (đã qua 3 ngày)\n"
+	    "- Đơn vị chủ trì: Phòng Nội vụ\n"
+	    "- Đơn vị phối hợp: Các ban, phòng ngành huyện\n"
+	    "- Ghi chú: Thời hạn do Phòng Nội vụ ấn định.\n"
+	    "\n"
+	    "Nếu đã hoàn thành, xin bỏ qua tin nhắn này; nếu chưa, đề nghị "
+	    "đồng chí quan tâm chỉ đạo khẩn trương thực hiện. Trân trọng!" },
+};
+
+static void
+test_shipped_text(void **state)
+{
+	static const int64_t	 sent[] = { 0, AFTER_0800 };
+	const struct reminder	*rs[] = { &lead_r, &partner_r, &min };
+	json_error_t		 jerr;
+	json_t			*j;
+	char			*s, *mail, *subject;
+	size_t			 i, k, n;
+
+	(void)state;
+	for (i = 0; i < nitems(shipped_cases); i++) {
+		s = render_file(shipped_cases[i].path, shipped_cases[i].who ==
+		    'l' ? &lead_r : &partner_r, shipped_cases[i].sent_at,
+		    TEMPLATE_PLAIN);
+		if (strcmp(s, shipped_cases[i].want) != 0)
+			fail_msg("case '%s':\n got  '%s'\n want '%s'",
+			    shipped_cases[i].name, s, shipped_cases[i].want);
+		free(s);
+	}
+	for (i = 0; i < nitems(rs); i++) {
+		for (k = 0; k < nitems(sent); k++) {
+			s = render_file("config/templates/webhook-body.json",
+			    rs[i], sent[k], TEMPLATE_JSON);
+			mail = render_file("config/templates/email.txt", rs[i],
+			    sent[k], TEMPLATE_PLAIN);
+			subject = render_file(
+			    "config/templates/email-subject.txt", rs[i],
+			    sent[k], TEMPLATE_PLAIN);
+			if ((j = json_loads(s, 0, &jerr)) == NULL)
+				fail_msg("webhook body: %s in '%s'", jerr.text,
+				    s);
+			n = json_object_size(j);
+			assert_int_equal(n, 7);
+			assert_string_equal(json_string_value(json_object_get(j,
+			    "text")), mail);
+			assert_string_equal(json_string_value(json_object_get(j,
+			    "subject")), subject);
+			json_decref(j);
+			free(s);
+			free(mail);
+			free(subject);
+		}
+	}
 }
 
 /* The templates in config/templates/ (make unit runs from the repo root). */
@@ -788,11 +1194,128 @@ test_plan_template(void **state)
 	free(name);
 }
 
+/*
+ * From plan to payload to message: the recipient's role, the reminder's
+ * window, every window, the plan document of the task's own file, a note
+ * with placeholders, and the reminder planned for the day after its due
+ * date is overdue.
+ */
+static void
+test_plan_payload(void **state)
+{
+	static const char a[] =
+	    "[plan]\n"
+	    "number = 45/KH-UBND\n"
+	    "date = 2022-02-20\n"
+	    "issuer = Ủy ban nhân dân huyện Thạnh Trị\n"
+	    "title = tuyên truyền cải cách hành chính năm 2022\n"
+	    "[window trua]\nname = Buổi trưa\nstart = 11:00\nend = 11:30\n"
+	    "[window chieu]\nstart = 16:45\nend = 18:30\n"
+	    "[agency dtt]\nname = Đài Truyền thanh huyện\nzalo = 1\n"
+	    "[agency nv]\nname = Phòng Nội vụ\nzalo = 2\n"
+	    "[task bc]\n"
+	    "title = Báo cáo quý\n"
+	    "lead = nv\n"
+	    "partners = dtt, nv\n"
+	    "note = Khung giờ {{windows}}; {{role}}.\n"
+	    "date = 2022-09-15\n"
+	    "remind = end-2d@08:00\n"
+	    "remind_lead = end+1d@08:00, end@chieu-30m\n"
+	    "channels = zalo\n";
+	static const char b[] =
+	    "[agency ubnd]\nname = UBND huyện\nzalo = 3\n"
+	    "[task khac]\nlead = dtt\ndate = 2022-09-14\n"
+	    "remind = end@trua-15m\nescalate = end+1d@08:00 > ubnd\n"
+	    "channels = zalo\n";
+	static const struct {
+		const char	*id, *want;
+	} want[] = {
+	    { "bc/2022-09-15/end-2d@08:00/dtt/zalo",
+	      "phối hợp||-|11:00–11:30 và 16:45–18:30|Kế hoạch số 45/KH-UBND "
+	      "ngày 20/02/2022 của Ủy ban nhân dân huyện Thạnh Trị về tuyên "
+	      "truyền cải cách hành chính năm 2022||Khung giờ 11:00–11:30 và "
+	      "16:45–18:30; phối hợp." },
+	    { "bc/2022-09-15/end-2d@08:00/nv/zalo",
+	      "chủ trì||-|11:00–11:30 và 16:45–18:30|Kế hoạch số 45/KH-UBND "
+	      "ngày 20/02/2022 của Ủy ban nhân dân huyện Thạnh Trị về tuyên "
+	      "truyền cải cách hành chính năm 2022||Khung giờ 11:00–11:30 và "
+	      "16:45–18:30; chủ trì." },
+	    { "khac/2022-09-14/end@trua-15m/dtt/zalo",
+	      "chủ trì|Buổi trưa|11:00-11:30|11:00–11:30 và 16:45–18:30|||" },
+	    /* An escalation reaches neither the lead nor a partner. */
+	    { "khac/2022-09-14/escalate:end+1d@08:00/ubnd/zalo",
+	      "||-|11:00–11:30 và 16:45–18:30||1 ngày|" },
+	    { "bc/2022-09-15/end@chieu-30m/nv/zalo",
+	      "chủ trì|chieu|16:45-18:30|11:00–11:30 và 16:45–18:30|Kế hoạch "
+	      "số 45/KH-UBND ngày 20/02/2022 của Ủy ban nhân dân huyện Thạnh "
+	      "Trị về tuyên truyền cải cách hành chính năm 2022||Khung giờ "
+	      "11:00–11:30 và 16:45–18:30; chủ trì." },
+	    { "bc/2022-09-15/end+1d@08:00/nv/zalo",
+	      "chủ trì||-|11:00–11:30 và 16:45–18:30|Kế hoạch số 45/KH-UBND "
+	      "ngày 20/02/2022 của Ủy ban nhân dân huyện Thạnh Trị về tuyên "
+	      "truyền cải cách hành chính năm 2022|1 ngày|Khung giờ "
+	      "11:00–11:30 và 16:45–18:30; chủ trì." },
+	};
+	const char *const	 names[] = { "a.conf", "b.conf" };
+	const char *const	 texts[] = { a, b };
+	struct config		 c;
+	struct sched_list	 l;
+	struct template		*t;
+	struct reminder		 r;
+	struct plan		*p;
+	struct diag		 d;
+	char			*payload, *s, err[256];
+	size_t			 i;
+
+	(void)state;
+	diag_init(&d);
+	p = plan_load_texts(names, texts, 2, &d);
+	memset(&c, 0, sizeof(c));
+	c.path = (char *)"/etc/nhacviec/nhacviec.conf";
+	c.channels = test_channels;
+	c.nchannels = nitems(test_channels);
+	c.hours_start = 7 * 60;
+	c.hours_end = 21 * 60;
+	if (p != NULL)
+		schedule_check(p, &c, &d);
+	if (p == NULL || d.n != 0) {
+		dump("plan", &d);
+		fail_msg("the plan does not load cleanly");
+	}
+	diag_clear(&d);
+	t = parse_ok("fields", "{{role}}|{{window_name}}|{{window_start}}-"
+	    "{{window_end}}|{{windows}}|{{plan}}|{{overdue}}|{{note}}");
+	memset(&l, 0, sizeof(l));
+	/* 2022-09-13T00:00 to 2022-09-17T00:00, +07:00. */
+	assert_int_equal(schedule_expand(p, &c, 1662998400000LL,
+	    1663347600000LL, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, nitems(want));
+	for (i = 0; i < l.n; i++) {
+		assert_string_equal(l.v[i].id, want[i].id);
+		payload = planstore_payload(p, &l.v[i]);
+		assert_non_null(payload);
+		assert_int_equal(reminder_parse(&r, payload, strlen(payload),
+		    err, sizeof(err)), 0);
+		r.fire_at = l.v[i].fire_at;
+		s = template_render(t, &r, TEMPLATE_PLAIN, "Asia/Ho_Chi_Minh");
+		if (strcmp(s, want[i].want) != 0)
+			fail_msg("%s:\n got  '%s'\n want '%s'", want[i].id, s,
+			    want[i].want);
+		free(s);
+		reminder_clear(&r);
+		free(payload);
+	}
+	schedule_list_clear(&l);
+	template_free(t);
+	plan_free(p);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_due_text),
 		cmocka_unit_test(test_fire_text),
@@ -801,8 +1324,10 @@ main(void)
 		cmocka_unit_test(test_utf8_chars),
 		cmocka_unit_test(test_default_text),
 		cmocka_unit_test(test_shipped),
+		cmocka_unit_test(test_shipped_text),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_plan_template),
+		cmocka_unit_test(test_plan_payload),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
