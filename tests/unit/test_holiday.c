@@ -29,7 +29,7 @@ static const struct {
 	/* Tết Fri 12/2; 1/5 a Saturday; 2/9 a Thursday, so 3/9. */
 	{ 2021, "01-01 N 02-10 T 02-11 T 02-12 T 02-15 T 02-16 T 04-21 H "
 	    "04-30 V 05-01 L 05-03 L<05-01 09-02 Q 09-03 Q" },
-	/* As config/plan.d/thanh-tri-2022.conf, with the weekend holidays. */
+	/* As config/plan.d/calendar.conf, with the weekend holidays. */
 	{ 2022, "01-01 N 01-03 N<01-01 01-31 T 02-01 T 02-02 T 02-03 T "
 	    "02-04 T 04-10 H 04-11 H<04-10 04-30 V 05-01 L 05-02 V<04-30 "
 	    "05-03 L<05-01 09-01 Q 09-02 Q" },
