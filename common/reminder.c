@@ -41,6 +41,7 @@ static const struct {
 	{ "note", offsetof(struct reminder, note), 0 },
 	{ "text", offsetof(struct reminder, text), 0 },
 	{ "status", offsetof(struct reminder, status), 0 },
+	{ "confirm_url", offsetof(struct reminder, confirm_url), 0 },
 	{ "lead", offsetof(struct reminder, lead), 0 },
 	{ "partners", offsetof(struct reminder, partners), 0 },
 	{ "window", offsetof(struct reminder, window), 0 },

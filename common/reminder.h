@@ -26,6 +26,7 @@ struct reminder {
 	const char	*note;
 	const char	*text;		/* an ad-hoc notice's own text */
 	const char	*status;	/* an escalation: how recipients stand */
+	const char	*confirm_url;	/* a signed confirmation link */
 	int		 open;		/* an escalation: recipients not done */
 	int		 recipients;	/* an escalation: all of them */
 	const char	*lead;		/* the lead agency's name */

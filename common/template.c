@@ -15,6 +15,7 @@
 #include "parse.h"
 #include "plan.h"
 #include "fileio.h"
+#include "reply.h"
 #include "template.h"
 #include "zone.h"
 
@@ -23,7 +24,8 @@
 			"partners, window, note, fire_at, contact, " \
 			"window_name, window_start, window_end, windows, " \
 			"overdue, role, lead_role, partner_role, plan, " \
-			"plan_number, plan_date, plan_issuer, plan_title"
+			"plan_number, plan_date, plan_issuer, plan_title, " \
+			"code, confirm_url, escalation"
 
 enum template_field {
 	F_TITLE,
@@ -51,6 +53,9 @@ enum template_field {
 	F_PLAN_DATE,
 	F_PLAN_ISSUER,
 	F_PLAN_TITLE,
+	F_CODE,
+	F_CONFIRM_URL,
+	F_ESCALATION,
 	F_MAX
 };
 
@@ -60,7 +65,8 @@ static const char *const field_names[F_MAX + 1] = {
 	"partners", "window", "note", "fire_at", "contact", "window_name",
 	"window_start", "window_end", "windows", "overdue", "role",
 	"lead_role", "partner_role", "plan", "plan_number", "plan_date",
-	"plan_issuer", "plan_title", NULL
+	"plan_issuer", "plan_title", "code", "confirm_url", "escalation",
+	NULL
 };
 
 #define ROLE_LEAD	"chủ trì"
@@ -575,8 +581,10 @@ struct values {
 	char		 fire[64];
 	char		 overdue[32];
 	char		 plan_date[32];
+	char		 code[REPLY_CODE_SIZE];
 	char		*plan;		/* malloc'd, or NULL */
 	char		*note;		/* the note's placeholders filled */
+	char		*escalation;	/* malloc'd, or NULL */
 };
 
 /*
@@ -632,6 +640,59 @@ template_plan_text(const struct reminder *r, const char *date)
 static char	*template_fill(const struct template *, const char *const *,
 		    enum template_escape);
 
+/*
+ * The code of a planned reminder's occurrence ("#K7Q2"): what a head quotes
+ * in a reply. -1 for an ad-hoc notice or a payload without its day.
+ */
+static int
+template_code(const struct reminder *r, char *code)
+{
+	char	day[11];
+	size_t	n;
+
+	if (r->task == NULL || strcmp(r->task, "adhoc") == 0 ||
+	    r->due == NULL || (n = strlen(r->due)) < 10)
+		return -1;
+	memcpy(day, r->due + n - 10, 10);	/* a span's end day */
+	day[10] = '\0';
+	return reply_code(r->task, day, code);
+}
+
+char *
+template_escalation(const struct reminder *r, const char *tz)
+{
+	char	*s = NULL, due[128], at[64], code[REPLY_CODE_SIZE];
+	size_t	 len = 0;
+	FILE	*fp;
+
+	if (r->status == NULL || (fp = open_memstream(&s, &len)) == NULL)
+		return NULL;
+	template_due_text(r->due, r->period, due, sizeof(due));
+	if (template_fire_text(r->fire_at, tz, at, sizeof(at)) == -1)
+		at[0] = '\0';
+	if (r->head)
+		fprintf(fp, "Kính gửi: %s (%s),\n\n", r->head,
+		    r->agency_name ? r->agency_name : r->agency);
+	else
+		fprintf(fp, "Kính gửi: Lãnh đạo %s,\n\n",
+		    r->agency_name ? r->agency_name : r->agency);
+	fprintf(fp, "%s%s%s%d/%d đơn vị chưa báo cáo hoàn thành nhiệm vụ "
+	    "\"%s\" (thời hạn: %s):\n%s\n", at[0] ? "Đến " : "", at,
+	    at[0] ? ", " : "", r->open, r->recipients,
+	    r->title ? r->title : r->task, due, r->status);
+	if (r->lead)
+		fprintf(fp, "\nĐơn vị chủ trì: %s.", r->lead);
+	fputs("\nĐề nghị đôn đốc các đơn vị chưa hoàn thành.", fp);
+	if (template_code(r, code) == 0)
+		fprintf(fp, "\nMã nhiệm vụ: %s", code);
+	fputc('\n', fp);
+	if (fclose(fp) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 /* Every field's value for r into vs; template_values_clear frees it. */
 static void
 template_values(const struct reminder *r, const char *tz, struct values *vs)
@@ -683,6 +744,11 @@ template_values(const struct reminder *r, const char *tz, struct values *vs)
 	v[F_PLAN_DATE] = vs->plan_date;
 	v[F_PLAN_ISSUER] = r->plan_issuer;
 	v[F_PLAN_TITLE] = r->plan_title;
+	if (template_code(r, vs->code) == 0)
+		v[F_CODE] = vs->code;
+	v[F_CONFIRM_URL] = r->confirm_url;
+	if (r->status != NULL)
+		v[F_ESCALATION] = vs->escalation = template_escalation(r, tz);
 
 	/*
 	 * A note may hold placeholders too ("khung giờ {{windows}}"), checked
@@ -706,6 +772,7 @@ template_values_clear(struct values *vs)
 {
 	free(vs->plan);
 	free(vs->note);
+	free(vs->escalation);
 	memset(vs, 0, sizeof(*vs));
 }
 

@@ -76,6 +76,11 @@ void	 template_due_text(const char *due, const char *period, char *buf,
 	    size_t len);
 /* "08:00 ngày 29/04/2022" in zone tz (NULL: the default); -1 if unknown. */
 int	 template_fire_text(int64_t ms, const char *tz, char *buf, size_t len);
+/*
+ * An escalation's message (malloc'd; NULL when r is none): to the agency
+ * that follows the task up, how its recipients stand, and the code.
+ */
+char	*template_escalation(const struct reminder *, const char *tz);
 
 /*
  * A path from a plan or config file: an absolute path as it is, a relative

@@ -5,54 +5,7 @@
 
 #include "nhacviecd.h"
 #include "plan.h"
-#include "reply.h"
 #include "template.h"
-
-/*
- * An escalation: to the agency that follows the task up, how its
- * recipients stand. Templates are written for a reminder's recipient and
- * would misname this one: the text is ours.
- */
-static char *
-render_escalation(const struct reminder *r, const char *tz)
-{
-	char	*s = NULL, due[128], at[64], code[REPLY_CODE_SIZE] = "";
-	size_t	 len = 0;
-	FILE	*fp;
-
-	if ((fp = open_memstream(&s, &len)) == NULL)
-		return NULL;
-	template_due_text(r->due, r->period, due, sizeof(due));
-	if (template_fire_text(r->fire_at, tz, at, sizeof(at)) == -1)
-		at[0] = '\0';
-	if (r->due && strlen(r->due) >= 10) {
-		char	d[11];
-
-		memcpy(d, r->due + strlen(r->due) - 10, 10);
-		d[10] = '\0';
-		if (reply_code(r->task, d, code) == -1)
-			code[0] = '\0';
-	}
-	if (r->head)
-		fprintf(fp, "Kính gửi: %s (%s),\n\n", r->head, r->agency_name);
-	else
-		fprintf(fp, "Kính gửi: Lãnh đạo %s,\n\n", r->agency_name);
-	fprintf(fp, "%s%s%s%d/%d đơn vị chưa báo cáo hoàn thành nhiệm vụ "
-	    "\"%s\" (thời hạn: %s):\n%s\n", at[0] ? "Đến " : "", at,
-	    at[0] ? ", " : "", r->open, r->recipients, r->title, due,
-	    r->status);
-	if (r->lead)
-		fprintf(fp, "\nĐơn vị chủ trì: %s.", r->lead);
-	fputs("\nĐề nghị đôn đốc các đơn vị chưa hoàn thành.", fp);
-	if (code[0])
-		fprintf(fp, "\nMã nhiệm vụ: %s", code);
-	fputc('\n', fp);
-	if (fclose(fp) != 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
 
 /* One reminder's text, from its task's template, the channel's or ours. */
 static char *
@@ -66,7 +19,7 @@ render_one(struct channel *ch, const struct reminder *r, char *err,
 	char			*s;
 
 	if (r->status != NULL) {
-		if ((s = render_escalation(r, tz)) == NULL)
+		if ((s = template_escalation(r, tz)) == NULL)
 			snprintf(err, len, "cannot write the escalation");
 		return s;
 	}

@@ -53,13 +53,14 @@ _nv_section() {
 # hook.concurrency, hook.digest: no unless set), other keys go to conf_base.
 write_conf() {
 	local file=$1 port=$2 kv timeout=5s concurrency=8 digest=no
-	local -a rest=()
+	local -a rest=() more=()
 	shift 2
 	for kv in "$@"; do
 		case $kv in
 		hook.timeout=*)		timeout=${kv#*=} ;;
 		hook.concurrency=*)	concurrency=${kv#*=} ;;
 		hook.digest=*)		digest=${kv#*=} ;;
+		hook.*=*)		kv=${kv#hook.}; more+=("${kv%%=*} = ${kv#*=}") ;;
 		*)			rest+=("$kv") ;;
 		esac
 	done
@@ -73,6 +74,7 @@ timeout = $timeout
 concurrency = $concurrency
 digest = $digest
 EOC
+	[ ${#more[@]} -eq 0 ] || printf '%s\n' "${more[@]}"
 	} >"$file"
 }
 

@@ -2,7 +2,7 @@
 # Escalation: `escalate = end+1d@08:00 > noi-vu` on two occurrences of a
 # task with three recipients. For the first, one recipient reported done,
 # one acknowledged, one was never reached: Phòng Nội vụ gets one message
-# (by mail: the webhook's email address) listing each agency's standing.
+# (by mail: the webhook's email address, in the shipped body) listing each agency's standing.
 # For the second, all three reported done: nothing is sent, the ledger says
 # skipped. preview shows the escalations; the escalation counts in no
 # agency's follow-ups.
@@ -12,7 +12,9 @@ nv_setup "$(basename "$0" .sh)"
 
 redis_start
 fake_start hook -B "$T/hook.dump"
-write_conf "$T/nv.conf" "$hook_PORT"
+# The shipped webhook body: a letter, or the escalation's own text.
+write_conf "$T/nv.conf" "$hook_PORT" \
+    "hook.body_template=$NV_ROOT/config/templates/webhook-body.json"
 mkdir -p "$T/plan"
 printf '\n[plan]\nfiles = %s/plan/*.conf\n' "$T" >>"$T/nv.conf"
 cat >"$T/plan/p.conf" <<EOP
@@ -78,12 +80,14 @@ esc1='bao-cao/2022-04-29/escalate:end+1d@08:00/noi-vu/hook'
 esc2='bao-cao/2022-05-06/escalate:end+1d@08:00/noi-vu/hook'
 assert_eq sent "$(rcli HGET '{t}:state' "$esc1")" "the first escalation"
 assert_eq skipped "$(rcli HGET '{t}:state' "$esc2")" "the second escalation (everyone done)"
-assert_eq 1 "$(grep -c '/noi-vu/' "$T/hook.log")" "messages to Phòng Nội vụ"
-grep 'noi-vu' "$T/hook.dump" | json_get body | json_get text >"$T/esc-text.txt" ||
+assert_eq 1 "$(grep -c 'nv@example.gov.vn' "$T/hook.dump")" "messages to Phòng Nội vụ"
+grep 'nv@example.gov.vn' "$T/hook.dump" | json_get body | json_get text >"$T/esc-text.txt" ||
     fail "no text in the escalation's body"
 
 cat "$T/esc-text.txt"
 assert_grep '^Kính gửi: Lãnh đạo Phòng Nội vụ,$' "$T/esc-text.txt" "addressed to Phòng Nội vụ"
+assert_eq "[Nhắc việc] Đôn đốc: Báo cáo tiến độ — hạn Thứ Sáu, ngày 29/04/2022 (đã quá hạn)" \
+    "$(grep 'nv@example.gov.vn' "$T/hook.dump" | json_get body | json_get subject)" "the subject"
 assert_grep "^Đến 08:00 ngày 30/04/2022, 2/3 đơn vị chưa báo cáo hoàn thành nhiệm vụ \"Báo cáo tiến độ\" \\(thời hạn: Thứ Sáu, ngày 29/04/2022\\):$" "$T/esc-text.txt" "how many are not done"
 assert_grep '^- Phòng Văn hóa: đã hoàn thành \(28/04/2022\)$' "$T/esc-text.txt" "the one done"
 assert_grep '^- Phòng Tài chính: đã xác nhận ngày 28/04/2022, chưa báo hoàn thành$' "$T/esc-text.txt" "the one acknowledged"

@@ -610,7 +610,8 @@ test_type_names(void **state)
 			"partners, window, note, fire_at, contact, " \
 			"window_name, window_start, window_end, windows, " \
 			"overdue, role, lead_role, partner_role, plan, " \
-			"plan_number, plan_date, plan_issuer, plan_title"
+			"plan_number, plan_date, plan_issuer, plan_title, code, " \
+			"confirm_url, escalation"
 #define DHINT	"use a number and a unit (ms, s, m, h, d), e.g. 30m"
 /* Lines 3 to 9: a mail channel a report can go on. */
 #define MAIL	"[channel mail]\ntype = smtp\ncontact = email\n" \

@@ -21,7 +21,8 @@
 			"lead, partners, window, note, fire_at, contact, " \
 			"window_name, window_start, window_end, windows, " \
 			"overdue, role, lead_role, partner_role, plan, " \
-			"plan_number, plan_date, plan_issuer, plan_title)"
+			"plan_number, plan_date, plan_issuer, plan_title, code, " \
+			"confirm_url, escalation)"
 
 /*
  * The calendars. 2022 facts used below: 01-01 and 01-08 are Saturdays,

@@ -27,7 +27,8 @@
 			"lead, partners, window, note, fire_at, contact, " \
 			"window_name, window_start, window_end, windows, " \
 			"overdue, role, lead_role, partner_role, plan, " \
-			"plan_number, plan_date, plan_issuer, plan_title)"
+			"plan_number, plan_date, plan_issuer, plan_title, code, " \
+			"confirm_url, escalation)"
 #define FIRE_AT		1651194000000LL	/* 2022-04-29T08:00:00+07:00 */
 
 /* Every field, with quotes, backslashes, newlines and Vietnamese. */
