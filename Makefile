@@ -11,7 +11,8 @@
 #   make deb     the Debian package, build/nhacviec_VERSION_ARCH.deb (scripts/deb.sh)
 
 CC	?= cc
-PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd libcrypto
+PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd libcrypto \
+	   libxcrypt
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Werror
 CFLAGS	?= -O2 -g
