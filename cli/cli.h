@@ -119,6 +119,8 @@ int	cmd_log(struct cli *, int argc, char **argv);
  */
 int	cli_report_follow(struct cli *, const char *by, const char *from,
 	    const char *to, int csv);
+/* user add|remove|list: the status pages' accounts. */
+int	cmd_user(struct cli *, int argc, char **argv);
 
 /*
  * complete channels|tasks|agencies|groups: the names of that kind, sorted,
