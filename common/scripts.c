@@ -10,7 +10,7 @@
 extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
     lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
     lua_zalo_unlock[], lua_pause[], lua_resume[], lua_release[],
-    lua_follow[], lua_open[];
+    lua_follow[], lua_open[], lua_ledger_seek[];
 
 /* Each key list matches the KEYS line at the top of its .lua file. */
 const struct script scripts[SCRIPT_COUNT] = {
@@ -47,12 +47,15 @@ const struct script scripts[SCRIPT_COUNT] = {
 	[SCRIPT_FOLLOW] = { "follow", lua_follow, 6,
 	    { K(occ), K(due), K(state), K(log), K(reminders), K(attempts) } },
 	[SCRIPT_OPEN] = { "open", lua_open, 1, { K(occurrences) } },
+	[SCRIPT_LEDGER_SEEK] = { "ledger_seek", lua_ledger_seek, 1,
+	    { K(log) } },
 };
 
 const char *const script_sources[SCRIPT_COUNT + 1] = {
 	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
 	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
-	lua_pause, lua_resume, lua_release, lua_follow, lua_open, NULL
+	lua_pause, lua_resume, lua_release, lua_follow, lua_open,
+	lua_ledger_seek, NULL
 };
 
 static const struct {
