@@ -254,8 +254,8 @@ view_upcoming_table(struct html *h, const struct view_ctx *c,
 		html_raw(h, "<p>Không có nhắc việc nào.</p>\n</section>\n");
 		return;
 	}
-	html_raw(h, "<div class=\"scroll\"><table>\n<thead><tr><th>Thời gian"
-	    "</th><th>Nhiệm vụ</th><th>Gửi tới</th><th>Kênh</th>"
+	html_raw(h, "<div class=\"scroll\"><table class=\"cards\">\n<thead>"
+	    "<tr><th>Thời gian</th><th>Nhiệm vụ</th><th>Gửi tới</th><th>Kênh</th>"
 	    "<th>Tình trạng</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < o->nup; i++) {
 		const struct view_upcoming *u = &o->up[i];
@@ -358,7 +358,7 @@ view_channels(struct html *h, const struct view_ctx *c,
 	size_t			 i;
 
 	html_raw(h, "<section>\n<h2>Kênh gửi</h2>\n<div class=\"scroll\">"
-	    "<table>\n<thead><tr><th>Kênh</th><th>Loại</th><th>Tình trạng"
+	    "<table class=\"cards\">\n<thead><tr><th>Kênh</th><th>Loại</th><th>Tình trạng"
 	    "</th>");
 	if (!c->read_only)
 		html_raw(h, "<th>Thao tác</th>");
@@ -466,8 +466,8 @@ view_dead(struct html *h, const struct view_ctx *c,
 		view_end(h, c);
 		return;
 	}
-	html_raw(h, "<div class=\"scroll\"><table>\n<thead><tr><th>Lúc</th>"
-	    "<th>Nhắc việc</th><th>Kênh</th><th>Lần</th><th>Lý do</th>");
+	html_raw(h, "<div class=\"scroll\"><table class=\"cards\">\n<thead>"
+	    "<tr><th>Lúc</th><th>Nhắc việc</th><th>Kênh</th><th>Lần</th><th>Lý do</th>");
 	if (!c->read_only)
 		html_raw(h, "<th></th>");
 	html_raw(h, "</tr></thead>\n<tbody>\n");

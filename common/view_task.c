@@ -207,7 +207,10 @@ view_matrix(struct html *h, const struct view_ctx *c,
 	    "<tr><th>Cơ quan</th>");
 	for (i = 0; i < m->nocc; i++) {
 		view_due(m->dues[i], due, sizeof(due));
-		html_put(h, "<th title=\"%s\">%s</th>", due, m->dues[i] + 5);
+		/* "30/04" of "2022-04-30" */
+		snprintf(title, sizeof(title), "%.2s/%.2s", m->dues[i] + 8,
+		    m->dues[i] + 5);
+		html_put(h, "<th title=\"%s\">%s</th>", due, title);
 	}
 	html_raw(h, "</tr></thead>\n<tbody>\n");
 	for (j = 0; j < m->nrec; j++) {
@@ -330,8 +333,8 @@ view_agency(struct html *h, const struct view_ctx *c,
 	if (v->nm == 0)
 		html_raw(h, "<p>Không có tin nào trong khoảng này.</p>\n");
 	else {
-		html_raw(h, "<div class=\"scroll\"><table>\n<thead><tr>"
-		    "<th>Lúc</th><th>Nhiệm vụ</th><th>Kênh</th><th>Kết quả</th>"
+		html_raw(h, "<div class=\"scroll\"><table class=\"cards\">\n"
+		    "<thead><tr><th>Lúc</th><th>Nhiệm vụ</th><th>Kênh</th><th>Kết quả</th>"
 		    "<th>Chi tiết</th></tr></thead>\n<tbody>\n");
 		for (i = 0; i < v->nm; i++) {
 			const struct view_message *m = &v->m[i];

@@ -1,5 +1,6 @@
 /* One status page being answered: its Redis commands in flight, its deadline, its answer; and the bounded reads every page shares (the ledger by time, the follow-ups of a period). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,15 @@ page_go(struct page *p, page_step *next)
 	page_settle(p);
 }
 
+/* The body of an answer goes when libevent has written it. */
+static void
+page_body_free(const void *data, size_t len, void *arg)
+{
+	(void)len;
+	(void)arg;
+	free((void *)(uintptr_t)data);
+}
+
 static void
 page_answer(struct page *p, int status, const char *type, int private,
     char *body, size_t len, const char *filename)
@@ -204,7 +214,7 @@ page_answer(struct page *p, int status, const char *type, int private,
 		    "Content-Disposition", disp);
 	}
 	if ((b = evbuffer_new()) == NULL ||
-	    evbuffer_add_reference(b, body, len, NULL, NULL) == -1) {
+	    evbuffer_add_reference(b, body, len, page_body_free, NULL) == -1) {
 		evbuffer_free(b);
 		free(body);
 		evhttp_send_error(p->req, 500, NULL);
@@ -215,7 +225,6 @@ page_answer(struct page *p, int status, const char *type, int private,
 	    status == 403 ? "Forbidden" : status == 404 ? "Not Found" :
 	    status == 503 ? "Service Unavailable" : "Error", b);
 	evbuffer_free(b);
-	free(body);
 }
 
 void

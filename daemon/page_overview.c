@@ -417,7 +417,7 @@ page_overview(struct page *p)
 	argv[1] = k->dead;
 	page_command(p, ov_dead, 2, argv);
 	today = page_day_ms(p, page_today(p));
-	page_occurrences(p, today - OV_FOLLOW_BACK * DAY_MS,
-	    today + (OV_DAYS_AHEAD + 1) * DAY_MS - 1, ov_follow, ov_ledger);
+	page_occurrences(p, today - OV_FOLLOW_BACK * DAY_MS + 1,
+	    today + (OV_DAYS_AHEAD + 1) * DAY_MS, ov_follow, ov_ledger);
 	page_go(p, p->next);
 }

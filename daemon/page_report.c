@@ -208,8 +208,8 @@ pr_start(struct page *p, int csv)
 	if ((r->per_day = calloc((size_t)(r->period.to - r->period.from) + 2,
 	    sizeof(*r->per_day))) == NULL)
 		fatal("%s", __func__);
-	page_occurrences(p, page_day_ms(p, r->period.from),
-	    page_day_ms(p, r->period.to + 1) - 1, pr_occ, pr_ledger);
+	page_occurrences(p, page_day_ms(p, r->period.from) + 1,
+	    page_day_ms(p, r->period.to + 1), pr_occ, pr_ledger);
 	page_go(p, p->next);
 }
 

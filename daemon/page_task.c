@@ -36,11 +36,12 @@ pt_month(struct page *p, struct view_period *pr)
 	    1) - 1;
 }
 
-/* The end of a due day (ms), as {p}:occurrences scores it. */
+/* The end of a due day (ms): the next day's first instant, as the
+ * planner scores {p}:occurrences. */
 static int64_t
 pt_due_end(struct page *p, plan_day day)
 {
-	return page_day_ms(p, day + 1) - 1;
+	return page_day_ms(p, day + 1);
 }
 
 /* An occurrence's hash, copied: field, value, field, value... */
@@ -188,7 +189,7 @@ page_tasks(struct page *p)
 	p->data_free = pt_tasks_free;
 	pt_month(p, &def);
 	page_period(p, def.from, def.to, PERIOD_MAX_DAYS, &t->period);
-	page_occurrences(p, pt_due_end(p, t->period.from - 1) + 1,
+	page_occurrences(p, page_day_ms(p, t->period.from) + 1,
 	    pt_due_end(p, t->period.to), pt_tasks_occ, pt_tasks_render);
 	page_go(p, p->next);
 }
@@ -676,7 +677,7 @@ page_agency(struct page *p)
 	a->agency = pt_strdup(ag->id);
 	pt_month(p, &def);
 	page_period(p, def.from, def.to, PERIOD_MAX_DAYS, &a->period);
-	page_occurrences(p, pt_due_end(p, a->period.from - 1) + 1,
+	page_occurrences(p, page_day_ms(p, a->period.from) + 1,
 	    pt_due_end(p, a->period.to), pt_agency_occ, pt_agency_ledger);
 	page_go(p, p->next);
 }

@@ -115,8 +115,9 @@ void	page_ledger(struct page *, int64_t since, int64_t until,
 	    page_entry_fn *, page_step *done, int *cut, long long *read);
 
 /*
- * The follow-ups of the occurrences whose due day ends in [from, to] (the
- * {p}:occurrences index, then each hash): fn gets each occurrence. At most
+ * The follow-ups of the occurrences whose due day ends in [from, to] (ms;
+ * the {p}:occurrences index scores an occurrence by the instant its due
+ * day ends), then each hash: fn gets each occurrence. At most
  * PAGE_OCC_MAX occurrences.
  */
 #define PAGE_OCC_MAX	2000
