@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -796,6 +797,7 @@ web_new(struct nv *nv, struct listener *l, char *err, size_t len)
 {
 	const struct config	*c = nv->conf;
 	struct web		*w;
+	sigset_t		 all, old;
 	char			 why[200];
 
 	if ((w = calloc(1, sizeof(*w))) == NULL ||
@@ -831,7 +833,12 @@ web_new(struct nv *nv, struct listener *l, char *err, size_t len)
 		web_free(w);
 		return NULL;
 	}
-	if ((errno = pthread_create(&w->thread, NULL, web_thread, w)) != 0) {
+	/* Signals stay with the loop's thread: the new one blocks them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	errno = pthread_create(&w->thread, NULL, web_thread, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (errno != 0) {
 		snprintf(err, len, "status pages: cannot start the password "
 		    "thread: %s", strerror(errno));
 		web_free(w);
