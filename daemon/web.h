@@ -155,4 +155,31 @@ struct web_session *web_session_find(struct web *, const char *id);
 void		 web_headers(struct evhttp_request *, const char *type,
 		    int private);
 
+/* web.c, for web_login.c: the pieces of an answer, the accounts. */
+int64_t		 web_mono_ms(void);
+const struct users *web_users(struct web *);
+struct web_session *web_session_new(struct web *, const char *user,
+		    int read_only);
+void		 web_cookie(struct evhttp_request *, const char *id);
+void		 web_login_page(struct web *, struct evhttp_request *,
+		    int status, const char *user, const char *err);
+void		 web_error(struct web *, struct evhttp_request *,
+		    const struct web_session *, int status, const char *title,
+		    const char *text);
+void		 web_redirect(struct evhttp_request *, const char *to);
+/* A form's fields into q (evhttp_clear_headers after); -1 if unreadable. */
+int		 web_form(struct evhttp_request *, struct evkeyvalq *q);
+/* Who sent it (address, and the proxy's X-Forwarded-For), for a log. */
+void		 web_from(struct evhttp_request *, char *buf, size_t len);
+/* Printable ASCII of an outside value, for a log line. */
+void		 web_loggable(const char *in, char *out, size_t len);
+
+/* web_login.c: POST /login, and the thread that checks passwords. */
+struct web_login;
+struct web_login *web_login_new(struct web *, struct nv *,
+		    int64_t delay_max_ms, char *err, size_t len);
+/* Answers the logins still waiting (503), stops the thread. */
+void		 web_login_free(struct web_login *);
+void		 web_login_post(struct web_login *, struct evhttp_request *);
+
 #endif
