@@ -19,8 +19,8 @@ view_day(plan_day day, char *buf, size_t len)
 	int	y, m, d;
 
 	plan_day_to_ymd(day, &y, &m, &d);
-	snprintf(buf, len, "%s, %02d/%02d/%04d", view_weekday[plan_weekday(day)],
-	    d, m, y);
+	snprintf(buf, len, "%s, %02d/%02d/%04d",
+	    view_weekday[plan_weekday(day)], d, m, y);
 }
 
 void
@@ -208,8 +208,8 @@ view_login(struct html *h, const struct view_ctx *c, const char *user,
 		html_put(h, "<p class=\"flash bad\" role=\"alert\">%s</p>\n",
 		    err);
 	html_put(h, "<form method=\"post\" action=\"/login\" class=\"login\">\n"
-	    "<label>Tên đăng nhập <input name=\"user\" autocomplete=\"username\" "
-	    "required value=\"%s\"></label>\n"
+	    "<label>Tên đăng nhập <input name=\"user\" "
+	    "autocomplete=\"username\" required value=\"%s\"></label>\n"
 	    "<label>Mật khẩu <input type=\"password\" name=\"password\" "
 	    "autocomplete=\"current-password\" required></label>\n"
 	    "<button type=\"submit\">Đăng nhập</button>\n</form>\n"
@@ -255,8 +255,8 @@ view_upcoming_table(struct html *h, const struct view_ctx *c,
 		return;
 	}
 	html_raw(h, "<div class=\"scroll\"><table class=\"cards\">\n<thead>"
-	    "<tr><th>Thời gian</th><th>Nhiệm vụ</th><th>Gửi tới</th><th>Kênh</th>"
-	    "<th>Tình trạng</th></tr></thead>\n<tbody>\n");
+	    "<tr><th>Thời gian</th><th>Nhiệm vụ</th><th>Gửi tới</th>"
+	    "<th>Kênh</th><th>Tình trạng</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < o->nup; i++) {
 		const struct view_upcoming *u = &o->up[i];
 
@@ -317,7 +317,8 @@ view_channel_row(struct html *h, const struct view_ctx *c,
 		    "đến khi có người cho tiếp tục", ch->reason && *ch->reason ?
 		    ch->reason : "không ghi", ch->by ? ch->by : "?");
 		if (ch->held > 0)
-			html_put(h, "<br>%D nhắc việc đang chờ", (int64_t)ch->held);
+			html_put(h, "<br>%D nhắc việc đang chờ",
+			    (int64_t)ch->held);
 	}
 	html_raw(h, "</td>");
 	if (c->read_only) {
@@ -326,7 +327,8 @@ view_channel_row(struct html *h, const struct view_ctx *c,
 	}
 	html_raw(h, "<td>");
 	if (ch->paused) {
-		html_raw(h, "<form method=\"post\" action=\"/channels/resume\">");
+		html_raw(h, "<form method=\"post\" "
+		    "action=\"/channels/resume\">");
 		view_hidden_csrf(h, c);
 		html_put(h, "<input type=\"hidden\" name=\"channel\" "
 		    "value=\"%s\"><button type=\"submit\">Cho tiếp tục</button>"
@@ -358,8 +360,8 @@ view_channels(struct html *h, const struct view_ctx *c,
 	size_t			 i;
 
 	html_raw(h, "<section>\n<h2>Kênh gửi</h2>\n<div class=\"scroll\">"
-	    "<table class=\"cards\">\n<thead><tr><th>Kênh</th><th>Loại</th><th>Tình trạng"
-	    "</th>");
+	    "<table class=\"cards\">\n<thead><tr><th>Kênh</th><th>Loại</th>"
+	    "<th>Tình trạng</th>");
 	if (!c->read_only)
 		html_raw(h, "<th>Thao tác</th>");
 	html_raw(h, "</tr></thead>\n<tbody>\n");
@@ -454,8 +456,8 @@ view_dead(struct html *h, const struct view_ctx *c,
 
 	view_begin(h, c, "Thư lỗi");
 	html_put(h, "<p>%D thư không gửi được. Sửa nguyên nhân (địa chỉ, "
-	    "kênh) rồi bấm “Gửi lại”: thư được gửi theo kế hoạch hiện tại.</p>\n",
-	    (int64_t)total);
+	    "kênh) rồi bấm “Gửi lại”: thư được gửi theo kế hoạch hiện tại."
+	    "</p>\n", (int64_t)total);
 	if (n > 0 && !c->read_only) {
 		html_raw(h, "<form method=\"post\" action=\"/dead/requeue\">");
 		view_hidden_csrf(h, c);
@@ -467,7 +469,8 @@ view_dead(struct html *h, const struct view_ctx *c,
 		return;
 	}
 	html_raw(h, "<div class=\"scroll\"><table class=\"cards\">\n<thead>"
-	    "<tr><th>Lúc</th><th>Nhắc việc</th><th>Kênh</th><th>Lần</th><th>Lý do</th>");
+	    "<tr><th>Lúc</th><th>Nhắc việc</th><th>Kênh</th><th>Lần</th>"
+	    "<th>Lý do</th>");
 	if (!c->read_only)
 		html_raw(h, "<th></th>");
 	html_raw(h, "</tr></thead>\n<tbody>\n");

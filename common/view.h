@@ -154,7 +154,8 @@ struct view_matrix {
 	size_t				  nrec;
 	const struct followup		 *f;
 	/* ledger entries of the period for this task, per cell */
-	const char			**notes;	/* nocc * nrec, or NULL */
+	const char			**notes;	/* nocc * nrec, or
+							   NULL */
 };
 
 void	view_matrix(struct html *, const struct view_ctx *,
@@ -178,7 +179,8 @@ struct view_agency {
 	const struct plan_agency	*agency;
 	struct view_period		 period;
 	const struct followup		*f;		/* its follow-ups */
-	const char			**notes;	/* per follow-up, or NULL */
+	const char			**notes;	/* per follow-up,
+							   or NULL */
 	size_t				 nf;
 	const struct view_message	*m;
 	size_t				 nm;
@@ -196,7 +198,7 @@ struct view_report {
 	const struct report_row	*rows;
 	size_t			 n;
 	const long long		*sent_per_day;	/* period.from .. to */
-	int			 cut;		/* the ledger was not read whole */
+	int			 cut;	/* the ledger was not read whole */
 };
 
 void	view_report(struct html *, const struct view_ctx *,

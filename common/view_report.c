@@ -46,8 +46,8 @@ view_chart_done(struct html *h, const struct view_report *r)
 	char			 label[400];
 
 	for (i = 0; i < r->n; i++) {
-		total = r->rows[i].done_on_time + r->rows[i].done_late +
-		    r->rows[i].not_done;
+		total = r->rows[i].c.done_on_time + r->rows[i].c.done_late +
+		    r->rows[i].c.not_done;
 		if (total > max)
 			max = total;
 	}
@@ -66,13 +66,13 @@ view_chart_done(struct html *h, const struct view_report *r)
 		html_put(h, "<text x=\"0\" y=\"%d\">%s</text>", y + 12, label);
 		y += BAR_LABEL_H;
 		at = 0;
-		view_segment(h, at, y, x->done_on_time * scale, x->done_on_time,
-		    "b-done", "đúng hạn");
-		at += x->done_on_time * scale;
-		view_segment(h, at, y, x->done_late * scale, x->done_late,
+		view_segment(h, at, y, x->c.done_on_time * scale,
+		    x->c.done_on_time, "b-done", "đúng hạn");
+		at += x->c.done_on_time * scale;
+		view_segment(h, at, y, x->c.done_late * scale, x->c.done_late,
 		    "b-late", "trễ hạn");
-		at += x->done_late * scale;
-		view_segment(h, at, y, x->not_done * scale, x->not_done,
+		at += x->c.done_late * scale;
+		view_segment(h, at, y, x->c.not_done * scale, x->c.not_done,
 		    "b-open", "chưa hoàn thành");
 		html_raw(h, "\n");
 		y += BAR_H + BAR_GAP;
@@ -94,7 +94,8 @@ static void
 view_chart_days(struct html *h, const struct view_report *r)
 {
 	long long	max = 0, total = 0;
-	int		ndays = (int)(r->period.to - r->period.from) + 1, i, w, x;
+	int		ndays = (int)(r->period.to - r->period.from) + 1;
+	int		i, w, x;
 	int		height = 160, top = 150;
 	double		colw;
 	char		day[16];
@@ -121,7 +122,8 @@ view_chart_days(struct html *h, const struct view_report *r)
 		w = (int)colw - 1 > 1 ? (int)colw - 1 : 1;
 		view_iso_day(r->period.from + i, day, sizeof(day));
 		html_put(h, "<rect class=\"b-sent\" x=\"%d\" y=\"%d\" "
-		    "width=\"%d\" height=\"%d\"><title>%s: %D tin</title></rect>",
+		    "width=\"%d\" height=\"%d\"><title>%s: %D tin</title>"
+		    "</rect>",
 		    x, top - hh, w, hh, day, (int64_t)n);
 	}
 	view_iso_day(r->period.from, day, sizeof(day));
@@ -153,22 +155,24 @@ view_report_table(struct html *h, const struct view_ctx *c,
 		x = &r->rows[i];
 		if (r->by == REPORT_BY_AGENCY)
 			html_put(h, "<tr><td><a href=\"/agencies/%u\">%s</a>"
-			    "</td>", x->key, x->name);
+			    "</td>", x->id, x->name);
 		else {
 			view_due(x->due, due, sizeof(due));
 			html_put(h, "<tr><td><a href=\"/tasks/%u\">%s</a></td>"
-			    "<td>%s</td>", x->key, x->name, due);
+			    "<td>%s</td>", x->id, x->name, due);
 		}
 		html_put(h, "<td>%D</td><td>%D</td><td>%D</td><td>%D</td>"
-		    "<td>%D</td><td>%D</td><td%r>%D</td>", (int64_t)x->count,
-		    (int64_t)x->reached, (int64_t)x->seen,
-		    (int64_t)x->acknowledged, (int64_t)x->done_on_time,
-		    (int64_t)x->done_late, x->not_done ? " class=\"bad\"" : "",
-		    (int64_t)x->not_done);
+		    "<td>%D</td><td>%D</td><td%r>%D</td>",
+		    (int64_t)x->c.follow_ups, (int64_t)x->c.reached,
+		    (int64_t)x->c.seen, (int64_t)x->c.acknowledged,
+		    (int64_t)x->c.done_on_time, (int64_t)x->c.done_late,
+		    x->c.not_done ? " class=\"bad\"" : "",
+		    (int64_t)x->c.not_done);
 		if (r->by == REPORT_BY_AGENCY)
-			html_put(h, "<td>%D</td><td%r>%D</td>", (int64_t)x->sent,
-			    x->failed ? " class=\"bad\"" : "",
-			    (int64_t)x->failed);
+			html_put(h, "<td>%D</td><td%r>%D</td>",
+			    (int64_t)x->c.messages_sent,
+			    x->c.messages_failed ? " class=\"bad\"" : "",
+			    (int64_t)x->c.messages_failed);
 		html_raw(h, "</tr>\n");
 	}
 	html_raw(h, "</tbody></table></div>\n");

@@ -165,7 +165,8 @@ view_follow_form(struct html *h, const struct view_ctx *c,
 	html_raw(h, "</select></label>\n<label>Kỳ hạn <select name=\"due\">");
 	for (i = 0; i < m->nocc; i++) {
 		view_due(m->dues[i], due, sizeof(due));
-		html_put(h, "<option value=\"%s\">%s</option>", m->dues[i], due);
+		html_put(h, "<option value=\"%s\">%s</option>", m->dues[i],
+		    due);
 	}
 	html_raw(h, "</select></label>\n<fieldset><legend>Cơ quan báo"
 	    "</legend><label><input type=\"radio\" name=\"what\" value=\"ack\" "
@@ -334,8 +335,9 @@ view_agency(struct html *h, const struct view_ctx *c,
 		html_raw(h, "<p>Không có tin nào trong khoảng này.</p>\n");
 	else {
 		html_raw(h, "<div class=\"scroll\"><table class=\"cards\">\n"
-		    "<thead><tr><th>Lúc</th><th>Nhiệm vụ</th><th>Kênh</th><th>Kết quả</th>"
-		    "<th>Chi tiết</th></tr></thead>\n<tbody>\n");
+		    "<thead><tr><th>Lúc</th><th>Nhiệm vụ</th><th>Kênh</th>"
+		    "<th>Kết quả</th><th>Chi tiết</th></tr></thead>\n"
+		    "<tbody>\n");
 		for (i = 0; i < v->nm; i++) {
 			const struct view_message *m = &v->m[i];
 
@@ -353,8 +355,9 @@ view_agency(struct html *h, const struct view_ctx *c,
 		}
 		html_raw(h, "</tbody></table></div>\n");
 		if (v->cut)
-			html_put(h, "<p class=\"note\">Hiện %d tin mới nhất; chọn "
-			    "khoảng ngắn hơn để xem hết.</p>\n", (int)v->nm);
+			html_put(h, "<p class=\"note\">Hiện %d tin mới "
+			    "nhất; chọn khoảng ngắn hơn để xem hết.</p>\n",
+			    (int)v->nm);
 	}
 	html_raw(h, "</section>\n");
 	view_end(h, c);

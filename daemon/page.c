@@ -398,7 +398,7 @@ page_ledger_chunk(struct page *p, redisReply *r)
 			if (e.at >= lg->until + PAGE_LEDGER_SLACK_MS)
 				stop = 1;
 			else if (e.at >= lg->since && e.at < lg->until)
-				lg->fn(p, &e);
+				lg->fn(p, &e, fields, f->elements);
 		}
 		free(fields);
 	}

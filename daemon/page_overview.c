@@ -275,10 +275,13 @@ ov_follow(struct page *p, const char *occ, int64_t due_end,
 }
 
 static void
-ov_entry(struct page *p, const struct history_entry *e)
+ov_entry(struct page *p, const struct history_entry *e,
+    const char *const *fields, size_t nfields)
 {
 	struct ov	*o = p->data;
 
+	(void)fields;
+	(void)nfields;
 	if (strcmp(e->outcome, "sent") == 0)
 		o->v.sent++;
 	else if (strcmp(e->outcome, "dead") == 0)

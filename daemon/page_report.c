@@ -1,4 +1,4 @@
-/* Báo cáo (/report, /report.csv): the report of common/report.c over a period, from the follow-ups of its occurrences and its part of the ledger, as a page with charts or as CSV. */
+/* Báo cáo (/report, /report.csv): common/report.c over a period (what `nhacviec report` prints), from the follow-ups of its occurrences and its part of the ledger, as a page with charts or as CSV. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +10,12 @@
 
 #define REPORT_MAX_DAYS	366
 
-/* The period's follow-ups and ledger entries, kept until the plan is at hand. */
-struct pr_occ {
-	char	 *id;
-	int64_t	  end;
-	char	**fields;
-	size_t	  n;
-};
-
+/* The report being filled, and the messages of each day for the chart. */
 struct pr {
 	struct view_period	 period;
 	enum report_by		 by;
 	int			 csv;
-	struct pr_occ		*occ;
-	size_t			 nocc;
-	struct history_entry	*entries;	/* strings copied below */
-	char			**strs;
-	size_t			 nentries, nstrs, cap, scap;
+	struct report		*rep;
 	long long		*per_day;
 	int			 cut;
 };
@@ -35,37 +24,10 @@ static void
 pr_free(void *arg)
 {
 	struct pr	*r = arg;
-	size_t		 i, j;
 
-	for (i = 0; i < r->nocc; i++) {
-		for (j = 0; j < r->occ[i].n; j++)
-			free(r->occ[i].fields[j]);
-		free(r->occ[i].fields);
-		free(r->occ[i].id);
-	}
-	for (i = 0; i < r->nstrs; i++)
-		free(r->strs[i]);
-	free(r->occ);
-	free(r->strs);
-	free(r->entries);
+	report_free(r->rep);
 	free(r->per_day);
 	free(r);
-}
-
-static char *
-pr_keep(struct pr *r, const char *s)
-{
-	char	**ns;
-
-	if (r->nstrs == r->scap) {
-		r->scap = r->scap ? r->scap * 2 : 256;
-		if ((ns = reallocarray(r->strs, r->scap, sizeof(*ns))) == NULL)
-			fatal("%s", __func__);
-		r->strs = ns;
-	}
-	if ((r->strs[r->nstrs] = strdup(s ? s : "")) == NULL)
-		fatal("%s", __func__);
-	return r->strs[r->nstrs++];
 }
 
 static void
@@ -73,67 +35,37 @@ pr_occ(struct page *p, const char *occ, int64_t due_end,
     char *const *fields, size_t nfields)
 {
 	struct pr	*r = p->data;
-	struct pr_occ	*o;
-	size_t		 i;
 
-	if ((o = reallocarray(r->occ, r->nocc + 1, sizeof(*o))) == NULL)
-		fatal("%s", __func__);
-	r->occ = o;
-	o = &r->occ[r->nocc++];
-	if ((o->id = strdup(occ)) == NULL ||
-	    (o->fields = calloc(nfields + 1, sizeof(*o->fields))) == NULL)
-		fatal("%s", __func__);
-	o->end = due_end;
-	o->n = nfields;
-	for (i = 0; i < nfields; i++)
-		if ((o->fields[i] = strdup(fields[i])) == NULL)
-			fatal("%s", __func__);
+	(void)due_end;
+	(void)report_add_occurrence(r->rep, occ, (const char *const *)fields,
+	    nfields);
 }
 
-/* A sent message: its day's column; an entry the report counts: kept. */
+/* A sent message of the period: its day's column. Each entry: the report. */
 static void
-pr_entry(struct page *p, const struct history_entry *e)
+pr_entry(struct page *p, const struct history_entry *e,
+    const char *const *fields, size_t nfields)
 {
-	struct pr		*r = p->data;
-	struct history_entry	*x, *ne;
-	plan_day		 day;
-	int			 min;
+	struct pr	*r = p->data;
+	plan_day	 day;
+	int		 min;
 
 	if (strcmp(e->outcome, "sent") == 0 && p->nv->plan != NULL) {
 		day = schedule_day_of(p->nv->plan, e->at, &min);
 		if (day >= r->period.from && day <= r->period.to)
 			r->per_day[day - r->period.from]++;
 	}
-	if (r->by != REPORT_BY_AGENCY || (strcmp(e->outcome, "sent") != 0 &&
-	    strcmp(e->outcome, "dead") != 0 &&
-	    strcmp(e->outcome, "missed") != 0))
-		return;
-	if (r->nentries == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 256;
-		if ((ne = reallocarray(r->entries, r->cap, sizeof(*ne))) ==
-		    NULL)
-			fatal("%s", __func__);
-		r->entries = ne;
-	}
-	x = &r->entries[r->nentries++];
-	*x = *e;
-	x->id = pr_keep(r, e->id);
-	x->outcome = pr_keep(r, e->outcome);
-	x->attempt = "";
-	x->detail = "";
-	x->ref = "";
+	report_add_ledger(r->rep, fields, nfields);
 }
 
 static void
 pr_render(struct page *p)
 {
 	struct pr		*r = p->data;
-	struct report		*rep;
 	struct view_report	 v;
 	struct html		 h;
-	FILE			*fp;
-	char			*csv = NULL, name[80];
-	size_t			 i, len = 0;
+	char			*csv, name[80];
+	size_t			 len = 0;
 	int			 y1, m1, d1, y2, m2, d2;
 
 	if (p->nv->plan == NULL) {
@@ -141,18 +73,11 @@ pr_render(struct page *p)
 		    "được nạp (nhacviec load).");
 		return;
 	}
-	rep = report_new(p->nv->plan, r->by, p->ctx.now);
-	for (i = 0; i < r->nocc; i++)
-		(void)report_occurrence(rep, r->occ[i].id, r->occ[i].end,
-		    r->occ[i].fields, r->occ[i].n);
-	for (i = 0; i < r->nentries; i++)
-		report_entry(rep, &r->entries[i]);
+	report_compute(r->rep, p->nv->plan, p->ctx.now);
 	if (r->csv) {
-		if ((fp = open_memstream(&csv, &len)) == NULL ||
-		    report_csv(rep, fp) == -1 || fclose(fp) == EOF) {
-			report_free(rep);
-			free(csv);
-			page_error(p, 500, "Không tạo được bảng", "Thiếu bộ nhớ.");
+		if ((csv = report_csv(r->rep, &len)) == NULL) {
+			page_error(p, 500, "Không tạo được bảng",
+			    "Thiếu bộ nhớ.");
 			return;
 		}
 		plan_day_to_ymd(r->period.from, &y1, &m1, &d1);
@@ -161,28 +86,35 @@ pr_render(struct page *p)
 		    "%04d%02d%02d.csv", r->by == REPORT_BY_AGENCY ? "co-quan" :
 		    "nhiem-vu", y1, m1, d1, y2, m2, d2);
 		page_csv(p, name, csv, len);
-		report_free(rep);
 		return;
 	}
 	memset(&v, 0, sizeof(v));
 	v.period = r->period;
 	v.by = r->by;
-	v.rows = report_rows(rep, &v.n);
+	v.rows = report_rows(r->rep, &v.n);
 	v.sent_per_day = r->per_day;
 	v.cut = r->cut;
 	html_init(&h);
 	view_report(&h, &p->ctx, &v);
 	page_html(p, 200, &h);
-	report_free(rep);
 }
 
+/* The ledger where the period's messages are (report_ledger_span). */
 static void
 pr_ledger(struct page *p)
 {
 	struct pr	*r = p->data;
+	int64_t		 lo, hi, from, to;
 
-	page_ledger(p, page_day_ms(p, r->period.from), page_day_ms(p,
-	    r->period.to + 1), pr_entry, pr_render, &r->cut, NULL);
+	from = page_day_ms(p, r->period.from);
+	to = page_day_ms(p, r->period.to + 1);
+	lo = from;
+	hi = to;
+	if (p->nv->plan != NULL)
+		report_ledger_span(p->nv->plan, r->period.from, r->period.to,
+		    &lo, &hi);
+	page_ledger(p, lo < from ? lo : from, hi > to ? hi : to, pr_entry,
+	    pr_render, &r->cut, NULL);
 }
 
 static void
@@ -206,7 +138,8 @@ pr_start(struct page *p, int csv)
 	def.to = page_today(p);
 	page_period(p, def.from, def.to, REPORT_MAX_DAYS, &r->period);
 	if ((r->per_day = calloc((size_t)(r->period.to - r->period.from) + 2,
-	    sizeof(*r->per_day))) == NULL)
+	    sizeof(*r->per_day))) == NULL ||
+	    (r->rep = report_new(r->by, r->period.from, r->period.to)) == NULL)
 		fatal("%s", __func__);
 	page_occurrences(p, page_day_ms(p, r->period.from) + 1,
 	    page_day_ms(p, r->period.to + 1), pr_occ, pr_ledger);

@@ -277,8 +277,9 @@ pt_matrix_render(struct page *p)
 		before = nf;
 		if (followup_read(plan, occ, m->ends[i], m->hash[i].fields,
 		    m->hash[i].n, &f, &nf, &cap) == -1 || nf - before != nrec) {
-			page_error(p, 500, "Không đọc được nhiệm vụ", "Kế hoạch "
-			    "và các kỳ hạn không khớp nhau; tải lại trang.");
+			page_error(p, 500, "Không đọc được nhiệm vụ",
+			    "Kế hoạch và các kỳ hạn không khớp nhau; tải lại "
+			    "trang.");
 			free(notes);
 			free(f);
 			free(rec);
@@ -393,7 +394,8 @@ page_follow(struct page *p)
 {
 	const char	*task = page_arg(p, "task"), *due = page_arg(p, "due");
 	const char	*agency = page_arg(p, "agency");
-	const char	*what = page_arg(p, "what"), *note = page_arg(p, "note");
+	const char	*what = page_arg(p, "what");
+	const char	*note = page_arg(p, "note");
 	struct follow	 f;
 	char		 err[400], detail[200], cut[320], to[400];
 	int		 done;
@@ -469,7 +471,7 @@ struct pt_agency {
 	struct view_period	 period;
 	struct pt_fu		*fu;
 	size_t			 nfu;
-	struct pt_msg		 msg[AGENCY_MSG_MAX];	/* a ring, newest kept */
+	struct pt_msg		 msg[AGENCY_MSG_MAX];	/* a ring: newest */
 	size_t			 nmsg;
 	size_t			 first;
 	int			 cut;
@@ -548,11 +550,14 @@ pt_agency_occ(struct page *p, const char *occ, int64_t due_end,
 }
 
 static void
-pt_agency_entry(struct page *p, const struct history_entry *e)
+pt_agency_entry(struct page *p, const struct history_entry *e,
+    const char *const *fields, size_t nfields)
 {
 	struct pt_agency	*a = p->data;
 	struct pt_msg		*m;
 
+	(void)fields;
+	(void)nfields;
 	if (strcmp(e->agency, a->agency) != 0)
 		return;
 	if (a->nmsg == AGENCY_MSG_MAX) {

@@ -257,7 +257,7 @@ web_cookie(struct evhttp_request *req, const char *id)
 	    "Set-Cookie", c);
 }
 
-/* --- answers ---------------------------------------------------------------- */
+/* --- answers ------------------------------------------------------------ */
 
 static void
 web_send(struct evhttp_request *req, int status, const char *type,
@@ -362,7 +362,7 @@ web_form(struct evhttp_request *req, struct evkeyvalq *q)
 	return rc;
 }
 
-/* --- routes ----------------------------------------------------------------- */
+/* --- routes ------------------------------------------------------------- */
 
 static const struct {
 	const char	*path;
@@ -390,13 +390,14 @@ static void
 web_request(struct evhttp_request *req, void *arg)
 {
 	struct web			*w = arg;
-	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
+	const struct evhttp_uri		*uri;
 	const char			*path, *token;
 	struct web_session		*s;
 	struct page			*p;
 	size_t				 i, n;
 	int				 post, known = 0;
 
+	uri = evhttp_request_get_evhttp_uri(req);
 	path = uri ? evhttp_uri_get_path(uri) : NULL;
 	if (path == NULL || *path == '\0')
 		path = "/";
@@ -437,7 +438,8 @@ web_request(struct evhttp_request *req, void *arg)
 	if (s == NULL) {
 		if (post)
 			web_error(w, req, NULL, 403, "Chưa đăng nhập",
-			    "Phiên làm việc đã hết; đăng nhập lại rồi làm lại.");
+			    "Phiên làm việc đã hết; đăng nhập lại rồi làm "
+			    "lại.");
 		else
 			web_redirect(req, "/login");
 		return;
@@ -454,8 +456,9 @@ web_request(struct evhttp_request *req, void *arg)
 	}
 	if (i == sizeof(web_routes) / sizeof(web_routes[0])) {
 		if (known)
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", post ? "GET, HEAD" : "POST");
+			evhttp_add_header(
+			    evhttp_request_get_output_headers(req), "Allow",
+			    post ? "GET, HEAD" : "POST");
 		web_error(w, req, s, known ? 405 : 404, known ?
 		    "Không làm được" : "Không có trang này", known ?
 		    "Trang này không nhận cách gửi đó." :
@@ -470,7 +473,7 @@ web_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (post) {
-		/* Every action: the session's own form token, and not read-only. */
+		/* Every action: the session's own token, not read-only. */
 		if (web_form(req, &p->query) == -1 ||
 		    (token = evhttp_find_header(&p->query, "csrf")) == NULL ||
 		    !web_same(token, s->csrf)) {
@@ -483,8 +486,8 @@ web_request(struct evhttp_request *req, void *arg)
 			return;
 		}
 		if (s->read_only) {
-			page_error(p, 403, "Không làm được", "Tài khoản chỉ xem "
-			    "không làm được thao tác này.");
+			page_error(p, 403, "Không làm được", "Tài khoản chỉ "
+			    "xem không làm được thao tác này.");
 			page_free(p);
 			return;
 		}
@@ -511,7 +514,7 @@ web_request(struct evhttp_request *req, void *arg)
 	web_routes[i].fn(p);
 }
 
-/* --- start and stop -------------------------------------------------------- */
+/* --- start and stop ----------------------------------------------------- */
 
 struct web *
 web_new(struct nv *nv, struct listener *l, char *err, size_t len)

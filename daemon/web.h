@@ -58,8 +58,8 @@ struct page {
 	char			 user[USERS_NAME_MAX + 1];
 	char			 csrf[WEB_TOKEN_LEN + 1];
 	char			 flash[WEB_FLASH_MAX];
-	char			 by[USERS_NAME_MAX + 40];	/* for the ledger */
-	char			 sid[WEB_TOKEN_LEN + 1];	/* the session's id */
+	char			 by[USERS_NAME_MAX + 40];	/* the ledger's */
+	char			 sid[WEB_TOKEN_LEN + 1];	/* its session */
 	struct evkeyvalq	 query;		/* GET query or POST form */
 	char			*id;		/* /tasks/ID: ID, decoded */
 	int			 pending;
@@ -110,7 +110,8 @@ const char *page_str(const redisReply *);
  * PAGE_LEDGER_MAX entries are read (*cut then set).
  */
 #define PAGE_LEDGER_MAX	50000
-typedef void	page_entry_fn(struct page *, const struct history_entry *);
+typedef void	page_entry_fn(struct page *, const struct history_entry *,
+		    const char *const *fields, size_t nfields);
 void	page_ledger(struct page *, int64_t since, int64_t until,
 	    page_entry_fn *, page_step *done, int *cut, long long *read);
 

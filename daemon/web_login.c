@@ -120,8 +120,8 @@ web_fail(struct web_login *w, const char *name, int make)
 			f->name[0] = '\0';
 		if (f->name[0] != '\0' && strcmp(f->name, name) == 0)
 			return f;
-		if (old == NULL || f->name[0] == '\0' || (old->name[0] != '\0' &&
-		    f->last < old->last))
+		if (old == NULL || f->name[0] == '\0' ||
+		    (old->name[0] != '\0' && f->last < old->last))
 			old = f;
 	}
 	if (!make)
@@ -256,8 +256,8 @@ web_login_post(struct web_login *w, struct evhttp_request *req)
 	    (user = evhttp_find_header(&q, "user")) == NULL ||
 	    (pw = evhttp_find_header(&q, "password")) == NULL) {
 		evhttp_clear_headers(&q);
-		web_login_page(w->w, req, 400, NULL, "Nhập tên đăng nhập và mật "
-		    "khẩu.");
+		web_login_page(w->w, req, 400, NULL, "Nhập tên đăng nhập và "
+		    "mật khẩu.");
 		return;
 	}
 	if (w->nchecks >= WEB_CHECKS_MAX || (k = calloc(1, sizeof(*k))) ==
