@@ -424,6 +424,7 @@ web_request(struct evhttp_request *req, void *arg)
 	if (strcmp(path, "/logout") == 0 && post) {
 		struct evkeyvalq q;
 
+		TAILQ_INIT(&q);
 		if (s != NULL && web_form(req, &q) == 0 &&
 		    (token = evhttp_find_header(&q, "csrf")) != NULL &&
 		    web_same(token, s->csrf)) {

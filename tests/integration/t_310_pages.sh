@@ -105,6 +105,8 @@ assert_grep '^X-Frame-Options: DENY' "$T/headers" "no framing"
 assert_grep '^Cache-Control: no-store' "$T/headers" "no caching"
 curl -s -o /dev/null -w '%{http_code} %{redirect_url}\n' "$base/tasks" >"$T/anon.out"
 assert_grep "^303 $base/login\$" "$T/anon.out" "a page without a session goes to the login"
+curl -s -o /dev/null -w '%{http_code} %{redirect_url}\n' -d '' "$base/logout" >"$T/anon.out"
+assert_grep "^303 $base/login\$" "$T/anon.out" "a logout without a session"
 # Wrong passwords: refused, logged, each answer slower than the last.
 for i in 1 2; do
 	curl -s -o /dev/null -w '%{http_code}\n' -d 'user=nguyen-van-a&password=sai' \
