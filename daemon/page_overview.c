@@ -172,7 +172,7 @@ ov_states(struct page *p, redisReply *r)
 		if (strcmp(st, "sent") == 0)
 			g->sent++;
 		else if (*st == '\0' || strcmp(st, "queued") == 0 ||
-		    strcmp(st, "held") == 0)
+		    strcmp(st, "held") == 0 || strcmp(st, "waiting") == 0)
 			g->waiting++;
 		else if (strcmp(st, "dead") == 0 || strcmp(st, "missed") == 0)
 			g->failed++;
