@@ -140,6 +140,16 @@ void	view_tasks(struct html *, const struct view_ctx *,
 	    const struct view_period *, const struct view_task_row *,
 	    size_t n);
 
+/* An escalation of an occurrence: who is told, on what, and its state
+ * ({p}:state: sent, skipped, queued, dead...; "due": not yet, at at). */
+struct view_escalation {
+	const char	*due;
+	const char	*agency;
+	const char	*channel;
+	const char	*state;
+	int64_t		 at;
+};
+
 /*
  * One task's matrix: a row per recipient, a column per occurrence. f has
  * nocc * nrec follow-ups, occurrence by occurrence, each in the order of
@@ -153,9 +163,11 @@ struct view_matrix {
 	const struct plan_agency	**recipients;
 	size_t				  nrec;
 	const struct followup		 *f;
-	/* ledger entries of the period for this task, per cell */
+	/* the heads' notes, per cell */
 	const char			**notes;	/* nocc * nrec, or
 							   NULL */
+	const struct view_escalation	 *esc;
+	size_t				  nesc;
 };
 
 void	view_matrix(struct html *, const struct view_ctx *,

@@ -30,8 +30,7 @@ view_legend(struct html *h)
 		html_put(h, "<li><span class=\"cell %r\">%r</span> %r</li>\n",
 		    view_cell[s].cls, view_cell[s].letter,
 		    followup_state_vi(s));
-	html_raw(h, "<li><span class=\"cell\">↑</span> đã báo cấp trên</li>\n"
-	    "</ul>\n");
+	html_raw(h, "</ul>\n");
 }
 
 /* "YYYY-MM-DD" of a day. */
@@ -222,9 +221,8 @@ view_matrix(struct html *h, const struct view_ctx *c,
 			f = &m->f[i * m->nrec + j];
 			s = followup_state(f, c->now);
 			view_cell_title(c, f, s, title, sizeof(title));
-			html_put(h, "<td class=\"cell %r\" title=\"%s\">%r%r",
-			    view_cell[s].cls, title, view_cell[s].letter,
-			    f->escalated ? "↑" : "");
+			html_put(h, "<td class=\"cell %r\" title=\"%s\">%r",
+			    view_cell[s].cls, title, view_cell[s].letter);
 			if (m->notes != NULL && m->notes[i * m->nrec + j])
 				html_put(h, "<small>%s</small>",
 				    m->notes[i * m->nrec + j]);
@@ -233,30 +231,36 @@ view_matrix(struct html *h, const struct view_ctx *c,
 		html_raw(h, "</tr>\n");
 	}
 	html_raw(h, "</tbody></table></div>\n");
-	/* The escalations sent, per occurrence. */
+	/* The escalations: who is told about those not done, and when. */
 	html_raw(h, "<section>\n<h2>Báo cấp trên</h2>\n");
-	for (i = 0, esc = 0; i < m->nocc; i++) {
-		size_t		 k = 0;
-		int64_t		 at = 0;
+	for (i = 0, esc = 0; i < m->nesc; i++) {
+		const struct view_escalation *e = &m->esc[i];
+		const char *st = e->state;
 
-		for (j = 0; j < m->nrec; j++) {
-			f = &m->f[i * m->nrec + j];
-			if (f->escalated) {
-				k++;
-				if (at == 0 || f->escalated < at)
-					at = f->escalated;
-			}
-		}
-		if (k == 0)
-			continue;
-		esc++;
-		view_due(m->dues[i], due, sizeof(due));
-		view_when(c->plan, at, title, sizeof(title));
-		html_put(h, "<p>Kỳ hạn %s: đã báo cấp trên lúc %s về %d cơ "
-		    "quan chưa hoàn thành.</p>\n", due, title, (int)k);
+		if (esc++ == 0)
+			html_raw(h, "<ul>\n");
+		view_due(e->due, due, sizeof(due));
+		html_put(h, "<li>Kỳ hạn %s: báo <a href=\"/agencies/%u\">%s</a> "
+		    "qua %s — ", due, e->agency, view_agency_name(c->plan,
+		    e->agency), e->channel);
+		if (strcmp(st, "sent") == 0)
+			html_raw(h, "<span class=\"ok\">đã gửi</span>");
+		else if (strcmp(st, "skipped") == 0)
+			html_raw(h, "không cần gửi: các cơ quan đã hoàn thành");
+		else if (strcmp(st, "dead") == 0 || strcmp(st, "missed") == 0)
+			html_raw(h, "<span class=\"bad\">không gửi được</span>");
+		else if (e->at > 0) {
+			view_when(c->plan, e->at, title, sizeof(title));
+			html_put(h, "chờ đến giờ gửi (%s)", title);
+		} else
+			html_raw(h, "đang gửi");
+		html_raw(h, "</li>\n");
 	}
+	if (esc > 0)
+		html_raw(h, "</ul>\n");
 	if (esc == 0)
-		html_raw(h, "<p>Chưa có lần báo cấp trên nào.</p>\n");
+		html_raw(h, "<p>Nhiệm vụ này không có lần báo cấp trên nào trong "
+		    "khoảng này.</p>\n");
 	html_raw(h, "</section>\n");
 	if (!c->read_only)
 		view_follow_form(h, c, m);

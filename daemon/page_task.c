@@ -196,6 +196,16 @@ page_tasks(struct page *p)
 
 /* --- /tasks/ID: the matrix --------------------------------------------- */
 
+/* An escalation the plan gives an occurrence, and its state. */
+struct pt_esc {
+	char	*due;
+	char	*agency;
+	char	*channel;
+	char	*id;
+	char	*state;		/* NULL: not claimed yet */
+	int64_t	 at;		/* its instant in {p}:due, or 0 */
+};
+
 struct pt_matrix {
 	struct view_period	 period;
 	char			*task;
@@ -204,6 +214,8 @@ struct pt_matrix {
 	struct pt_hash		 *hash;
 	size_t			  n;
 	size_t			  got;
+	struct pt_esc		 *esc;
+	size_t			  nesc;
 };
 
 static void
@@ -216,11 +228,114 @@ pt_matrix_free(void *arg)
 		free(m->dues[i]);
 		pt_hash_clear(&m->hash[i]);
 	}
+	for (i = 0; i < m->nesc; i++) {
+		free(m->esc[i].due);
+		free(m->esc[i].agency);
+		free(m->esc[i].channel);
+		free(m->esc[i].id);
+		free(m->esc[i].state);
+	}
+	free(m->esc);
 	free(m->dues);
 	free(m->ends);
 	free(m->hash);
 	free(m->task);
 	free(m);
+}
+
+static void
+pt_matrix_esc_due(struct page *p, redisReply *r)
+{
+	struct pt_matrix	*m = p->data;
+	size_t			 i;
+
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements &&
+	    i < m->nesc; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING)
+			m->esc[i].at = strtoll(r->element[i]->str, NULL, 10);
+}
+
+static void
+pt_matrix_esc_states(struct page *p, redisReply *r)
+{
+	struct pt_matrix	*m = p->data;
+	size_t			 i;
+
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements &&
+	    i < m->nesc; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING)
+			m->esc[i].state = pt_strdup(r->element[i]->str);
+}
+
+/* One escalation id, once. */
+static void
+pt_esc_add(struct pt_matrix *m, const char *task, const char *due,
+    const char *spec, const char *agency, const char *channel)
+{
+	struct pt_esc	*e;
+	char		*id;
+	size_t		 i;
+
+	if (asprintf(&id, "%s/%s/%s/%s/%s", task, due, spec, agency,
+	    channel) == -1)
+		fatal("%s", __func__);
+	for (i = 0; i < m->nesc; i++)
+		if (strcmp(m->esc[i].id, id) == 0) {
+			free(id);
+			return;
+		}
+	if ((e = reallocarray(m->esc, m->nesc + 1, sizeof(*e))) == NULL)
+		fatal("%s", __func__);
+	m->esc = e;
+	e = &m->esc[m->nesc++];
+	memset(e, 0, sizeof(*e));
+	e->id = id;
+	e->due = pt_strdup(due);
+	e->agency = pt_strdup(agency);
+	e->channel = pt_strdup(channel);
+}
+
+/*
+ * The escalations of the matrix's occurrences, as the plan names them
+ * (TASK/DUE/escalate:SPEC/AGENCY/CHANNEL), their states (HMGET) and
+ * when those still due go (ZMSCORE); one never planned (no contact for
+ * the channel) has neither.
+ */
+static void
+pt_matrix_esc(struct page *p, const struct plan_task *t)
+{
+	struct pt_matrix		 *m = p->data;
+	const struct plan_escalation	 *x;
+	const struct plan_agency	**who;
+	const char			**argv;
+	size_t				  i, j, k, a, c, n;
+
+	for (i = 0; i < m->n; i++)
+		for (j = 0; j < t->nescalate; j++) {
+			x = &t->escalate[j];
+			for (k = 0; k < x->nto; k++) {
+				n = plan_members(p->nv->plan, x->to[k], &who);
+				for (a = 0; a < n; a++)
+					for (c = 0; c < t->nchannels; c++)
+						pt_esc_add(m, t->id, m->dues[i],
+						    x->spec.text, who[a]->id,
+						    t->channels[c]);
+				free(who);
+			}
+		}
+	if (m->nesc == 0)
+		return;
+	if ((argv = calloc(m->nesc + 2, sizeof(*argv))) == NULL)
+		fatal("%s", __func__);
+	argv[0] = "HMGET";
+	argv[1] = p->nv->keys.state;
+	for (i = 0; i < m->nesc; i++)
+		argv[2 + i] = m->esc[i].id;
+	page_command(p, pt_matrix_esc_states, (int)m->nesc + 2, argv);
+	argv[0] = "ZMSCORE";
+	argv[1] = p->nv->keys.due;
+	page_command(p, pt_matrix_esc_due, (int)m->nesc + 2, argv);
+	free(argv);
 }
 
 static void
@@ -251,6 +366,7 @@ pt_matrix_render(struct page *p)
 	const struct plan_task		*t;
 	const struct plan_agency	**rec = NULL, *lead;
 	struct view_matrix		 v;
+	struct view_escalation		*esc;
 	struct followup			*f = NULL;
 	const char			**notes = NULL;
 	char				 occ[400];
@@ -288,7 +404,20 @@ pt_matrix_render(struct page *p)
 		for (j = 0; j < nrec; j++)
 			notes[i * nrec + j] = pt_note(&m->hash[i], rec[j]->id);
 	}
+	if ((esc = calloc(m->nesc + 1, sizeof(*esc))) == NULL)
+		fatal("%s", __func__);
+	for (i = 0, j = 0; i < m->nesc; i++) {
+		if (m->esc[i].state == NULL && m->esc[i].at == 0)
+			continue;
+		esc[j].due = m->esc[i].due;
+		esc[j].agency = m->esc[i].agency;
+		esc[j].channel = m->esc[i].channel;
+		esc[j].at = m->esc[i].at;
+		esc[j++].state = m->esc[i].state ? m->esc[i].state : "due";
+	}
 	memset(&v, 0, sizeof(v));
+	v.esc = esc;
+	v.nesc = j;
 	v.task = t;
 	v.period = m->period;
 	v.dues = (const char **)m->dues;
@@ -300,6 +429,7 @@ pt_matrix_render(struct page *p)
 	html_init(&h);
 	view_matrix(&h, &p->ctx, &v);
 	page_html(p, 200, &h);
+	free(esc);
 	free(notes);
 	free(f);
 	free(rec);
@@ -366,6 +496,7 @@ page_task(struct page *p)
 		page_command(p, pt_matrix_hash, 2, argv);
 	}
 	free(occ);
+	pt_matrix_esc(p, t);
 	page_go(p, pt_matrix_render);
 }
 

@@ -272,6 +272,11 @@ def main():
 
         # The scripted month, against Redis.
         check_matrix(d, "before the page's actions")
+        body = text(d)
+        check("Kỳ hạn Thứ Năm, 28/04/2022: báo Phòng Nội vụ qua zalo — đã gửi"
+              in body, "the escalation sent about 28/04")
+        check("Kỳ hạn Thứ Sáu, 29/04/2022: báo Phòng Nội vụ qua zalo — chờ "
+              "đến giờ gửi" in body, "the escalation of 29/04 still to come")
         shot(d, "matrix")
         console_errors(d, "the matrix")
 

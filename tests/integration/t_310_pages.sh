@@ -60,6 +60,7 @@ lead = noi-vu
 partners = tai-chinh, tu-phap
 dates = 2022-04-28, 2022-04-29, 2022-04-30
 remind = end@08:00
+escalate = end+1d@08:00 > noi-vu
 channels = email, zalo
 EOP
 nv() { "$NHACVIEC" -c "$T/nv.conf" "$@"; }
@@ -77,15 +78,17 @@ assert_grep '^xem:\$y\$[^:]+:read-only$' "$T/users" "a yescrypt hash, read-only"
 
 # The scripted month. 28/04: noi-vu done that day, tai-chinh done the day
 # after, tu-phap nothing (overdue). 29/04: the 08:00 reminders go out when
-# the daemon starts at 12:00 (late, within the grace), one mail refused.
+# the daemon starts at 12:00 (late, within the grace), one mail refused;
+# so does 28/04's escalation to Phòng Nội vụ.
 nv --clock 2022-04-28T10:00:00+07:00 ack bao-cao 2022-04-28 noi-vu --done \
     >/dev/null || fail "ack 28/04 noi-vu"
 nv --clock 2022-04-29T09:00:00+07:00 ack bao-cao 2022-04-28 tai-chinh --done \
     >/dev/null || fail "ack 28/04 tai-chinh"
 bg nv "$NHACVIECD" -c "$T/nv.conf" --clock 2022-04-29T12:00:00+07:00
 wait_until 20 "grep -q 'ready: consumer' '$T/nv.out'" || fail "not ready"
-# 5 reminders on 29/04 (3 mails, 2 Zalo), each sent or dead.
-wait_until 30 '[ $(( $(state_count sent) + $(state_count dead) )) -ge 5 ]' ||
+# 5 reminders on 29/04 (3 mails, 2 Zalo) and 28/04's escalation to
+# noi-vu (mail, Zalo: tu-phap is not done), each sent or dead.
+wait_until 30 '[ $(( $(state_count sent) + $(state_count dead) )) -ge 7 ]' ||
     fail "the 29/04 reminders: $(rcli HGETALL '{t}:state' | tr '\n' ' ')"
 assert_eq 1 "$(state_count dead)" "dead letters"
 # 29/04: tai-chinh acknowledges, tu-phap's Zalo says seen.

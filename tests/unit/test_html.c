@@ -255,7 +255,13 @@ test_views(void **state)
 	rec[0] = f[0].agency;
 	rec[1] = f[1].agency;
 	{
-		struct view_matrix m;
+		struct view_matrix	m;
+		struct view_escalation	esc[] = {
+			{ "2022-04-29", EVIL, EVIL, "sent", 0 },
+			{ "2022-04-29", "noi-vu", "email", EVIL, 0 },
+			{ "2022-05-31", EVIL, "zalo", "due",
+			  1654045200000LL },
+		};
 
 		memset(&m, 0, sizeof(m));
 		m.task = &p->tasks[0];
@@ -267,13 +273,15 @@ test_views(void **state)
 		m.nrec = 2;
 		m.f = f;
 		m.notes = notes;
+		m.esc = esc;
+		m.nesc = nitems(esc);
 		html_init(&h);
 		view_matrix(&h, &c, &m);
 		s = take(&h);
 		assert_escaped(s, "matrix");
-		/* the letters: overdue (acknowledged only), done on time ↑ */
+		/* the letters: overdue (acknowledged only), done on time */
 		assert_non_null(strstr(s, ">Q<small>"));
-		assert_non_null(strstr(s, ">H↑<small>"));
+		assert_non_null(strstr(s, ">H<small>"));
 		free(s);
 	}
 	{
