@@ -24,8 +24,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, WORK = sys.argv[1], sys.argv[2]
@@ -79,7 +79,16 @@ def click(d, el):
     """Click a form's button and wait for the page that answers."""
     old = d.find_element(By.TAG_NAME, "html")
     el.click()
-    WebDriverWait(d, 30).until(EC.staleness_of(old))
+
+    def gone(_):
+        # chromedriver says "stale" or "not in the document": both mean
+        # the old page has gone
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(d, 30).until(gone)
 
 
 def login(d, user, password):
