@@ -11,7 +11,8 @@
 #   make deb     the Debian package, build/nhacviec_VERSION_ARCH.deb (scripts/deb.sh)
 
 CC	?= cc
-PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd libcrypto
+PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd libcrypto \
+	   libxcrypt
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Werror
 CFLAGS	?= -O2 -g
@@ -23,7 +24,8 @@ TESTLIBS = $(shell pkg-config --libs cmocka)
 
 COMMON_SRC = $(wildcard common/*.c) build/gen/lua.c
 LUA_SRC	   = $(sort $(wildcard lua/*.lua))
-DAEMON_SRC = $(wildcard daemon/*.c)
+WEB_SRC	   = $(sort $(wildcard web/*))
+DAEMON_SRC = $(wildcard daemon/*.c) build/gen/web.c
 CLI_SRC	   = $(wildcard cli/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 FAKE_SRC   = $(wildcard tests/fake_*.c)
@@ -39,6 +41,11 @@ build/gen/lua.c: $(LUA_SRC) scripts/embed-lua.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	@scripts/embed-lua.sh $@ $(LUA_SRC)
+# The status pages' style sheet and icon, embedded likewise (daemon/web.c).
+build/gen/web.c: $(WEB_SRC) scripts/embed-web.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@scripts/embed-web.sh $@ $(WEB_SRC)
 build/rel/build/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

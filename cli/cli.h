@@ -98,6 +98,9 @@ int		 cli_stream_range(redisContext *, const char *key,
 		    void (*fn)(void *arg, const char *const *fields,
 		    size_t nfields), void *arg);
 
+/* Who runs the command, for the record: "login@host (what)". */
+void		 cli_who(char *buf, size_t len, const char *what);
+
 int	cmd_zalo(struct cli *, int argc, char **argv);
 int	cmd_send(struct cli *, int argc, char **argv);
 int	cmd_import_appendix(struct cli *, int argc, char **argv);
@@ -119,6 +122,8 @@ int	cmd_log(struct cli *, int argc, char **argv);
  */
 int	cli_report_follow(struct cli *, const char *by, const char *from,
 	    const char *to, int csv);
+/* user add|remove|list: the status pages' accounts. */
+int	cmd_user(struct cli *, int argc, char **argv);
 
 /*
  * complete channels|tasks|agencies|groups: the names of that kind, sorted,

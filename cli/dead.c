@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "log.h"
-#include "planstore.h"
+#include "requeue.h"
 
 
 static const char *
@@ -21,30 +21,23 @@ dead_field(redisReply *f, const char *name)
 	return "";
 }
 
-/* The task part of a reminder id ("task/DUE/..."), into buf. */
-static const char *
-dead_task(const char *id, char *buf, size_t len)
-{
-	snprintf(buf, len, "%.*s", (int)strcspn(id, "/"), id);
-	return buf;
-}
-
 /*
  * requeue ID|'*': each dead letter goes back with what the plan says now
- * (a fixed phone or email is used); an ad-hoc notice with its own text.
- * An id that is not a dead letter, or that the plan no longer gives, is
- * refused with the reason (exit 65).
+ * (a fixed phone or email is used); an ad-hoc notice with its own text
+ * (common/requeue.c decides, for the status page too). An id that is not
+ * a dead letter, or that the plan no longer gives, is refused with the
+ * reason (exit 65).
  */
 static int
 dead_requeue(struct cli *cl, redisContext *rc, const char *which)
 {
 	const struct keys	*k = &cl->keys;
 	struct plan		*p = NULL;
+	struct requeue		 q;
 	redisReply		*r, *d, *st;
-	const char		**av = NULL, *id;
-	char			**payloads = NULL, at[24], err[400], task[256];
-	size_t			 i, j, n = 0, ok = 0;
-	int			 rv = 0, dup, loaded = 0;
+	char			 who[300];
+	size_t			 i, ok = 0;
+	int			 rv = 0;
 
 	d = redisCommand(rc, "XRANGE %s - +", k->dead);
 	if (d == NULL || d->type != REDIS_REPLY_ARRAY) {
@@ -67,57 +60,19 @@ dead_requeue(struct cli *cl, redisContext *rc, const char *which)
 		}
 		freeReplyObject(st);
 	}
-	av = calloc(1 + 2 * d->elements, sizeof(*av));
-	payloads = calloc(d->elements + 1, sizeof(*payloads));
-	if (av == NULL || payloads == NULL)
-		fatal("calloc");
-	for (i = 0; i < d->elements; i++) {
-		redisReply *f = d->element[i]->element[1];
-
-		id = dead_field(f, "id");
-		if (*id == '\0' || (strcmp(which, "*") != 0 &&
-		    strcmp(id, which) != 0))
-			continue;
-		for (j = 0, dup = 0; j < n && !dup; j++)
-			dup = strcmp(av[1 + 2 * j], id) == 0;
-		if (dup)
-			continue;
-		/*
-		 * A reminder of a task the plan has: what the plan says now
-		 * (refused when it no longer gives it). Anything else (an
-		 * ad-hoc notice, a reminder another program added): as stored.
-		 */
-		if (!loaded) {
-			p = cli_plan(rc, cl->conf, k);
-			loaded = 1;
-		}
-		if (p != NULL && strncmp(id, "adhoc/", 6) != 0 &&
-		    plan_task_find(p, dead_task(id, task, sizeof(task)))) {
-			/* Checked against the plan now; built when taken. */
-			if ((payloads[n] = planstore_payload_now(p, cl->conf,
-			    id, err, sizeof(err))) == NULL) {
-				fprintf(stderr, "nhacviec dead: %s not "
-				    "requeued: %s\n", id, err);
-				rv = EX_DATAERR;
-				continue;
-			}
-			payloads[n][0] = '\0';
-		} else {
-			if ((payloads[n] = strdup(dead_field(f,
-			    "payload"))) == NULL)
-				fatal("strdup");
-			if (strncmp(id, "adhoc/", 6) != 0)
-				printf("%s is not a task of the plan in Redis: "
-				    "requeued as stored\n", id);
-		}
-		av[1 + 2 * n] = id;
-		av[2 + 2 * n] = payloads[n];
-		n++;
+	if (d->elements > 0)
+		p = cli_plan(rc, cl->conf, k);
+	cli_who(who, sizeof(who), "nhacviec dead requeue");
+	requeue_prepare(&q, d, p, cl->conf, which, who, clock_now_ms());
+	for (i = 0; i < q.nnotes; i++) {
+		fprintf(q.notes[i].refused ? stderr : stdout, "%s%s\n",
+		    q.notes[i].refused ? "nhacviec dead: " : "",
+		    q.notes[i].text);
+		if (q.notes[i].refused)
+			rv = EX_DATAERR;
 	}
-	if (n > 0) {
-		snprintf(at, sizeof(at), "%lld", (long long)clock_now_ms());
-		av[0] = at;
-		r = cli_script(rc, k, SCRIPT_REQUEUE, (int)(1 + 2 * n), av);
+	if (q.n > 0) {
+		r = cli_script(rc, k, SCRIPT_REQUEUE, q.argc, q.argv);
 		if (r && r->type == REDIS_REPLY_ARRAY) {
 			for (i = 0; i < r->elements; i++)
 				printf("requeued %s\n", r->element[i]->str);
@@ -130,10 +85,7 @@ dead_requeue(struct cli *cl, redisContext *rc, const char *which)
 		freeReplyObject(r);
 	}
 	printf("requeued %zu dead letter%s\n", ok, ok == 1 ? "" : "s");
-	for (i = 0; i < n; i++)
-		free(payloads[i]);
-	free(payloads);
-	free(av);
+	requeue_clear(&q);
 	plan_free(p);
 	freeReplyObject(d);
 	return rv;

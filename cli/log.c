@@ -260,6 +260,12 @@ report_entry(void *arg, const char *const *fields, size_t nfields)
 	if (history_read(&e, fields, nfields) == -1 ||
 	    !history_match(rp->filter, &e))
 		return;
+	/* Deliveries only: not what people did (requeued, paused, done...). */
+	for (o = 0; o < NOUTCOMES; o++)
+		if (strcmp(e.outcome, report_outcomes[o]) == 0)
+			break;
+	if (o == NOUTCOMES)
+		return;
 	ch = e.channel[0] ? e.channel : "-";
 	for (i = 0; i < rp->nrows && strcmp(rp->rows[i].channel, ch) != 0;
 	    i++)
@@ -275,9 +281,7 @@ report_entry(void *arg, const char *const *fields, size_t nfields)
 		rp->rows = nr;
 		rp->nrows++;
 	}
-	for (o = 0; o < NOUTCOMES; o++)
-		if (strcmp(e.outcome, report_outcomes[o]) == 0)
-			rp->rows[i].n[o]++;
+	rp->rows[i].n[o]++;
 	rp->late += e.late;
 	rp->total++;
 }

@@ -307,6 +307,9 @@ static const struct command commands[] = {
 	    "head said (a phone call): acknowledged, or done", cmd_ack },
 	{ "inbox", "", "replies from heads that could not be placed",
 	    cmd_inbox },
+	{ "user", "add NAME [--read-only] | remove NAME | list",
+	    "the status pages' accounts ([http] users_file; add reads the "
+	    "password twice from standard input)", cmd_user },
 	{ "complete", "channels|tasks|agencies|groups",
 	    "names for shell completion", cmd_complete },
 	{ "help", "[COMMAND]", "this list, or one command's usage", NULL },

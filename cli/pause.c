@@ -1,32 +1,15 @@
 /* nhacviec pause and resume: a pause is a fact in Redis ({p}:pauses) that every daemon honours, now and after a restart. */
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 #include "clock.h"
 #include "parse.h"
-
-/* Who pauses: the login and the host, for the record. */
-static void
-pause_who(char *buf, size_t len)
-{
-	const char	*user = getenv("SUDO_USER");
-	struct passwd	*pw;
-	char		 host[128];
-
-	if (user == NULL && (pw = getpwuid(getuid())) != NULL)
-		user = pw->pw_name;
-	if (gethostname(host, sizeof(host)) == -1)
-		snprintf(host, sizeof(host), "?");
-	host[sizeof(host) - 1] = '\0';
-	snprintf(buf, len, "%s@%s (nhacviec pause)", user ? user : "?", host);
-}
+#include "pause.h"
 
 /* The channels named: one, or every channel of the config for '*'. */
 static int
@@ -64,10 +47,11 @@ cmd_pause(struct cli *cl, int argc, char **argv)
 		{ "reason", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char	**names, *reason = "", *av[4];
+	const char	**names, *reason = "";
+	struct pause_call pc;
 	redisContext	*rc;
 	redisReply	*r;
-	char		 who[300], forms[24], err[200], until[40];
+	char		 who[300], err[200], until[40];
 	int64_t		 for_ms = 0;
 	size_t		 i, n;
 	int		 o, rv = 0;
@@ -96,14 +80,11 @@ cmd_pause(struct cli *cl, int argc, char **argv)
 		free(names);
 		return EX_UNAVAILABLE;
 	}
-	pause_who(who, sizeof(who));
-	snprintf(forms, sizeof(forms), "%lld", (long long)for_ms);
+	cli_who(who, sizeof(who), "nhacviec pause");
 	for (i = 0; i < n && rv == 0; i++) {
-		av[0] = names[i];
-		av[1] = who;
-		av[2] = reason;
-		av[3] = forms;
-		r = cli_script(rc, &cl->keys, SCRIPT_PAUSE, 4, av);
+		pause_prepare(&pc, names[i], who, reason, for_ms,
+		    clock_now_ms());
+		r = cli_script(rc, &cl->keys, SCRIPT_PAUSE, pc.argc, pc.argv);
 		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
 		    r->elements != 2) {
 			fprintf(stderr, "nhacviec pause: %s\n", r == NULL ?
@@ -131,9 +112,11 @@ cmd_pause(struct cli *cl, int argc, char **argv)
 int
 cmd_resume(struct cli *cl, int argc, char **argv)
 {
-	const char	**names, *av[2];
+	const char	**names;
+	struct pause_call pc;
 	redisContext	*rc;
 	redisReply	*r;
+	char		 who[300];
 	size_t		 i, n;
 	int		 rv = 0;
 
@@ -148,10 +131,10 @@ cmd_resume(struct cli *cl, int argc, char **argv)
 		free(names);
 		return EX_UNAVAILABLE;
 	}
+	cli_who(who, sizeof(who), "nhacviec resume");
 	for (i = 0; i < n && rv == 0; i++) {
-		av[0] = names[i];
-		av[1] = "";
-		r = cli_script(rc, &cl->keys, SCRIPT_RESUME, 2, av);
+		pause_resume_prepare(&pc, names[i], 0, who, clock_now_ms());
+		r = cli_script(rc, &cl->keys, SCRIPT_RESUME, pc.argc, pc.argv);
 		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
 		    r->elements != 2) {
 			fprintf(stderr, "nhacviec resume: %s\n", r == NULL ?

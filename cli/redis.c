@@ -1,4 +1,5 @@
 /* The admin command's Redis side: the connection (one Redis, Sentinel or a Cluster's slot), scripts, streams read in chunks, the plan as loaded. */
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -632,4 +633,19 @@ cli_stream_range(redisContext *rc, const char *key, const char *from,
 	}
 	free(fields);
 	return rv;
+}
+
+void
+cli_who(char *buf, size_t len, const char *what)
+{
+	const char	*user = getenv("SUDO_USER");
+	struct passwd	*pw;
+	char		 host[128];
+
+	if (user == NULL && (pw = getpwuid(getuid())) != NULL)
+		user = pw->pw_name;
+	if (gethostname(host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(buf, len, "%s@%s (%s)", user ? user : "?", host, what);
 }

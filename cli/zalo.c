@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "pause.h"
 #include "zalo.h"
 
 static const struct config_channel *
@@ -116,9 +117,12 @@ zalo_set(const struct config *c, const struct keys *k,
 	freeReplyObject(r);
 	/* A new token lifts the channel's pause; what it held is due. */
 	{
-		const char *argv[] = { ch->name, "" };
+		struct pause_call	pc;
+		char			who[300];
 
-		r = cli_script(rc, k, SCRIPT_RESUME, 2, argv);
+		cli_who(who, sizeof(who), "nhacviec zalo token set");
+		pause_resume_prepare(&pc, ch->name, 0, who, clock_now_ms());
+		r = cli_script(rc, k, SCRIPT_RESUME, pc.argc, pc.argv);
 		freeReplyObject(r);
 	}
 	redisFree(rc);

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "fileio.h"
 #include "template.h"
+#include "users.h"
 #include "zalo.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -259,6 +260,7 @@ static const struct config_key http_keys[] = {
 	{ .name = "public_url", .type = KEY_URL, .off = C(public_url) },
 	{ .name = "link_secret_file", .type = KEY_SECRET,
 	    .off = C(link_secret_file) },
+	{ .name = "users_file", .type = KEY_PATH, .off = C(users_file) },
 };
 
 static const struct config_key alert_keys[] = {
@@ -568,6 +570,7 @@ config_clear(struct config *conf)
 		config_report_clear(&conf->reports[i]);
 	free(conf->reports);
 	free(conf->listen);
+	free(conf->users_file);
 	free(conf->alert_email);
 	free(conf->alert_channel);
 	address_clear(&conf->listen_addr);
@@ -1552,6 +1555,33 @@ config_check_alert(struct config_loader *l, struct config *conf)
 		    "email", conf->alert_channel);
 }
 
+/*
+ * [http] users_file: the status pages need the listener, and the file (if
+ * it is there yet: `nhacviec user add` makes it) must be the owner's alone.
+ */
+static void
+config_check_users(struct config_loader *l, struct config *conf)
+{
+	struct stat	st;
+	char		why[300];
+	unsigned	line;
+
+	if (conf->users_file == NULL)
+		return;
+	line = l->sect_seen[SECT_HTTP][config_key_index(
+	    &config_sections[SECT_HTTP], "users_file")];
+	if (conf->listen == NULL)
+		config_error(l, line, "users_file: the status pages are served "
+		    "on [http] listen, which is not set: add listen = "
+		    "127.0.0.1:PORT");
+	if (lstat(conf->users_file, &st) == -1 && errno == ENOENT)
+		return;
+	if (file_check(conf->users_file, FILE_NOFOLLOW | FILE_OWNER_ONLY |
+	    FILE_TEXT, USERS_FILE_MAX, why, sizeof(why)) == -1)
+		config_error(l, line, "users_file %s: %s", conf->users_file,
+		    why);
+}
+
 /* [http] listen beyond loopback only when the file says so outright. */
 static void
 config_check_http(struct config_loader *l, struct config *conf)
@@ -1566,6 +1596,7 @@ config_check_http(struct config_loader *l, struct config *conf)
 		    "public_listen needs public_url: the address heads' "
 		    "links and Zalo reach it by, e.g. public_url = "
 		    "https://nhacviec.example.gov.vn");
+	config_check_users(l, conf);
 	if (conf->listen == NULL || conf->listen_addr.host == NULL ||
 	    conf->listen_allow_remote ||
 	    parse_is_loopback(conf->listen_addr.host))

@@ -139,6 +139,8 @@ struct config {
 	struct address		 public_listen_addr;
 	char			*public_url;	/* its address from outside */
 	char			*link_secret_file;	/* the links' HMAC key */
+	char			*users_file;	/* the pages' accounts, or NULL:
+						   no pages */
 };
 
 /*

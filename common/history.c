@@ -101,6 +101,7 @@ history_read(struct history_entry *e, const char *const *f, size_t n)
 	override(e->task, sizeof(e->task), field(f, n, "task"));
 	override(e->agency, sizeof(e->agency), field(f, n, "agency"));
 	override(e->channel, sizeof(e->channel), field(f, n, "channel"));
+	override(e->due, sizeof(e->due), field(f, n, "due"));
 	e->outcome = (s = field(f, n, "outcome")) != NULL ? s : "";
 	e->attempt = (s = field(f, n, "attempt")) != NULL ? s : "";
 	e->detail = (s = field(f, n, "detail")) != NULL ? s : "";

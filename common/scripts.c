@@ -10,7 +10,7 @@
 extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
     lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
     lua_zalo_unlock[], lua_pause[], lua_resume[], lua_release[],
-    lua_follow[], lua_open[];
+    lua_follow[], lua_open[], lua_ledger_seek[];
 
 /* Each key list matches the KEYS line at the top of its .lua file. */
 const struct script scripts[SCRIPT_COUNT] = {
@@ -32,26 +32,30 @@ const struct script scripts[SCRIPT_COUNT] = {
 	    { K(due), K(reminders), K(state), K(occurrences) } },
 	[SCRIPT_ENQUEUE] = { "enqueue", lua_enqueue, 4,
 	    { K(due), K(reminders), K(state), K(control) } },
-	[SCRIPT_REQUEUE] = { "requeue", lua_requeue, 6,
+	[SCRIPT_REQUEUE] = { "requeue", lua_requeue, 7,
 	    { K(dead), K(reminders), K(state), K(attempts), K(due),
-	      K(control) } },
+	      K(control), K(log) } },
 	[SCRIPT_ZALO_UNLOCK] = { "zalo_unlock", lua_zalo_unlock, 1,
 	    { K(zalo_lock) } },
-	[SCRIPT_PAUSE] = { "pause", lua_pause, 2, { K(pauses), K(control) } },
-	[SCRIPT_RESUME] = { "resume", lua_resume, 3,
-	    { K(pauses), K(held), K(control) } },
+	[SCRIPT_PAUSE] = { "pause", lua_pause, 3,
+	    { K(pauses), K(control), K(log) } },
+	[SCRIPT_RESUME] = { "resume", lua_resume, 4,
+	    { K(pauses), K(held), K(control), K(log) } },
 	[SCRIPT_RELEASE] = { "release", lua_release, 3,
 	    { K(pauses), K(held), K(due) } },
 	/* KEYS[1], the occurrence's hash, is given by the caller (occ). */
 	[SCRIPT_FOLLOW] = { "follow", lua_follow, 6,
 	    { K(occ), K(due), K(state), K(log), K(reminders), K(attempts) } },
 	[SCRIPT_OPEN] = { "open", lua_open, 1, { K(occurrences) } },
+	[SCRIPT_LEDGER_SEEK] = { "ledger_seek", lua_ledger_seek, 1,
+	    { K(log) } },
 };
 
 const char *const script_sources[SCRIPT_COUNT + 1] = {
 	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
 	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
-	lua_pause, lua_resume, lua_release, lua_follow, lua_open, NULL
+	lua_pause, lua_resume, lua_release, lua_follow, lua_open,
+	lua_ledger_seek, NULL
 };
 
 static const struct {

@@ -30,8 +30,8 @@ _nhacviec()
 	_init_completion || return
 
 	local commands="check calendar preview load import-appendix status
-	    upcoming send dead log report pause resume zalo ack inbox complete
-	    help"
+	    upcoming send dead log report pause resume zalo ack inbox user
+	    complete help"
 	local prog=${words[0]} conf="" cmd="" i
 	local -a args=()
 
@@ -170,6 +170,13 @@ _nhacviec()
 		elif ((${#args[@]} == 0)); then
 			_nhacviec_reply "$(_nhacviec_names channels)"
 			_nhacviec_all
+		fi
+		;;
+	user)
+		if ((${#args[@]} == 0)); then
+			_nhacviec_reply "add remove list"
+		elif [[ ${args[0]} == add && $cur == -* ]]; then
+			_nhacviec_reply "--read-only"
 		fi
 		;;
 	complete)

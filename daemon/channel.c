@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "dispatch.h"
 #include "log.h"
+#include "pause.h"
 #include "template.h"
 
 static const struct channel_ops *const channel_types[] = {
@@ -222,19 +223,16 @@ channel_pause_reply(void *arg, redisReply *r)
 void
 channel_pause(struct channel *ch, const char *reason)
 {
-	struct nv	*nv = ch->nv;
-	const char	*argv[4];
-	char		 by[200];
+	struct nv		*nv = ch->nv;
+	struct pause_call	 pc;
+	char			 by[200];
 
 	channel_hold(ch, reason, 0);
 	snprintf(by, sizeof(by), "nhacviecd %s", nv->consumer);
-	argv[0] = ch->name;
-	argv[1] = by;
-	argv[2] = reason;
-	argv[3] = "0";
+	pause_prepare(&pc, ch->name, by, reason, 0, clock_now_ms());
 	/* The channel outlives the reply: channels are freed only at exit. */
-	if (script_run(nv, SCRIPT_PAUSE, channel_pause_reply, ch, 4,
-	    argv) == -1)
+	if (script_run(nv, SCRIPT_PAUSE, channel_pause_reply, ch, pc.argc,
+	    pc.argv) == -1)
 		log_crit("the pause could not be stored in Redis "
 		    "(unreachable): other daemons keep sending");
 }
@@ -383,9 +381,9 @@ static void
 channels_pause_event(evutil_socket_t fd, short what, void *arg)
 {
 	struct dispatch	*d = arg;
-	struct channel	*ch;
-	const char	*argv[2];
-	int64_t		 rnow = dispatch_redis_ms(d);
+	struct channel		*ch;
+	struct pause_call	 pc;
+	int64_t			 rnow = dispatch_redis_ms(d);
 
 	(void)fd;
 	(void)what;
@@ -393,10 +391,9 @@ channels_pause_event(evutil_socket_t fd, short what, void *arg)
 		if (ch->removed || !ch->paused || ch->pause_until == 0 ||
 		    ch->pause_until > rnow)
 			continue;
-		argv[0] = ch->name;
-		argv[1] = "1";
-		script_run(d->nv, SCRIPT_RESUME, channels_resume_reply, d, 2,
-		    argv);
+		pause_resume_prepare(&pc, ch->name, 1, "", clock_now_ms());
+		script_run(d->nv, SCRIPT_RESUME, channels_resume_reply, d,
+		    pc.argc, pc.argv);
 	}
 	channels_pause_arm(d);
 }

@@ -9,6 +9,7 @@
 #include "listener.h"
 #include "log.h"
 #include "nhacviecd.h"
+#include "web.h"
 
 #define METRICS_HEADER_MAX	(16 * 1024)
 #define METRICS_BODY_MAX	(64 * 1024)
@@ -16,6 +17,7 @@
 struct metrics {
 	struct nv	*nv;
 	struct listener	*admin;
+	struct web	*web;		/* the status pages, or NULL */
 };
 
 static void
@@ -121,6 +123,11 @@ metrics_new(struct nv *nv, char *err, size_t len)
 		metrics_free(m);
 		return NULL;
 	}
+	if (c->users_file != NULL &&
+	    (m->web = web_new(nv, m->admin, err, len)) == NULL) {
+		metrics_free(m);
+		return NULL;
+	}
 	if (c->listen_allow_remote && !parse_is_loopback(c->listen_addr.host))
 		log_warnx("[http] listen = %s is not a loopback address: "
 		    "/metrics and /healthz answer anyone who can reach it "
@@ -137,6 +144,7 @@ metrics_free(struct metrics *m)
 {
 	if (m == NULL)
 		return;
+	web_free(m->web);
 	listener_free(m->admin);
 	free(m);
 }

@@ -206,6 +206,7 @@ main_reload(struct nv *nv)
 	    !main_same(fresh->consumer, old->consumer) ||
 	    !main_same(fresh->password_file, old->password_file) ||
 	    !main_same(fresh->listen, old->listen) ||
+	    !main_same(fresh->users_file, old->users_file) ||
 	    fresh->listen_allow_remote != old->listen_allow_remote ||
 	    fresh->http_max_connections != old->http_max_connections ||
 	    fresh->http_idle_timeout_ms != old->http_idle_timeout_ms ||

@@ -9,6 +9,8 @@
 -- and one not planned yet is never planned.
 -- A reminder with no state yet is stopped only if it fires later (it is
 -- not planned yet); the caller puts those first and says how many.
+-- An acknowledgement or a completion newly recorded is in the ledger too
+-- (outcome acknowledged or done, via, who).
 -- KEYS: occ due state log reminders attempts
 -- ARGV: agency what ms via detail stop ("1" or "") note reason later,
 --       then ids (the `later` ones first)
@@ -45,5 +47,17 @@ if ARGV[6] == '1' then
       stopped = stopped + 1
     end
   end
+end
+if new == 1 and (what == 'ack' or what == 'done') then
+  local occ = string.match(KEYS[1], ':occ:(.+)$') or ''
+  local task, due = string.match(occ, '^([^/]*)/(.*)$')
+  local outcome = 'done'
+  if what == 'ack' then outcome = 'acknowledged' end
+  local detail = ARGV[4]
+  if ARGV[5] ~= '' then detail = detail .. ' ' .. ARGV[5] end
+  if ARGV[7] ~= '' then detail = detail .. ': ' .. ARGV[7] end
+  redis.call('XADD', KEYS[4], '*', 'id', occ, 'task', task or '',
+      'due', due or '', 'agency', agency, 'outcome', outcome, 'at', ms,
+      'via', ARGV[4], 'detail', detail)
 end
 return { new, stopped }

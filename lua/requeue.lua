@@ -1,14 +1,16 @@
 #!lua
 -- Requeue: dead letters back into due at `at`, each with the payload the
 -- caller gives (the stored text of an ad-hoc notice; "" for a planned
--- reminder, whose text the plan gives when it is taken), its state `queued` (so no planning pass puts it back at its
--- old time or records it missed), its attempts cleared; its entries leave
--- {p}:dead. A reminder whose state is not `dead` is left alone.
--- KEYS: dead reminders state attempts due control
--- ARGV: at, then pairs: id payload
+-- reminder, whose text the plan gives when it is taken), its state
+-- `queued` (so no planning pass puts it back at its old time or records it
+-- missed), its attempts cleared; its entries leave {p}:dead, and the
+-- ledger says who sent it again. A reminder whose state
+-- is not `dead` is left alone.
+-- KEYS: dead reminders state attempts due control log
+-- ARGV: at by, then pairs: id payload
 -- Returns the ids requeued.
 local want, done = {}, {}
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   if redis.call('HGET', KEYS[3], ARGV[i]) == 'dead' then
     want[ARGV[i]] = ARGV[i + 1]
   end
@@ -30,6 +32,8 @@ for id, payload in pairs(want) do
   redis.call('HSET', KEYS[3], id, 'queued')
   redis.call('HDEL', KEYS[4], id)
   redis.call('ZADD', KEYS[5], ARGV[1], id)
+  redis.call('XADD', KEYS[7], '*', 'id', id, 'outcome', 'requeued',
+      'at', ARGV[1], 'by', ARGV[2], 'detail', 'sent again by ' .. ARGV[2])
   done[#done + 1] = id
 end
 if #done > 0 then

@@ -6,7 +6,8 @@ pkgs="gcc make pkg-config libevent-dev libhiredis-dev libcurl4-openssl-dev
 libjansson-dev libical-dev libinih-dev libsystemd-dev libcmocka-dev libssl-dev
 redis-server redis-tools python3 python3-aiosmtpd ca-certificates curl tzdata
 build-essential dpkg-dev debhelper fakeroot lintian mandoc man-db
-bash-completion systemd libfaketime"
+bash-completion systemd libfaketime libcrypt-dev chromium chromium-driver
+python3-selenium fonts-dejavu-core"
 missing=""
 for p in $pkgs; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

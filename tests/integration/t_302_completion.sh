@@ -116,6 +116,8 @@ expect "zalo" "token" -- -c "$conf" zalo --channel zalo ""
 expect "zalo token" "set status" -- -c "$conf" zalo --channel zalo token ""
 expect "dead" "requeue" -- dead ""
 expect "dead requeue" "'*'" -- dead requeue ""
+expect "user" "add list remove" -- user ""
+expect "user add's option" "--read-only" -- user add --
 expect "complete" "agencies channels groups tasks" -- complete ""
 expect "check" "--redis" -- check ""
 expect "check --redis, then nothing" "" -- check --redis ""

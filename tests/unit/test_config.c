@@ -459,6 +459,39 @@ test_cluster(void **state)
 	diag_clear(&d);
 }
 
+/* users_file: relative to the config; a file not made yet is fine. */
+static void
+test_users_file(void **state)
+{
+	struct config	*conf;
+	struct diag	 d;
+	char		*want;
+
+	(void)state;
+	conf = load_text("[redis]\naddress = 127.0.0.1:6379\n"
+	    "[http]\nlisten = 127.0.0.1:9464\n"
+	    "users_file = users-not-yet\n", &d);
+	assert_non_null(conf);
+	assert_int_equal(d.n, 0);
+	want = subst("DIR/users-not-yet");
+	assert_string_equal(conf->users_file, want);
+	free(want);
+	config_free(conf);
+	diag_clear(&d);
+	conf = load_text("[redis]\naddress = 127.0.0.1:6379\n"
+	    "[http]\nlisten = 127.0.0.1:9464\n"
+	    "users_file = secret600\n", &d);
+	assert_non_null(conf);
+	assert_int_equal(d.n, 0);
+	config_free(conf);
+	diag_clear(&d);
+	conf = load_text("[redis]\naddress = 127.0.0.1:6379\n", &d);
+	assert_non_null(conf);
+	assert_null(conf->users_file);
+	config_free(conf);
+	diag_clear(&d);
+}
+
 /* Windows line ends, a byte-order mark and Vietnamese text are fine. */
 static void
 test_crlf_bom(void **state)
@@ -731,6 +764,17 @@ static const struct {
 	{ "zero request_timeout",
 	    REDIS "[http]\nrequest_timeout = 0ms\n",
 	    { "FILE:4: request_timeout: must be more than 0, e.g. 30s" } },
+	{ "users_file readable by others",
+	    REDIS "[http]\nlisten = 127.0.0.1:9464\nusers_file = secret644\n",
+	    { "FILE:5: users_file DIR/secret644: readable by group or others "
+	      "(mode 0644); chmod 600 it" } },
+	{ "users_file without a listener",
+	    REDIS "[http]\nusers_file = secret600\n",
+	    { "FILE:4: users_file: the status pages are served on [http] "
+	      "listen, which is not set: add listen = 127.0.0.1:PORT" } },
+	{ "users_file a folder",
+	    REDIS "[http]\nlisten = 127.0.0.1:9464\nusers_file = DIR\n",
+	    { "FILE:5: users_file DIR: not a regular file (a directory)" } },
 	{ "bad listen_allow_remote",
 	    REDIS "[http]\nlisten_allow_remote = maybe\n",
 	    { "FILE:4: listen_allow_remote: bad value 'maybe': use yes or "
@@ -757,8 +801,8 @@ static const struct {
 	    REDIS "[http]\nheader_timeout = 5s\n",
 	    { "FILE:4: unknown key 'header_timeout' in [http]; use 'listen', "
 	      "'listen_allow_remote', 'max_connections', 'idle_timeout', "
-	      "'request_timeout', 'public_listen', 'public_url' or "
-	      "'link_secret_file'" } },
+	      "'request_timeout', 'public_listen', 'public_url', "
+	      "'link_secret_file' or 'users_file'" } },
 	{ "a public listener with no public address",
 	    REDIS "[http]\npublic_listen = 127.0.0.1:9465\n",
 	    { "FILE:4: public_listen needs public_url: the address heads' "
@@ -1222,6 +1266,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_listen_remote),
 		cmocka_unit_test(test_cluster),
+		cmocka_unit_test(test_users_file),
 		cmocka_unit_test(test_crlf_bom),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_bad_bytes),
