@@ -865,6 +865,7 @@ static const struct {
 	    "Trân trọng./.\n"
 	    "\n"
 	    "PHÒNG NỘI VỤ HUYỆN THẠNH TRỊ\n"
+	    "(Mã nhiệm vụ: #VDGP)\n"
 	    "\n"
 	    "--\n"
 	    "Thư nhắc việc này được gửi tự động; xin không trả lời thư này. "
@@ -895,6 +896,7 @@ static const struct {
 	    "Trân trọng./.\n"
 	    "\n"
 	    "PHÒNG NỘI VỤ HUYỆN THẠNH TRỊ\n"
+	    "(Mã nhiệm vụ: #VDGP)\n"
 	    "\n"
 	    "--\n"
 	    "Thư nhắc việc này được gửi tự động; xin không trả lời thư này. "
@@ -921,7 +923,9 @@ static const struct {
 	    "- Ghi chú: Ưu tiên khung giờ 11:00–11:30 và 16:45–18:30.\n"
 	    "\n"
 	    "Đề nghị đồng chí quan tâm chỉ đạo thực hiện đúng thời hạn. Trân "
-	    "trọng!" },
+	    "trọng!\n"
+	    "Khi đã nhận hoặc đã hoàn thành, xin trả lời tin nhắn này \"Đã "
+	    "nhận\" hoặc \"Đã hoàn thành\" (mã #2G5C)." },
 	{ "Zalo to a partner, three days late", "config/templates/zalo.txt",
 	    'p', THIRD_1000,
 	    "Kính gửi: Trưởng phòng Văn hóa và Thông tin.\n"
@@ -937,7 +941,9 @@ static const struct {
 	    "- Ghi chú: Thời hạn do Phòng Nội vụ ấn định.\n"
 	    "\n"
 	    "Nếu đã hoàn thành, xin bỏ qua tin nhắn này; nếu chưa, đề nghị "
-	    "đồng chí quan tâm chỉ đạo khẩn trương thực hiện. Trân trọng!" },
+	    "đồng chí quan tâm chỉ đạo khẩn trương thực hiện. Trân trọng!\n"
+	    "Khi đã nhận hoặc đã hoàn thành, xin trả lời tin nhắn này \"Đã "
+	    "nhận\" hoặc \"Đã hoàn thành\" (mã #VDGP)." },
 };
 
 static void
