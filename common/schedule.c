@@ -421,7 +421,7 @@ schedule_fire(const struct plan *p, const struct config *c, icaltimezone *z,
 {
 	const struct plan_window	*w;
 	plan_day			 day;
-	int				 k, m = s->minutes;
+	int				 k, dir, m = s->minutes;
 
 	memset(f, 0, sizeof(*f));
 	day = (s->anchor == ANCHOR_START ? o->start : o->end) + s->days;
@@ -435,11 +435,17 @@ schedule_fire(const struct plan *p, const struct config *c, icaltimezone *z,
 		    DAY_MS), w->start) + s->offset_ms % DAY_MS;
 		return 0;
 	}
-	for (k = 0; k < SHIFT_MAX && !plan_is_workday(&p->calendar, day - k);
-	    k++)
+	/*
+	 * A reminder on a day off moves back to the working day before it
+	 * (the head hears of it in time); an escalation, which tells what
+	 * happened by then, moves on to the next one.
+	 */
+	dir = strncmp(s->text, "escalate:", 9) == 0 ? 1 : -1;
+	for (k = 0; k < SHIFT_MAX && !plan_is_workday(&p->calendar,
+	    day + dir * k); k++)
 		;
 	if (k > 0 && k < SHIFT_MAX) {
-		day -= k;
+		day += dir * k;
 		f->shifted = 1;
 	}
 	if (m < c->hours_start) {
@@ -550,7 +556,7 @@ schedule_task_span(const struct plan *p, const struct plan_task *t,
     plan_day fd, plan_day td, plan_day *lo, plan_day *hi)
 {
 	const struct plan_spec	*s;
-	plan_day		 k, off;
+	plan_day		 k, off, fwd;
 	size_t			 i, n = t->nremind + t->nremind_lead;
 
 	n += t->nescalate;
@@ -565,8 +571,10 @@ schedule_task_span(const struct plan *p, const struct plan_task *t,
 		    &t->remind_lead[i - t->nremind] :
 		    &t->escalate[i - t->nremind - t->nremind_lead].spec;
 		off = s->window ? (plan_day)(s->offset_ms / DAY_MS) : 0;
-		if (fd - 2 - off - s->days < *lo)
-			*lo = fd - 2 - off - s->days;
+		/* An escalation moves forward: its anchor may be earlier. */
+		fwd = i >= t->nremind + t->nremind_lead ? SHIFT_MAX : 0;
+		if (fd - 2 - off - fwd - s->days < *lo)
+			*lo = fd - 2 - off - fwd - s->days;
 		if (td + 2 + k - off - s->days > *hi)
 			*hi = td + 2 + k - off - s->days;
 	}

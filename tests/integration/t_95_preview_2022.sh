@@ -11,7 +11,8 @@ tsv 2022-01-01 2022-12-31 >"$T/year.tsv" 2>"$T/year.err" || fail "preview failed
 assert_eq "$(printf 'fire_at\ttask\tdue\tagency\tchannel\tspec')" "$(head -1 "$T/year.tsv")" "TSV header"
 
 # Row 7, Tháng 11/2022, lead Phòng Nội vụ alone (the partner is the province's plan).
-# 1 Nov is a Tuesday; 23 Nov a Wednesday; 27 Nov a Sunday -> Friday 25 Nov.
+# 1 Nov is a Tuesday; 23 Nov a Wednesday; 27 Nov a Sunday -> Friday 25 Nov;
+# the escalation to Phòng Nội vụ the day after the month: Thursday 1 Dec.
 grep -P '^[^\t]*\thoc-tap-ngoai-tinh\t' "$T/year.tsv" >"$T/row7.tsv"
 cat >"$T/row7.want" <<'EOW'
 2022-11-01T08:00:00+07:00	hoc-tap-ngoai-tinh	2022-11-01..2022-11-30	noi-vu	email	start@08:00
@@ -20,12 +21,16 @@ cat >"$T/row7.want" <<'EOW'
 2022-11-23T08:00:00+07:00	hoc-tap-ngoai-tinh	2022-11-01..2022-11-30	noi-vu	zalo	end-7d@08:00
 2022-11-25T08:00:00+07:00	hoc-tap-ngoai-tinh	2022-11-01..2022-11-30	noi-vu	email	end-3d@08:00
 2022-11-25T08:00:00+07:00	hoc-tap-ngoai-tinh	2022-11-01..2022-11-30	noi-vu	zalo	end-3d@08:00
+2022-12-01T08:00:00+07:00	hoc-tap-ngoai-tinh	2022-11-01..2022-11-30	noi-vu	email	escalate:end+1d@08:00
+2022-12-01T08:00:00+07:00	hoc-tap-ngoai-tinh	2022-11-01..2022-11-30	noi-vu	zalo	escalate:end+1d@08:00
 EOW
 diff "$T/row7.want" "$T/row7.tsv" || fail "row 7 differs"
 
 # Row 2, Tháng 4/2022, lead the radio station, partner Phòng Nội vụ.
 # 1 Apr is a Friday; 23 Apr a Saturday -> Friday 22 Apr; 27 Apr a Wednesday;
-# the window reminder: 30 Apr (a Saturday and a holiday) 11:00 - 30m, unmoved.
+# the window reminder: 30 Apr (a Saturday and a holiday) 11:00 - 30m, unmoved;
+# the escalation moves forward from Sunday 1 May over the holidays of 2 and
+# 3 May to Wednesday 4 May.
 grep -P '^[^\t]*\tchi-so-cchc\t' "$T/year.tsv" >"$T/row2.tsv"
 cat >"$T/row2.want" <<'EOW'
 2022-04-01T08:00:00+07:00	chi-so-cchc	2022-04-01..2022-04-30	dai-truyen-thanh	email	start@08:00
@@ -40,6 +45,8 @@ cat >"$T/row2.want" <<'EOW'
 2022-04-27T08:00:00+07:00	chi-so-cchc	2022-04-01..2022-04-30	dai-truyen-thanh	zalo	end-3d@08:00
 2022-04-30T10:30:00+07:00	chi-so-cchc	2022-04-01..2022-04-30	dai-truyen-thanh	email	end@trua-30m
 2022-04-30T10:30:00+07:00	chi-so-cchc	2022-04-01..2022-04-30	dai-truyen-thanh	zalo	end@trua-30m
+2022-05-04T08:00:00+07:00	chi-so-cchc	2022-04-01..2022-04-30	noi-vu	email	escalate:end+1d@08:00
+2022-05-04T08:00:00+07:00	chi-so-cchc	2022-04-01..2022-04-30	noi-vu	zalo	escalate:end+1d@08:00
 EOW
 diff "$T/row2.want" "$T/row2.tsv" || fail "row 2 differs"
 
@@ -53,6 +60,10 @@ cat >"$T/row1.want" <<'EOW'
 2022-05-28T16:15:00+07:00	dan-hoi	2022-05-28	dai-truyen-thanh	zalo	end@chieu-30m
 EOW
 diff "$T/row1.want" "$T/row1.tsv" || fail "row 1 (May, radio station) differs"
+# Its escalation: Sunday 29 May moves on to Monday 30 May.
+assert_eq "$(printf '2022-05-30T08:00:00+07:00\tdan-hoi\t2022-05-28\tnoi-vu\tzalo\tescalate:end+1d@08:00')" \
+    "$(grep -P '^2022-05[^\t]*\tdan-hoi\t2022-05-28\tnoi-vu\tzalo\tescalate:' "$T/year.tsv")" \
+    "row 1's escalation in May"
 # Every partner agency (groups expanded, each once) gets end-3d on both channels.
 n=$(grep -cP '^2022-05-25T08:00:00\+07:00\tdan-hoi\t' "$T/year.tsv")
 agencies=$(grep -cP '^2022-05-25T08:00:00\+07:00\tdan-hoi\t[^\t]*\t[^\t]*\tzalo\t' "$T/year.tsv")

@@ -79,7 +79,11 @@ diff "$T/warnings.want" "$T/warnings.txt" || fail "the warnings differ"
 
 # --- preview: worked out by hand -----------------------------------------
 tsv 2023-01-01 2023-12-31 >"$T/2023.tsv" 2>"$T/2023.err" || fail "preview of 2023: $(cat "$T/2023.err")"
-assert_eq "" "$(tail -n +2 "$T/2023.tsv" | cut -f2 | grep -v -- '-2023$' | sort -u)" "only 2023's tasks in 2023"
+# 2022's tasks end with their last escalation: December's broadcast
+# (Saturday 31/12/2022) is followed up on Tuesday 3 January (1 January a
+# Sunday, 2 January its day off).
+assert_eq "$(printf '2023-01-03T08:00:00+07:00\tdan-hoi\t2022-12-31\tnoi-vu\temail\tescalate:end+1d@08:00\n2023-01-03T08:00:00+07:00\tdan-hoi\t2022-12-31\tnoi-vu\tzalo\tescalate:end+1d@08:00')" \
+    "$(tail -n +2 "$T/2023.tsv" | grep -vP '^[^\t]*\t[^\t]*-2023\t')" "only 2023's tasks in 2023, and 2022's last escalation"
 tsv 2022-01-01 2022-12-31 >"$T/2022-after.tsv" || fail "preview of 2022 after"
 cmp -s "$T/2022-before.tsv" "$T/2022-after.tsv" || fail "2022's reminders changed: $(diff "$T/2022-before.tsv" "$T/2022-after.tsv" | head)"
 
@@ -97,7 +101,8 @@ diff "$T/row1.want" "$T/row1.tsv" || fail "row 1 (January 2023, radio station) d
 
 # Row 2, Tháng 4/2023: 1 April is a Saturday, back to Friday 31 March; 23
 # April a Sunday, back to Friday 21; 27 April a Thursday; the window
-# reminder on Sunday 30 April, 10:30, unmoved.
+# reminder on Sunday 30 April, 10:30, unmoved; the escalation from 1 May
+# over the holidays (29/4 to 3/5) to Thursday 4 May.
 grep -P '^[^\t]*\tchi-so-cchc-2023\t' "$T/2023.tsv" >"$T/row2.tsv"
 cat >"$T/row2.want" <<'EOW'
 2023-03-31T08:00:00+07:00	chi-so-cchc-2023	2023-04-01..2023-04-30	dai-truyen-thanh	email	start@08:00
@@ -112,6 +117,8 @@ cat >"$T/row2.want" <<'EOW'
 2023-04-27T08:00:00+07:00	chi-so-cchc-2023	2023-04-01..2023-04-30	dai-truyen-thanh	zalo	end-3d@08:00
 2023-04-30T10:30:00+07:00	chi-so-cchc-2023	2023-04-01..2023-04-30	dai-truyen-thanh	email	end@trua-30m
 2023-04-30T10:30:00+07:00	chi-so-cchc-2023	2023-04-01..2023-04-30	dai-truyen-thanh	zalo	end@trua-30m
+2023-05-04T08:00:00+07:00	chi-so-cchc-2023	2023-04-01..2023-04-30	noi-vu	email	escalate:end+1d@08:00
+2023-05-04T08:00:00+07:00	chi-so-cchc-2023	2023-04-01..2023-04-30	noi-vu	zalo	escalate:end+1d@08:00
 EOW
 diff "$T/row2.want" "$T/row2.tsv" || fail "row 2 (April 2023) differs"
 
@@ -121,14 +128,15 @@ assert_eq "2023-08-31T08:00:00+07:00" \
     "$(awk -F '\t' '$2 == "hoi-thi-cchc-2023" && $4 == "van-hoa" && $5 == "zalo" && $6 == "start@08:00" { print $1 }' "$T/2023.tsv")" \
     "row 5: start on the day before National Day"
 
-# The reports: due Friday 15/09/2023; Phòng Nội vụ's reminder the day after
-# falls on a Saturday and goes on the Friday; the six-month one (Thursday
-# 15/06) a week before on Thursday 08/06, its follow-up on Friday 16/06.
-assert_eq "2023-09-15T08:00:00+07:00" \
-    "$(awk -F '\t' '$2 == "bao-cao-quy-2023" && $3 == "2023-09-15" && $4 == "noi-vu" && $5 == "zalo" && $6 == "end+1d@08:00" { print $1 }' "$T/2023.tsv")" \
-    "quarterly report: the day after, on a Saturday"
+# The reports: due Friday 15/09/2023; Phòng Nội vụ's escalation the day
+# after falls on a Saturday and goes on the Monday; the six-month one
+# (Thursday 15/06) a week before on Thursday 08/06, its escalation on
+# Friday 16/06.
+assert_eq "2023-09-18T08:00:00+07:00" \
+    "$(awk -F '\t' '$2 == "bao-cao-quy-2023" && $3 == "2023-09-15" && $4 == "noi-vu" && $5 == "zalo" && $6 == "escalate:end+1d@08:00" { print $1 }' "$T/2023.tsv")" \
+    "quarterly report: the escalation the day after, on a Saturday"
 assert_eq "2023-06-08T08:00:00+07:00 2023-06-16T08:00:00+07:00" \
-    "$(awk -F '\t' '$2 == "bao-cao-6-thang-2023" && $4 == "noi-vu" && $5 == "zalo" && ($6 == "end-7d@08:00" || $6 == "end+1d@08:00") { print $1 }' "$T/2023.tsv" | paste -sd ' ')" \
+    "$(awk -F '\t' '$2 == "bao-cao-6-thang-2023" && $4 == "noi-vu" && $5 == "zalo" && ($6 == "end-7d@08:00" || $6 == "escalate:end+1d@08:00") { print $1 }' "$T/2023.tsv" | paste -sd ' ')" \
     "six-month report: a week before and the day after"
 
 # The lunar example: Giỗ Tổ Hùng Vương was Saturday 29/04/2023. Two weeks
