@@ -872,6 +872,17 @@ config_set(struct config_loader *l, const struct config_key *k,
 		*(char **)field = path;
 		return;
 	case KEY_DURATION:
+		if ((k->flags & KEY_MIN_DAYS) && (strcmp(value, "0") == 0 ||
+		    strcasecmp(value, "off") == 0 ||
+		    strcasecmp(value, "no") == 0 ||
+		    strcasecmp(value, "never") == 0 ||
+		    strcasecmp(value, "forever") == 0)) {
+			snprintf(err, sizeof(err), "%s: '%s' is not allowed: "
+			    "what is older is archived and leaves Redis, and "
+			    "nothing stays there forever; give at least %ldd, "
+			    "e.g. 400d", k->name, value, k->min);
+			goto bad;
+		}
 		if (parse_duration(value, &ms, list, sizeof(list)) == -1) {
 			snprintf(err, sizeof(err), "%s: %s", k->name, list);
 			goto bad;
@@ -883,9 +894,9 @@ config_set(struct config_loader *l, const struct config_key *k,
 		}
 		if ((k->flags & KEY_MIN_DAYS) && ms < k->min * 86400000LL) {
 			snprintf(err, sizeof(err), "%s: %s is shorter than "
-			    "%ldd: what is older is archived and leaves Redis, "
-			    "and nothing is kept forever; give at least %ldd, "
-			    "e.g. 400d", k->name, value, k->min, k->min);
+			    "%ldd: what is older is archived and leaves Redis; "
+			    "give at least %ldd, e.g. 400d", k->name, value,
+			    k->min, k->min);
 			goto bad;
 		}
 		*(int64_t *)field = ms;
