@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "fileio.h"
 #include "log.h"
+#include "plan.h"
 #include "text.h"
 
 #define DAY_MS		86400000LL
@@ -136,6 +137,25 @@ archive_id_time(const char *id, int64_t *ms)
 		return -1;
 	*ms = (day + after + 1) * DAY_MS;
 	return 0;
+}
+
+int
+archive_plan_after(const struct plan *p)
+{
+	const struct plan_task	*t;
+	size_t			 i, j;
+	int			 after = 0, d;
+
+	for (i = 0; p != NULL && i < p->ntasks; i++) {
+		t = &p->tasks[i];
+		for (j = 0; j < t->nremind + t->nremind_lead; j++) {
+			d = j < t->nremind ? t->remind[j].days :
+			    t->remind_lead[j - t->nremind].days;
+			if (d > after)
+				after = d;
+		}
+	}
+	return after;
 }
 
 int

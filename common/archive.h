@@ -42,6 +42,13 @@ int64_t		 archive_cutoff(int64_t now_ms, int64_t keep_ms,
  * ("report:...": a few a year, kept) and any other form (kept).
  */
 int		 archive_id_time(const char *id, int64_t *ms);
+struct plan;
+/*
+ * The most days after its due day a reminder of the plan fires (an
+ * end+Nd or start+Nd spec; 0 for none, or no plan): an occurrence's
+ * follow-ups stay that much longer, while its reminders may still go.
+ */
+int		 archive_plan_after(const struct plan *);
 /* 1 for a state that ends a reminder: sent, dead, missed, skipped. */
 int		 archive_final(const char *state);
 /* A stream entry's time: its `at` field, else its id's milliseconds; -1. */

@@ -9,7 +9,6 @@
 #include "clock.h"
 #include "log.h"
 #include "nhacviecd.h"
-#include "plan.h"
 #include "schedule.h"
 
 #define ARCHIVE_FIRST_MS	60000	/* the run after start (real time) */
@@ -157,26 +156,6 @@ archive_abort(struct archive *a, const char *why)
 	archive_arm(a, clock_real_delay_ms(ARCHIVE_RETRY_MS));
 }
 
-/* The most days after its due day a reminder of the plan fires. */
-static int
-archive_plan_after(const struct plan *p)
-{
-	const struct plan_task	*t;
-	size_t			 i, j;
-	int			 after = 0, d;
-
-	for (i = 0; p != NULL && i < p->ntasks; i++) {
-		t = &p->tasks[i];
-		for (j = 0; j < t->nremind + t->nremind_lead; j++) {
-			d = j < t->nremind ? t->remind[j].days :
-			    t->remind_lead[j - t->nremind].days;
-			if (d > after)
-				after = d;
-		}
-	}
-	return after;
-}
-
 static const char *
 archive_reply_error(const redisReply *r)
 {
@@ -298,15 +277,10 @@ archive_move(struct archive *a)
 	FILE		 *fp;
 	int		  year, done;
 
-	if (a->nlines == 0) {
-		if (a->last) {
-			a->kind++;
-			snprintf(a->cursor, sizeof(a->cursor), "0");
-		}
-		archive_clear_step(a);
-		archive_next(a);
-		return;
-	}
+	/*
+	 * With nothing to write the script still runs (it removes nothing):
+	 * it renews the lock, and says at once when another run took it.
+	 */
 	/* Year by year, in the order they come: mostly one. */
 	for (i = 0; i < a->nlines; i++) {
 		year = a->years[i];

@@ -13,7 +13,9 @@
 #include <cmocka.h>
 
 #include "archive.h"
+#include "diag.h"
 #include "helpers.h"
+#include "plan.h"
 
 #define DAY	86400000LL
 /* 2022-04-27T08:00:00+07:00 */
@@ -118,6 +120,31 @@ test_id_time(void **state)
 	assert_false(archive_final("queued"));
 	assert_false(archive_final("held"));
 	assert_false(archive_final("waiting"));
+}
+
+static void
+test_plan_after(void **state)
+{
+	const char	*names[] = { "a.conf" };
+	const char	*texts[] = {
+	    "[agency a]\nemail = a@example.gov.vn\n"
+	    "[task t]\nlead = a\ndate = 2022-04-30\n"
+	    "remind = start-2d@08:00, end+3d@08:00\nchannels = c\n"
+	    "[task u]\nlead = a\ndate = 2022-05-30\n"
+	    "remind = end-1d@08:00\nremind_lead = start+12d@08:00\n"
+	    "channels = c\n" };
+	struct plan	*p;
+	struct diag	 d;
+
+	(void)state;
+	diag_init(&d);
+	p = plan_load_texts(names, texts, 1, &d);
+	if (p == NULL)
+		fail_msg("plan: %s", d.n ? d.msgs[0] : "?");
+	assert_int_equal(archive_plan_after(p), 12);
+	plan_free(p);
+	diag_clear(&d);
+	assert_int_equal(archive_plan_after(NULL), 0);
 }
 
 static void
@@ -508,6 +535,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cutoff),
 		cmocka_unit_test(test_id_time),
+		cmocka_unit_test(test_plan_after),
 		cmocka_unit_test(test_entry_time),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_bad_lines),
