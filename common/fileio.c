@@ -269,8 +269,11 @@ file_append_sync(const char *dir, const char *name, unsigned mode,
 	if (file_write_all(fd, buf, len) == -1) {
 		snprintf(err, errlen, "%s: cannot write: %s", path,
 		    strerror(errno));
-		/* Cut the part written off again: no half line stays. */
-		(void)ftruncate(fd, st.st_size);
+		/* Cut the part written off again: no half line stays (and
+		 * if that fails too, the next append ends the line). */
+		if (ftruncate(fd, st.st_size) == -1)
+			snprintf(err, errlen, "%s: cannot write, nor cut off "
+			    "what was written: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fsync(fd) == -1) {
