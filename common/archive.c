@@ -84,6 +84,11 @@ archive_spec_after(const char *s, size_t len, long long *after)
 	long long	 n;
 	int		 k;
 
+	/* an escalation's spec is a reminder's, named so */
+	if (len >= 9 && strncmp(s, "escalate:", 9) == 0)
+		p += 9;
+	len -= (size_t)(p - s);
+	s = p;
 	if (len >= 5 && strncmp(s, "start", 5) == 0)
 		p += 5;
 	else if (len >= 3 && strncmp(s, "end", 3) == 0)
@@ -154,6 +159,9 @@ archive_plan_after(const struct plan *p)
 			if (d > after)
 				after = d;
 		}
+		for (j = 0; j < t->nescalate; j++)
+			if (t->escalate[j].spec.days > after)
+				after = t->escalate[j].spec.days;
 	}
 	return after;
 }

@@ -44,8 +44,9 @@ int64_t		 archive_cutoff(int64_t now_ms, int64_t keep_ms,
 int		 archive_id_time(const char *id, int64_t *ms);
 struct plan;
 /*
- * The most days after its due day a reminder of the plan fires (an
- * end+Nd or start+Nd spec; 0 for none, or no plan): an occurrence's
+ * The most days after its due day a reminder or an escalation of the
+ * plan fires (an end+Nd or start+Nd spec; 0 for none, or no plan): an
+ * occurrence's
  * follow-ups stay that much longer, while its reminders may still go.
  */
 int		 archive_plan_after(const struct plan *);

@@ -80,6 +80,10 @@ static const struct {
 	{ "dan-hoi/2022-04-30/end-3d@08:00/van-hoa/hook~fallback-email",
 	    1651363200000LL },
 	{ "dan-hoi/2024-02-29/end@08:00/a/b", 1709251200000LL },
+	/* an escalation: its spec, named so */
+	{ "bao-cao/2022-06-30/escalate:end+2d@08:00/noi-vu/email",
+	    1656633600000LL + 2 * DAY },
+	{ "bao-cao/2022-06-30/escalate:@08:00/noi-vu/email", -1 },
 	/* a notice: its stamp */
 	{ "adhoc/1651223400000-77-0/noi-vu/hook", 1651223400000LL },
 	/* kept */
@@ -132,6 +136,9 @@ test_plan_after(void **state)
 	    "remind = start-2d@08:00, end+3d@08:00\nchannels = c\n"
 	    "[task u]\nlead = a\ndate = 2022-05-30\n"
 	    "remind = end-1d@08:00\nremind_lead = start+12d@08:00\n"
+	    "channels = c\n"
+	    "[task v]\nlead = a\ndate = 2022-05-30\n"
+	    "remind = end-1d@08:00\nescalate = end+20d@09:00 > a\n"
 	    "channels = c\n" };
 	struct plan	*p;
 	struct diag	 d;
@@ -141,7 +148,7 @@ test_plan_after(void **state)
 	p = plan_load_texts(names, texts, 1, &d);
 	if (p == NULL)
 		fail_msg("plan: %s", d.n ? d.msgs[0] : "?");
-	assert_int_equal(archive_plan_after(p), 12);
+	assert_int_equal(archive_plan_after(p), 20);
 	plan_free(p);
 	diag_clear(&d);
 	assert_int_equal(archive_plan_after(NULL), 0);
