@@ -272,7 +272,7 @@ cli_report_follow(struct cli *cl, const char *by, const char *from_arg,
 		got = report_read_ledger(cl, rc, p, &rr, from, to, kept);
 	archive_seen_free(rr.seen);
 	if (got != 0) {
-		report_copies_add(&rr);
+		report_copies_add(&rr);		/* frees what was read */
 		report_free(rep);
 		redisFree(rc);
 		return got == -2 ? EX_NOINPUT : EX_UNAVAILABLE;

@@ -46,6 +46,7 @@ struct archive {
 };
 
 static void	archive_step(evutil_socket_t, short, void *);
+static void	archive_end(struct archive *, const char *error);
 
 static int64_t
 archive_mono_ms(void)
@@ -55,7 +56,6 @@ archive_mono_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
-static void	archive_end(struct archive *, const char *error);
 
 static void
 archive_clear_step(struct archive *a)
