@@ -97,6 +97,31 @@ int		 cli_stream_range(redisContext *, const char *key,
 		    const char *from, const char *to,
 		    void (*fn)(void *arg, const char *const *fields,
 		    size_t nfields), void *arg);
+/* The same, fn told each entry's id too. */
+int		 cli_stream_entries(redisContext *, const char *key,
+		    const char *from, const char *to,
+		    void (*fn)(void *arg, const char *id,
+		    const char *const *fields, size_t nfields), void *arg);
+/*
+ * cli/archive.c. The instant before which Redis may no longer hold the
+ * ledger, states and follow-ups (they went to the archive), or -1 when
+ * nothing was ever archived.
+ */
+int64_t		 cli_archive_kept(struct cli *, redisContext *);
+/*
+ * The archive's items of the kinds in mask (enum archive_kind bits) with
+ * a time in [from, to) (-1: open), from [ledger] archive_dir; seen as
+ * archive_read's. -1 after saying why on stderr (a file that cannot be
+ * read); a bad line is a warning naming FILE:LINE.
+ */
+struct archive_seen;
+struct archive_item;
+int		 cli_archive_read(struct cli *, int64_t from, int64_t to,
+		    unsigned mask, struct archive_seen *seen,
+		    void (*fn)(void *arg, const struct archive_item *),
+		    void *arg);
+/* status: when the last archive ran, what it moved, what Redis keeps. */
+void		 cli_print_archive(struct cli *, redisContext *);
 
 /* Who runs the command, for the record: "login@host (what)". */
 void		 cli_who(char *buf, size_t len, const char *what);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "archive.h"
 #include "cli.h"
 #include "clock.h"
 #include "history.h"
@@ -71,6 +72,7 @@ struct log_run {
 	const struct history_filter	*filter;
 	int				 tsv;
 	size_t				 n;
+	struct archive_seen		*seen;	/* entries the archive gave */
 };
 
 /* "Phòng Nội vụ — Chuyên mục ... (due 2022-08-27, attempt 1)": who and what, as an admin reads it. */
@@ -135,6 +137,56 @@ log_entry(void *arg, const char *const *fields, size_t nfields)
 	if ((t = strchr(at, 'T')) != NULL)
 		*t = ' ';
 	log_text(stdout, lr, &e, at);
+}
+
+static void
+log_archived(void *arg, const struct archive_item *it)
+{
+	log_entry(arg, it->fields, it->nfields);
+}
+
+/* An entry of {p}:log, unless the archive gave it already. */
+static void
+log_redis_entry(void *arg, const char *id, const char *const *fields,
+    size_t nfields)
+{
+	struct log_run	*lr = arg;
+
+	if (lr->seen == NULL || !archive_seen_has(lr->seen, ARCHIVE_LOG, id))
+		log_entry(arg, fields, nfields);
+}
+
+/*
+ * The ledger entries with `at` in [since, until) (-1: open) to fn, oldest
+ * first: from the archive when the span starts before what Redis holds,
+ * then from {p}:log; each entry once. seen is made here when needed (the
+ * caller frees it). -1 after saying why (EX_NOINPUT or EX_UNAVAILABLE
+ * into *rv).
+ */
+static int
+log_read_all(struct cli *cl, redisContext *rc, int64_t since, int64_t until,
+    struct archive_seen **seen,
+    void (*archived)(void *, const struct archive_item *),
+    void (*entry)(void *, const char *, const char *const *, size_t),
+    void *arg, int *rv)
+{
+	int64_t	kept = cli_archive_kept(cl, rc);
+
+	*seen = NULL;
+	if (kept >= 0 && (since < 0 || since < kept)) {
+		*seen = archive_seen_new();
+		if (cli_archive_read(cl, since, until >= 0 && until < kept ?
+		    until : kept, ARCHIVE_MASK(ARCHIVE_LOG), *seen, archived,
+		    arg) == -1) {
+			*rv = EX_NOINPUT;
+			return -1;
+		}
+	}
+	if (cli_stream_entries(rc, cl->keys.log, "-", "+", entry, arg) == -1) {
+		*rv = EX_UNAVAILABLE;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -216,8 +268,10 @@ cmd_log(struct cli *cl, int argc, char **argv)
 	}
 	if (tsv)
 		printf("%s\n", HISTORY_TSV_HEADER);
-	rv = cli_stream_each(lr.rc, cl->keys.log, log_entry, &lr) == -1 ?
-	    EX_UNAVAILABLE : 0;
+	rv = 0;
+	(void)log_read_all(cl, lr.rc, f.since, f.until, &lr.seen, log_archived,
+	    log_redis_entry, &lr, &rv);
+	archive_seen_free(lr.seen);
 	if (rv == 0 && !tsv && lr.n == 0)
 		printf("no ledger entries%s\n", f.since >= 0 || f.until >= 0 ||
 		    f.task || f.channel || agency ? " match" : "");
@@ -242,6 +296,7 @@ struct chan_row {
 
 struct chan_report {
 	const struct history_filter	*filter;
+	struct archive_seen		*seen;
 	struct chan_row			*rows;
 	size_t				 nrows;
 	long long			 late;
@@ -284,6 +339,22 @@ report_entry(void *arg, const char *const *fields, size_t nfields)
 	rp->rows[i].n[o]++;
 	rp->late += e.late;
 	rp->total++;
+}
+
+static void
+report_archived(void *arg, const struct archive_item *it)
+{
+	report_entry(arg, it->fields, it->nfields);
+}
+
+static void
+report_redis_entry(void *arg, const char *id, const char *const *fields,
+    size_t nfields)
+{
+	struct chan_report	*rp = arg;
+
+	if (rp->seen == NULL || !archive_seen_has(rp->seen, ARCHIVE_LOG, id))
+		report_entry(arg, fields, nfields);
 }
 
 static int
@@ -363,8 +434,9 @@ cmd_report(struct cli *cl, int argc, char **argv)
 	f.until = log_when_ms(p, &to, 1);
 	memset(&rp, 0, sizeof(rp));
 	rp.filter = &f;
-	if (cli_stream_each(rc, cl->keys.log, report_entry, &rp) == -1)
-		rv = EX_UNAVAILABLE;
+	(void)log_read_all(cl, rc, f.since, f.until, &rp.seen,
+	    report_archived, report_redis_entry, &rp, &rv);
+	archive_seen_free(rp.seen);
 	redisFree(rc);
 	qsort(rp.rows, rp.nrows, sizeof(*rp.rows), report_row_cmp);
 	if (csv) {

@@ -125,6 +125,7 @@ cmd_status(struct cli *cl, int argc, char **argv)
 	printf("ledger entries                %lld\n",
 	    cli_int(rc, "XLEN %s", k->log));
 	cli_print_pauses(cl, rc);
+	cli_print_archive(cl, rc);
 	status_followups(cl, rc);
 	redisFree(rc);
 	return 0;

@@ -576,10 +576,36 @@ cli_stream_each(redisContext *rc, const char *key,
 	return cli_stream_range(rc, key, "-", "+", fn, arg);
 }
 
+/* What cli_stream_range's callers get, without the entry id. */
+struct cli_fields_only {
+	void	(*fn)(void *, const char *const *, size_t);
+	void	*arg;
+};
+
+static void
+cli_fields_only(void *arg, const char *id, const char *const *fields,
+    size_t n)
+{
+	struct cli_fields_only	*f = arg;
+
+	(void)id;
+	f->fn(f->arg, fields, n);
+}
+
 int
 cli_stream_range(redisContext *rc, const char *key, const char *from,
     const char *to, void (*fn)(void *, const char *const *, size_t),
     void *arg)
+{
+	struct cli_fields_only	f = { fn, arg };
+
+	return cli_stream_entries(rc, key, from, to, cli_fields_only, &f);
+}
+
+int
+cli_stream_entries(redisContext *rc, const char *key, const char *from,
+    const char *to, void (*fn)(void *, const char *, const char *const *,
+    size_t), void *arg)
 {
 	redisReply	 *r, *e, *f;
 	const char	**fields = NULL, **nf;
@@ -602,6 +628,7 @@ cli_stream_range(redisContext *rc, const char *key, const char *from,
 		for (i = 0; i < r->elements; i++) {
 			e = r->element[i];
 			if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+			    e->element[0]->type != REDIS_REPLY_STRING ||
 			    (f = e->element[1])->type != REDIS_REPLY_ARRAY)
 				continue;
 			if (f->elements > cap) {
@@ -619,7 +646,7 @@ cli_stream_range(redisContext *rc, const char *key, const char *from,
 			for (j = 0; j < f->elements; j++)
 				fields[j] = f->element[j]->type ==
 				    REDIS_REPLY_STRING ? f->element[j]->str : "";
-			fn(arg, fields, f->elements);
+			fn(arg, e->element[0]->str, fields, f->elements);
 		}
 		if (r->elements < 1000 || (e = r->element[r->elements - 1])->
 		    type != REDIS_REPLY_ARRAY || e->elements != 2 ||

@@ -26,8 +26,8 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define KEYS_MAX	32		/* keys in the largest section */
-#define SECTIONS_HINT	"use [redis], [plan], [delivery], [channel NAME], " \
-			"[report NAME] or [http]"
+#define SECTIONS_HINT	"use [redis], [plan], [ledger], [delivery], " \
+			"[channel NAME], [report NAME] or [http]"
 #define ID_FIRST	"abcdefghijklmnopqrstuvwxyz0123456789"
 #define REPORT_AT	"end+1d@08:00"	/* the morning after the period */
 #define NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -58,6 +58,7 @@ enum key_type {
 #define KEY_REPEAT	0x01	/* may be given more than once */
 #define KEY_POSITIVE	0x02	/* a duration more than 0 */
 #define KEY_TCP		0x04	/* an address that is HOST:PORT only */
+#define KEY_MIN_DAYS	0x08	/* a duration of at least min days */
 
 #define TYPE(t)		(1u << (t))
 #define TYPE_NET	(TYPE(CHANNEL_WEBHOOK) | TYPE(CHANNEL_SMTP))
@@ -69,7 +70,7 @@ struct config_key {
 	size_t			 off;
 	size_t			 aux;
 	int			 flags;
-	long			 min, max;	/* KEY_INT */
+	long			 min, max;	/* KEY_INT; KEY_MIN_DAYS */
 	const char *const	*choices;	/* KEY_ENUM */
 	unsigned		 types;		/* channel types; 0: all */
 };
@@ -77,6 +78,7 @@ struct config_key {
 enum section_id {
 	SECT_REDIS,
 	SECT_PLAN,
+	SECT_LEDGER,
 	SECT_DELIVERY,
 	SECT_CHANNEL,
 	SECT_HTTP,
@@ -166,6 +168,13 @@ static const struct config_key plan_keys[] = {
 	{ .name = "files", .type = KEY_PATH, .off = C(plan_files) },
 	{ .name = "horizon", .type = KEY_DURATION, .off = C(horizon_ms),
 	    .flags = KEY_POSITIVE },
+};
+
+static const struct config_key ledger_keys[] = {
+	/* What is older goes to the archive, then leaves Redis. */
+	{ .name = "keep", .type = KEY_DURATION, .off = C(keep_ms),
+	    .flags = KEY_MIN_DAYS, .min = CONFIG_KEEP_MIN_DAYS },
+	{ .name = "archive_dir", .type = KEY_PATH, .off = C(archive_dir) },
 };
 
 static const struct config_key delivery_keys[] = {
@@ -281,6 +290,7 @@ static const struct config_key report_keys[] = {
 static const struct config_section config_sections[SECT_MAX] = {
 	[SECT_REDIS] = { "redis", 0, redis_keys, nitems(redis_keys) },
 	[SECT_PLAN] = { "plan", 0, plan_keys, nitems(plan_keys) },
+	[SECT_LEDGER] = { "ledger", 0, ledger_keys, nitems(ledger_keys) },
 	[SECT_DELIVERY] = { "delivery", 0, delivery_keys,
 	    nitems(delivery_keys) },
 	[SECT_CHANNEL] = { "channel", 1, channel_keys, nitems(channel_keys) },
@@ -563,6 +573,7 @@ config_clear(struct config *conf)
 	free(conf->consumer);
 	free(conf->username);
 	free(conf->plan_files);
+	free(conf->archive_dir);
 	for (i = 0; i < conf->nchannels; i++)
 		config_channel_clear(&conf->channels[i]);
 	free(conf->channels);
@@ -596,6 +607,7 @@ config_defaults(struct config *conf)
 {
 	conf->connect_timeout_ms = 2 * 1000;
 	conf->horizon_ms = 35LL * 24 * 3600 * 1000;
+	conf->keep_ms = 400LL * 24 * 3600 * 1000;
 	conf->hours_start = 7 * 60;
 	conf->hours_end = 21 * 60;
 	conf->grace_ms = 6LL * 3600 * 1000;
@@ -860,6 +872,17 @@ config_set(struct config_loader *l, const struct config_key *k,
 		*(char **)field = path;
 		return;
 	case KEY_DURATION:
+		if ((k->flags & KEY_MIN_DAYS) && (strcmp(value, "0") == 0 ||
+		    strcasecmp(value, "off") == 0 ||
+		    strcasecmp(value, "no") == 0 ||
+		    strcasecmp(value, "never") == 0 ||
+		    strcasecmp(value, "forever") == 0)) {
+			snprintf(err, sizeof(err), "%s: '%s' is not allowed: "
+			    "what is older is archived and leaves Redis, and "
+			    "nothing stays there forever; give at least %ldd, "
+			    "e.g. 400d", k->name, value, k->min);
+			goto bad;
+		}
 		if (parse_duration(value, &ms, list, sizeof(list)) == -1) {
 			snprintf(err, sizeof(err), "%s: %s", k->name, list);
 			goto bad;
@@ -867,6 +890,13 @@ config_set(struct config_loader *l, const struct config_key *k,
 		if ((k->flags & KEY_POSITIVE) && ms == 0) {
 			snprintf(err, sizeof(err), "%s: must be more than 0, "
 			    "e.g. 30s", k->name);
+			goto bad;
+		}
+		if ((k->flags & KEY_MIN_DAYS) && ms < k->min * 86400000LL) {
+			snprintf(err, sizeof(err), "%s: %s is shorter than "
+			    "%ldd: what is older is archived and leaves Redis; "
+			    "give at least %ldd, e.g. 400d", k->name, value,
+			    k->min, k->min);
 			goto bad;
 		}
 		*(int64_t *)field = ms;
@@ -1644,6 +1674,38 @@ config_report_channel(struct config_loader *l, const struct config_report *r,
 }
 
 /*
+ * A report counts what its period's occurrences came to, read from Redis
+ * when it goes: [ledger] keep must leave the whole period there, the days
+ * until the report goes, and a week of its retries.
+ */
+static void
+config_report_keep(struct config_loader *l, const struct config_report *r)
+{
+	static const int	 period_days[] = { 31, 92, 184, 366 };
+	const char *const	*e;
+	unsigned		 line;
+	long long		 need;
+	int			 i;
+
+	for (e = every_names, i = 0; *e != NULL && r->every != NULL &&
+	    strcmp(*e, r->every) != 0; e++, i++)
+		;
+	if (r->every == NULL || *e == NULL)
+		return;
+	need = period_days[i] + (r->at_days > 0 ? r->at_days : 0) + 7;
+	if (l->conf->keep_ms >= need * 86400000LL)
+		return;
+	line = l->sect_seen[SECT_LEDGER][config_key_index(
+	    &config_sections[SECT_LEDGER], "keep")];
+	config_error(l, line ? line : r->line, "[ledger] keep = %lldd is "
+	    "shorter than [report %s] reads back (a %s, %d day%s after it and "
+	    "a week of retries): its figures would miss what was archived; "
+	    "make keep at least %lldd", (long long)(l->conf->keep_ms /
+	    86400000LL), r->name, r->every, r->at_days > 0 ? r->at_days : 0,
+	    r->at_days == 1 ? "" : "s", need);
+}
+
+/*
  * A report's channels: those it names, else the first smtp channel (the
  * CSV goes with it), else the first that carries email in its own words
  * (a body_template writes a reminder's fields, not a report).
@@ -1657,6 +1719,7 @@ config_check_reports(struct config_loader *l, struct config *conf)
 
 	for (i = 0; i < conf->nreports; i++) {
 		r = &conf->reports[i];
+		config_report_keep(l, r);
 		for (j = 0; j < r->nchannels; j++)
 			config_report_channel(l, r, r->channels[j]);
 		if (r->nchannels > 0)
@@ -1756,6 +1819,8 @@ config_fill(struct config *conf)
 		conf->prefix = config_strdup("nhacviec");
 	if (conf->plan_files == NULL)
 		conf->plan_files = config_strdup(CONFIG_DEFAULT_PLAN_FILES);
+	if (conf->archive_dir == NULL)
+		conf->archive_dir = config_strdup(CONFIG_DEFAULT_ARCHIVE_DIR);
 	if (conf->consumer == NULL)
 		conf->consumer = config_default_consumer();
 	for (i = 0; i < conf->nchannels; i++) {

@@ -10,6 +10,8 @@
 
 #define CONFIG_DEFAULT_PATH	"/etc/nhacviec/nhacviec.conf"
 #define CONFIG_DEFAULT_PLAN_FILES "/etc/nhacviec/plan.d/*.conf"
+#define CONFIG_DEFAULT_ARCHIVE_DIR "/var/lib/nhacviec/archive"
+#define CONFIG_KEEP_MIN_DAYS	30	/* [ledger] keep, at least */
 
 enum channel_type {
 	CHANNEL_CONSOLE,
@@ -103,6 +105,10 @@ struct config {
 	/* [plan] */
 	char			*plan_files;
 	int64_t			 horizon_ms;	/* default 35d */
+
+	/* [ledger] */
+	int64_t			 keep_ms;	/* default 400d, at least 30d */
+	char			*archive_dir;	/* made absolute */
 
 	/* [delivery] */
 	int			 hours_start;	/* minutes; default 07:00 */

@@ -270,6 +270,7 @@ static const struct {
 	{ "plan-changed", ENTRY_PLAN_CHANGED },
 	{ "pause", ENTRY_PAUSE },
 	{ "resume", ENTRY_RESUME },
+	{ "archive", ENTRY_ARCHIVE },
 };
 
 int
@@ -316,6 +317,7 @@ entry_control_parse(struct entry_control *c, const redisReply *e,
 		    &c->channel, NULL, err, len) == -1)
 			return -1;
 		break;
+	case ENTRY_ARCHIVE:
 	case ENTRY_OTHER:
 		break;
 	}

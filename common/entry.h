@@ -38,6 +38,7 @@ enum entry_kind {
 	ENTRY_PLAN_CHANGED,	/* a new plan, `version` */
 	ENTRY_PAUSE,		/* {p}:pauses changed: read it again */
 	ENTRY_RESUME,
+	ENTRY_ARCHIVE,		/* archive what is older than [ledger] keep now */
 };
 
 /* A message on {p}:control; strings point into the reply. */

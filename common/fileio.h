@@ -26,5 +26,23 @@ int	file_read(const char *path, int flags, size_t max, char **out,
 /* The same checks without reading: is path a file file_read would take? */
 int	file_check(const char *path, int flags, size_t max, char *err,
 	    size_t errlen);
+/* The same checks, whatever the size: the descriptor to read on, or -1. */
+int	file_open_read(const char *path, int flags, char *err, size_t errlen);
+
+/*
+ * A folder to write files in: made (mode, whatever the umask; its parent
+ * fsynced) when it is missing. -1 with why when it is not a folder, or
+ * this process cannot create files in it.
+ */
+int	file_dir_ready(const char *dir, unsigned mode, char *err,
+	    size_t errlen);
+/*
+ * Append buf to dir/name durably: created (mode, whatever the umask) when
+ * missing, never through a symbolic link; the file fsynced, and the folder
+ * too when the file is new. A last line left without its newline (a crash
+ * in a write) is ended first; a failed write is cut off again. Blocks.
+ */
+int	file_append_sync(const char *dir, const char *name, unsigned mode,
+	    const char *buf, size_t len, char *err, size_t errlen);
 
 #endif

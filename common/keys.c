@@ -37,6 +37,8 @@ keys_init(struct keys *k, const char *prefix)
 	keys_set(k->inbox, prefix, "inbox");
 	keys_set(k->handled, prefix, "handled");
 	keys_set(k->guard, prefix, "slot-guard");
+	keys_set(k->archive, prefix, "archive");
+	keys_set(k->archive_lock, prefix, "archive:lock");
 	return 0;
 }
 

@@ -32,6 +32,8 @@ struct keys {
 	char	handled[KEYS_NAME_MAX];		/* HASH: events handled once */
 	char	guard[KEYS_NAME_MAX];		/* never exists: every script
 						   declares it (scripts.c) */
+	char	archive[KEYS_NAME_MAX];		/* HASH: the last archive run */
+	char	archive_lock[KEYS_NAME_MAX];	/* STRING: one archiver at a time */
 	char	occ[KEYS_NAME_MAX + 256];	/* HASH: one occurrence's follow-ups,
 						   set by keys_occ before use */
 	char	lease[KEYS_NAME_MAX + 256];	/* STRING: consumer:NAME's holder */

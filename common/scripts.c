@@ -10,7 +10,7 @@
 extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
     lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
     lua_zalo_unlock[], lua_pause[], lua_resume[], lua_release[],
-    lua_follow[], lua_open[], lua_ledger_seek[];
+    lua_follow[], lua_open[], lua_ledger_seek[], lua_archive[];
 
 /* Each key list matches the KEYS line at the top of its .lua file. */
 const struct script scripts[SCRIPT_COUNT] = {
@@ -49,13 +49,16 @@ const struct script scripts[SCRIPT_COUNT] = {
 	[SCRIPT_OPEN] = { "open", lua_open, 1, { K(occurrences) } },
 	[SCRIPT_LEDGER_SEEK] = { "ledger_seek", lua_ledger_seek, 1,
 	    { K(log) } },
+	[SCRIPT_ARCHIVE] = { "archive", lua_archive, 8,
+	    { K(archive_lock), K(archive), K(log), K(dead), K(state),
+	      K(attempts), K(refs), K(occurrences) } },
 };
 
 const char *const script_sources[SCRIPT_COUNT + 1] = {
 	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
 	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
 	lua_pause, lua_resume, lua_release, lua_follow, lua_open,
-	lua_ledger_seek, NULL
+	lua_ledger_seek, lua_archive, NULL
 };
 
 static const struct {
@@ -71,7 +74,8 @@ static const struct {
 	{ K(lease), "lease" }, { K(pauses), "pauses" }, { K(held), "held" },
 	{ K(occurrences), "occurrences" }, { K(refs), "refs" },
 	{ K(events), "events" }, { K(inbox), "inbox" }, { K(occ), "occ" },
-	{ K(handled), "handled" },
+	{ K(handled), "handled" }, { K(archive), "archive" },
+	{ K(archive_lock), "archive_lock" },
 };
 
 const char *

@@ -18,7 +18,7 @@ struct control {
 
 static void	control_read(struct control *);
 
-/* One message: due, plan-changed, pause, resume. */
+/* One message: due, plan-changed, pause, resume, archive. */
 static void
 control_handle(struct control *c, const char *id,
     const struct entry_control *m)
@@ -33,6 +33,9 @@ control_handle(struct control *c, const char *id,
 	} else if (m->kind == ENTRY_PLAN_CHANGED) {
 		if (c->nv->planner)
 			planner_changed(c->nv->planner, m->version);
+	} else if (m->kind == ENTRY_ARCHIVE) {
+		if (c->nv->archive)
+			archive_now(c->nv->archive);
 	} else
 		log_debug("%s entry %s: type %s not handled here",
 		    c->nv->keys.control, id, m->type);

@@ -60,6 +60,8 @@ main_store_up(void *arg)
 	if (nv->planner)
 		planner_store_up(nv->planner);
 	inbound_store_up(nv->inbound);
+	if (nv->archive)
+		archive_store_up(nv->archive);
 }
 
 static void
@@ -442,6 +444,7 @@ main(int argc, char *argv[])
 	}
 	if ((nv.control = control_new(&nv)) == NULL)
 		fatalx("out of memory");
+	nv.archive = archive_new(&nv);
 	if (nv.conf->listen &&
 	    (nv.metrics = metrics_new(&nv, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
@@ -478,6 +481,7 @@ out:
 	dispatch_free(nv.dispatch);
 	planner_free(nv.planner);
 	control_free(nv.control);
+	archive_free(nv.archive);
 	metrics_free(nv.metrics);
 	inbound_free(nv.inbound);
 	http_free(nv.http);

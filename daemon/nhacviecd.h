@@ -27,6 +27,7 @@ struct evbuffer;
 struct dispatch;
 struct metrics;
 struct inbound;
+struct archive;
 
 struct plan;
 
@@ -45,6 +46,7 @@ struct nv {
 	struct planner		*planner;
 	struct metrics		*metrics;
 	struct inbound		*inbound;	/* [http] public_listen */
+	struct archive		*archive;	/* [ledger] keep */
 	int			 ready;		/* READY=1 was sent */
 	int			 stopping;
 };
@@ -265,6 +267,16 @@ int		 reporter_wants(const struct job *j);
 void		 reporter_start(struct job *j);
 /* j leaves memory: let go of what the reporter holds for it. */
 void		 reporter_job_free(struct job *j);
+
+/*
+ * archive.c: what is older than [ledger] keep goes to the archive files,
+ * then leaves Redis; once a day, a minute after start, and now (a control
+ * message type=archive).
+ */
+struct archive	*archive_new(struct nv *);
+void		 archive_free(struct archive *);
+void		 archive_store_up(struct archive *);
+void		 archive_now(struct archive *);
 
 /* metrics.c */
 struct metrics	*metrics_new(struct nv *, char *err, size_t len);

@@ -11,7 +11,11 @@
 #  3. a backlog of 1,000,000 due: the daemon's peak RSS and the outbox;
 #  4. a burst of 100,000 due at one instant on one channel, and a trickle
 #     of 200 a second on another: the trickle's lateness;
-#  5. idle: CPU used in 5 s holding 100,000 future reminders.
+#  5. idle: CPU used in 5 s holding 100,000 future reminders;
+#  6. Redis memory for a year of the shipped plan (2022, each reminder sent
+#     with three ledger entries, its ref, the follow-ups), for one district
+#     and a province of 10 (10 prefixes in one Redis), before and after the
+#     archive with [ledger] keep = 30d (BENCH_ARCHIVE=1: this one alone).
 set -u
 NV_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export NHACVIECD=$NV_ROOT/build/nhacviecd NHACVIEC=$NV_ROOT/build/nhacviec
@@ -40,9 +44,107 @@ evals() {
 	    /^cmdstat_(evalsha|eval)/ { n += $3 } END { print n + 0 }'
 }
 
+# --- 6. a year of the shipped plan, and the archive ---------------------------
+# district_conf N: district N (prefix dN) with the shipped plan, its channels
+# printing, the ledger kept 30 days.
+district_conf() {
+	cat >"$T/d$1.conf" <<EOC
+[redis]
+address = unix:$T/redis.sock
+prefix = d$1
+consumer = bench-$1
+
+[ledger]
+keep = 30d
+archive_dir = $T/archive-d$1
+
+[plan]
+files = $NV_ROOT/config/plan.d/*.conf
+
+[channel zalo]
+type = console
+contact = zalo
+
+[channel email]
+type = console
+contact = email
+EOC
+}
+# archive_districts N...: each district's daemon on the clock of 01/01/2023
+# archives, one after the other; the ms each run took into $T/archive.ms.
+archive_districts() {
+	local d i
+	for d in "$@"; do
+		bg "a$d" "$NHACVIECD" -c "$T/d$d.conf" --clock 2023-01-01T03:00:00+07:00
+		wait_until 30 "grep -q 'ready: consumer' '$T/a$d.out'" ||
+		    fail "district $d's daemon is not ready"
+		# The control stream is read from its end: say it until heard.
+		for ((i = 0; i < 60; i++)); do
+			rcli XADD "{d$d}:control" '*' type archive >/dev/null
+			wait_until 2 "[ -n \"\$(rcli HGET '{d$d}:archive' last_run)\" ]" && break
+		done
+		[ -n "$(rcli HGET "{d$d}:archive" last_run)" ] || fail "district $d: no archive run"
+		[ -z "$(rcli HGET "{d$d}:archive" last_error)" ] ||
+		    fail "district $d: $(rcli HGET "{d$d}:archive" last_error)"
+		sed -n 's/.*archive: [0-9]* moved .* in \([0-9]*\) ms;.*/\1/p' "$T/a$d.out" |
+		    head -1 >>"$T/archive.ms"
+		stop "a$d"
+	done
+}
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+# used_memory of the data: the scripts' cache (the daemons loaded theirs)
+# flushed first, the daemons gone.
+data_used() { rcli SCRIPT FLUSH >/dev/null; used; }
+bench_archive() {
+	local d m0 m1 m2 m3 m4 n nlog nocc ms year after
+	rcli FLUSHALL >/dev/null
+	: >"$T/archive.ms"
+	for d in $(seq 1 10); do
+		district_conf "$d"
+		"$NHACVIEC" -c "$T/d$d.conf" load >"$T/load-d$d.out" 2>&1 ||
+		    fail "loading the shipped plan: $(cat "$T/load-d$d.out")"
+	done
+	"$NHACVIEC" -c "$T/d1.conf" preview --from 2022-01-01 --to 2022-12-31 \
+	    --format tsv >"$T/year.tsv" || fail "preview of 2022"
+	n=$(($(wc -l <"$T/year.tsv") - 1))
+	for d in $(seq 1 10); do
+		"$NV_PYTHON" "$NV_ROOT/tests/bench/year.py" "d$d" <"$T/year.tsv" \
+		    >"$T/fill-d$d.resp" || fail "year.py"
+	done
+	# Redis grows some structures once (a daemon's first connections and
+	# scripts): a district 0 run first, so that they are in the baseline.
+	district_conf 0
+	"$NHACVIEC" -c "$T/d0.conf" load >"$T/load-d0.out" 2>&1 ||
+	    fail "loading the shipped plan: $(cat "$T/load-d0.out")"
+	archive_districts 0
+	: >"$T/archive.ms"
+	m0=$(data_used)
+	rcli --pipe <"$T/fill-d1.resp" >"$T/pipe.out" || fail "filling district 1"
+	m1=$(data_used)
+	nlog=$(rcli XLEN '{d1}:log')
+	nocc=$(rcli ZCARD '{d1}:occurrences')
+	archive_districts 1
+	m2=$(data_used)
+	year=$(( (m1 - m0) ))
+	after=$(( (m2 - m0) ))
+	ms=$(head -1 "$T/archive.ms")
+	say "6. Redis memory for one simulated year of the shipped plan ($n reminders, $nlog ledger entries, $nocc occurrences; the plan itself left out):"
+	say "   one district                $(mib $year); after the archive with keep = 30d $(mib $after) ($(( after * 100 / year ))%), moved in $ms ms, archive files $(mib "$(du -sb "$T/archive-d1" | cut -f1)")"
+	for d in $(seq 2 10); do
+		rcli --pipe <"$T/fill-d$d.resp" >"$T/pipe.out" || fail "filling district $d"
+	done
+	m3=$(data_used)
+	archive_districts $(seq 2 10)
+	m4=$(data_used)
+	year=$(( (m1 - m0) + (m3 - m2) ))
+	after=$(( m4 - m0 ))
+	say "   a province of 10 districts  $(mib $year); after the archive $(mib $after) ($(( after * 100 / year ))%), runs of $(sort -n "$T/archive.ms" | tail -n +2 | head -1)-$(sort -n "$T/archive.ms" | tail -1) ms each"
+}
+
 redis_start
 fake_start hook
 fake_start mail
+[ -z "${BENCH_ARCHIVE:-}" ] || { bench_archive; exit 0; }
 
 # --- 1. delivery ----------------------------------------------------------
 AG=200
@@ -190,6 +292,8 @@ wait $spid
 b=$(ticks "$pid")
 stop idle
 say "5. idle for 5 s holding 100,000 future reminders: $((b - a)) clock ticks ($TCK/s); sleep 5 (baseline): 0"
+
+bench_archive
 
 {
 	echo "# make bench: the last run"

@@ -1,4 +1,4 @@
-/* libFuzzer entry: what nhacviec takes from outside (config, plan files, templates, Redis payloads and replies, peers' answers, heads' replies, links, OA events). */
+/* libFuzzer entry: what nhacviec takes from outside (config, plan files, templates, Redis payloads and replies, peers' answers, heads' replies, links, OA events, archive lines). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "archive.h"
 #include "config.h"
 #include "diag.h"
 #include "entry.h"
@@ -26,6 +27,37 @@
 #define FUZZ_NOW_S	1651021200LL	/* the scenarios' virtual instant */
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* An archive file's lines, read back as `log` and `report` do. */
+static void
+fuzz_archive(const char *data, size_t len)
+{
+	struct archive_item	 it;
+	struct archive_seen	*seen = archive_seen_new();
+	struct archive_fields	 m;
+	const char		*nl;
+	char			 err[300];
+	size_t			 n, i;
+
+	memset(&m, 0, sizeof(m));
+	while (len > 0) {
+		nl = memchr(data, '\n', len);
+		n = nl ? (size_t)(nl - data) : len;
+		if (archive_parse(data, n, &it, err, sizeof(err)) == 0) {
+			(void)archive_seen_add(seen, it.kind, it.id);
+			if (it.kind == ARCHIVE_OCC)
+				archive_fields_merge(&m, it.fields, it.nfields);
+			for (i = 0; i < it.nfields; i++)
+				if (it.fields[i] == NULL)
+					abort();
+			archive_item_clear(&it);
+		}
+		data += n + (nl != NULL);
+		len -= n + (nl != NULL);
+	}
+	archive_fields_clear(&m);
+	archive_seen_free(seen);
+}
 
 /* The main config is read from a file: one temp file, rewritten each run. */
 static void
@@ -264,7 +296,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
 	diag_init(&d);
-	switch (data[0] % 13) {
+	switch (data[0] % 14) {
 	case 0:
 		p = plan_load_texts(&name, (const char *const *)&text, 1, &d);
 		plan_free(p);
@@ -299,11 +331,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6:
 	case 7:
 		/* The SMTP reply and curl's error are NUL-terminated: text. */
-		fuzz_reply(data[0] % 13 - 5, text, size - 1);
+		fuzz_reply(data[0] % 14 - 5, text, size - 1);
 		break;
 	case 8:
 	case 9:
-		fuzz_redis(data[0] % 13 == 9, (const char *)data + 1, size - 1);
+		fuzz_redis(data[0] % 14 == 9, (const char *)data + 1, size - 1);
 		break;
 	case 10:
 		reply_classify(text);
@@ -322,6 +354,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sign_zalo_check(text, body, strlen(body), "4242",
 			    "oa-key", err, sizeof(err));
 		}
+		break;
+	case 13:
+		fuzz_archive((const char *)data + 1, size - 1);
 		break;
 	}
 	diag_clear(&d);

@@ -4,10 +4,11 @@
 NV_CLOCK=2022-04-27T08:00:00+07:00
 NV_CLOCK_MS=1651021200000
 
-# conf_base [KEY=VALUE...]: the [redis] and [delivery] of every test config,
-# on standard output. Each argument sets a key of either section, replacing
-# the default ("max_attempts=50", "consumer=test-2", "unhealthy_after=2s");
-# KEY= leaves the key out ("address= cluster=$CLUSTER_SEEDS").
+# conf_base [KEY=VALUE...]: the [redis], [ledger] and [delivery] of every
+# test config, on standard output. Each argument sets a key of one of them,
+# replacing the default ("max_attempts=50", "consumer=test-2", "keep=30d");
+# KEY= leaves the key out ("address= cluster=$CLUSTER_SEEDS"). The archive
+# is under $T, never the system's.
 conf_base() {
 	local -A set=()
 	local kv k
@@ -21,6 +22,8 @@ conf_base() {
 	_nv_section redis "address=unix:$T/redis.sock" prefix=t consumer=test-1 \
 	    connect_timeout=1s username= password_file= sentinels= master= \
 	    cluster=
+	echo
+	_nv_section ledger keep= "archive_dir=$T/archive"
 	echo
 	_nv_section delivery hours=00:00-24:00 grace=6h max_attempts=3 \
 	    retry_base=1s retry_max=2s reclaim_idle=10s drain_timeout=10s

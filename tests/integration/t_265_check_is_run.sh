@@ -21,7 +21,7 @@ contact = zalo
 app_id = 4242
 EOC
 } >"$T/nosecret.conf"
-want="nosecret.conf:19: \[channel zalo\] has no secret_key_file, and there is no systemd credential zalo-app-secret"
+want="nosecret.conf:22: \[channel zalo\] has no secret_key_file, and there is no systemd credential zalo-app-secret"
 "$NHACVIEC" -c "$T/nosecret.conf" check >"$T/check1.out" 2>&1
 assert_eq 78 "$?" "check without the app secret"
 assert_grep "$want" "$T/check1.out" "check says why"

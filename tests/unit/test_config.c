@@ -216,7 +216,11 @@ static const char full_config[] =
 	"listen = [::1]:9464\n"
 	"max_connections = 64\n"
 	"idle_timeout = 30s\n"
-	"request_timeout = 5s\n";
+	"request_timeout = 5s\n"
+	"\n"
+	"[ledger]\n"
+	"keep = 2000h\n"
+	"archive_dir = archive\n";
 
 static void
 test_full(void **state)
@@ -340,6 +344,11 @@ test_full(void **state)
 	assert_int_equal(conf->http_idle_timeout_ms, 30000);
 	assert_int_equal(conf->http_request_timeout_ms, 5000);
 
+	assert_int_equal(conf->keep_ms, 2000LL * 3600 * 1000);
+	s = subst("DIR/archive");
+	assert_string_equal(conf->archive_dir, s);
+	free(s);
+
 	/* The libinih knobs are global: config_load puts them back. */
 	assert_true(ini_allow_multiline);
 
@@ -380,6 +389,8 @@ test_defaults(void **state)
 	assert_int_equal(conf->connect_timeout_ms, 2000);
 	assert_string_equal(conf->plan_files, "/etc/nhacviec/plan.d/*.conf");
 	assert_int_equal(conf->horizon_ms, 35LL * 86400 * 1000);
+	assert_int_equal(conf->keep_ms, 400LL * 86400 * 1000);
+	assert_string_equal(conf->archive_dir, "/var/lib/nhacviec/archive");
 	assert_int_equal(conf->hours_start, 7 * 60);
 	assert_int_equal(conf->hours_end, 21 * 60);
 	assert_int_equal(conf->grace_ms, 6 * 3600 * 1000);
@@ -668,7 +679,8 @@ static const struct {
 	{ "unknown section without a suggestion",
 	    REDIS "[metrics]\n",
 	    { "FILE:3: unknown section [metrics]; use [redis], [plan], "
-	      "[delivery], [channel NAME], [report NAME] or [http]" } },
+	      "[ledger], [delivery], [channel NAME], [report NAME] or "
+	      "[http]" } },
 	{ "unknown key with a suggestion",
 	    REDIS "[plan]\nhorizn = 30d\n",
 	    { "FILE:4: unknown key 'horizn' in [plan]; did you mean "
@@ -697,6 +709,45 @@ static const struct {
 	      "'api_base', 'zns_base', 'oauth_base', 'state_file', "
 	      "'refresh_before', 'rate', 'mode', 'from', 'username', "
 	      "'password_file' or 'subject_template'" } },
+	{ "unknown key in [ledger]",
+	    REDIS "[ledger]\nfolder = /x\n",
+	    { "FILE:4: unknown key 'folder' in [ledger]; use 'keep' or "
+	      "'archive_dir'" } },
+	{ "ledger kept too short",
+	    REDIS "[ledger]\nkeep = 29d23h\n",
+	    { "FILE:4: keep: 29d23h is shorter than 30d: what is older is "
+	      "archived and leaves Redis; give at least 30d, e.g. 400d" } },
+	{ "ledger kept 0",
+	    REDIS "[ledger]\nkeep = 0\n",
+	    { "FILE:4: keep: '0' is not allowed: what is older is archived "
+	      "and leaves Redis, and nothing stays there forever; give at "
+	      "least 30d, e.g. 400d" } },
+	{ "ledger kept off",
+	    REDIS "[ledger]\nkeep = Off\n",
+	    { "FILE:4: keep: 'Off' is not allowed: what is older is archived "
+	      "and leaves Redis, and nothing stays there forever; give at "
+	      "least 30d, e.g. 400d" } },
+	{ "ledger kept in weeks",
+	    REDIS "[ledger]\nkeep = 8w\n",
+	    { "FILE:4: keep: bad duration '8w': " DHINT } },
+	{ "an empty archive_dir",
+	    REDIS "[ledger]\narchive_dir =\n",
+	    { "FILE:4: archive_dir: empty value; give a value or remove the "
+	      "line" } },
+	{ "a report reads back more than the ledger keeps",
+	    REDIS MAIL "[report q]\nevery = quarter\nat = end+5d@08:00\n"
+	    "to = noi-vu\n[ledger]\nkeep = 60d\n",
+	    { "FILE:15: [ledger] keep = 60d is shorter than [report q] reads "
+	      "back (a quarter, 5 days after it and a week of retries): its "
+	      "figures would miss what was archived; make keep at least "
+	      "104d" } },
+	{ "a year's report and the default keep",
+	    REDIS MAIL "[report y]\nevery = year\nat = end+40d@08:00\n"
+	    "to = noi-vu\n",
+	    { "FILE:10: [ledger] keep = 400d is shorter than [report y] reads "
+	      "back (a year, 40 days after it and a week of retries): its "
+	      "figures would miss what was archived; make keep at least "
+	      "413d" } },
 	{ "bad duration",
 	    REDIS "[delivery]\ngrace = 6x\n",
 	    { "FILE:4: grace: bad duration '6x': " DHINT } },
@@ -1031,8 +1082,8 @@ static const struct {
 	{ "key before any section",
 	    "prefix = nv\n" REDIS,
 	    { "FILE:1: 'prefix' is outside any section; put it under a "
-	      "section: use [redis], [plan], [delivery], [channel NAME], "
-	      "[report NAME] or [http]" } },
+	      "section: use [redis], [plan], [ledger], [delivery], "
+	      "[channel NAME], [report NAME] or [http]" } },
 	{ "empty value",
 	    REDIS "consumer =\n",
 	    { "FILE:3: consumer: bad value '': use letters, digits, '_', '.' "

@@ -175,6 +175,8 @@ static const struct {
 	    NULL },
 	{ "pause, a channel not UTF-8", "[5-1 [type pause channel \xc3]]",
 	    "field 'channel' is not UTF-8 text", ENTRY_OTHER, 0, 0, NULL },
+	{ "archive", "[5-1 [type archive]]", NULL, ENTRY_ARCHIVE, NOW_MS, 0,
+	    NULL },
 	{ "an unknown type", "[5-1 [type reload channel :5]]", NULL,
 	    ENTRY_OTHER, NOW_MS, 0, NULL },
 	{ "no type", "[5-1 [channel hook]]", "no field 'type'", ENTRY_OTHER,
