@@ -676,12 +676,13 @@ template_escalation(const struct reminder *r, const char *tz)
 	else
 		fprintf(fp, "Kính gửi: Lãnh đạo %s,\n\n",
 		    r->agency_name ? r->agency_name : r->agency);
-	fprintf(fp, "%s%s%s%d/%d đơn vị chưa báo cáo hoàn thành nhiệm vụ "
-	    "\"%s\" (thời hạn: %s):\n%s\n", at[0] ? "Đến " : "", at,
-	    at[0] ? ", " : "", r->open, r->recipients,
-	    r->title ? r->title : r->task, due, r->status);
+	fprintf(fp, "Nhiệm vụ: %s\nThời hạn: %s\n", r->title ? r->title :
+	    r->task, due);
 	if (r->lead)
-		fprintf(fp, "\nĐơn vị chủ trì: %s.", r->lead);
+		fprintf(fp, "Đơn vị chủ trì: %s\n", r->lead);
+	fprintf(fp, "\n%s%s%s%d/%d đơn vị chưa báo cáo hoàn thành:\n%s\n",
+	    at[0] ? "Đến " : "", at, at[0] ? ", " : "", r->open,
+	    r->recipients, r->status);
 	fputs("\nĐề nghị đôn đốc các đơn vị chưa hoàn thành.", fp);
 	if (template_code(r, code) == 0)
 		fprintf(fp, "\nMã nhiệm vụ: %s", code);
