@@ -66,7 +66,7 @@ claim_due_event(evutil_socket_t fd, short what, void *arg)
 	claim_more(d);
 }
 
-/* Each channel's room: its concurrency less the jobs it holds. */
+/* Each channel's room: what it may hold (DISPATCH_AHEAD) less its jobs. */
 static void
 claim_rooms(struct dispatch *d)
 {
@@ -74,7 +74,8 @@ claim_rooms(struct dispatch *d)
 	struct job	*j;
 
 	TAILQ_FOREACH(ch, &d->channels, link)
-		ch->room = ch->removed ? 0 : (size_t)ch->cfg->concurrency;
+		ch->room = ch->removed ? 0 :
+		    (size_t)ch->cfg->concurrency * DISPATCH_AHEAD;
 	TAILQ_FOREACH(j, &d->all, all)
 		if (j->ch != NULL && j->ch->room > 0)
 			j->ch->room--;
@@ -95,11 +96,11 @@ claim_worth(struct dispatch *d)
 	TAILQ_FOREACH(ch, &d->channels, link) {
 		if (ch->removed || ch->room == 0)
 			continue;
-		quarter = (size_t)(ch->cfg->concurrency + 3) / 4;
+		quarter = ((size_t)ch->cfg->concurrency * DISPATCH_AHEAD + 3) / 4;
 		if (!d->more_due && ch->waiting == 0)
 			continue;
-		if (ch->room >= quarter ||
-		    ch->room == (size_t)ch->cfg->concurrency)
+		if (ch->room >= quarter || ch->room ==
+		    (size_t)ch->cfg->concurrency * DISPATCH_AHEAD)
 			return 1;
 	}
 	return 0;

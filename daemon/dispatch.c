@@ -128,7 +128,7 @@ dispatch_capacity(const struct dispatch *d)
 
 	TAILQ_FOREACH(ch, &d->channels, link)
 		if (!ch->removed)
-			sum += (size_t)ch->cfg->concurrency;
+			sum += (size_t)ch->cfg->concurrency * DISPATCH_AHEAD;
 	return sum > 0 ? sum : 1;
 }
 

@@ -79,6 +79,12 @@ void		 dispatch_job_free(struct job *);
 /* A job leaves memory: its channel slot frees, more work may come in. */
 void		 dispatch_finish(struct job *);
 /* Send slots in all: the sum of the channels' concurrency. */
+/*
+ * Jobs held at once: DISPATCH_AHEAD times the channels' concurrency, so
+ * that a send slot that frees finds the next job waiting, not a round trip
+ * to Redis (and a backlog still stays in Redis, not here).
+ */
+#define DISPATCH_AHEAD	3
 size_t		 dispatch_capacity(const struct dispatch *);
 /* Mark a fault (fmt) or clear it (fmt NULL). */
 void		 dispatch_fault(struct dispatch *, enum fault,

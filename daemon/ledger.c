@@ -36,46 +36,61 @@ ledger_outcome(const struct job *j)
 }
 
 /*
- * One outcome as the complete script reads it (lua/complete.lua): a JSON
- * object of strings, the one definition of the record.
+ * An outcome as complete.lua reads it: the values of ledger_fields, in that
+ * order, every one a string. The names travel with each call, so this
+ * table is the one definition of the record on both sides.
  */
-static char *
-ledger_record_json(const struct job *j)
-{
-	char	num[6][24], detail[sizeof(j->res.detail)];
-	char	ref[sizeof(j->res.ref)];
-	json_t	*o;
-	char	*s;
+static const char *const ledger_fields[] = {
+	"entry", "id", "outcome", "channel", "status", "latency_ms", "detail",
+	"retry_at", "attempt", "at", "ref", "late", "fb_id", "fb_payload",
+	"fb_skip", "task", "agency",
+};
+#define LEDGER_NFIELDS	(sizeof(ledger_fields) / sizeof(ledger_fields[0]))
 
-	/* snprintf may have cut inside a character: JSON wants whole ones. */
-	text_printable(detail, sizeof(detail), j->res.detail,
+/* One record's text values, owned by rec (its buffers) or by the job. */
+struct record {
+	char		 num[6][24];
+	char		 detail[sizeof(((struct result *)0)->detail)];
+	char		 ref[sizeof(((struct result *)0)->ref)];
+	const char	*v[LEDGER_NFIELDS];
+};
+
+static void
+ledger_record_fill(struct record *rec, const struct job *j)
+{
+	const char	**v = rec->v;
+
+	/* snprintf may have cut inside a character: keep whole ones. */
+	text_printable(rec->detail, sizeof(rec->detail), j->res.detail,
 	    strlen(j->res.detail));
-	text_printable(ref, sizeof(ref), j->res.ref, strlen(j->res.ref));
-	snprintf(num[0], sizeof(num[0]), "%ld", j->res.status);
-	snprintf(num[1], sizeof(num[1]), "%lld", (long long)j->res.latency_ms);
-	snprintf(num[2], sizeof(num[2]), "%lld", (long long)j->retry_at);
-	snprintf(num[3], sizeof(num[3]), "%d", j->attempt);
-	snprintf(num[4], sizeof(num[4]), "%lld", (long long)clock_now_ms());
-	snprintf(num[5], sizeof(num[5]), "%d", j->late);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-	    "s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "entry", j->entry, "id", j->rid, "outcome", ledger_outcome(j),
-	    "channel", j->ch ? j->ch->name : (j->r.channel ? j->r.channel : ""),
-	    "status", num[0], "latency_ms", num[1], "detail", detail,
-	    "retry_at", num[2], "attempt", num[3], "at", num[4],
-	    "ref", ref, "late", num[5],
-	    "fb_id", j->fb_id ? j->fb_id : "",
-	    "fb_payload", j->fb_payload ? j->fb_payload : "",
-	    "fb_skip", j->fb_skip ? j->fb_skip : "",
-	    "task", j->r.task ? j->r.task : "",
-	    "agency", j->r.agency ? j->r.agency : "");
-	if (o == NULL)
-		fatalx("cannot build an outcome record for %s", j->rid);
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (s == NULL)
-		fatal("json_dumps");
-	return s;
+	text_printable(rec->ref, sizeof(rec->ref), j->res.ref,
+	    strlen(j->res.ref));
+	snprintf(rec->num[0], sizeof(rec->num[0]), "%ld", j->res.status);
+	snprintf(rec->num[1], sizeof(rec->num[1]), "%lld",
+	    (long long)j->res.latency_ms);
+	snprintf(rec->num[2], sizeof(rec->num[2]), "%lld",
+	    (long long)j->retry_at);
+	snprintf(rec->num[3], sizeof(rec->num[3]), "%d", j->attempt);
+	snprintf(rec->num[4], sizeof(rec->num[4]), "%lld",
+	    (long long)clock_now_ms());
+	snprintf(rec->num[5], sizeof(rec->num[5]), "%d", j->late);
+	v[0] = j->entry;
+	v[1] = j->rid;
+	v[2] = ledger_outcome(j);
+	v[3] = j->ch ? j->ch->name : (j->r.channel ? j->r.channel : "");
+	v[4] = rec->num[0];
+	v[5] = rec->num[1];
+	v[6] = rec->detail;
+	v[7] = rec->num[2];
+	v[8] = rec->num[3];
+	v[9] = rec->num[4];
+	v[10] = rec->ref;
+	v[11] = rec->num[5];
+	v[12] = j->fb_id ? j->fb_id : "";
+	v[13] = j->fb_payload ? j->fb_payload : "";
+	v[14] = j->fb_skip ? j->fb_skip : "";
+	v[15] = j->r.task ? j->r.task : "";
+	v[16] = j->r.agency ? j->r.agency : "";
 }
 
 static void
@@ -150,14 +165,23 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 	struct nv	*nv = d->nv;
 	struct batch	*b;
 	struct job	*j;
-	const char	*argv[2 + LEDGER_BATCH];
-	char		*recs[LEDGER_BATCH];
-	size_t		 i, n;
+	struct record	*recs;
+	const char	**argv;
+	char		 nf[8];
+	size_t		 i, k, n, head = 3 + LEDGER_NFIELDS;
 
 	(void)fd;
 	(void)what;
+	if ((recs = calloc(LEDGER_BATCH, sizeof(*recs))) == NULL ||
+	    (argv = calloc(head + LEDGER_BATCH * LEDGER_NFIELDS,
+	    sizeof(*argv))) == NULL)
+		fatal("calloc");
+	snprintf(nf, sizeof(nf), "%zu", LEDGER_NFIELDS);
 	argv[0] = KEYS_GROUP;
 	argv[1] = nv->consumer;
+	argv[2] = nf;
+	for (k = 0; k < LEDGER_NFIELDS; k++)
+		argv[3 + k] = ledger_fields[k];
 	while (!TAILQ_EMPTY(&d->torecord)) {
 		if ((b = calloc(1, sizeof(*b))) == NULL)
 			fatal("calloc");
@@ -165,21 +189,23 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 		while (b->n < LEDGER_BATCH &&
 		    (j = TAILQ_FIRST(&d->torecord)) != NULL) {
 			TAILQ_REMOVE(&d->torecord, j, link);
-			recs[b->n] = ledger_record_json(j);
-			argv[2 + b->n] = recs[b->n];
+			ledger_record_fill(&recs[b->n], j);
+			for (k = 0; k < LEDGER_NFIELDS; k++)
+				argv[head + b->n * LEDGER_NFIELDS + k] =
+				    recs[b->n].v[k];
 			b->jobs[b->n++] = j;
 		}
 		n = b->n;
 		/* script_run copies argv: the records are ours again. */
 		if (script_run(nv, SCRIPT_COMPLETE, ledger_batch_reply, b,
-		    (int)(2 + n), argv) == -1) {
+		    (int)(head + n * LEDGER_NFIELDS), argv) == -1) {
 			for (i = 0; i < n; i++)
 				ledger_unrecorded(b->jobs[i]);
 			free(b);
 		}
-		for (i = 0; i < n; i++)
-			free(recs[i]);
 	}
+	free(argv);
+	free(recs);
 }
 
 /* A job whose outcome is known: recorded with the others of this pass. */

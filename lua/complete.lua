@@ -1,9 +1,10 @@
 #!lua
--- Complete: record the outcomes of a batch of attempts. Each record is a
--- JSON object (daemon/ledger.c builds it; every value a string): entry id
--- outcome channel status latency_ms detail retry_at attempt ref late at,
--- task and agency (when known), and fb_id fb_payload fb_skip for a
--- fallback: added with a dead letter, or recorded `skipped` with fb_skip.
+-- Complete: record the outcomes of a batch of attempts. A record is the
+-- values of the field names the call gives first (daemon/ledger.c's
+-- ledger_fields, every value a string): entry id outcome channel status
+-- latency_ms detail retry_at attempt ref late at, task and agency (when
+-- known), and fb_id fb_payload fb_skip for a fallback: added with a dead
+-- letter, or recorded `skipped` with fb_skip.
 -- The ledger always gets the outcome. What else happens depends on who
 -- holds the outbox entry now:
 --   this consumer (the normal case): acknowledged, deleted, state applied;
@@ -20,7 +21,7 @@
 -- message id in {p}:refs (an event or a reply names it), and the agency
 -- reached in the occurrence's follow-ups ({p}:occ:TASK/DUE AGENCY:reached).
 -- KEYS: outbox state log due reminders attempts dead held refs
--- ARGV: group consumer record...
+-- ARGV: group consumer n name1..namen, then n values per record
 -- Returns per record 1 (held here), 0 (held by nobody), or the holder.
 local group, me = ARGV[1], ARGV[2]
 
@@ -36,20 +37,24 @@ end
 
 -- Every record is read and checked before anything is written: a script
 -- that stops half-way keeps what it wrote, and the batch comes again.
+local nf = tonumber(ARGV[3]) or 0
+local names = {}
+for k = 1, nf do names[k] = ARGV[3 + k] end
 local fields = { 'entry', 'id', 'outcome', 'channel', 'status', 'latency_ms',
     'detail', 'retry_at', 'attempt', 'ref', 'late', 'at', 'fb_id',
     'fb_payload', 'fb_skip', 'task', 'agency' }
+if nf < 1 or (#ARGV - 3 - nf) % nf ~= 0 then
+  return redis.error_reply('records do not fill ' .. nf .. ' fields each')
+end
 local recs, lo, hi = {}, nil, nil
-for i = 3, #ARGV do
-  local ok, r = pcall(cjson.decode, ARGV[i])
-  if not ok or type(r) ~= 'table' then
-    return redis.error_reply('record ' .. (i - 2) .. ' is not a JSON object')
-  end
+for i = 4 + nf, #ARGV, nf do
+  local r = {}
+  for k = 1, nf do r[names[k]] = ARGV[i + k - 1] end
   for _, f in ipairs(fields) do
     if type(r[f]) ~= 'string' then r[f] = '' end
   end
   if not string.match(r.entry, '^%d+%-%d+$') then
-    return redis.error_reply('record ' .. (i - 2) .. ': bad entry id')
+    return redis.error_reply('record ' .. (#recs + 1) .. ': bad entry id')
   end
   recs[#recs + 1] = r
   if lo == nil or less(r.entry, lo) then lo = r.entry end
