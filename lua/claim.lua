@@ -52,23 +52,53 @@ local function channel_of(id)
   return string.match(id, '([^/]*)$')
 end
 local batch = tonumber(ARGV[2])
+-- Reminders of one minute to one agency on one channel are taken together
+-- (the channel sends them as one digest): candidates are ordered by
+-- minute, then agency, then as they came, before the room cuts them.
+local function agency_of(id)
+  return string.match(id, '^[^/]+/[^/]+/[^/]+/([^/]+)/') or
+      string.match(id, '^adhoc/[^/]+/([^/]+)/') or ''
+end
+local function grouped(list)
+  for k, c in ipairs(list) do
+    c.min = math.floor(tonumber(c.at) / 60000)
+    c.ag = agency_of(c.id)
+    c.k = k
+  end
+  table.sort(list, function(x, y)
+    if x.min ~= y.min then return x.min < y.min end
+    if x.ag ~= y.ag then return x.ag < y.ag end
+    return x.k < y.k
+  end)
+  return list
+end
+-- The room is exceeded rather than a minute's group cut in two.
+local function same(a, b)
+  return a ~= nil and a.min == b.min and a.ag == b.ag
+end
 local ids, ats = {}, {}
+local function take(c) ids[#ids + 1] = c.id; ats[#ats + 1] = c.at end
 for _, ch in ipairs(redis.call('SMEMBERS', base .. 'waiting')) do
   local r = rooms[ch] or batch
   if r > 0 then
+    -- A few times the room is looked at, so that a minute's reminders to
+    -- one agency come out together.
     local w = base .. 'wait:' .. ch
-    local got = redis.call('ZRANGE', w, 0, r - 1, 'WITHSCORES')
-    for i = 1, #got, 2 do
-      ids[#ids + 1] = got[i]
-      ats[#ats + 1] = got[i + 1]
+    local got = redis.call('ZRANGE', w, 0, 4 * r - 1, 'WITHSCORES')
+    local list = {}
+    for i = 1, #got, 2 do list[#list + 1] = { id = got[i], at = got[i + 1] } end
+    local gone, last = {}, nil
+    for k, c in ipairs(grouped(list)) do
+      if k > r and not same(last, c) then break end
+      take(c)
+      gone[#gone + 1] = c.id
+      last = c
     end
-    if #got > 0 then
-      local gone = {}
-      for i = 1, #got, 2 do gone[#gone + 1] = got[i] end
-      redis.call('ZREM', w, unpack(gone))
+    if #gone > 0 then redis.call('ZREM', w, unpack(gone)) end
+    if redis.call('ZCARD', w) == 0 then
+      redis.call('SREM', base .. 'waiting', ch)
     end
-    if #got / 2 < r then redis.call('SREM', base .. 'waiting', ch) end
-    rooms[ch] = r - #got / 2
+    rooms[ch] = r - #gone
   end
 end
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now,
@@ -77,24 +107,31 @@ local more = 0
 if #due / 2 >= batch then more = 1 end
 local states, waits = {}, {}
 if #due > 0 then
-  local gone = {}
+  local gone, per, order = {}, {}, {}
   for i = 1, #due, 2 do
     local id = due[i]
     local ch = channel_of(id)
     gone[#gone + 1] = id
-    local r = rooms[ch]
-    if r == nil or r > 0 then
-      if r then rooms[ch] = r - 1 end
-      ids[#ids + 1] = id
-      ats[#ats + 1] = due[i + 1]
-    else
-      local w = waits[ch]
-      if w == nil then w = {}; waits[ch] = w end
-      w[#w + 1] = due[i + 1]
-      w[#w + 1] = id
-      states[#states + 1] = id
-      states[#states + 1] = 'waiting'
+    if per[ch] == nil then per[ch] = {}; order[#order + 1] = ch end
+    table.insert(per[ch], { id = id, at = due[i + 1] })
+  end
+  for _, ch in ipairs(order) do
+    local r, last, n = rooms[ch], nil, 0
+    for k, c in ipairs(grouped(per[ch])) do
+      if r == nil or k <= r or same(last, c) then
+        take(c)
+        last = c
+        n = n + 1
+      else
+        local w = waits[ch]
+        if w == nil then w = {}; waits[ch] = w end
+        w[#w + 1] = c.at
+        w[#w + 1] = c.id
+        states[#states + 1] = c.id
+        states[#states + 1] = 'waiting'
+      end
     end
+    if r then rooms[ch] = math.max(0, r - n) end
   end
   redis.call('ZREM', KEYS[1], unpack(gone))
 end
