@@ -75,6 +75,12 @@ log_set_verbose(int verbose)
 	log_verbose = verbose;
 }
 
+int
+log_wants(int pri)
+{
+	return pri != LOG_DEBUG || log_verbose;
+}
+
 static void
 log_vwritef(int pri, const char *errstr, const struct log_field *f,
     size_t n, const char *fmt, va_list ap)

@@ -19,6 +19,8 @@ void	log_init(const char *progname, int verbose);
 void	log_fields(int pri, const struct log_field *, size_t n,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	log_set_verbose(int verbose);
+/* Whether a message at pri would be written (debug only when verbose). */
+int	log_wants(int pri);
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_notice(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +100,11 @@ struct template {
 	char		*text;		/* CRLF made LF, BOM dropped */
 	struct node	*nodes;
 	size_t		 n, cap;
+	uint64_t	 uses;		/* a bit per field it names */
 };
+
+#define USES(f)		((uint64_t)1 << (f))
+#define USES_ALL	(~(uint64_t)0)
 
 /* An open section while parsing. */
 struct open_section {
@@ -119,6 +124,8 @@ template_push(struct template *t, enum node_kind kind, int field, size_t off,
 
 	if (kind == N_TEXT && len == 0)
 		return;
+	if (kind != N_TEXT)
+		t->uses |= USES(field);
 	if (t->n == t->cap) {
 		ncap = t->cap ? t->cap * 2 : 16;
 		if ((nv = reallocarray(t->nodes, ncap, sizeof(*nv))) == NULL)
@@ -696,7 +703,8 @@ template_escalation(const struct reminder *r, const char *tz)
 
 /* Every field's value for r into vs; template_values_clear frees it. */
 static void
-template_values(const struct reminder *r, const char *tz, struct values *vs)
+template_values(const struct reminder *r, const char *tz, uint64_t uses,
+    struct values *vs)
 {
 	const char	**v = vs->v, *v2[F_MAX];
 	struct template	 *nt;
@@ -705,9 +713,15 @@ template_values(const struct reminder *r, const char *tz, struct values *vs)
 	int		  late, y, m, dd, lead, partner;
 
 	memset(vs, 0, sizeof(*vs));
+	/* A note may name any field: then every one is worked out. */
+	if ((uses & USES(F_NOTE)) && r->note != NULL &&
+	    strstr(r->note, "{{") != NULL)
+		uses = USES_ALL;
 	template_due_text(r->due, r->period, vs->due, sizeof(vs->due));
-	template_fire_text(r->fire_at, tz, vs->fire, sizeof(vs->fire));
-	if ((late = template_days_overdue(r, tz)) > 0)
+	if (uses & USES(F_FIRE_AT))
+		template_fire_text(r->fire_at, tz, vs->fire, sizeof(vs->fire));
+	if ((uses & USES(F_OVERDUE)) &&
+	    (late = template_days_overdue(r, tz)) > 0)
 		snprintf(vs->overdue, sizeof(vs->overdue), "%d ngày", late);
 	if (r->plan_date != NULL && plan_parse_day(r->plan_date, &pd) == 0) {
 		plan_day_to_ymd(pd, &y, &m, &dd);
@@ -716,7 +730,8 @@ template_values(const struct reminder *r, const char *tz, struct values *vs)
 	} else if (r->plan_date != NULL)
 		snprintf(vs->plan_date, sizeof(vs->plan_date), "%s",
 		    r->plan_date);
-	vs->plan = template_plan_text(r, vs->plan_date);
+	if (uses & USES(F_PLAN))
+		vs->plan = template_plan_text(r, vs->plan_date);
 	lead = r->role != NULL && strcmp(r->role, "lead") == 0;
 	partner = r->role != NULL && strcmp(r->role, "partner") == 0;
 
@@ -745,10 +760,10 @@ template_values(const struct reminder *r, const char *tz, struct values *vs)
 	v[F_PLAN_DATE] = vs->plan_date;
 	v[F_PLAN_ISSUER] = r->plan_issuer;
 	v[F_PLAN_TITLE] = r->plan_title;
-	if (template_code(r, vs->code) == 0)
+	if ((uses & USES(F_CODE)) && template_code(r, vs->code) == 0)
 		v[F_CODE] = vs->code;
 	v[F_CONFIRM_URL] = r->confirm_url;
-	if (r->status != NULL)
+	if ((uses & USES(F_ESCALATION)) && r->status != NULL)
 		v[F_ESCALATION] = vs->escalation = template_escalation(r, tz);
 
 	/*
@@ -829,7 +844,7 @@ template_render(const struct template *t, const struct reminder *r,
 	struct values	 vs;
 	char		*s;
 
-	template_values(r, tz, &vs);
+	template_values(r, tz, t->uses, &vs);
 	s = template_fill(t, vs.v, esc);
 	template_values_clear(&vs);
 	return s;
@@ -841,7 +856,7 @@ template_note(const struct reminder *r, const char *tz)
 	struct values	 vs;
 	char		*s;
 
-	template_values(r, tz, &vs);
+	template_values(r, tz, USES(F_NOTE), &vs);
 	s = strdup(vs.v[F_NOTE] ? vs.v[F_NOTE] : "");
 	template_values_clear(&vs);
 	return s;
@@ -868,7 +883,9 @@ template_text_default(const struct reminder *r, const char *tz)
 
 	if (r->text != NULL)
 		return strdup(r->text);
-	template_values(r, tz, &vs);
+	template_values(r, tz, USES(F_AGENCY) | USES(F_TITLE) | USES(F_NOTE) |
+	    USES(F_PARTNER_ROLE) | USES(F_LEAD_ROLE) | USES(F_DUE_TEXT) |
+	    USES(F_OVERDUE) | (r->late ? USES(F_FIRE_AT) : 0), &vs);
 	agency = v[F_AGENCY] ? v[F_AGENCY] : "";
 	head = r->head != NULL && *r->head != '\0' ? r->head : NULL;
 	lead = r->lead != NULL && *r->lead != '\0' ? r->lead : NULL;

@@ -345,10 +345,12 @@ ledger_log(struct job *j, int pri, const char *outcome, const char *fmt, ...)
 	char			 msg[1024];
 	va_list			 ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_fields(pri, f, 5, "%s", msg);
+	if (log_wants(pri)) {	/* a send is at debug: mostly not */
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		log_fields(pri, f, 5, "%s", msg);
+	}
 	if (strcmp(outcome, "sent") == 0)
 		d->minute[0]++;
 	else if (strcmp(outcome, "retry") == 0)
