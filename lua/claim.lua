@@ -107,13 +107,22 @@ local more = 0
 if #due / 2 >= batch then more = 1 end
 local states, waits = {}, {}
 if #due > 0 then
-  local gone, per, order = {}, {}, {}
+  local gone, per, order, dids = {}, {}, {}, {}
+  for i = 1, #due, 2 do dids[#dids + 1] = due[i] end
+  -- A finished reminder found due (a Redis that came back from an older
+  -- copy, a retry that raced its own send) only leaves due: its outcome
+  -- is in the ledger, and its state must not be overwritten.
+  local st = redis.call('HMGET', KEYS[4], unpack(dids))
   for i = 1, #due, 2 do
     local id = due[i]
     local ch = channel_of(id)
+    local s1 = st[(i + 1) / 2]
     gone[#gone + 1] = id
-    if per[ch] == nil then per[ch] = {}; order[#order + 1] = ch end
-    table.insert(per[ch], { id = id, at = due[i + 1] })
+    if not (s1 == 'sent' or s1 == 'dead' or s1 == 'missed' or
+        s1 == 'skipped') then
+      if per[ch] == nil then per[ch] = {}; order[#order + 1] = ch end
+      table.insert(per[ch], { id = id, at = due[i + 1] })
+    end
   end
   for _, ch in ipairs(order) do
     local r, last, n = rooms[ch], nil, 0
@@ -149,10 +158,17 @@ if #ids > 0 then
   -- stored payload, an ad-hoc notice's, travels in the entry).
   local tries = redis.call('HMGET', KEYS[3], unpack(ids))
   local stored = redis.call('HMGET', KEYS[2], unpack(ids))
+  -- A reminder finished already (a Redis that came back from an older copy
+  -- can leave one due, or waiting, that a send in flight then finished) is
+  -- not claimed again: its outcome is in the ledger.
+  local was = redis.call('HMGET', KEYS[4], unpack(ids))
   local gone = {}
   for k, id in ipairs(ids) do
     local at = tonumber(ats[k])
-    if now - at > grace and (keep_after == nil or at < keep_after) then
+    local st = was[k]
+    if st == 'sent' or st == 'dead' or st == 'missed' or st == 'skipped' then
+      -- left as it is
+    elseif now - at > grace and (keep_after == nil or at < keep_after) then
       states[#states + 1] = id
       states[#states + 1] = 'missed'
       gone[#gone + 1] = id

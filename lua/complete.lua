@@ -123,11 +123,25 @@ local function apply(r, held)
     if occ then reach(occ, agency .. ':reached', r.at .. ' ' .. r.channel) end
     set(r.id, 'sent')
     dels[#dels + 1] = r.id
-    if not held then redis.call('ZREM', KEYS[4], r.id) end
+    if not held then
+      -- A lost entry: the reminder may be due, or waiting for its
+      -- channel, again (an older copy of Redis); it is sent.
+      redis.call('ZREM', KEYS[4], r.id)
+      local ch = string.match(r.id, '~fallback%-([^/]+)$') or
+          string.match(r.id, '([^/]*)$')
+      redis.call('ZREM', base .. 'wait:' .. ch, r.id)
+    end
     return
   end
   if not held and finished(r.id) then return end
   local n = tonumber(r.attempt) or 1
+  if not held and (r.outcome == 'retry' or r.outcome == 'defer') then
+    -- A lost entry: the reminder may wait for its channel already (an
+    -- older copy of Redis); due is the one place it goes back to.
+    local ch = string.match(r.id, '~fallback%-([^/]+)$') or
+        string.match(r.id, '([^/]*)$')
+    redis.call('ZREM', base .. 'wait:' .. ch, r.id)
+  end
   if r.outcome == 'retry' then
     redis.call('ZADD', KEYS[4], tonumber(r.retry_at) or 0, r.id)
     try(r.id, n)
