@@ -215,6 +215,11 @@ say "1. delivery of $N planned reminders over a loopback webhook (parallelism $P
 say "   curl alone (baseline)       $(printf '%7d' $base_ms) ms  $(awk -v n=$N -v b=$base_ms 'BEGIN { printf "%8.0f", n * 1000 / b }') requests/s"
 say "   nhacviecd end to end        $(printf '%7d' $nv_ms) ms  $(awk -v n=$N -v d=$nv_ms 'BEGIN { printf "%8.0f", n * 1000 / d }') reminders/s ($sent sent: planned, claimed, built, sent, recorded)"
 say "   ratio nhacviecd/curl        $ratio of the baseline       (target >= 0.90)"
+# The same at the sink, first request to last: the daemon's start, plan and
+# the test's polling left out, as curl's reading of its 20,000 transfers.
+span=$(awk -F'\t' '$5 == "/hook" { if (!h0) h0 = $3; h1 = $3 } $5 == "/base" { if (!b0) b0 = $3; b1 = $3 }
+    END { printf "%d %d", b1 - b0, h1 - h0 }' "$T/hook.log")
+say "   at the sink, first to last  curl $(echo "$span" | cut -d' ' -f1) ms, nhacviecd $(echo "$span" | cut -d' ' -f2) ms: $(echo "$span" | awk '{ printf "%.2f", $1 / $2 }') of the baseline"
 say "   CPU per 1,000 deliveries    $cpu1k s                    (target <= 0.025)"
 say "   Redis commands per delivery $cpd, $cpde with the EVALSHAs   (target <= 6)"
 say "   of which (per delivery)     ${mix%, }"
