@@ -1,6 +1,4 @@
-/* One Redis connection on the loop: hiredis async, our own watchdogs, reconnect with back-off, Lua scripts, a Cluster slot followed. */
-#include <sys/queue.h>
-
+/* One Redis connection on the loop: hiredis async, our own watchdogs, reconnect with back-off, Lua scripts (a Cluster in store_cluster.c, Sentinels in store_sentinel.c). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,85 +8,16 @@
 #include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
 
-#include "cluster.h"
 #include "log.h"
-#include "store.h"
+#include "store_priv.h"
 
 #define STORE_BACKOFF_MIN_MS	250
 #define STORE_BACKOFF_MAX_MS	30000
-#define STORE_SCRIPTS_MAX	32
-#define STORE_HOPS_MAX		5	/* redirections followed in a row */
-#define STORE_TRYAGAIN_MS	100
-#define STORE_TRYAGAIN_MAX	300	/* then the caller gets the error */
-
-/* A command in flight: our callback wraps the caller's. */
-struct store_call {
-	struct store		*s;
-	store_reply_cb		*cb;
-	void			*arg;
-	int			 script;	/* -1, or the script to EVAL on NOSCRIPT */
-	int			 argc;		/* saved EVALSHA arguments */
-	char			**argv;
-	char			*cmd;		/* as sent; kept in a Cluster */
-	size_t			 len;
-	int			 raw;		/* in MULTI: never redirected alone */
-	int			 asked;		/* on the ASK link, after ASKING */
-	int			 tries;		/* TRYAGAIN answers so far */
-	TAILQ_ENTRY(store_call)	 link;		/* on later */
-};
-TAILQ_HEAD(store_calls, store_call);
-
-struct store {
-	struct event_base	*base;
-	struct store_params	 p;
-	struct address		 addr;		/* our copy; Sentinel's answer */
-	struct address		*sentinels;	/* asked for the master, or none */
-	size_t			 nsentinels;
-	size_t			 next_sentinel;
-	char			*master;
-	redisAsyncContext	*sac;		/* a Sentinel being asked */
-	int			 found;		/* it named the master */
-	struct event		*master_ev;	/* connect to it, next pass */
-	char			*password;
-	char			 where[300];
-	redisAsyncContext	*ac;
-	int			 up;		/* connected and ready */
-	int			 connected;	/* TCP up, maybe not ready */
-	int			 draining;	/* dropped next pass: take nothing */
-	int64_t			 backoff_ms;
-	struct event		*retry_ev;	/* reconnect after back-off */
-	struct event		*watch_ev;	/* connect and reply watchdog */
-	struct event		*drop_ev;	/* drop the connection next pass */
-	char			 drop_why[512];
-	size_t			 outstanding;
-	int			 nscripts;
-	char			 sha[STORE_SCRIPTS_MAX][41];
-	int			 nloading;	/* SCRIPT LOAD replies awaited */
-	int			 nchecks;	/* ROLE or CLUSTER replies awaited */
-	int			 nloaded;
-	/* A Cluster: the node serving our slot, found from the seeds. */
-	int			 slot;		/* -1 when not a Cluster */
-	struct address		*seeds;
-	size_t			 nseeds;
-	size_t			 next_seed;
-	char			 myid[CLUSTER_ID_MAX];
-	struct cluster_node	 owner;		/* where the slot is, learned */
-	int			 have_owner;
-	int			 hop;		/* connect to owner at once */
-	int			 hops;		/* in a row, without getting up */
-	int			 in_multi;
-	redisAsyncContext	*ask;		/* to the node importing the slot */
-	struct cluster_node	 ask_node;
-	struct store_calls	 later;		/* TRYAGAIN: sent again soon */
-	struct event		*later_ev;
-};
 
 static void	store_connect(struct store *);
 static void	store_lost(struct store *, const char *why);
-static void	store_reply(redisAsyncContext *, void *, void *);
-static void	store_drop_later(struct store *, const char *why);
 
-static void
+void
 store_watch_arm(struct store *s, int64_t ms)
 {
 	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
@@ -96,7 +25,7 @@ store_watch_arm(struct store *s, int64_t ms)
 	evtimer_add(s->watch_ev, &tv);
 }
 
-static struct store_call *
+struct store_call *
 store_call_new(struct store *s, store_reply_cb *cb, void *arg)
 {
 	struct store_call	*c;
@@ -110,7 +39,7 @@ store_call_new(struct store *s, store_reply_cb *cb, void *arg)
 	return c;
 }
 
-static void
+void
 store_call_free(struct store_call *c)
 {
 	int	i;
@@ -123,7 +52,7 @@ store_call_free(struct store_call *c)
 }
 
 /* The caller hears that its command was lost (it is never sent). */
-static void
+void
 store_call_fail(struct store_call *c)
 {
 	if (c->cb)
@@ -131,7 +60,7 @@ store_call_fail(struct store_call *c)
 	store_call_free(c);
 }
 
-static int
+int
 store_format(struct store_call *c, int argc, const char **argv,
     const size_t *argvlen)
 {
@@ -147,7 +76,7 @@ store_format(struct store_call *c, int argc, const char **argv,
 }
 
 /* The command text is not needed again: gone, and a password with it. */
-static void
+void
 store_forget(struct store_call *c)
 {
 	if (c->cmd == NULL)
@@ -162,7 +91,7 @@ store_forget(struct store_call *c)
  * connection to the node importing the slot. Outside a Cluster the command
  * text is not kept: nothing is ever sent twice from it.
  */
-static int
+int
 store_post(struct store *s, struct store_call *c)
 {
 	redisAsyncContext	*ac = c->asked ? s->ask : s->ac;
@@ -183,7 +112,7 @@ store_post(struct store *s, struct store_call *c)
 }
 
 /* AUTH [username] password: an ACL user, or the default. Returns argc. */
-static int
+int
 store_auth_argv(const struct store *s, const char *argv[3])
 {
 	argv[0] = "AUTH";
@@ -200,7 +129,7 @@ store_auth_argv(const struct store *s, const char *argv[3])
  * A command of the store's own (AUTH, checks, SCRIPT LOAD), never sent
  * twice; -1 if not sent.
  */
-static int
+int
 store_own(struct store *s, store_reply_cb *cb, int argc, const char **argv)
 {
 	struct store_call	*c;
@@ -230,194 +159,7 @@ store_multi(struct store *s, struct store_call *c, const char *verb,
 		s->in_multi = 0;
 }
 
-/* TRYAGAIN: the slot's keys are split between two nodes for a moment. */
-static void
-store_later_event(evutil_socket_t fd, short what, void *arg)
-{
-	struct store		*s = arg;
-	struct store_call	*c;
-
-	(void)fd;
-	(void)what;
-	while ((c = TAILQ_FIRST(&s->later)) != NULL) {
-		TAILQ_REMOVE(&s->later, c, link);
-		if (s->draining || store_post(s, c) == -1)
-			store_call_fail(c);
-	}
-}
-
-static void
-store_ask_connect_cb(const redisAsyncContext *ac, int status)
-{
-	struct store	*s = ac->data;
-
-	if (s == NULL || status == REDIS_OK)
-		return;
-	s->ask = NULL;		/* hiredis frees it; its calls get NULL */
-	store_drop_later(s, "cannot reach the node importing the slot");
-}
-
-static void
-store_ask_disconnect_cb(const redisAsyncContext *ac, int status)
-{
-	struct store	*s = ac->data;
-
-	(void)status;
-	if (s == NULL)
-		return;
-	s->ask = NULL;
-	store_drop_later(s, "lost the node importing the slot");
-}
-
-static void
-store_ask_auth_reply(void *arg, redisReply *r)
-{
-	struct store	*s = arg;
-
-	if (r && r->type == REDIS_REPLY_ERROR) {
-		log_err("redis %s: AUTH refused by %s:%d: %s", s->p.name,
-		    s->ask_node.host, s->ask_node.port, r->str);
-		store_drop_later(s, "authentication failed");
-	}
-}
-
-/* Never from inside the ASK connection's own callbacks. */
-static void
-store_ask_close(struct store *s)
-{
-	redisAsyncContext	*ac;
-
-	if ((ac = s->ask) == NULL)
-		return;
-	s->ask = NULL;
-	ac->data = NULL;
-	redisAsyncFree(ac);	/* pending callbacks get NULL */
-}
-
-/*
- * ASK: while a slot migrates, a key already moved is served by the
- * importing node, one command at a time after ASKING. One connection
- * there; commands queue in hiredis until it is up, behind AUTH.
- */
-static int
-store_ask(struct store *s, struct store_call *c, const struct cluster_node *to)
-{
-	redisAsyncContext	*ac;
-	char			 where[300];
-
-	if (s->ask != NULL && (s->ask_node.port != to->port ||
-	    strcmp(s->ask_node.host, to->host) != 0))
-		return -1;	/* a second migration at once: start over */
-	if (s->ask == NULL) {
-		ac = redisAsyncConnect(to->host, to->port);
-		if (ac == NULL || ac->err) {
-			if (ac)
-				redisAsyncFree(ac);
-			return -1;
-		}
-		ac->data = s;
-		s->ask = ac;
-		s->ask_node = *to;
-		redisLibeventAttach(ac, s->base);
-		redisAsyncSetConnectCallback(ac, store_ask_connect_cb);
-		redisAsyncSetDisconnectCallback(ac, store_ask_disconnect_cb);
-		cluster_node_format(to, where, sizeof(where));
-		log_info("redis %s: slot %d is migrating to %s; following ASK "
-		    "there", s->p.name, s->slot, where);
-		if (s->password) {
-			const char		*argv[3];
-			struct store_call	*a;
-			int			 rc;
-
-			if ((a = store_call_new(s, store_ask_auth_reply, s)) ==
-			    NULL)
-				fatal("calloc");
-			a->asked = 1;
-			rc = store_format(a, store_auth_argv(s, argv), argv,
-			    NULL) == -1 || redisAsyncFormattedCommand(ac,
-			    store_reply, a, a->cmd, a->len) != REDIS_OK;
-			store_forget(a);
-			if (rc) {
-				store_call_free(a);
-				return -1;
-			}
-			s->outstanding++;
-		}
-	}
-	c->asked = 1;
-	if (store_post(s, c) == -1) {
-		c->asked = 0;
-		return -1;
-	}
-	return 0;
-}
-
-/* The slot has another owner: connect there next, at once. */
-static void
-store_follow(struct store *s, const struct cluster_node *to, const char *why)
-{
-	if (s->draining)
-		return;
-	s->owner = *to;
-	s->have_owner = 1;
-	s->hop = 1;
-	store_drop_later(s, why);
-}
-
-/*
- * A Cluster's answer meant for the client, not the caller. 0: the store
- * sends c again (later, or elsewhere); 1: the caller gets NULL (lost, as
- * when a connection drops: it sends again once up); -1: the caller gets
- * the reply. MOVED, ASK and TRYAGAIN mean the command was not run at all,
- * so sending it again can neither lose nor repeat its effect.
- */
-static int
-store_redirect(struct store *s, struct store_call *c, const redisReply *r)
-{
-	struct cluster_node	to;
-	struct timeval		tv = { 0, STORE_TRYAGAIN_MS * 1000 };
-	char			why[400], where[300];
-	int			slot = -1;
-
-	switch (cluster_redirect_parse(r->str, s->addr.host, &slot, &to)) {
-	case CLUSTER_REPLY:
-		return -1;
-	case CLUSTER_MOVED:
-		cluster_node_format(&to, where, sizeof(where));
-		snprintf(why, sizeof(why), "slot %d moved to %s", slot, where);
-		store_follow(s, &to, why);
-		return 1;
-	case CLUSTER_ASK:
-		if (!c->raw && !c->asked && slot == s->slot &&
-		    store_ask(s, c, &to) == 0)
-			return 0;
-		break;
-	case CLUSTER_TRYAGAIN:
-		if (c->raw)
-			break;
-		if (++c->tries > STORE_TRYAGAIN_MAX)
-			return -1;
-		c->asked = 0;
-		TAILQ_INSERT_TAIL(&s->later, c, link);
-		if (!evtimer_pending(s->later_ev, NULL))
-			evtimer_add(s->later_ev, &tv);
-		return 0;
-	case CLUSTER_DOWN:
-		s->have_owner = 0;
-		snprintf(why, sizeof(why), "the Cluster cannot serve slot %d "
-		    "(%.100s)", s->slot, r->str);
-		store_drop_later(s, why);
-		return 1;
-	}
-	/* In a transaction, or a second ASK: start over from the seeds. */
-	s->have_owner = 0;
-	snprintf(why, sizeof(why), "%s (%.100s)", c->raw ? "a transaction met "
-	    "a slot migration" : "cannot follow ASK", r->str);
-	store_drop_later(s, why);
-	return 1;
-}
-
-static void
+void
 store_reply(redisAsyncContext *ac, void *r, void *priv)
 {
 	struct store_call	*c = priv;
@@ -436,7 +178,7 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 			evtimer_del(s->watch_ev);
 	}
 	if (reply && reply->type == REDIS_REPLY_ERROR && s->slot >= 0) {
-		if ((rc = store_redirect(s, c, reply)) == 0)
+		if ((rc = store_cluster_redirect(s, c, reply)) == 0)
 			return;
 		/* Leaving this node: the caller tries again once up. */
 		if (rc == 1 || s->draining)
@@ -578,7 +320,7 @@ store_retry_event(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Schedule the next connect; log once for this step of the back-off. */
-static void
+void
 store_schedule(struct store *s, const char *why)
 {
 	struct timeval	tv;
@@ -599,7 +341,6 @@ store_schedule(struct store *s, const char *why)
 static void
 store_lost(struct store *s, const char *why)
 {
-	struct store_call	*c;
 	struct timeval		 now = { 0, 0 };
 	int			 was_up = s->up;
 
@@ -611,12 +352,7 @@ store_lost(struct store *s, const char *why)
 	s->in_multi = 0;
 	evtimer_del(s->watch_ev);
 	evtimer_del(s->drop_ev);
-	evtimer_del(s->later_ev);
-	store_ask_close(s);
-	while ((c = TAILQ_FIRST(&s->later)) != NULL) {
-		TAILQ_REMOVE(&s->later, c, link);
-		store_call_fail(c);
-	}
+	store_cluster_reset(s);
 	if (was_up && s->p.down)
 		s->p.down(s->p.arg);
 	/* Redirected: straight to the node named, a few times in a row. */
@@ -632,7 +368,7 @@ store_lost(struct store *s, const char *why)
 	store_schedule(s, why);
 }
 
-static void
+void
 store_ready_check(struct store *s)
 {
 	if (s->nloading > 0 || s->nchecks > 0 || s->up || s->draining)
@@ -650,7 +386,7 @@ store_ready_check(struct store *s)
 }
 
 /* Drop the connection on the next loop pass, never inside hiredis. */
-static void
+void
 store_drop_later(struct store *s, const char *why)
 {
 	struct timeval	tv = { 0, 0 };
@@ -671,88 +407,6 @@ store_auth_reply(void *arg, redisReply *r)
 		log_err("redis %s: AUTH refused: %s", s->p.name, r->str);
 		store_drop_later(s, "authentication failed");
 	}
-}
-
-static void
-store_role_reply(void *arg, redisReply *r)
-{
-	struct store	*s = arg;
-
-	s->nchecks--;
-	if (r == NULL)
-		return;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
-	    r->element[0]->type != REDIS_REPLY_STRING ||
-	    strcmp(r->element[0]->str, "master") != 0) {
-		log_warnx("redis %s: %s is not the master (a failover under "
-		    "way?); asking the Sentinels again", s->p.name, s->where);
-		store_drop_later(s, "not the master");
-		return;
-	}
-	store_ready_check(s);
-}
-
-static void
-store_myid_reply(void *arg, redisReply *r)
-{
-	struct store	*s = arg;
-
-	s->nchecks--;
-	s->myid[0] = '\0';
-	if (r == NULL)
-		return;
-	if (r->type != REDIS_REPLY_STRING) {
-		log_err("redis %s: %s is not a Cluster node: %s", s->p.name,
-		    s->where, r->type == REDIS_REPLY_ERROR ? r->str :
-		    "odd reply to CLUSTER MYID");
-		store_drop_later(s, "not a Cluster node");
-		return;
-	}
-	snprintf(s->myid, sizeof(s->myid), "%s", r->str);
-}
-
-/* Is the node we reached the master of our slot? If not, go there. */
-static void
-store_slots_reply(void *arg, redisReply *r)
-{
-	struct store		*s = arg;
-	struct cluster_node	 owner;
-	char			 err[300], where[300], why[400];
-
-	s->nchecks--;
-	if (r == NULL || s->draining)
-		return;
-	if (cluster_slots_owner(r, s->slot, s->addr.host, &owner, err,
-	    sizeof(err)) == -1) {
-		store_drop_later(s, err);
-		return;
-	}
-	if (owner.id[0] != '\0' ? strcmp(owner.id, s->myid) == 0 :
-	    owner.port == s->addr.port && strcmp(owner.host, s->addr.host) ==
-	    0) {
-		store_ready_check(s);
-		return;
-	}
-	cluster_node_format(&owner, where, sizeof(where));
-	snprintf(why, sizeof(why), "slot %d is served by %s", s->slot, where);
-	store_follow(s, &owner, why);
-}
-
-/* A node that serves the slot but sees the Cluster down refuses every command. */
-static void
-store_state_reply(void *arg, redisReply *r)
-{
-	struct store	*s = arg;
-
-	s->nchecks--;
-	if (r == NULL || s->draining)
-		return;
-	if (r->type != REDIS_REPLY_STRING ||
-	    strstr(r->str, "cluster_state:ok") == NULL) {
-		store_drop_later(s, "the Cluster is down (CLUSTER INFO)");
-		return;
-	}
-	store_ready_check(s);
 }
 
 /* Replies come in order: the n-th SCRIPT LOAD answer is script n. */
@@ -790,26 +444,10 @@ store_handshake(struct store *s)
 	s->nloaded = 0;
 	s->nchecks = 0;
 	s->in_multi = 0;
-	/* Via Sentinel: make sure this is the master, not a demoted one. */
-	if (s->nsentinels > 0) {
-		const char *argv[] = { "ROLE" };
-
-		if (store_own(s, store_role_reply, 1, argv) == 0)
-			s->nchecks++;
-	}
-	/* A Cluster: make sure this node serves our slot, now, and can. */
-	if (s->slot >= 0) {
-		const char *myid[] = { "CLUSTER", "MYID" };
-		const char *slots[] = { "CLUSTER", "SLOTS" };
-		const char *info[] = { "CLUSTER", "INFO" };
-
-		if (store_own(s, store_myid_reply, 2, myid) == 0)
-			s->nchecks++;
-		if (store_own(s, store_slots_reply, 2, slots) == 0)
-			s->nchecks++;
-		if (store_own(s, store_state_reply, 2, info) == 0)
-			s->nchecks++;
-	}
+	if (s->nsentinels > 0)
+		store_sentinel_check(s);
+	if (s->slot >= 0)
+		store_cluster_check(s);
 	for (i = 0; i < s->nscripts; i++) {
 		const char *argv[] = { "SCRIPT", "LOAD", s->p.scripts[i] };
 
@@ -848,7 +486,7 @@ store_disconnect_cb(const redisAsyncContext *ac, int status)
 	store_lost(s, why);
 }
 
-static void
+void
 store_connect_to(struct store *s, const struct address *a)
 {
 	redisAsyncContext	*ac;
@@ -889,7 +527,7 @@ store_where(struct store *s)
 		    "%s:%d", s->addr.host ? s->addr.host : "?", s->addr.port);
 }
 
-static void
+void
 store_set_addr(struct store *s, const char *host, int port)
 {
 	char	*h;
@@ -904,113 +542,16 @@ store_set_addr(struct store *s, const char *host, int port)
 	store_where(s);
 }
 
-/* Sentinel's answer: the master's address, or nothing it knows of. */
-static void
-store_sentinel_reply(redisAsyncContext *ac, void *reply, void *priv)
-{
-	struct store	*s = priv;
-	redisReply	*r = reply;
-
-	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-	    r->element[0]->type == REDIS_REPLY_STRING &&
-	    r->element[1]->type == REDIS_REPLY_STRING) {
-		store_set_addr(s, r->element[0]->str, atoi(r->element[1]->str));
-		s->found = 1;
-	} else if (r != NULL)
-		log_warnx("redis %s: a Sentinel does not know master %s%s%s",
-		    s->p.name, s->master, r->type == REDIS_REPLY_ERROR ?
-		    ": " : "", r->type == REDIS_REPLY_ERROR ? r->str : "");
-	/* Allowed inside a reply callback, unlike redisAsyncFree. */
-	if (r != NULL)
-		redisAsyncDisconnect(ac);
-}
-
-static void
-store_sentinel_connect_cb(const redisAsyncContext *ac, int status)
-{
-	struct store	*s = ac->data;
-	char		 why[200];
-
-	if (status == REDIS_OK)
-		return;
-	s->sac = NULL;
-	evtimer_del(s->watch_ev);
-	snprintf(why, sizeof(why), "cannot reach a Sentinel (%s)", ac->errstr);
-	store_schedule(s, why);
-}
-
-static void
-store_sentinel_disconnect_cb(const redisAsyncContext *ac, int status)
-{
-	struct store	*s = ac->data;
-	struct timeval	 tv = { 0, 0 };
-
-	(void)status;
-	if (s == NULL)
-		return;
-	s->sac = NULL;
-	evtimer_del(s->watch_ev);
-	if (s->found)
-		evtimer_add(s->master_ev, &tv);	/* not inside hiredis */
-	else
-		store_schedule(s, "no master from the Sentinels");
-}
-
-static void
-store_master_event(evutil_socket_t fd, short what, void *arg)
-{
-	struct store	*s = arg;
-
-	(void)fd;
-	(void)what;
-	store_connect_to(s, &s->addr);
-}
-
-/* Ask the next Sentinel where the master is; then connect there. */
-static void
-store_discover(struct store *s)
-{
-	const struct address	*a = &s->sentinels[s->next_sentinel++ %
-	    s->nsentinels];
-	redisAsyncContext	*ac;
-
-	s->found = 0;
-	ac = a->path ? redisAsyncConnectUnix(a->path) :
-	    redisAsyncConnect(a->host, a->port);
-	if (ac == NULL || ac->err) {
-		if (ac)
-			redisAsyncFree(ac);
-		store_schedule(s, "cannot reach a Sentinel");
-		return;
-	}
-	ac->data = s;
-	s->sac = ac;
-	redisLibeventAttach(ac, s->base);
-	redisAsyncSetConnectCallback(ac, store_sentinel_connect_cb);
-	redisAsyncSetDisconnectCallback(ac, store_sentinel_disconnect_cb);
-	redisAsyncCommand(ac, store_sentinel_reply, s,
-	    "SENTINEL get-master-addr-by-name %s", s->master);
-	store_watch_arm(s, s->p.connect_timeout_ms);
-}
-
 static void
 store_connect(struct store *s)
 {
-	const struct address	*a;
-
-	if (s->nsentinels > 0)
-		store_discover(s);
-	else if (s->slot >= 0) {
-		/* The owner a node named, or the next seed to ask. */
-		if (s->have_owner)
-			store_set_addr(s, s->owner.host, s->owner.port);
-		else {
-			a = &s->seeds[s->next_seed++ % s->nseeds];
-			store_set_addr(s, a->host, a->port);
-		}
-		store_connect_to(s, &s->addr);
-	} else
-		store_connect_to(s, &s->addr);
+	if (s->nsentinels > 0) {
+		store_sentinel_discover(s);
+		return;
+	}
+	if (s->slot >= 0)
+		store_cluster_pick(s);
+	store_connect_to(s, &s->addr);
 }
 
 /*
@@ -1035,17 +576,11 @@ static void
 store_watch_event(evutil_socket_t fd, short what, void *arg)
 {
 	struct store		*s = arg;
-	redisAsyncContext	*sac = s->sac;
 
 	(void)fd;
 	(void)what;
-	if (sac != NULL) {
-		sac->data = NULL;
-		s->sac = NULL;
-		redisAsyncFree(sac);
-		store_schedule(s, "a Sentinel did not answer in time");
+	if (store_sentinel_timeout(s))
 		return;
-	}
 	store_drop(s, s->connected ? "no reply in time" : "connect timed out");
 }
 
@@ -1061,7 +596,7 @@ store_drop_event(evutil_socket_t fd, short what, void *arg)
 	store_drop(s, why);
 }
 
-static int
+int
 store_copy_addrs(struct address **to, const struct address *from, size_t n)
 {
 	size_t	i;
@@ -1100,34 +635,15 @@ store_new(struct event_base *base, const struct store_params *p)
 		s->addr.port = p->addr->port;
 	s->p.addr = &s->addr;
 	store_where(s);
-	if (p->nsentinels > 0) {
-		s->nsentinels = p->nsentinels;
-		if ((s->master = strdup(p->master)) == NULL ||
-		    store_copy_addrs(&s->sentinels, p->sentinels,
-		    p->nsentinels) == -1)
-			goto fail;
-		snprintf(s->where, sizeof(s->where), "master %s (via Sentinel)",
-		    s->master);
-	}
-	s->p.sentinels = NULL;
-	if (p->nseeds > 0) {
-		s->nseeds = p->nseeds;
-		if (store_copy_addrs(&s->seeds, p->seeds, p->nseeds) == -1)
-			goto fail;
-		s->slot = cluster_keyslot(p->slot_key, strlen(p->slot_key));
-	}
-	s->p.seeds = NULL;
-	s->p.slot_key = NULL;
+	if (store_sentinel_init(s, p) == -1 || store_cluster_init(s, p) == -1)
+		goto fail;
 	while (p->scripts && p->scripts[s->nscripts] &&
 	    s->nscripts < STORE_SCRIPTS_MAX)
 		s->nscripts++;
 	s->retry_ev = evtimer_new(base, store_retry_event, s);
 	s->watch_ev = evtimer_new(base, store_watch_event, s);
 	s->drop_ev = evtimer_new(base, store_drop_event, s);
-	s->master_ev = evtimer_new(base, store_master_event, s);
-	s->later_ev = evtimer_new(base, store_later_event, s);
-	if (s->retry_ev == NULL || s->watch_ev == NULL || s->drop_ev == NULL ||
-	    s->master_ev == NULL || s->later_ev == NULL)
+	if (s->retry_ev == NULL || s->watch_ev == NULL || s->drop_ev == NULL)
 		goto fail;
 	store_connect(s);
 	return s;
@@ -1136,7 +652,7 @@ fail:
 	return NULL;
 }
 
-static void
+void
 store_free_addrs(struct address *a, size_t n)
 {
 	size_t	i;
@@ -1152,7 +668,6 @@ void
 store_free(struct store *s)
 {
 	redisAsyncContext	*ac;
-	struct store_call	*c;
 
 	if (s == NULL)
 		return;
@@ -1163,33 +678,18 @@ store_free(struct store *s)
 		ac->data = NULL;
 		redisAsyncFree(ac);
 	}
-	store_ask_close(s);
-	while ((c = TAILQ_FIRST(&s->later)) != NULL) {
-		TAILQ_REMOVE(&s->later, c, link);
-		store_call_fail(c);
-	}
+	store_cluster_free(s);
+	store_sentinel_free(s);
 	if (s->retry_ev)
 		event_free(s->retry_ev);
 	if (s->watch_ev)
 		event_free(s->watch_ev);
 	if (s->drop_ev)
 		event_free(s->drop_ev);
-	if (s->later_ev)
-		event_free(s->later_ev);
 	if (s->password) {
 		explicit_bzero(s->password, strlen(s->password));
 		free(s->password);
 	}
-	if ((ac = s->sac) != NULL) {
-		s->sac = NULL;
-		ac->data = NULL;
-		redisAsyncFree(ac);
-	}
-	if (s->master_ev)
-		event_free(s->master_ev);
-	store_free_addrs(s->sentinels, s->nsentinels);
-	store_free_addrs(s->seeds, s->nseeds);
-	free(s->master);
 	free(s->addr.path);
 	free(s->addr.host);
 	free(s);
