@@ -165,7 +165,7 @@ claim_confirm_url(struct dispatch *d, json_t *o)
 	char		*url, day[11];
 	size_t		 n;
 
-	if (d->nv->inbound == NULL || json_object_get(o, "escalation"))
+	if (d->nv->links == NULL || json_object_get(o, "escalation"))
 		return;
 	task = json_string_value(json_object_get(o, "task"));
 	due = json_string_value(json_object_get(o, "due"));
@@ -175,7 +175,7 @@ claim_confirm_url(struct dispatch *d, json_t *o)
 		return;
 	memcpy(day, due + n - 10, 10);	/* a span's end day */
 	day[10] = '\0';
-	if ((url = inbound_confirm_url(d->nv, task, day, agency)) != NULL) {
+	if ((url = links_confirm_url(d->nv, task, day, agency)) != NULL) {
 		json_object_set_new(o, "confirm_url", json_string(url));
 		free(url);
 	}

@@ -449,7 +449,8 @@ main(int argc, char *argv[])
 	    (nv.metrics = metrics_new(&nv, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if (nv.conf->public_listen &&
-	    (nv.inbound = inbound_new(&nv, err, sizeof(err))) == NULL)
+	    ((nv.inbound = inbound_new(&nv, err, sizeof(err))) == NULL ||
+	    (nv.links = links_new(&nv, err, sizeof(err))) == NULL))
 		fatalx("%s", err);
 	for (i = 0; i < 3; i++) {
 		sigs[i] = evsignal_new(nv.base, signums[i], main_signal, &nv);
@@ -484,6 +485,7 @@ out:
 	archive_free(nv.archive);
 	metrics_free(nv.metrics);
 	inbound_free(nv.inbound);
+	links_free(nv.links);
 	http_free(nv.http);
 	for (i = 0; i < 3; i++)
 		if (sigs[i])

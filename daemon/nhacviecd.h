@@ -28,6 +28,7 @@ struct dispatch;
 struct metrics;
 struct inbound;
 struct archive;
+struct links;
 
 struct plan;
 
@@ -47,6 +48,7 @@ struct nv {
 	struct metrics		*metrics;
 	struct inbound		*inbound;	/* [http] public_listen */
 	struct archive		*archive;	/* [ledger] keep */
+	struct links		*links;		/* its confirmation links */
 	int			 ready;		/* READY=1 was sent */
 	int			 stopping;
 };
@@ -248,13 +250,22 @@ char		*render_text(struct channel *, const struct job *j, char *err,
 /* A digest's subject line (malloc'd), for channels that have one. */
 char		*render_digest_subject(const struct job *j);
 
-/* inbound.c: the public listener, events, replies, confirmation links */
+/* inbound.c: the public listener, events, replies */
+struct evhttp_request;
 struct inbound	*inbound_new(struct nv *, char *err, size_t len);
 void		 inbound_free(struct inbound *);
 void		 inbound_store_up(struct inbound *);
 void		 inbound_stats(const struct inbound *, struct evbuffer *);
+/* The headers of every answer on the public listener. */
+void		 inbound_headers(struct evhttp_request *, const char *type);
+
+/* links.c: the confirmation links, served on the public listener */
+struct links	*links_new(struct nv *, char *err, size_t len);
+void		 links_free(struct links *);
+/* GET or POST /c/TOKEN; arg is the struct nv. */
+void		 links_route(struct evhttp_request *, void *arg);
 /* The signed link a message carries (malloc'd), or NULL without one. */
-char		*inbound_confirm_url(const struct nv *, const char *task,
+char		*links_confirm_url(const struct nv *, const char *task,
 		    const char *due, const char *agency);
 
 /*
