@@ -168,6 +168,14 @@ channel_unlink(struct job *j)
 		l->lead = m;
 }
 
+/* The state j kept on its channel goes (it moves, or leaves memory). */
+void
+channel_job_forget(struct job *j)
+{
+	if (j->chan != NULL && j->ch != NULL && j->ch->ops->job_free != NULL)
+		j->ch->ops->job_free(j);
+}
+
 void
 channel_split(struct job *lead)
 {
@@ -176,7 +184,6 @@ channel_split(struct job *lead)
 	while ((m = TAILQ_LAST(&lead->members, jobq)) != NULL) {
 		TAILQ_REMOVE(&lead->members, m, link);
 		m->lead = NULL;
-		m->stage = lead->stage;
 		TAILQ_INSERT_HEAD(&lead->ch->queue, m, link);
 	}
 	lead->nmembers = 0;
@@ -652,11 +659,15 @@ channels_reconfigure(struct dispatch *d, char *err, size_t len)
 			if (fresh) {
 				struct job *m;
 
-				TAILQ_FOREACH(m, &j->members, link)
+				TAILQ_FOREACH(m, &j->members, link) {
+					channel_job_forget(m);
 					m->ch = fresh;
+				}
+				channel_job_forget(j);
 				j->ch = fresh;
 				TAILQ_INSERT_TAIL(&fresh->queue, j, link);
 			} else {
+				channel_job_forget(j);
 				j->ch = NULL;
 				ledger_reject(j, "channel '%s' was removed "
 				    "from %s", ch->name, d->nv->conf_path);

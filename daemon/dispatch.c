@@ -77,6 +77,7 @@ dispatch_job_free(struct job *j)
 	TAILQ_REMOVE(&d->all, j, all);
 	d->njobs--;
 	reporter_job_free(j);
+	channel_job_forget(j);
 	reminder_clear(&j->r);
 	free(j->rid);
 	free(j->fb_id);

@@ -101,9 +101,7 @@ struct job {
 	char			*fb_id;		/* a fallback reminder to add */
 	char			*fb_payload;	/* NULL: skipped, see fb_skip */
 	char			*fb_skip;	/* why the fallback is not sent */
-	int			 stage;		/* zalo: 0 cs, 1 ZNS */
-	int			 auth_retried;	/* zalo: refreshed once for it */
-	unsigned		 gen;		/* zalo: token generation used */
+	void			*chan;		/* its channel's own, see job_free */
 	struct reporter		*reporter;	/* a report being gathered */
 	char			*attach;	/* a report's CSV, for mail */
 	size_t			 attach_len;
@@ -124,6 +122,8 @@ struct channel_ops {
 	/* SIGHUP gave the channel new settings (ch->cfg): take them up,
 	 * keeping its state. Without it, a fresh init replaces the old. */
 	int		(*reconfigure)(struct channel *, char *err, size_t len);
+	/* Free job->chan, the state one send keeps on this channel. */
+	void		(*job_free)(struct job *);
 };
 
 enum {
@@ -206,9 +206,11 @@ void		 channel_pause(struct channel *, const char *reason);
 void		 channels_pauses_read(struct dispatch *);
 /*
  * A digest cannot go as one (ZNS, too long): its members go back to the
- * queue, each to be sent on its own, with the lead's stage.
+ * queue, each to be sent on its own.
  */
 void		 channel_split(struct job *lead);
+/* Free what j keeps on its channel (job->chan), before it moves or goes. */
+void		 channel_job_forget(struct job *);
 
 /* ledger.c: what one attempt came to, from its channel, exactly once */
 void		 ledger_job_done(struct job *, const struct result *);
