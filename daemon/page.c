@@ -344,6 +344,39 @@ page_day_ms(struct page *p, plan_day day)
 	return schedule_local_ms(p->nv->plan, day, 0);
 }
 
+/* The month of today, as a period. */
+void
+page_month(struct page *p, struct view_period *pr)
+{
+	int	y, m, d;
+
+	plan_day_to_ymd(page_today(p), &y, &m, &d);
+	pr->from = plan_day_from_ymd(y, m, 1);
+	pr->to = plan_day_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1,
+	    1) - 1;
+}
+
+/* The end of a due day (ms): the next day's first instant, as the
+ * planner scores {p}:occurrences. */
+int64_t
+page_due_end(struct page *p, plan_day day)
+{
+	return page_day_ms(p, day + 1);
+}
+
+/* "AGENCY:note" among a hash's field, value pairs, or NULL. */
+const char *
+page_note(char *const *fields, size_t n, const char *agency)
+{
+	size_t	i, len = strlen(agency);
+
+	for (i = 0; i + 1 < n; i += 2)
+		if (strncmp(fields[i], agency, len) == 0 &&
+		    strcmp(fields[i] + len, ":note") == 0)
+			return fields[i + 1];
+	return NULL;
+}
+
 const char *
 page_str(const redisReply *r)
 {

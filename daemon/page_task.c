@@ -1,4 +1,4 @@
-/* Nhiệm vụ (/tasks, /tasks/ID and its phone-call form) and Cơ quan (/agencies, /agencies/ID): follow-ups of a period read from their hashes, one agency's messages from the ledger. */
+/* Nhiệm vụ (/tasks, /tasks/ID and its phone-call form): the follow-ups of a period read from their hashes (Cơ quan is page_agency.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,6 @@
 #include "web.h"
 
 #define TASK_OCC_MAX	400	/* columns of a matrix */
-#define AGENCY_MSG_MAX	500	/* messages shown, the newest */
 #define PERIOD_MAX_DAYS	366
 
 static char *
@@ -22,26 +21,6 @@ pt_strdup(const char *s)
 	if ((d = strdup(s ? s : "")) == NULL)
 		fatal("%s", __func__);
 	return d;
-}
-
-/* The month of today, as a period. */
-static void
-pt_month(struct page *p, struct view_period *pr)
-{
-	int	y, m, d;
-
-	plan_day_to_ymd(page_today(p), &y, &m, &d);
-	pr->from = plan_day_from_ymd(y, m, 1);
-	pr->to = plan_day_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1,
-	    1) - 1;
-}
-
-/* The end of a due day (ms): the next day's first instant, as the
- * planner scores {p}:occurrences. */
-static int64_t
-pt_due_end(struct page *p, plan_day day)
-{
-	return page_day_ms(p, day + 1);
 }
 
 /* An occurrence's hash, copied: field, value, field, value... */
@@ -71,19 +50,6 @@ pt_hash_clear(struct pt_hash *h)
 		free(h->fields[i]);
 	free(h->fields);
 	memset(h, 0, sizeof(*h));
-}
-
-/* "AGENCY:note" of a hash, or NULL. */
-static const char *
-pt_note(const struct pt_hash *h, const char *agency)
-{
-	size_t	i, n = strlen(agency);
-
-	for (i = 0; i + 1 < h->n; i += 2)
-		if (strncmp(h->fields[i], agency, n) == 0 &&
-		    strcmp(h->fields[i] + n, ":note") == 0)
-			return h->fields[i + 1];
-	return NULL;
 }
 
 /* --- /tasks ------------------------------------------------------------ */
@@ -187,10 +153,10 @@ page_tasks(struct page *p)
 		fatal("%s", __func__);
 	p->data = t;
 	p->data_free = pt_tasks_free;
-	pt_month(p, &def);
+	page_month(p, &def);
 	page_period(p, def.from, def.to, PERIOD_MAX_DAYS, &t->period);
 	page_occurrences(p, page_day_ms(p, t->period.from) + 1,
-	    pt_due_end(p, t->period.to), pt_tasks_occ, pt_tasks_render);
+	    page_due_end(p, t->period.to), pt_tasks_occ, pt_tasks_render);
 	page_go(p, p->next);
 }
 
@@ -402,7 +368,8 @@ pt_matrix_render(struct page *p)
 			return;
 		}
 		for (j = 0; j < nrec; j++)
-			notes[i * nrec + j] = pt_note(&m->hash[i], rec[j]->id);
+			notes[i * nrec + j] = page_note(m->hash[i].fields,
+			    m->hash[i].n, rec[j]->id);
 	}
 	if ((esc = calloc(m->nesc + 1, sizeof(*esc))) == NULL)
 		fatal("%s", __func__);
@@ -489,7 +456,7 @@ page_task(struct page *p)
 		if (keys_set_occ(&k, id) == -1)
 			continue;
 		m->dues[m->n] = pt_strdup(due);
-		m->ends[m->n] = pt_due_end(p, occ[i].end);
+		m->ends[m->n] = page_due_end(p, occ[i].end);
 		m->n++;
 		argv[0] = "HGETALL";
 		argv[1] = k.occ;
@@ -561,259 +528,4 @@ page_follow(struct page *p)
 	    f.argv);
 	follow_clear(&f);
 	page_go(p, NULL);
-}
-
-/* --- /agencies, /agencies/ID -------------------------------------------- */
-
-static void
-pt_agencies_render(struct page *p)
-{
-	struct html	h;
-
-	html_init(&h);
-	view_agencies(&h, &p->ctx);
-	page_html(p, 200, &h);
-}
-
-void
-page_agencies(struct page *p)
-{
-	page_go(p, pt_agencies_render);
-}
-
-/* One follow-up of the agency, out of the plan's hands. */
-struct pt_fu {
-	char		*task;
-	char		 due[11];
-	int64_t		 due_end;
-	int64_t		 reached, received, seen, ack, done, escalated;
-	char		 ack_via[24], done_via[24];
-	char		*note;
-};
-
-struct pt_msg {
-	int64_t	 at;
-	char	*task, *due, *channel, *outcome, *attempt, *detail;
-	int	 late;
-};
-
-struct pt_agency {
-	char			*agency;
-	struct view_period	 period;
-	struct pt_fu		*fu;
-	size_t			 nfu;
-	struct pt_msg		 msg[AGENCY_MSG_MAX];	/* a ring: newest */
-	size_t			 nmsg;
-	size_t			 first;
-	int			 cut;
-};
-
-static void
-pt_msg_clear(struct pt_msg *m)
-{
-	free(m->task);
-	free(m->due);
-	free(m->channel);
-	free(m->outcome);
-	free(m->attempt);
-	free(m->detail);
-	memset(m, 0, sizeof(*m));
-}
-
-static void
-pt_agency_free(void *arg)
-{
-	struct pt_agency	*a = arg;
-	size_t			 i;
-
-	for (i = 0; i < a->nfu; i++) {
-		free(a->fu[i].task);
-		free(a->fu[i].note);
-	}
-	for (i = 0; i < AGENCY_MSG_MAX; i++)
-		pt_msg_clear(&a->msg[i]);
-	free(a->fu);
-	free(a->agency);
-	free(a);
-}
-
-static void
-pt_agency_occ(struct page *p, const char *occ, int64_t due_end,
-    char *const *fields, size_t nfields)
-{
-	struct pt_agency	*a = p->data;
-	struct followup		*v = NULL;
-	struct pt_fu		*fu;
-	struct pt_hash		 h = { (char **)fields, nfields };
-	size_t			 n = 0, cap = 0, i;
-	const char		*note;
-
-	if (p->nv->plan == NULL || followup_read(p->nv->plan, occ, due_end,
-	    fields, nfields, &v, &n, &cap) == -1) {
-		free(v);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].agency->id, a->agency) != 0)
-			continue;
-		if ((fu = reallocarray(a->fu, a->nfu + 1, sizeof(*fu))) ==
-		    NULL)
-			fatal("%s", __func__);
-		a->fu = fu;
-		fu = &a->fu[a->nfu++];
-		memset(fu, 0, sizeof(*fu));
-		fu->task = pt_strdup(v[i].task->id);
-		snprintf(fu->due, sizeof(fu->due), "%s", v[i].due);
-		fu->due_end = v[i].due_end;
-		fu->reached = v[i].reached;
-		fu->received = v[i].received;
-		fu->seen = v[i].seen;
-		fu->ack = v[i].ack;
-		fu->done = v[i].done;
-		fu->escalated = v[i].escalated;
-		snprintf(fu->ack_via, sizeof(fu->ack_via), "%s", v[i].ack_via);
-		snprintf(fu->done_via, sizeof(fu->done_via), "%s",
-		    v[i].done_via);
-		if ((note = pt_note(&h, a->agency)) != NULL)
-			fu->note = pt_strdup(note);
-	}
-	free(v);
-}
-
-static void
-pt_agency_entry(struct page *p, const struct history_entry *e,
-    const char *const *fields, size_t nfields)
-{
-	struct pt_agency	*a = p->data;
-	struct pt_msg		*m;
-
-	(void)fields;
-	(void)nfields;
-	if (strcmp(e->agency, a->agency) != 0)
-		return;
-	if (a->nmsg == AGENCY_MSG_MAX) {
-		/* full: the oldest goes */
-		m = &a->msg[a->first];
-		a->first = (a->first + 1) % AGENCY_MSG_MAX;
-		a->cut = 1;
-		pt_msg_clear(m);
-	} else
-		m = &a->msg[(a->first + a->nmsg++) % AGENCY_MSG_MAX];
-	m->at = e->at;
-	m->task = pt_strdup(e->task);
-	m->due = pt_strdup(e->due);
-	m->channel = pt_strdup(e->channel);
-	m->outcome = pt_strdup(e->outcome);
-	m->attempt = pt_strdup(e->attempt);
-	m->detail = pt_strdup(e->detail);
-	m->late = e->late;
-}
-
-static void
-pt_agency_render(struct page *p)
-{
-	struct pt_agency		*a = p->data;
-	const struct plan		*plan = p->nv->plan;
-	const struct plan_agency	*ag;
-	struct view_agency		 v;
-	struct view_message		*msgs;
-	struct followup			*f;
-	const char			**notes;
-	struct html			 h;
-	size_t				 i, n = 0;
-
-	if (plan == NULL || (ag = plan_agency_find(plan, a->agency)) ==
-	    NULL) {
-		page_error(p, 404, "Không có cơ quan này", "Kế hoạch vừa nạp "
-		    "không còn cơ quan này.");
-		return;
-	}
-	if ((f = calloc(a->nfu + 1, sizeof(*f))) == NULL ||
-	    (notes = calloc(a->nfu + 1, sizeof(*notes))) == NULL ||
-	    (msgs = calloc(a->nmsg + 1, sizeof(*msgs))) == NULL)
-		fatal("%s", __func__);
-	for (i = 0; i < a->nfu; i++) {
-		const struct pt_fu *x = &a->fu[i];
-
-		if ((f[n].task = plan_task_find(plan, x->task)) == NULL)
-			continue;
-		f[n].agency = ag;
-		snprintf(f[n].due, sizeof(f[n].due), "%s", x->due);
-		f[n].due_end = x->due_end;
-		f[n].reached = x->reached;
-		f[n].received = x->received;
-		f[n].seen = x->seen;
-		f[n].ack = x->ack;
-		f[n].done = x->done;
-		f[n].escalated = x->escalated;
-		snprintf(f[n].ack_via, sizeof(f[n].ack_via), "%s", x->ack_via);
-		snprintf(f[n].done_via, sizeof(f[n].done_via), "%s",
-		    x->done_via);
-		notes[n++] = x->note;
-	}
-	/* Newest first. */
-	for (i = 0; i < a->nmsg; i++) {
-		const struct pt_msg *m = &a->msg[(a->first + a->nmsg - 1 - i) %
-		    AGENCY_MSG_MAX];
-
-		msgs[i].at = m->at;
-		msgs[i].task = m->task;
-		msgs[i].due = m->due;
-		msgs[i].channel = m->channel;
-		msgs[i].outcome = m->outcome;
-		msgs[i].attempt = m->attempt;
-		msgs[i].detail = m->detail;
-		msgs[i].late = m->late;
-	}
-	memset(&v, 0, sizeof(v));
-	v.agency = ag;
-	v.period = a->period;
-	v.f = f;
-	v.notes = notes;
-	v.nf = n;
-	v.m = msgs;
-	v.nm = a->nmsg;
-	v.cut = a->cut;
-	html_init(&h);
-	view_agency(&h, &p->ctx, &v);
-	page_html(p, 200, &h);
-	free(msgs);
-	free(notes);
-	free(f);
-}
-
-static void
-pt_agency_ledger(struct page *p)
-{
-	struct pt_agency	*a = p->data;
-
-	page_ledger(p, page_day_ms(p, a->period.from), page_day_ms(p,
-	    a->period.to + 1), pt_agency_entry, pt_agency_render, &a->cut,
-	    NULL);
-}
-
-void
-page_agency(struct page *p)
-{
-	const struct plan_agency	*ag;
-	struct pt_agency		*a;
-	struct view_period		 def;
-
-	if (p->nv->plan == NULL || (ag = plan_agency_find(p->nv->plan,
-	    p->id)) == NULL) {
-		page_error(p, 404, "Không có cơ quan này", "Kế hoạch không có "
-		    "cơ quan nào mang mã này. Chọn ở trang Cơ quan.");
-		page_free(p);
-		return;
-	}
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		fatal("%s", __func__);
-	p->data = a;
-	p->data_free = pt_agency_free;
-	a->agency = pt_strdup(ag->id);
-	pt_month(p, &def);
-	page_period(p, def.from, def.to, PERIOD_MAX_DAYS, &a->period);
-	page_occurrences(p, page_day_ms(p, a->period.from) + 1,
-	    pt_due_end(p, a->period.to), pt_agency_occ, pt_agency_ledger);
-	page_go(p, p->next);
 }

@@ -98,6 +98,13 @@ void	page_period(struct page *, plan_day from, plan_day to, int max_days,
 plan_day page_today(struct page *);
 /* The first instant of a day in the plan's zone. */
 int64_t	page_day_ms(struct page *, plan_day);
+/* The month of today, as a period. */
+void	page_month(struct page *, struct view_period *);
+/* The end of a due day (ms): the next day's first instant, as the planner
+ * scores {p}:occurrences. */
+int64_t	page_due_end(struct page *, plan_day);
+/* "AGENCY:note" among a hash's field, value pairs, or NULL. */
+const char *page_note(char *const *fields, size_t n, const char *agency);
 /* A reply's element as a string ("" when it is not one). */
 const char *page_str(const redisReply *);
 
