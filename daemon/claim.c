@@ -155,33 +155,6 @@ claim_planned_id(const char *id)
 }
 
 /*
- * A reminder's confirmation link ({{confirm_url}}), when the public
- * listener is set up: it names the occurrence and the agency.
- */
-static void
-claim_confirm_url(struct dispatch *d, json_t *o)
-{
-	const char	*task, *due, *agency;
-	char		*url, day[11];
-	size_t		 n;
-
-	if (d->nv->links == NULL || json_object_get(o, "escalation"))
-		return;
-	task = json_string_value(json_object_get(o, "task"));
-	due = json_string_value(json_object_get(o, "due"));
-	agency = json_string_value(json_object_get(o, "agency"));
-	if (task == NULL || due == NULL || agency == NULL ||
-	    (n = strlen(due)) < 10)
-		return;
-	memcpy(day, due + n - 10, 10);	/* a span's end day */
-	day[10] = '\0';
-	if ((url = links_confirm_url(d->nv, task, day, agency)) != NULL) {
-		json_object_set_new(o, "confirm_url", json_string(url));
-		free(url);
-	}
-}
-
-/*
  * An escalation says how the recipients stand, from the follow-ups the
  * claim read with it; when every one of them reported done, nothing is
  * sent. -1 when the job was recorded instead.
@@ -249,7 +222,7 @@ claim_build(struct dispatch *d, struct job *j, const char *follow)
 		json_decref(o);
 		return -1;
 	}
-	claim_confirm_url(d, o);
+	links_confirm(d->nv, o);
 	if (reminder_from_json(&j->r, o, err, sizeof(err)) == -1) {
 		ledger_reject(j, "the plan gives a bad payload: %.120s", err);
 		return -1;

@@ -5,6 +5,7 @@
 
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <jansson.h>
 
 #include "chanstart.h"
 #include "clock.h"
@@ -232,8 +233,9 @@ links_route(struct evhttp_request *req, void *arg)
 		links_get(req, nv->links);
 }
 
-char *
-links_confirm_url(const struct nv *nv, const char *task, const char *due,
+/* The signed link of an occurrence for one agency (malloc'd), or NULL. */
+static char *
+links_url(const struct nv *nv, const char *task, const char *due,
     const char *agency)
 {
 	struct links	*lk = nv->links;
@@ -252,6 +254,29 @@ links_confirm_url(const struct nv *nv, const char *task, const char *due,
 		url = NULL;
 	free(token);
 	return url;
+}
+
+void
+links_confirm(const struct nv *nv, json_t *o)
+{
+	const char	*task, *due, *agency;
+	char		*url, day[11];
+	size_t		 n;
+
+	if (nv->links == NULL || json_object_get(o, "escalation"))
+		return;
+	task = json_string_value(json_object_get(o, "task"));
+	due = json_string_value(json_object_get(o, "due"));
+	agency = json_string_value(json_object_get(o, "agency"));
+	if (task == NULL || due == NULL || agency == NULL ||
+	    (n = strlen(due)) < 10)
+		return;
+	memcpy(day, due + n - 10, 10);	/* a span's end day */
+	day[10] = '\0';
+	if ((url = links_url(nv, task, day, agency)) != NULL) {
+		json_object_set_new(o, "confirm_url", json_string(url));
+		free(url);
+	}
 }
 
 struct links *

@@ -266,9 +266,11 @@ struct links	*links_new(struct nv *, char *err, size_t len);
 void		 links_free(struct links *);
 /* GET or POST /c/TOKEN; arg is the struct nv. */
 void		 links_route(struct evhttp_request *, void *arg);
-/* The signed link a message carries (malloc'd), or NULL without one. */
-char		*links_confirm_url(const struct nv *, const char *task,
-		    const char *due, const char *agency);
+/*
+ * A reminder's payload o gets its confirmation link ({{confirm_url}}) when
+ * the public listener is set up: it names the occurrence and the agency.
+ */
+void		 links_confirm(const struct nv *, json_t *o);
 
 /*
  * reporter.c: a [report] send's content, read from Redis when it is sent.
