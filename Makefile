@@ -73,9 +73,9 @@ build/san/nhacviec: $(call obj,san,$(CLI_SRC) $(COMMON_SRC))
 build/san/tests/unit/%: build/san/tests/unit/%.o build/san/tests/unit/helpers.o \
     $(call obj,san,$(COMMON_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
-# The fakes stand alone: only their shared helpers and the logger.
+# The fakes stand alone: only their shared helpers, the logger and xmalloc.
 build/rel/tests/%: build/rel/tests/%.o build/rel/tests/fakeutil.o \
-    build/rel/common/log.o
+    build/rel/common/log.o build/rel/common/xmalloc.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 # A scenario's own check with a common module: the event signature.

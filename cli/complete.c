@@ -10,6 +10,7 @@
 #include "config.h"
 #include "inifile.h"
 #include "log.h"
+#include "xmalloc.h"
 
 /*
  * Nothing is checked: completion must work while an admin is halfway
@@ -45,12 +46,10 @@ complete_add(struct complete *c, const char *name)
 		return;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 32;
-		if ((v = reallocarray(c->names, c->cap, sizeof(*v))) == NULL)
-			fatal("%s", __func__);
+		v = xreallocarray(c->names, c->cap, sizeof(*v));
 		c->names = v;
 	}
-	if ((c->names[c->n++] = strdup(name)) == NULL)
-		fatal("%s", __func__);
+	c->names[c->n++] = xstrdup(name);
 }
 
 static void
@@ -63,8 +62,7 @@ complete_section(void *arg, const char *text, unsigned line)
 	c->in_plan = 0;
 	if (text == NULL)
 		return;
-	if ((copy = strdup(text)) == NULL)
-		fatal("%s", __func__);
+	copy = xstrdup(text);
 	inifile_split_section(copy, &kind, &name);
 	if (c->want != NULL && strcmp(kind, c->want) == 0)
 		complete_add(c, name);
@@ -82,8 +80,7 @@ complete_key(void *arg, const char *section, const char *key,
 	(void)line;
 	if (c->in_plan && strcmp(key, "files") == 0) {
 		free(c->plan_files);
-		if ((c->plan_files = strdup(value)) == NULL)
-			fatal("%s", __func__);
+		c->plan_files = xstrdup(value);
 	}
 }
 
@@ -150,13 +147,11 @@ cmd_complete(struct cli *cl, int argc, char **argv)
 		if (pattern == NULL)
 			pattern = CONFIG_DEFAULT_PLAN_FILES;
 		if (*pattern != '/') {
-			if ((copy = strdup(path)) == NULL ||
-			    asprintf(&pattern, "%s/%s", dirname(copy),
-			    pattern) == -1)
-				fatal("%s", __func__);
+			copy = xstrdup(path);
+			xasprintf(&pattern, "%s/%s", dirname(copy), pattern);
 			free(copy);
-		} else if ((pattern = strdup(pattern)) == NULL)
-			fatal("%s", __func__);
+		} else
+			pattern = xstrdup(pattern);
 		c.want = complete_kinds[k].section;
 		if (glob(pattern, 0, NULL, &g) == 0) {
 			for (i = 0; i < g.gl_pathc; i++)

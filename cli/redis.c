@@ -17,6 +17,7 @@
 #include "schedule.h"
 #include "scripts.h"
 #include "secret.h"
+#include "xmalloc.h"
 
 /* Where the config says Redis is, for messages. */
 static const char *
@@ -476,10 +477,8 @@ cli_plan(redisContext *rc, const struct config *c, const struct keys *k)
 	}
 	n = r->elements / 2;
 	ps.n = n;
-	ps.names = calloc(n, sizeof(*ps.names));
-	ps.texts = calloc(n, sizeof(*ps.texts));
-	if (ps.names == NULL || ps.texts == NULL)
-		fatal("calloc");
+	ps.names = xcalloc(n, sizeof(*ps.names));
+	ps.texts = xcalloc(n, sizeof(*ps.texts));
 	for (i = 0; i < n; i++) {
 		ps.names[i] = r->element[2 * i]->str;
 		ps.texts[i] = r->element[2 * i + 1]->str;

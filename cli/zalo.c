@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "pause.h"
+#include "xmalloc.h"
 #include "zalo.h"
 
 static const struct config_channel *
@@ -88,7 +89,7 @@ zalo_set(const struct config *c, const struct keys *k,
 	}
 	t.refresh_issued_at = now;
 	t.updated_at = now;
-	t.status = strdup("ok");
+	t.status = xstrdup("ok");
 	if ((rc = cli_connect(c)) == NULL) {
 		zalo_token_clear(&t);
 		return EX_UNAVAILABLE;

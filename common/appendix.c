@@ -9,8 +9,7 @@
 #include <strings.h>
 
 #include "appendix.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 #define FOLD_MARK	(-1)	/* a combining mark: part of the letter before */
 
@@ -235,7 +234,6 @@ seterr(char *err, size_t len, const char *fmt, ...)
 	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
 }
-
 
 /* 1 when [s, s + n) is UTF-8 throughout (shortest forms, no surrogates). */
 static int

@@ -21,9 +21,8 @@
 #include "fileio.h"
 #include "template.h"
 #include "users.h"
+#include "xmalloc.h"
 #include "zalo.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define KEYS_MAX	32		/* keys in the largest section */
 #define SECTIONS_HINT	"use [redis], [plan], [ledger], [delivery], " \
@@ -320,8 +319,7 @@ config_verror(struct config_loader *l, unsigned line, const char *tpl,
 
 	if (l->nerrs == l->errcap) {
 		ncap = l->errcap ? l->errcap * 2 : 8;
-		if ((e = reallocarray(l->errs, ncap, sizeof(*e))) == NULL)
-			fatal("%s", __func__);
+		e = xreallocarray(l->errs, ncap, sizeof(*e));
 		l->errs = e;
 		l->errcap = ncap;
 	}
@@ -329,8 +327,7 @@ config_verror(struct config_loader *l, unsigned line, const char *tpl,
 	e->line = line;
 	e->seq = l->nerrs;
 	e->tpl = tpl ? config_strdup(tpl) : NULL;
-	if (vasprintf(&e->msg, fmt, ap) == -1)
-		fatal("%s", __func__);
+	xvasprintf(&e->msg, fmt, ap);
 	l->nerrs++;
 }
 
@@ -376,8 +373,7 @@ config_strdup(const char *s)
 {
 	char	*p;
 
-	if ((p = strdup(s)) == NULL)
-		fatal("%s", __func__);
+	p = xstrdup(s);
 	return p;
 }
 
@@ -419,8 +415,7 @@ config_resolve(struct config_loader *l, const char *path)
 
 	if (path[0] == '/')
 		return config_strdup(path);
-	if (asprintf(&p, "%s/%s", l->dir, path) == -1)
-		fatal("%s", __func__);
+	xasprintf(&p, "%s/%s", l->dir, path);
 	return p;
 }
 
@@ -475,8 +470,7 @@ config_channel_dup(const struct config_channel *c)
 	char			**f;
 	size_t			 i;
 
-	if ((d = malloc(sizeof(*d))) == NULL)
-		fatal("%s", __func__);
+	d = xmalloc(sizeof(*d));
 	*d = *c;
 	for (i = 0; i < nitems(channel_strings); i++) {
 		f = (char **)((char *)d + channel_strings[i]);
@@ -484,9 +478,7 @@ config_channel_dup(const struct config_channel *c)
 			*f = config_strdup(*f);
 	}
 	if (c->nheaders > 0) {
-		if ((d->headers = calloc(c->nheaders,
-		    sizeof(*d->headers))) == NULL)
-			fatal("%s", __func__);
+		d->headers = xcalloc(c->nheaders, sizeof(*d->headers));
 		for (i = 0; i < c->nheaders; i++) {
 			d->headers[i].name = config_strdup(c->headers[i].name);
 			d->headers[i].value = config_strdup(c->headers[i].value);
@@ -728,13 +720,10 @@ config_header(struct config_channel *c, const char *s, char *err, size_t len)
 	}
 	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
 		;
-	h = reallocarray(c->headers, c->nheaders + 1, sizeof(*h));
-	if (h == NULL)
-		fatal("%s", __func__);
+	h = xreallocarray(c->headers, c->nheaders + 1, sizeof(*h));
 	c->headers = h;
 	h = &c->headers[c->nheaders++];
-	if ((h->name = strndup(s, colon - s)) == NULL)
-		fatal("%s", __func__);
+	h->name = xstrndup(s, colon - s);
 	h->value = config_strdup(v);
 	return 0;
 }
@@ -767,8 +756,7 @@ config_idlist(const char *key, const char *value, char ***out, size_t *n,
 				    key, item);
 				goto out;
 			}
-		if ((nv = reallocarray(v, k + 1, sizeof(*v))) == NULL)
-			fatal("%s", __func__);
+		nv = xreallocarray(v, k + 1, sizeof(*v));
 		v = nv;
 		v[k++] = config_strdup(item);
 	}
@@ -938,8 +926,7 @@ config_set(struct config_loader *l, const struct config_key *k,
 		if (strncmp(value, "unix:", 5) == 0 && value[5] != '/' &&
 		    value[5] != '\0') {
 			path = config_resolve(l, value + 5);
-			if (asprintf(&abs, "unix:%s", path) == -1)
-				fatal("%s", __func__);
+			xasprintf(&abs, "unix:%s", path);
 			free(path);
 			rc = parse_address(abs, &a, list, sizeof(list));
 			free(abs);
@@ -1396,10 +1383,8 @@ config_section_start(struct config_loader *l, const char *text)
 			l->rep = &l->scratch_rep;
 			l->scratch_used = 1;
 		} else {
-			r = reallocarray(l->conf->reports,
+			r = xreallocarray(l->conf->reports,
 			    l->conf->nreports + 1, sizeof(*r));
-			if (r == NULL)
-				fatal("%s", __func__);
 			l->conf->reports = r;
 			l->rep = &r[l->conf->nreports++];
 			config_report_init(l->rep, name, l->lineno);
@@ -1418,10 +1403,8 @@ config_section_start(struct config_loader *l, const char *text)
 			l->chan = &l->scratch_chan;
 			l->scratch_used = 1;
 		} else {
-			c = reallocarray(l->conf->channels,
+			c = xreallocarray(l->conf->channels,
 			    l->conf->nchannels + 1, sizeof(*c));
-			if (c == NULL)
-				fatal("%s", __func__);
 			l->conf->channels = c;
 			l->chan = &c[l->conf->nchannels++];
 			config_channel_init(l->chan, name, l->lineno);
@@ -1502,10 +1485,8 @@ config_check_sentinels(struct config_loader *l, struct config *conf)
 			config_error(l, ls, "sentinels: %s", err);
 			continue;
 		}
-		conf->sentinel_addrs = realloc(conf->sentinel_addrs,
-		    (conf->nsentinels + 1) * sizeof(*conf->sentinel_addrs));
-		if (conf->sentinel_addrs == NULL)
-			fatal("%s", __func__);
+		conf->sentinel_addrs = xreallocarray(conf->sentinel_addrs,
+		    conf->nsentinels + 1, sizeof(*conf->sentinel_addrs));
 		conf->sentinel_addrs[conf->nsentinels++] = a;
 	}
 	free(copy);
@@ -1544,10 +1525,8 @@ config_check_cluster(struct config_loader *l, struct config *conf)
 			address_clear(&a);
 			continue;
 		}
-		conf->cluster_addrs = realloc(conf->cluster_addrs,
-		    (conf->ncluster + 1) * sizeof(*conf->cluster_addrs));
-		if (conf->cluster_addrs == NULL)
-			fatal("%s", __func__);
+		conf->cluster_addrs = xreallocarray(conf->cluster_addrs,
+		    conf->ncluster + 1, sizeof(*conf->cluster_addrs));
 		conf->cluster_addrs[conf->ncluster++] = a;
 	}
 	free(copy);
@@ -1743,8 +1722,7 @@ config_check_reports(struct config_loader *l, struct config *conf)
 			    r->name);
 			continue;
 		}
-		if ((r->channels = calloc(1, sizeof(*r->channels))) == NULL)
-			fatal("%s", __func__);
+		r->channels = xcalloc(1, sizeof(*r->channels));
 		r->channels[0] = config_strdup(pick->name);
 		r->nchannels = 1;
 	}
@@ -1896,8 +1874,7 @@ config_load(const char *path, struct diag *d)
 		diag_error(d, path, 0, "%s", why);
 		return NULL;
 	}
-	if ((conf = calloc(1, sizeof(*conf))) == NULL)
-		fatal("%s", __func__);
+	conf = xcalloc(1, sizeof(*conf));
 	conf->path = config_strdup(path);
 	config_defaults(conf);
 	l.conf = conf;

@@ -7,6 +7,7 @@
 #include "follow.h"
 #include "log.h"
 #include "schedule.h"
+#include "xmalloc.h"
 
 static const char *const follow_names[] = {
 	[FOLLOW_RECEIVED] = "received",
@@ -83,8 +84,7 @@ follow_prepare(struct follow *f, const struct keys *k, const struct plan *p,
 		}
 	}
 	snprintf(f->later, sizeof(f->later), "%zu", f->stops ? f->nlater : 0);
-	if ((f->argv = calloc(9 + f->nids + 1, sizeof(*f->argv))) == NULL)
-		fatal("%s", __func__);
+	f->argv = xcalloc(9 + f->nids + 1, sizeof(*f->argv));
 	f->argv[n++] = agency;
 	f->argv[n++] = follow_names[what];
 	f->argv[n++] = f->ms;

@@ -5,6 +5,7 @@
 
 #include "followup.h"
 #include "log.h"
+#include "xmalloc.h"
 
 static const char *const state_vi[FU_STATES] = {
 	[FU_NOT_REACHED] = "chưa nhận được",
@@ -75,15 +76,13 @@ followup_read(const struct plan *p, const char *occurrence, int64_t due_end,
 	lead = t->lead ? plan_agency_find(p, t->lead) : NULL;
 	if (nrec == 0 && lead != NULL) {
 		free(rec);
-		if ((rec = calloc(1, sizeof(*rec))) == NULL)
-			fatal("%s", __func__);
+		rec = xcalloc(1, sizeof(*rec));
 		rec[nrec++] = lead;
 	}
 	for (i = 0; i < nrec; i++) {
 		if (*n == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
-			if ((nv = reallocarray(*v, *cap, sizeof(**v))) == NULL)
-				fatal("%s", __func__);
+			nv = xreallocarray(*v, *cap, sizeof(**v));
 			*v = nv;
 		}
 		f = &(*v)[(*n)++];

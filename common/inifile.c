@@ -13,6 +13,7 @@
 
 #include "inifile.h"
 #include "log.h"
+#include "xmalloc.h"
 
 /* Everything one read keeps. */
 struct inifile_reader {
@@ -113,8 +114,7 @@ inifile_section(struct inifile_reader *r, const char *s, const char *e)
 	while (e > s && isspace((unsigned char)e[-1]))
 		e--;
 	free(r->section);
-	if ((r->section = strndup(s, e - s)) == NULL)
-		fatal("%s", __func__);
+	r->section = xstrndup(s, e - s);
 	r->broken = 0;
 	r->h->section(r->arg, r->section, r->lineno);
 }

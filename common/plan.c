@@ -20,8 +20,7 @@
 #include "parse.h"
 #include "plan.h"
 #include "template.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 #define KEYS_MAX	20		/* keys in the largest section */
 #define DAY_MS		(24LL * 60 * 60 * 1000)
@@ -255,8 +254,7 @@ plan_error(struct plan_loader *l, const char *file, unsigned line,
 
 	if (l->nerrs == l->errcap) {
 		ncap = l->errcap ? l->errcap * 2 : 8;
-		if ((e = reallocarray(l->errs, ncap, sizeof(*e))) == NULL)
-			fatal("%s", __func__);
+		e = xreallocarray(l->errs, ncap, sizeof(*e));
 		l->errs = e;
 		l->errcap = ncap;
 	}
@@ -267,8 +265,7 @@ plan_error(struct plan_loader *l, const char *file, unsigned line,
 	e->line = line;
 	e->seq = l->nerrs;
 	va_start(ap, fmt);
-	if (vasprintf(&e->msg, fmt, ap) == -1)
-		fatal("%s", __func__);
+	xvasprintf(&e->msg, fmt, ap);
 	va_end(ap);
 	l->nerrs++;
 }
@@ -298,8 +295,7 @@ plan_strdup(const char *s)
 {
 	char	*p;
 
-	if ((p = strdup(s)) == NULL)
-		fatal("%s", __func__);
+	p = xstrdup(s);
 	return p;
 }
 
@@ -381,8 +377,7 @@ plan_days_add(plan_day **v, size_t *n, size_t *cap, plan_day day)
 
 	if (*n == *cap) {
 		ncap = *cap ? *cap * 2 : 8;
-		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
-			fatal("%s", __func__);
+		nv = xreallocarray(*v, ncap, sizeof(*nv));
 		*v = nv;
 		*cap = ncap;
 	}
@@ -427,10 +422,8 @@ plan_split(const char *value, char ***items, size_t *n)
 			plan_strv_free(v, k);
 			return -1;
 		}
-		if ((v = reallocarray(v, k + 1, sizeof(*v))) == NULL)
-			fatal("%s", __func__);
-		if ((v[k++] = strndup(s, e - s)) == NULL)
-			fatal("%s", __func__);
+		v = xreallocarray(v, k + 1, sizeof(*v));
+		v[k++] = xstrndup(s, e - s);
 		if (*end == '\0')
 			break;
 		s = end + 1;
@@ -806,11 +799,9 @@ plan_recipients_walk(const struct plan *p, const struct plan_task *t,
 	unsigned char			 *sa, *sg;
 	size_t				  i, n = 0;
 
-	v = calloc(p->nagencies + 1, sizeof(*v));
-	sa = calloc(p->nagencies + 1, 1);
-	sg = calloc(p->ngroups + 1, 1);
-	if (v == NULL || sa == NULL || sg == NULL)
-		fatal("%s", __func__);
+	v = xcalloc(p->nagencies + 1, sizeof(*v));
+	sa = xcalloc(p->nagencies + 1, 1);
+	sg = xcalloc(p->ngroups + 1, 1);
 	if (t->lead != NULL && plan_agency_find(p, t->lead) != NULL)
 		plan_reach(p, t->lead, sa, sg, v, &n);
 	for (i = 0; i < t->npartners; i++)
@@ -831,8 +822,7 @@ plan_recipients(const struct plan *p, const struct plan_task *t,
 		return plan_recipients_walk(p, t, out);
 	k = (size_t)(t - p->tasks);
 	n = p->index->nreach[k];
-	if ((*out = calloc(n + 1, sizeof(**out))) == NULL)
-		fatal("%s", __func__);
+	*out = xcalloc(n + 1, sizeof(**out));
 	memcpy(*out, p->index->reach[k], n * sizeof(**out));
 	return n;
 }
@@ -862,11 +852,9 @@ plan_members(const struct plan *p, const char *id,
 	unsigned char			 *sa, *sg;
 	size_t				  n = 0;
 
-	v = calloc(p->nagencies + 1, sizeof(*v));
-	sa = calloc(p->nagencies + 1, 1);
-	sg = calloc(p->ngroups + 1, 1);
-	if (v == NULL || sa == NULL || sg == NULL)
-		fatal("%s", __func__);
+	v = xcalloc(p->nagencies + 1, sizeof(*v));
+	sa = xcalloc(p->nagencies + 1, 1);
+	sg = xcalloc(p->ngroups + 1, 1);
 	plan_reach(p, id, sa, sg, v, &n);
 	free(sa);
 	free(sg);
@@ -910,7 +898,6 @@ plan_parse_workdays(const char *value, unsigned *out)
 		*out = bits;
 	return rc;
 }
-
 
 /*
  * The zone libical knows within two edits of name (case aside), or NULL.
@@ -990,9 +977,8 @@ plan_parse_spec(const char *s, struct plan_spec *sp, char *err, size_t len)
 			    isdigit((unsigned char)t[1]))
 				split = t;
 		}
-		if ((sp->window = strndup(p, split != NULL ? (size_t)(split -
-		    p) : strlen(p))) == NULL)
-			fatal("%s", __func__);
+		sp->window = xstrndup(p,
+		    split != NULL ? (size_t)(split - p) : strlen(p));
 		if (!plan_id_ok(sp->window))
 			goto bad;
 		if (split != NULL) {
@@ -1040,8 +1026,7 @@ plan_parse_phone(const char *s, char **out)
 	if (n == 0 || strspn(s, "0123456789") != n)
 		return -1;
 	if (s[0] == '0') {
-		if (asprintf(&v, "84%s", s + 1) == -1)
-			fatal("%s", __func__);
+		xasprintf(&v, "84%s", s + 1);
 	} else
 		v = plan_strdup(s);
 	n = strlen(v);
@@ -1183,8 +1168,7 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 		    "names with one comma", value);
 		return -1;
 	}
-	if ((v = calloc(nitems_ + 1, sizeof(*v))) == NULL)
-		fatal("%s", __func__);
+	v = xcalloc(nitems_ + 1, sizeof(*v));
 	for (i = 0; i < nitems_; i++) {
 		if ((gt = strchr(items[i], '>')) == NULL) {
 			if (e == NULL) {
@@ -1206,9 +1190,7 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 				rc = -1;
 			} else {
 				free(e->spec.text);
-				if (asprintf(&e->spec.text, "escalate:%s",
-				    spec) == -1)
-					fatal("%s", __func__);
+				xasprintf(&e->spec.text, "escalate:%s", spec);
 				for (j = 0; j + 1 < n; j++)
 					if (v[j].spec.text != NULL &&
 					    plan_spec_same(&v[j].spec,
@@ -1234,9 +1216,7 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 			rc = -1;
 			continue;
 		}
-		if ((e->to = reallocarray(e->to, e->nto + 1,
-		    sizeof(*e->to))) == NULL)
-			fatal("%s", __func__);
+		e->to = xreallocarray(e->to, e->nto + 1, sizeof(*e->to));
 		e->to[e->nto++] = plan_strdup(id);
 	}
 	plan_strv_free(items, nitems_);
@@ -1406,8 +1386,7 @@ plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
 		if (*value == '\0')
 			goto empty;
 		if (k->type == PK_DATE) {
-			if ((items = calloc(1, sizeof(*items))) == NULL)
-				fatal("%s", __func__);
+			items = xcalloc(1, sizeof(*items));
 			items[0] = plan_strdup(value);
 			n = 1;
 		} else if (plan_split(value, &items, &n) == -1) {
@@ -1417,8 +1396,7 @@ plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
 		}
 		if (n == 0)
 			goto empty;
-		if ((days = calloc(n, sizeof(*days))) == NULL)
-			fatal("%s", __func__);
+		days = xcalloc(n, sizeof(*days));
 		for (i = 0; i < n; i++) {
 			if (plan_parse_day(items[i], &days[i]) == -1) {
 				days[i] = INT32_MIN;	/* matches no day */
@@ -1488,8 +1466,7 @@ plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
 			    value);
 			return -1;
 		}
-		if ((specs = calloc(n + 1, sizeof(*specs))) == NULL)
-			fatal("%s", __func__);
+		specs = xcalloc(n + 1, sizeof(*specs));
 		for (i = 0; i < n; i++) {
 			if (plan_parse_spec(items[i], &specs[i], err,
 			    sizeof(err)) == -1) {
@@ -1774,8 +1751,7 @@ plan_days_union(const plan_day *a, size_t na, const plan_day *b, size_t nb,
 {
 	plan_day	*v;
 
-	if ((v = reallocarray(NULL, na + nb + 1, sizeof(*v))) == NULL)
-		fatal("%s", __func__);
+	v = xreallocarray(NULL, na + nb + 1, sizeof(*v));
 	if (na > 0)
 		memcpy(v, a, na * sizeof(*v));
 	if (nb > 0)
@@ -2005,12 +1981,9 @@ plan_append(struct plan_loader *l, enum plan_kind kind)
 		size = sizeof(*p->tasks);
 		break;
 	}
-	if ((v = reallocarray(*arr, *n + 1, size)) == NULL)
-		fatal("%s", __func__);
+	v = xreallocarray(*arr, *n + 1, size);
 	*arr = v;
-	nl = reallocarray(l->lines[kind], *n + 1, sizeof(*nl));
-	if (nl == NULL)
-		fatal("%s", __func__);
+	nl = xreallocarray(l->lines[kind], *n + 1, sizeof(*nl));
 	l->lines[kind] = nl;
 	memset(&nl[*n], 0, sizeof(*nl));
 	l->seen = nl[*n].at;
@@ -2185,8 +2158,7 @@ plan_begin_source(struct plan_loader *l, const char *name)
 	struct plan	*p = l->plan;
 	char		**v;
 
-	if ((v = reallocarray(p->files, p->nfiles + 1, sizeof(*v))) == NULL)
-		fatal("%s", __func__);
+	v = xreallocarray(p->files, p->nfiles + 1, sizeof(*v));
 	p->files = v;
 	p->files[p->nfiles] = plan_strdup(name);
 	l->file = p->files[p->nfiles];
@@ -2218,9 +2190,7 @@ plan_ids(const struct plan *p, int windows)
 	const char	**v;
 	size_t		  i, n = 0;
 
-	v = calloc(p->nagencies + p->ngroups + p->nwindows + 1, sizeof(*v));
-	if (v == NULL)
-		fatal("%s", __func__);
+	v = xcalloc(p->nagencies + p->ngroups + p->nwindows + 1, sizeof(*v));
 	if (windows) {
 		for (i = 0; i < p->nwindows; i++)
 			v[n++] = p->windows[i].id;
@@ -2323,10 +2293,8 @@ plan_check_all(struct plan_loader *l)
 		    l->lines[KIND_GROUP][i].at[GR_MEMBERS], "members",
 		    g->members, g->nmembers, ids);
 	}
-	state = calloc(p->ngroups + 1, 1);
-	path = calloc(p->ngroups + 1, sizeof(*path));
-	if (state == NULL || path == NULL)
-		fatal("%s", __func__);
+	state = xcalloc(p->ngroups + 1, 1);
+	path = xcalloc(p->ngroups + 1, sizeof(*path));
 	for (i = 0; i < p->ngroups; i++) {
 		if (state[i] == 0)
 			plan_cycles_from(l, i, state, path, 0);
@@ -2412,8 +2380,7 @@ plan_new(void)
 {
 	struct plan	*p;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		fatal("%s", __func__);
+	p = xcalloc(1, sizeof(*p));
 	p->calendar.workdays = MON_FRI;
 	return p;
 }
@@ -2461,15 +2428,13 @@ plan_index_build(struct plan *p)
 	struct plan_index	*x;
 	size_t			 i, j;
 
-	if ((x = calloc(1, sizeof(*x))) == NULL ||
-	    (x->agencies = calloc(p->nagencies + 1, sizeof(*x->agencies))) ==
-	    NULL ||
-	    (x->groups = calloc(p->ngroups + 1, sizeof(*x->groups))) == NULL ||
-	    (x->tasks = calloc(p->ntasks + 1, sizeof(*x->tasks))) == NULL ||
-	    (x->reach = calloc(p->ntasks + 1, sizeof(*x->reach))) == NULL ||
-	    (x->nreach = calloc(p->ntasks + 1, sizeof(*x->nreach))) == NULL ||
-	    (x->reaches = calloc(p->ntasks + 1, sizeof(*x->reaches))) == NULL)
-		fatal("%s", __func__);
+	x = xcalloc(1, sizeof(*x));
+	x->agencies = xcalloc(p->nagencies + 1, sizeof(*x->agencies));
+	x->groups = xcalloc(p->ngroups + 1, sizeof(*x->groups));
+	x->tasks = xcalloc(p->ntasks + 1, sizeof(*x->tasks));
+	x->reach = xcalloc(p->ntasks + 1, sizeof(*x->reach));
+	x->nreach = xcalloc(p->ntasks + 1, sizeof(*x->nreach));
+	x->reaches = xcalloc(p->ntasks + 1, sizeof(*x->reaches));
 	for (i = 0; i < p->nagencies; i++)
 		x->agencies[i] = &p->agencies[i];
 	for (i = 0; i < p->ngroups; i++)
@@ -2483,8 +2448,7 @@ plan_index_build(struct plan *p)
 	for (i = 0; i < p->ntasks; i++) {
 		x->nreach[i] = plan_recipients_walk(p, &p->tasks[i],
 		    &x->reach[i]);
-		if ((x->reaches[i] = calloc(p->nagencies + 1, 1)) == NULL)
-			fatal("%s", __func__);
+		x->reaches[i] = xcalloc(p->nagencies + 1, 1);
 		for (j = 0; j < x->nreach[i]; j++)
 			x->reaches[i][x->reach[i][j] - p->agencies] = 1;
 	}

@@ -10,6 +10,7 @@
 #include "planstore.h"
 #include "report.h"
 #include "template.h"
+#include "xmalloc.h"
 
 char *
 planstore_adhoc(const struct plan *plan, char **id, const char *agency,
@@ -85,7 +86,7 @@ planstore_read(const char *pattern, struct plan_sources *s, struct diag *d)
 		return -1;
 	}
 	for (i = 0; i < g.gl_pathc; i++) {
-		s->names[s->n] = strdup(g.gl_pathv[i]);
+		s->names[s->n] = xstrdup(g.gl_pathv[i]);
 		s->texts[s->n] = planstore_slurp(g.gl_pathv[i], d);
 		if (s->names[s->n] == NULL || s->texts[s->n] == NULL) {
 			free(s->names[s->n]);

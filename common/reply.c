@@ -6,8 +6,7 @@
 #include <openssl/evp.h>
 
 #include "reply.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 #define WORD_MAX	24		/* longer words mean nothing here */
 #define FOLD_MARK	(-1)		/* a combining mark */

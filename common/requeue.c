@@ -7,6 +7,7 @@
 #include "log.h"
 #include "planstore.h"
 #include "requeue.h"
+#include "xmalloc.h"
 
 /* A field's value in a stream entry's field list, or "". */
 static const char *
@@ -34,16 +35,13 @@ requeue_note(struct requeue *q, const char *id, int refused, const char *fmt,
 	struct requeue_note	*n;
 	va_list			 ap;
 
-	if ((n = reallocarray(q->notes, q->nnotes + 1, sizeof(*n))) == NULL)
-		fatal("%s", __func__);
+	n = xreallocarray(q->notes, q->nnotes + 1, sizeof(*n));
 	q->notes = n;
 	n = &q->notes[q->nnotes++];
 	n->refused = refused;
-	if ((n->id = strdup(id)) == NULL)
-		fatal("%s", __func__);
+	n->id = xstrdup(id);
 	va_start(ap, fmt);
-	if (vasprintf(&n->text, fmt, ap) == -1)
-		fatal("%s", __func__);
+	xvasprintf(&n->text, fmt, ap);
 	va_end(ap);
 }
 
@@ -61,10 +59,9 @@ requeue_prepare(struct requeue *q, const redisReply *dead,
 	memset(q, 0, sizeof(q[0]));
 	if (dead == NULL || dead->type != REDIS_REPLY_ARRAY)
 		return -1;
-	if ((q->argv = calloc(2 + 2 * dead->elements, sizeof(*q->argv))) ==
-	    NULL || (q->payloads = calloc(dead->elements + 1,
-	    sizeof(*q->payloads))) == NULL || (q->by = strdup(by)) == NULL)
-		fatal("%s", __func__);
+	q->argv = xcalloc(2 + 2 * dead->elements, sizeof(*q->argv));
+	q->payloads = xcalloc(dead->elements + 1, sizeof(*q->payloads));
+	q->by = xstrdup(by);
 	snprintf(q->at, sizeof(q->at), "%lld", (long long)now_ms);
 	q->argv[0] = q->at;
 	q->argv[1] = q->by;
@@ -94,9 +91,8 @@ requeue_prepare(struct requeue *q, const redisReply *dead,
 			}
 			q->payloads[q->n][0] = '\0';
 		} else {
-			if ((q->payloads[q->n] = strdup(requeue_field(
-			    e->element[1], "payload"))) == NULL)
-				fatal("%s", __func__);
+			q->payloads[q->n] = xstrdup(requeue_field(
+			    e->element[1], "payload"));
 			if (strncmp(id, "adhoc/", 6) != 0)
 				requeue_note(q, id, 0, "%s is not a task of "
 				    "the plan in Redis: requeued as stored",

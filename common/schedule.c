@@ -16,6 +16,7 @@
 #include "schedule.h"
 #include "fileio.h"
 #include "template.h"
+#include "xmalloc.h"
 #include "zone.h"
 
 #define DAY_S		86400LL
@@ -207,8 +208,7 @@ schedule_rule_parse(const char *text, struct icalrecurrencetype *r,
 		return -1;
 	}
 	icalerror_clear_errno();
-	if ((copy = strdup(text)) == NULL)
-		fatal("%s", __func__);
+	copy = xstrdup(text);
 	for (part = strtok_r(copy, ";", &save); part != NULL && !bad;
 	    part = strtok_r(NULL, ";", &save)) {
 		snprintf(probe, sizeof(probe), "%s%s",
@@ -241,8 +241,7 @@ occ_push(struct occurrence **v, size_t *n, size_t *cap, plan_day start,
 
 	if (*n == *cap) {
 		ncap = *cap ? *cap * 2 : 16;
-		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
-			fatal("%s", __func__);
+		nv = xreallocarray(*v, ncap, sizeof(*nv));
 		*v = nv;
 		*cap = ncap;
 	}
@@ -495,9 +494,7 @@ schedule_add(struct sched_list *l, size_t mark, const struct plan_task *t,
 	    (contact = agency_contact(a, ch->contact)) == NULL)
 		return;
 	day_text(o->end, end, sizeof(end));
-	if (asprintf(&id, "%s/%s/%s/%s/%s", t->id, end, s->text, a->id,
-	    ch->name) == -1)
-		fatal("%s", __func__);
+	xasprintf(&id, "%s/%s/%s/%s/%s", t->id, end, s->text, a->id, ch->name);
 	for (i = mark; i < l->n; i++) {
 		if (strcmp(l->v[i].id, id) == 0) {
 			free(id);
@@ -506,8 +503,7 @@ schedule_add(struct sched_list *l, size_t mark, const struct plan_task *t,
 	}
 	if (l->n == l->cap) {
 		ncap = l->cap ? l->cap * 2 : 64;
-		if ((nv = reallocarray(l->v, ncap, sizeof(*nv))) == NULL)
-			fatal("%s", __func__);
+		nv = xreallocarray(l->v, ncap, sizeof(*nv));
 		l->v = nv;
 		l->cap = ncap;
 	}
@@ -642,8 +638,7 @@ schedule_task(const struct plan *p, const struct config *c, icaltimezone *z,
 		snprintf(err, len, "task '%s': %s", t->id, why);
 		return -1;
 	}
-	if ((chans = calloc(t->nchannels + 1, sizeof(*chans))) == NULL)
-		fatal("%s", __func__);
+	chans = xcalloc(t->nchannels + 1, sizeof(*chans));
 	for (i = 0; i < t->nchannels; i++)
 		if ((chans[nch] = config_channel_find(c, t->channels[i])) !=
 		    NULL)
@@ -838,8 +833,7 @@ schedule_find(const struct plan *p, const struct config *c, const char *id,
 	}
 	out->occ = occ[n];
 	free(occ);
-	if ((out->id = strdup(id)) == NULL)
-		fatal("%s", __func__);
+	out->id = xstrdup(id);
 	out->task = t;
 	out->agency = a;
 	out->spec = s;
@@ -888,10 +882,8 @@ schedule_follow_ids(const struct plan *p, const struct config *c,
 		    "'%s'", a->id, t->id);
 		return -1;
 	}
-	v = calloc((t->nremind + t->nremind_lead) * (t->nchannels + 1) + 1,
+	v = xcalloc((t->nremind + t->nremind_lead) * (t->nchannels + 1) + 1,
 	    sizeof(*v));
-	if (v == NULL)
-		fatal("%s", __func__);
 	for (i = 0; i < t->nremind + t->nremind_lead; i++) {
 		s = i < t->nremind ? &t->remind[i] :
 		    &t->remind_lead[i - t->nremind];
@@ -902,9 +894,8 @@ schedule_follow_ids(const struct plan *p, const struct config *c,
 			    NULL || (ch->contact != NULL &&
 			    agency_contact(a, ch->contact) == NULL))
 				continue;
-			if (asprintf(&id, "%s/%s/%s/%s/%s", t->id, end, s->text,
-			    a->id, ch->name) == -1)
-				fatal("%s", __func__);
+			xasprintf(&id, "%s/%s/%s/%s/%s", t->id, end, s->text,
+			    a->id, ch->name);
 			v[(*n)++] = id;
 		}
 	}
@@ -933,8 +924,7 @@ schedule_check_channel(const struct config *c, const struct plan_task *t,
 	char		 *list = NULL, *nl;
 	size_t		  i;
 
-	if ((names = calloc(c->nchannels + 1, sizeof(*names))) == NULL)
-		fatal("%s", __func__);
+	names = xcalloc(c->nchannels + 1, sizeof(*names));
 	for (i = 0; i < c->nchannels; i++)
 		names[i] = c->channels[i].name;
 	if ((near = parse_nearest(name, names)) != NULL) {
@@ -943,9 +933,8 @@ schedule_check_channel(const struct config *c, const struct plan_task *t,
 		    conf, near);
 	} else if (c->nchannels > 0) {
 		for (i = 0; i < c->nchannels; i++) {
-			if (asprintf(&nl, "%s%s'%s'", list ? list : "",
-			    list ? ", " : "", names[i]) == -1)
-				fatal("%s", __func__);
+			xasprintf(&nl, "%s%s'%s'", list ? list : "",
+			    list ? ", " : "", names[i]);
 			free(list);
 			list = nl;
 		}
@@ -1073,10 +1062,8 @@ schedule_check_holidays(const struct plan *p, const struct config *c,
 				if (k < nwarned ||
 				    schedule_has_holidays(&p->calendar, y))
 					continue;
-				nw = reallocarray(warned, nwarned + 1,
+				nw = xreallocarray(warned, nwarned + 1,
 				    sizeof(*warned));
-				if (nw == NULL)
-					fatal("%s", __func__);
 				warned = nw;
 				warned[nwarned++] = y;
 				diag_warn(d, t->where.file, t->where.line,
@@ -1259,8 +1246,7 @@ schedule_check(struct plan *p, const struct config *c, struct diag *d)
 			nrec = plan_recipients(p, t, &rec);
 		else if (t->nremind_lead > 0 && t->lead != NULL &&
 		    (lead = plan_agency_find(p, t->lead)) != NULL) {
-			if ((rec = calloc(1, sizeof(*rec))) == NULL)
-				fatal("%s", __func__);
+			rec = xcalloc(1, sizeof(*rec));
 			rec[nrec++] = lead;
 		}
 		for (j = 0; j < t->nchannels; j++) {
@@ -1329,8 +1315,7 @@ schedule_note(const struct plan *p, const struct sched_reminder *r)
 	if (t->note == NULL)
 		return NULL;
 	if (strstr(t->note, "{{") == NULL) {
-		if ((s = strdup(t->note)) == NULL)
-			fatal("%s", __func__);
+		s = xstrdup(t->note);
 		return s;
 	}
 	memset(&m, 0, sizeof(m));

@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "reply.h"
 #include "template.h"
+#include "xmalloc.h"
 #include "zone.h"
 
 #define DAY_S		86400LL
@@ -128,8 +129,7 @@ template_push(struct template *t, enum node_kind kind, int field, size_t off,
 		t->uses |= USES(field);
 	if (t->n == t->cap) {
 		ncap = t->cap ? t->cap * 2 : 16;
-		if ((nv = reallocarray(t->nodes, ncap, sizeof(*nv))) == NULL)
-			fatal("%s", __func__);
+		nv = xreallocarray(t->nodes, ncap, sizeof(*nv));
 		t->nodes = nv;
 		t->cap = ncap;
 	}
@@ -169,8 +169,7 @@ template_unknown(struct diag *d, const char *file, unsigned line, char sigil,
 		    ALLOWED ")", s);
 		return;
 	}
-	if ((word = strndup(name, len)) == NULL)
-		fatal("%s", __func__);
+	word = xstrndup(name, len);
 	if ((near = parse_nearest(word, field_names)) != NULL)
 		diag_error(d, file, line, "unknown placeholder {{%s%s}}; did "
 		    "you mean {{%s%s}}? (allowed: " ALLOWED ")", s, word, s,
@@ -219,8 +218,7 @@ template_normalize(const char *text)
 
 	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
-	if ((out = malloc(strlen(p) + 1)) == NULL)
-		fatal("%s", __func__);
+	out = xmalloc(strlen(p) + 1);
 	for (o = out; *p != '\0'; p++) {
 		if (p[0] == '\r' && p[1] == '\n')
 			continue;
@@ -260,9 +258,8 @@ template_parse_at(const char *name, unsigned first, const char *text,
 	char			 sigil;
 	int			 f;
 
-	if ((t = calloc(1, sizeof(*t))) == NULL ||
-	    (t->name = strdup(name)) == NULL)
-		fatal("%s", __func__);
+	t = xcalloc(1, sizeof(*t));
+	t->name = xstrdup(name);
 	t->text = template_normalize(text);
 	s = t->text;
 	template_check_utf8(name, first, s, d);
@@ -321,9 +318,7 @@ template_parse_at(const char *name, unsigned first, const char *text,
 		case '^':
 			if (depth == scap) {
 				scap = scap ? scap * 2 : 8;
-				ns = reallocarray(stack, scap, sizeof(*ns));
-				if (ns == NULL)
-					fatal("%s", __func__);
+				ns = xreallocarray(stack, scap, sizeof(*ns));
 				stack = ns;
 			}
 			stack[depth].node = t->n;
@@ -857,7 +852,7 @@ template_note(const struct reminder *r, const char *tz)
 	char		*s;
 
 	template_values(r, tz, USES(F_NOTE), &vs);
-	s = strdup(vs.v[F_NOTE] ? vs.v[F_NOTE] : "");
+	s = xstrdup(vs.v[F_NOTE] ? vs.v[F_NOTE] : "");
 	template_values_clear(&vs);
 	return s;
 }
@@ -882,7 +877,7 @@ template_text_default(const struct reminder *r, const char *tz)
 	int		 span;
 
 	if (r->text != NULL)
-		return strdup(r->text);
+		return xstrdup(r->text);
 	template_values(r, tz, USES(F_AGENCY) | USES(F_TITLE) | USES(F_NOTE) |
 	    USES(F_PARTNER_ROLE) | USES(F_LEAD_ROLE) | USES(F_DUE_TEXT) |
 	    USES(F_OVERDUE) | (r->late ? USES(F_FIRE_AT) : 0), &vs);
@@ -984,27 +979,21 @@ template_resolve(const char *base, const char *path)
 	char	*copy, *dir, *abs = NULL, *out, cwd[PATH_MAX];
 
 	if (path[0] == '/') {
-		if ((out = strdup(path)) == NULL)
-			fatal("%s", __func__);
+		out = xstrdup(path);
 		return out;
 	}
-	if ((copy = strdup(base)) == NULL)
-		fatal("%s", __func__);
+	copy = xstrdup(base);
 	dir = dirname(copy);
 	if ((abs = realpath(dir, NULL)) == NULL) {
 		/* Not on this machine (a plan read back from Redis). */
 		if (dir[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
-			abs = strdup(dir);
+			abs = xstrdup(dir);
 		else if (strcmp(dir, ".") == 0)
-			abs = strdup(cwd);
-		else if (asprintf(&abs, "%s/%s", cwd, dir) == -1)
-			abs = NULL;
-		if (abs == NULL)
-			fatal("%s", __func__);
+			abs = xstrdup(cwd);
+		else
+			xasprintf(&abs, "%s/%s", cwd, dir);
 	}
-	if (asprintf(&out, "%s/%s", strcmp(abs, "/") == 0 ? "" : abs,
-	    path) == -1)
-		fatal("%s", __func__);
+	xasprintf(&out, "%s/%s", strcmp(abs, "/") == 0 ? "" : abs, path);
 	free(abs);
 	free(copy);
 	return out;

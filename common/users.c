@@ -13,6 +13,7 @@
 
 #include "fileio.h"
 #include "users.h"
+#include "xmalloc.h"
 
 #define USERS_NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789._-"
 
@@ -330,7 +331,7 @@ users_without(const char *path, const char *name, int *had, char *err,
 
 	*had = 0;
 	if (lstat(path, &st) == -1 && errno == ENOENT)
-		return strdup("");
+		return xstrdup("");
 	if (file_read(path, FILE_NOFOLLOW | FILE_TEXT, USERS_FILE_MAX, &text,
 	    &n, why, sizeof(why)) == -1) {
 		snprintf(err, len, "%s: %s", path, why);

@@ -15,6 +15,7 @@
 #include "template.h"
 #include "fileio.h"
 #include "text.h"
+#include "xmalloc.h"
 #include "zalo.h"
 
 /*
@@ -165,9 +166,9 @@ zalo_refresh_parse(struct zalo_token *t, long status, const char *body,
 		exp_s = ZALO_EXPIRES_DEFAULT_S;
 	if (exp_s > ZALO_EXPIRES_MAX_S)
 		exp_s = ZALO_EXPIRES_MAX_S;
-	t->access_token = strdup(at);
-	t->refresh_token = strdup(rt);
-	t->status = strdup("ok");
+	t->access_token = xstrdup(at);
+	t->refresh_token = xstrdup(rt);
+	t->status = xstrdup("ok");
 	t->access_expires_at = now_ms + exp_s * 1000;
 	t->refresh_issued_at = now_ms;
 	t->updated_at = now_ms;
@@ -258,8 +259,8 @@ zalo_params(const char *s, struct zalo_settings *z, char *err, size_t len)
 			if (z->param_names == NULL || z->param_values == NULL)
 				abort();
 		}
-		z->param_names[z->nparams] = strdup(name);
-		z->param_values[z->nparams++] = strdup(val);
+		z->param_names[z->nparams] = xstrdup(name);
+		z->param_values[z->nparams++] = xstrdup(val);
 	}
 	free(copy);
 	return 0;
@@ -270,11 +271,11 @@ zalo_settings_fill(const struct config_channel *c, struct zalo_settings *z,
     char *err, size_t len)
 {
 	/* Copies: the settings outlive the config they came from (SIGHUP). */
-	z->api_base = strdup(c->api_base ? c->api_base : ZALO_API_BASE);
-	z->zns_base = strdup(c->zns_base ? c->zns_base : ZALO_ZNS_BASE);
-	z->oauth_base = strdup(c->oauth_base ? c->oauth_base :
+	z->api_base = xstrdup(c->api_base ? c->api_base : ZALO_API_BASE);
+	z->zns_base = xstrdup(c->zns_base ? c->zns_base : ZALO_ZNS_BASE);
+	z->oauth_base = xstrdup(c->oauth_base ? c->oauth_base :
 	    ZALO_OAUTH_BASE);
-	z->state_file = strdup(c->state_file ? c->state_file :
+	z->state_file = xstrdup(c->state_file ? c->state_file :
 	    ZALO_STATE_FILE);
 	if (z->api_base == NULL || z->zns_base == NULL ||
 	    z->oauth_base == NULL || z->state_file == NULL)
@@ -381,21 +382,15 @@ zalo_token_clear(struct zalo_token *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static char *
-zalo_dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 int
 zalo_token_copy(struct zalo_token *dst, const struct zalo_token *src)
 {
 	zalo_token_clear(dst);
 	*dst = *src;
-	dst->access_token = zalo_dup(src->access_token);
-	dst->refresh_token = zalo_dup(src->refresh_token);
-	dst->status = zalo_dup(src->status);
-	dst->reason = zalo_dup(src->reason);
+	dst->access_token = xstrdup(src->access_token);
+	dst->refresh_token = xstrdup(src->refresh_token);
+	dst->status = xstrdup(src->status);
+	dst->reason = xstrdup(src->reason);
 	return 0;
 }
 
@@ -437,17 +432,17 @@ zalo_token_read_file(const char *path, struct zalo_token *t, char *err,
 		json_decref(o);
 		return -1;
 	}
-	t->access_token = zalo_dup(json_string_value(json_object_get(o,
+	t->access_token = xstrdup(json_string_value(json_object_get(o,
 	    "access_token")));
-	t->refresh_token = zalo_dup(json_string_value(json_object_get(o,
+	t->refresh_token = xstrdup(json_string_value(json_object_get(o,
 	    "refresh_token")));
 	t->access_expires_at = zalo_json_ms(json_object_get(o,
 	    "access_expires_at"));
 	t->refresh_issued_at = zalo_json_ms(json_object_get(o,
 	    "refresh_issued_at"));
 	t->updated_at = zalo_json_ms(json_object_get(o, "updated_at"));
-	t->status = zalo_dup(json_string_value(json_object_get(o, "status")));
-	t->reason = zalo_dup(json_string_value(json_object_get(o, "reason")));
+	t->status = xstrdup(json_string_value(json_object_get(o, "status")));
+	t->reason = xstrdup(json_string_value(json_object_get(o, "reason")));
 	json_decref(o);
 	if (t->refresh_token == NULL) {
 		snprintf(err, len, "%s: no refresh_token in the file", path);
@@ -504,8 +499,8 @@ zalo_token_write_file(const char *path, const struct zalo_token *t,
 		goto out;
 	}
 	/* The rename itself must survive a crash: fsync the folder. */
-	dircopy = strdup(path);
-	if (dircopy && (dfd = open(dirname(dircopy), O_RDONLY |
+	dircopy = xstrdup(path);
+	if ((dfd = open(dirname(dircopy), O_RDONLY |
 	    O_DIRECTORY | O_CLOEXEC)) != -1) {
 		fsync(dfd);
 		close(dfd);
@@ -529,9 +524,9 @@ zalo_token_from_pairs(struct zalo_token *t, char *const *pairs, size_t n)
 		const char *k = pairs[i], *v = pairs[i + 1];
 
 		if (strcmp(k, "access_token") == 0 && *v)
-			t->access_token = strdup(v);
+			t->access_token = xstrdup(v);
 		else if (strcmp(k, "refresh_token") == 0 && *v)
-			t->refresh_token = strdup(v);
+			t->refresh_token = xstrdup(v);
 		else if (strcmp(k, "access_expires_at") == 0)
 			t->access_expires_at = strtoll(v, NULL, 10);
 		else if (strcmp(k, "refresh_issued_at") == 0)
@@ -539,9 +534,9 @@ zalo_token_from_pairs(struct zalo_token *t, char *const *pairs, size_t n)
 		else if (strcmp(k, "updated_at") == 0)
 			t->updated_at = strtoll(v, NULL, 10);
 		else if (strcmp(k, "status") == 0)
-			t->status = strdup(v);
+			t->status = xstrdup(v);
 		else if (strcmp(k, "reason") == 0)
-			t->reason = strdup(v);
+			t->reason = xstrdup(v);
 	}
 	return t->refresh_token ? 0 : -1;
 }

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "pause.h"
 #include "template.h"
+#include "xmalloc.h"
 
 static const struct channel_ops *const channel_types[] = {
 	[CHANNEL_CONSOLE] = &channel_console_ops,
@@ -486,9 +487,8 @@ channel_new(struct dispatch *d, const struct config_channel *cc, char *err,
 {
 	struct channel	*ch;
 
-	if ((ch = calloc(1, sizeof(*ch))) == NULL ||
-	    (ch->name = strdup(cc->name)) == NULL)
-		fatal("calloc");
+	ch = xcalloc(1, sizeof(*ch));
+	ch->name = xstrdup(cc->name);
 	ch->nv = d->nv;
 	ch->cfg = cc;
 	ch->ops = channel_types[cc->type];

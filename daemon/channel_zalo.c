@@ -9,6 +9,7 @@
 #include "log.h"
 #include "secret.h"
 #include "template.h"
+#include "xmalloc.h"
 #include "zalo_priv.h"
 
 #define VN_OFFSET_MS		(7LL * 3600 * 1000)
@@ -228,9 +229,7 @@ zalo_post(struct zalo *z, struct job *j)
 		body = json_pack("{s:{s:s?}, s:{s:s}}", "recipient", "user_id",
 		    to, "message", "text", text);
 		free(text);
-		if (asprintf(&url, "%s/v3.0/oa/message/cs",
-		    z->set.api_base) == -1)
-			fatal("asprintf");
+		xasprintf(&url, "%s/v3.0/oa/message/cs", z->set.api_base);
 	} else {
 		json_t *data;
 
@@ -244,9 +243,7 @@ zalo_post(struct zalo *z, struct job *j)
 		body = json_pack("{s:s?, s:s, s:o, s:s}", "phone", to,
 		    "template_id", z->ch->cfg->template_id, "template_data",
 		    data, "tracking_id", track);
-		if (asprintf(&url, "%s/message/template",
-		    z->set.zns_base) == -1)
-			fatal("asprintf");
+		xasprintf(&url, "%s/message/template", z->set.zns_base);
 	}
 	if (to == NULL || body == NULL ||
 	    (req.body = json_dumps(body, JSON_COMPACT)) == NULL) {
@@ -285,9 +282,8 @@ zalo_send(struct channel *ch, struct job *j)
 {
 	struct zalo	*z = ch->priv;
 
-	if (j->chan == NULL && (j->chan = calloc(1,
-	    sizeof(struct zalo_send))) == NULL)
-		fatal("calloc");
+	if (j->chan == NULL)
+		j->chan = xcalloc(1, sizeof(struct zalo_send));
 	memset(j->chan, 0, sizeof(struct zalo_send));
 	if (!zalo_auth_ready(z))
 		zalo_auth_need(z, j);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "planstore.h"
 #include "scripts.h"
+#include "xmalloc.h"
 
 #define CLAIM_RETRY_MS		2000	/* after a failed claim or read */
 #define CLAIM_MAX_DELIVERIES	3	/* read at two stops: a crash loop */
@@ -248,8 +249,7 @@ claim_add(struct dispatch *d, redisReply *e)
 	if (dispatch_job_find(d, o.entry) != NULL)
 		return;
 	j = dispatch_job_new(d, o.entry);
-	if ((j->rid = strdup(o.id ? o.id : "(unknown)")) == NULL)
-		fatal("strdup");
+	j->rid = xstrdup(o.id ? o.id : "(unknown)");
 	if (rc == -1) {
 		ledger_reject(j, "outbox entry %s in %s: %s", j->entry,
 		    d->nv->keys.outbox, err);
@@ -583,10 +583,8 @@ claim_claim(struct dispatch *d, size_t n)
 		snprintf(keep, sizeof(keep), "%lld", (long long)d->keep_after);
 	TAILQ_FOREACH(ch, &d->channels, link)
 		nch++;
-	argv = calloc(10 + 2 * nch, sizeof(*argv));
-	rooms = calloc(nch + 1, sizeof(*rooms));
-	if (argv == NULL || rooms == NULL)
-		fatal("calloc");
+	argv = xcalloc(10 + 2 * nch, sizeof(*argv));
+	rooms = xcalloc(nch + 1, sizeof(*rooms));
 	claim_rooms(d);
 	k = 10;
 	nch = 0;

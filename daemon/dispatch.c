@@ -12,6 +12,7 @@
 #include "log.h"
 #include "planstore.h"
 #include "scripts.h"
+#include "xmalloc.h"
 
 int64_t
 dispatch_mono_ms(void)
@@ -49,8 +50,7 @@ dispatch_job_new(struct dispatch *d, const char *entry)
 	struct job	*j;
 	unsigned	 h;
 
-	if ((j = calloc(1, sizeof(*j))) == NULL)
-		fatal("calloc");
+	j = xcalloc(1, sizeof(*j));
 	j->d = d;
 	j->state = JOB_QUEUED;
 	TAILQ_INIT(&j->members);

@@ -16,6 +16,7 @@
 #include "nhacviecd.h"
 #include "secret.h"
 #include "sign.h"
+#include "xmalloc.h"
 
 #define INBOUND_BODY_MAX	(64 * 1024)
 #define INBOUND_HEADER_MAX	(16 * 1024)
@@ -209,10 +210,8 @@ inbound_first_reply(void *arg, redisReply *r)
 	}
 	/* received (msg_id) or seen (msg_ids): the reminders they carried */
 	ids = json_object_get(m, "msg_ids");
-	argv = calloc(3 + (json_is_array(ids) ? json_array_size(ids) : 1),
+	argv = xcalloc(3 + (json_is_array(ids) ? json_array_size(ids) : 1),
 	    sizeof(*argv));
-	if (argv == NULL)
-		fatal("calloc");
 	argv[n++] = "HMGET";
 	argv[n++] = in->nv->keys.refs;
 	if (json_is_array(ids)) {
@@ -243,8 +242,7 @@ inbound_event(struct inbound *in, redisReply *entry)
 	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
 	    entry->element[0]->type != REDIS_REPLY_STRING)
 		return;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		fatal("calloc");
+	e = xcalloc(1, sizeof(*e));
 	e->in = in;
 	snprintf(e->entry, sizeof(e->entry), "%s", entry->element[0]->str);
 	f = entry->element[1];
@@ -380,9 +378,8 @@ inbound_new(struct nv *nv, char *err, size_t len)
 
 	if (c->public_listen == NULL)
 		return NULL;
-	if ((in = calloc(1, sizeof(*in))) == NULL ||
-	    (in->oa = calloc(c->nchannels + 1, sizeof(*in->oa))) == NULL)
-		fatal("calloc");
+	in = xcalloc(1, sizeof(*in));
+	in->oa = xcalloc(c->nchannels + 1, sizeof(*in->oa));
 	in->nv = nv;
 	in->history = 1;
 	snprintf(in->cursor, sizeof(in->cursor), "0");
@@ -391,8 +388,8 @@ inbound_new(struct nv *nv, char *err, size_t len)
 			continue;
 		if (chanstart_read(c, &c->channels[i], &cs, err, len) == -1)
 			goto fail;
-		in->oa[in->noa].channel = strdup(c->channels[i].name);
-		in->oa[in->noa].app_id = strdup(c->channels[i].app_id ?
+		in->oa[in->noa].channel = xstrdup(c->channels[i].name);
+		in->oa[in->noa].app_id = xstrdup(c->channels[i].app_id ?
 		    c->channels[i].app_id : "");
 		in->oa[in->noa].secret = cs.oa_secret;
 		cs.oa_secret = NULL;

@@ -9,6 +9,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "scripts.h"
+#include "xmalloc.h"
 
 #define LEASE_RESCUE_STEP	"500"	/* {p}:state fields per rescue step */
 #define LEASE_RESCUE_EVERY_MS	(3600 * 1000)
@@ -175,8 +176,7 @@ lease_keep(struct dispatch *d)
 
 	if (d->keeping || !store_is_up(nv->store))
 		return;
-	if ((argv = calloc(5 + d->njobs, sizeof(*argv))) == NULL)
-		fatal("calloc");
+	argv = xcalloc(5 + d->njobs, sizeof(*argv));
 	snprintf(ttl, sizeof(ttl), "%lld", (long long)nv->conf->reclaim_idle_ms);
 	argv[argc++] = KEYS_GROUP;
 	argv[argc++] = nv->consumer;

@@ -14,6 +14,7 @@
 #include "schedule.h"
 #include "scripts.h"
 #include "text.h"
+#include "xmalloc.h"
 
 #define LEDGER_RETRY_RECORD_MS	2000
 #define LEDGER_BATCH		64	/* outcomes per complete call */
@@ -183,8 +184,7 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 	for (k = 0; k < LEDGER_NFIELDS; k++)
 		argv[3 + k] = ledger_fields[k];
 	while (!TAILQ_EMPTY(&d->torecord)) {
-		if ((b = calloc(1, sizeof(*b))) == NULL)
-			fatal("calloc");
+		b = xcalloc(1, sizeof(*b));
 		b->d = d;
 		while (b->n < LEDGER_BATCH &&
 		    (j = TAILQ_FIRST(&d->torecord)) != NULL) {
@@ -269,8 +269,7 @@ ledger_fallback(struct job *j)
 		return;		/* never a chain */
 	if ((fb = config_channel_find(nv->conf, j->ch->cfg->fallback)) == NULL)
 		return;
-	if (asprintf(&j->fb_id, "%s~fallback-%s", j->rid, fb->name) == -1)
-		fatal("asprintf");
+	xasprintf(&j->fb_id, "%s~fallback-%s", j->rid, fb->name);
 	if ((j->fb_payload = planstore_fallback(j->r.json, j->fb_id, fb, err,
 	    sizeof(err))) == NULL) {
 		log_warnx("%s: no fallback on %s: %s", j->rid, fb->name, err);
@@ -282,10 +281,9 @@ ledger_fallback(struct job *j)
 	for (i = 0; t && i < t->nchannels; i++) {
 		if (strcmp(t->channels[i], fb->name) != 0)
 			continue;
-		if (asprintf(&j->fb_skip, "fallback to %s skipped: task %s "
-		    "sends this reminder to %s on %s already", fb->name,
-		    t->id, j->r.agency, fb->name) == -1)
-			fatal("asprintf");
+		xasprintf(&j->fb_skip, "fallback to %s skipped: task %s "
+		    "sends this reminder to %s on %s already", fb->name, t->id,
+		    j->r.agency, fb->name);
 		free(j->fb_payload);
 		j->fb_payload = NULL;
 		log_notice("%s: %s", j->rid, j->fb_skip);

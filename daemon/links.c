@@ -17,6 +17,7 @@
 #include "secret.h"
 #include "sign.h"
 #include "template.h"
+#include "xmalloc.h"
 
 #define LINKS_DAYS	30	/* links work this long after the due day */
 
@@ -206,8 +207,7 @@ links_post(struct evhttp_request *req, struct links *lk)
 		    "Phòng Nội vụ.</p>");
 		return;
 	}
-	if ((k = calloc(1, sizeof(*k))) == NULL)
-		fatal("calloc");
+	k = xcalloc(1, sizeof(*k));
 	k->req = req;
 	k->done = done;
 	if (script_run_keys(lk->nv, &f.keys, SCRIPT_FOLLOW, links_reply, k,
@@ -284,8 +284,7 @@ links_new(struct nv *nv, char *err, size_t len)
 {
 	struct links	*lk;
 
-	if ((lk = calloc(1, sizeof(*lk))) == NULL)
-		fatal("calloc");
+	lk = xcalloc(1, sizeof(*lk));
 	lk->nv = nv;
 	if (chanstart_secret(nv->conf->link_secret_file,
 	    CHANSTART_LINK_CREDENTIAL, 0, &lk->key, err, len) == -1) {

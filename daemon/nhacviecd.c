@@ -23,6 +23,7 @@
 #include "preflight.h"
 #include "secret.h"
 #include "template.h"
+#include "xmalloc.h"
 
 #define EX_CONFIG	78
 #define WATCH_EXTRA_MS	10000
@@ -416,8 +417,7 @@ main(int argc, char *argv[])
 	}
 	if (keys_init(&nv.keys, nv.conf->prefix) == -1)
 		fatalx("bad prefix %s", nv.conf->prefix);
-	if ((nv.consumer = strdup(nv.conf->consumer)) == NULL)
-		fatal("strdup");
+	nv.consumer = xstrdup(nv.conf->consumer);
 	if (keys_set_consumer(&nv.keys, nv.consumer) == -1)
 		fatalx("[redis] consumer %s is too long", nv.consumer);
 

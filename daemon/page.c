@@ -14,6 +14,7 @@
 #include "log.h"
 #include "schedule.h"
 #include "web.h"
+#include "xmalloc.h"
 
 #define PAGE_LEDGER_CHUNK	1000	/* entries per XRANGE */
 #define PAGE_LEDGER_CHUNK_S	"1000"
@@ -377,6 +378,12 @@ page_note(char *const *fields, size_t n, const char *agency)
 	return NULL;
 }
 
+char *
+page_strdup(const char *s)
+{
+	return xstrdup(s ? s : "");
+}
+
 const char *
 page_str(const redisReply *r)
 {
@@ -422,8 +429,7 @@ page_ledger_chunk(struct page *p, redisReply *r)
 			continue;
 		snprintf(lg->from, sizeof(lg->from), "(%s", x->element[0]->str);
 		lg->n++;
-		if ((fields = calloc(f->elements + 1, sizeof(*fields))) == NULL)
-			fatal("%s", __func__);
+		fields = xcalloc(f->elements + 1, sizeof(*fields));
 		for (j = 0; j < f->elements; j++)
 			fields[j] = page_str(f->element[j]);
 		if (history_read(&e, fields, f->elements) == 0 && e.at >= 0) {
@@ -484,9 +490,8 @@ page_ledger(struct page *p, int64_t since, int64_t until, page_entry_fn *fn,
 	char			 at[24];
 	const char		*argv[1];
 
-	if (p->ledger == NULL && (p->ledger = calloc(1,
-	    sizeof(*lg))) == NULL)
-		fatal("%s", __func__);
+	if (p->ledger == NULL)
+		p->ledger = xcalloc(1, sizeof(*lg));
 	lg = p->ledger;
 	memset(lg, 0, sizeof(*lg));
 	lg->since = since;
@@ -539,8 +544,7 @@ page_occ_hash(struct page *p, redisReply *r)
 	if (o->got >= o->n)
 		return;
 	if (r->type == REDIS_REPLY_ARRAY) {
-		if ((fields = calloc(r->elements + 1, sizeof(*fields))) == NULL)
-			fatal("%s", __func__);
+		fields = xcalloc(r->elements + 1, sizeof(*fields));
 		for (i = 0; i < r->elements; i++)
 			fields[i] = (char *)page_str(r->element[i]);
 		o->fn(p, o->ids[o->got], o->ends[o->got], fields, r->elements);
@@ -560,14 +564,12 @@ page_occ_list(struct page *p, redisReply *r)
 	p->next = o->done;
 	if (r->type != REDIS_REPLY_ARRAY)
 		return;
-	if ((o->ids = calloc(r->elements / 2 + 1, sizeof(*o->ids))) == NULL ||
-	    (o->ends = calloc(r->elements / 2 + 1, sizeof(*o->ends))) == NULL)
-		fatal("%s", __func__);
+	o->ids = xcalloc(r->elements / 2 + 1, sizeof(*o->ids));
+	o->ends = xcalloc(r->elements / 2 + 1, sizeof(*o->ends));
 	for (i = 0; i + 1 < r->elements; i += 2) {
 		if (keys_set_occ(&k, page_str(r->element[i])) == -1)
 			continue;
-		if ((o->ids[o->n] = strdup(page_str(r->element[i]))) == NULL)
-			fatal("%s", __func__);
+		o->ids[o->n] = xstrdup(page_str(r->element[i]));
 		o->ends[o->n++] = strtoll(page_str(r->element[i + 1]), NULL,
 		    10);
 		argv[0] = "HGETALL";
@@ -584,8 +586,8 @@ page_occurrences(struct page *p, int64_t from_ms, int64_t to_ms,
 	char		 a[24], b[24];
 	const char	*argv[8];
 
-	if (p->occ == NULL && (p->occ = calloc(1, sizeof(*o))) == NULL)
-		fatal("%s", __func__);
+	if (p->occ == NULL)
+		p->occ = xcalloc(1, sizeof(*o));
 	o = p->occ;
 	page_occ_clear(o);
 	o->fn = fn;

@@ -5,19 +5,10 @@
 
 #include "log.h"
 #include "web.h"
+#include "xmalloc.h"
 
 #define AGENCY_MSG_MAX	500	/* messages shown, the newest */
 #define PERIOD_MAX_DAYS	366
-
-static char *
-pa_strdup(const char *s)
-{
-	char	*d;
-
-	if ((d = strdup(s ? s : "")) == NULL)
-		fatal("%s", __func__);
-	return d;
-}
 
 static void
 pa_agencies_render(struct page *p)
@@ -109,13 +100,11 @@ pa_agency_occ(struct page *p, const char *occ, int64_t due_end,
 	for (i = 0; i < n; i++) {
 		if (strcmp(v[i].agency->id, a->agency) != 0)
 			continue;
-		if ((fu = reallocarray(a->fu, a->nfu + 1, sizeof(*fu))) ==
-		    NULL)
-			fatal("%s", __func__);
+		fu = xreallocarray(a->fu, a->nfu + 1, sizeof(*fu));
 		a->fu = fu;
 		fu = &a->fu[a->nfu++];
 		memset(fu, 0, sizeof(*fu));
-		fu->task = pa_strdup(v[i].task->id);
+		fu->task = page_strdup(v[i].task->id);
 		snprintf(fu->due, sizeof(fu->due), "%s", v[i].due);
 		fu->due_end = v[i].due_end;
 		fu->reached = v[i].reached;
@@ -128,7 +117,7 @@ pa_agency_occ(struct page *p, const char *occ, int64_t due_end,
 		snprintf(fu->done_via, sizeof(fu->done_via), "%s",
 		    v[i].done_via);
 		if ((note = page_note(fields, nfields, a->agency)) != NULL)
-			fu->note = pa_strdup(note);
+			fu->note = page_strdup(note);
 	}
 	free(v);
 }
@@ -153,12 +142,12 @@ pa_agency_entry(struct page *p, const struct history_entry *e,
 	} else
 		m = &a->msg[(a->first + a->nmsg++) % AGENCY_MSG_MAX];
 	m->at = e->at;
-	m->task = pa_strdup(e->task);
-	m->due = pa_strdup(e->due);
-	m->channel = pa_strdup(e->channel);
-	m->outcome = pa_strdup(e->outcome);
-	m->attempt = pa_strdup(e->attempt);
-	m->detail = pa_strdup(e->detail);
+	m->task = page_strdup(e->task);
+	m->due = page_strdup(e->due);
+	m->channel = page_strdup(e->channel);
+	m->outcome = page_strdup(e->outcome);
+	m->attempt = page_strdup(e->attempt);
+	m->detail = page_strdup(e->detail);
 	m->late = e->late;
 }
 
@@ -181,10 +170,9 @@ pa_agency_render(struct page *p)
 		    "không còn cơ quan này.");
 		return;
 	}
-	if ((f = calloc(a->nfu + 1, sizeof(*f))) == NULL ||
-	    (notes = calloc(a->nfu + 1, sizeof(*notes))) == NULL ||
-	    (msgs = calloc(a->nmsg + 1, sizeof(*msgs))) == NULL)
-		fatal("%s", __func__);
+	f = xcalloc(a->nfu + 1, sizeof(*f));
+	notes = xcalloc(a->nfu + 1, sizeof(*notes));
+	msgs = xcalloc(a->nmsg + 1, sizeof(*msgs));
 	for (i = 0; i < a->nfu; i++) {
 		const struct pa_fu *x = &a->fu[i];
 
@@ -259,11 +247,10 @@ page_agency(struct page *p)
 		page_free(p);
 		return;
 	}
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		fatal("%s", __func__);
+	a = xcalloc(1, sizeof(*a));
 	p->data = a;
 	p->data_free = pa_agency_free;
-	a->agency = pa_strdup(ag->id);
+	a->agency = page_strdup(ag->id);
 	page_month(p, &def);
 	page_period(p, def.from, def.to, PERIOD_MAX_DAYS, &a->period);
 	page_occurrences(p, page_day_ms(p, a->period.from) + 1,

@@ -10,6 +10,7 @@
 #include "requeue.h"
 #include "text.h"
 #include "web.h"
+#include "xmalloc.h"
 
 #define DEAD_SHOWN	300
 
@@ -43,8 +44,7 @@ dead_new(struct page *p)
 {
 	struct dead	*d;
 
-	if ((d = calloc(1, sizeof(*d))) == NULL)
-		fatal("%s", __func__);
+	d = xcalloc(1, sizeof(*d));
 	p->data = d;
 	p->data_free = dead_free;
 	return d;
@@ -64,9 +64,8 @@ dead_keep(struct dead *d, const redisReply *f, const char *name)
 			v = page_str(f->element[i + 1]);
 			break;
 		}
-	if ((ns = reallocarray(d->strs, d->nstrs + 1, sizeof(*ns))) == NULL ||
-	    (ns[d->nstrs] = strdup(v)) == NULL)
-		fatal("%s", __func__);
+	ns = xreallocarray(d->strs, d->nstrs + 1, sizeof(*ns));
+	ns[d->nstrs] = xstrdup(v);
 	d->strs = ns;
 	return ns[d->nstrs++];
 }
@@ -80,8 +79,7 @@ dead_list(struct page *p, redisReply *r)
 
 	if (r->type != REDIS_REPLY_ARRAY)
 		return;
-	if ((d->v = calloc(r->elements + 1, sizeof(*d->v))) == NULL)
-		fatal("%s", __func__);
+	d->v = xcalloc(r->elements + 1, sizeof(*d->v));
 	for (i = 0; i < r->elements; i++) {
 		e = r->element[i];
 		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2)
@@ -174,9 +172,8 @@ requeue_letters(struct page *p, redisReply *r)
 		snprintf(notes + len, sizeof(notes) - len, "%s%s", len ? " " :
 		    "", q.notes[i].text);
 	}
-	if ((d->strs = calloc(1, sizeof(*d->strs))) == NULL ||
-	    (d->strs[0] = strdup(notes)) == NULL)
-		fatal("%s", __func__);
+	d->strs = xcalloc(1, sizeof(*d->strs));
+	d->strs[0] = xstrdup(notes);
 	d->nstrs = 1;
 	if (q.n == 0) {
 		requeue_clear(&q);

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "schedule.h"
 #include "web.h"
+#include "xmalloc.h"
 
 #define OV_DAYS_AHEAD	7
 #define OV_GROUPS_MAX	200	/* rows of the coming days' table */
@@ -71,16 +72,6 @@ ov_free(void *arg)
 	free(o);
 }
 
-static char *
-ov_strdup(const char *s)
-{
-	char	*d;
-
-	if ((d = strdup(s ? s : "")) == NULL)
-		fatal("%s", __func__);
-	return d;
-}
-
 /* "zalo, email": a channel into the group's list, once. */
 static void
 ov_add_channel(struct ov_group *g, const char *name)
@@ -120,10 +111,9 @@ ov_upcoming(struct page *p, struct ov *o)
 	if (plan == NULL || schedule_expand(plan, p->nv->conf, from,
 	    p->ctx.now + OV_DAYS_AHEAD * DAY_MS, &l, err, sizeof(err)) == -1)
 		return;
-	if ((o->groups = calloc(l.n + 1, sizeof(*o->groups))) == NULL ||
-	    (o->group_of = calloc(l.n + 1, sizeof(*o->group_of))) == NULL ||
-	    (argv = calloc(l.n + 2, sizeof(*argv))) == NULL)
-		fatal("%s", __func__);
+	o->groups = xcalloc(l.n + 1, sizeof(*o->groups));
+	o->group_of = xcalloc(l.n + 1, sizeof(*o->group_of));
+	argv = xcalloc(l.n + 2, sizeof(*argv));
 	argv[n++] = "HMGET";
 	argv[n++] = p->nv->keys.state;
 	for (i = 0; i < l.n; i++) {
@@ -137,8 +127,8 @@ ov_upcoming(struct page *p, struct ov *o)
 			}
 			g = &o->groups[o->ngroups++];
 			g->fire_at = r->fire_at;
-			g->task = ov_strdup(r->task->id);
-			g->agency = ov_strdup(r->agency->id);
+			g->task = page_strdup(r->task->id);
+			g->agency = page_strdup(r->agency->id);
 		}
 		if (strcmp(g->agency, r->agency->id) != 0 ||
 		    g->nagencies == 0) {
@@ -220,7 +210,7 @@ ov_pauses(struct page *p, redisReply *r)
 	    i += 2)
 		if ((c = ov_channel(o, page_str(r->element[i]))) != NULL) {
 			free(c->pause);
-			c->pause = ov_strdup(page_str(r->element[i + 1]));
+			c->pause = page_strdup(page_str(r->element[i + 1]));
 		}
 }
 
@@ -245,7 +235,7 @@ ov_zalo(struct page *p, redisReply *r)
 	for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements &&
 	    i < 5; i++)
 		if (r->element[i]->type == REDIS_REPLY_STRING)
-			o->zalo[i] = ov_strdup(r->element[i]->str);
+			o->zalo[i] = page_strdup(r->element[i]->str);
 }
 
 static void
@@ -307,11 +297,9 @@ ov_render(struct page *p)
 	struct html		 h;
 	size_t			 i;
 
-	if ((o->v.up = calloc(o->ngroups + 1, sizeof(*o->v.up))) == NULL ||
-	    (o->v.channels = calloc(c->nchannels + 1,
-	    sizeof(*o->v.channels))) == NULL ||
-	    (o->json = calloc(o->nch + 1, sizeof(*o->json))) == NULL)
-		fatal("%s", __func__);
+	o->v.up = xcalloc(o->ngroups + 1, sizeof(*o->v.up));
+	o->v.channels = xcalloc(c->nchannels + 1, sizeof(*o->v.channels));
+	o->json = xcalloc(o->nch + 1, sizeof(*o->json));
 	for (i = 0; i < o->ngroups; i++) {
 		struct ov_group		*g = &o->groups[i];
 		struct view_upcoming	*u = &o->v.up[i];
@@ -386,13 +374,12 @@ page_overview(struct page *p)
 	int			 zalo = 0;
 	int64_t			 today;
 
-	if ((o = calloc(1, sizeof(*o))) == NULL ||
-	    (o->ch = calloc(c->nchannels + 1, sizeof(*o->ch))) == NULL)
-		fatal("%s", __func__);
+	o = xcalloc(1, sizeof(*o));
+	o->ch = xcalloc(c->nchannels + 1, sizeof(*o->ch));
 	p->data = o;
 	p->data_free = ov_free;
 	for (i = 0; i < c->nchannels; i++) {
-		o->ch[o->nch++].name = ov_strdup(c->channels[i].name);
+		o->ch[o->nch++].name = page_strdup(c->channels[i].name);
 		zalo |= c->channels[i].type == CHANNEL_ZALO;
 	}
 	ov_upcoming(p, o);

@@ -7,6 +7,7 @@
 #include "report.h"
 #include "schedule.h"
 #include "web.h"
+#include "xmalloc.h"
 
 #define REPORT_MAX_DAYS	366
 
@@ -125,8 +126,7 @@ pr_start(struct page *p, int csv)
 	const char		*by = page_arg(p, "by");
 	int			 y, m, d;
 
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		fatal("%s", __func__);
+	r = xcalloc(1, sizeof(*r));
 	p->data = r;
 	p->data_free = pr_free;
 	r->csv = csv;
@@ -137,9 +137,9 @@ pr_start(struct page *p, int csv)
 	def.from = plan_day_from_ymd(y, (m - 1) / 3 * 3 + 1, 1);
 	def.to = page_today(p);
 	page_period(p, def.from, def.to, REPORT_MAX_DAYS, &r->period);
-	if ((r->per_day = calloc((size_t)(r->period.to - r->period.from) + 2,
-	    sizeof(*r->per_day))) == NULL ||
-	    (r->rep = report_new(r->by, r->period.from, r->period.to)) == NULL)
+	r->per_day = xcalloc((size_t)(r->period.to - r->period.from) + 2,
+	    sizeof(*r->per_day));
+	if ((r->rep = report_new(r->by, r->period.from, r->period.to)) == NULL)
 		fatal("%s", __func__);
 	page_occurrences(p, page_day_ms(p, r->period.from) + 1,
 	    page_day_ms(p, r->period.to + 1), pr_occ, pr_ledger);

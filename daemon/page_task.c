@@ -9,19 +9,10 @@
 #include "schedule.h"
 #include "text.h"
 #include "web.h"
+#include "xmalloc.h"
 
 #define TASK_OCC_MAX	400	/* columns of a matrix */
 #define PERIOD_MAX_DAYS	366
-
-static char *
-pt_strdup(const char *s)
-{
-	char	*d;
-
-	if ((d = strdup(s ? s : "")) == NULL)
-		fatal("%s", __func__);
-	return d;
-}
 
 /* An occurrence's hash, copied: field, value, field, value... */
 struct pt_hash {
@@ -34,10 +25,9 @@ pt_hash_copy(struct pt_hash *h, char *const *fields, size_t n)
 {
 	size_t	i;
 
-	if ((h->fields = calloc(n + 1, sizeof(*h->fields))) == NULL)
-		fatal("%s", __func__);
+	h->fields = xcalloc(n + 1, sizeof(*h->fields));
 	for (i = 0; i < n; i++)
-		h->fields[i] = pt_strdup(fields[i]);
+		h->fields[i] = page_strdup(fields[i]);
 	h->n = n;
 }
 
@@ -87,12 +77,11 @@ pt_count(struct pt_tasks *t, const char *task)
 	for (i = 0; i < t->n; i++)
 		if (strcmp(t->c[i].task, task) == 0)
 			return &t->c[i];
-	if ((c = reallocarray(t->c, t->n + 1, sizeof(*c))) == NULL)
-		fatal("%s", __func__);
+	c = xreallocarray(t->c, t->n + 1, sizeof(*c));
 	t->c = c;
 	c = &t->c[t->n++];
 	memset(c, 0, sizeof(*c));
-	c->task = pt_strdup(task);
+	c->task = page_strdup(task);
 	return c;
 }
 
@@ -127,9 +116,7 @@ pt_tasks_render(struct page *p)
 	struct html		 h;
 	size_t			 i, n = 0;
 
-	if ((rows = calloc(plan ? plan->ntasks + 1 : 1, sizeof(*rows))) ==
-	    NULL)
-		fatal("%s", __func__);
+	rows = xcalloc(plan ? plan->ntasks + 1 : 1, sizeof(*rows));
 	for (i = 0; plan != NULL && i < plan->ntasks; i++) {
 		rows[n].task = &plan->tasks[i];
 		c = pt_count(t, plan->tasks[i].id);
@@ -149,8 +136,7 @@ page_tasks(struct page *p)
 	struct pt_tasks		*t;
 	struct view_period	 def;
 
-	if ((t = calloc(1, sizeof(*t))) == NULL)
-		fatal("%s", __func__);
+	t = xcalloc(1, sizeof(*t));
 	p->data = t;
 	p->data_free = pt_tasks_free;
 	page_month(p, &def);
@@ -230,7 +216,7 @@ pt_matrix_esc_states(struct page *p, redisReply *r)
 	for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements &&
 	    i < m->nesc; i++)
 		if (r->element[i]->type == REDIS_REPLY_STRING)
-			m->esc[i].state = pt_strdup(r->element[i]->str);
+			m->esc[i].state = page_strdup(r->element[i]->str);
 }
 
 /* One escalation id, once. */
@@ -242,23 +228,20 @@ pt_esc_add(struct pt_matrix *m, const char *task, const char *due,
 	char		*id;
 	size_t		 i;
 
-	if (asprintf(&id, "%s/%s/%s/%s/%s", task, due, spec, agency,
-	    channel) == -1)
-		fatal("%s", __func__);
+	xasprintf(&id, "%s/%s/%s/%s/%s", task, due, spec, agency, channel);
 	for (i = 0; i < m->nesc; i++)
 		if (strcmp(m->esc[i].id, id) == 0) {
 			free(id);
 			return;
 		}
-	if ((e = reallocarray(m->esc, m->nesc + 1, sizeof(*e))) == NULL)
-		fatal("%s", __func__);
+	e = xreallocarray(m->esc, m->nesc + 1, sizeof(*e));
 	m->esc = e;
 	e = &m->esc[m->nesc++];
 	memset(e, 0, sizeof(*e));
 	e->id = id;
-	e->due = pt_strdup(due);
-	e->agency = pt_strdup(agency);
-	e->channel = pt_strdup(channel);
+	e->due = page_strdup(due);
+	e->agency = page_strdup(agency);
+	e->channel = page_strdup(channel);
 }
 
 /*
@@ -291,8 +274,7 @@ pt_matrix_esc(struct page *p, const struct plan_task *t)
 		}
 	if (m->nesc == 0)
 		return;
-	if ((argv = calloc(m->nesc + 2, sizeof(*argv))) == NULL)
-		fatal("%s", __func__);
+	argv = xcalloc(m->nesc + 2, sizeof(*argv));
 	argv[0] = "HMGET";
 	argv[1] = p->nv->keys.state;
 	for (i = 0; i < m->nesc; i++)
@@ -314,8 +296,7 @@ pt_matrix_hash(struct page *p, redisReply *r)
 	if (m->got >= m->n)
 		return;
 	if (r->type == REDIS_REPLY_ARRAY) {
-		if ((fields = calloc(r->elements + 1, sizeof(*fields))) == NULL)
-			fatal("%s", __func__);
+		fields = xcalloc(r->elements + 1, sizeof(*fields));
 		for (i = 0; i < r->elements; i++)
 			fields[i] = (char *)page_str(r->element[i]);
 		pt_hash_copy(&m->hash[m->got], fields, r->elements);
@@ -348,12 +329,10 @@ pt_matrix_render(struct page *p)
 	lead = t->lead ? plan_agency_find(plan, t->lead) : NULL;
 	if (nrec == 0 && lead != NULL) {
 		free(rec);
-		if ((rec = calloc(1, sizeof(*rec))) == NULL)
-			fatal("%s", __func__);
+		rec = xcalloc(1, sizeof(*rec));
 		rec[nrec++] = lead;
 	}
-	if ((notes = calloc(m->n * nrec + 1, sizeof(*notes))) == NULL)
-		fatal("%s", __func__);
+	notes = xcalloc(m->n * nrec + 1, sizeof(*notes));
 	for (i = 0; i < m->n; i++) {
 		snprintf(occ, sizeof(occ), "%s/%s", t->id, m->dues[i]);
 		before = nf;
@@ -371,8 +350,7 @@ pt_matrix_render(struct page *p)
 			notes[i * nrec + j] = page_note(m->hash[i].fields,
 			    m->hash[i].n, rec[j]->id);
 	}
-	if ((esc = calloc(m->nesc + 1, sizeof(*esc))) == NULL)
-		fatal("%s", __func__);
+	esc = xcalloc(m->nesc + 1, sizeof(*esc));
 	for (i = 0, j = 0; i < m->nesc; i++) {
 		if (m->esc[i].state == NULL && m->esc[i].at == 0)
 			continue;
@@ -422,11 +400,10 @@ page_task(struct page *p)
 		page_free(p);
 		return;
 	}
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		fatal("%s", __func__);
+	m = xcalloc(1, sizeof(*m));
 	p->data = m;
 	p->data_free = pt_matrix_free;
-	m->task = pt_strdup(t->id);
+	m->task = page_strdup(t->id);
 	/* By default the quarter of today. */
 	plan_day_to_ymd(page_today(p), &y, &mo, &d);
 	mo = (mo - 1) / 3 * 3 + 1;
@@ -440,10 +417,9 @@ page_task(struct page *p)
 		page_free(p);
 		return;
 	}
-	if ((m->dues = calloc(nocc + 1, sizeof(*m->dues))) == NULL ||
-	    (m->ends = calloc(nocc + 1, sizeof(*m->ends))) == NULL ||
-	    (m->hash = calloc(nocc + 1, sizeof(*m->hash))) == NULL)
-		fatal("%s", __func__);
+	m->dues = xcalloc(nocc + 1, sizeof(*m->dues));
+	m->ends = xcalloc(nocc + 1, sizeof(*m->ends));
+	m->hash = xcalloc(nocc + 1, sizeof(*m->hash));
 	/* Columns: the occurrences whose due day is in the period. */
 	for (i = 0; i < nocc && m->n < TASK_OCC_MAX; i++) {
 		char	due[11];
@@ -455,7 +431,7 @@ page_task(struct page *p)
 		snprintf(id, sizeof(id), "%s/%s", t->id, due);
 		if (keys_set_occ(&k, id) == -1)
 			continue;
-		m->dues[m->n] = pt_strdup(due);
+		m->dues[m->n] = page_strdup(due);
 		m->ends[m->n] = page_due_end(p, occ[i].end);
 		m->n++;
 		argv[0] = "HGETALL";
@@ -520,7 +496,7 @@ page_follow(struct page *p)
 		page_free(p);
 		return;
 	}
-	p->data = pt_strdup(task);
+	p->data = page_strdup(task);
 	p->data_free = free;
 	log_info("status pages: %s records %s %s of %s", p->user, agency,
 	    done ? "done" : "acknowledged", f.occurrence);

@@ -11,6 +11,7 @@
 #include "planstore.h"
 #include "report.h"
 #include "schedule.h"
+#include "xmalloc.h"
 
 #define PLANNER_LOOKBACK_MS	(7LL * 86400000)
 #define DAY_MS			86400000LL
@@ -129,8 +130,7 @@ planner_occurrences(const struct plan *p, const struct sched_list *l,
 	/* Seen occurrences (task, end day) in an open-addressing table. */
 	for (cap = 16; cap < 2 * l->n; cap *= 2)
 		;
-	if ((seen = calloc(cap, sizeof(*seen))) == NULL)
-		fatal("calloc");
+	seen = xcalloc(cap, sizeof(*seen));
 	for (i = 0; i < l->n; i++) {
 		r = &l->v[i];
 		h = ((uintptr_t)r->task / 8 * 31 + (size_t)r->occ.end) *
@@ -144,10 +144,9 @@ planner_occurrences(const struct plan *p, const struct sched_list *l,
 		seen[h] = r;
 		plan_day_to_ymd(r->occ.end, &y, &mo, &d);
 		snprintf(due, sizeof(due), "%04d-%02d-%02d", y, mo, d);
-		if (asprintf(&owned[2 * m], "%s/%s", r->task->id, due) == -1 ||
-		    asprintf(&owned[2 * m + 1], "%lld", (long long)
-		    schedule_local_ms(p, r->occ.end + 1, 0)) == -1)
-			fatal("asprintf");
+		xasprintf(&owned[2 * m], "%s/%s", r->task->id, due);
+		xasprintf(&owned[2 * m + 1], "%lld",
+		    (long long)schedule_local_ms(p, r->occ.end + 1, 0));
 		argv[2 * m] = owned[2 * m];
 		argv[2 * m + 1] = owned[2 * m + 1];
 		m++;
@@ -192,31 +191,26 @@ planner_run(struct planner *pl)
 	 * The reminders (id, fire time), their occurrences once each, then
 	 * the [report] sends (id, fire time, payload: what to report).
 	 */
-	argv = calloc(2 + 2 * n + 1 + 2 * n + 1 + 3 * rs.n, sizeof(*argv));
-	owned = calloc(3 * n + 2 + rs.n, sizeof(*owned));
-	if (argv == NULL || owned == NULL)
-		fatal("calloc");
+	argv = xcalloc(2 + 2 * n + 1 + 2 * n + 1 + 3 * rs.n, sizeof(*argv));
+	owned = xcalloc(3 * n + 2 + rs.n, sizeof(*owned));
 	snprintf(from, sizeof(from), "%lld", (long long)(now - back));
 	snprintf(count, sizeof(count), "%zu", n);
 	argv[0] = from;
 	argv[1] = count;
 	for (i = 0; i < n; i++) {
-		if (asprintf(&owned[i], "%lld", (long long)l.v[i].fire_at) == -1)
-			fatal("out of memory");
+		xasprintf(&owned[i], "%lld", (long long)l.v[i].fire_at);
 		argv[2 + 2 * i] = l.v[i].id;
 		argv[3 + 2 * i] = owned[i];
 	}
 	m = planner_occurrences(pl->plan, &l, argv + 3 + 2 * n, owned + n);
-	if (asprintf(&owned[3 * n], "%zu", m) == -1 ||
-	    asprintf(&owned[3 * n + 1], "%zu", rs.n) == -1)
-		fatal("asprintf");
+	xasprintf(&owned[3 * n], "%zu", m);
+	xasprintf(&owned[3 * n + 1], "%zu", rs.n);
 	argv[2 + 2 * n] = owned[3 * n];
 	t = 3 + 2 * n + 2 * m;
 	argv[t++] = owned[3 * n + 1];
 	for (i = 0; i < rs.n; i++) {
-		if (asprintf(&owned[3 * n + 2 + i], "%lld",
-		    (long long)rs.v[i].fire_at) == -1)
-			fatal("asprintf");
+		xasprintf(&owned[3 * n + 2 + i], "%lld",
+		    (long long)rs.v[i].fire_at);
 		argv[t++] = rs.v[i].id;
 		argv[t++] = owned[3 * n + 2 + i];
 		argv[t++] = rs.v[i].payload;
@@ -301,10 +295,8 @@ planner_fetch_reply(void *arg, redisReply *r)
 		return;
 	}
 	ps.n = n;
-	ps.names = calloc(n, sizeof(*ps.names));
-	ps.texts = calloc(n, sizeof(*ps.texts));
-	if (ps.names == NULL || ps.texts == NULL)
-		fatal("calloc");
+	ps.names = xcalloc(n, sizeof(*ps.names));
+	ps.texts = xcalloc(n, sizeof(*ps.texts));
 	for (i = 0; i < n; i++) {
 		ps.names[i] = src->element[2 * i]->str;
 		ps.texts[i] = src->element[2 * i + 1]->str;

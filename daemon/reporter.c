@@ -8,6 +8,7 @@
 #include "log.h"
 #include "report.h"
 #include "schedule.h"
+#include "xmalloc.h"
 
 #define REPORTER_CHUNK	1000		/* ledger entries a read */
 #define REPORTER_WAIT_MS 30000		/* before trying a failed one again */
@@ -141,9 +142,8 @@ reporter_done(struct reporter *g)
 	if (j->ch->cfg->type == CHANNEL_SMTP) {
 		free(j->attach);
 		free(j->attach_name);
-		if (asprintf(&j->attach_name, "bao-cao-%s.csv",
-		    g->rq.period.label) == -1)
-			fatal("asprintf");
+		xasprintf(&j->attach_name, "bao-cao-%s.csv",
+		    g->rq.period.label);
 		j->attach = report_csv(g->rep, &j->attach_len);
 		attach = j->attach_name;
 	}
@@ -190,8 +190,7 @@ reporter_ledger_reply(void *arg, redisReply *r)
 		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
 		    (f = e->element[1])->type != REDIS_REPLY_ARRAY)
 			continue;
-		if ((fields = calloc(f->elements + 1, sizeof(*fields))) == NULL)
-			fatal("calloc");
+		fields = xcalloc(f->elements + 1, sizeof(*fields));
 		for (k = 0; k < f->elements; k++)
 			fields[k] = f->element[k]->type == REDIS_REPLY_STRING ?
 			    f->element[k]->str : "";
@@ -263,8 +262,7 @@ reporter_occ_reply(void *arg, redisReply *r)
 
 	g->pending--;
 	if (g->job != NULL && r != NULL && r->type == REDIS_REPLY_ARRAY) {
-		if ((fields = calloc(r->elements + 1, sizeof(*fields))) == NULL)
-			fatal("calloc");
+		fields = xcalloc(r->elements + 1, sizeof(*fields));
 		for (k = 0; k < r->elements; k++)
 			fields[k] = r->element[k]->type == REDIS_REPLY_STRING ?
 			    r->element[k]->str : "";
@@ -307,8 +305,7 @@ reporter_index_reply(void *arg, redisReply *r)
 		if (r->element[i]->type != REDIS_REPLY_STRING)
 			continue;
 		n = strlen(r->element[i]->str);
-		if ((o = malloc(sizeof(*o) + n + 1)) == NULL)
-			fatal("malloc");
+		o = xmalloc(sizeof(*o) + n + 1);
 		o->g = g;
 		memcpy(o->name, r->element[i]->str, n + 1);
 		if (store_commandf(g->nv->store, reporter_occ_reply, o,
@@ -336,8 +333,7 @@ reporter_start(struct job *j)
 	struct reporter	*g;
 	char		 err[200];
 
-	if ((g = calloc(1, sizeof(*g))) == NULL)
-		fatal("calloc");
+	g = xcalloc(1, sizeof(*g));
 	switch (report_request_read(j->r.json, &g->rq, err, sizeof(err))) {
 	case 0:
 		free(g);

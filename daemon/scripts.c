@@ -3,6 +3,7 @@
 
 #include "log.h"
 #include "nhacviecd.h"
+#include "xmalloc.h"
 
 _Static_assert(SCRIPT_COUNT <= 32, "daemon/store.c loads at most 32 scripts");
 
@@ -21,9 +22,7 @@ script_run_keys(struct nv *nv, const struct keys *k, enum script_id id,
 	char		  nkeys[8];
 	int		  n, rc;
 
-	if ((full = calloc(1 + SCRIPT_KEYS_MAX + (size_t)argc,
-	    sizeof(*full))) == NULL)
-		fatal("calloc");
+	full = xcalloc(1 + SCRIPT_KEYS_MAX + (size_t)argc, sizeof(*full));
 	n = script_args(id, k, argc, argv, full, nkeys);
 	rc = store_script(nv->store, (int)id, cb, arg, n, full);
 	free(full);

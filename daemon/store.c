@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "store_priv.h"
+#include "xmalloc.h"
 
 #define STORE_BACKOFF_MIN_MS	250
 #define STORE_BACKOFF_MAX_MS	30000
@@ -532,8 +533,7 @@ store_set_addr(struct store *s, const char *host, int port)
 {
 	char	*h;
 
-	if ((h = strdup(host)) == NULL)
-		fatal("strdup");
+	h = xstrdup(host);
 	free(s->addr.host);
 	free(s->addr.path);
 	s->addr.path = NULL;

@@ -103,6 +103,8 @@ void	page_month(struct page *, struct view_period *);
 /* The end of a due day (ms): the next day's first instant, as the planner
  * scores {p}:occurrences. */
 int64_t	page_due_end(struct page *, plan_day);
+/* A copy of s; "" for NULL. */
+char	*page_strdup(const char *s);
 /* "AGENCY:note" among a hash's field, value pairs, or NULL. */
 const char *page_note(char *const *fields, size_t n, const char *agency);
 /* A reply's element as a string ("" when it is not one). */

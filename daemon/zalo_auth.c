@@ -6,6 +6,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "xmalloc.h"
 #include "zalo_priv.h"
 
 #define ZALO_LOCK_RETRY_MS	500
@@ -265,8 +266,7 @@ zalo_auth_refresh(struct zalo *z)
 	curl_free(rt);
 	curl_free(app);
 	req.body_len = strlen(req.body);
-	if (asprintf(&url, "%s/v4/oa/access_token", z->set.oauth_base) == -1)
-		fatal("asprintf");
+	xasprintf(&url, "%s/v4/oa/access_token", z->set.oauth_base);
 	req.url = url;
 	req.method = "POST";
 	req.timeout_ms = z->ch->cfg->timeout_ms;
@@ -305,8 +305,7 @@ zalo_auth_read_reply(void *arg, redisReply *r)
 		return;
 	}
 	if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2) {
-		if ((pairs = calloc(r->elements, sizeof(*pairs))) == NULL)
-			fatal("calloc");
+		pairs = xcalloc(r->elements, sizeof(*pairs));
 		for (i = 0; i < r->elements; i++)
 			pairs[i] = r->element[i]->str;
 		if (zalo_token_from_pairs(&t, pairs, r->elements) == 0) {

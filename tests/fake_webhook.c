@@ -23,6 +23,7 @@
 
 #include "fakeutil.h"
 #include "log.h"
+#include "xmalloc.h"
 
 struct pending {
 	TAILQ_ENTRY(pending)	 entry;
@@ -76,8 +77,7 @@ read_file(const char *path, char **data, size_t *len)
 
 	if ((fp = fopen(path, "rb")) == NULL)
 		fatal("%s", path);
-	if ((p = malloc(cap)) == NULL)
-		fatal("malloc");
+	p = xmalloc(cap);
 	*len = fread(p, 1, cap, fp);
 	if (ferror(fp) || !feof(fp))
 		fatalx("%s: unreadable, or larger than %zu bytes", path, cap);
@@ -224,8 +224,7 @@ fake_delay(struct fake *fake, struct evhttp_request *req, int status)
 	struct pending	*p;
 	struct timeval	 tv;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		fatal("calloc");
+	p = xcalloc(1, sizeof(*p));
 	p->fake = fake;
 	p->req = req;
 	p->status = status;
@@ -346,7 +345,6 @@ fake_settings(struct fake *fake)
 	    "retry_after", (json_int_t)fake->retry_after);
 }
 
-
 /* POST /_control: changes status, delay_ms, fail, retry_after; all or none. */
 static void
 fake_control(struct fake *fake, struct evhttp_request *req)
@@ -453,7 +451,6 @@ fake_signal(evutil_socket_t sig, short what, void *arg)
 	log_info("signal %d: exiting", (int)sig);
 	event_base_loopbreak(fake->base);
 }
-
 
 /* Answers what is still waiting so evhttp_free can release every request. */
 static void

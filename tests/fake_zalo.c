@@ -26,6 +26,7 @@
 
 #include "fakeutil.h"
 #include "log.h"
+#include "xmalloc.h"
 
 #define ZALO_EXPIRES_IN		90000	/* seconds, as Zalo issues them */
 #define ZALO_SLOW_MS		5000
@@ -218,19 +219,8 @@ token_new(const char *prefix)
 	char	*t;
 
 	random_hex(hex, ZALO_TOKEN_BYTES);
-	if (asprintf(&t, "%s-%s", prefix, hex) == -1)
-		fatalx("out of memory");
+	xasprintf(&t, "%s-%s", prefix, hex);
 	return t;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char	*d;
-
-	if ((d = strdup(s)) == NULL)
-		fatal("strdup");
-	return d;
 }
 
 /* At most the first 4 characters of a token, for the log: never a whole one. */
@@ -333,8 +323,7 @@ fake_reply(struct fake *fake, struct evhttp_request *req, int status,
 		reply_now(req, status, body);
 		return;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		fatal("calloc");
+	p = xcalloc(1, sizeof(*p));
 	p->fake = fake;
 	p->req = req;
 	p->status = status;
@@ -372,8 +361,7 @@ body_string(struct evhttp_request *req)
 
 	if (len == 0)
 		return NULL;
-	if ((s = malloc(len + 1)) == NULL)
-		fatal("malloc");
+	s = xmalloc(len + 1);
 	if (evbuffer_copyout(in, s, len) != (ev_ssize_t)len)
 		fatalx("evbuffer_copyout");
 	s[len] = '\0';
@@ -839,7 +827,6 @@ fake_settings(struct fake *fake)
 	return o;
 }
 
-
 /* A map member (key -> code or null) is well formed, or absent. */
 static int
 control_map(json_t *root, const char *key)
@@ -1058,8 +1045,7 @@ event_signature(const char *body, size_t len, const char *fallback_app,
 	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
 		fatalx("SHA-256 failed");
 	EVP_MD_CTX_free(ctx);
-	if ((out = malloc(4 + 2 * mdlen + 1)) == NULL)
-		fatal("malloc");
+	out = xmalloc(4 + 2 * mdlen + 1);
 	memcpy(out, "mac=", 4);
 	for (i = 0; i < mdlen; i++) {
 		out[4 + 2 * i] = hex[md[i] >> 4];
@@ -1113,8 +1099,7 @@ event_body(struct fake *fake, json_t *event, const char *app_id,
 	n = strlen(s);
 	if (pad_to > 0 && (size_t)pad_to > n + pad) {
 		free(s);
-		if ((fill = malloc((size_t)pad_to - n - pad + 1)) == NULL)
-			fatal("malloc");
+		fill = xmalloc((size_t)pad_to - n - pad + 1);
 		memset(fill, 'x', (size_t)pad_to - n - pad);
 		fill[(size_t)pad_to - n - pad] = '\0';
 		json_object_set_new(o, "padding", json_string(fill));
@@ -1343,8 +1328,7 @@ fake_event(struct fake *fake, struct evhttp_request *req)
 	if ((app = json_string_value(json_object_get(root, "app_id"))) == NULL)
 		app = fake->app_id;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		fatal("calloc");
+	p = xcalloc(1, sizeof(*p));
 	p->fake = fake;
 	p->control = req;
 	p->tries = repeat;
@@ -1354,16 +1338,14 @@ fake_event(struct fake *fake, struct evhttp_request *req)
 	p->port = evhttp_uri_get_port(uri) > 0 ? evhttp_uri_get_port(uri) : 80;
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
-	if (asprintf(&p->path, "%s%s%s", path != NULL && *path != '\0' ?
-	    path : "/", query != NULL ? "?" : "", query != NULL ? query : "") ==
-	    -1)
-		fatalx("out of memory");
+	xasprintf(&p->path, "%s%s%s",
+	    path != NULL && *path != '\0' ? path : "/",
+	    query != NULL ? "?" : "", query != NULL ? query : "");
 	evhttp_uri_free(uri);
 
 	if ((m = json_object_get(root, "raw")) != NULL) {
 		n = json_string_length(m);
-		if ((p->body = malloc(n + 1)) == NULL)
-			fatal("malloc");
+		p->body = xmalloc(n + 1);
 		memcpy(p->body, json_string_value(m), n + 1);
 		p->len = n;
 		if ((m = json_loadb(p->body, n, 0, NULL)) != NULL)
@@ -1398,8 +1380,7 @@ fake_event(struct fake *fake, struct evhttp_request *req)
 		p->signature = event_signature(p->body, p->len, app,
 		    fake->oa_secret);
 	else if (strcmp(p->sign, "bad") == 0) {
-		if (asprintf(&key, "%s-not", fake->oa_secret) == -1)
-			fatalx("out of memory");
+		xasprintf(&key, "%s-not", fake->oa_secret);
 		p->signature = event_signature(p->body, p->len, app, key);
 		free(key);
 	}
@@ -1472,7 +1453,6 @@ fake_signal(evutil_socket_t sig, short what, void *arg)
 	log_info("signal %d: exiting", (int)sig);
 	event_base_loopbreak(fake->base);
 }
-
 
 enum {
 	OPT_APP_ID = 256,

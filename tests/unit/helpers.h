@@ -7,7 +7,7 @@
 
 #include <hiredis/hiredis.h>
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 /* The scratch folder of the running suite (absolute), after test_dir_make. */
 extern char	test_dir[PATH_MAX];

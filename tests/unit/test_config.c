@@ -14,8 +14,8 @@
 #include <ini.h>
 
 #include "config.h"
+#include "xmalloc.h"
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSGS_MAX	8
 
 static char	test_dir[4096];		/* real path of a fresh temp dir */

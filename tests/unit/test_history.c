@@ -10,8 +10,7 @@
 #include <cmocka.h>
 
 #include "history.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 static const struct {
 	const char	*id;

@@ -12,8 +12,7 @@
 #include "holiday.h"
 #include "lunar.h"
 #include "plan.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 /*
  * A year's days off as "MM-DD K" (K: N new year, T Tết, H Hùng Kings,

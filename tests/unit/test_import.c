@@ -12,8 +12,7 @@
 #include <cmocka.h>
 
 #include "appendix.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 static void
 check_str(const char *name, const char *what, const char *got,

@@ -10,8 +10,7 @@
 
 #include "lunar.h"
 #include "plan.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 static plan_day
 day(const char *s)

@@ -11,8 +11,7 @@
 #include <cmocka.h>
 
 #include "mime.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 /* 101 bytes of Vietnamese: three encoded words at least. */
 #define LONG_VI	"Báo cáo tình hình thực hiện nhiệm vụ phát triển kinh tế - " \

@@ -9,8 +9,7 @@
 #include <cmocka.h>
 
 #include "parse.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "xmalloc.h"
 
 #define DHINT	"use a number and a unit (ms, s, m, h, d), e.g. 30m"
 

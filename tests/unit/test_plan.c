@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "plan.h"
+#include "xmalloc.h"
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSGS_MAX	12
 #define HOUR_MS		(60LL * 60 * 1000)
 

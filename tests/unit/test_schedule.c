@@ -14,8 +14,8 @@
 #include "parse.h"
 #include "plan.h"
 #include "schedule.h"
+#include "xmalloc.h"
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSGS_MAX	10
 #define TPL_ALLOWED	"(allowed: title, task, due, due_text, agency, head, " \
 			"lead, partners, window, note, fire_at, contact, " \

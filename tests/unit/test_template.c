@@ -20,8 +20,8 @@
 #include "reminder.h"
 #include "schedule.h"
 #include "template.h"
+#include "xmalloc.h"
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSGS_MAX	6
 #define ALLOWED		"(allowed: title, task, due, due_text, agency, head, " \
 			"lead, partners, window, note, fire_at, contact, " \
