@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "appendix.h"
+#include "civil.h"
 #include "xmalloc.h"
 
 #define FOLD_MARK	(-1)	/* a combining mark: part of the letter before */
@@ -752,21 +753,6 @@ appendix_same_title(const char *a, const char *b)
 /* --- the time column ------------------------------------------------------- */
 
 static int
-is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-month_days(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-static int
 is_year(const struct tok *t)
 {
 	return t->word && t->ndigits == 4 && t->num >= 1900 && t->num <= 2099;
@@ -1129,7 +1115,7 @@ appendix_parse_when(const char *cell, int year, struct appendix_when *w,
 			    "15/6/2022) or give --year", cell);
 			return -1;
 		}
-		if (d > month_days(yy, m)) {
+		if (d > civil_month_days(yy, m)) {
 			seterr(err, len, "'%s': %d/%d/%d is not a date", cell,
 			    d, m, yy);
 			return -1;
@@ -1412,9 +1398,9 @@ appendix_parse_periods(const char *cell, int year,
 					continue;
 				w[*n].dates[w[*n].ndates++] =
 				    (struct appendix_ymd){ y, m,
-				    month_days(y, m) };
+				    civil_month_days(y, m) };
 				ob_printf(&b, "%s%02d/%02d/%d", nd++ ? ", " :
-				    "", month_days(y, m), m, y);
+				    "", civil_month_days(y, m), m, y);
 			}
 			if (keep != periods[p].months)
 				ob_puts(&b, " (the longer periods' reports "

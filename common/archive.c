@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "civil.h"
 #include "clock.h"
 #include "fileio.h"
 #include "log.h"
@@ -72,7 +73,7 @@ archive_day(const char *s, size_t len, int64_t *days)
 	    d > mdays[m - 1] || (m == 2 && d == 29 && (y % 4 != 0 ||
 	    (y % 100 == 0 && y % 400 != 0))))
 		return -1;
-	*days = clock_days((int)y, (int)m, (int)d);
+	*days = civil_days((int)y, (int)m, (int)d);
 	return 0;
 }
 

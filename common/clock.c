@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "civil.h"
 #include "clock.h"
 
 static int	clock_virtual;
@@ -93,31 +94,9 @@ clock_digits(const char **s, int n, int *out)
 	return 0;
 }
 
-static int
-clock_is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm). */
-int64_t
-clock_days(int y, int m, int d)
-{
-	int64_t	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int
 clock_parse_iso8601(const char *s, int64_t *ms, char *err, size_t len)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
 	const char	*p = s;
 	int		 y, mo, d, h, mi, sec = 0, frac = 0, oh, om, sign, n;
 
@@ -144,7 +123,7 @@ clock_parse_iso8601(const char *s, int64_t *ms, char *err, size_t len)
 		}
 	}
 	if (mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && clock_is_leap(y)) ||
+	    d > civil_month_days(y, mo) ||
 	    h > 23 || mi > 59 || sec > 60)
 		goto bad;
 	if (*p == 'Z' && p[1] == '\0') {
@@ -161,7 +140,7 @@ clock_parse_iso8601(const char *s, int64_t *ms, char *err, size_t len)
 			goto bad;
 	} else
 		goto bad;
-	*ms = ((clock_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
+	*ms = ((civil_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
 	    sign * (oh * 3600 + om * 60)) * 1000 + frac;
 	return 0;
 bad:

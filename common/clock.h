@@ -18,8 +18,6 @@ int	clock_virtual_origin(int64_t *start_ms, int64_t *real_ms,
 	    double *rate);
 /* The real wait, in ms, for a span of virtual time (rounded up). */
 int64_t	clock_real_delay_ms(int64_t virtual_ms);
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-int64_t	clock_days(int y, int m, int d);
 /* "2022-04-29T08:00:00+07:00", "...Z", optional seconds and fraction. */
 int	clock_parse_iso8601(const char *, int64_t *ms, char *err, size_t len);
 /* Epoch ms as ISO 8601 with the local zone's offset. */

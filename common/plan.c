@@ -13,7 +13,7 @@
 
 #include <libical/ical.h>
 
-#include "clock.h"
+#include "civil.h"
 #include "fileio.h"
 #include "inifile.h"
 #include "log.h"
@@ -652,47 +652,22 @@ plan_window_find(const struct plan *p, const char *id)
 	return NULL;
 }
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian. */
 plan_day
 plan_day_from_ymd(int y, int m, int d)
 {
-	return (plan_day)clock_days(y, m, d);
+	return (plan_day)civil_days(y, m, d);
 }
 
-/* The inverse of plan_day_from_ymd. */
 void
 plan_day_to_ymd(plan_day day, int *y, int *m, int *d)
 {
-	int	z, era, doe, yoe, doy, mp;
-
-	z = (int)day + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
+	civil_from_days(day, y, m, d);
 }
 
 int
 plan_weekday(plan_day day)
 {
-	/* 1970-01-01 was a Thursday. */
-	return (int)((day % 7 + 7 + 4) % 7);
-}
-
-static int
-plan_month_days(int y, int m)
-{
-	static const int	mdays[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-
-	if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		return 29;
-	return mdays[m - 1];
+	return civil_weekday(day);
 }
 
 /* n decimal digits at s, as a number; -1 if any is not a digit. */
@@ -720,7 +695,7 @@ plan_parse_day(const char *s, plan_day *out)
 	y = plan_digits(s, 4);
 	m = plan_digits(s + 5, 2);
 	d = plan_digits(s + 8, 2);
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > plan_month_days(y, m))
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > civil_month_days(y, m))
 		return -1;
 	*out = plan_day_from_ymd(y, m, d);
 	return 0;

@@ -196,7 +196,7 @@ int		 plan_spec_parse(const char *, struct plan_spec *, char *err,
 		    size_t len);
 void		 plan_spec_clear(struct plan_spec *);
 
-/* Day helpers. */
+/* Day helpers, on common/civil.c. */
 plan_day	 plan_day_from_ymd(int y, int m, int d);
 void		 plan_day_to_ymd(plan_day, int *y, int *m, int *d);
 int		 plan_weekday(plan_day);	/* 0 = Sunday */

@@ -8,6 +8,7 @@
 
 #include <libical/ical.h>
 
+#include "civil.h"
 #include "clock.h"
 #include "log.h"
 #include "lunar.h"
@@ -37,13 +38,6 @@ struct fire {
 	int	shifted;
 	int	deferred;
 };
-
-/* floor(a / b) for b > 0. */
-static int64_t
-floordiv(int64_t a, int64_t b)
-{
-	return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
 
 /* The plan's zone; UTC when libical does not know it (plan_load refuses that). */
 static icaltimezone *
@@ -109,11 +103,11 @@ zone_local_ms(icaltimezone *z, plan_day day, int minutes)
 static plan_day
 zone_day_of(icaltimezone *z, int64_t ms, int *minutes)
 {
-	int64_t	s = floordiv(ms, 1000), local;
+	int64_t	s = civil_floordiv(ms, 1000), local;
 	int64_t	day;
 
 	local = s + zone_offset(z, s);
-	day = floordiv(local, DAY_S);
+	day = civil_floordiv(local, DAY_S);
 	if (minutes != NULL)
 		*minutes = (int)((local - day * DAY_S) / 60);
 	return (plan_day)day;
@@ -151,11 +145,11 @@ void
 schedule_format_iso(const struct plan *p, int64_t ms, char *buf, size_t len)
 {
 	icaltimezone	*z = schedule_zone(p);
-	int64_t		 s = floordiv(ms, 1000), local, day, sod;
+	int64_t		 s = civil_floordiv(ms, 1000), local, day, sod;
 	int		 off = zone_offset(z, s), y, m, d, aoff;
 
 	local = s + off;
-	day = floordiv(local, DAY_S);
+	day = civil_floordiv(local, DAY_S);
 	sod = local - day * DAY_S;
 	plan_day_to_ymd((plan_day)day, &y, &m, &d);
 	aoff = off < 0 ? -off : off;

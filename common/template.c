@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <libical/ical.h>
 
+#include "civil.h"
 #include "log.h"
 #include "parse.h"
 #include "plan.h"
@@ -468,13 +469,6 @@ template_due_text(const char *due, const char *period, char *buf, size_t len)
 	}
 }
 
-/* floor(a / b) for b > 0. */
-static int64_t
-floordiv(int64_t a, int64_t b)
-{
-	return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
 /* The local day of an instant in zone tz, and its seconds; -1 if unknown. */
 static int
 template_local(int64_t ms, const char *tz, int64_t *day, int64_t *sod)
@@ -489,12 +483,12 @@ template_local(int64_t ms, const char *tz, int64_t *day, int64_t *sod)
 	if ((z = zone_find(tz ? tz :
 	    TEMPLATE_DEFAULT_TZ)) == NULL)
 		return -1;
-	s = floordiv(ms, 1000);
+	s = civil_floordiv(ms, 1000);
 	tt = icaltime_from_timet_with_zone((time_t)s, 0,
 	    icaltimezone_get_utc_timezone());
 	off = icaltimezone_get_utc_offset_of_utc_time(z, &tt, &dst);
 	local = s + off;
-	*day = floordiv(local, DAY_S);
+	*day = civil_floordiv(local, DAY_S);
 	*sod = local - *day * DAY_S;
 	return 0;
 }
