@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "escalate.h"
 #include "schedule.h"
 
@@ -47,10 +48,10 @@ escalate_status(const struct plan *p, const struct plan_task *t,
 	const struct plan_agency	**rec;
 	enum escalate_state		  st;
 	long long			  at;
-	char				 *s = NULL, day[16] = "";
-	size_t				  i, n, size = 0;
+	struct buf			  b = BUF_INIT;
+	char				  day[16] = "";
+	size_t				  i, n;
 	int				  y, m, d, open = 0;
-	FILE				 *fp;
 
 	*text = NULL;
 	*recipients = 0;
@@ -60,11 +61,6 @@ escalate_status(const struct plan *p, const struct plan_task *t,
 	}
 	n = plan_recipients(p, t, &rec);
 	*recipients = n;
-	if ((fp = open_memstream(&s, &size)) == NULL) {
-		free(rec);
-		snprintf(err, len, "out of memory");
-		return -1;
-	}
 	for (i = 0; i < n; i++) {
 		st = escalate_state_of(follow, rec[i]->id, &at);
 		day[0] = '\0';
@@ -74,40 +70,35 @@ escalate_status(const struct plan *p, const struct plan_task *t,
 			snprintf(day, sizeof(day), "%02d/%02d/%04d", d, m, y);
 		}
 		open += st != ESCALATE_DONE;
-		fprintf(fp, "- %s: ", rec[i]->name);
+		buf_printf(&b, "- %s: ", rec[i]->name);
 		switch (st) {
 		case ESCALATE_DONE:
-			fprintf(fp, "đã hoàn thành%s%s%s", *day ? " (" : "",
+			buf_printf(&b, "đã hoàn thành%s%s%s", *day ? " (" : "",
 			    day, *day ? ")" : "");
 			break;
 		case ESCALATE_ACK:
-			fprintf(fp, "đã xác nhận%s%s%s, chưa báo hoàn thành",
+			buf_printf(&b, "đã xác nhận%s%s%s, chưa báo hoàn thành",
 			    *day ? " ngày " : "", day, "");
 			break;
 		case ESCALATE_SEEN:
-			fputs("đã xem tin nhắn, chưa xác nhận", fp);
+			buf_puts(&b, "đã xem tin nhắn, chưa xác nhận");
 			break;
 		case ESCALATE_REACHED:
-			fputs("đã nhận được nhắc việc, chưa xác nhận", fp);
+			buf_puts(&b, "đã nhận được nhắc việc, chưa xác nhận");
 			break;
 		case ESCALATE_NOT_REACHED:
-			fputs("chưa nhận được nhắc việc", fp);
+			buf_puts(&b, "chưa nhận được nhắc việc");
 			break;
 		}
-		fputc('\n', fp);
+		buf_putc(&b, '\n');
 	}
 	free(rec);
-	if (fclose(fp) != 0) {
-		free(s);
-		snprintf(err, len, "out of memory");
-		return -1;
-	}
 	if (open == 0) {
-		free(s);
+		buf_clear(&b);
 		return 0;
 	}
-	if (size > 0 && s[size - 1] == '\n')
-		s[size - 1] = '\0';
-	*text = s;
+	if (b.n > 0 && b.p[b.n - 1] == '\n')
+		b.p[--b.n] = '\0';
+	*text = buf_take(&b, NULL);
 	return open;
 }

@@ -11,70 +11,25 @@
 void
 html_init(struct html *h)
 {
-	memset(h, 0, sizeof(*h));
+	buf_init(&h->b);
 }
 
 void
 html_clear(struct html *h)
 {
-	free(h->p);
-	html_init(h);
+	buf_clear(&h->b);
 }
 
 char *
 html_take(struct html *h, size_t *len)
 {
-	char	*p;
-
-	if (h->failed || (h->p == NULL && (h->p = calloc(1, 1)) == NULL)) {
-		html_clear(h);
-		return NULL;
-	}
-	p = h->p;
-	if (len != NULL)
-		*len = h->n;
-	html_init(h);
-	return p;
-}
-
-/* Room for n more bytes and a NUL; 0 when there is. */
-static int
-html_grow(struct html *h, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (h->failed)
-		return -1;
-	if (h->n + n + 1 <= h->cap)
-		return 0;
-	ncap = h->cap ? h->cap : 4096;
-	while (ncap < h->n + n + 1) {
-		if (ncap > SIZE_MAX / 2)
-			goto fail;
-		ncap *= 2;
-	}
-	if ((np = realloc(h->p, ncap)) == NULL)
-		goto fail;
-	h->p = np;
-	h->cap = ncap;
-	return 0;
-fail:
-	free(h->p);
-	h->p = NULL;
-	h->n = h->cap = 0;
-	h->failed = 1;
-	return -1;
+	return buf_take(&h->b, len);
 }
 
 void
 html_rawn(struct html *h, const char *s, size_t n)
 {
-	if (html_grow(h, n) == -1)
-		return;
-	memcpy(h->p + h->n, s, n);
-	h->n += n;
-	h->p[h->n] = '\0';
+	buf_add(&h->b, s, n);
 }
 
 void

@@ -5,18 +5,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growing string; on running out of memory it stays empty and failed. */
+#include "buf.h"
+
+/* The page so far. */
 struct html {
-	char	*p;
-	size_t	 n;
-	size_t	 cap;
-	int	 failed;
+	struct buf	b;
 };
 
 void	html_init(struct html *);
 void	html_clear(struct html *);
-/* The text so far (malloc'd, NUL-terminated) and its length; h is emptied.
- * NULL when h failed. */
+/* The text so far (malloc'd, NUL-terminated) and its length; h is emptied. */
 char	*html_take(struct html *, size_t *len);
 
 /* Markup written by the code itself, never a value from outside. */

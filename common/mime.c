@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "mime.h"
+#include "xmalloc.h"
 
 #define MIME_WORD_MAX	75	/* an encoded word, =? to ?= */
 #define MIME_WORD_FIXED	12	/* "=?UTF-8?B?" and "?=" */
@@ -19,10 +21,8 @@
 
 /* A growing string that knows the column it ends at. */
 struct mbuf {
-	char	*p;
-	size_t	 len, cap;
-	size_t	 col;		/* bytes since the last LF */
-	int	 failed;	/* out of memory: everything after is dropped */
+	struct buf	 b;
+	size_t		 col;		/* bytes since the last LF */
 };
 
 static const char b64_chars[] =
@@ -31,25 +31,9 @@ static const char b64_chars[] =
 static void
 mbuf_add(struct mbuf *b, const char *s, size_t n)
 {
-	size_t	 cap, i;
-	char	*p;
+	size_t	i;
 
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	buf_add(&b->b, s, n);
 	for (i = 0; i < n; i++)
 		b->col = s[i] == '\n' ? 0 : b->col + 1;
 }
@@ -60,19 +44,11 @@ mbuf_str(struct mbuf *b, const char *s)
 	mbuf_add(b, s, strlen(s));
 }
 
-/* The string (malloc'd) and its length, or NULL if anything failed. */
+/* The string (malloc'd) and its length. */
 static char *
 mbuf_finish(struct mbuf *b, size_t *len)
 {
-	if (!b->failed && b->p == NULL)
-		mbuf_add(b, "", 0);
-	if (b->failed) {
-		free(b->p);
-		return NULL;
-	}
-	if (len)
-		*len = b->len;
-	return b->p;
+	return buf_take(&b->b, len);
 }
 
 static void
@@ -143,8 +119,7 @@ mime_clean(const char *s)
 {
 	char	*c, *p;
 
-	if ((c = strdup(s)) == NULL)
-		return NULL;
+	c = xstrdup(s);
 	for (p = c; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
@@ -169,10 +144,7 @@ mbuf_words(struct mbuf *b, const char *text)
 	size_t			 n, i = 0, take, k, room, maxb;
 	int			 first = 1;
 
-	if ((clean = mime_clean(text)) == NULL) {
-		b->failed = 1;
-		return;
-	}
+	clean = mime_clean(text);
 	s = (const unsigned char *)clean;
 	n = strlen(clean);
 	while (i < n) {

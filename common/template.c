@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <libical/ical.h>
 
+#include "buf.h"
 #include "civil.h"
 #include "log.h"
 #include "parse.h"
@@ -509,47 +510,9 @@ template_fire_text(int64_t ms, const char *tz, char *buf, size_t len)
 }
 
 /* A growing string; on running out of memory p is NULL and stays so. */
-struct buf {
-	char	*p;
-	size_t	 n, cap;
-	int	 failed;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (b->failed)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		for (ncap = b->cap ? b->cap : 256; ncap < b->n + n + 1;
-		    ncap *= 2)
-			;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			free(b->p);
-			b->p = NULL;
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void
-buf_puts(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-/* v as the inside of a JSON string, by jansson. */
-static void
-buf_add_json(struct buf *b, const char *v)
+/* v as the inside of a JSON string, by jansson; -1 if it cannot be one. */
+static int
+template_add_json(struct buf *b, const char *v)
 {
 	json_t	*js;
 	char	*enc;
@@ -558,16 +521,14 @@ buf_add_json(struct buf *b, const char *v)
 	if ((js = json_string(v)) == NULL ||
 	    (enc = json_dumps(js, JSON_ENCODE_ANY)) == NULL) {
 		json_decref(js);
-		free(b->p);
-		b->p = NULL;
-		b->failed = 1;
-		return;
+		return -1;
 	}
 	json_decref(js);
 	n = strlen(enc);
 	/* enc is "\"...\"": drop the quotes. */
 	buf_add(b, enc + 1, n >= 2 ? n - 2 : 0);
 	free(enc);
+	return 0;
 }
 
 /* Every field's value for one reminder, and the text made for them. */
@@ -606,7 +567,7 @@ template_days_overdue(const struct reminder *r, const char *tz)
 static char *
 template_plan_text(const struct reminder *r, const char *date)
 {
-	struct buf	b = { 0 };
+	struct buf	b = BUF_INIT;
 
 	if ((r->plan_number == NULL || *r->plan_number == '\0') &&
 	    *date == '\0' && (r->plan_issuer == NULL ||
@@ -630,7 +591,7 @@ template_plan_text(const struct reminder *r, const char *date)
 		buf_puts(&b, " về ");
 		buf_puts(&b, r->plan_title);
 	}
-	return b.p;
+	return buf_take(&b, NULL);
 }
 
 static char	*template_fill(const struct template *, const char *const *,
@@ -657,37 +618,32 @@ template_code(const struct reminder *r, char *code)
 char *
 template_escalation(const struct reminder *r, const char *tz)
 {
-	char	*s = NULL, due[128], at[64], code[REPLY_CODE_SIZE];
-	size_t	 len = 0;
-	FILE	*fp;
+	struct buf	 b = BUF_INIT;
+	char		 due[128], at[64], code[REPLY_CODE_SIZE];
 
-	if (r->status == NULL || (fp = open_memstream(&s, &len)) == NULL)
+	if (r->status == NULL)
 		return NULL;
 	template_due_text(r->due, r->period, due, sizeof(due));
 	if (template_fire_text(r->fire_at, tz, at, sizeof(at)) == -1)
 		at[0] = '\0';
 	if (r->head)
-		fprintf(fp, "Kính gửi: %s (%s),\n\n", r->head,
+		buf_printf(&b, "Kính gửi: %s (%s),\n\n", r->head,
 		    r->agency_name ? r->agency_name : r->agency);
 	else
-		fprintf(fp, "Kính gửi: Lãnh đạo %s,\n\n",
+		buf_printf(&b, "Kính gửi: Lãnh đạo %s,\n\n",
 		    r->agency_name ? r->agency_name : r->agency);
-	fprintf(fp, "Nhiệm vụ: %s\nThời hạn: %s\n", r->title ? r->title :
+	buf_printf(&b, "Nhiệm vụ: %s\nThời hạn: %s\n", r->title ? r->title :
 	    r->task, due);
 	if (r->lead)
-		fprintf(fp, "Đơn vị chủ trì: %s\n", r->lead);
-	fprintf(fp, "\n%s%s%s%d/%d đơn vị chưa báo cáo hoàn thành:\n%s\n",
+		buf_printf(&b, "Đơn vị chủ trì: %s\n", r->lead);
+	buf_printf(&b, "\n%s%s%s%d/%d đơn vị chưa báo cáo hoàn thành:\n%s\n",
 	    at[0] ? "Đến " : "", at, at[0] ? ", " : "", r->open,
 	    r->recipients, r->status);
-	fputs("\nĐề nghị đôn đốc các đơn vị chưa hoàn thành.", fp);
+	buf_puts(&b, "\nĐề nghị đôn đốc các đơn vị chưa hoàn thành.");
 	if (template_code(r, code) == 0)
-		fprintf(fp, "\nMã nhiệm vụ: %s", code);
-	fputc('\n', fp);
-	if (fclose(fp) != 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
+		buf_printf(&b, "\nMã nhiệm vụ: %s", code);
+	buf_putc(&b, '\n');
+	return buf_take(&b, NULL);
 }
 
 /* Every field's value for r into vs; template_values_clear frees it. */
@@ -788,11 +744,12 @@ template_fill(const struct template *t, const char *const *v,
 {
 	const struct node	*nd;
 	const char		*val;
-	struct buf		 b = { 0 };
+	struct buf		 b = BUF_INIT;
 	size_t			 i;
+	int			 failed = 0;
 
 	buf_add(&b, "", 0);
-	for (i = 0; i < t->n && !b.failed; i++) {
+	for (i = 0; i < t->n && !failed; i++) {
 		nd = &t->nodes[i];
 		val = nd->field >= 0 && v[nd->field] ? v[nd->field] : "";
 		switch (nd->kind) {
@@ -801,7 +758,7 @@ template_fill(const struct template *t, const char *const *v,
 			break;
 		case N_VALUE:
 			if (esc == TEMPLATE_JSON)
-				buf_add_json(&b, val);
+				failed = template_add_json(&b, val) == -1;
 			else
 				buf_add(&b, val, strlen(val));
 			break;
@@ -817,13 +774,15 @@ template_fill(const struct template *t, const char *const *v,
 			break;
 		}
 	}
-	if (b.failed)
+	if (failed) {
+		buf_clear(&b);
 		return NULL;
+	}
 	/* The file's last newline and any blank end are not message text. */
 	while (b.n > 0 && (b.p[b.n - 1] == '\n' || b.p[b.n - 1] == ' ' ||
 	    b.p[b.n - 1] == '\t'))
 		b.p[--b.n] = '\0';
-	return b.p;
+	return buf_take(&b, NULL);
 }
 
 char *
@@ -867,7 +826,7 @@ template_text_default(const struct reminder *r, const char *tz)
 {
 	struct values	 vs;
 	const char	**v = vs.v, *agency, *head, *lead;
-	struct buf	 b = { 0 };
+	struct buf	 b = BUF_INIT;
 	int		 span;
 
 	if (r->text != NULL)
@@ -952,7 +911,7 @@ template_text_default(const struct reminder *r, const char *tz)
 	buf_puts(&b, "\nĐây là tin nhắn nhắc việc tự động theo kế hoạch của "
 	    "UBND huyện.");
 	template_values_clear(&vs);
-	return b.failed ? NULL : b.p;
+	return buf_take(&b, NULL);
 }
 
 size_t

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "nhacviecd.h"
 #include "plan.h"
 #include "template.h"
@@ -48,42 +49,34 @@ render_digest(const struct job *j, const char *tz)
 {
 	const struct job	*m;
 	const struct reminder	*r = &j->r;
-	char			*s = NULL, *ns, due[128], *note;
+	struct buf		 b = BUF_INIT;
+	char			 due[128], *note;
 	size_t			 n = 1;
-	FILE			*fp;
-	size_t			 len = 0;
 
-	if ((fp = open_memstream(&s, &len)) == NULL)
-		return NULL;
 	if (r->head)
-		fprintf(fp, "Kính gửi: %s (%s),\n\n", r->head,
+		buf_printf(&b, "Kính gửi: %s (%s),\n\n", r->head,
 		    r->agency_name ? r->agency_name : r->agency);
 	else
-		fprintf(fp, "Kính gửi: Lãnh đạo %s,\n\n",
+		buf_printf(&b, "Kính gửi: Lãnh đạo %s,\n\n",
 		    r->agency_name ? r->agency_name : r->agency);
-	fprintf(fp, "Phòng Nội vụ nhắc %zu nhiệm vụ theo kế hoạch:\n",
+	buf_printf(&b, "Phòng Nội vụ nhắc %zu nhiệm vụ theo kế hoạch:\n",
 	    j->nmembers + 1);
 	for (m = j; m != NULL; m = m == j ? TAILQ_FIRST(&j->members) :
 	    TAILQ_NEXT(m, link)) {
 		template_due_text(m->r.due, m->r.period, due, sizeof(due));
-		fprintf(fp, "\n%zu. %s\n   Thời hạn: %s", n++,
+		buf_printf(&b, "\n%zu. %s\n   Thời hạn: %s", n++,
 		    m->r.title ? m->r.title : m->r.task, due);
 		if (m->r.lead && m->r.agency_name &&
 		    strcmp(m->r.lead, m->r.agency_name) != 0)
-			fprintf(fp, "\n   Đơn vị chủ trì: %s", m->r.lead);
+			buf_printf(&b, "\n   Đơn vị chủ trì: %s", m->r.lead);
 		/* A note's placeholders ({{windows}}) filled, as alone. */
 		if (m->r.note && (note = template_note(&m->r, tz)) != NULL) {
-			fprintf(fp, "\n   Ghi chú: %s", note);
+			buf_printf(&b, "\n   Ghi chú: %s", note);
 			free(note);
 		}
-		fputc('\n', fp);
+		buf_putc(&b, '\n');
 	}
-	if (fclose(fp) != 0) {
-		free(s);
-		return NULL;
-	}
-	ns = s;
-	return ns;
+	return buf_take(&b, NULL);
 }
 
 char *
