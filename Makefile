@@ -73,9 +73,10 @@ build/san/nhacviec: $(call obj,san,$(CLI_SRC) $(COMMON_SRC))
 build/san/tests/unit/%: build/san/tests/unit/%.o build/san/tests/unit/helpers.o \
     $(call obj,san,$(COMMON_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
-# The fakes stand alone: only their shared helpers, the logger and xmalloc.
+# The fakes stand alone: their shared helpers and common's base layer.
 build/rel/tests/%: build/rel/tests/%.o build/rel/tests/fakeutil.o \
-    build/rel/common/log.o build/rel/common/xmalloc.o
+    build/rel/common/log.o build/rel/common/xmalloc.o \
+    build/rel/common/buf.o build/rel/common/fileio.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 # A scenario's own check with a common module: the event signature.

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "fileio.h"
 #include "inifile.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -102,12 +103,14 @@ static const struct inifile_handler complete_reader = {
 static int
 complete_file(struct complete *c, const char *path)
 {
-	FILE	*fp;
+	char	*text, err[300];
+	size_t	 len;
 
-	if ((fp = fopen(path, "r")) == NULL)
+	if (file_read(path, 0, FILE_MAX_PLAN, &text, &len, err,
+	    sizeof(err)) == -1)
 		return -1;
-	(void)inifile_read_file(fp, &complete_reader, c);
-	fclose(fp);
+	(void)inifile_read_text(text, len, &complete_reader, c);
+	free(text);
 	return 0;
 }
 

@@ -1,14 +1,17 @@
 /* nhacviec import-appendix: a plan's appendix table, as an admin pastes it, as [task] sections. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "appendix.h"
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
+#include "fileio.h"
 #include "plan.h"
 
 
@@ -42,51 +45,24 @@ struct import {
 	struct diag		 d;
 };
 
-/* The bytes of path ("-": stdin), NUL-terminated, or NULL with err. */
+/* The bytes of path ("-": stdin; a pipe will do), NUL-terminated, or NULL
+ * with err. */
 static char *
 import_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-	FILE	*fp;
-	char	*buf = NULL, *nb;
-	size_t	 n = 0, cap = 0, r;
+	char	*buf;
+	int	 fd, rc;
 
 	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "r")) == NULL) {
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
-	for (;;) {
-		if (cap - n < 4096) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > IMPORT_MAX + 4096 ||
-			    (nb = realloc(buf, cap + 1)) == NULL) {
-				snprintf(err, errlen, cap > IMPORT_MAX + 4096 ?
-				    "larger than %d MiB" : "out of memory",
-				    IMPORT_MAX >> 20);
-				goto fail;
-			}
-			buf = nb;
-		}
-		r = fread(buf + n, 1, cap - n, fp);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		snprintf(err, errlen, "read error");
-		goto fail;
-	}
-	if (fp != stdin)
-		fclose(fp);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	if (fp != stdin)
-		fclose(fp);
-	free(buf);
-	return NULL;
+	rc = file_read_fd(fd, 0, IMPORT_MAX, &buf, len, err, errlen);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc == -1 ? NULL : buf;
 }
 
 /* A cell of the row, cleaned; "" when the row lacks it. */

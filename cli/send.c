@@ -3,30 +3,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "clock.h"
+#include "fileio.h"
 #include "planstore.h"
 
+/* The notice's text: standard input, its last line ends dropped. */
 static char *
 send_read_text(void)
 {
-	char	*buf = NULL, chunk[4096];
-	size_t	 len = 0, n;
+	char	*buf, err[200];
+	size_t	 len;
 
-	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
-		char *nb = realloc(buf, len + n + 1);
-
-		if (nb == NULL) {
-			free(buf);
-			return NULL;
-		}
-		buf = nb;
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	if (buf == NULL)
+	if (file_read_fd(STDIN_FILENO, FILE_TEXT, FILE_MAX_TEMPLATE, &buf, &len,
+	    err, sizeof(err)) == -1) {
+		fprintf(stderr, "nhacviec: send: standard input: %s\n", err);
 		return NULL;
+	}
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	buf[len] = '\0';

@@ -1824,21 +1824,20 @@ config_fill(struct config *conf)
 static char *
 config_default_consumer(void)
 {
-	char	host[256], id[64] = "", *s;
-	FILE	*fp;
+	char	host[256], id[9] = "", err[200], *s, *text;
 	size_t	 n;
 
 	if (gethostname(host, sizeof(host)) == -1 || host[0] == '\0')
 		snprintf(host, sizeof(host), "nhacviecd");
 	host[sizeof(host) - 1] = '\0';
-	if ((fp = fopen("/etc/machine-id", "r")) != NULL) {
-		if (fgets(id, sizeof(id), fp) == NULL)
-			id[0] = '\0';
-		fclose(fp);
+	if (file_read("/etc/machine-id", FILE_TEXT, 4096, &text, NULL, err,
+	    sizeof(err)) == 0) {
+		for (n = 0; n < 8 && isxdigit((unsigned char)text[n]); n++)
+			id[n] = text[n];
+		id[n] = '\0';
+		free(text);
 	}
-	for (n = 0; n < 8 && isxdigit((unsigned char)id[n]); n++)
-		;
-	id[n] = '\0';
+	n = strlen(id);
 	if (n < 8 || asprintf(&s, "%.200s-%s", host, id) == -1)
 		return config_strdup(host);
 	return s;

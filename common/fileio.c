@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <libgen.h>
 
+#include "buf.h"
 #include "fileio.h"
 
 static const char *
@@ -84,53 +85,62 @@ file_check(const char *path, int flags, size_t max, char *err,
 	return 0;
 }
 
-int
-file_read(const char *path, int flags, size_t max, char **out, size_t *len,
+/* The rest of fd, up to max bytes, into *out (NUL-terminated). */
+static int
+file_slurp(int fd, int flags, size_t max, char **out, size_t *len,
     char *err, size_t errlen)
 {
-	struct stat	 st;
-	char		*buf;
-	size_t		 got = 0;
+	struct buf	 b = BUF_INIT;
+	char		 chunk[16384];
 	ssize_t		 n;
-	int		 fd;
 
-	*out = NULL;
-	if ((fd = file_open(path, flags, max, &st, err, errlen)) == -1)
-		return -1;
 	/* One byte more than allowed tells a file that grew meanwhile. */
-	if ((buf = malloc(max + 2)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		close(fd);
-		return -1;
-	}
-	while (got <= max && (n = read(fd, buf + got, max + 1 - got)) != 0) {
+	while (b.n <= max && (n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			snprintf(err, errlen, "cannot read: %s",
 			    strerror(errno));
-			close(fd);
-			free(buf);
+			buf_clear(&b);
 			return -1;
 		}
-		got += (size_t)n;
+		buf_add(&b, chunk, (size_t)n);
 	}
-	close(fd);
-	if (got > max) {
+	if (b.n > max) {
 		snprintf(err, errlen, "larger than %zu bytes", max);
-		free(buf);
+		buf_clear(&b);
 		return -1;
 	}
-	buf[got] = '\0';
-	if ((flags & FILE_TEXT) && strlen(buf) != got) {
+	if ((flags & FILE_TEXT) && b.n > 0 && memchr(b.p, '\0', b.n) != NULL) {
 		snprintf(err, errlen, "holds a NUL byte: not a text file");
-		free(buf);
+		buf_clear(&b);
 		return -1;
 	}
-	*out = buf;
-	if (len)
-		*len = got;
+	*out = buf_take(&b, len);
 	return 0;
+}
+
+int
+file_read(const char *path, int flags, size_t max, char **out, size_t *len,
+    char *err, size_t errlen)
+{
+	struct stat	 st;
+	int		 fd, rc;
+
+	*out = NULL;
+	if ((fd = file_open(path, flags, max, &st, err, errlen)) == -1)
+		return -1;
+	rc = file_slurp(fd, flags, max, out, len, err, errlen);
+	close(fd);
+	return rc;
+}
+
+int
+file_read_fd(int fd, int flags, size_t max, char **out, size_t *len,
+    char *err, size_t errlen)
+{
+	*out = NULL;
+	return file_slurp(fd, flags, max, out, len, err, errlen);
 }
 
 int

@@ -23,6 +23,10 @@
  */
 int	file_read(const char *path, int flags, size_t max, char **out,
 	    size_t *len, char *err, size_t errlen);
+/* The rest of an open descriptor (standard input), up to max bytes, as
+ * file_read gives a file; no check on what it reads from. */
+int	file_read_fd(int fd, int flags, size_t max, char **out, size_t *len,
+	    char *err, size_t errlen);
 /* The same checks without reading: is path a file file_read would take? */
 int	file_check(const char *path, int flags, size_t max, char *err,
 	    size_t errlen);

@@ -20,13 +20,9 @@ struct inifile_reader {
 	const struct inifile_handler	*h;
 	void				*arg;
 
-	FILE				*fp;		/* NULL: reading text */
-	char				*buf;		/* getline's, for fp */
-	size_t				 bufcap;
 	const char			*text;
 	size_t				 textlen;
 	size_t				 textpos;
-	int				 read_errno;
 
 	unsigned			 lineno;
 	const char			*raw;		/* the current line */
@@ -185,23 +181,12 @@ inifile_check_line(struct inifile_reader *r)
 	return 0;
 }
 
-/* The next raw line of the file or text, with its line end; -1 at the end. */
+/* The next raw line of the text, with its line end; -1 at the end. */
 static int
 inifile_raw_line(struct inifile_reader *r)
 {
 	const char	*nl;
-	ssize_t		 n;
 
-	if (r->fp != NULL) {
-		if ((n = getline(&r->buf, &r->bufcap, r->fp)) == -1) {
-			if (ferror(r->fp))
-				r->read_errno = errno;
-			return -1;
-		}
-		r->raw = r->buf;
-		r->rawlen = (size_t)n;
-		return 0;
-	}
 	if (r->textpos == r->textlen)
 		return -1;
 	r->raw = r->text + r->textpos;
@@ -280,7 +265,6 @@ inifile_run(struct inifile_reader *r)
 {
 	bool	old_stack, old_realloc, old_multiline;
 	int	old_max, rc;
-	char	msg[512];
 
 	/*
 	 * Debian's libinih 55 turns its compile-time knobs into globals.
@@ -303,13 +287,6 @@ inifile_run(struct inifile_reader *r)
 	ini_allow_multiline = old_multiline;
 
 	free(r->section);
-	free(r->buf);
-	if (r->read_errno != 0) {
-		snprintf(msg, sizeof(msg), "cannot read: %s",
-		    strerror(r->read_errno));
-		inifile_error(r, 0, msg);
-		return -1;
-	}
 	if (rc == -2) {
 		inifile_error(r, 0, "out of memory");
 		return -1;
@@ -322,18 +299,6 @@ inifile_run(struct inifile_reader *r)
 		inifile_error(r, (unsigned)rc, "expected 'key = value' or "
 		    "'[section]'");
 	return 0;
-}
-
-int
-inifile_read_file(FILE *fp, const struct inifile_handler *h, void *arg)
-{
-	struct inifile_reader	r;
-
-	memset(&r, 0, sizeof(r));
-	r.h = h;
-	r.arg = arg;
-	r.fp = fp;
-	return inifile_run(&r);
 }
 
 int

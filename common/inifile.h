@@ -28,11 +28,11 @@ struct inifile_handler {
 };
 
 /*
- * Read all of fp, or the len bytes at text. Returns 0 when the input was read
- * to its end (whatever errors it held), -1 when reading failed (reported to
- * error with line 0). The libinih globals are set for the read and restored.
+ * Read the len bytes at text (a file's, from file_read). Returns 0 when the
+ * input was read to its end (whatever errors it held), -1 when it could not
+ * be (reported to error with line 0). The libinih globals are set for the
+ * read and restored.
  */
-int	inifile_read_file(FILE *fp, const struct inifile_handler *, void *arg);
 int	inifile_read_text(const char *text, size_t len,
 	    const struct inifile_handler *, void *arg);
 

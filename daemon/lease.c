@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "dispatch.h"
+#include "fileio.h"
 #include "log.h"
 #include "scripts.h"
 #include "xmalloc.h"
@@ -20,23 +21,20 @@ static void	lease_rescue(struct dispatch *);
 static int
 lease_proc_start(long pid, unsigned long long *start)
 {
-	char	path[64], buf[1024], *p;
-	FILE	*fp;
+	char	path[64], err[200], *buf, *p;
 	int	 i;
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if ((fp = fopen(path, "r")) == NULL)
+	if (file_read(path, FILE_TEXT, 4096, &buf, NULL, err,
+	    sizeof(err)) == -1)
 		return -1;
-	p = fgets(buf, sizeof(buf), fp);
-	fclose(fp);
-	if (p == NULL || (p = strrchr(buf, ')')) == NULL)
-		return -1;
-	for (i = 2; i < 22 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (p == NULL)
-		return -1;
-	*start = strtoull(p + 1, NULL, 10);
-	return 0;
+	if ((p = strrchr(buf, ')')) != NULL)
+		for (i = 2; i < 22 && p; i++)
+			p = strchr(p + 1, ' ');
+	if (p != NULL)
+		*start = strtoull(p + 1, NULL, 10);
+	free(buf);
+	return p == NULL ? -1 : 0;
 }
 
 /*

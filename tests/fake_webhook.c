@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "fakeutil.h"
+#include "fileio.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -71,18 +72,10 @@ usage(void)
 static void
 read_file(const char *path, char **data, size_t *len)
 {
-	FILE	*fp;
-	char	*p;
-	size_t	 cap = 65536;
+	char	err[300];
 
-	if ((fp = fopen(path, "rb")) == NULL)
-		fatal("%s", path);
-	p = xmalloc(cap);
-	*len = fread(p, 1, cap, fp);
-	if (ferror(fp) || !feof(fp))
-		fatalx("%s: unreadable, or larger than %zu bytes", path, cap);
-	fclose(fp);
-	*data = p;
+	if (file_read(path, 0, 65536, data, len, err, sizeof(err)) == -1)
+		fatalx("%s: %s", path, err);
 }
 
 /* Parses a decimal number in [min, max] or dies naming the option. */
