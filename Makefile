@@ -18,7 +18,14 @@ WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS	?= -O2 -g
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	   -fno-omit-frame-pointer
-CPPFLAGS_ALL = -D_GNU_SOURCE -Icommon -Idaemon $(shell pkg-config --cflags $(PKGS))
+CPPFLAGS_ALL = -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
+# Each folder sees its own headers and common's, no other: common/ cannot
+# include a daemon/ or cli/ header (the compiler says so, not a review).
+INC_common = -Icommon
+INC_daemon = -Idaemon -Icommon
+INC_cli	   = -Icli -Icommon
+INC_tests  = -Icommon
+incdirs	   = $(INC_$(firstword $(subst /, ,$(1))))
 LIBS	 = $(shell pkg-config --libs $(PKGS)) -lm
 TESTLIBS = $(shell pkg-config --libs cmocka)
 
@@ -56,11 +63,13 @@ build/san/build/gen/%.o: build/gen/%.c
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+	@$(CC) $(call incdirs,$<) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) $(WARN) \
+	    -MMD -MP -c -o $@ $<
 build/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC san  $<"
-	@$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(SANFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+	@$(CC) $(call incdirs,$<) $(CPPFLAGS_ALL) $(CPPFLAGS) $(SANFLAGS) \
+	    $(WARN) -MMD -MP -c -o $@ $<
 
 build/nhacviecd: $(call obj,rel,$(DAEMON_SRC) $(COMMON_SRC))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
