@@ -389,6 +389,7 @@ cmd_report(struct cli *cl, int argc, char **argv)
 	const char		*by = "channel", *from_arg = NULL;
 	const char		*to_arg = NULL;
 	char			 a[48], b[48];
+	struct buf		 field = BUF_INIT;
 	size_t			 i, o;
 	int			 ch, rv = 0, csv = 0;
 
@@ -446,7 +447,9 @@ cmd_report(struct cli *cl, int argc, char **argv)
 			printf(",%s", report_outcomes[o]);
 		printf("\r\n");
 		for (i = 0; i < rp.nrows; i++) {
-			report_csv_field(stdout, rp.rows[i].channel);
+			report_csv_field(&field, rp.rows[i].channel);
+			fwrite(field.p, 1, field.n, stdout);
+			buf_clear(&field);
 			for (o = 0; o < NOUTCOMES; o++)
 				printf(",%lld", rp.rows[i].n[o]);
 			printf("\r\n");

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "plan.h"
 #include "text.h"
+#include "xmalloc.h"
 
 #define DAY_MS		86400000LL
 #define LOOKBACK_MS	(7 * DAY_MS)	/* the planner's, at least */
@@ -217,8 +218,7 @@ archive_string(const char *s, size_t len)
 	if (text_utf8_valid(s, len))
 		j = json_stringn(s, len);
 	else {
-		if ((fix = malloc(3 * len + 1)) == NULL)
-			fatal("%s", __func__);
+		fix = xmalloc(3 * len + 1);
 		for (i = 0; i < len; i += k) {
 			for (k = 4; k > 0; k--)
 				if (i + k <= len && text_utf8_valid(s + i, k))
@@ -277,8 +277,7 @@ archive_dump(json_t *o)
 		fatal("%s", __func__);
 	json_decref(o);
 	n = strlen(s);
-	if ((line = realloc(s, n + 2)) == NULL)
-		fatal("%s", __func__);
+	line = xrealloc(s, n + 2);
 	line[n] = '\n';
 	line[n + 1] = '\0';
 	return line;
@@ -372,9 +371,7 @@ archive_fields_of(json_t *o, struct archive_item *it, char *err, size_t len)
 		    "not an object");
 		return -1;
 	}
-	if ((it->fields = calloc(2 * json_object_size(f) + 1,
-	    sizeof(*it->fields))) == NULL)
-		fatal("%s", __func__);
+	it->fields = xcalloc(2 * json_object_size(f) + 1, sizeof(*it->fields));
 	json_object_foreach(f, k, v) {
 		if (!json_is_string(v)) {
 			snprintf(err, len, "field '%s' is not text", k);
@@ -493,9 +490,8 @@ archive_seen_new(void)
 {
 	struct archive_seen	*s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->slot = calloc(1024, sizeof(*s->slot))) == NULL)
-		fatal("%s", __func__);
+	s = xcalloc(1, sizeof(*s));
+	s->slot = xcalloc(1024, sizeof(*s->slot));
 	s->cap = 1024;
 	return s;
 }
@@ -554,12 +550,10 @@ archive_seen_add(struct archive_seen *s, enum archive_kind k, const char *id)
 	i = archive_slot(s->slot, s->cap, k, id);
 	if (s->slot[i] != NULL)
 		return 0;
-	if (asprintf(&s->slot[i], "%c%s", 'a' + (int)k, id) == -1)
-		fatal("%s", __func__);
+	xasprintf(&s->slot[i], "%c%s", 'a' + (int)k, id);
 	if (++s->n * 2 <= s->cap)
 		return 1;
-	if ((bigger = calloc(2 * s->cap, sizeof(*bigger))) == NULL)
-		fatal("%s", __func__);
+	bigger = xcalloc(2 * s->cap, sizeof(*bigger));
 	for (i = 0; i < s->cap; i++) {
 		if (s->slot[i] == NULL)
 			continue;
@@ -580,8 +574,7 @@ archive_strdup(const char *s)
 {
 	char	*p;
 
-	if ((p = strdup(s != NULL ? s : "")) == NULL)
-		fatal("%s", __func__);
+	p = xstrdup(s != NULL ? s : "");
 	return p;
 }
 
@@ -611,9 +604,7 @@ archive_fields_merge(struct archive_fields *a, const char *const *f, size_t n)
 		}
 		if (a->n + 2 > a->cap) {
 			a->cap = a->cap ? 2 * a->cap : 16;
-			if ((a->v = reallocarray(a->v, a->cap,
-			    sizeof(*a->v))) == NULL)
-				fatal("%s", __func__);
+			a->v = xreallocarray(a->v, a->cap, sizeof(*a->v));
 		}
 		a->v[a->n++] = archive_strdup(f[i]);
 		a->v[a->n++] = archive_strdup(f[i + 1]);
@@ -659,8 +650,7 @@ archive_years(const char *dir, int lo, int hi, int **out, size_t *n,
 	if (lo > 0 && hi > 0) {
 		if (hi < lo)
 			hi = lo;
-		if ((v = calloc((size_t)(hi - lo + 1), sizeof(*v))) == NULL)
-			fatal("%s", __func__);
+		v = xcalloc((size_t)(hi - lo + 1), sizeof(*v));
 		for (; lo <= hi; lo++)
 			v[(*n)++] = lo;
 		*out = v;
@@ -680,8 +670,7 @@ archive_years(const char *dir, int lo, int hi, int **out, size_t *n,
 			continue;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 8;
-			if ((v = reallocarray(v, cap, sizeof(*v))) == NULL)
-				fatal("%s", __func__);
+			v = xreallocarray(v, cap, sizeof(*v));
 		}
 		v[(*n)++] = (int)y;
 	}
@@ -764,8 +753,7 @@ archive_read(const char *dir, int64_t from, int64_t to, unsigned mask,
 	    errlen) == -1)
 		return -1;
 	for (i = 0; i < n && rv == 0; i++) {
-		if (asprintf(&path, "%s/%d.jsonl", dir, years[i]) == -1)
-			fatal("%s", __func__);
+		xasprintf(&path, "%s/%d.jsonl", dir, years[i]);
 		rv = archive_read_file(path, from, to, mask, seen, cb, arg,
 		    warn, err, errlen);
 		free(path);

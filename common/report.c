@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "followup.h"
 #include "history.h"
 #include "log.h"
@@ -10,6 +11,7 @@
 #include "report.h"
 #include "schedule.h"
 #include "template.h"
+#include "xmalloc.h"
 
 #define DAY_MS		(24LL * 60 * 60 * 1000)
 #define SHIFT_DAYS	30	/* days off a report or reminder may cross */
@@ -56,8 +58,7 @@ struct report {
 static void *
 report_grow(void *p, size_t n, size_t size)
 {
-	if ((p = reallocarray(p, n, size)) == NULL)
-		fatal("%s", __func__);
+	p = xreallocarray(p, n, size);
 	return p;
 }
 
@@ -66,8 +67,7 @@ report_strdup(const char *s)
 {
 	char	*p;
 
-	if ((p = strdup(s)) == NULL)
-		fatal("%s", __func__);
+	p = xstrdup(s);
 	return p;
 }
 
@@ -76,8 +76,7 @@ report_new(enum report_by by, plan_day from, plan_day to)
 {
 	struct report	*r;
 
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		fatal("%s", __func__);
+	r = xcalloc(1, sizeof(*r));
 	r->by = by;
 	r->from = from;
 	r->to = to;
@@ -264,9 +263,8 @@ report_compute(struct report *r, const struct plan *p, int64_t now)
 	r->nrows = r->nagencies = r->gone = r->ntasks = 0;
 	memset(&r->total, 0, sizeof(r->total));
 	r->now = now;
-	if ((all = calloc(p->nagencies + 1, sizeof(*all))) == NULL ||
-	    (done_task = calloc(p->ntasks + 1, 1)) == NULL)
-		fatal("%s", __func__);
+	all = xcalloc(p->nagencies + 1, sizeof(*all));
+	done_task = xcalloc(p->ntasks + 1, 1);
 	if (r->by == REPORT_BY_TASK && r->nocc > 0)
 		r->rows = report_grow(NULL, r->nocc, sizeof(*r->rows));
 	for (i = 0; i < r->nocc; i++) {
@@ -357,58 +355,51 @@ report_gone(const struct report *r)
 /* --- CSV ------------------------------------------------------------------ */
 
 void
-report_csv_field(FILE *fp, const char *s)
+report_csv_field(struct buf *b, const char *s)
 {
 	const char	*p;
 
 	if (s == NULL)
 		s = "";
 	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, fp);
+		buf_puts(b, s);
 		return;
 	}
-	fputc('"', fp);
+	buf_putc(b, '"');
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"')
-			fputc('"', fp);
-		fputc(*p, fp);
+			buf_putc(b, '"');
+		buf_putc(b, *p);
 	}
-	fputc('"', fp);
+	buf_putc(b, '"');
 }
 
 char *
 report_csv(const struct report *r, size_t *len)
 {
 	const struct report_row	*w;
-	FILE			*fp;
-	char			*s = NULL;
-	size_t			 i, n = 0;
+	struct buf		 b = BUF_INIT;
+	size_t			 i;
 
-	if ((fp = open_memstream(&s, &n)) == NULL)
-		fatal("%s", __func__);
-	fputs(REPORT_BOM, fp);
-	fputs(r->by == REPORT_BY_AGENCY ? REPORT_CSV_AGENCY : REPORT_CSV_TASK,
-	    fp);
-	fputs("\r\n", fp);
+	buf_puts(&b, REPORT_BOM);
+	buf_puts(&b, r->by == REPORT_BY_AGENCY ? REPORT_CSV_AGENCY : REPORT_CSV_TASK);
+	buf_puts(&b, "\r\n");
 	for (i = 0; i < r->nrows; i++) {
 		w = &r->rows[i];
-		report_csv_field(fp, w->id);
-		fputc(',', fp);
-		report_csv_field(fp, w->name);
+		report_csv_field(&b, w->id);
+		buf_putc(&b, ',');
+		report_csv_field(&b, w->name);
 		if (r->by == REPORT_BY_TASK)
-			fprintf(fp, ",%s", w->due);
-		fprintf(fp, ",%lld,%lld,%lld,%lld,%lld,%lld,%lld",
+			buf_printf(&b, ",%s", w->due);
+		buf_printf(&b, ",%lld,%lld,%lld,%lld,%lld,%lld,%lld",
 		    w->c.follow_ups, w->c.reached, w->c.seen, w->c.acknowledged,
 		    w->c.done_on_time, w->c.done_late, w->c.not_done);
 		if (r->by == REPORT_BY_AGENCY)
-			fprintf(fp, ",%lld,%lld", w->c.messages_sent,
+			buf_printf(&b, ",%lld,%lld", w->c.messages_sent,
 			    w->c.messages_failed);
-		fputs("\r\n", fp);
+		buf_puts(&b, "\r\n");
 	}
-	if (fclose(fp) != 0)
-		fatal("%s", __func__);
-	*len = n;
-	return s;
+	return buf_take(&b, len);
 }
 
 /* --- text ----------------------------------------------------------------- */
@@ -467,17 +458,17 @@ report_cut(const char *s, size_t max, char *buf, size_t len)
 
 /* s padded with spaces to width columns, left or right aligned. */
 static void
-report_pad(FILE *fp, const char *s, size_t width, int right)
+report_pad(struct buf *b, const char *s, size_t width, int right)
 {
 	size_t	w = report_width(s);
 
 	if (right)
 		for (; w < width; w++)
-			fputc(' ', fp);
-	fputs(s, fp);
+			buf_putc(b, ' ');
+	buf_puts(b, s);
 	if (!right)
 		for (; w < width; w++)
-			fputc(' ', fp);
+			buf_putc(b, ' ');
 }
 
 /* "30/06/2022" */
@@ -542,11 +533,11 @@ report_cells(const struct report *r, const struct report_row *w,
 }
 
 static void
-report_rule(FILE *fp, size_t n)
+report_rule(struct buf *b, size_t n)
 {
 	while (n-- > 0)
-		fputc('-', fp);
-	fputc('\n', fp);
+		buf_putc(b, '-');
+	buf_putc(b, '\n');
 }
 
 char *
@@ -561,14 +552,12 @@ report_text(const struct report *r, const struct plan *p,
 	    "Trễ hạn", "Chưa xong", NULL };
 	int			 byagency = r->by == REPORT_BY_AGENCY;
 	const char *const	*head = byagency ? head_agency : head_task;
-	FILE			*fp;
-	char			*s = NULL, days[96], when[64];
+	struct buf		 b = BUF_INIT;
+	char			 days[96], when[64];
 	char			 cell[NCOLS][CELL];
 	struct report_period	 pd;
-	size_t			 width[NCOLS], i, c, n = 0, ncols, rule;
+	size_t			 width[NCOLS], i, c, ncols, rule;
 
-	if ((fp = open_memstream(&s, &n)) == NULL)
-		fatal("%s", __func__);
 	ncols = byagency ? NCOLS : NCOLS - 1;
 	/* Days that make a month, a quarter, a half or a year say so. */
 	for (c = REPORT_MONTH; period_text == NULL && c <= REPORT_YEAR; c++) {
@@ -576,19 +565,19 @@ report_text(const struct report *r, const struct plan *p,
 		if (pd.from == r->from && pd.to == r->to)
 			period_text = pd.text;
 	}
-	fprintf(fp, "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO %s\n",
+	buf_printf(&b, "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO %s\n",
 	    byagency ? "CƠ QUAN" : "NHIỆM VỤ");
 	report_days_text(r->from, r->to, days, sizeof(days));
 	if (period_text != NULL)
-		fprintf(fp, "Kỳ báo cáo: %s (%s)\n", period_text, days);
+		buf_printf(&b, "Kỳ báo cáo: %s (%s)\n", period_text, days);
 	else
-		fprintf(fp, "Kỳ báo cáo: %s\n", days);
+		buf_printf(&b, "Kỳ báo cáo: %s\n", days);
 	if (template_fire_text(r->now, p->calendar.timezone, when,
 	    sizeof(when)) == 0)
-		fprintf(fp, "Số liệu tính đến %s\n", when);
-	fputc('\n', fp);
+		buf_printf(&b, "Số liệu tính đến %s\n", when);
+	buf_putc(&b, '\n');
 	if (r->nrows == 0) {
-		fprintf(fp, "Không có nhiệm vụ nào đến hạn trong kỳ.\n");
+		buf_printf(&b, "Không có nhiệm vụ nào đến hạn trong kỳ.\n");
 		goto out;
 	}
 	/* Widths: the headings, every row and the total. */
@@ -602,33 +591,33 @@ report_text(const struct report *r, const struct plan *p,
 	}
 	for (c = 0, rule = 0; c < ncols; c++) {
 		if (c > 0)
-			fputs("  ", fp);
+			buf_puts(&b, "  ");
 		/* the name and the due day to the left, numbers right */
-		report_pad(fp, head[c], width[c], c > (byagency ? 0 : 1u));
+		report_pad(&b, head[c], width[c], c > (byagency ? 0 : 1u));
 		rule += width[c] + (c > 0 ? 2 : 0);
 	}
-	fputc('\n', fp);
-	report_rule(fp, rule);
+	buf_putc(&b, '\n');
+	report_rule(&b, rule);
 	for (i = 0; i <= r->nrows; i++) {
 		if (i == r->nrows)
-			report_rule(fp, rule);
+			report_rule(&b, rule);
 		report_cells(r, i < r->nrows ? &r->rows[i] : NULL, cell);
 		for (c = 0; c < ncols; c++) {
 			if (c > 0)
-				fputs("  ", fp);
-			report_pad(fp, cell[c], width[c], c > (byagency ? 0 :
+				buf_puts(&b, "  ");
+			report_pad(&b, cell[c], width[c], c > (byagency ? 0 :
 			    1u));
 		}
-		fputc('\n', fp);
+		buf_putc(&b, '\n');
 	}
-	fprintf(fp, "\nGhi chú:\n");
+	buf_printf(&b, "\nGhi chú:\n");
 	if (byagency)
-		fprintf(fp, "- Số việc: số lượt nhiệm vụ đến hạn trong kỳ mà "
+		buf_printf(&b, "- Số việc: số lượt nhiệm vụ đến hạn trong kỳ mà "
 		    "cơ quan chủ trì hoặc phối hợp thực hiện.\n");
 	else
-		fprintf(fp, "- Số cơ quan: số cơ quan chủ trì và phối hợp "
+		buf_printf(&b, "- Số cơ quan: số cơ quan chủ trì và phối hợp "
 		    "thực hiện lượt nhiệm vụ.\n");
-	fprintf(fp, "- Đã nhận: đã có tin nhắc gửi tới cơ quan.\n"
+	buf_printf(&b, "- Đã nhận: đã có tin nhắc gửi tới cơ quan.\n"
 	    "- Đã xem: cơ quan đã đọc tin (Zalo báo đã xem), đã xác nhận "
 	    "hoặc đã hoàn thành.\n"
 	    "- Đã xác nhận: cơ quan đã xác nhận nhận việc, hoặc đã hoàn "
@@ -637,15 +626,13 @@ report_text(const struct report *r, const struct plan *p,
 	    "đến hạn.\n"
 	    "- Chưa xong: chưa báo hoàn thành.\n");
 	if (byagency)
-		fprintf(fp, "- Tin đã gửi, Tin lỗi: tin nhắc đã gửi được, và "
+		buf_printf(&b, "- Tin đã gửi, Tin lỗi: tin nhắc đã gửi được, và "
 		    "tin không gửi được sau mọi lần thử.\n");
 	if (r->gone > 0)
-		fprintf(fp, "- Không tính %zu lượt nhiệm vụ không còn trong kế "
+		buf_printf(&b, "- Không tính %zu lượt nhiệm vụ không còn trong kế "
 		    "hoạch.\n", r->gone);
  out:
-	if (fclose(fp) != 0)
-		fatal("%s", __func__);
-	return s;
+	return buf_take(&b, NULL);
 }
 
 char *
@@ -654,67 +641,63 @@ report_summary(const struct report *r, const struct plan *p,
     const char *attachment)
 {
 	const struct report_counts	*t = &r->total;
-	FILE				*fp;
-	char				*s = NULL, days[96], when[64];
-	size_t				 i, n = 0, listed = 0, over = 0;
+	struct buf			 b = BUF_INIT;
+	char				 days[96], when[64];
+	size_t				 i, listed = 0, over = 0;
 
-	if ((fp = open_memstream(&s, &n)) == NULL)
-		fatal("%s", __func__);
 	/* As reminders greet: "Trưởng phòng Nội vụ" names its office. */
 	if (head != NULL && *head != '\0')
-		fprintf(fp, "Kính gửi: %s%s%s,\n\n", head, agency_name &&
+		buf_printf(&b, "Kính gửi: %s%s%s,\n\n", head, agency_name &&
 		    strcasestr(head, agency_name) == NULL ? " - " : "",
 		    agency_name && strcasestr(head, agency_name) == NULL ?
 		    agency_name : "");
 	else
-		fprintf(fp, "Kính gửi: Lãnh đạo %s,\n\n", agency_name ?
+		buf_printf(&b, "Kính gửi: Lãnh đạo %s,\n\n", agency_name ?
 		    agency_name : "cơ quan");
 	report_days_text(r->from, r->to, days, sizeof(days));
-	fprintf(fp, "Báo cáo kết quả thực hiện nhiệm vụ %s%s%s%s", period_text ?
+	buf_printf(&b, "Báo cáo kết quả thực hiện nhiệm vụ %s%s%s%s", period_text ?
 	    period_text : days, period_text ? " (" : "", period_text ? days :
 	    "", period_text ? ")" : "");
 	if (template_fire_text(r->now, p->calendar.timezone, when,
 	    sizeof(when)) == 0)
-		fprintf(fp, ", số liệu đến %s", when);
-	fprintf(fp, ":\n");
+		buf_printf(&b, ", số liệu đến %s", when);
+	buf_printf(&b, ":\n");
 	if (t->follow_ups == 0)
-		fprintf(fp, "- Không có nhiệm vụ nào đến hạn trong kỳ.\n");
+		buf_printf(&b, "- Không có nhiệm vụ nào đến hạn trong kỳ.\n");
 	else {
-		fprintf(fp, "- %zu nhiệm vụ, %lld lượt việc của %zu cơ quan: "
+		buf_printf(&b, "- %zu nhiệm vụ, %lld lượt việc của %zu cơ quan: "
 		    "%lld hoàn thành đúng hạn, %lld hoàn thành trễ hạn, %lld "
 		    "chưa hoàn thành.\n", r->ntasks, t->follow_ups,
 		    r->nagencies, t->done_on_time, t->done_late, t->not_done);
-		fprintf(fp, "- Tin nhắc: %lld tin đã gửi, %lld tin không gửi "
+		buf_printf(&b, "- Tin nhắc: %lld tin đã gửi, %lld tin không gửi "
 		    "được.\n", t->messages_sent, t->messages_failed);
 		for (i = 0; i < r->nagencies; i++)
 			over += r->agencies[i].c.overdue > 0;
 		if (over == 0)
-			fprintf(fp, "- Không cơ quan nào còn việc quá hạn.\n");
+			buf_printf(&b, "- Không cơ quan nào còn việc quá hạn.\n");
 		else {
-			fprintf(fp, "- Cơ quan còn việc quá hạn:");
+			buf_printf(&b, "- Cơ quan còn việc quá hạn:");
 			for (i = 0; i < r->nagencies; i++) {
 				if (r->agencies[i].c.overdue == 0)
 					continue;
 				if (listed == OVERDUE_LIST) {
-					fprintf(fp, " và %zu cơ quan khác",
+					buf_printf(&b, " và %zu cơ quan khác",
 					    over - listed);
 					break;
 				}
-				fprintf(fp, "%s %s (%lld)", listed ? "," : "",
+				buf_printf(&b, "%s %s (%lld)", listed ? "," : "",
 				    r->agencies[i].name,
 				    r->agencies[i].c.overdue);
 				listed++;
 			}
-			fprintf(fp, ".\n");
+			buf_printf(&b, ".\n");
 		}
 	}
 	if (attachment != NULL)
-		fprintf(fp, "\nChi tiết từng %s trong tệp đính kèm %s.\n",
+		buf_printf(&b, "\nChi tiết từng %s trong tệp đính kèm %s.\n",
 		    r->by == REPORT_BY_AGENCY ? "cơ quan" : "nhiệm vụ",
 		    attachment);
-	if (fclose(fp) != 0)
-		fatal("%s", __func__);
-	return s;
+	return buf_take(&b, NULL);
 }
 
 /* --- periods and sends ---------------------------------------------------- */
@@ -905,10 +888,8 @@ report_plan_period(const struct plan *p, const struct config *c,
 				    cr->channels[k])) == NULL ||
 				    report_contact(who[j], ch->contact) == NULL)
 					continue;
-				if (asprintf(&id, "report:%s/%s/%s/%s",
-				    cr->name, pd->label, who[j]->id,
-				    ch->name) == -1)
-					fatal("%s", __func__);
+				xasprintf(&id, "report:%s/%s/%s/%s", cr->name,
+				    pd->label, who[j]->id, ch->name);
 				for (s = out->v; s < out->v + out->n &&
 				    strcmp(s->id, id) != 0; s++)
 					;

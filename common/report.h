@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "config.h"
 #include "diag.h"
 #include "plan.h"
@@ -83,7 +84,7 @@ const struct report_counts *report_total(const struct report *);
 size_t		 report_gone(const struct report *);
 
 /* One CSV field (RFC 4180): quoted when it holds , " CR or LF. */
-void		 report_csv_field(FILE *, const char *);
+void		 report_csv_field(struct buf *, const char *);
 /* The whole CSV (malloc'd, its length in *len): BOM, header, CRLF lines. */
 char		*report_csv(const struct report *, size_t *len);
 /*

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "buf.h"
 #include "clock.h"
 #include "log.h"
 #include "nhacviecd.h"
 #include "schedule.h"
+#include "xmalloc.h"
 
 #define ARCHIVE_FIRST_MS	60000	/* the run after start (real time) */
 #define ARCHIVE_RETRY_MS	3600000LL	/* after a run that failed */
@@ -76,10 +78,10 @@ archive_line(struct archive *a, int year, char *line)
 {
 	if (a->nlines == a->caplines) {
 		a->caplines = a->caplines ? 2 * a->caplines : 256;
-		if ((a->lines = reallocarray(a->lines, a->caplines,
-		    sizeof(*a->lines))) == NULL || (a->years = reallocarray(
-		    a->years, a->caplines, sizeof(*a->years))) == NULL)
-			fatal("%s", __func__);
+		a->lines = xreallocarray(a->lines, a->caplines,
+		    sizeof(*a->lines));
+		a->years = xreallocarray(a->years, a->caplines,
+		    sizeof(*a->years));
 	}
 	a->lines[a->nlines] = line;
 	a->years[a->nlines++] = year;
@@ -90,12 +92,9 @@ archive_arg(struct archive *a, const char *s, size_t len)
 {
 	if (a->nargs == a->capargs) {
 		a->capargs = a->capargs ? 2 * a->capargs : 512;
-		if ((a->args = reallocarray(a->args, a->capargs,
-		    sizeof(*a->args))) == NULL)
-			fatal("%s", __func__);
+		a->args = xreallocarray(a->args, a->capargs, sizeof(*a->args));
 	}
-	if ((a->args[a->nargs++] = strndup(s, len)) == NULL)
-		fatal("%s", __func__);
+	a->args[a->nargs++] = xstrndup(s, len);
 }
 
 static void
@@ -213,8 +212,7 @@ archive_begin(struct archive *a)
 	a->pending = 0;
 	memset(a->moved, 0, sizeof(a->moved));
 	free(a->dir);
-	if ((a->dir = strdup(nv->conf->archive_dir)) == NULL)
-		fatal("%s", __func__);
+	a->dir = xstrdup(nv->conf->archive_dir);
 	a->now = clock_now_ms();
 	a->t0 = archive_mono_ms();
 	a->cutoff = archive_cutoff(a->now, nv->conf->keep_ms,
@@ -274,7 +272,7 @@ archive_move(struct archive *a)
 	const char	**argv;
 	char		 *buf = NULL, err[600];
 	size_t		  i, j, len = 0, n;
-	FILE		 *fp;
+	struct buf	  b = BUF_INIT;
 	int		  year, done;
 
 	/*
@@ -288,13 +286,10 @@ archive_move(struct archive *a)
 			done = a->years[j] == year;
 		if (done)
 			continue;
-		if ((fp = open_memstream(&buf, &len)) == NULL)
-			fatal("%s", __func__);
 		for (j = i; j < a->nlines; j++)
 			if (a->years[j] == year)
-				fputs(a->lines[j], fp);
-		if (fclose(fp) != 0)
-			fatal("%s", __func__);
+				buf_puts(&b, a->lines[j]);
+		buf = buf_take(&b, &len);
 		if (archive_append(a->dir, year, buf, len, err,
 		    sizeof(err)) == -1) {
 			free(buf);
@@ -308,8 +303,7 @@ archive_move(struct archive *a)
 		buf = NULL;
 	}
 	n = 3 + a->nargs;
-	if ((argv = calloc(n, sizeof(*argv))) == NULL)
-		fatal("%s", __func__);
+	argv = xcalloc(n, sizeof(*argv));
 	argv[0] = archive_kind_name(a->kind);
 	argv[1] = a->token;
 	argv[2] = ARCHIVE_LOCK_MS;
@@ -337,9 +331,8 @@ archive_pairs(const redisReply *f, const char ***v, size_t **lens)
 	for (i = 0; i < f->elements; i++)
 		if (f->element[i]->type != REDIS_REPLY_STRING)
 			return -1;
-	if ((*v = calloc(f->elements + 1, sizeof(**v))) == NULL ||
-	    (*lens = calloc(f->elements + 1, sizeof(**lens))) == NULL)
-		fatal("%s", __func__);
+	*v = xcalloc(f->elements + 1, sizeof(**v));
+	*lens = xcalloc(f->elements + 1, sizeof(**lens));
 	for (i = 0; i < f->elements; i++) {
 		(*v)[i] = f->element[i]->str;
 		(*lens)[i] = f->element[i]->len;
@@ -485,8 +478,7 @@ archive_scan_reply(void *arg, redisReply *r)
 		return;
 	}
 	/* A state goes with its attempts, when a count was left. */
-	if ((argv = calloc(2 + a->nargs / 2, sizeof(*argv))) == NULL)
-		fatal("%s", __func__);
+	argv = xcalloc(2 + a->nargs / 2, sizeof(*argv));
 	argv[0] = "HMGET";
 	argv[1] = a->nv->keys.attempts;
 	for (i = 0; i < a->nargs / 2; i++)
@@ -666,8 +658,8 @@ archive_new(struct nv *nv)
 {
 	struct archive	*a;
 
-	if ((a = calloc(1, sizeof(*a))) == NULL ||
-	    (a->timer_ev = evtimer_new(nv->base, archive_timer, a)) == NULL ||
+	a = xcalloc(1, sizeof(*a));
+	if ((a->timer_ev = evtimer_new(nv->base, archive_timer, a)) == NULL ||
 	    (a->step_ev = evtimer_new(nv->base, archive_step, a)) == NULL)
 		fatal("%s", __func__);
 	a->nv = nv;

@@ -173,10 +173,8 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if ((recs = calloc(LEDGER_BATCH, sizeof(*recs))) == NULL ||
-	    (argv = calloc(head + LEDGER_BATCH * LEDGER_NFIELDS,
-	    sizeof(*argv))) == NULL)
-		fatal("calloc");
+	recs = xcalloc(LEDGER_BATCH, sizeof(*recs));
+	argv = xcalloc(head + LEDGER_BATCH * LEDGER_NFIELDS, sizeof(*argv));
 	snprintf(nf, sizeof(nf), "%zu", LEDGER_NFIELDS);
 	argv[0] = KEYS_GROUP;
 	argv[1] = nv->consumer;
