@@ -148,7 +148,7 @@ zalo_status(struct cli *cl, const struct config_channel *ch,
 	have_f = zalo_token_read_file(set->state_file, &f, err,
 	    sizeof(err)) == 0;
 	rc = cli_connect(cl->conf);
-	printf("channel %s (app %s)\n", ch->name, ch->app_id);
+	printf("channel %s (app %s)\n", ch->name, ch->zalo.app_id);
 	if (have_f) {
 		zalo_when(cl, rc, f.access_expires_at, a, sizeof(a));
 		zalo_when(cl, rc, f.refresh_issued_at, b, sizeof(b));
@@ -218,7 +218,7 @@ cmd_zalo(struct cli *cl, int argc, char **argv)
 		    name ? " named " : "", name ? name : "", c->path);
 		return EX_CONFIG;
 	}
-	if (zalo_settings_get(ch, &set, err, sizeof(err)) == -1) {
+	if (zalo_settings_get(&ch->zalo, &set, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s:%u: [channel %s]: %s\n", c->path, ch->line,
 		    ch->name, err);
 		return EX_CONFIG;

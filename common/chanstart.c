@@ -110,19 +110,19 @@ chanstart_zalo(const struct config_channel *cc, struct chanstart *out,
 	const char	*cred;
 	char		 why[400], path[1024];
 
-	if (zalo_settings_get(cc, &out->zalo, why, sizeof(why)) == -1) {
+	if (zalo_settings_get(&cc->zalo, &out->zalo, why, sizeof(why)) == -1) {
 		snprintf(err, len, "%s", why);
 		return -1;
 	}
 	out->have_zalo = 1;
-	if (chanstart_secret(cc->oa_secret_file, CHANSTART_OA_CREDENTIAL, 1,
-	    &out->oa_secret, why, sizeof(why)) == -1) {
+	if (chanstart_secret(cc->zalo.oa_secret_file, CHANSTART_OA_CREDENTIAL,
+	    1, &out->oa_secret, why, sizeof(why)) == -1) {
 		snprintf(err, len, "[channel %s] oa_secret_file: %s", cc->name,
 		    why);
 		return -1;
 	}
-	if (cc->secret_key_file != NULL) {
-		if (secret_read(cc->secret_key_file, &out->secret, why,
+	if (cc->zalo.secret_key_file != NULL) {
+		if (secret_read(cc->zalo.secret_key_file, &out->secret, why,
 		    sizeof(why)) == -1) {
 			snprintf(err, len, "[channel %s] secret_key_file: %s",
 			    cc->name, why);

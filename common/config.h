@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "parse.h"
+#include "zalo.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/nhacviec/nhacviec.conf"
 #define CONFIG_DEFAULT_PLAN_FILES "/etc/nhacviec/plan.d/*.conf"
@@ -45,19 +46,8 @@ struct config_channel {
 	char			*ca_file;	/* CAs to trust instead of the system's */
 	unsigned		 fallback_line;	/* where fallback is set */
 
-	/* type zalo: kept as written, except the checks named */
-	char			*app_id;
-	char			*secret_key_file;	/* owner-only file */
-	char			*oa_secret_file;	/* the OA webhook's key */
-	char			*template_id;
-	char			*template_data;
-	char			*api_base;	/* URLs, checked by parse_url */
-	char			*zns_base;
-	char			*oauth_base;
-	char			*state_file;	/* made absolute */
-	char			*refresh_before;
-	char			*rate;
-	char			*mode;
+	/* type zalo: its keys, common/zalo.c's */
+	struct zalo_conf	 zalo;
 
 	/* type smtp */
 	char			*from;

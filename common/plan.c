@@ -15,14 +15,13 @@
 
 #include "civil.h"
 #include "fileio.h"
-#include "inifile.h"
 #include "log.h"
 #include "parse.h"
 #include "plan.h"
+#include "schema.h"
 #include "template.h"
 #include "xmalloc.h"
 
-#define KEYS_MAX	20		/* keys in the largest section */
 #define DAY_MS		(24LL * 60 * 60 * 1000)
 #define SPAN_MAX	366		/* days in a holiday range, at most */
 #define DAYS_MAX	366		/* the N of a reminder's ±Nd */
@@ -38,7 +37,6 @@
 			"WINDOW±DURATION)"
 #define RULE_HINT	"use an RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=-1SA"
 #define DEFAULT_TZ	"Asia/Ho_Chi_Minh"
-#define MON_FRI		0x3eu		/* bits 1..5 */
 
 enum plan_kind {
 	KIND_CALENDAR,
@@ -50,47 +48,17 @@ enum plan_kind {
 	KIND_MAX
 };
 
-enum plan_key_type {
-	PK_TEXT,	/* char *, not empty */
-	PK_ZALO,	/* char *, digits; empty: none */
-	PK_PHONE,	/* char *, normalized to 84...; empty: none */
-	PK_EMAIL,	/* char *, x@y.z; empty: none */
-	PK_TIMEZONE,	/* char *, a zone libical knows */
-	PK_WORKDAYS,	/* unsigned, a bit per weekday */
-	PK_SPANS,	/* plan_day * at off, size_t at aux: days and ranges */
-	PK_HHMM,	/* int minutes */
-	PK_ID,		/* char *, an id */
-	PK_IDS,		/* char ** at off, size_t at aux: ids */
-	PK_NAMES,	/* char ** at off, size_t at aux: channel names */
-	PK_RULE,	/* char *, checked at the end of the section */
-	PK_DAY,		/* plan_day */
-	PK_DATE,	/* plan_day * at off, size_t at aux: one day */
-	PK_DATES,	/* plan_day * at off, size_t at aux: days */
-	PK_MONTH,	/* int year at off, int month at aux */
-	PK_QUARTER,	/* int year at off, int quarter at aux */
-	PK_LUNAR,	/* int day at off, int month at aux: D/M */
-	PK_SPECS,	/* struct plan_spec * at off, size_t at aux */
-	PK_STOP_ON,	/* int: 1 for acknowledged, 0 for done */
-	PK_ESCALATE,	/* struct plan_escalation * at off, size_t at aux */
-};
+/* flags of the plan's keys, beside SCHEMA_REPEAT */
+#define PK_NONEMPTY	0x02	/* a list that must hold something */
+#define PK_CHANNELS	0x04	/* names of the main config's channels */
+#define PK_ONE		0x08	/* one day, not a list */
 
-#define PK_NONEMPTY	0x01	/* a list that must hold something */
-
-/* One typed key of a section and where its value goes. */
-struct plan_key {
-	const char		*name;
-	enum plan_key_type	 type;
-	size_t			 off;
-	size_t			 aux;
-	int			 flags;
-};
-
-struct plan_section {
-	const char		*name;
-	int			 named;		/* [kind ID] */
-	const struct plan_key	*keys;
-	size_t			 nkeys;
-};
+static schema_set_fn	plan_set_zalo, plan_set_phone, plan_set_email,
+			plan_set_timezone, plan_set_workdays, plan_set_spans,
+			plan_set_hhmm, plan_set_id, plan_set_ids, plan_set_day,
+			plan_set_dates, plan_set_month, plan_set_quarter,
+			plan_set_lunar, plan_set_specs, plan_set_stop_on,
+			plan_set_escalate;
 
 enum { CAL_TIMEZONE, CAL_WORKDAYS, CAL_HOLIDAYS, CAL_EXTRA };
 enum { DOC_NUMBER, DOC_DATE, DOC_ISSUER, DOC_TITLE };
@@ -110,77 +78,124 @@ enum {
 #define GR(f)	offsetof(struct plan_group, f)
 #define TK(f)	offsetof(struct plan_task, f)
 
-static const struct plan_key calendar_keys[] = {
-	[CAL_TIMEZONE] = { "timezone", PK_TIMEZONE, CAL(timezone), 0, 0 },
-	[CAL_WORKDAYS] = { "workdays", PK_WORKDAYS, CAL(workdays), 0, 0 },
-	[CAL_HOLIDAYS] = { "holidays", PK_SPANS, CAL(holidays),
-	    CAL(nholidays), 0 },
-	[CAL_EXTRA] = { "extra_workdays", PK_SPANS, CAL(extra_workdays),
-	    CAL(nextra), 0 },
+static const struct schema_key calendar_keys[] = {
+	[CAL_TIMEZONE] = { .name = "timezone", .set = plan_set_timezone,
+	    .off = CAL(timezone), .def = DEFAULT_TZ },
+	[CAL_WORKDAYS] = { .name = "workdays", .set = plan_set_workdays,
+	    .off = CAL(workdays), .def = "mon-fri" },
+	[CAL_HOLIDAYS] = { .name = "holidays", .set = plan_set_spans,
+	    .off = CAL(holidays), .aux = CAL(nholidays) },
+	[CAL_EXTRA] = { .name = "extra_workdays", .set = plan_set_spans,
+	    .off = CAL(extra_workdays), .aux = CAL(nextra) },
 };
 
-static const struct plan_key doc_keys[] = {
-	[DOC_NUMBER] = { "number", PK_TEXT, DOC(number), 0, 0 },
-	[DOC_DATE] = { "date", PK_DAY, DOC(date), 0, 0 },
-	[DOC_ISSUER] = { "issuer", PK_TEXT, DOC(issuer), 0, 0 },
-	[DOC_TITLE] = { "title", PK_TEXT, DOC(title), 0, 0 },
+static const struct schema_key doc_keys[] = {
+	[DOC_NUMBER] = { .name = "number", .set = schema_set_string,
+	    .off = DOC(number) },
+	[DOC_DATE] = { .name = "date", .set = plan_set_day, .off = DOC(date) },
+	[DOC_ISSUER] = { .name = "issuer", .set = schema_set_string,
+	    .off = DOC(issuer) },
+	[DOC_TITLE] = { .name = "title", .set = schema_set_string,
+	    .off = DOC(title) },
 };
 
-static const struct plan_key window_keys[] = {
-	[WIN_NAME] = { "name", PK_TEXT, WIN(name), 0, 0 },
-	[WIN_START] = { "start", PK_HHMM, WIN(start), 0, 0 },
-	[WIN_END] = { "end", PK_HHMM, WIN(end), 0, 0 },
+static const struct schema_key window_keys[] = {
+	[WIN_NAME] = { .name = "name", .set = schema_set_string,
+	    .off = WIN(name) },
+	[WIN_START] = { .name = "start", .set = plan_set_hhmm,
+	    .off = WIN(start) },
+	[WIN_END] = { .name = "end", .set = plan_set_hhmm, .off = WIN(end) },
 };
 
-static const struct plan_key agency_keys[] = {
-	[AG_NAME] = { "name", PK_TEXT, AG(name), 0, 0 },
-	[AG_HEAD] = { "head", PK_TEXT, AG(head), 0, 0 },
-	[AG_ZALO] = { "zalo", PK_ZALO, AG(zalo), 0, 0 },
-	[AG_PHONE] = { "phone", PK_PHONE, AG(phone), 0, 0 },
-	[AG_EMAIL] = { "email", PK_EMAIL, AG(email), 0, 0 },
+static const struct schema_key agency_keys[] = {
+	[AG_NAME] = { .name = "name", .set = schema_set_string,
+	    .off = AG(name) },
+	[AG_HEAD] = { .name = "head", .set = schema_set_string,
+	    .off = AG(head) },
+	[AG_ZALO] = { .name = "zalo", .set = plan_set_zalo, .off = AG(zalo) },
+	[AG_PHONE] = { .name = "phone", .set = plan_set_phone,
+	    .off = AG(phone) },
+	[AG_EMAIL] = { .name = "email", .set = plan_set_email,
+	    .off = AG(email) },
 };
 
-static const struct plan_key group_keys[] = {
-	[GR_NAME] = { "name", PK_TEXT, GR(name), 0, 0 },
-	[GR_MEMBERS] = { "members", PK_IDS, GR(members), GR(nmembers),
-	    PK_NONEMPTY },
+static const struct schema_key group_keys[] = {
+	[GR_NAME] = { .name = "name", .set = schema_set_string,
+	    .off = GR(name) },
+	[GR_MEMBERS] = { .name = "members", .set = plan_set_ids,
+	    .off = GR(members), .aux = GR(nmembers), .flags = PK_NONEMPTY },
 };
 
-static const struct plan_key task_keys[] = {
-	[T_TITLE] = { "title", PK_TEXT, TK(title), 0, 0 },
-	[T_LEAD] = { "lead", PK_ID, TK(lead), 0, 0 },
-	[T_PARTNERS] = { "partners", PK_IDS, TK(partners), TK(npartners), 0 },
-	[T_NOTE] = { "note", PK_TEXT, TK(note), 0, 0 },
-	[T_RULE] = { "rule", PK_RULE, TK(rule), 0, 0 },
-	[T_START] = { "start", PK_DAY, TK(start), 0, 0 },
-	[T_UNTIL] = { "until", PK_DAY, TK(until), 0, 0 },
-	[T_DATE] = { "date", PK_DATE, TK(dates), TK(ndates), 0 },
-	[T_DATES] = { "dates", PK_DATES, TK(dates), TK(ndates), PK_NONEMPTY },
-	[T_MONTH] = { "month", PK_MONTH, TK(year), TK(month), 0 },
-	[T_QUARTER] = { "quarter", PK_QUARTER, TK(year), TK(quarter), 0 },
-	[T_REMIND] = { "remind", PK_SPECS, TK(remind), TK(nremind), 0 },
-	[T_REMIND_LEAD] = { "remind_lead", PK_SPECS, TK(remind_lead),
-	    TK(nremind_lead), 0 },
-	[T_CHANNELS] = { "channels", PK_NAMES, TK(channels), TK(nchannels),
-	    PK_NONEMPTY },
-	[T_TEMPLATE] = { "template", PK_TEXT, TK(template), 0, 0 },
-	[T_LUNAR] = { "lunar", PK_LUNAR, TK(lunar_day), TK(lunar_month), 0 },
-	[T_STOP_ON] = { "stop_on", PK_STOP_ON, TK(stop_on_ack), 0, 0 },
-	[T_ESCALATE] = { "escalate", PK_ESCALATE, TK(escalate),
-	    TK(nescalate), 0 },
+static const struct schema_key task_keys[] = {
+	[T_TITLE] = { .name = "title", .set = schema_set_string,
+	    .off = TK(title) },
+	[T_LEAD] = { .name = "lead", .set = plan_set_id, .off = TK(lead) },
+	[T_PARTNERS] = { .name = "partners", .set = plan_set_ids,
+	    .off = TK(partners), .aux = TK(npartners) },
+	[T_NOTE] = { .name = "note", .set = schema_set_string,
+	    .off = TK(note) },
+	/* Checked with libical at the end of the section. */
+	[T_RULE] = { .name = "rule", .set = schema_set_string,
+	    .off = TK(rule) },
+	[T_START] = { .name = "start", .set = plan_set_day, .off = TK(start) },
+	[T_UNTIL] = { .name = "until", .set = plan_set_day, .off = TK(until) },
+	[T_DATE] = { .name = "date", .set = plan_set_dates, .off = TK(dates),
+	    .aux = TK(ndates), .flags = PK_ONE },
+	[T_DATES] = { .name = "dates", .set = plan_set_dates,
+	    .off = TK(dates), .aux = TK(ndates), .flags = PK_NONEMPTY },
+	[T_MONTH] = { .name = "month", .set = plan_set_month, .off = TK(year),
+	    .aux = TK(month) },
+	[T_QUARTER] = { .name = "quarter", .set = plan_set_quarter,
+	    .off = TK(year), .aux = TK(quarter) },
+	[T_REMIND] = { .name = "remind", .set = plan_set_specs,
+	    .off = TK(remind), .aux = TK(nremind) },
+	[T_REMIND_LEAD] = { .name = "remind_lead", .set = plan_set_specs,
+	    .off = TK(remind_lead), .aux = TK(nremind_lead) },
+	[T_CHANNELS] = { .name = "channels", .set = plan_set_ids,
+	    .off = TK(channels), .aux = TK(nchannels),
+	    .flags = PK_NONEMPTY | PK_CHANNELS },
+	[T_TEMPLATE] = { .name = "template", .set = schema_set_string,
+	    .off = TK(template) },
+	[T_LUNAR] = { .name = "lunar", .set = plan_set_lunar,
+	    .off = TK(lunar_day), .aux = TK(lunar_month) },
+	[T_STOP_ON] = { .name = "stop_on", .set = plan_set_stop_on,
+	    .off = TK(stop_on_ack), .def = "done" },
+	[T_ESCALATE] = { .name = "escalate", .set = plan_set_escalate,
+	    .off = TK(escalate), .aux = TK(nescalate) },
 };
 
-static const struct plan_section plan_sections[KIND_MAX] = {
-	[KIND_CALENDAR] = { "calendar", 0, calendar_keys,
-	    nitems(calendar_keys) },
-	[KIND_PLAN] = { "plan", 0, doc_keys, nitems(doc_keys) },
-	[KIND_WINDOW] = { "window", 1, window_keys, nitems(window_keys) },
-	[KIND_AGENCY] = { "agency", 1, agency_keys, nitems(agency_keys) },
-	[KIND_GROUP] = { "group", 1, group_keys, nitems(group_keys) },
-	[KIND_TASK] = { "task", 1, task_keys, nitems(task_keys) },
+#define TABLE(keys)	(const struct schema_table[]){ { keys, nitems(keys), \
+			    0, 0 } }, 1
+
+static void	*plan_begin(struct schema *, const struct schema_section *,
+		    const char *, unsigned, unsigned **);
+static void	 plan_end(struct schema *, void *);
+
+static const struct schema_section plan_sections[KIND_MAX] = {
+	[KIND_CALENDAR] = { "calendar", 0, TABLE(calendar_keys), plan_begin,
+	    plan_end },
+	[KIND_PLAN] = { "plan", 0, TABLE(doc_keys), plan_begin, plan_end },
+	[KIND_WINDOW] = { "window", 1, TABLE(window_keys), plan_begin,
+	    plan_end },
+	[KIND_AGENCY] = { "agency", 1, TABLE(agency_keys), plan_begin,
+	    plan_end },
+	[KIND_GROUP] = { "group", 1, TABLE(group_keys), plan_begin,
+	    plan_end },
+	[KIND_TASK] = { "task", 1, TABLE(task_keys), plan_begin, plan_end },
 };
 
-_Static_assert(nitems(task_keys) <= KEYS_MAX, "raise KEYS_MAX");
+static int	plan_name_check(struct schema *,
+		    const struct schema_section *, const char *, unsigned);
+
+static const struct schema_format plan_format = {
+	.sections = plan_sections,
+	.nsections = KIND_MAX,
+	.hint = SECTIONS_HINT,
+	.placeholder = "ID",
+	.name_rule = "made of a-z, 0-9, '_' and '-', starting with a letter "
+	    "or digit",
+	.name_check = plan_name_check,
+};
 
 /* The date forms of a task, in the order the messages name them. */
 static const int when_keys[] = {
@@ -194,33 +209,21 @@ static const char *const day_names[] = {
 	"sun", "mon", "tue", "wed", "thu", "fri", "sat"
 };
 
-/* An error found while reading, emitted in file and line order at the end. */
-struct plan_error {
-	size_t		 fileno;
-	unsigned	 line;
-	size_t		 seq;
-	char		*msg;
-};
-
 /* The line of each key of a section, kept for the checks at the end. */
 struct plan_lines {
-	unsigned	 at[KEYS_MAX];
+	unsigned	 at[SCHEMA_KEYS_MAX];
 };
 
 /* Everything a load keeps while the sources are read. */
 struct plan_loader {
+	struct schema		*s;
 	struct plan		*plan;
-	size_t			 fileno;	/* the source being read */
-	const char		*file;
+	const char		*file;		/* the source being read */
 
-	const struct plan_section *sect;	/* NULL: none, or a bad one */
-	int			 bad_sect;
-	void			*target;	/* where values go */
+	enum plan_kind		 kind;		/* of the current section */
 	unsigned		*seen;		/* line of each key, or 0 */
-	unsigned char		 bad[KEYS_MAX];	/* the key's value was wrong */
 	unsigned		 sect_line;
-	const char		*sect_id;
-	int			 scratch_used;	/* target is a duplicate's */
+	int			 scratch_used;	/* a duplicate's section */
 
 	struct plan_where	 cal_tz;	/* where timezone was set first */
 	struct plan_where	 cal_wd;	/* where workdays was set first */
@@ -234,90 +237,8 @@ struct plan_loader {
 		struct plan_group	g;
 		struct plan_task	t;
 	} scratch;
-
-	struct plan_error	*errs;
-	size_t			 nerrs;
-	size_t			 errcap;
 };
 
-static void	plan_error(struct plan_loader *, const char *, unsigned,
-		    const char *, ...) __attribute__((format(printf, 4, 5)));
-
-/* Queues an error for file and line (0: the whole file). */
-static void
-plan_error(struct plan_loader *l, const char *file, unsigned line,
-    const char *fmt, ...)
-{
-	struct plan_error	*e;
-	va_list			 ap;
-	size_t			 ncap, i;
-
-	if (l->nerrs == l->errcap) {
-		ncap = l->errcap ? l->errcap * 2 : 8;
-		e = xreallocarray(l->errs, ncap, sizeof(*e));
-		l->errs = e;
-		l->errcap = ncap;
-	}
-	for (i = 0; i < l->plan->nfiles && l->plan->files[i] != file; i++)
-		;
-	e = &l->errs[l->nerrs];
-	e->fileno = i;
-	e->line = line;
-	e->seq = l->nerrs;
-	va_start(ap, fmt);
-	xvasprintf(&e->msg, fmt, ap);
-	va_end(ap);
-	l->nerrs++;
-}
-
-/* An error in the source being read. */
-#define plan_err(l, line, ...)	plan_error((l), (l)->file, (line), __VA_ARGS__)
-
-/* File order, then line order with whole-file errors last, then as found. */
-static int
-plan_error_cmp(const void *a, const void *b)
-{
-	const struct plan_error	*x = a, *y = b;
-	unsigned		 lx, ly;
-
-	if (x->fileno != y->fileno)
-		return x->fileno < y->fileno ? -1 : 1;
-	lx = x->line ? x->line : UINT_MAX;
-	ly = y->line ? y->line : UINT_MAX;
-	if (lx != ly)
-		return lx < ly ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* strdup that treats running out of memory as fatal. */
-static char *
-plan_strdup(const char *s)
-{
-	char	*p;
-
-	p = xstrdup(s);
-	return p;
-}
-
-/* "a, b, c or d" from a NULL-terminated list, each between quotes. */
-static const char *
-plan_join(const char *const *names, char *buf, size_t len)
-{
-	size_t	i, n, off = 0;
-	int	w;
-
-	buf[0] = '\0';
-	for (n = 0; names[n] != NULL; n++)
-		;
-	for (i = 0; i < n && off < len; i++) {
-		w = snprintf(buf + off, len - off, "%s'%s'",
-		    i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
-		if (w < 0)
-			break;
-		off += (size_t)w;
-	}
-	return buf;
-}
 
 /* "2022-04-30" into buf, 32 bytes for any plan_day. */
 static const char *
@@ -384,16 +305,6 @@ plan_days_add(plan_day **v, size_t *n, size_t *cap, plan_day day)
 	(*v)[(*n)++] = day;
 }
 
-static void
-plan_strv_free(char **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /*
  * The comma-separated items of value, each trimmed, into *items (malloc'd);
  * an empty value is no items. -1 when an item is empty ("a,,b").
@@ -419,7 +330,7 @@ plan_split(const char *value, char ***items, size_t *n)
 		for (e = end; e > s && isspace((unsigned char)e[-1]); e--)
 			;
 		if (e == s) {
-			plan_strv_free(v, k);
+			schema_list_free(v, k);
 			return -1;
 		}
 		v = xreallocarray(v, k + 1, sizeof(*v));
@@ -473,7 +384,7 @@ plan_escalations_free(struct plan_escalation *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		plan_spec_clear(&v[i].spec);
-		plan_strv_free(v[i].to, v[i].nto);
+		schema_list_free(v[i].to, v[i].nto);
 	}
 	free(v);
 }
@@ -521,7 +432,7 @@ plan_group_clear(struct plan_group *g)
 {
 	free(g->id);
 	free(g->name);
-	plan_strv_free(g->members, g->nmembers);
+	schema_list_free(g->members, g->nmembers);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -531,14 +442,14 @@ plan_task_clear(struct plan_task *t)
 	free(t->id);
 	free(t->title);
 	free(t->lead);
-	plan_strv_free(t->partners, t->npartners);
+	schema_list_free(t->partners, t->npartners);
 	free(t->note);
 	free(t->rule);
 	free(t->dates);
 	plan_specs_free(t->remind, t->nremind);
 	plan_specs_free(t->remind_lead, t->nremind_lead);
 	plan_escalations_free(t->escalate, t->nescalate);
-	plan_strv_free(t->channels, t->nchannels);
+	schema_list_free(t->channels, t->nchannels);
 	free(t->template);
 	template_free(t->tmpl);
 	memset(t, 0, sizeof(*t));
@@ -606,7 +517,7 @@ plan_free(struct plan *p)
 	for (i = 0; i < p->ntasks; i++)
 		plan_task_clear(&p->tasks[i]);
 	free(p->tasks);
-	plan_strv_free(p->files, p->nfiles);
+	schema_list_free(p->files, p->nfiles);
 	free(p);
 }
 
@@ -868,7 +779,7 @@ plan_parse_workdays(const char *value, unsigned *out)
 		for (k = (a + 6) % 7; k <= (b + 6) % 7; k++)
 			bits |= 1u << ((k + 1) % 7);
 	}
-	plan_strv_free(items, n);
+	schema_list_free(items, n);
 	if (rc == 0)
 		*out = bits;
 	return rc;
@@ -973,7 +884,7 @@ plan_parse_spec(const char *s, struct plan_spec *sp, char *err, size_t len)
 			sp->offset_ms = *split == '-' ? -ms : ms;
 		}
 	}
-	sp->text = plan_strdup(s);
+	sp->text = xstrdup(s);
 	return 0;
  bad:
 	snprintf(err, len, "bad reminder '%s': " SPEC_HINT, s);
@@ -1003,7 +914,7 @@ plan_parse_phone(const char *s, char **out)
 	if (s[0] == '0') {
 		xasprintf(&v, "84%s", s + 1);
 	} else
-		v = plan_strdup(s);
+		v = xstrdup(s);
 	n = strlen(v);
 	if (strncmp(v, "84", 2) != 0 || n < 11 || n > 12) {
 		free(v);
@@ -1036,7 +947,7 @@ plan_email_ok(const char *s)
 
 /* The items of a day list with ranges A..B; -1 after reporting an error. */
 static int
-plan_parse_spans(struct plan_loader *l, const struct plan_key *k,
+plan_parse_spans(struct schema *s, const struct schema_key *k,
     const char *value, plan_day **out, size_t *nout)
 {
 	char		**items, *dots;
@@ -1045,9 +956,8 @@ plan_parse_spans(struct plan_loader *l, const struct plan_key *k,
 	int		  rc = 0;
 
 	if (plan_split(value, &items, &n) == -1) {
-		plan_err(l, l->seen[k - l->sect->keys], "%s: empty "
-		    "item in '%s'; separate days with one comma", k->name,
-		    value);
+		schema_bad(s, "%s: empty item in '%s'; separate days with one "
+		    "comma", k->name, value);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -1057,9 +967,8 @@ plan_parse_spans(struct plan_loader *l, const struct plan_key *k,
 		    plan_parse_day(dots + 2, &b) == -1)) {
 			if (dots != NULL)
 				*dots = '.';
-			plan_err(l, l->seen[k - l->sect->keys],
-			    "%s: bad day '%s': use YYYY-MM-DD or a range "
-			    "YYYY-MM-DD..YYYY-MM-DD, e.g. "
+			schema_bad(s, "%s: bad day '%s': use YYYY-MM-DD or a "
+			    "range YYYY-MM-DD..YYYY-MM-DD, e.g. "
 			    "2022-09-01..2022-09-02", k->name, items[i]);
 			rc = -1;
 			continue;
@@ -1069,18 +978,17 @@ plan_parse_spans(struct plan_loader *l, const struct plan_key *k,
 		if (b < a || b - a >= SPAN_MAX) {
 			if (dots != NULL)
 				*dots = '.';
-			plan_err(l, l->seen[k - l->sect->keys],
-			    b < a ? "%s: the range '%s' ends before it starts; "
-			    "put the earlier day first" : "%s: the range '%s' "
-			    "is longer than a year; check the years", k->name,
-			    items[i]);
+			schema_bad(s, b < a ? "%s: the range '%s' ends before "
+			    "it starts; put the earlier day first" : "%s: the "
+			    "range '%s' is longer than a year; check the years",
+			    k->name, items[i]);
 			rc = -1;
 			continue;
 		}
 		for (day = a; day <= b; day++)
 			plan_days_add(&v, &nv, &cap, day);
 	}
-	plan_strv_free(items, n);
+	schema_list_free(items, n);
 	if (rc == -1) {
 		free(v);
 		return -1;
@@ -1130,16 +1038,20 @@ plan_trim(char *s)
  * and the ids it names (checked against the plan at the end).
  */
 static int
-plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
-    struct plan_escalation **out, size_t *nout)
+plan_set_escalate(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
 {
-	struct plan_escalation	*v, *e = NULL;
+	struct plan_escalation	**out, *v, *e = NULL;
+	size_t			 *nout = (size_t *)((char *)obj + k->aux);
 	char			**items = NULL, *gt, *spec, *id, err[400];
 	size_t			  nitems_ = 0, n = 0, i, j;
 	int			  rc = 0;
 
+	out = (struct plan_escalation **)((char *)obj + k->off);
+	if (*value == '\0')
+		return schema_empty(s, k);
 	if (plan_split(value, &items, &nitems_) == -1) {
-		plan_err(l, line, "escalate: empty item in '%s'; separate "
+		schema_bad(s, "escalate: empty item in '%s'; separate "
 		    "names with one comma", value);
 		return -1;
 	}
@@ -1147,7 +1059,7 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 	for (i = 0; i < nitems_; i++) {
 		if ((gt = strchr(items[i], '>')) == NULL) {
 			if (e == NULL) {
-				plan_err(l, line, "escalate: '%s' names "
+				schema_bad(s, "escalate: '%s' names "
 				    "nobody: use SPEC > AGENCY, e.g. escalate "
 				    "= end+1d@08:00 > noi-vu", items[i]);
 				rc = -1;
@@ -1161,7 +1073,7 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 			e = &v[n++];
 			if (plan_parse_spec(spec, &e->spec, err,
 			    sizeof(err)) == -1) {
-				plan_err(l, line, "escalate: %s", err);
+				schema_bad(s, "escalate: %s", err);
 				rc = -1;
 			} else {
 				free(e->spec.text);
@@ -1170,7 +1082,7 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 					if (v[j].spec.text != NULL &&
 					    plan_spec_same(&v[j].spec,
 					    &e->spec)) {
-						plan_err(l, line, "escalate: "
+						schema_bad(s, "escalate: "
 						    "'%s' is given twice; name "
 						    "everyone to tell after "
 						    "one '>'", spec);
@@ -1178,7 +1090,7 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 					}
 			}
 			if (*id == '\0') {
-				plan_err(l, line, "escalate: '%s' names "
+				schema_bad(s, "escalate: '%s' names "
 				    "nobody after '>': name the agencies (or "
 				    "groups) to tell, separated by commas",
 				    spec);
@@ -1187,14 +1099,14 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 			}
 		}
 		if (!plan_id_ok(id)) {
-			plan_err(l, line, "escalate: bad id '%s': " ID_HINT, id);
+			schema_bad(s, "escalate: bad id '%s': " ID_HINT, id);
 			rc = -1;
 			continue;
 		}
 		e->to = xreallocarray(e->to, e->nto + 1, sizeof(*e->to));
-		e->to[e->nto++] = plan_strdup(id);
+		e->to[e->nto++] = xstrdup(id);
 	}
-	plan_strv_free(items, nitems_);
+	schema_list_free(items, nitems_);
 	if (rc == -1) {
 		plan_escalations_free(v, n);
 		return -1;
@@ -1205,363 +1117,395 @@ plan_set_escalate(struct plan_loader *l, unsigned line, const char *value,
 	return 0;
 }
 
-/* Checks value as key k and stores it in the current target; -1 if bad. */
-static int
-plan_set(struct plan_loader *l, const struct plan_key *k, const char *value)
-{
-	char			 err[512], **items = NULL, *s;
-	char			*field = (char *)l->target + k->off;
-	void			*aux = (char *)l->target + k->aux;
-	unsigned		 line = l->seen[k - l->sect->keys], bits;
-	struct plan_spec	*specs;
-	plan_day		*days, day;
-	const char		*near;
-	size_t			 n = 0, i, j;
-	int			 rc = 0, mins;
+/* --- the plan's setters -------------------------------------------------- */
 
-	switch (k->type) {
-	case PK_TEXT:
-	case PK_RULE:
-		if (*value == '\0')
-			goto empty;
-		free(*(char **)field);
-		*(char **)field = plan_strdup(value);
+/* Replaces the string at field with a copy of s. */
+static void
+plan_put(void *field, const char *s)
+{
+	free(*(char **)field);
+	*(char **)field = xstrdup(s);
+}
+
+/* A Zalo user id: its digits; empty: none. */
+static int
+plan_set_zalo(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	if (*value == '\0')
 		return 0;
-	case PK_ZALO:
-		if (*value == '\0')
-			return 0;
-		if (strspn(value, "0123456789") != strlen(value)) {
-			plan_err(l, line, "zalo: bad Zalo user id "
-			    "'%s': use its digits, e.g. 5218391034920148231",
-			    value);
-			return -1;
-		}
-		free(*(char **)field);
-		*(char **)field = plan_strdup(value);
+	if (strspn(value, "0123456789") != strlen(value)) {
+		schema_bad(s, "zalo: bad Zalo user id '%s': use its digits, "
+		    "e.g. 5218391034920148231", value);
+		return -1;
+	}
+	plan_put((char *)obj + k->off, value);
+	return 0;
+}
+
+/* A phone number, kept as 84...; empty: none. */
+static int
+plan_set_phone(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	char	*v;
+
+	if (*value == '\0')
 		return 0;
-	case PK_PHONE:
-		if (*value == '\0')
-			return 0;
-		if (plan_parse_phone(value, &s) == -1) {
-			plan_err(l, line, "phone: bad phone number "
-			    "'%s': use 0 or 84 and then 9 or 10 digits, e.g. "
-			    "0912345678 or 84912345678", value);
-			return -1;
-		}
-		free(*(char **)field);
-		*(char **)field = s;
+	if (plan_parse_phone(value, &v) == -1) {
+		schema_bad(s, "phone: bad phone number '%s': use 0 or 84 and "
+		    "then 9 or 10 digits, e.g. 0912345678 or 84912345678",
+		    value);
+		return -1;
+	}
+	free(*(char **)((char *)obj + k->off));
+	*(char **)((char *)obj + k->off) = v;
+	return 0;
+}
+
+/* NAME@DOMAIN; empty: none. */
+static int
+plan_set_email(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	if (*value == '\0')
 		return 0;
-	case PK_EMAIL:
-		if (*value == '\0')
-			return 0;
-		if (plan_email_ok(value) == -1) {
-			plan_err(l, line, "email: bad address '%s': "
-			    "use NAME@DOMAIN, e.g. dtt@example.gov.vn", value);
-			return -1;
-		}
-		free(*(char **)field);
-		*(char **)field = plan_strdup(value);
-		return 0;
-	case PK_TIMEZONE:
-		if (icaltimezone_get_builtin_timezone(value) == NULL) {
-			if ((near = plan_nearest_zone(value)) != NULL)
-				plan_err(l, line, "timezone: unknown "
-				    "time zone '%s'; did you mean '%s'?", value,
-				    near);
+	if (plan_email_ok(value) == -1) {
+		schema_bad(s, "email: bad address '%s': use NAME@DOMAIN, e.g. "
+		    "dtt@example.gov.vn", value);
+		return -1;
+	}
+	plan_put((char *)obj + k->off, value);
+	return 0;
+}
+
+/* A time zone libical knows. */
+static int
+plan_set_timezone(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	const char	*near;
+
+	if (icaltimezone_get_builtin_timezone(value) == NULL) {
+		if ((near = plan_nearest_zone(value)) != NULL)
+			schema_bad(s, "timezone: unknown time zone '%s'; did "
+			    "you mean '%s'?", value, near);
+		else
+			schema_bad(s, "timezone: unknown time zone '%s'; use "
+			    "an IANA name, e.g. " DEFAULT_TZ, value);
+		return -1;
+	}
+	plan_put((char *)obj + k->off, value);
+	return 0;
+}
+
+/* The working week: a bit per weekday. */
+static int
+plan_set_workdays(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	unsigned	bits;
+
+	if (plan_parse_workdays(value, &bits) == -1) {
+		schema_bad(s, "workdays: bad value '%s': use sun, mon, tue, "
+		    "wed, thu, fri and sat, listed or in ranges, e.g. mon-fri "
+		    "or mon,wed,fri", value);
+		return -1;
+	}
+	*(unsigned *)((char *)obj + k->off) = bits;
+	return 0;
+}
+
+/* Days and ranges A..B: plan_day * at off, the count at aux. */
+static int
+plan_set_spans(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	plan_day	*days;
+	size_t		 n;
+
+	if (plan_parse_spans(s, k, value, &days, &n) == -1)
+		return -1;
+	free(*(plan_day **)((char *)obj + k->off));
+	*(plan_day **)((char *)obj + k->off) = days;
+	*(size_t *)((char *)obj + k->aux) = n;
+	return 0;
+}
+
+/* HH:MM as minutes. */
+static int
+plan_set_hhmm(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	char	err[512];
+	int	mins;
+
+	if (parse_hhmm(value, &mins, err, sizeof(err)) == -1) {
+		schema_bad(s, "%s: %s", k->name, err);
+		return -1;
+	}
+	*(int *)((char *)obj + k->off) = mins;
+	return 0;
+}
+
+/* An agency's id. */
+static int
+plan_set_id(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	if (*value == '\0')
+		return schema_empty(s, k);
+	if (!plan_id_ok(value)) {
+		schema_bad(s, "%s: bad id '%s': " ID_HINT, k->name, value);
+		return -1;
+	}
+	plan_put((char *)obj + k->off, value);
+	return 0;
+}
+
+/* Ids (or, with PK_CHANNELS, channel names), each once: char ** at off,
+ * the count at aux. */
+static int
+plan_set_ids(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	char	**items;
+	size_t	  n, i, j;
+	int	  rc = 0, chans = k->flags & PK_CHANNELS;
+
+	if (plan_split(value, &items, &n) == -1) {
+		schema_bad(s, "%s: empty item in '%s'; separate names with one "
+		    "comma", k->name, value);
+		return -1;
+	}
+	if (n == 0 && (k->flags & PK_NONEMPTY))
+		return schema_empty(s, k);
+	for (i = 0; i < n; i++) {
+		if (chans ? items[i][strspn(items[i], ID_CHARS)] != '\0' :
+		    !plan_id_ok(items[i])) {
+			if (chans)
+				schema_bad(s, "%s: bad channel name '%s': use "
+				    "a-z, 0-9, '_' and '-'", k->name, items[i]);
 			else
-				plan_err(l, line, "timezone: unknown "
-				    "time zone '%s'; use an IANA name, e.g. "
-				    DEFAULT_TZ, value);
-			return -1;
+				schema_bad(s, "%s: bad id '%s': " ID_HINT,
+				    k->name, items[i]);
+			rc = -1;
+			continue;
 		}
-		free(*(char **)field);
-		*(char **)field = plan_strdup(value);
-		return 0;
-	case PK_WORKDAYS:
-		if (plan_parse_workdays(value, &bits) == -1) {
-			plan_err(l, line, "workdays: bad value '%s': "
-			    "use sun, mon, tue, wed, thu, fri and sat, listed "
-			    "or in ranges, e.g. mon-fri or mon,wed,fri", value);
-			return -1;
+		for (j = 0; j < i && strcmp(items[i], items[j]) != 0; j++)
+			;
+		if (j < i) {
+			schema_bad(s, "%s: '%s' is listed twice; list it once",
+			    k->name, items[i]);
+			rc = -1;
 		}
-		*(unsigned *)field = bits;
-		return 0;
-	case PK_SPANS:
-		if (plan_parse_spans(l, k, value, &days, &n) == -1)
-			return -1;
-		free(*(plan_day **)field);
-		*(plan_day **)field = days;
-		*(size_t *)aux = n;
-		return 0;
-	case PK_HHMM:
-		if (parse_hhmm(value, &mins, err, sizeof(err)) == -1) {
-			plan_err(l, line, "%s: %s", k->name, err);
-			return -1;
+	}
+	if (rc == -1) {
+		schema_list_free(items, n);
+		return -1;
+	}
+	schema_list_free(*(char ***)((char *)obj + k->off),
+	    *(size_t *)((char *)obj + k->aux));
+	*(char ***)((char *)obj + k->off) = items;
+	*(size_t *)((char *)obj + k->aux) = n;
+	return 0;
+}
+
+/* A day: plan_day. */
+static int
+plan_set_day(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	plan_day	day;
+
+	if (plan_parse_day(value, &day) == -1) {
+		schema_bad(s, "%s: bad day '%s': use YYYY-MM-DD, e.g. "
+		    "2022-01-01", k->name, value);
+		return -1;
+	}
+	*(plan_day *)((char *)obj + k->off) = day;
+	return 0;
+}
+
+/* Days (one with PK_ONE), each once, sorted: plan_day * at off, the count
+ * at aux. */
+static int
+plan_set_dates(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	char		**items = NULL;
+	plan_day	 *days;
+	size_t		  n = 0, i, j;
+	int		  rc = 0;
+
+	if (*value == '\0')
+		return schema_empty(s, k);
+	if (k->flags & PK_ONE) {
+		items = xcalloc(1, sizeof(*items));
+		items[0] = xstrdup(value);
+		n = 1;
+	} else if (plan_split(value, &items, &n) == -1) {
+		schema_bad(s, "%s: empty item in '%s'; separate days with one "
+		    "comma", k->name, value);
+		return -1;
+	}
+	if (n == 0)
+		return schema_empty(s, k);
+	days = xcalloc(n, sizeof(*days));
+	for (i = 0; i < n; i++) {
+		if (plan_parse_day(items[i], &days[i]) == -1) {
+			days[i] = INT32_MIN;	/* matches no day */
+			schema_bad(s, "%s: bad day '%s': use YYYY-MM-DD, e.g. "
+			    "2022-04-30", k->name, items[i]);
+			rc = -1;
+			continue;
 		}
-		*(int *)field = mins;
-		return 0;
-	case PK_ID:
-		if (*value == '\0')
-			goto empty;
-		if (!plan_id_ok(value)) {
-			plan_err(l, line, "%s: bad id '%s': " ID_HINT,
-			    k->name, value);
-			return -1;
+		for (j = 0; j < i && days[j] != days[i]; j++)
+			;
+		if (j < i) {
+			schema_bad(s, "%s: %s is listed twice; list each day "
+			    "once", k->name, items[i]);
+			rc = -1;
 		}
-		free(*(char **)field);
-		*(char **)field = plan_strdup(value);
-		return 0;
-	case PK_IDS:
-	case PK_NAMES:
-		if (plan_split(value, &items, &n) == -1) {
-			plan_err(l, line, "%s: empty item in '%s'; "
-			    "separate names with one comma", k->name, value);
-			return -1;
-		}
-		if (n == 0 && (k->flags & PK_NONEMPTY))
-			goto empty;
-		for (i = 0; i < n; i++) {
-			if (k->type == PK_IDS ? !plan_id_ok(items[i]) :
-			    items[i][strspn(items[i], ID_CHARS)] != '\0') {
-				plan_err(l, line, k->type == PK_IDS ?
-				    "%s: bad id '%s': " ID_HINT : "%s: bad "
-				    "channel name '%s': use a-z, 0-9, '_' and "
-				    "'-'", k->name, items[i]);
-				rc = -1;
-				continue;
-			}
-			for (j = 0; j < i && strcmp(items[i], items[j]) != 0;
-			    j++)
-				;
-			if (j < i) {
-				plan_err(l, line, "%s: '%s' is "
-				    "listed twice; list it once", k->name,
-				    items[i]);
-				rc = -1;
-			}
-		}
-		if (rc == -1) {
-			plan_strv_free(items, n);
-			return -1;
-		}
-		plan_strv_free(*(char ***)field, *(size_t *)aux);
-		*(char ***)field = items;
-		*(size_t *)aux = n;
-		return 0;
-	case PK_DAY:
-		if (plan_parse_day(value, &day) == -1) {
-			plan_err(l, line, "%s: bad day '%s': use "
-			    "YYYY-MM-DD, e.g. 2022-01-01", k->name, value);
-			return -1;
-		}
-		*(plan_day *)field = day;
-		return 0;
-	case PK_DATE:
-	case PK_DATES:
-		if (*value == '\0')
-			goto empty;
-		if (k->type == PK_DATE) {
-			items = xcalloc(1, sizeof(*items));
-			items[0] = plan_strdup(value);
-			n = 1;
-		} else if (plan_split(value, &items, &n) == -1) {
-			plan_err(l, line, "%s: empty item in '%s'; "
-			    "separate days with one comma", k->name, value);
-			return -1;
-		}
-		if (n == 0)
-			goto empty;
-		days = xcalloc(n, sizeof(*days));
-		for (i = 0; i < n; i++) {
-			if (plan_parse_day(items[i], &days[i]) == -1) {
-				days[i] = INT32_MIN;	/* matches no day */
-				plan_err(l, line, "%s: bad day '%s': "
-				    "use YYYY-MM-DD, e.g. 2022-04-30", k->name,
-				    items[i]);
-				rc = -1;
-				continue;
-			}
-			for (j = 0; j < i && days[j] != days[i]; j++)
-				;
-			if (j < i) {
-				plan_err(l, line, "%s: %s is listed "
-				    "twice; list each day once", k->name,
-				    items[i]);
-				rc = -1;
-			}
-		}
-		plan_strv_free(items, n);
-		if (rc == -1) {
-			free(days);
-			return -1;
-		}
-		qsort(days, n, sizeof(*days), plan_day_cmp);
-		free(*(plan_day **)field);
-		*(plan_day **)field = days;
-		*(size_t *)aux = n;
-		return 0;
-	case PK_MONTH:
-		if (strlen(value) != 7 || value[4] != '-' ||
-		    (i = (size_t)plan_digits(value + 5, 2)) < 1 || i > 12 ||
-		    plan_digits(value, 4) < 1) {
-			plan_err(l, line, "month: bad month '%s': use "
-			    "YYYY-MM, e.g. 2022-04", value);
-			return -1;
-		}
-		*(int *)field = plan_digits(value, 4);
-		*(int *)aux = (int)i;
-		return 0;
-	case PK_QUARTER:
-		if (strlen(value) != 7 || value[4] != '-' ||
-		    (value[5] != 'Q' && value[5] != 'q') ||
-		    value[6] < '1' || value[6] > '4' ||
-		    plan_digits(value, 4) < 1) {
-			plan_err(l, line, "quarter: bad quarter '%s': "
-			    "use YYYY-Qn with n from 1 to 4, e.g. 2022-Q2",
-			    value);
-			return -1;
-		}
-		*(int *)field = plan_digits(value, 4);
-		*(int *)aux = value[6] - '0';
-		return 0;
-	case PK_LUNAR:
-		if (*value == '\0')
-			goto empty;
-		if (plan_parse_lunar(value, (int *)field, (int *)aux) == -1) {
-			plan_err(l, line, "lunar: bad lunar date '%s': use "
-			    "DAY/MONTH of the lunar calendar, e.g. 10/3 (the "
-			    "10th of the 3rd month) or 1/1 (Tết)", value);
-			return -1;
-		}
-		return 0;
-	case PK_SPECS:
-		if (plan_split(value, &items, &n) == -1) {
-			plan_err(l, line, "%s: empty item in '%s'; "
-			    "separate reminders with one comma", k->name,
-			    value);
-			return -1;
-		}
-		specs = xcalloc(n + 1, sizeof(*specs));
-		for (i = 0; i < n; i++) {
-			if (plan_parse_spec(items[i], &specs[i], err,
-			    sizeof(err)) == -1) {
-				plan_err(l, line, "%s: %s", k->name,
-				    err);
-				rc = -1;
-				continue;
-			}
-			for (j = 0; j < i; j++) {
-				if (specs[j].text != NULL &&
-				    plan_spec_same(&specs[j], &specs[i]))
-					break;
-			}
-			if (j < i) {
-				if (strcmp(specs[j].text, specs[i].text) == 0)
-					plan_err(l, line, "%s: '%s' "
-					    "is listed twice; list it once",
-					    k->name, items[i]);
-				else
-					plan_err(l, line, "%s: '%s' "
-					    "is the same reminder as '%s'; "
-					    "list it once", k->name, items[i],
-					    specs[j].text);
-				rc = -1;
-			}
-		}
-		plan_strv_free(items, n);
-		if (rc == -1) {
-			plan_specs_free(specs, n);
-			return -1;
-		}
-		plan_specs_free(*(struct plan_spec **)field, *(size_t *)aux);
-		*(struct plan_spec **)field = specs;
-		*(size_t *)aux = n;
-		return 0;
-	case PK_STOP_ON:
-		if (strcmp(value, "done") == 0)
-			*(int *)field = 0;
-		else if (strcmp(value, "acknowledged") == 0)
-			*(int *)field = 1;
-		else {
-			plan_err(l, line, "stop_on: '%s' is neither done nor "
-			    "acknowledged: use stop_on = done (the default) "
-			    "or stop_on = acknowledged", value);
-			return -1;
-		}
-		return 0;
-	case PK_ESCALATE:
-		if (*value == '\0')
-			goto empty;
-		return plan_set_escalate(l, line, value,
-		    (struct plan_escalation **)field, (size_t *)aux);
+	}
+	schema_list_free(items, n);
+	if (rc == -1) {
+		free(days);
+		return -1;
+	}
+	qsort(days, n, sizeof(*days), plan_day_cmp);
+	free(*(plan_day **)((char *)obj + k->off));
+	*(plan_day **)((char *)obj + k->off) = days;
+	*(size_t *)((char *)obj + k->aux) = n;
+	return 0;
+}
+
+/* YYYY-MM: the year at off, the month at aux. */
+static int
+plan_set_month(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	int	m;
+
+	if (strlen(value) != 7 || value[4] != '-' ||
+	    (m = plan_digits(value + 5, 2)) < 1 || m > 12 ||
+	    plan_digits(value, 4) < 1) {
+		schema_bad(s, "month: bad month '%s': use YYYY-MM, e.g. "
+		    "2022-04", value);
+		return -1;
+	}
+	*(int *)((char *)obj + k->off) = plan_digits(value, 4);
+	*(int *)((char *)obj + k->aux) = m;
+	return 0;
+}
+
+/* YYYY-Qn: the year at off, the quarter at aux. */
+static int
+plan_set_quarter(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	if (strlen(value) != 7 || value[4] != '-' ||
+	    (value[5] != 'Q' && value[5] != 'q') ||
+	    value[6] < '1' || value[6] > '4' || plan_digits(value, 4) < 1) {
+		schema_bad(s, "quarter: bad quarter '%s': use YYYY-Qn with n "
+		    "from 1 to 4, e.g. 2022-Q2", value);
+		return -1;
+	}
+	*(int *)((char *)obj + k->off) = plan_digits(value, 4);
+	*(int *)((char *)obj + k->aux) = value[6] - '0';
+	return 0;
+}
+
+/* D/M of the lunar calendar: the day at off, the month at aux. */
+static int
+plan_set_lunar(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	if (*value == '\0')
+		return schema_empty(s, k);
+	if (plan_parse_lunar(value, (int *)((char *)obj + k->off),
+	    (int *)((char *)obj + k->aux)) == -1) {
+		schema_bad(s, "lunar: bad lunar date '%s': use DAY/MONTH of "
+		    "the lunar calendar, e.g. 10/3 (the 10th of the 3rd month) "
+		    "or 1/1 (Tết)", value);
+		return -1;
 	}
 	return 0;
- empty:
-	plan_strv_free(items, n);
-	plan_err(l, line, "%s: empty value; give a value or remove "
-	    "the line", k->name);
-	return -1;
 }
 
-/* "[task dan-hoi]" or "[calendar]" for the current section. */
-static const char *
-plan_label(struct plan_loader *l, char *buf, size_t len)
+/* Reminders, each a different instant: struct plan_spec * at off, the
+ * count at aux. */
+static int
+plan_set_specs(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
 {
-	if (l->sect->named)
-		snprintf(buf, len, "[%s %s]", l->sect->name, l->sect_id);
-	else
-		snprintf(buf, len, "[%s]", l->sect->name);
-	return buf;
-}
+	struct plan_spec	*specs;
+	char			**items, err[512];
+	size_t			  n, i, j;
+	int			  rc = 0;
 
-/* Called by the reader for every "key = value" line. */
-static void
-plan_key(void *arg, const char *section, const char *name, const char *value,
-    unsigned line)
-{
-	struct plan_loader	*l = arg;
-	const char		*names[KEYS_MAX + 1], *near;
-	char			 label[160], list[512];
-	size_t			 i, idx;
-
-	(void)section;
-	if (l->sect == NULL) {
-		if (!l->bad_sect)
-			plan_err(l, line, "'%s' is outside any "
-			    "section; put it under a section: " SECTIONS_HINT,
-			    name);
-		return;
+	if (plan_split(value, &items, &n) == -1) {
+		schema_bad(s, "%s: empty item in '%s'; separate reminders with "
+		    "one comma", k->name, value);
+		return -1;
 	}
-	plan_label(l, label, sizeof(label));
-	for (idx = 0; idx < l->sect->nkeys; idx++) {
-		if (strcmp(l->sect->keys[idx].name, name) == 0)
-			break;
-	}
-	if (idx == l->sect->nkeys) {
-		for (i = 0; i < l->sect->nkeys; i++)
-			names[i] = l->sect->keys[i].name;
-		names[i] = NULL;
-		if ((near = parse_nearest(name, names)) != NULL)
-			plan_err(l, line, "unknown key '%s' in %s; "
-			    "did you mean '%s'?", name, label, near);
+	specs = xcalloc(n + 1, sizeof(*specs));
+	for (i = 0; i < n; i++) {
+		if (plan_parse_spec(items[i], &specs[i], err,
+		    sizeof(err)) == -1) {
+			schema_bad(s, "%s: %s", k->name, err);
+			rc = -1;
+			continue;
+		}
+		for (j = 0; j < i && (specs[j].text == NULL ||
+		    !plan_spec_same(&specs[j], &specs[i])); j++)
+			;
+		if (j == i)
+			continue;
+		if (strcmp(specs[j].text, specs[i].text) == 0)
+			schema_bad(s, "%s: '%s' is listed twice; list it once",
+			    k->name, items[i]);
 		else
-			plan_err(l, line, "unknown key '%s' in %s; "
-			    "use %s", name, label, plan_join(names, list,
-			    sizeof(list)));
-		return;
+			schema_bad(s, "%s: '%s' is the same reminder as '%s'; "
+			    "list it once", k->name, items[i], specs[j].text);
+		rc = -1;
 	}
-	if (l->seen[idx] != 0) {
-		plan_err(l, line, "duplicate key '%s' in %s; the "
-		    "first is at line %u", name, label, l->seen[idx]);
-		return;
+	schema_list_free(items, n);
+	if (rc == -1) {
+		plan_specs_free(specs, n);
+		return -1;
 	}
-	l->seen[idx] = line;
-	if (plan_set(l, &l->sect->keys[idx], value) == -1)
-		l->bad[idx] = 1;
+	plan_specs_free(*(struct plan_spec **)((char *)obj + k->off),
+	    *(size_t *)((char *)obj + k->aux));
+	*(struct plan_spec **)((char *)obj + k->off) = specs;
+	*(size_t *)((char *)obj + k->aux) = n;
+	return 0;
+}
+
+/* done (0) or acknowledged (1). */
+static int
+plan_set_stop_on(struct schema *s, const struct schema_key *k, void *obj,
+    const char *value)
+{
+	int	*field = (int *)((char *)obj + k->off);
+
+	if (strcmp(value, "done") == 0)
+		*field = 0;
+	else if (strcmp(value, "acknowledged") == 0)
+		*field = 1;
+	else {
+		schema_bad(s, "stop_on: '%s' is neither done nor acknowledged: "
+		    "use stop_on = done (the default) or stop_on = "
+		    "acknowledged", value);
+		return -1;
+	}
+	return 0;
 }
 
 /* A usable key of the current section: set, and its value right. */
-#define KEY_OK(l, k)	((l)->seen[k] != 0 && !(l)->bad[k])
+#define KEY_OK(l, k)	schema_ok((l)->s, k)
+/* A key of the current section given with a wrong value. */
+#define KEY_BAD(l, k)	((l)->seen[k] != 0 && !schema_ok((l)->s, k))
 
 /* Checks a rule with libical, from its start day when that is known. */
 static void
@@ -1576,24 +1520,24 @@ plan_check_rule(struct plan_loader *l, const struct plan_task *t)
 	icalerror_clear_errno();
 	r = icalrecurrencetype_from_string(t->rule);
 	if (icalerrno != ICAL_NO_ERROR) {
-		plan_err(l, line, "rule: libical rejects '%s': %s; "
+		schema_error(l->s, line, "rule: libical rejects '%s': %s; "
 		    RULE_HINT, t->rule, icalerror_strerror(icalerrno));
 		icalerror_clear_errno();
 		return;
 	}
 	if (r.freq == ICAL_NO_RECURRENCE) {
-		plan_err(l, line, "rule: '%s' has no FREQ; "
+		schema_error(l->s, line, "rule: '%s' has no FREQ; "
 		    RULE_HINT, t->rule);
 		return;
 	}
 	if (r.freq < ICAL_DAILY_RECURRENCE) {
-		plan_err(l, line, "rule: FREQ=%s repeats within a "
+		schema_error(l->s, line, "rule: FREQ=%s repeats within a "
 		    "day, but an occurrence is a whole day; use DAILY, WEEKLY, "
 		    "MONTHLY or YEARLY", icalrecur_freq_to_string(r.freq));
 		return;
 	}
 	if (r.until.year != 0) {
-		plan_err(l, line, "rule: UNTIL is not taken in "
+		schema_error(l->s, line, "rule: UNTIL is not taken in "
 		    "rule; give the last day as until = YYYY-MM-DD");
 		return;
 	}
@@ -1605,7 +1549,7 @@ plan_check_rule(struct plan_loader *l, const struct plan_task *t)
 	dtstart.month = m;
 	dtstart.day = d;
 	if ((it = icalrecur_iterator_new(r, dtstart)) == NULL) {
-		plan_err(l, line, "rule: libical rejects '%s': %s; "
+		schema_error(l->s, line, "rule: libical rejects '%s': %s; "
 		    RULE_HINT, t->rule, icalerror_strerror(icalerrno));
 		icalerror_clear_errno();
 		return;
@@ -1623,10 +1567,10 @@ plan_task_end(struct plan_loader *l, struct plan_task *t)
 	size_t		 i, j, k, n = 0, off;
 
 	if (t->title == NULL)
-		t->title = plan_strdup(t->id);
+		t->title = xstrdup(t->id);
 	t->note_line = l->seen[T_NOTE];
 	if (l->seen[T_LEAD] == 0)
-		plan_err(l, l->sect_line, "task '%s' has no lead: "
+		schema_error(l->s, l->sect_line, "task '%s' has no lead: "
 		    "set lead = AGENCY, the one agency that leads it", t->id);
 
 	/* The date forms, in the order of their lines. */
@@ -1644,43 +1588,43 @@ plan_task_end(struct plan_loader *l, struct plan_task *t)
 		n++;
 	}
 	if (n == 0)
-		plan_err(l, l->sect_line, "task '%s' has no date: "
+		schema_error(l->s, l->sect_line, "task '%s' has no date: "
 		    "set one of " WHEN_KEYS, t->id);
 	else if (n > 1) {
 		for (k = 0, off = 0; k < n && off < sizeof(list); k++)
 			off += snprintf(list + off, sizeof(list) - off,
 			    "%s%s (line %u)", k == 0 ? "" : k == n - 1 ?
 			    " and " : ", ", forms[k], lines[k]);
-		plan_err(l, l->sect_line, "task '%s' has more than "
+		schema_error(l->s, l->sect_line, "task '%s' has more than "
 		    "one date: %s; keep one of " WHEN_KEYS, t->id, list);
 	}
 
 	if (l->seen[T_RULE] != 0 || l->seen[T_LUNAR] != 0) {
 		if (l->seen[T_RULE] != 0 && l->seen[T_START] == 0)
-			plan_err(l, l->seen[T_RULE], "rule: a rule "
+			schema_error(l->s, l->seen[T_RULE], "rule: a rule "
 			    "needs start = YYYY-MM-DD, the day it counts from");
-		if (l->seen[T_RULE] != 0 && !l->bad[T_RULE])
+		if (KEY_OK(l, T_RULE))
 			plan_check_rule(l, t);
 		if (KEY_OK(l, T_START) && KEY_OK(l, T_UNTIL) &&
 		    t->until < t->start)
-			plan_err(l, l->seen[T_UNTIL], "until: %s is "
+			schema_error(l->s, l->seen[T_UNTIL], "until: %s is "
 			    "before start %s; the last day cannot come before "
 			    "the first", plan_day_text(t->until, a, sizeof(a)),
 			    plan_day_text(t->start, b, sizeof(b)));
 	} else {
 		if (l->seen[T_START] != 0)
-			plan_err(l, l->seen[T_START], "start: only rule "
+			schema_error(l->s, l->seen[T_START], "start: only rule "
 			    "and lunar take start and until; remove it, or add "
 			    "rule = RRULE or lunar = D/M");
 		if (l->seen[T_UNTIL] != 0)
-			plan_err(l, l->seen[T_UNTIL], "until: only rule "
+			schema_error(l->s, l->seen[T_UNTIL], "until: only rule "
 			    "and lunar take start and until; remove it, or add "
 			    "rule = RRULE or lunar = D/M");
 	}
 
-	if (t->nremind + t->nremind_lead == 0 && !l->bad[T_REMIND] &&
-	    !l->bad[T_REMIND_LEAD])
-		plan_err(l, l->sect_line, "task '%s' has no "
+	if (t->nremind + t->nremind_lead == 0 && !KEY_BAD(l, T_REMIND) &&
+	    !KEY_BAD(l, T_REMIND_LEAD))
+		schema_error(l->s, l->sect_line, "task '%s' has no "
 		    "reminders: set remind or remind_lead, e.g. remind = "
 		    "end-1d@08:00", t->id);
 	for (i = 0; i < t->nremind_lead; i++) {
@@ -1689,13 +1633,13 @@ plan_task_end(struct plan_loader *l, struct plan_task *t)
 				break;
 		}
 		if (j < t->nremind)
-			plan_err(l, l->seen[T_REMIND_LEAD],
+			schema_error(l->s, l->seen[T_REMIND_LEAD],
 			    "remind_lead: '%s' is also in remind, which "
 			    "reaches the lead already; keep it in one of them",
 			    t->remind_lead[i].text);
 	}
 	if (l->seen[T_CHANNELS] == 0)
-		plan_err(l, l->sect_line, "task '%s' has no "
+		schema_error(l->s, l->sect_line, "task '%s' has no "
 		    "channels: set channels = NAME, ... with the "
 		    "[channel NAME] sections of the main config, e.g. "
 		    "channels = zalo, email",
@@ -1753,9 +1697,10 @@ plan_calendar_merge(struct plan_loader *l, struct plan_calendar *c)
 	for (i = 0; i < c->nholidays; i++) {
 		if (plan_days_has(pc->extra_workdays, pc->nextra,
 		    c->holidays[i]))
-			plan_err(l, l->seen[CAL_HOLIDAYS], "holidays: %s is an "
-			    "extra working day in an earlier [calendar]; a day "
-			    "is a holiday or an extra working day, not both",
+			schema_error(l->s, l->seen[CAL_HOLIDAYS], "holidays: "
+			    "%s is an extra working day in an earlier "
+			    "[calendar]; a day is a holiday or an extra "
+			    "working day, not both",
 			    plan_day_text(c->holidays[i], s1, sizeof(s1)));
 	}
 	v = plan_days_union(pc->holidays, pc->nholidays, c->holidays,
@@ -1766,10 +1711,11 @@ plan_calendar_merge(struct plan_loader *l, struct plan_calendar *c)
 	for (i = 0; i < c->nextra; i++) {
 		if (plan_days_has(pc->holidays, pc->nholidays,
 		    c->extra_workdays[i]))
-			plan_err(l, l->seen[CAL_EXTRA], "extra_workdays: %s is "
-			    "also a holiday; a day is a holiday or an extra "
-			    "working day, not both", plan_day_text(
-			    c->extra_workdays[i], s1, sizeof(s1)));
+			schema_error(l->s, l->seen[CAL_EXTRA],
+			    "extra_workdays: %s is also a holiday; a day is a "
+			    "holiday or an extra working day, not both",
+			    plan_day_text(c->extra_workdays[i], s1,
+			    sizeof(s1)));
 	}
 	v = plan_days_union(pc->extra_workdays, pc->nextra, c->extra_workdays,
 	    c->nextra, &n);
@@ -1779,14 +1725,15 @@ plan_calendar_merge(struct plan_loader *l, struct plan_calendar *c)
 
 	if (KEY_OK(l, CAL_TIMEZONE)) {
 		if (l->cal_tz.file == NULL) {
+			free(pc->timezone);
 			pc->timezone = c->timezone;
 			c->timezone = NULL;
 			l->cal_tz.file = l->file;
 			l->cal_tz.line = l->seen[CAL_TIMEZONE];
 		} else if (strcmp(pc->timezone, c->timezone) != 0)
-			plan_err(l, l->seen[CAL_TIMEZONE], "timezone: '%s' "
-			    "differs from '%s' at %s:%u; a plan has one time "
-			    "zone: set it in one [calendar]", c->timezone,
+			schema_error(l->s, l->seen[CAL_TIMEZONE], "timezone: "
+			    "'%s' differs from '%s' at %s:%u; a plan has one "
+			    "time zone: set it in one [calendar]", c->timezone,
 			    pc->timezone, l->cal_tz.file, l->cal_tz.line);
 	}
 	if (KEY_OK(l, CAL_WORKDAYS)) {
@@ -1795,9 +1742,9 @@ plan_calendar_merge(struct plan_loader *l, struct plan_calendar *c)
 			l->cal_wd.file = l->file;
 			l->cal_wd.line = l->seen[CAL_WORKDAYS];
 		} else if (pc->workdays != c->workdays)
-			plan_err(l, l->seen[CAL_WORKDAYS], "workdays: %s "
-			    "differs from %s at %s:%u; a plan has one working "
-			    "week: set it in one [calendar]",
+			schema_error(l->s, l->seen[CAL_WORKDAYS], "workdays: "
+			    "%s differs from %s at %s:%u; a plan has one "
+			    "working week: set it in one [calendar]",
 			    plan_workdays_text(c->workdays, s1, sizeof(s1)),
 			    plan_workdays_text(pc->workdays, s2, sizeof(s2)),
 			    l->cal_wd.file, l->cal_wd.line);
@@ -1805,34 +1752,33 @@ plan_calendar_merge(struct plan_loader *l, struct plan_calendar *c)
 }
 
 /*
- * Ends the current section: its checks, then drops a duplicate's values
- * (and what a [calendar] did not hand over to the plan's).
+ * Ends a section: its checks, then drops a duplicate's values (and what a
+ * [calendar] did not hand over to the plan's).
  */
 static void
-plan_section_end(struct plan_loader *l)
+plan_end(struct schema *s, void *obj)
 {
+	struct plan_loader	*l = schema_arg(s);
 	struct plan_window	*w;
 	struct plan_agency	*a;
 	struct plan_group	*g;
 	char			 s1[32], s2[32];
 
-	if (l->sect == NULL)
-		goto out;
-	switch ((enum plan_kind)(l->sect - plan_sections)) {
+	switch (l->kind) {
 	case KIND_CALENDAR:
-		plan_calendar_merge(l, l->target);
+		plan_calendar_merge(l, obj);
 		break;
 	case KIND_PLAN:
 		break;
 	case KIND_WINDOW:
-		w = l->target;
+		w = obj;
 		if (w->name == NULL)
-			w->name = plan_strdup(w->id);
+			w->name = xstrdup(w->id);
 		if (l->seen[WIN_START] == 0)
-			plan_err(l, l->sect_line, "window '%s' has no "
+			schema_error(l->s, l->sect_line, "window '%s' has no "
 			    "start: set start = HH:MM, e.g. 11:00", w->id);
 		if (l->seen[WIN_END] == 0)
-			plan_err(l, l->sect_line, "window '%s' has no "
+			schema_error(l->s, l->sect_line, "window '%s' has no "
 			    "end: set end = HH:MM, e.g. 11:30", w->id);
 		if (KEY_OK(l, WIN_START) && KEY_OK(l, WIN_END) &&
 		    w->end <= w->start) {
@@ -1840,33 +1786,33 @@ plan_section_end(struct plan_loader *l)
 			    w->end % 60);
 			snprintf(s2, sizeof(s2), "%02d:%02d", w->start / 60,
 			    w->start % 60);
-			plan_err(l, l->seen[WIN_END], "end: %s is not "
+			schema_error(l->s, l->seen[WIN_END], "end: %s is not "
 			    "after start %s; a window ends later the same day",
 			    s1, s2);
 		}
 		break;
 	case KIND_AGENCY:
-		a = l->target;
+		a = obj;
 		if (a->name == NULL)
-			a->name = plan_strdup(a->id);
+			a->name = xstrdup(a->id);
 		break;
 	case KIND_GROUP:
-		g = l->target;
+		g = obj;
 		if (g->name == NULL)
-			g->name = plan_strdup(g->id);
+			g->name = xstrdup(g->id);
 		if (l->seen[GR_MEMBERS] == 0)
-			plan_err(l, l->sect_line, "group '%s' has no "
+			schema_error(l->s, l->sect_line, "group '%s' has no "
 			    "members: set members = AGENCY or GROUP, ...",
 			    g->id);
 		break;
 	case KIND_TASK:
-		plan_task_end(l, l->target);
+		plan_task_end(l, obj);
 		break;
 	case KIND_MAX:
 		break;
 	}
 	if (l->scratch_used) {
-		switch ((enum plan_kind)(l->sect - plan_sections)) {
+		switch (l->kind) {
 		case KIND_CALENDAR:
 			plan_calendar_clear(&l->scratch.c);
 			break;
@@ -1890,11 +1836,7 @@ plan_section_end(struct plan_loader *l)
 		}
 		l->scratch_used = 0;
 	}
- out:
-	l->sect = NULL;
-	l->bad_sect = 0;
-	l->target = NULL;
-	l->sect_id = NULL;
+	l->seen = NULL;
 }
 
 /* The where of a named object of kind, or NULL when there is none by id. */
@@ -1968,125 +1910,87 @@ plan_append(struct plan_loader *l, enum plan_kind kind)
 	return v;
 }
 
-/* Starts the section named by the text inside "[...]". */
-static void
-plan_section_start(struct plan_loader *l, const char *text, unsigned line)
+/* An id as plan ids go; a window's with no digit after a '-'. */
+static int
+plan_name_check(struct schema *s, const struct schema_section *sect,
+    const char *name, unsigned line)
 {
-	const struct plan_section	*s = NULL;
-	const struct plan_where		*first;
-	const char			*names[KIND_MAX + 1], *near;
-	struct plan_where		*where;
-	struct plan_task		*t;
-	char				*buf, *kind, *name, *e;
-	char				**idp;
-	size_t				 i;
+	const char	*e;
 
-	plan_section_end(l);
-	l->bad_sect = 1;
-	buf = plan_strdup(text);
-	inifile_split_section(buf, &kind, &name);
-	for (i = 0; i < KIND_MAX; i++) {
-		names[i] = plan_sections[i].name;
-		if (strcmp(kind, names[i]) == 0)
-			s = &plan_sections[i];
-	}
-	names[i] = NULL;
-	if (*kind == '\0') {
-		plan_err(l, line, "empty section name []; "
-		    SECTIONS_HINT);
-		goto out;
-	}
-	if (s == NULL) {
-		if ((near = parse_nearest(kind, names)) == NULL) {
-			plan_err(l, line, "unknown section [%s%s%s]; "
-			    SECTIONS_HINT, kind, *name ? " " : "", name);
-			goto out;
-		}
-		for (i = 0; strcmp(names[i], near) != 0; i++)
-			;
-		s = &plan_sections[i];
-		plan_err(l, line, "unknown section [%s%s%s]; did "
-		    "you mean [%s%s%s]?", kind, *name ? " " : "", name, near,
-		    s->named ? " " : "", !s->named ? "" : *name ? name : "ID");
-		goto out;
-	}
-	if (s->named && *name == '\0') {
-		plan_err(l, line, "[%s] needs an id: [%s ID], ID "
-		    "made of a-z, 0-9, '_' and '-', starting with a letter or "
-		    "digit", kind, kind);
-		goto out;
-	}
-	if (s->named && !plan_id_ok(name)) {
-		plan_err(l, line, "bad %s id '%s': " ID_HINT, kind,
+	if (!plan_id_ok(name)) {
+		schema_error(s, line, "bad %s id '%s': " ID_HINT, sect->name,
 		    name);
-		goto out;
-	}
-	if (!s->named && *name != '\0') {
-		plan_err(l, line, "[%s] takes no id; write [%s]",
-		    kind, kind);
-		goto out;
+		return -1;
 	}
 	/* Reminders read "trua-30m" as the window trua, less 30 minutes. */
-	if (s == &plan_sections[KIND_WINDOW]) {
-		for (e = name; (e = strchr(e, '-')) != NULL; e++) {
-			if (isdigit((unsigned char)e[1]))
-				break;
+	if (sect != &plan_sections[KIND_WINDOW])
+		return 0;
+	for (e = name; (e = strchr(e, '-')) != NULL; e++)
+		if (isdigit((unsigned char)e[1])) {
+			schema_error(s, line, "bad window id '%s': reminders "
+			    "would read '-%c' as an offset; put no digit right "
+			    "after a '-'", name, e[1]);
+			return -1;
 		}
-		if (e != NULL) {
-			plan_err(l, line, "bad window id '%s': "
-			    "reminders would read '-%c' as an offset; put no "
-			    "digit right after a '-'", name, e[1]);
-			goto out;
-		}
-	}
+	return 0;
+}
 
-	l->bad_sect = 0;
-	l->sect = s;
+/* A section begins: a new object, or a duplicate's (or a [calendar]'s)
+ * scratch one. */
+static void *
+plan_begin(struct schema *s, const struct schema_section *sect,
+    const char *name, unsigned line, unsigned **lines)
+{
+	struct plan_loader		*l = schema_arg(s);
+	enum plan_kind			 kind = sect - plan_sections;
+	const struct plan_where		*first;
+	struct plan_where		*where;
+	void				*obj;
+	size_t				 i;
+
+	l->kind = kind;
 	l->sect_line = line;
-	memset(l->bad, 0, sizeof(l->bad));
 	/* Every [calendar] is read apart, then added to the plan's. */
-	first = s->named ? plan_find_where(l->plan,
-	    (enum plan_kind)(s - plan_sections), name) : NULL;
+	first = sect->named ? plan_find_where(l->plan, kind, name) : NULL;
 	if (first != NULL)
-		plan_err(l, line, "duplicate %s '%s' (first defined at "
-		    "%s:%u)", kind, name, first->file, first->line);
+		schema_error(s, line, "duplicate %s '%s' (first defined at "
+		    "%s:%u)", sect->name, name, first->file, first->line);
 	/* A [plan] names the document of the tasks in its own file. */
-	if (s == &plan_sections[KIND_PLAN]) {
+	if (kind == KIND_PLAN) {
 		for (i = 0; i < l->plan->ndocs; i++) {
 			if (l->plan->docs[i].where.file == l->file)
 				first = &l->plan->docs[i].where;
 		}
 		if (first != NULL)
-			plan_err(l, line, "duplicate [plan] in this file (first "
-			    "at line %u); a file names one plan, the one its "
-			    "tasks come from", first->line);
+			schema_error(s, line, "duplicate [plan] in this file "
+			    "(first at line %u); a file names one plan, the "
+			    "one its tasks come from", first->line);
 	}
-	if (first != NULL || s == &plan_sections[KIND_CALENDAR]) {
+	if (first != NULL || kind == KIND_CALENDAR) {
 		memset(&l->scratch, 0, sizeof(l->scratch));
 		memset(&l->scratch_lines, 0, sizeof(l->scratch_lines));
 		l->seen = l->scratch_lines.at;
-		l->target = &l->scratch;
+		obj = &l->scratch;
 		l->scratch_used = 1;
 	} else
-		l->target = plan_append(l, (enum plan_kind)(s - plan_sections));
+		obj = plan_append(l, kind);
 
 	/* where and id lead every object's struct but the calendar's. */
-	where = l->target;
+	where = obj;
 	where->file = l->file;
 	where->line = line;
-	if (s->named) {
-		idp = (char **)((char *)l->target + sizeof(struct plan_where));
-		*idp = plan_strdup(name);
-		l->sect_id = *idp;
-	}
-	if (s == &plan_sections[KIND_TASK]) {
-		t = l->target;
-		t->start = t->until = -1;
-	}
-	if (s == &plan_sections[KIND_PLAN])
-		((struct plan_doc *)l->target)->date = -1;
- out:
-	free(buf);
+	if (sect->named)
+		*(char **)((char *)obj + sizeof(struct plan_where)) =
+		    xstrdup(name);
+	if (kind == KIND_TASK)
+		((struct plan_task *)obj)->start =
+		    ((struct plan_task *)obj)->until = -1;
+	if (kind == KIND_PLAN)
+		((struct plan_doc *)obj)->date = -1;
+	if (kind != KIND_CALENDAR)
+		schema_defaults(s, sect, obj);
+	*lines = l->seen;
+	return obj;
 }
 
 _Static_assert(offsetof(struct plan_window, id) == sizeof(struct plan_where) &&
@@ -2097,34 +2001,6 @@ _Static_assert(offsetof(struct plan_window, id) == sizeof(struct plan_where) &&
     offsetof(struct plan_doc, where) == 0,
     "plan objects begin with where, then id");
 
-/* Called by the reader for every "[...]" line; NULL for a broken one. */
-static void
-plan_section(void *arg, const char *text, unsigned line)
-{
-	struct plan_loader	*l = arg;
-
-	if (text == NULL) {
-		plan_section_end(l);
-		l->bad_sect = 1;
-		return;
-	}
-	plan_section_start(l, text, line);
-}
-
-/* Called by the reader for a line it rejects itself. */
-static void
-plan_read_error(void *arg, unsigned line, const char *msg)
-{
-	struct plan_loader	*l = arg;
-
-	plan_err(l, line, "%s", msg);
-}
-
-static const struct inifile_handler plan_reader = {
-	.section = plan_section,
-	.key = plan_key,
-	.error = plan_read_error,
-};
 
 /* Adds a source's name to the plan and makes it the one being read. */
 static void
@@ -2135,11 +2011,9 @@ plan_begin_source(struct plan_loader *l, const char *name)
 
 	v = xreallocarray(p->files, p->nfiles + 1, sizeof(*v));
 	p->files = v;
-	p->files[p->nfiles] = plan_strdup(name);
-	l->file = p->files[p->nfiles];
-	l->fileno = p->nfiles++;
-	l->sect = NULL;
-	l->bad_sect = 0;
+	p->files[p->nfiles] = xstrdup(name);
+	l->file = p->files[p->nfiles++];
+	schema_file(l->s, l->file);
 }
 
 /* Reports an unknown reference at line, with the nearest of names. */
@@ -2151,11 +2025,11 @@ plan_unknown(struct plan_loader *l, const char *file, unsigned line,
 	const char	*near;
 
 	if ((near = parse_nearest(id, names)) != NULL)
-		plan_error(l, file, line, "unknown %s '%s' in %s; did you mean "
-		    "'%s'?", what, id, key, near);
+		schema_error_in(l->s, file, line, "unknown %s '%s' in %s; did "
+		    "you mean '%s'?", what, id, key, near);
 	else
-		plan_error(l, file, line, "unknown %s '%s' in %s; define %s",
-		    what, id, key, define);
+		schema_error_in(l->s, file, line, "unknown %s '%s' in %s; "
+		    "define %s", what, id, key, define);
 }
 
 /* Every agency and group id, or every window id, NULL-terminated. */
@@ -2231,7 +2105,7 @@ plan_cycles_from(struct plan_loader *l, size_t gi, unsigned char *state,
 			    "%s → ", p->groups[path[k]].id);
 		if (off < sizeof(text))
 			snprintf(text + off, sizeof(text) - off, "%s", m->id);
-		plan_error(l, m->where.file, l->lines[KIND_GROUP][mi].at
+		schema_error_in(l->s, m->where.file, l->lines[KIND_GROUP][mi].at
 		    [GR_MEMBERS], "group cycle %s: a group cannot contain "
 		    "itself, even through other groups; remove a member to "
 		    "break it", text);
@@ -2259,11 +2133,11 @@ plan_check_all(struct plan_loader *l)
 	for (i = 0; i < p->ngroups; i++) {
 		g = &p->groups[i];
 		if ((a = plan_agency_find(p, g->id)) != NULL)
-			plan_error(l, g->where.file, g->where.line, "group "
-			    "'%s' has the id of agency '%s' (%s:%u); members "
-			    "and partners could not tell them apart: rename "
-			    "one",
-			    g->id, a->id, a->where.file, a->where.line);
+			schema_error_in(l->s, g->where.file, g->where.line,
+			    "group '%s' has the id of agency '%s' (%s:%u); "
+			    "members and partners could not tell them apart: "
+			    "rename one", g->id, a->id, a->where.file,
+			    a->where.line);
 		plan_check_refs(l, g->where.file,
 		    l->lines[KIND_GROUP][i].at[GR_MEMBERS], "members",
 		    g->members, g->nmembers, ids);
@@ -2282,10 +2156,11 @@ plan_check_all(struct plan_loader *l)
 		tl = &l->lines[KIND_TASK][i];
 		if (t->lead != NULL && plan_agency_find(p, t->lead) == NULL) {
 			if (plan_group_find(p, t->lead) != NULL)
-				plan_error(l, t->where.file, tl->at[T_LEAD],
-				    "lead: '%s' is a group, but lead must be "
-				    "one agency; name the agency that leads "
-				    "and put the group in partners", t->lead);
+				schema_error_in(l->s, t->where.file,
+				    tl->at[T_LEAD], "lead: '%s' is a group, "
+				    "but lead must be one agency; name the "
+				    "agency that leads and put the group in "
+				    "partners", t->lead);
 			else {
 				snprintf(define, sizeof(define),
 				    "[agency %s]", t->lead);
@@ -2349,15 +2224,15 @@ plan_doc_of(const struct plan *p, const char *file)
 	return NULL;
 }
 
-/* A new plan with the calendar's defaults. */
-static struct plan *
-plan_new(void)
+/* A new load: its plan with the calendar's defaults. */
+static void
+plan_start(struct plan_loader *l)
 {
-	struct plan	*p;
-
-	p = xcalloc(1, sizeof(*p));
-	p->calendar.workdays = MON_FRI;
-	return p;
+	memset(l, 0, sizeof(*l));
+	l->s = schema_new(&plan_format, l);
+	l->plan = xcalloc(1, sizeof(*l->plan));
+	schema_defaults(l->s, &plan_sections[KIND_CALENDAR],
+	    &l->plan->calendar);
 }
 
 /* After the sources: whole-plan checks, defaults, errors; the plan or NULL. */
@@ -2367,25 +2242,13 @@ plan_finish(struct plan_loader *l, struct diag *d)
 	struct plan	*p = l->plan;
 	size_t		 i;
 
-	plan_section_end(l);
 	plan_check_all(l);
-	if (p->calendar.timezone == NULL)
-		p->calendar.timezone = plan_strdup(DEFAULT_TZ);
 	/* Each task comes from the plan named in its own file, if any. */
 	for (i = 0; i < p->ntasks; i++)
 		p->tasks[i].doc = plan_doc_of(p, p->tasks[i].where.file);
-	if (l->nerrs > 0)
-		qsort(l->errs, l->nerrs, sizeof(*l->errs), plan_error_cmp);
-	for (i = 0; i < l->nerrs; i++) {
-		diag_error(d, l->errs[i].fileno < p->nfiles ?
-		    p->files[l->errs[i].fileno] : "plan", l->errs[i].line,
-		    "%s", l->errs[i].msg);
-		free(l->errs[i].msg);
-	}
-	free(l->errs);
 	for (i = 0; i < KIND_MAX; i++)
 		free(l->lines[i]);
-	if (l->nerrs > 0) {
+	if (schema_finish(l->s, d) > 0) {
 		plan_free(p);
 		return NULL;
 	}
@@ -2437,17 +2300,13 @@ plan_load_texts(const char *const *names, const char *const *texts,
 	struct plan_loader	l;
 	size_t			i;
 
-	memset(&l, 0, sizeof(l));
-	l.plan = plan_new();
+	plan_start(&l);
 	for (i = 0; i < ntexts; i++) {
 		plan_begin_source(&l, names[i]);
-		if (texts[i] == NULL) {
-			plan_error(&l, l.file, 0, "no text");
-			continue;
-		}
-		inifile_read_text(texts[i], strlen(texts[i]), &plan_reader,
-		    &l);
-		plan_section_end(&l);
+		if (texts[i] == NULL)
+			schema_error(l.s, 0, "no text");
+		else
+			schema_read(l.s, l.file, texts[i], strlen(texts[i]));
 	}
 	return plan_finish(&l, d);
 }
@@ -2490,18 +2349,16 @@ plan_load_glob(const char *pattern, struct diag *d)
 		globfree(&g);
 		return NULL;
 	}
-	memset(&l, 0, sizeof(l));
-	l.plan = plan_new();
+	plan_start(&l);
 	for (i = 0; i < g.gl_pathc; i++) {
 		plan_begin_source(&l, g.gl_pathv[i]);
 		if (file_read(g.gl_pathv[i], 0, FILE_MAX_PLAN, &text, &len,
 		    why, sizeof(why)) == -1) {
-			plan_error(&l, l.file, 0, "%s", why);
+			schema_error(l.s, 0, "%s", why);
 			continue;
 		}
-		inifile_read_text(text, len, &plan_reader, &l);
+		schema_read(l.s, l.file, text, len);
 		free(text);
-		plan_section_end(&l);
 	}
 	globfree(&g);
 	return plan_finish(&l, d);

@@ -382,7 +382,8 @@ report_csv(const struct report *r, size_t *len)
 	size_t			 i;
 
 	buf_puts(&b, REPORT_BOM);
-	buf_puts(&b, r->by == REPORT_BY_AGENCY ? REPORT_CSV_AGENCY : REPORT_CSV_TASK);
+	buf_puts(&b, r->by == REPORT_BY_AGENCY ? REPORT_CSV_AGENCY :
+	    REPORT_CSV_TASK);
 	buf_puts(&b, "\r\n");
 	for (i = 0; i < r->nrows; i++) {
 		w = &r->rows[i];
@@ -612,8 +613,8 @@ report_text(const struct report *r, const struct plan *p,
 	}
 	buf_printf(&b, "\nGhi chú:\n");
 	if (byagency)
-		buf_printf(&b, "- Số việc: số lượt nhiệm vụ đến hạn trong kỳ mà "
-		    "cơ quan chủ trì hoặc phối hợp thực hiện.\n");
+		buf_printf(&b, "- Số việc: số lượt nhiệm vụ đến hạn trong kỳ "
+		    "mà cơ quan chủ trì hoặc phối hợp thực hiện.\n");
 	else
 		buf_printf(&b, "- Số cơ quan: số cơ quan chủ trì và phối hợp "
 		    "thực hiện lượt nhiệm vụ.\n");
@@ -626,11 +627,11 @@ report_text(const struct report *r, const struct plan *p,
 	    "đến hạn.\n"
 	    "- Chưa xong: chưa báo hoàn thành.\n");
 	if (byagency)
-		buf_printf(&b, "- Tin đã gửi, Tin lỗi: tin nhắc đã gửi được, và "
-		    "tin không gửi được sau mọi lần thử.\n");
+		buf_printf(&b, "- Tin đã gửi, Tin lỗi: tin nhắc đã gửi được, "
+		    "và tin không gửi được sau mọi lần thử.\n");
 	if (r->gone > 0)
-		buf_printf(&b, "- Không tính %zu lượt nhiệm vụ không còn trong kế "
-		    "hoạch.\n", r->gone);
+		buf_printf(&b, "- Không tính %zu lượt nhiệm vụ không còn "
+		    "trong kế hoạch.\n", r->gone);
  out:
 	return buf_take(&b, NULL);
 }
@@ -655,9 +656,9 @@ report_summary(const struct report *r, const struct plan *p,
 		buf_printf(&b, "Kính gửi: Lãnh đạo %s,\n\n", agency_name ?
 		    agency_name : "cơ quan");
 	report_days_text(r->from, r->to, days, sizeof(days));
-	buf_printf(&b, "Báo cáo kết quả thực hiện nhiệm vụ %s%s%s%s", period_text ?
-	    period_text : days, period_text ? " (" : "", period_text ? days :
-	    "", period_text ? ")" : "");
+	buf_printf(&b, "Báo cáo kết quả thực hiện nhiệm vụ %s%s%s%s",
+	    period_text ? period_text : days, period_text ? " (" : "",
+	    period_text ? days : "", period_text ? ")" : "");
 	if (template_fire_text(r->now, p->calendar.timezone, when,
 	    sizeof(when)) == 0)
 		buf_printf(&b, ", số liệu đến %s", when);
@@ -665,16 +666,17 @@ report_summary(const struct report *r, const struct plan *p,
 	if (t->follow_ups == 0)
 		buf_printf(&b, "- Không có nhiệm vụ nào đến hạn trong kỳ.\n");
 	else {
-		buf_printf(&b, "- %zu nhiệm vụ, %lld lượt việc của %zu cơ quan: "
-		    "%lld hoàn thành đúng hạn, %lld hoàn thành trễ hạn, %lld "
-		    "chưa hoàn thành.\n", r->ntasks, t->follow_ups,
+		buf_printf(&b, "- %zu nhiệm vụ, %lld lượt việc của %zu cơ "
+		    "quan: %lld hoàn thành đúng hạn, %lld hoàn thành trễ hạn, "
+		    "%lld chưa hoàn thành.\n", r->ntasks, t->follow_ups,
 		    r->nagencies, t->done_on_time, t->done_late, t->not_done);
-		buf_printf(&b, "- Tin nhắc: %lld tin đã gửi, %lld tin không gửi "
-		    "được.\n", t->messages_sent, t->messages_failed);
+		buf_printf(&b, "- Tin nhắc: %lld tin đã gửi, %lld tin không "
+		    "gửi được.\n", t->messages_sent, t->messages_failed);
 		for (i = 0; i < r->nagencies; i++)
 			over += r->agencies[i].c.overdue > 0;
 		if (over == 0)
-			buf_printf(&b, "- Không cơ quan nào còn việc quá hạn.\n");
+			buf_printf(&b, "- Không cơ quan nào còn việc quá "
+			    "hạn.\n");
 		else {
 			buf_printf(&b, "- Cơ quan còn việc quá hạn:");
 			for (i = 0; i < r->nagencies; i++) {
@@ -685,8 +687,8 @@ report_summary(const struct report *r, const struct plan *p,
 					    over - listed);
 					break;
 				}
-				buf_printf(&b, "%s %s (%lld)", listed ? "," : "",
-				    r->agencies[i].name,
+				buf_printf(&b, "%s %s (%lld)", listed ? "," :
+				    "", r->agencies[i].name,
 				    r->agencies[i].c.overdue);
 				listed++;
 			}

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,64 @@ zalo_parse_rate(const char *s, double *per_s)
 	return 0;
 }
 
+#define ZC(f)	offsetof(struct zalo_conf, f)
+
+/* A zalo [channel]'s keys: kept as written, checked by zalo_settings_get. */
+const struct schema_key zalo_keys[ZALO_NKEYS] = {
+	{ .name = "app_id", .set = schema_set_string, .off = ZC(app_id) },
+	{ .name = "secret_key_file", .set = schema_set_secret,
+	    .off = ZC(secret_key_file) },
+	{ .name = "oa_secret_file", .set = schema_set_secret,
+	    .off = ZC(oa_secret_file) },
+	{ .name = "template_id", .set = schema_set_string,
+	    .off = ZC(template_id) },
+	{ .name = "template_data", .set = schema_set_string,
+	    .off = ZC(template_data) },
+	{ .name = "api_base", .set = schema_set_url, .off = ZC(api_base),
+	    .def = ZALO_API_BASE },
+	{ .name = "zns_base", .set = schema_set_url, .off = ZC(zns_base),
+	    .def = ZALO_ZNS_BASE },
+	{ .name = "oauth_base", .set = schema_set_url, .off = ZC(oauth_base),
+	    .def = ZALO_OAUTH_BASE },
+	{ .name = "state_file", .set = schema_set_path, .off = ZC(state_file),
+	    .def = ZALO_STATE_FILE },
+	{ .name = "refresh_before", .set = schema_set_string,
+	    .off = ZC(refresh_before), .def = "5h" },
+	{ .name = "rate", .set = schema_set_string, .off = ZC(rate),
+	    .def = "4000/min" },
+	{ .name = "mode", .set = schema_set_string, .off = ZC(mode),
+	    .def = "cs" },
+};
+
+/* Every string of a struct zalo_conf. */
+static const size_t zalo_conf_strings[] = {
+	ZC(app_id), ZC(secret_key_file), ZC(oa_secret_file), ZC(template_id),
+	ZC(template_data), ZC(api_base), ZC(zns_base), ZC(oauth_base),
+	ZC(state_file), ZC(refresh_before), ZC(rate), ZC(mode),
+};
+
+void
+zalo_conf_clear(struct zalo_conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(zalo_conf_strings); i++)
+		free(*(char **)((char *)c + zalo_conf_strings[i]));
+	memset(c, 0, sizeof(*c));
+}
+
+void
+zalo_conf_copy(struct zalo_conf *dst, const struct zalo_conf *src)
+{
+	size_t	i, o;
+
+	for (i = 0; i < nitems(zalo_conf_strings); i++) {
+		o = zalo_conf_strings[i];
+		*(char **)((char *)dst + o) = xstrdup(*(char *const *)(
+		    (const char *)src + o));
+	}
+}
+
 void
 zalo_settings_clear(struct zalo_settings *z)
 {
@@ -227,8 +286,7 @@ zalo_params(const char *s, struct zalo_settings *z, char *err, size_t len)
 	char	*copy, *item, *save = NULL, *eq, *name, *val;
 	size_t	 cap = 0;
 
-	if ((copy = strdup(s)) == NULL)
-		return -1;
+	copy = xstrdup(s);
 	for (item = strtok_r(copy, ",", &save); item;
 	    item = strtok_r(NULL, ",", &save)) {
 		if ((eq = strchr(item, '=')) == NULL) {
@@ -252,12 +310,10 @@ zalo_params(const char *s, struct zalo_settings *z, char *err, size_t len)
 		}
 		if (z->nparams == cap) {
 			cap = cap ? cap * 2 : 8;
-			z->param_names = realloc(z->param_names,
-			    cap * sizeof(char *));
-			z->param_values = realloc(z->param_values,
-			    cap * sizeof(char *));
-			if (z->param_names == NULL || z->param_values == NULL)
-				abort();
+			z->param_names = xreallocarray(z->param_names, cap,
+			    sizeof(char *));
+			z->param_values = xreallocarray(z->param_values, cap,
+			    sizeof(char *));
 		}
 		z->param_names[z->nparams] = xstrdup(name);
 		z->param_values[z->nparams++] = xstrdup(val);
@@ -267,21 +323,17 @@ zalo_params(const char *s, struct zalo_settings *z, char *err, size_t len)
 }
 
 static int
-zalo_settings_fill(const struct config_channel *c, struct zalo_settings *z,
+zalo_settings_fill(const struct zalo_conf *c, struct zalo_settings *z,
     char *err, size_t len)
 {
 	/* Copies: the settings outlive the config they came from (SIGHUP). */
-	z->api_base = xstrdup(c->api_base ? c->api_base : ZALO_API_BASE);
-	z->zns_base = xstrdup(c->zns_base ? c->zns_base : ZALO_ZNS_BASE);
-	z->oauth_base = xstrdup(c->oauth_base ? c->oauth_base :
-	    ZALO_OAUTH_BASE);
-	z->state_file = xstrdup(c->state_file ? c->state_file :
-	    ZALO_STATE_FILE);
+	z->api_base = xstrdup(c->api_base);
+	z->zns_base = xstrdup(c->zns_base);
+	z->oauth_base = xstrdup(c->oauth_base);
+	z->state_file = xstrdup(c->state_file);
 	if (z->api_base == NULL || z->zns_base == NULL ||
 	    z->oauth_base == NULL || z->state_file == NULL)
 		abort();
-	z->refresh_before_ms = 5LL * 3600 * 1000;
-	z->rate_per_s = 4000.0 / 60;
 	if (c->mode == NULL || strcmp(c->mode, "cs") == 0)
 		z->mode = ZALO_CS;
 	else if (strcmp(c->mode, "zns") == 0)
@@ -320,7 +372,7 @@ zalo_settings_fill(const struct config_channel *c, struct zalo_settings *z,
 }
 
 int
-zalo_settings_get(const struct config_channel *c, struct zalo_settings *z,
+zalo_settings_get(const struct zalo_conf *c, struct zalo_settings *z,
     char *err, size_t len)
 {
 	memset(z, 0, sizeof(*z));
@@ -329,38 +381,6 @@ zalo_settings_get(const struct config_channel *c, struct zalo_settings *z,
 		return -1;
 	}
 	return 0;
-}
-
-void
-zalo_config_check(const struct config *conf, struct diag *d)
-{
-	struct zalo_settings	z;
-	char			err[512];
-	size_t			i;
-
-	struct template		*t;
-	char			 name[300];
-	size_t			 j;
-
-	for (i = 0; i < conf->nchannels; i++) {
-		if (conf->channels[i].type != CHANNEL_ZALO)
-			continue;
-		if (zalo_settings_get(&conf->channels[i], &z, err,
-		    sizeof(err)) == -1) {
-			diag_error(d, conf->path, conf->channels[i].line,
-			    "[channel %s]: %s", conf->channels[i].name, err);
-			continue;
-		}
-		/* Each ZNS parameter is a small template: check its names. */
-		for (j = 0; j < z.nparams; j++) {
-			snprintf(name, sizeof(name), "%s: [channel %s] "
-			    "template_data %s", conf->path,
-			    conf->channels[i].name, z.param_names[j]);
-			t = template_parse(name, z.param_values[j], d);
-			template_free(t);
-		}
-		zalo_settings_clear(&z);
-	}
 }
 
 static void

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "diag.h"
+#include "schema.h"
 
 #define ZALO_API_BASE		"https://openapi.zalo.me"
 #define ZALO_ZNS_BASE		"https://business.openapi.zalo.me"
@@ -17,6 +17,28 @@
 #define ZALO_SECRET_CREDENTIAL	"zalo-app-secret"
 
 enum zalo_mode { ZALO_CS, ZALO_ZNS, ZALO_CS_THEN_ZNS };
+
+/* A zalo channel's keys as its [channel] section gives them. */
+struct zalo_conf {
+	char		*app_id;
+	char		*secret_key_file;	/* owner-only file */
+	char		*oa_secret_file;	/* the OA webhook's key */
+	char		*template_id;
+	char		*template_data;
+	char		*api_base;	/* URLs, checked by parse_url */
+	char		*zns_base;
+	char		*oauth_base;
+	char		*state_file;	/* made absolute */
+	char		*refresh_before;
+	char		*rate;
+	char		*mode;
+};
+
+/* The keys type zalo adds to a [channel] (their fields: struct zalo_conf). */
+#define ZALO_NKEYS	12
+extern const struct schema_key	zalo_keys[ZALO_NKEYS];
+void	zalo_conf_clear(struct zalo_conf *);
+void	zalo_conf_copy(struct zalo_conf *, const struct zalo_conf *);
 
 /* A zalo channel's settings, checked and with defaults. */
 struct zalo_settings {
@@ -30,11 +52,9 @@ struct zalo_settings {
 	size_t		 nparams;
 };
 
-int	zalo_settings_get(const struct config_channel *, struct zalo_settings *,
+int	zalo_settings_get(const struct zalo_conf *, struct zalo_settings *,
 	    char *err, size_t len);
 void	zalo_settings_clear(struct zalo_settings *);
-/* Every zalo channel of the config, checked; errors at the section line. */
-void	zalo_config_check(const struct config *, struct diag *);
 /* "4000/min", "10/s" as sends per second. */
 int	zalo_parse_rate(const char *, double *per_s);
 

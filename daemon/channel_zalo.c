@@ -241,8 +241,8 @@ zalo_post(struct zalo *z, struct job *j)
 		}
 		zalo_tracking_id(j->rid, track, sizeof(track));
 		body = json_pack("{s:s?, s:s, s:o, s:s}", "phone", to,
-		    "template_id", z->ch->cfg->template_id, "template_data",
-		    data, "tracking_id", track);
+		    "template_id", z->ch->cfg->zalo.template_id,
+		    "template_data", data, "tracking_id", track);
 		xasprintf(&url, "%s/message/template", z->set.zns_base);
 	}
 	if (to == NULL || body == NULL ||
@@ -276,7 +276,7 @@ zalo_post(struct zalo *z, struct job *j)
 	free(url);
 }
 
-/* Every send starts with cs (unless the mode is ZNS alone), its own state fresh. */
+/* Every send starts with cs (unless the mode is ZNS only), its state new. */
 static void
 zalo_send(struct channel *ch, struct job *j)
 {

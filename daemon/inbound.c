@@ -389,8 +389,8 @@ inbound_new(struct nv *nv, char *err, size_t len)
 		if (chanstart_read(c, &c->channels[i], &cs, err, len) == -1)
 			goto fail;
 		in->oa[in->noa].channel = xstrdup(c->channels[i].name);
-		in->oa[in->noa].app_id = xstrdup(c->channels[i].app_id ?
-		    c->channels[i].app_id : "");
+		in->oa[in->noa].app_id = xstrdup(c->channels[i].zalo.app_id ?
+		    c->channels[i].zalo.app_id : "");
 		in->oa[in->noa].secret = cs.oa_secret;
 		cs.oa_secret = NULL;
 		chanstart_clear(&cs);

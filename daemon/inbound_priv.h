@@ -10,7 +10,8 @@
 #include "reply.h"
 
 #define INBOUND_GROUP		"events"
-#define INBOUND_OPEN_DAYS	14	/* a reply without code: sent this recently */
+/* A reply without a code is about a reminder sent this recently. */
+#define INBOUND_OPEN_DAYS	14
 
 struct inbound_oa {
 	char		*channel;	/* the zalo channel's name */

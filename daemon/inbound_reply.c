@@ -138,9 +138,9 @@ inbound_reply_placed(void *arg, redisReply *r)
 {
 	struct inevent		*e = arg;
 	char			 text[600];
-	const char		*what = e->kind == REPLY_DONE ? "đã hoàn thành" :
-	    "đã nhận";
+	const char		*what;
 
+	what = e->kind == REPLY_DONE ? "đã hoàn thành" : "đã nhận";
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
 	    r->element[0]->integer == 1) {
 		e->in->placed++;
@@ -187,8 +187,9 @@ inbound_reply_open(void *arg, redisReply *r)
 	char		 first[REPLY_CODE_SIZE] = "";
 	const char	*one = NULL, *slash;
 	size_t		 i, n = 0, off = 0;
-	int64_t		 since = clock_now_ms() - INBOUND_OPEN_DAYS * 86400000LL;
+	int64_t		 since;
 
+	since = clock_now_ms() - INBOUND_OPEN_DAYS * 86400000LL;
 	e->pending = 1;
 	list[0] = '\0';
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
@@ -228,9 +229,9 @@ inbound_reply_open(void *arg, redisReply *r)
 		snprintf(task, sizeof(task), "%.*s", (int)(slash - one), one);
 		inbound_reply_place(e, task, slash + 1);
 	} else if (n == 0)
-		inbound_reply_inbox(e, e->code[0] ? "its code names no open task of "
-		    "this agency" : "no open task was sent to this agency in "
-		    "the last 14 days");
+		inbound_reply_inbox(e, e->code[0] ? "its code names no open "
+		    "task of this agency" : "no open task was sent to this "
+		    "agency in the last 14 days");
 	else {
 		char	text[1000];
 
@@ -238,8 +239,8 @@ inbound_reply_open(void *arg, redisReply *r)
 		    "nhiệm vụ (ví dụ: \"%s xong\"). Các nhiệm vụ đang mở:%s",
 		    first, list);
 		inbound_reply_say(e, "Xin mã nhiệm vụ", text);
-		inbound_reply_inbox(e, "several open tasks could be meant: the OA "
-		    "asked which");
+		inbound_reply_inbox(e, "several open tasks could be meant: "
+		    "the OA asked which");
 	}
 	if (--e->pending == 0)
 		inbound_done(e);
@@ -309,9 +310,11 @@ inbound_reply_text(struct inevent *e)
 			e->agency = &p->agencies[i];
 	e->pending = 1;
 	if (e->agency == NULL)
-		inbound_reply_inbox(e, "the sender is no agency's zalo id in the plan");
+		inbound_reply_inbox(e, "the sender is no agency's zalo id in "
+		    "the plan");
 	else if ((e->kind = reply_classify(e->text)) == REPLY_NONE)
-		inbound_reply_inbox(e, "the text says neither received nor done");
+		inbound_reply_inbox(e, "the text says neither received nor "
+		    "done");
 	else {
 		if (reply_code_find(e->text, e->code) <= 0)
 			e->code[0] = '\0';

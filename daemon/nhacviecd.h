@@ -101,7 +101,7 @@ struct job {
 	char			*fb_id;		/* a fallback reminder to add */
 	char			*fb_payload;	/* NULL: skipped, see fb_skip */
 	char			*fb_skip;	/* why the fallback is not sent */
-	void			*chan;		/* its channel's own, see job_free */
+	void			*chan;		/* its channel's: job_free */
 	struct reporter		*reporter;	/* a report being gathered */
 	char			*attach;	/* a report's CSV, for mail */
 	size_t			 attach_len;

@@ -82,7 +82,8 @@ store_cluster_ask_close(struct store *s)
  * there; commands queue in hiredis until it is up, behind AUTH.
  */
 static int
-store_cluster_ask(struct store *s, struct store_call *c, const struct cluster_node *to)
+store_cluster_ask(struct store *s, struct store_call *c,
+    const struct cluster_node *to)
 {
 	redisAsyncContext	*ac;
 	char			 where[300];
@@ -102,7 +103,8 @@ store_cluster_ask(struct store *s, struct store_call *c, const struct cluster_no
 		s->ask_node = *to;
 		redisLibeventAttach(ac, s->base);
 		redisAsyncSetConnectCallback(ac, store_cluster_ask_connect_cb);
-		redisAsyncSetDisconnectCallback(ac, store_cluster_ask_disconnect_cb);
+		redisAsyncSetDisconnectCallback(ac,
+		    store_cluster_ask_disconnect_cb);
 		cluster_node_format(to, where, sizeof(where));
 		log_info("redis %s: slot %d is migrating to %s; following ASK "
 		    "there", s->p.name, s->slot, where);
@@ -111,8 +113,8 @@ store_cluster_ask(struct store *s, struct store_call *c, const struct cluster_no
 			struct store_call	*a;
 			int			 rc;
 
-			if ((a = store_call_new(s, store_cluster_ask_auth_reply, s)) ==
-			    NULL)
+			if ((a = store_call_new(s, store_cluster_ask_auth_reply,
+			    s)) == NULL)
 				fatal("calloc");
 			a->asked = 1;
 			rc = store_format(a, store_auth_argv(s, argv), argv,
@@ -136,7 +138,8 @@ store_cluster_ask(struct store *s, struct store_call *c, const struct cluster_no
 
 /* The slot has another owner: connect there next, at once. */
 static void
-store_cluster_follow(struct store *s, const struct cluster_node *to, const char *why)
+store_cluster_follow(struct store *s, const struct cluster_node *to,
+    const char *why)
 {
 	if (s->draining)
 		return;
@@ -154,7 +157,8 @@ store_cluster_follow(struct store *s, const struct cluster_node *to, const char 
  * so sending it again can neither lose nor repeat its effect.
  */
 int
-store_cluster_redirect(struct store *s, struct store_call *c, const redisReply *r)
+store_cluster_redirect(struct store *s, struct store_call *c,
+    const redisReply *r)
 {
 	struct cluster_node	to;
 	struct timeval		tv = { 0, STORE_TRYAGAIN_MS * 1000 };
@@ -278,7 +282,7 @@ store_cluster_check(struct store *s)
 		s->nchecks++;
 }
 
-/* The address to connect to: the owner a node named, or the next seed to ask. */
+/* Where to connect: the owner a node named, or the next seed to ask. */
 void
 store_cluster_pick(struct store *s)
 {
@@ -292,7 +296,7 @@ store_cluster_pick(struct store *s)
 	}
 }
 
-/* The connection is gone: so are the ASK link and the commands waiting on TRYAGAIN. */
+/* The connection is gone: so are the ASK link and TRYAGAIN's commands. */
 void
 store_cluster_reset(struct store *s)
 {

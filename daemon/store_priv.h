@@ -97,7 +97,8 @@ int		 store_copy_addrs(struct address **, const struct address *,
 void		 store_free_addrs(struct address *, size_t);
 
 /* store_cluster.c: a Cluster's slot followed. */
-int		 store_cluster_init(struct store *, const struct store_params *);
+int		 store_cluster_init(struct store *,
+		    const struct store_params *);
 void		 store_cluster_pick(struct store *);
 void		 store_cluster_check(struct store *);
 int		 store_cluster_redirect(struct store *, struct store_call *,
@@ -106,7 +107,8 @@ void		 store_cluster_reset(struct store *);
 void		 store_cluster_free(struct store *);
 
 /* store_sentinel.c: the master found through Sentinels. */
-int		 store_sentinel_init(struct store *, const struct store_params *);
+int		 store_sentinel_init(struct store *,
+		    const struct store_params *);
 void		 store_sentinel_discover(struct store *);
 void		 store_sentinel_check(struct store *);
 int		 store_sentinel_timeout(struct store *);

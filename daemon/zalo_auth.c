@@ -19,7 +19,8 @@ zalo_auth_good(const struct zalo *z)
 	const struct zalo_auth	*a = &z->auth;
 
 	return a->tok.access_token != NULL && !a->force &&
-	    a->tok.access_expires_at - clock_now_ms() > z->set.refresh_before_ms;
+	    a->tok.access_expires_at - clock_now_ms() >
+	    z->set.refresh_before_ms;
 }
 
 int
@@ -238,7 +239,7 @@ zalo_auth_refreshed(void *arg, const struct http_response *r)
 	zalo_token_clear(&t);
 }
 
-/* POST the refresh token: the one request that must never be repeated blindly. */
+/* POST the refresh token: a request never to be repeated blindly. */
 static void
 zalo_auth_refresh(struct zalo *z)
 {
@@ -251,7 +252,7 @@ zalo_auth_refresh(struct zalo *z)
 		return;
 	}
 	rt = curl_easy_escape(e, z->auth.tok.refresh_token, 0);
-	app = curl_easy_escape(e, z->ch->cfg->app_id, 0);
+	app = curl_easy_escape(e, z->ch->cfg->zalo.app_id, 0);
 	curl_easy_cleanup(e);
 	memset(&req, 0, sizeof(req));
 	if (rt == NULL || app == NULL || asprintf(&req.body,

@@ -6,7 +6,7 @@
 #include "nhacviecd.h"
 #include "zalo.h"
 
-/* Where the OA token's life stands; anything but idle is one refresh at work. */
+/* Where the OA token's life stands; all but idle: a refresh at work. */
 enum zalo_auth_state {
 	ZALO_AUTH_IDLE,
 	ZALO_AUTH_READING,	/* HGETALL {p}:zalo:token */
@@ -32,13 +32,13 @@ struct zalo_auth {
 	unsigned		 gen;		/* bumped when tok changes */
 	int			 synced;	/* compared with Redis once */
 	int			 locked;	/* we hold {p}:zalo:lock */
-	int			 force;		/* tok.access_token was refused */
+	int			 force;		/* the access token refused */
 	char			 lockval[96];
 	char			 lock_key[KEYS_NAME_MAX];
 	char			 token_key[KEYS_NAME_MAX];
 	struct jobq		 waiting;	/* sends waiting for a token */
 	struct event		*lock_ev;
-	struct event		*renew_ev;	/* refresh ahead, sends or not */
+	struct event		*renew_ev;	/* refresh ahead of its end */
 };
 
 struct zalo {

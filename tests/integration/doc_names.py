@@ -6,11 +6,13 @@
     doc_names.py commands   "COMMAND" for every command of nhacviec
 
 What it reads:
-  - common/config.c: each array of `struct config_key` (its entries begin
-    `{ .name = "KEY"`), and `config_sections`, whose entries
-    `{ "SECTION", NAMED, TABLE, ...}` say which array is which section's;
-  - common/plan.c: the same with `struct plan_key` (entries `{ "KEY", ...`)
-    and `plan_sections`;
+  - common/config.c: each array of `struct schema_key` (its entries hold
+    `.name = "KEY"`, some through a #define of one entry), the arrays of
+    `struct schema_table` that put several of them together (a channel's:
+    zalo's keys are common/zalo.c's), and `config_sections`, whose entries
+    `{ "SECTION", NAMED, TABLE(KEYS) | TABLES, ...}` say which is which
+    section's;
+  - common/plan.c: the same, with `plan_sections`;
   - cli/nhacviec.c: the array of `struct command`, whose entries begin
     `{ "NAME", ...`.
 
@@ -30,21 +32,41 @@ def read(path):
         return f.read()
 
 
-def keys(path, struct, sections):
+def key_arrays(src):
+    """Each array of struct schema_key: its name and its keys, in order."""
+    macros = dict(re.findall(r'#define\s+(\w+)\s+\{\s*\.name\s*=\s*"(\w+)"',
+                             src))
+    arrays = {}
+    for m in re.finditer(r"const struct schema_key\s+(\w+)\[\w*\]\s*=\s*"
+                         r"\{(.*?)\n\};", src, re.S):
+        body = m.group(2)
+        for name, key in macros.items():
+            body = re.sub(r"\b%s\b" % name, '.name = "%s"' % key, body)
+        arrays[m.group(1)] = re.findall(r'\.name\s*=\s*"([a-z_][a-z0-9_]*)"',
+                                        body)
+    return arrays
+
+
+def keys(path, sections):
     """(section, key) pairs, in the order of the sections' table."""
     src = read(path)
+    arrays = key_arrays(src)
+    arrays.update(key_arrays(read("common/zalo.c")))
     tables = {}
-    for m in re.finditer(r"static const struct %s\s+(\w+)\[\]\s*=\s*\{(.*?)\n\};"
-                         % struct, src, re.S):
-        tables[m.group(1)] = re.findall(
-            r'\{\s*(?:\.name\s*=\s*)?"([a-z_][a-z0-9_]*)"', m.group(2))
-    m = re.search(r"static const struct \w+\s+%s\[\w*\]\s*=\s*\{(.*?)\n\};"
+    for m in re.finditer(r"const struct schema_table\s+(\w+)\[\w*\]\s*=\s*"
+                         r"\{(.*?)\n\};", src, re.S):
+        tables[m.group(1)] = re.findall(r"\{\s*(\w+),", m.group(2))
+    m = re.search(r"const struct schema_section\s+%s\[\w*\]\s*=\s*\{(.*?)\n\};"
                   % sections, src, re.S)
     if m is None:
         return []
     out = []
-    for sect, table in re.findall(r'\{\s*"(\w+)",\s*[01],\s*(\w+),', m.group(1)):
-        out += [(sect, k) for k in tables.get(table, [])]
+    for sect, one, many in re.findall(
+            r'\{\s*"(\w+)",\s*[01],\s*(?:TABLE\((\w+)\)|(\w+)),', m.group(1)):
+        names = []
+        for array in ([one] if one else tables.get(many, [])):
+            names += [k for k in arrays.get(array, []) if k not in names]
+        out += [(sect, k) for k in names]
     return out
 
 
@@ -57,10 +79,10 @@ def commands():
 def main():
     what = sys.argv[1] if len(sys.argv) == 2 else ""
     if what == "config":
-        lines = ["%s %s" % p for p in keys("common/config.c", "config_key",
+        lines = ["%s %s" % p for p in keys("common/config.c",
                                            "config_sections")]
     elif what == "plan":
-        lines = ["%s %s" % p for p in keys("common/plan.c", "plan_key",
+        lines = ["%s %s" % p for p in keys("common/plan.c",
                                            "plan_sections")]
     elif what == "commands":
         lines = commands()

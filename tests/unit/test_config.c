@@ -275,12 +275,12 @@ test_full(void **state)
 	assert_string_equal(c->contact, "zalo");
 	assert_string_equal(c->fallback, "email");
 	assert_int_equal(c->fallback_line, 27);
-	assert_string_equal(c->app_id, "1234");
+	assert_string_equal(c->zalo.app_id, "1234");
 	s = subst("DIR/secret600");
-	assert_string_equal(c->secret_key_file, s);
+	assert_string_equal(c->zalo.secret_key_file, s);
 	free(s);
-	assert_string_equal(c->api_base, "http://127.0.0.1:8081");
-	assert_string_equal(c->template_id, "987");
+	assert_string_equal(c->zalo.api_base, "http://127.0.0.1:8081");
+	assert_string_equal(c->zalo.template_id, "987");
 	assert_null(c->url);
 	assert_int_equal(c->timeout_ms, 10000);
 	assert_int_equal(c->concurrency, 8);
@@ -524,7 +524,7 @@ test_crlf_bom(void **state)
 		dump("crlf", &d);
 	assert_non_null(conf);
 	assert_string_equal(conf->channels[0].contact, "zalo");
-	assert_string_equal(conf->channels[0].template_data,
+	assert_string_equal(conf->channels[0].zalo.template_data,
 	    "ho_ten={{head}}, noi_dung={{title}}");
 	config_free(conf);
 	diag_clear(&d);

@@ -751,9 +751,9 @@ static const struct {
 	    "[agency Noi_Vu]\n[task]\n[calendar 2022]\n[group -x]\n"
 	    "[window ca-2]\n", NULL,
 	    { "a.conf:1: bad agency id 'Noi_Vu': " IDH,
-	      "a.conf:2: [task] needs an id: [task ID], ID made of a-z, 0-9, "
+	      "a.conf:2: [task] needs a name: [task ID], ID made of a-z, 0-9, "
 	      "'_' and '-', starting with a letter or digit",
-	      "a.conf:3: [calendar] takes no id; write [calendar]",
+	      "a.conf:3: [calendar] takes no name; write [calendar]",
 	      "a.conf:4: bad group id '-x': " IDH,
 	      "a.conf:5: bad window id 'ca-2': reminders would read '-2' as "
 	      "an offset; put no digit right after a '-'" } },
@@ -885,9 +885,9 @@ static const struct {
 	      "a.conf:6: title: empty value; give a value or remove the line",
 	      "a.conf:7: unknown key 'signer' in [plan]; use 'number', 'date', "
 	      "'issuer' or 'title'" } },
-	{ "[plan] takes no id",
+	{ "[plan] takes no name",
 	    "[plan 2022]\n", NULL,
-	    { "a.conf:1: [plan] takes no id; write [plan]" } },
+	    { "a.conf:1: [plan] takes no name; write [plan]" } },
 
 	/* Windows. */
 	{ "window end not after start",
