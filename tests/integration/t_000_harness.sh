@@ -2,7 +2,7 @@
 # Self-test of the harness: a private Redis that keeps data over a restart, a fake webhook that fails once.
 
 . "$(dirname "$0")/lib.sh"
-nv_setup t_00_harness
+nv_setup t_000_harness
 
 redis_start
 rcli set nv:harness v >/dev/null

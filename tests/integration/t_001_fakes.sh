@@ -2,7 +2,7 @@
 # Self-test of the Zalo fake and the SMTP sink: token rotation, sends, scripted faults, signed OA events, a decoded mail.
 
 . "$(dirname "$0")/lib.sh"
-nv_setup t_01_fakes
+nv_setup t_001_fakes
 
 APP=4242
 SECRET=S3cr3t-app
