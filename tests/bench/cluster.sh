@@ -10,7 +10,8 @@
 set -u
 NV_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export NHACVIECD=$NV_ROOT/build/nhacviecd FAKE_WEBHOOK=$NV_ROOT/build/rel/tests/fake_webhook
-. "$NV_ROOT/tests/integration/lib.sh"
+. "$NV_ROOT/tests/integration/harness.sh"
+. "$NV_ROOT/tests/integration/fakes.sh"
 . "$NV_ROOT/tests/integration/nv.sh"
 nv_setup bench-cluster
 D=${BENCH_DISTRICTS:-3}

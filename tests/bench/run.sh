@@ -20,7 +20,8 @@ set -u
 NV_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export NHACVIECD=$NV_ROOT/build/nhacviecd NHACVIEC=$NV_ROOT/build/nhacviec
 export FAKE_WEBHOOK=$NV_ROOT/build/rel/tests/fake_webhook
-. "$NV_ROOT/tests/integration/lib.sh"
+. "$NV_ROOT/tests/integration/harness.sh"
+. "$NV_ROOT/tests/integration/fakes.sh"
 . "$NV_ROOT/tests/integration/nv.sh"
 nv_setup bench
 PAR=32

@@ -5,7 +5,8 @@
 # everysec`): every reminder is still delivered at least once, none is
 # left queued and forgotten, and the duplicates the rewind costs are
 # counted.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../integration/harness.sh"
+. "$(dirname "$0")/../integration/fakes.sh"
 . "$(dirname "$0")/../integration/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -5,7 +5,8 @@
 # once; the duplicates (sends whose outcome the dead master took with it)
 # are counted and bounded. A second district, on another master, goes on
 # untouched (cluster-require-full-coverage no, as README advises).
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../integration/harness.sh"
+. "$(dirname "$0")/../integration/fakes.sh"
 . "$(dirname "$0")/../integration/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

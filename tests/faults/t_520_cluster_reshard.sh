@@ -9,7 +9,8 @@
 # notice is delivered, none twice, each recorded sent once; no script
 # stops half-way (the load used to: the old task keys deleted, the new
 # ones refused as "a non local key").
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../integration/harness.sh"
+. "$(dirname "$0")/../integration/fakes.sh"
 . "$(dirname "$0")/../integration/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

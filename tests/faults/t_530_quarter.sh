@@ -11,7 +11,8 @@
 #     their mails, Phòng Nội vụ's own report is recorded by an admin.
 # `nhacviec report` for the quarter, by task and by agency, gives what was
 # scripted, worked out by hand below.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../integration/harness.sh"
+. "$(dirname "$0")/../integration/fakes.sh"
 . "$(dirname "$0")/../integration/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

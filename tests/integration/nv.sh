@@ -1,4 +1,4 @@
-# Helpers for the daemon scenarios, on top of lib.sh: configs, seeding, the daemon.
+# Helpers for the daemon scenarios, on top of harness.sh and fakes.sh: configs, seeding, the daemon.
 
 # The virtual instant every scenario starts at, and the same in epoch ms.
 NV_CLOCK=2022-04-27T08:00:00+07:00

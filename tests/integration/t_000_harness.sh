@@ -1,7 +1,8 @@
 #!/bin/bash
 # Self-test of the harness: a private Redis that keeps data over a restart, a fake webhook that fails once.
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup t_000_harness
 
 redis_start

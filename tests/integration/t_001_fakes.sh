@@ -1,7 +1,8 @@
 #!/bin/bash
 # Self-test of the Zalo fake and the SMTP sink: token rotation, sends, scripted faults, signed OA events, a decoded mail.
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup t_001_fakes
 
 APP=4242

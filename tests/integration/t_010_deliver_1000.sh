@@ -1,6 +1,7 @@
 #!/bin/bash
 # 1,000 reminders due now: each delivered exactly once, each with one ledger entry.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

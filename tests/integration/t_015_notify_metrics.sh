@@ -2,7 +2,8 @@
 # systemd and monitoring, through a real notify socket: READY=1 once
 # connected and armed, WATCHDOG=1 at half the watchdog interval, STOPPING=1 on
 # SIGTERM; /healthz and /metrics report what was delivered.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # A reminder due 2 s ahead on the virtual clock is not sent early, and is sent.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SIGTERM during delivery: in-flight sends finish and are recorded, exit 0,
 # nothing lost; a restart delivers the rest, with no duplicates.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

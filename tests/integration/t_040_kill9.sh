@@ -1,7 +1,8 @@
 #!/bin/bash
 # kill -9 in the middle of 5,000 sends, then restart: every reminder delivered
 # at least once; duplicates no more than the in-flight limit (concurrency 8).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -2,7 +2,8 @@
 # Two instances share one Redis. One is killed with reminders pending in its
 # name; the other takes them over (XAUTOCLAIM after reclaim_idle) and
 # delivers everything.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SIGHUP: a bad config is refused with FILE:LINE errors and delivery goes on
 # on the old one; a good config is swapped in (the webhook URL moves).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -4,7 +4,8 @@
 # its fallback, after the old config is freed), its queued reminders
 # (claimed, or waiting for its room) become dead letters naming the
 # reason, and the other channel goes on.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

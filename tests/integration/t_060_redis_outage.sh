@@ -1,7 +1,8 @@
 #!/bin/bash
 # Redis stopped for 5 s in the middle of delivery and started again: the
 # daemon reconnects (logging each back-off step) and finishes; nothing lost.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Redis down when the daemon starts: it keeps running, logs once per back-off
 # step (not once per attempt in a tight loop), and starts work once Redis is up.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

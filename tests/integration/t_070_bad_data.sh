@@ -2,7 +2,8 @@
 # Bad data in Redis: a payload that is not JSON, one that lacks fields, one
 # naming an unknown channel. Each becomes a dead letter naming the key and
 # the reason, the daemon does not crash, and good reminders go out.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

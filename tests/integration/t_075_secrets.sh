@@ -2,7 +2,8 @@
 # The Redis password comes from a file only its owner can read: a group- or
 # world-readable one is refused at start (exit 78); with mode 600 the daemon
 # authenticates, and the password appears in no log line.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Failures are not lost: 503 is retried until it works, a 4xx is a dead
 # letter at once, and a reminder that keeps failing is dead after max_attempts.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

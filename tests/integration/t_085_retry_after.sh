@@ -1,7 +1,8 @@
 #!/bin/bash
 # 429 with Retry-After: 2: the retry waits at least that long, even though
 # the back-off alone (retry_base 1s: 0.5-1 s) would come sooner.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -5,7 +5,8 @@
 # Idempotency-Key, and the channel's own Content-Type instead of the default
 # one (never both); a template with an unknown placeholder is refused at start
 # with its FILE:LINE.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

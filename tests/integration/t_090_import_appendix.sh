@@ -10,7 +10,8 @@
 # same tasks. "Thường xuyên", "Cả năm", "Hàng quý, 6 tháng, năm" (a task a
 # period) and ISO dates are read; a loose name match is a comment beside its
 # line.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup "$(basename "$0" .sh)"
 
 tsv=$NV_ROOT/tests/data/appendix-2022.tsv

@@ -2,7 +2,8 @@
 # The shipped 2022 plan, row by row for three appendix tasks: `preview`
 # prints the instants worked out here by hand (weekends move to the Friday
 # before; broadcast-window reminders stay on the air day).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup "$(basename "$0" .sh)"
 
 conf=$NV_ROOT/config/demo.conf

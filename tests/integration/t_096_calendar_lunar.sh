@@ -4,7 +4,8 @@
 # published days, as a [calendar] section the plan loads as it is; `check`
 # names a year that a task reaches without holidays, and the command that
 # prints them; a lunar task previews on the right solar day every year.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup "$(basename "$0" .sh)"
 
 nv() { "$NHACVIEC" "$@"; }

@@ -7,7 +7,8 @@
 # reminder that goes out after its due date (here: sent late, after
 # midnight, on the daemon's clock) says the date has passed instead of
 # asking to keep it; a digest shows each note with its placeholders filled.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -9,7 +9,8 @@
 # is Giỗ Tổ Hùng Vương). `preview` gives the instants worked out here by hand,
 # with 2023's holidays taken into account; 2022 is untouched. A second time
 # zone in another file is an error naming both places.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup "$(basename "$0" .sh)"
 
 mkdir -p "$T/plan.d"

@@ -4,7 +4,8 @@
 # reminders reach the webhook at those virtual instants; a changed task moves
 # its future reminders and leaves delivered ones delivered; a plan with
 # errors is refused by load and changes nothing in Redis.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

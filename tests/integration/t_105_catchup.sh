@@ -2,7 +2,8 @@
 # Catch-up after downtime: at start, a reminder missed by less than the grace
 # is sent and marked late; an older one is recorded as missed in the ledger,
 # never silently skipped. SIGHUP re-reads the plan files and re-plans.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

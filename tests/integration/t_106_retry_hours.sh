@@ -2,7 +2,8 @@
 # A retry that would fall outside [delivery] hours waits for the next
 # opening: a 20:59:59 reminder whose first try fails is tried again at 07:00
 # the next morning, not at night.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

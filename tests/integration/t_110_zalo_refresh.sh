@@ -2,7 +2,8 @@
 # The OA access token expires in the middle of 500 sends: exactly one
 # refresh, every reminder delivered; the rotated pair is stored in the state
 # file and in Redis; no token ever appears in the daemon's output.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -2,7 +2,8 @@
 # Two daemons need a refresh at the same time (their shared token is within
 # refresh_before of its expiry): one refresh, through the Redis lock; both
 # keep sending with the new token.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -3,7 +3,8 @@
 # the answer never arrived): no second refresh with the old token, the
 # channel pauses, a CRIT line is logged and the alert mail goes out. An admin
 # sets a new refresh token: the channel resumes and the reminders go out.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -2,7 +2,8 @@
 # -230 on cs (no interaction in 7 days): in mode cs-then-zns the ZNS template
 # message delivers it; in mode cs, the channel's fallback (email) does.
 # A world-readable secret file is refused at start.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

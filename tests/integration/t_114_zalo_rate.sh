@@ -2,7 +2,8 @@
 # The zalo channel's token bucket: rate = 10/s lets a burst of 10 through,
 # then one every 100 ms, so 40 sends take at least 3 s however fast the
 # machine (the bound can only be exceeded, never undercut, on a slow one).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

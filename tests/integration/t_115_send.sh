@@ -5,7 +5,8 @@
 # To a group (groups of groups too): one notice to each member agency, each
 # with its own id; a member without the channel's contact is named and the
 # exit is 65, the others still get theirs.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -2,7 +2,8 @@
 # With nothing to send, the daemon still refreshes the OA token refresh_before
 # ahead of its end (a refresh token unused for 3 months would die with the
 # grant), stores the new pair, and then waits for the next due time.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -2,7 +2,8 @@
 # A refresh reply without both tokens (a 200 with neither error nor tokens):
 # the stored pair is not overwritten, no second refresh is tried with the
 # same token, the channel pauses, CRIT is logged and the alert mail goes out.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -4,7 +4,8 @@
 # body decoded right; a 451 is retried, a 550 and a missing address are dead
 # letters; AUTH uses a password from an owner-only file that no log shows, a
 # readable one is refused at start; STARTTLS is required off loopback.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

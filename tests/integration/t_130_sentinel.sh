@@ -3,7 +3,8 @@
 # Sentinel; the master is killed in the middle of 2,000 sends; Sentinel
 # promotes the replica; the daemon finds the new master and finishes:
 # every reminder delivered at least once.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -5,7 +5,8 @@
 # with a replica, loads its plan with `nhacviec load`, and delivers its
 # plan's reminders and 200 added beside it to its own webhook; every key of a
 # district is on the master its slot says, none elsewhere.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

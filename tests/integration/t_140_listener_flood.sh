@@ -5,7 +5,8 @@
 # descriptors allow: accepting pauses (a line a minute, not a line per
 # accept) and sends that cannot get a socket are deferred, never counted as
 # attempts. A slowloris, a 1 MB header and a body over 64 KiB are cut off.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

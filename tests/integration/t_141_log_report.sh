@@ -8,7 +8,8 @@
 # channel field), with no limit on rows, over --from/--to. `dead`,
 # `upcoming`, `zalo token status`, `pause` and `status` print times in the
 # plan's zone too.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -6,7 +6,8 @@
 # {t}:wait:hook with the state `waiting` (`nhacviec status` says so);
 # done reported for one of them takes it out of the wait; at the end
 # every reminder is sent once.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

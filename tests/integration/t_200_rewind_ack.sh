@@ -3,7 +3,8 @@
 # hand, as a Redis restarted from an older copy or a promoted replica can):
 # the outcome (a retry) is still applied, so the reminder goes back to due
 # and is delivered; nothing is left `queued` and forgotten.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

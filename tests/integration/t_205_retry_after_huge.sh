@@ -2,7 +2,8 @@
 # A peer's Retry-After is clamped to [delivery] retry_max with saturating
 # arithmetic: 10^17 seconds neither parks the reminder for ages nor
 # overflows (which aborted the daemon under UBSan).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

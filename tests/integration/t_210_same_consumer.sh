@@ -3,7 +3,8 @@
 # image): the name is a lease in Redis, the second waits for it instead of
 # sending the first one's entries again; /healthz says why. When the first
 # stops, the second takes over. No duplicates.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -4,7 +4,8 @@
 # claims go by Redis's clock, so none is recorded missed, none goes early,
 # and the jump is logged at CRIT. (A host a day fast is the same case as a
 # second server whose clock is wrong.)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -3,7 +3,8 @@
 # past what the caller expected (a step on the Redis host), reminders the
 # step jumped over are claimed, not marked missed, and the step is
 # returned; without the step the same late reminders are missed.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -3,7 +3,8 @@
 # entries wait longer than reclaim_idle: no fault at all, so no duplicate.
 # (Entries are read only as slots free up, and the ones held are kept
 # fresh, so no daemon takes over another's work in progress.)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

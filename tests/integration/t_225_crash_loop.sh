@@ -2,7 +2,8 @@
 # An entry in flight each time the daemon dies (here: kill -9 twice while
 # the peer holds the request) is not tried a third time: it becomes a dead
 # letter that says why, and the daemon goes on with the rest.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

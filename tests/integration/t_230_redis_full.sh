@@ -3,7 +3,8 @@
 # moved half-way (the scripts are refused up front), /healthz turns 503
 # with the reason and the metric says so; once memory is freed, delivery
 # resumes by itself, without a restart.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -4,7 +4,8 @@
 # and no file is opened for them (no passwd line in any body, no hang, no
 # crash). Plan files that are a FIFO, a link to /dev/zero or a link to a
 # folder are refused by check, -n and start with FILE: reason, at once.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

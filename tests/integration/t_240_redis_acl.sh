@@ -3,7 +3,8 @@
 # dangerous commands) is enough for the daemon and the admin command; a
 # key outside the prefix is refused to it. check --redis says what it
 # found, warns of a Redis without an append-only file or that may evict.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

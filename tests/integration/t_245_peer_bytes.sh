@@ -4,7 +4,8 @@
 # byte 0xff): the refusal is recorded with a printable detail, the reminder
 # is retried and delivered, and the daemon never aborts (it did: the ledger
 # could not encode the cut snippet as JSON).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

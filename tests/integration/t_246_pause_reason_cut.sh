@@ -4,7 +4,8 @@
 # channel is paused are recorded with whole characters only; the daemon
 # does not abort (it did: the ledger could not encode the cut reason as
 # JSON).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

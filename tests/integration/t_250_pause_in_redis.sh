@@ -3,7 +3,8 @@
 # honours it; it survives a restart; each held reminder is recorded once
 # (not every few minutes); status shows who, why and until when; resume
 # sends what was held; a pause with --for ends by itself.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

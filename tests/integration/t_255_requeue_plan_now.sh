@@ -4,7 +4,8 @@
 # requeued reminder is not put back at its old time by a planning pass (a
 # restart hours later does not record it missed). An id that is not a dead
 # letter is refused with the reason.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -3,7 +3,8 @@
 # sends on a and b already gives the head one message on b when a fails
 # for good (the ledger says the fallback was skipped, and why); a task on
 # a alone falls back to b as before.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

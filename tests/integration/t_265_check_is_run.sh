@@ -4,7 +4,8 @@
 # channel without its app secret (outside systemd) fails all three with
 # the same FILE:LINE; plan files that match nothing pass all three with
 # the same warning (the daemon plans from the plan in Redis).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

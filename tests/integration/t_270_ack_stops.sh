@@ -5,7 +5,8 @@
 # the ledger as skipped with the reason, and the other agency still gets
 # all three. On a task with stop_on = acknowledged, acknowledging stops
 # them.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

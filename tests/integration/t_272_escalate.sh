@@ -6,7 +6,8 @@
 # For the second, all three reported done: nothing is sent, the ledger says
 # skipped. preview shows the escalations; the escalation counts in no
 # agency's follow-ups.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

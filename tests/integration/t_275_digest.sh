@@ -3,7 +3,8 @@
 # minute go as one message listing the three tasks; each is recorded sent
 # on its own in the ledger. With digest = no on the channel, three
 # messages.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -5,7 +5,8 @@
 # Zalo message and one mail listing both, not two of each, however the
 # claim cuts the minute's reminders; every reminder is still sent and
 # recorded on its own.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -6,7 +6,8 @@
 # confirms once even when Zalo sends the event again. A wrong signature or
 # another app's event gets 403 and changes nothing; a 1 MB body 413; an
 # ambiguous "xong" makes the OA ask for the code and records nothing.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

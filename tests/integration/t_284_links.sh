@@ -5,7 +5,8 @@
 # acknowledged, then done, and done stops the agency's later reminder. A
 # tampered link gets 403, a bad form 400, and neither changes anything;
 # 30 days after the due day the link is expired: 410, nothing changes.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -11,7 +11,8 @@
 # virtual clock: the mail carries the summary and the CSV attached, which
 # decodes to the same bytes; the webhook gets the summary; planning again
 # never sends it twice.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

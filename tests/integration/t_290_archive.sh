@@ -12,7 +12,8 @@
 # archive, over old ranges and ranges that straddle it. A lock held by
 # another daemon stops a run; a second run moves nothing. The removal
 # script removes nothing that changed after it was read.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

@@ -2,7 +2,8 @@
 # The systemd unit: systemd's own offline rating stays at 1.5 or better, and
 # `systemd-analyze verify` accepts the unit as `make install` puts it.
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup t_300_unit_hardening
 
 unit=$NV_ROOT/systemd/nhacviecd.service

@@ -2,7 +2,8 @@
 # The man pages: mandoc -Tlint and groff find nothing to say, and every
 # config key, plan key and command in the sources has its entry.
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup t_301_man
 
 man=$NV_ROOT/man

@@ -3,7 +3,8 @@
 # channel, task and agency names come from the config and plan in use, read
 # unchecked (a secret the user may not read does not stop them).
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup t_302_completion
 
 script=$NV_ROOT/completion/nhacviec.bash

@@ -6,7 +6,8 @@
 # the installed nhacviec checks the installed config clean. Remove and purge
 # take away what they should.
 
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 nv_setup t_303_deb
 
 [ "$(id -u)" = 0 ] || fail "needs root: dpkg --root and chown in the scratch root"

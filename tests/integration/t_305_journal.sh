@@ -4,7 +4,8 @@
 # _CHANNEL and _OUTCOME (so `journalctl -u nhacviecd NHACVIEC_AGENCY=X`
 # filters), a delivery at debug, and a summary a minute at info. With no
 # journald on this machine, a stand-in binds journald's socket.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 

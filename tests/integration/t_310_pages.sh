@@ -8,7 +8,8 @@
 # refused, a read-only account without buttons, no horizontal scroll at
 # 375 px, no console errors; headers, /metrics and /healthz open.
 # Screenshots of each page stay in tests/tmp/t_310_pages/shots/.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/fakes.sh"
 . "$(dirname "$0")/nv.sh"
 nv_setup "$(basename "$0" .sh)"
 
