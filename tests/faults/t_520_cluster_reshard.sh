@@ -44,7 +44,9 @@ write_conf "$T/nv.conf" "$hook_PORT" address= prefix="$d" consumer="nv-$d" \
     username="$d" password_file="$T/redis.pass"
 printf '\n[plan]\nfiles = %s/plan.d/*.conf\n' "$T" >>"$T/nv.conf"
 mkdir -p "$T/plan.d"
-cat >"$T/plan.d/plan.conf" <<'EOP'
+# write_plan TITLE: the plan, its one task titled TITLE.
+write_plan() {
+	cat >"$T/plan.d/plan.conf" <<EOP
 [calendar]
 timezone = Asia/Ho_Chi_Minh
 workdays = mon-fri
@@ -59,13 +61,15 @@ name = Đài Truyền thanh
 email = dtt@example.gov.vn
 
 [task giao-ban]
-title = Họp giao ban tháng
+title = $1
 lead = noi-vu
 partners = dtt
 date = 2022-05-20
 remind = end@08:00
 channels = hook
 EOP
+}
+write_plan "Họp giao ban tháng"
 "$NHACVIEC" -c "$T/nv.conf" load >"$T/load1.out" 2>&1 || fail "load: $(cat "$T/load1.out")"
 redis-cli -c -p "$src" --eval "$NV_ROOT/tests/integration/seed.lua" \
     "{$d}:reminders" "{$d}:due" , $N $((NV_CLOCK_MS - 1000)) 0 hook "$d" '' \
@@ -80,7 +84,7 @@ redis-cli -p "$src" CLUSTER SETSLOT "$slot" MIGRATING "$dstid" >/dev/null ||
     fail "MIGRATING"
 # The admin changes a title and loads, while the slot is on the move.
 version=$(redis-cli -p "$src" GET "{$d}:plan:version")
-sed -i 's/^title = Họp giao ban tháng/title = Họp giao ban tháng năm/' "$T/plan.d/plan.conf"
+write_plan "Họp giao ban tháng năm"
 bg load "$NHACVIEC" -c "$T/nv.conf" load
 # One key at a time, slowly, so that the daemon meets every state of the
 # slot: the keys no script declares ({d}:occ:..., {d}:task:...) first.

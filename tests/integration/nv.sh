@@ -112,42 +112,74 @@ ledger_unique() {
 	    sort -u | wc -l
 }
 
-# write_zalo_conf FILE MODE [extra [channel zalo] lines]: a config with a
-# zalo channel on the fake ($zalo_URL) and an email webhook ($hook_PORT) that
-# carries alerts to admin@example.gov.vn.
+# _nv_channel NAME KEY=DEFAULT... -- KEY=VALUE...: [channel NAME] with its
+# default keys, each replaced by a KEY=VALUE after "--" (KEY= leaves it
+# out); keys no default names are added at the end.
+_nv_channel() {
+	local name=$1 kv k
+	local -A set=()
+	local -a keys=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		keys+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || shift
+	for kv in "$@"; do
+		[[ $kv == *=* ]] || fail "_nv_channel: '$kv' is not KEY=VALUE"
+		set[${kv%%=*}]=${kv#*=}
+	done
+	echo "[channel $name]"
+	for kv in "${keys[@]}"; do
+		k=${kv%%=*}
+		if [ -n "${set[$k]+x}" ]; then
+			[ -z "${set[$k]}" ] || echo "$k = ${set[$k]}"
+			unset "set[$k]"
+		else
+			echo "$k = ${kv#*=}"
+		fi
+	done
+	for kv in "$@"; do
+		k=${kv%%=*}
+		[ -z "${set[$k]+x}" ] || echo "$k = ${set[$k]}"
+	done
+}
+
+# write_zalo_conf FILE MODE [KEY=VALUE...]: a config with a zalo channel on
+# the fake ($zalo_URL) and an email webhook ($hook_PORT) that carries alerts
+# to admin@example.gov.vn. zalo.KEY=VALUE sets a key of the zalo channel,
+# email.KEY=VALUE one of the email channel (KEY= leaves a default out);
+# other keys go to conf_base.
 write_zalo_conf() {
+	local file=$1 mode=$2 kv
+	local data='co_quan={{agency}}, cong_viec={{title}}, han={{due_text}}'
+	local -a base=() zalo=() email=()
+	shift 2
+	for kv in "$@"; do
+		case $kv in
+		zalo.*=*)	zalo+=("${kv#zalo.}") ;;
+		email.*=*)	email+=("${kv#email.}") ;;
+		*)		base+=("$kv") ;;
+		esac
+	done
 	umask 077
 	printf 'app-secret-%s\n' "$$" >"$T/zalo.secret"
 	umask 022
-	{ conf_base; cat <<EOC
-
-[channel zalo]
-type = zalo
-contact = zalo
-mode = $2
-app_id = 4242
-secret_key_file = $T/zalo.secret
-template_id = 305123
-template_data = co_quan={{agency}}, cong_viec={{title}}, han={{due_text}}
-api_base = $zalo_URL
-zns_base = $zalo_URL
-oauth_base = $zalo_URL
-state_file = $T/zalo-token.json
-rate = 100000/min
-timeout = 2s
-concurrency = 8
-$3
-
-[channel email]
-type = webhook
-contact = email
-url = http://127.0.0.1:$hook_PORT/mail
-
-[alert]
-email = admin@example.gov.vn
-channel = email
-EOC
-	} >"$1"
+	{
+		conf_base "${base[@]}"
+		echo
+		_nv_channel zalo type=zalo contact=zalo "mode=$mode" \
+		    app_id=4242 "secret_key_file=$T/zalo.secret" \
+		    template_id=305123 "template_data=$data" \
+		    "api_base=$zalo_URL" "zns_base=$zalo_URL" \
+		    "oauth_base=$zalo_URL" \
+		    "state_file=$T/zalo-token.json" rate=100000/min timeout=2s \
+		    concurrency=8 -- "${zalo[@]}"
+		echo
+		_nv_channel email type=webhook contact=email \
+		    "url=http://127.0.0.1:$hook_PORT/mail" -- "${email[@]}"
+		printf '\n[alert]\nemail = admin@example.gov.vn\nchannel = email\n'
+	} >"$file"
 }
 
 # zalo_seed_token AT RT EXPIRES_MS: the pair in Redis as the daemon keeps it.

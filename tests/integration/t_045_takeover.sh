@@ -10,7 +10,7 @@ nv_setup "$(basename "$0" .sh)"
 redis_start
 fake_start hook -d 300
 write_conf "$T/a.conf" "$hook_PORT"
-sed "s/^consumer = test-1/consumer = test-2/" "$T/a.conf" >"$T/b.conf"
+write_conf "$T/b.conf" "$hook_PORT" consumer=test-2
 seed 200 $((NV_CLOCK_MS - 1000)) 0 hook take
 daemon_start a "$T/a.conf"
 wait_until 30 '[ "$(fake_count hook)" -ge 16 ]' || fail "instance a did not start sending"

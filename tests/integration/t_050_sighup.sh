@@ -10,15 +10,13 @@ redis_start
 fake_start hook
 fake_start other
 write_conf "$T/nv.conf" "$hook_PORT"
-cp "$T/nv.conf" "$T/good.conf"
 # One reminder a second of virtual time, from 1 s ahead on.
 seed 40 $((NV_CLOCK_MS + 1000)) 1000 hook hup
 daemon_start nv "$T/nv.conf"
 wait_until 20 '[ "$(fake_count hook)" -ge 3 ]' || fail "no delivery before the reload"
 
 # An unknown key and a bad duration: both reported, nothing applied.
-sed -e 's/^grace = 6h/grace = 6x/' -e "s|^url = .*|url = http://127.0.0.1:$other_PORT/hook\nbogus = 1|" \
-    "$T/good.conf" >"$T/nv.conf"
+write_conf "$T/nv.conf" "$other_PORT" grace=6x hook.bogus=1
 kill -HUP "$(pid_of nv)"
 wait_until 10 "grep -q 'reload refused' '$T/nv.out'" || fail "reload not refused"
 assert_grep "$T/nv.conf:[0-9]+: grace" "$T/nv.out" "bad duration reported with FILE:LINE"
@@ -29,7 +27,7 @@ assert_eq 0 "$(fake_count other)" "requests to the URL of the refused config"
 alive nv || fail "nhacviecd died on a bad reload"
 
 # A good config moves the channel to the other webhook.
-sed "s|^url = .*|url = http://127.0.0.1:$other_PORT/hook|" "$T/good.conf" >"$T/nv.conf"
+write_conf "$T/nv.conf" "$other_PORT"
 kill -HUP "$(pid_of nv)"
 wait_until 10 "grep -q 'reloaded $T/nv.conf' '$T/nv.out'" || fail "good reload not applied"
 wait_until 20 '[ "$(fake_count other)" -ge 3 ]' || fail "no delivery to the new URL"

@@ -13,8 +13,7 @@ rcli CONFIG SET requirepass "$pw" >/dev/null
 fake_start hook
 printf '%s\n' "$pw" >"$T/redis.pw"
 chmod 644 "$T/redis.pw"
-write_conf "$T/nv.conf" "$hook_PORT"
-sed -i "s|^consumer = test-1|consumer = test-1\npassword_file = $T/redis.pw|" "$T/nv.conf"
+write_conf "$T/nv.conf" "$hook_PORT" password_file="$T/redis.pw"
 
 "$NHACVIECD" -c "$T/nv.conf" --clock "$NV_CLOCK" >"$T/refused.out" 2>&1
 assert_eq 78 "$?" "exit status with a world-readable password file"

@@ -12,15 +12,17 @@ nv_setup "$(basename "$0" .sh)"
 
 redis_start
 fake_start hook -B "$T/hook.dump"
-write_conf "$T/nv.conf" "$hook_PORT"
+# write_hook_conf FILE BODY_TEMPLATE: the gateway's headers, its secret among them.
+write_hook_conf() {
+	write_conf "$1" "$hook_PORT" \
+	    'hook.header=Authorization: Bearer ${secret:mail-gateway}' \
+	    'hook.header=content-type: application/json; charset=utf-8; profile=mail' \
+	    hook.body_template="$2"
+}
+write_hook_conf "$T/nv.conf" "$NV_ROOT/config/templates/webhook-body.json"
 mkdir -p "$T/secrets"
 tok="gw-token-$$-Zx9"
 (umask 077; printf '%s\n' "$tok" >"$T/secrets/mail-gateway")
-cat >>"$T/nv.conf" <<EOC
-header = Authorization: Bearer \${secret:mail-gateway}
-header = content-type: application/json; charset=utf-8; profile=mail
-body_template = $NV_ROOT/config/templates/webhook-body.json
-EOC
 seed 1 $((NV_CLOCK_MS - 1000)) 0 hook tpl
 daemon_start nv "$T/nv.conf"
 wait_until 15 '[ "$(state_count sent)" -ge 1 ]' || fail "not delivered"
@@ -53,7 +55,7 @@ assert_no_grep "$tok" "$T/nv.out" "the secret header in the log"
 
 # A template with a typo: refused at start, FILE:LINE of the template.
 printf '{"text": "{{titel}}"}\n' >"$T/bad.json"
-sed "s|^body_template = .*|body_template = $T/bad.json|" "$T/nv.conf" >"$T/bad.conf"
+write_hook_conf "$T/bad.conf" "$T/bad.json"
 "$NHACVIECD" -n -c "$T/bad.conf" >"$T/bad.out" 2>&1
 assert_eq 78 "$?" "exit status with a bad body_template"
 assert_grep "$T/bad.json:1: unknown placeholder \{\{titel\}\}; did you mean \{\{title\}\}" "$T/bad.out" "the template's FILE:LINE"

@@ -16,12 +16,14 @@ nv_setup "$(basename "$0" .sh)"
 
 tsv=$NV_ROOT/tests/data/appendix-2022.tsv
 [ -f "$tsv" ] || fail "no $tsv"
-cat >"$T/nv.conf" <<EOC
+# write_import_conf FILE PLAN_FILES: console channels and the plan files given.
+write_import_conf() {
+	cat >"$1" <<EOC
 [redis]
 address = unix:$T/redis.sock
 
 [plan]
-files = $NV_ROOT/config/plan.d/*.conf
+files = $2
 
 [channel zalo]
 type = console
@@ -31,6 +33,8 @@ contact = zalo
 type = console
 contact = email
 EOC
+}
+write_import_conf "$T/nv.conf" "$NV_ROOT/config/plan.d/*.conf"
 
 # The value of KEY in [task ID] of FILE, spaces squeezed, without a comment
 # (a ';' after a space); "-" when absent.
@@ -151,7 +155,7 @@ assert_eq 2022-06-15 "$(task_key "$n" hop-giao-ban-cai-cach date)" "row 4: an IS
 # They load next to the plan; importing them again, each repeats a loaded task.
 mkdir -p "$T/plan2.d"
 cp "$NV_ROOT/config/plan.d/"*.conf "$n" "$T/plan2.d/"
-sed "s|^files = .*|files = $T/plan2.d/*.conf|" "$T/nv.conf" >"$T/check2.conf"
+write_import_conf "$T/check2.conf" "$T/plan2.d/*.conf"
 "$NHACVIEC" -c "$T/check2.conf" check >"$T/check2.out" 2>&1 ||
     { cat "$T/check2.out"; fail "the new tasks do not pass check"; }
 "$NHACVIEC" -c "$T/check2.conf" preview --from 2022-06-30 --to 2022-06-30 \
@@ -167,7 +171,7 @@ assert_eq 6 "$(grep -c ': warning: task .* repeats task ' "$T/again.out")" "repe
 # 3 days before and on the day; row 7: November, to the lead alone).
 mkdir -p "$T/plan.d"
 cp "$NV_ROOT/config/plan.d/"*.conf "$f" "$T/plan.d/"
-sed "s|^files = .*|files = $T/plan.d/*.conf|" "$T/nv.conf" >"$T/check.conf"
+write_import_conf "$T/check.conf" "$T/plan.d/*.conf"
 "$NHACVIEC" -c "$T/check.conf" check >"$T/check.out" 2>&1 ||
     { cat "$T/check.out"; fail "the imported tasks do not pass check"; }
 "$NHACVIEC" -c "$T/check.conf" preview --from 2022-04-01 --to 2022-11-30 \

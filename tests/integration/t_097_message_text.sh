@@ -16,23 +16,20 @@ redis_start
 fake_start hook -B "$T/hook.dump"
 mkdir -p "$T/plan.d"
 cp "$NV_ROOT/config/plan.d/"*.conf "$T/plan.d/"
-{ conf_base grace=12h hours=07:00-21:00; cat <<EOC
-
-[plan]
-files = $T/plan.d/*.conf
-horizon = 35d
-
-[channel email]
-type = webhook
-contact = email
-url = http://127.0.0.1:$hook_PORT/hook
-body_template = $NV_ROOT/config/templates/webhook-body.json
-
-[channel zalo]
-type = console
-contact = zalo
-EOC
-} >"$T/nv.conf"
+# write_text_conf KEY=VALUE...: the shipped plan, mail through the gateway's
+# body template, and a [channel zalo] of the keys given.
+write_text_conf() {
+	{
+		conf_base grace=12h hours=07:00-21:00
+		printf '\n[plan]\nfiles = %s/plan.d/*.conf\nhorizon = 35d\n\n' "$T"
+		_nv_channel email type=webhook contact=email \
+		    "url=http://127.0.0.1:$hook_PORT/hook" \
+		    "body_template=$NV_ROOT/config/templates/webhook-body.json" --
+		echo
+		_nv_channel zalo -- "$@"
+	} >"$T/nv.conf"
+}
+write_text_conf type=console contact=zalo
 
 # mail ID: the text the gateway got for reminder ID, and its subject.
 mail() {
@@ -74,8 +71,14 @@ stop nv || fail "exit status $?"
 
 # --- in time, to the lead and to the partners; a window moved ------------
 # The afternoon window now starts at 17:00: the notes follow, untouched.
-sed -i '/^\[window chieu\]/,/^$/s/^start = 16:45$/start = 17:00/' "$T/plan.d/calendar.conf"
-grep -q '^start = 17:00$' "$T/plan.d/calendar.conf" || fail "window not moved"
+{
+	awk '/^\[window chieu\]/ { exit } { print }' \
+	    "$NV_ROOT/config/plan.d/calendar.conf"
+	printf '[window chieu]\nname = Buổi chiều\nstart = 17:00\nend = 18:30\n'
+} >"$T/plan.d/calendar.conf"
+grep -q '^start = 16:45$' "$NV_ROOT/config/plan.d/calendar.conf" &&
+    [ "$(grep -c '^\[window' "$T/plan.d/calendar.conf")" = 2 ] ||
+    fail "the afternoon window is not the last of the shipped calendar"
 # Friday 30/09/2022 08:00: row 6 (October) opens, moved from Saturday 1/10.
 NV_CLOCK=2022-09-30T07:59:50+07:00
 daemon_start nv2 "$T/nv.conf"
@@ -101,15 +104,8 @@ stop nv2 || fail "exit status $?"
 # both opening that minute: one message on a channel that digests.
 rcli FLUSHALL >/dev/null
 fake_start hook2 -B "$T/hook2.dump"
-sed -i '/^\[channel zalo\]$/,$d' "$T/nv.conf"
-cat >>"$T/nv.conf" <<EOC
-[channel zalo]
-type = webhook
-contact = zalo
-url = http://127.0.0.1:$hook2_PORT/hook
-digest = yes
-concurrency = 64
-EOC
+write_text_conf type=webhook contact=zalo \
+    "url=http://127.0.0.1:$hook2_PORT/hook" digest=yes concurrency=64
 NV_CLOCK=2022-08-01T07:59:50+07:00
 daemon_start nv3 "$T/nv.conf"
 wait_until 30 '[ "$(rcli HGET "{t}:state" "mo-hinh-hay/2022-08-31/start@08:00/noi-vu/zalo")" = sent ]' || fail "the digest was not sent"

@@ -12,10 +12,11 @@ nv_setup "$(basename "$0" .sh)"
 redis_start
 fake_start hook
 mkdir -p "$T/plan.d"
-write_conf "$T/nv.conf" "$hook_PORT"
+write_conf "$T/nv.conf" "$hook_PORT" hours=07:00-21:00
 printf '\n[plan]\nfiles = %s/plan.d/*.conf\nhorizon = 35d\n' "$T" >>"$T/nv.conf"
-sed -i 's/^hours = 00:00-24:00/hours = 07:00-21:00/' "$T/nv.conf"
-cat >"$T/plan.d/test.conf" <<'EOP'
+# write_plan REMIND_LEAD LEAD: the plan, with hop's remind_lead and lead.
+write_plan() {
+	cat >"$T/plan.d/test.conf" <<EOP
 [calendar]
 timezone = Asia/Ho_Chi_Minh
 workdays = mon-fri
@@ -35,11 +36,11 @@ email = nv@example.gov.vn
 
 [task hop]
 title = Họp giao ban
-lead = dtt
+lead = $2
 partners = nv
 date = 2022-04-29
 remind = end@08:00
-remind_lead = end@trua-30m
+remind_lead = $1
 channels = hook
 
 [task bao-cao]
@@ -49,6 +50,8 @@ month = 2022-04
 remind = end@08:00
 channels = hook
 EOP
+}
+write_plan end@trua-30m dtt
 cmp_due() { rcli ZRANGE '{t}:due' 0 -1 WITHSCORES; }
 
 # load: the plan keys, readable, and the version.
@@ -77,7 +80,7 @@ diff "$T/want.txt" "$T/got.txt" || fail "the 08:00 reminders differ"
 wait_until 10 '[ "$(state_count sent)" -ge 3 ]' || fail "not recorded"
 
 # A changed task: the window reminder moves to 10:45, delivered ones stay.
-sed -i 's/^remind_lead = end@trua-30m/remind_lead = end@trua-15m/' "$T/plan.d/test.conf"
+write_plan end@trua-15m dtt
 "$NHACVIEC" -c "$T/nv.conf" load >"$T/load2.out" 2>&1 || fail "second load"
 wait_until 10 '[ "$(rcli ZSCORE "{t}:due" "hop/2022-04-29/end@trua-15m/dtt/hook")" = 1651203900000 ]' ||
     fail "changed reminder not planned at 10:45: $(cmp_due)"
@@ -90,7 +93,7 @@ assert_eq 3 "$(fake_count hook)" "requests (nothing sent twice)"
 before_v=$(rcli GET '{t}:plan:version')
 before_due=$(cmp_due)
 before_task=$(rcli HGETALL '{t}:task:hop')
-sed -i 's/^lead = dtt/lead = dtx/' "$T/plan.d/test.conf"
+write_plan end@trua-15m dtx
 "$NHACVIEC" -c "$T/nv.conf" load >"$T/load3.out" 2>&1
 assert_eq 78 "$?" "load exit status with errors"
 assert_grep "$T/plan.d/test.conf:[0-9]+: .*dtx" "$T/load3.out" "error names file and line"

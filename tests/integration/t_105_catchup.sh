@@ -12,7 +12,9 @@ fake_start hook
 mkdir -p "$T/plan.d"
 write_conf "$T/nv.conf" "$hook_PORT"
 printf '\n[plan]\nfiles = plan.d/*.conf\n' >>"$T/nv.conf"
-cat >"$T/plan.d/p.conf" <<'EOP'
+# write_plan LAST: the task's reminders, the last one at LAST.
+write_plan() {
+	cat >"$T/plan.d/p.conf" <<EOP
 [agency a]
 email = a@example.gov.vn
 
@@ -20,9 +22,11 @@ email = a@example.gov.vn
 title = Thử nghiệm bù giờ
 lead = a
 date = 2022-04-29
-remind = end@08:00, end@13:00, end@16:00
+remind = end@08:00, end@13:00, $1
 channels = hook
 EOP
+}
+write_plan end@16:00
 # Friday 15:00: 08:00 is 7 h late (grace 6h), 13:00 is 2 h late.
 # 2022-04-29T00:00Z = 1651190400000; 16:00 +07:00 = 09:00Z = 1651222800000.
 NV_CLOCK=2022-04-29T15:00:00+07:00
@@ -41,7 +45,7 @@ assert_grep '^1$' "$T/late.txt" "late flag in the ledger"
 assert_eq 1651222800000 "$(rcli ZSCORE '{t}:due' 't/2022-04-29/end@16:00/a/hook')" "16:00 still due"
 
 # SIGHUP with a changed plan file: 16:00 becomes 17:00.
-sed -i 's/end@16:00/end@17:00/' "$T/plan.d/p.conf"
+write_plan end@17:00
 kill -HUP "$(pid_of nv)"
 wait_until 10 '[ "$(rcli ZSCORE "{t}:due" "t/2022-04-29/end@17:00/a/hook")" = 1651226400000 ]' ||
     fail "SIGHUP did not re-plan: $(rcli ZRANGE '{t}:due' 0 -1 WITHSCORES)"

@@ -10,8 +10,7 @@ nv_setup "$(basename "$0" .sh)"
 redis_start
 fake_start hook -f 1 -r 2
 mkdir -p "$T/plan.d"
-write_conf "$T/nv.conf" "$hook_PORT"
-sed -i 's/^hours = 00:00-24:00/hours = 07:00-21:00/' "$T/nv.conf"
+write_conf "$T/nv.conf" "$hook_PORT" hours=07:00-21:00
 printf '\n[plan]\nfiles = plan.d/*.conf\n' >>"$T/nv.conf"
 cat >"$T/plan.d/p.conf" <<'EOP'
 [agency a]

@@ -31,7 +31,7 @@ assert_grep "\"refresh_token\": \"$rt\"" "$T/zalo-token.json" "refresh token in 
 assert_eq "-rw-------" "$(stat -c %A "$T/zalo-token.json")" "state file mode"
 # A reload hands the channel new settings (the old config is freed): it
 # keeps its token and goes on sending.
-sed -i 's/^concurrency = 8/concurrency = 4/' "$T/nv.conf"
+write_zalo_conf "$T/nv.conf" cs zalo.concurrency=4
 kill -HUP "$(pid_of nv)"
 wait_until 10 "grep -q 'reloaded $T/nv.conf' '$T/nv.out'" || fail "reload"
 seed 5 $((NV_CLOCK_MS)) 0 zalo after

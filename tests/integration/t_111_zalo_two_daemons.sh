@@ -11,10 +11,9 @@ redis_start
 fake_start hook
 zalo_start zalo --app-id 4242 --secret "app-secret-$$" --refresh-token RT-shared-01 \
     --access-token AT-shared-01 --expires-in 90000
-write_zalo_conf "$T/a.conf" cs
-sed -i 's/^max_attempts = 3/max_attempts = 3\nbatch = 5/' "$T/a.conf"
-sed -e 's/^consumer = test-1/consumer = test-2/' \
-    -e "s|zalo-token.json|zalo-token-b.json|" "$T/a.conf" >"$T/b.conf"
+write_zalo_conf "$T/a.conf" cs batch=5
+write_zalo_conf "$T/b.conf" cs batch=5 consumer=test-2 \
+    zalo.state_file="$T/zalo-token-b.json"
 # An hour left: less than refresh_before (5h), so both refresh first.
 zalo_seed_token AT-shared-01 RT-shared-01 $((NV_CLOCK_MS + 3600 * 1000))
 zalo_control zalo '{"delay_ms": 20}'

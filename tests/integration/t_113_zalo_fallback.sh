@@ -25,7 +25,7 @@ assert_grep '"cong_viec":"Nhiệm vụ thử 1"' "$T/zalo.log" "template_data re
 stop nv || fail "exit status $?"
 
 # Mode cs with fallback = email: the dead cs letter, then email delivers it.
-write_zalo_conf "$T/cs.conf" cs "fallback = email"
+write_zalo_conf "$T/cs.conf" cs zalo.fallback=email
 seed 1 $((NV_CLOCK_MS)) 0 zalo fb2
 rcli XADD '{t}:control' '*' type due at 0 >/dev/null
 zalo_control zalo '{"cs_error": {"5218391034900000001": -230}}'

@@ -12,8 +12,7 @@ fake_start hook
 zalo_start zalo --app-id 4242 --secret "app-secret-$$" --refresh-token RT-rate-01 \
     --access-token AT-rate-01 --expires-in 90000
 zalo_seed_token AT-rate-01 RT-rate-01 $((NV_CLOCK_MS + 20 * 3600 * 1000))
-write_zalo_conf "$T/nv.conf" cs
-sed -i 's|^rate = 100000/min|rate = 10/s|' "$T/nv.conf"
+write_zalo_conf "$T/nv.conf" cs zalo.rate=10/s
 seed 40 $((NV_CLOCK_MS - 1000)) 0 zalo rate
 daemon_start nv "$T/nv.conf"
 wait_until 60 '[ "$(state_count sent)" -ge 40 ]' || fail "$(state_count sent) of 40 sent"

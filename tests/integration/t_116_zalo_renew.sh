@@ -11,7 +11,7 @@ redis_start
 fake_start hook
 zalo_start zalo --app-id 4242 --secret "app-secret-$$" --refresh-token RT-renew-01 \
     --access-token AT-renew-01 --expires-in 90000
-write_zalo_conf "$T/nv.conf" cs "refresh_before = 10s"
+write_zalo_conf "$T/nv.conf" cs zalo.refresh_before=10s
 # The access token ends 23 s after the virtual start: renew 13 s in.
 zalo_seed_token AT-renew-01 RT-renew-01 $((NV_CLOCK_MS + 23000))
 daemon_start nv "$T/nv.conf"

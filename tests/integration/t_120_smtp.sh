@@ -11,20 +11,17 @@ nv_setup "$(basename "$0" .sh)"
 
 FROM=nhacviec@example.gov.vn
 
-# write_smtp_conf FILE URL [extra lines for [channel mail]]
+# write_smtp_conf FILE URL [KEY=VALUE...]: a config with one smtp channel,
+# mail; mail.KEY=VALUE sets a key of it (mail.from= leaves from out).
 write_smtp_conf() {
-	{ conf_base; cat <<EOC
-
-[channel mail]
-type = smtp
-contact = email
-url = $2
-from = $FROM
-timeout = 5s
-concurrency = 4
-$3
-EOC
-	} >"$1"
+	local file=$1 url=$2
+	shift 2
+	{
+		conf_base
+		echo
+		_nv_channel mail type=smtp contact=email "url=$url" \
+		    "from=$FROM" timeout=5s concurrency=4 -- "${@#mail.}"
+	} >"$file"
 }
 
 # ledger_tsv STREAM: id, outcome, status, ref and detail (or reason) of each entry.
@@ -159,8 +156,7 @@ smtp_start auth --auth nhacviec "$pw"
 printf '%s\n' "$pw" >"$T/smtp.pw"
 chmod 644 "$T/smtp.pw"
 write_smtp_conf "$T/auth.conf" "smtp://127.0.0.1:$auth_PORT" \
-    "username = nhacviec
-password_file = $T/smtp.pw"
+    mail.username=nhacviec mail.password_file="$T/smtp.pw"
 "$NHACVIECD" -c "$T/auth.conf" --clock "$NV_CLOCK" >"$T/refused.out" 2>&1
 assert_eq 78 "$?" "exit status with a world-readable password file"
 assert_grep "$T/auth.conf:[0-9]+: .*readable by group or others" "$T/refused.out" \
@@ -193,8 +189,7 @@ assert_no_grep "$pw" "$T/ledger.json" "the password in the ledger"
 smtp_stop auth
 
 # --- a start-up check: from is required ---------------------------------------
-write_smtp_conf "$T/nofrom.conf" "smtp://127.0.0.1:1"
-sed -i '/^from = /d' "$T/nofrom.conf"
+write_smtp_conf "$T/nofrom.conf" "smtp://127.0.0.1:1" mail.from=
 "$NHACVIECD" -c "$T/nofrom.conf" --clock "$NV_CLOCK" >"$T/nofrom.out" 2>&1
 assert_eq 78 "$?" "exit status without from"
 assert_grep "$T/nofrom.conf:[0-9]+: \[channel mail\] of type smtp needs from = ADDRESS" \

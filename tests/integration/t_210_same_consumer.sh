@@ -12,8 +12,8 @@ redis_start
 fake_start hook -d 20
 write_conf "$T/a.conf" "$hook_PORT"
 port=$(free_port)
-sed "s/^\[delivery\]/[http]\nlisten = 127.0.0.1:$port\n\n[delivery]/" \
-    "$T/a.conf" >"$T/b.conf"
+write_conf "$T/b.conf" "$hook_PORT"
+printf '\n[http]\nlisten = 127.0.0.1:%s\n' "$port" >>"$T/b.conf"
 seed 600 $((NV_CLOCK_MS - 1000)) 0 hook same
 daemon_start a "$T/a.conf"
 bg b "$NHACVIECD" -c "$T/b.conf" --clock "$NV_CLOCK"

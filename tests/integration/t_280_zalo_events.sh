@@ -18,12 +18,11 @@ zalo_start zalo --app-id 4242 --secret "app-secret-$$" --refresh-token RT-ev-000
     --access-token AT-ev-0001 --expires-in 90000 --oa-secret "oa-key-$$" \
     --event-url "http://127.0.0.1:$pub/zalo/events"
 zalo_seed_token AT-ev-0001 RT-ev-0001 $((NV_CLOCK_MS + 20 * 3600 * 1000))
-write_zalo_conf "$T/nv.conf" cs "digest = no"
+write_zalo_conf "$T/nv.conf" cs zalo.digest=no zalo.oa_secret_file="$T/oa.secret"
 umask 077
 printf 'oa-key-%s\n' "$$" >"$T/oa.secret"
 head -c 32 /dev/urandom | base64 >"$T/link.secret"
 umask 022
-sed -i "s|^secret_key_file = .*|&\noa_secret_file = $T/oa.secret|" "$T/nv.conf"
 mkdir -p "$T/plan"
 cat >>"$T/nv.conf" <<EOC
 
