@@ -9,6 +9,7 @@
 #   make install the programs, the systemd unit, man pages, bash completion,
 #                and example config where none is
 #   make deb     the Debian package, build/nhacviec_VERSION_ARCH.deb (scripts/deb.sh)
+#   make po      extract the messages into po/nhacviec.pot, merge them into po/*.po
 
 CC	?= cc
 PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd libcrypto \
@@ -18,7 +19,12 @@ WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS	?= -O2 -g
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	   -fno-omit-frame-pointer
-CPPFLAGS_ALL = -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
+# Where make install puts things (DESTDIR for packaging); the message
+# catalogs (common/i18n.c: NHACVIEC_LOCALEDIR overrides it at run time).
+PREFIX	?= /usr
+LOCALEDIR ?= $(PREFIX)/share/locale
+CPPFLAGS_ALL = -D_GNU_SOURCE -DLOCALEDIR='"$(LOCALEDIR)"' \
+	   $(shell pkg-config --cflags $(PKGS))
 # Each folder sees its own headers and common's, no other: common/ cannot
 # include a daemon/ or cli/ header (the compiler says so, not a review).
 INC_common = -Icommon
@@ -36,12 +42,14 @@ DAEMON_SRC = $(wildcard daemon/*.c) build/gen/web.c
 CLI_SRC	   = $(wildcard cli/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 FAKE_SRC   = $(wildcard tests/fake_*.c)
+PO_SRC	   = $(sort $(wildcard po/*.po))
+MO	   = $(patsubst po/%.po,build/locale/%/LC_MESSAGES/nhacviec.mo,$(PO_SRC))
 
 obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 
 .PHONY: all test check unit integration run bench fuzz deps install deb clean \
-	test-faults faults bench-cluster
-all: build/nhacviecd build/nhacviec
+	test-faults faults bench-cluster po
+all: build/nhacviecd build/nhacviec $(MO)
 
 # The Lua scripts, embedded as C strings (common/scripts.c describes them).
 build/gen/lua.c: $(LUA_SRC) scripts/embed-lua.sh
@@ -93,6 +101,35 @@ build/rel/tests/zevent_check: build/rel/tests/zevent_check.o \
     build/rel/common/sign.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
+# The messages of nhacviec and nhacviecd in the admin's language: each
+# po/LANG.po compiled (and checked: printf conversions, header) into
+# build/locale/LANG/LC_MESSAGES/nhacviec.mo. `make po` extracts the messages
+# into po/nhacviec.pot, from the functions that translate their format
+# (common/log.c, common/diag.c, common/schema.c's errors for the plan and
+# the config, cli_usage) and from _() and N_(), then merges them into each
+# po/LANG.po; scripts/po-sources.py first writes out the string macros of
+# formats.
+build/locale/%/LC_MESSAGES/nhacviec.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $<"
+	@msgfmt --check -o $@ $<
+XGETTEXT_KEYS = _ N_ log_info:1 log_notice:1 log_warnx:1 log_warn:1 log_err:1 \
+	   log_crit:1 fatalx:1 fatal:1 log_fields:4 diag_error:4 diag_warn:4 \
+	   schema_error:3 schema_error_in:4 schema_error_then:4 schema_bad:2 \
+	   cli_usage:2
+PO_C_SRC = $(sort $(wildcard cli/*.c common/*.c daemon/*.c))
+po:
+	@rm -rf build/po && mkdir -p build/po
+	scripts/po-sources.py build/po $(PO_C_SRC)
+	cd build/po && xgettext --from-code=UTF-8 --language=C \
+	    --package-name=nhacviec --add-comments=TRANSLATORS: \
+	    --sort-by-file $(foreach k,$(XGETTEXT_KEYS),--keyword=$(k) \
+	    $(if $(findstring :,$(k)),--flag=$(k):c-format)) \
+	    -o ../../po/nhacviec.pot $(PO_C_SRC)
+	for f in $(PO_SRC); do \
+	    msgmerge --quiet --update --backup=none $$f po/nhacviec.pot || exit 1; \
+	done
+
 UNIT_BIN = $(patsubst tests/unit/%.c,build/san/tests/unit/%,$(UNIT_SRC))
 FAKE_BIN = $(patsubst tests/%.c,build/rel/tests/%,$(FAKE_SRC)) \
 	   build/rel/tests/zevent_check
@@ -104,7 +141,7 @@ test: deps
 check: unit integration
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
-integration: build/san/nhacviecd build/san/nhacviec $(FAKE_BIN)
+integration: build/san/nhacviecd build/san/nhacviec $(FAKE_BIN) $(MO)
 	@tests/integration/run.sh
 # The long fault and load scenarios (tests/faults/), also run by CI.
 test-faults: deps
@@ -137,7 +174,6 @@ fuzz: deps
 
 # Install on the district server (DESTDIR for packaging). The config and
 # plan are copied only where none exist: an admin's files are never replaced.
-PREFIX	?= /usr
 SHARE	 = $(DESTDIR)$(PREFIX)/share
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/lib/systemd/system \
@@ -146,6 +182,11 @@ install: all
 	    $(SHARE)/man/man1 $(SHARE)/man/man5 $(SHARE)/man/man8 \
 	    $(SHARE)/bash-completion/completions \
 	    $(SHARE)/doc/nhacviec/examples/nginx
+	for m in $(MO); do \
+	    l=$${m#build/locale/}; l=$${l%%/*}; \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	    install -m 644 $$m $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || \
+	    exit 1; done
 	install -m 755 build/nhacviecd build/nhacviec $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 man/nhacviec.1 $(SHARE)/man/man1/
 	install -m 644 man/nhacviec.conf.5 man/nhacviec-plan.5 $(SHARE)/man/man5/

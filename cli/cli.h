@@ -3,11 +3,13 @@
 #define NV_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <hiredis/hiredis.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "keys.h"
 #include "scripts.h"
 
@@ -49,6 +51,8 @@ int	cli_getopt(struct cli *, int argc, char **argv,
 /* "nhacviec CMD: why" (when fmt is set) and the usage line; EX_USAGE. */
 int	cli_usage(const struct cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Spaces after s up to width columns (UTF-8: translated labels line up). */
+void	cli_pad(FILE *, const char *s, size_t width);
 
 /*
  * A connection to the config's Redis, authenticated; NULL after saying why.

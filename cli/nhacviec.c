@@ -17,6 +17,7 @@
 #include "followup.h"
 #include "schedule.h"
 #include "secret.h"
+#include "text.h"
 
 
 static struct config *
@@ -60,12 +61,12 @@ cmd_check(struct cli *cl, int argc, char **argv)
 	diag_print(&d, stderr);
 	rv = d.nerrors == 0 ? 0 : EX_CONFIG;
 	if (rv == 0 && p != NULL)
-		printf("%s: configuration OK; plan %s: %zu tasks, %zu "
-		    "agencies, %zu warnings\n", path, c->plan_files,
+		printf(_("%s: configuration OK; plan %s: %zu tasks, %zu "
+		    "agencies, %zu warnings\n"), path, c->plan_files,
 		    p->ntasks, p->nagencies, d.nwarnings);
 	else if (rv == 0)
-		printf("%s: configuration OK; no plan files (nhacviecd uses the "
-		    "plan in Redis), %zu warnings\n", path, d.nwarnings);
+		printf(_("%s: configuration OK; no plan files (nhacviecd uses "
+		    "the plan in Redis), %zu warnings\n"), path, d.nwarnings);
 	diag_clear(&d);
 	plan_free(p);
 	planstore_sources_clear(&src);
@@ -88,6 +89,15 @@ cli_int(redisContext *rc, const char *fmt, const char *key)
 
 static void	status_followups(struct cli *, redisContext *);
 
+/* A line of status: the label (translated) in width columns, the count. */
+static void
+status_line(const char *label, size_t width, long long n)
+{
+	printf("%s", label);
+	cli_pad(stdout, label, width);
+	printf("%lld\n", n);
+}
+
 static int
 cmd_status(struct cli *cl, int argc, char **argv)
 {
@@ -98,6 +108,8 @@ cmd_status(struct cli *cl, int argc, char **argv)
 	long long	 counts[5] = { 0, 0, 0, 0, 0 };
 	const char	*names[] = { "queued", "sent", "dead", "missed",
 			    "waiting" };
+	const char	*labels[] = { N_("queued"), N_("sent"), N_("dead"),
+			    N_("missed") };
 	/* held (a paused channel) is shown with the pause */
 	size_t		 i;
 	int		 j;
@@ -114,16 +126,15 @@ cmd_status(struct cli *cl, int argc, char **argv)
 			if (strcmp(r->element[i]->str, names[j]) == 0)
 				counts[j]++;
 	freeReplyObject(r);
-	printf("due (waiting for their time)  %lld\n",
+	status_line(_("due (waiting for their time)"), 30,
 	    cli_int(rc, "ZCARD %s", k->due));
 	if (counts[4] > 0)
-		printf("due, waiting for a channel    %lld\n", counts[4]);
-	printf("outbox (claimed, not done)    %lld\n",
+		status_line(_("due, waiting for a channel"), 30, counts[4]);
+	status_line(_("outbox (claimed, not done)"), 30,
 	    cli_int(rc, "XLEN %s", k->outbox));
 	for (j = 0; j < 4; j++)
-		printf("%-30s%lld\n", names[j], counts[j]);
-	printf("ledger entries                %lld\n",
-	    cli_int(rc, "XLEN %s", k->log));
+		status_line(_(labels[j]), 30, counts[j]);
+	status_line(_("ledger entries"), 30, cli_int(rc, "XLEN %s", k->log));
 	cli_print_pauses(cl, rc);
 	cli_print_archive(cl, rc);
 	status_followups(cl, rc);
@@ -170,11 +181,13 @@ status_followups(struct cli *cl, redisContext *rc)
 	memset(count, 0, sizeof(count));
 	for (i = 0; i < n; i++)
 		count[followup_state(&v[i], now)]++;
-	printf("follow-ups of the occurrences due from 31 days ago to 7 days "
-	    "ahead (%zu occurrences, %zu agencies to answer):\n",
+	printf(_("follow-ups of the occurrences due from 31 days ago to 7 "
+	    "days ahead (%zu occurrences, %zu agencies to answer):\n"),
 	    r && r->type == REDIS_REPLY_ARRAY ? r->elements / 2 : 0, n);
-	for (s = 0; s < FU_STATES; s++)
-		printf("  %-28s%lld\n", followup_state_en(s), count[s]);
+	for (s = 0; s < FU_STATES; s++) {
+		printf("  ");
+		status_line(_(followup_state_en(s)), 28, count[s]);
+	}
 	freeReplyObject(r);
 	free(v);
 }
@@ -202,9 +215,10 @@ cmd_load(struct cli *cl, int argc, char **argv)
 	p = planstore_load(c, &src, &d);
 	diag_print(&d, stderr);
 	if (p == NULL) {
-		fprintf(stderr, "nhacviec: the plan has %zu error%s; nothing "
-		    "was written to Redis\n", d.nerrors,
-		    d.nerrors == 1 ? "" : "s");
+		fprintf(stderr, ngettext("nhacviec: the plan has %zu error; "
+		    "nothing was written to Redis\n", "nhacviec: the plan has "
+		    "%zu errors; nothing was written to Redis\n", d.nerrors),
+		    d.nerrors);
 		goto out;
 	}
 	rv = EX_UNAVAILABLE;
@@ -217,12 +231,13 @@ cmd_load(struct cli *cl, int argc, char **argv)
 	r = cli_script(rc, k, SCRIPT_PLAN_LOAD, 2, av);
 	free(doc);
 	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
-		fprintf(stderr, "nhacviec: writing the plan failed: %s\n",
+		fprintf(stderr, _("nhacviec: writing the plan failed: %s\n"),
 		    r == NULL ? rc->errstr : r->type == REDIS_REPLY_ERROR ?
-		    r->str : "odd reply");
+		    r->str : _("odd reply"));
 	} else {
-		printf("loaded %zu files: %zu tasks, %zu agencies, %zu groups, "
-		    "%zu windows, as plan version %lld\n", src.n, p->ntasks,
+		printf(_("loaded %zu files: %zu tasks, %zu agencies, %zu "
+		    "groups, %zu windows, as plan version %lld\n"), src.n,
+		    p->ntasks,
 		    p->nagencies, p->ngroups, p->nwindows, r->integer);
 		rv = 0;
 	}
@@ -272,48 +287,53 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 
 /* The commands, in the order `nhacviec --help` lists them. */
 static const struct command commands[] = {
-	{ "check", "[--redis]", "the config and the plan files, every "
-	    "problem as FILE:LINE; --redis: the Redis it names too",
+	{ "check", "[--redis]", N_("the config and the plan files, every "
+	    "problem as FILE:LINE; --redis: the Redis it names too"),
 	    cmd_check },
-	{ "calendar", "YEAR [YEAR...]", "the years' statutory days off (Tết "
-	    "and Hùng Kings from the lunar calendar) as a [calendar] section",
-	    cmd_calendar },
+	{ "calendar", "YEAR [YEAR...]", N_("the years' statutory days off "
+	    "(Tết and Hùng Kings from the lunar calendar) as a [calendar] "
+	    "section"), cmd_calendar },
 	{ "preview", "--from DATE --to DATE [--format text|tsv]",
-	    "the reminders the plan gives, offline", cmd_preview },
-	{ "load", "", "check the plan files and write them to Redis in one "
-	    "step", cmd_load },
+	    N_("the reminders the plan gives, offline"), cmd_preview },
+	{ "load", "", N_("check the plan files and write them to Redis in "
+	    "one step"), cmd_load },
 	{ "import-appendix", "[--year N] [--remind SPECS] [--channels LIST] "
-	    "[--encoding NAME] FILE", "a plan's appendix table (UTF-8, "
-	    "UTF-16, Windows-1258) as [task] sections", cmd_import_appendix },
-	{ "status", "", "what is due, queued, sent and dead in Redis", cmd_status },
-	{ "upcoming", "[N]", "the next N reminders due (default 20)", cmd_upcoming },
+	    "[--encoding NAME] FILE", N_("a plan's appendix table (UTF-8, "
+	    "UTF-16, Windows-1258) as [task] sections"), cmd_import_appendix },
+	{ "status", "", N_("what is due, queued, sent and dead in Redis"),
+	    cmd_status },
+	{ "upcoming", "[N]", N_("the next N reminders due (default 20)"),
+	    cmd_upcoming },
 	{ "send", "--agency ID|GROUP --channel NAME [--title TEXT] < TEXT",
-	    "an ad-hoc notice through the outbox (a group: one to each "
-	    "agency)", cmd_send },
-	{ "dead", "[requeue ID|'*']", "the dead letters, or send them again", cmd_dead },
+	    N_("an ad-hoc notice through the outbox (a group: one to each "
+	    "agency)"), cmd_send },
+	{ "dead", "[requeue ID|'*']", N_("the dead letters, or send them "
+	    "again"), cmd_dead },
 	{ "log", "[--since DATE|Nd] [--until DATE] [--agency ID] [--task ID] "
-	    "[--channel NAME] [--format text|tsv]", "the ledger, entry by "
-	    "entry, newest last, in the plan's time zone", cmd_log },
+	    "[--channel NAME] [--format text|tsv]", N_("the ledger, entry by "
+	    "entry, newest last, in the plan's time zone"), cmd_log },
 	{ "report", "[--by channel|agency|task] [--from DATE] [--to DATE] "
-	    "[--format text|csv]", "per channel: the ledger's outcomes; per "
-	    "agency or task: who was reached, saw, confirmed, finished, for "
-	    "the occurrences due from --from to --to", cmd_report },
+	    "[--format text|csv]", N_("per channel: the ledger's outcomes; "
+	    "per agency or task: who was reached, saw, confirmed, finished, "
+	    "for the occurrences due from --from to --to"), cmd_report },
 	{ "pause", "CHANNEL|'*' [--for DURATION] [--reason TEXT]",
-	    "hold a channel in every daemon, also after restarts", cmd_pause },
-	{ "resume", "CHANNEL|'*'", "release a paused channel; what it held is "
-	    "due again", cmd_resume },
+	    N_("hold a channel in every daemon, also after restarts"),
+	    cmd_pause },
+	{ "resume", "CHANNEL|'*'", N_("release a paused channel; what it "
+	    "held is due again"), cmd_resume },
 	{ "zalo", "[--channel NAME] token set|status",
-	    "the Zalo OA refresh token (set reads standard input)", cmd_zalo },
-	{ "ack", "TASK DUE AGENCY [--done] [--note TEXT]", "record what a "
-	    "head said (a phone call): acknowledged, or done", cmd_ack },
-	{ "inbox", "", "replies from heads that could not be placed",
+	    N_("the Zalo OA refresh token (set reads standard input)"),
+	    cmd_zalo },
+	{ "ack", "TASK DUE AGENCY [--done] [--note TEXT]", N_("record what "
+	    "a head said (a phone call): acknowledged, or done"), cmd_ack },
+	{ "inbox", "", N_("replies from heads that could not be placed"),
 	    cmd_inbox },
 	{ "user", "add NAME [--read-only] | remove NAME | list",
-	    "the status pages' accounts ([http] users_file; add reads the "
-	    "password twice from standard input)", cmd_user },
+	    N_("the status pages' accounts ([http] users_file; add reads the "
+	    "password twice from standard input)"), cmd_user },
 	{ "complete", "channels|tasks|agencies|groups",
-	    "names for shell completion", cmd_complete },
-	{ "help", "[COMMAND]", "this list, or one command's usage", NULL },
+	    N_("names for shell completion"), cmd_complete },
+	{ "help", "[COMMAND]", N_("this list, or one command's usage"), NULL },
 };
 
 static const struct command *
@@ -332,12 +352,12 @@ cli_list(FILE *fp)
 {
 	size_t	i;
 
-	fprintf(fp, "usage: nhacviec [-c FILE] [--clock ISO8601] COMMAND "
-	    "[ARGS]\n       nhacviec help COMMAND\ncommands:\n");
+	fprintf(fp, _("usage: nhacviec [-c FILE] [--clock ISO8601] COMMAND "
+	    "[ARGS]\n       nhacviec help COMMAND\ncommands:\n"));
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(fp, "  %-16s %s\n", commands[i].name,
-		    commands[i].what);
-	fprintf(fp, "-c FILE: the main config (default %s)\n",
+		    _(commands[i].what));
+	fprintf(fp, _("-c FILE: the main config (default %s)\n"),
 	    CONFIG_DEFAULT_PATH);
 }
 
@@ -349,13 +369,22 @@ cli_usage(const struct cli *cl, const char *fmt, ...)
 	if (fmt != NULL) {
 		fprintf(stderr, "nhacviec %s: ", cl->cmd->name);
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		vfprintf(stderr, _(fmt), ap);	/* every caller's, translated */
 		va_end(ap);
 		fputc('\n', stderr);
 	}
-	fprintf(stderr, "usage: nhacviec %s%s%s\n", cl->cmd->name,
+	fprintf(stderr, _("usage: nhacviec %s%s%s\n"), cl->cmd->name,
 	    cl->cmd->args[0] ? " " : "", cl->cmd->args);
 	return EX_USAGE;
+}
+
+void
+cli_pad(FILE *fp, const char *s, size_t width)
+{
+	size_t	w;
+
+	for (w = text_width(s); w < width; w++)
+		fputc(' ', fp);
 }
 
 int
@@ -397,6 +426,7 @@ main(int argc, char *argv[])
 
 	memset(&cl, 0, sizeof(cl));
 	cl.path = CONFIG_DEFAULT_PATH;
+	i18n_init();
 	log_init("nhacviec", 0);
 	while ((ch = getopt_long(argc, argv, "+c:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -406,7 +436,8 @@ main(int argc, char *argv[])
 		case 'C':
 			if (clock_parse_iso8601(optarg, &ms, err,
 			    sizeof(err)) == -1) {
-				fprintf(stderr, "nhacviec: --clock: %s\n", err);
+				fprintf(stderr, _("nhacviec: --clock: %s\n"),
+				    err);
 				return EX_USAGE;
 			}
 			clock_set_virtual(ms, 1.0);
@@ -424,7 +455,8 @@ main(int argc, char *argv[])
 		return EX_USAGE;
 	}
 	if ((cmd = cli_find(argv[optind])) == NULL) {
-		fprintf(stderr, "nhacviec: no command '%s'\n", argv[optind]);
+		fprintf(stderr, _("nhacviec: no command '%s'\n"),
+		    argv[optind]);
 		cli_list(stderr);
 		return EX_USAGE;
 	}
@@ -437,13 +469,14 @@ main(int argc, char *argv[])
 			return 0;
 		}
 		if ((cl.cmd = cli_find(argv[optind + 1])) == NULL) {
-			fprintf(stderr, "nhacviec help: no command '%s'\n",
+			fprintf(stderr, _("nhacviec help: no command '%s'\n"),
 			    argv[optind + 1]);
 			cli_list(stderr);
 			return EX_USAGE;
 		}
-		printf("usage: nhacviec %s%s%s\n  %s\n", cl.cmd->name,
-		    cl.cmd->args[0] ? " " : "", cl.cmd->args, cl.cmd->what);
+		printf(_("usage: nhacviec %s%s%s\n"), cl.cmd->name,
+		    cl.cmd->args[0] ? " " : "", cl.cmd->args);
+		printf("  %s\n", _(cl.cmd->what));
 		return 0;
 	}
 	/* complete reads the files unchecked: no config_load. */

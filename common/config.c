@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "log.h"
 #include "plan.h"
 #include "schema.h"
@@ -264,9 +265,10 @@ static void	config_then(const char *, struct diag *);
 static const struct schema_format config_format = {
 	.sections = config_sections,
 	.nsections = SECT_MAX,
-	.hint = SECTIONS_HINT,
-	.placeholder = "NAME",
-	.name_rule = "made of a-z, 0-9, '_' and '-'",
+	.hint = N_(SECTIONS_HINT),
+	/* TRANSLATORS: a placeholder, as in [channel NAME]. */
+	.placeholder = N_("NAME"),
+	.name_rule = N_("made of a-z, 0-9, '_' and '-'"),
 	.name_check = config_name_check,
 	.then = config_then,
 	.variant_key = "type",

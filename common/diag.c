@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "i18n.h"
 
 void
 diag_init(struct diag *d)
@@ -20,30 +21,38 @@ diag_clear(struct diag *d)
 	for (i = 0; i < d->n; i++)
 		free(d->msgs[i]);
 	free(d->msgs);
+	free(d->warn);
 	diag_init(d);
 }
 
+/* The format is translated here, once for every caller. */
 static void
-diag_add(struct diag *d, const char *file, unsigned line, const char *kind,
+diag_add(struct diag *d, const char *file, unsigned line, int warn,
     const char *fmt, va_list ap)
 {
-	char	 msg[1024], where[512], *s, **nm;
-	size_t	 ncap;
+	char		 msg[1024], where[512], *s, **nm;
+	unsigned char	*nw;
+	size_t		 ncap;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	if (line > 0)
 		snprintf(where, sizeof(where), "%s:%u", file, line);
 	else
 		snprintf(where, sizeof(where), "%s", file);
-	if (asprintf(&s, "%s: %s%s", where, kind, msg) == -1)
+	if (asprintf(&s, "%s: %s%s", where, warn ? _("warning: ") : "",
+	    msg) == -1)
 		abort();
 	if (d->n == d->cap) {
 		ncap = d->cap ? d->cap * 2 : 8;
 		if ((nm = realloc(d->msgs, ncap * sizeof(*nm))) == NULL)
 			abort();
 		d->msgs = nm;
+		if ((nw = realloc(d->warn, ncap)) == NULL)
+			abort();
+		d->warn = nw;
 		d->cap = ncap;
 	}
+	d->warn[d->n] = warn != 0;
 	d->msgs[d->n++] = s;
 }
 
@@ -53,7 +62,7 @@ diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...
 	va_list	ap;
 
 	va_start(ap, fmt);
-	diag_add(d, file, line, "", fmt, ap);
+	diag_add(d, file, line, 0, fmt, ap);
 	va_end(ap);
 	d->nerrors++;
 }
@@ -64,7 +73,7 @@ diag_warn(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	diag_add(d, file, line, "warning: ", fmt, ap);
+	diag_add(d, file, line, 1, fmt, ap);
 	va_end(ap);
 	d->nwarnings++;
 }
@@ -78,13 +87,10 @@ diag_print(const struct diag *d, FILE *fp)
 		fprintf(fp, "%s\n", d->msgs[i]);
 }
 
-/* A warning's line says so after its place ("FILE:LINE: warning: "). */
 int
-diag_is_warning(const char *msg)
+diag_is_warning(const struct diag *d, size_t i)
 {
-	const char	*p = strstr(msg, ": warning: ");
-
-	return p != NULL && strchr(msg, ' ') == p + 1;
+	return i < d->n && d->warn[i];
 }
 
 void
@@ -94,7 +100,7 @@ diag_log(const struct diag *d, void (*err)(const char *, ...),
 	size_t	i;
 
 	for (i = 0; i < d->n; i++)
-		(diag_is_warning(d->msgs[i]) ? warn : err)("%s", d->msgs[i]);
+		(diag_is_warning(d, i) ? warn : err)("%s", d->msgs[i]);
 }
 
 const char *
@@ -103,7 +109,7 @@ diag_first_error(const struct diag *d)
 	size_t	i;
 
 	for (i = 0; i < d->n; i++)
-		if (!diag_is_warning(d->msgs[i]))
+		if (!diag_is_warning(d, i))
 			return d->msgs[i];
 	return NULL;
 }

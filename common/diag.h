@@ -6,11 +6,12 @@
 #include <stdio.h>
 
 struct diag {
-	char	**msgs;		/* formatted lines, in the order found */
-	size_t	  n;
-	size_t	  cap;
-	size_t	  nerrors;
-	size_t	  nwarnings;
+	char		**msgs;	/* formatted lines, in the order found */
+	unsigned char	 *warn;	/* 1 where msgs[i] is a warning */
+	size_t		  n;
+	size_t		  cap;
+	size_t		  nerrors;
+	size_t		  nwarnings;
 };
 
 void	diag_init(struct diag *);
@@ -21,8 +22,8 @@ void	diag_error(struct diag *, const char *file, unsigned line,
 void	diag_warn(struct diag *, const char *file, unsigned line,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	diag_print(const struct diag *, FILE *);
-/* 1 when a message is a warning, not an error. */
-int	diag_is_warning(const char *msg);
+/* 1 when message i is a warning, not an error. */
+int	diag_is_warning(const struct diag *, size_t i);
 /* Each message to err or warn by its kind (log_err, log_warnx). */
 void	diag_log(const struct diag *, void (*err)(const char *, ...),
 	    void (*warn)(const char *, ...));

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "followup.h"
+#include "i18n.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -17,14 +18,15 @@ static const char *const state_vi[FU_STATES] = {
 	[FU_OVERDUE] = "quá hạn, chưa hoàn thành",
 };
 
+/* Marked for the catalog: nhacviec status prints them translated. */
 static const char *const state_en[FU_STATES] = {
-	[FU_NOT_REACHED] = "not reached",
-	[FU_REACHED] = "reached",
-	[FU_SEEN] = "seen",
-	[FU_ACK] = "acknowledged",
-	[FU_DONE_ON_TIME] = "done on time",
-	[FU_DONE_LATE] = "done late",
-	[FU_OVERDUE] = "overdue",
+	[FU_NOT_REACHED] = N_("not reached"),
+	[FU_REACHED] = N_("reached"),
+	[FU_SEEN] = N_("seen"),
+	[FU_ACK] = N_("acknowledged"),
+	[FU_DONE_ON_TIME] = N_("done on time"),
+	[FU_DONE_LATE] = N_("done late"),
+	[FU_OVERDUE] = N_("overdue"),
 };
 
 const char *

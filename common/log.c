@@ -11,6 +11,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include "i18n.h"
 #include "log.h"
 
 static const char	*log_name = "nhacviec";
@@ -93,7 +94,8 @@ log_vwritef(int pri, const char *errstr, const struct log_field *f,
 
 	if (pri == LOG_DEBUG && !log_verbose)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* In the admin's language: every log_* call's format meets it here. */
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	if (log_journal) {
 		snprintf(full, sizeof(full), "%s%s%s", msg, errstr ? ": " : "",
 		    errstr ? errstr : "");

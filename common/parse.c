@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include "i18n.h"
 #include "parse.h"
 
 #define DURATION_HINT	"use a number and a unit (ms, s, m, h, d), e.g. 30m"
@@ -36,8 +37,8 @@ parse_duration(const char *s, int64_t *ms, char *err, size_t len)
 	size_t		 i, ulen;
 
 	if (*s == '-') {
-		snprintf(err, len, "negative duration '%s': use 0 or more, "
-		    "e.g. 30m", s);
+		snprintf(err, len, _("negative duration '%s': use 0 or more, "
+		    "e.g. 30m"), s);
 		return -1;
 	}
 	if (*s == '\0')
@@ -67,10 +68,10 @@ parse_duration(const char *s, int64_t *ms, char *err, size_t len)
 	*ms = total;
 	return 0;
  bad:
-	snprintf(err, len, "bad duration '%s': " DURATION_HINT, s);
+	snprintf(err, len, _("bad duration '%s': " DURATION_HINT), s);
 	return -1;
  big:
-	snprintf(err, len, "duration '%s' is too large: " DURATION_HINT, s);
+	snprintf(err, len, _("duration '%s' is too large: " DURATION_HINT), s);
 	return -1;
 }
 
@@ -105,8 +106,8 @@ parse_hhmm(const char *s, int *minutes, char *err, size_t len)
 	const char	*e;
 
 	if ((e = parse_clock(s, 23, minutes)) == NULL || *e != '\0') {
-		snprintf(err, len, "bad time '%s': use HH:MM from 00:00 to "
-		    "23:59, e.g. 08:30", s);
+		snprintf(err, len, _("bad time '%s': use HH:MM from 00:00 to "
+		    "23:59, e.g. 08:30"), s);
 		return -1;
 	}
 	return 0;
@@ -130,8 +131,8 @@ parse_hours(const char *s, int *start, int *end, char *err, size_t len)
 	if ((p = parse_clock(p, 24, &b)) == NULL || *p != '\0')
 		goto bad;
 	if (b <= a) {
-		snprintf(err, len, "the end is not after the start in '%s': "
-		    "use a later end, e.g. 07:00-21:00 (the end may be 24:00)",
+		snprintf(err, len, _("the end is not after the start in '%s': "
+		    "use a later end, e.g. 07:00-21:00 (the end may be 24:00)"),
 		    s);
 		return -1;
 	}
@@ -139,8 +140,8 @@ parse_hours(const char *s, int *start, int *end, char *err, size_t len)
 	*end = b;
 	return 0;
  bad:
-	snprintf(err, len, "bad hours '%s': use HH:MM-HH:MM, e.g. "
-	    "07:00-21:00", s);
+	snprintf(err, len, _("bad hours '%s': use HH:MM-HH:MM, e.g. "
+	    "07:00-21:00"), s);
 	return -1;
 }
 
@@ -163,15 +164,15 @@ parse_int(const char *s, long min, long max, long *out, char *err,
 			big = 1;
 	}
 	if (big || n < min || n > max) {
-		snprintf(err, len, "'%s' is out of range: use a whole number "
-		    "from %ld to %ld", s, min, max);
+		snprintf(err, len, _("'%s' is out of range: use a whole number "
+		    "from %ld to %ld"), s, min, max);
 		return -1;
 	}
 	*out = n;
 	return 0;
  bad:
-	snprintf(err, len, "bad number '%s': use a whole number from %ld to "
-	    "%ld", s, min, max);
+	snprintf(err, len, _("bad number '%s': use a whole number from %ld to "
+	    "%ld"), s, min, max);
 	return -1;
 }
 
@@ -204,9 +205,9 @@ parse_address(const char *s, struct address *a, char *err, size_t len)
 	memset(a, 0, sizeof(*a));
 	if (strncmp(s, "unix:", 5) == 0) {
 		if (s[5] != '/') {
-			snprintf(err, len, "bad address '%s': a unix socket "
+			snprintf(err, len, _("bad address '%s': a unix socket "
 			    "needs an absolute path, e.g. unix:/run/redis/"
-			    "redis-server.sock", s);
+			    "redis-server.sock"), s);
 			return -1;
 		}
 		if ((a->path = strdup(s + 5)) == NULL)
@@ -229,8 +230,8 @@ parse_address(const char *s, struct address *a, char *err, size_t len)
 		if ((colon = strrchr(s, ':')) == NULL)
 			goto bad;
 		if (memchr(s, ':', colon - s) != NULL) {
-			snprintf(err, len, "bad address '%s': put an IPv6 "
-			    "address in brackets, e.g. [::1]:6379", s);
+			snprintf(err, len, _("bad address '%s': put an IPv6 "
+			    "address in brackets, e.g. [::1]:6379"), s);
 			return -1;
 		}
 		host = s;
@@ -243,7 +244,7 @@ parse_address(const char *s, struct address *a, char *err, size_t len)
 		goto bad;
 	if (strlen(port) > 5 || (n = strtol(port, NULL, 10)) < 1 ||
 	    n > 65535) {
-		snprintf(err, len, "bad port '%s' in '%s': use 1 to 65535",
+		snprintf(err, len, _("bad port '%s' in '%s': use 1 to 65535"),
 		    port, s);
 		return -1;
 	}
@@ -252,10 +253,10 @@ parse_address(const char *s, struct address *a, char *err, size_t len)
 	a->port = (int)n;
 	return 0;
  bad:
-	snprintf(err, len, "bad address '%s': " ADDRESS_HINT, s);
+	snprintf(err, len, _("bad address '%s': " ADDRESS_HINT), s);
 	return -1;
  nomem:
-	snprintf(err, len, "out of memory");
+	snprintf(err, len, _("out of memory"));
 	return -1;
 }
 
@@ -279,56 +280,56 @@ parse_url(const char *s, char *err, size_t len)
 
 	for (p = s; *p != '\0'; p++) {
 		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			snprintf(err, len, "bad URL '%s': it contains a space "
-			    "or a control character; " URL_HINT, s);
+			snprintf(err, len, _("bad URL '%s': it contains a "
+			    "space or a control character; " URL_HINT), s);
 			return -1;
 		}
 	}
 	/* curl takes "https:/host" and "https:///host" too: insist on "//". */
 	if ((p = strstr(s, "://")) != NULL && p[3] == '/') {
-		snprintf(err, len, "URL '%s' has no host: " URL_HINT, s);
+		snprintf(err, len, _("URL '%s' has no host: " URL_HINT), s);
 		return -1;
 	}
 	if ((u = curl_url()) == NULL) {
-		snprintf(err, len, "out of memory");
+		snprintf(err, len, _("out of memory"));
 		return -1;
 	}
 	rc = curl_url_set(u, CURLUPART_URL, s, CURLU_NON_SUPPORT_SCHEME);
 	if (rc == CURLUE_NO_HOST) {
-		snprintf(err, len, "URL '%s' has no host: " URL_HINT, s);
+		snprintf(err, len, _("URL '%s' has no host: " URL_HINT), s);
 		goto out;
 	}
 	if (rc != CURLUE_OK) {
-		snprintf(err, len, "bad URL '%s' (%s): " URL_HINT, s,
+		snprintf(err, len, _("bad URL '%s' (%s): " URL_HINT), s,
 		    curl_url_strerror(rc));
 		goto out;
 	}
 	if ((p = strstr(s, "://")) == NULL || p == s ||
 	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789+.-") != (size_t)(p - s)) {
-		snprintf(err, len, "bad URL '%s': " URL_HINT, s);
+		snprintf(err, len, _("bad URL '%s': " URL_HINT), s);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-		snprintf(err, len, "URL '%s': the scheme must be http or "
-		    "https; " URL_HINT, s);
+		snprintf(err, len, _("URL '%s': the scheme must be http or "
+		    "https; " URL_HINT), s);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    *host == '\0') {
-		snprintf(err, len, "URL '%s' has no host: " URL_HINT, s);
+		snprintf(err, len, _("URL '%s' has no host: " URL_HINT), s);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
 	    (strlen(port) > 5 || atoi(port) < 1 || atoi(port) > 65535)) {
-		snprintf(err, len, "bad port '%s' in URL '%s': use 1 to 65535",
-		    port, s);
+		snprintf(err, len, _("bad port '%s' in URL '%s': use 1 to "
+		    "65535"), port, s);
 		goto out;
 	}
 	if (strcmp(scheme, "http") == 0 && !parse_is_loopback(host)) {
-		snprintf(err, len, "plain http is allowed only to a loopback "
-		    "host; use https");
+		snprintf(err, len, _("plain http is allowed only to a loopback "
+		    "host; use https"));
 		goto out;
 	}
 	ret = 0;

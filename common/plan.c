@@ -15,6 +15,7 @@
 
 #include "civil.h"
 #include "fileio.h"
+#include "i18n.h"
 #include "log.h"
 #include "parse.h"
 #include "plan.h"
@@ -190,10 +191,11 @@ static int	plan_name_check(struct schema *,
 static const struct schema_format plan_format = {
 	.sections = plan_sections,
 	.nsections = KIND_MAX,
-	.hint = SECTIONS_HINT,
-	.placeholder = "ID",
-	.name_rule = "made of a-z, 0-9, '_' and '-', starting with a letter "
-	    "or digit",
+	.hint = N_(SECTIONS_HINT),
+	/* TRANSLATORS: a placeholder, as in [agency ID]. */
+	.placeholder = N_("ID"),
+	.name_rule = N_("made of a-z, 0-9, '_' and '-', starting with a "
+	    "letter or digit"),
 	.name_check = plan_name_check,
 };
 
@@ -843,8 +845,8 @@ plan_parse_spec(const char *s, struct plan_spec *sp, char *err, size_t len)
 		if (digits == 0 || *p++ != 'd')
 			goto bad;
 		if (n > DAYS_MAX) {
-			snprintf(err, len, "bad reminder '%s': the day count "
-			    "must be from 0 to %d", s, DAYS_MAX);
+			snprintf(err, len, _("bad reminder '%s': the day count "
+			    "must be from 0 to %d"), s, DAYS_MAX);
 			return -1;
 		}
 		sp->days = sign == '-' ? -n : n;
@@ -853,8 +855,8 @@ plan_parse_spec(const char *s, struct plan_spec *sp, char *err, size_t len)
 		goto bad;
 	if (strchr(p, ':') != NULL) {
 		if (parse_hhmm(p, &sp->minutes, err, len) == -1) {
-			snprintf(err, len, "bad time '%s' in '%s': use HH:MM "
-			    "from 00:00 to 23:59, e.g. 08:30", p, s);
+			snprintf(err, len, _("bad time '%s' in '%s': use HH:MM "
+			    "from 00:00 to 23:59, e.g. 08:30"), p, s);
 			return -1;
 		}
 	} else {
@@ -869,16 +871,17 @@ plan_parse_spec(const char *s, struct plan_spec *sp, char *err, size_t len)
 			goto bad;
 		if (split != NULL) {
 			if (parse_duration(split + 1, &ms, err, len) == -1) {
-				snprintf(err, len, "bad duration '%s' in '%s': "
-				    "use a number and a unit, e.g. 30m, 2h or "
-				    "1h30m", split + 1, s);
+				snprintf(err, len, _("bad duration '%s' in "
+				    "'%s': use a number and a unit, e.g. 30m, "
+				    "2h or 1h30m"), split + 1, s);
 				goto fail;
 			}
 			if (ms > DAY_MS) {
-				snprintf(err, len, "offset '%s' in '%s' is "
+				snprintf(err, len, _("offset '%s' in '%s' is "
 				    "more than a day: move the day instead, "
-				    "e.g. %s+1d@%s", split + 1, s, sp->anchor ==
-				    ANCHOR_START ? "start" : "end", sp->window);
+				    "e.g. %s+1d@%s"), split + 1, s,
+				    sp->anchor == ANCHOR_START ? "start" :
+				    "end", sp->window);
 				goto fail;
 			}
 			sp->offset_ms = *split == '-' ? -ms : ms;
@@ -887,7 +890,7 @@ plan_parse_spec(const char *s, struct plan_spec *sp, char *err, size_t len)
 	sp->text = xstrdup(s);
 	return 0;
  bad:
-	snprintf(err, len, "bad reminder '%s': " SPEC_HINT, s);
+	snprintf(err, len, _("bad reminder '%s': " SPEC_HINT), s);
  fail:
 	plan_spec_clear(sp);
 	return -1;
@@ -979,9 +982,9 @@ plan_parse_spans(struct schema *s, const struct schema_key *k,
 			if (dots != NULL)
 				*dots = '.';
 			schema_bad(s, b < a ? "%s: the range '%s' ends before "
-			    "it starts; put the earlier day first" : "%s: the "
-			    "range '%s' is longer than a year; check the years",
-			    k->name, items[i]);
+			    "it starts; put the earlier day first" : N_("%s: "
+			    "the range '%s' is longer than a year; check the "
+			    "years"), k->name, items[i]);
 			rc = -1;
 			continue;
 		}

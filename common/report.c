@@ -11,6 +11,7 @@
 #include "report.h"
 #include "schedule.h"
 #include "template.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define DAY_MS		(24LL * 60 * 60 * 1000)
@@ -405,35 +406,6 @@ report_csv(const struct report *r, size_t *len)
 
 /* --- text ----------------------------------------------------------------- */
 
-/*
- * The columns a terminal gives UTF-8 text: one per code point, none for a
- * combining mark (Vietnamese typed in decomposed form).
- */
-static size_t
-report_width(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 w = 0;
-	unsigned		 cp;
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			cp = *p++;
-		} else if ((*p & 0xe0) == 0xc0 && p[1] != '\0') {
-			cp = (unsigned)(*p & 0x1f) << 6 | (p[1] & 0x3f);
-			p += 2;
-		} else {
-			cp = 0x10000;	/* three or four bytes: never a mark */
-			p++;
-			while ((*p & 0xc0) == 0x80)
-				p++;
-		}
-		if (cp < 0x300 || cp > 0x36f)
-			w++;
-	}
-	return w;
-}
-
 /* s cut to at most max columns, "…" marking the cut; into buf. */
 static const char *
 report_cut(const char *s, size_t max, char *buf, size_t len)
@@ -441,16 +413,16 @@ report_cut(const char *s, size_t max, char *buf, size_t len)
 	size_t	 n = 0, w = 0, k;
 	char	 one[8];
 
-	if (report_width(s) <= max)
+	if (text_width(s) <= max)
 		return s;
 	while (s[n] != '\0' && n + 8 < len) {
 		for (k = 1; (s[n + k] & 0xc0) == 0x80; k++)
 			;
 		memcpy(one, s + n, k);
 		one[k] = '\0';
-		if (w + report_width(one) > max - 1)
+		if (w + text_width(one) > max - 1)
 			break;
-		w += report_width(one);
+		w += text_width(one);
 		n += k;
 	}
 	snprintf(buf, len, "%.*s…", (int)n, s);
@@ -461,7 +433,7 @@ report_cut(const char *s, size_t max, char *buf, size_t len)
 static void
 report_pad(struct buf *b, const char *s, size_t width, int right)
 {
-	size_t	w = report_width(s);
+	size_t	w = text_width(s);
 
 	if (right)
 		for (; w < width; w++)
@@ -583,12 +555,12 @@ report_text(const struct report *r, const struct plan *p,
 	}
 	/* Widths: the headings, every row and the total. */
 	for (c = 0; c < ncols; c++)
-		width[c] = report_width(head[c]);
+		width[c] = text_width(head[c]);
 	for (i = 0; i <= r->nrows; i++) {
 		report_cells(r, i < r->nrows ? &r->rows[i] : NULL, cell);
 		for (c = 0; c < ncols; c++)
-			if (report_width(cell[c]) > width[c])
-				width[c] = report_width(cell[c]);
+			if (text_width(cell[c]) > width[c])
+				width[c] = text_width(cell[c]);
 	}
 	for (c = 0, rule = 0; c < ncols; c++) {
 		if (c > 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "inifile.h"
 #include "log.h"
 #include "parse.h"
@@ -141,7 +142,8 @@ schema_verror(struct schema *s, size_t file, unsigned line, const char *then,
 	struct schema_error	*e;
 	char			*msg;
 
-	xvasprintf(&msg, fmt, ap);
+	/* In the admin's language: every error of both files meets it here. */
+	xvasprintf(&msg, _(fmt), ap);
 	if (s->defaulting)
 		fatalx("schema: a default is refused: %s", msg);
 	if (s->nerrs == s->errcap) {
@@ -248,9 +250,10 @@ schema_join(const char *const *names, const char *before, const char *after,
 	for (n = 0; names[n] != NULL; n++)
 		;
 	for (i = 0; i < n && off < len; i++) {
+		/* TRANSLATORS: before the last of a list, "a, b or c". */
 		w = snprintf(buf + off, len - off, "%s%s%s%s",
-		    i == 0 ? "" : i == n - 1 ? " or " : ", ", before, names[i],
-		    after);
+		    i == 0 ? "" : i == n - 1 ? _(" or ") : ", ", before,
+		    names[i], after);
 		if (w < 0)
 			break;
 		off += (size_t)w;
@@ -394,7 +397,7 @@ schema_key(void *arg, const char *section, const char *name,
 	if (s->sect == NULL) {
 		if (!s->bad_sect)
 			schema_error(s, line, "'%s' is outside any section; "
-			    "put it under a section: %s", name, s->fmt->hint);
+			    "put it under a section: %s", name, _(s->fmt->hint));
 		return;
 	}
 	schema_label(s, label, sizeof(label));
@@ -465,13 +468,13 @@ schema_section_find(struct schema *s, char *text, unsigned line,
 	}
 	names[i] = NULL;
 	if (*kind == '\0') {
-		schema_error(s, line, "empty section name []; %s", f->hint);
+		schema_error(s, line, "empty section name []; %s", _(f->hint));
 		return NULL;
 	}
 	if (sect == NULL) {
 		if ((near = parse_nearest(kind, names)) == NULL) {
 			schema_error(s, line, "unknown section [%s%s%s]; %s",
-			    kind, *name ? " " : "", name, f->hint);
+			    kind, *name ? " " : "", name, _(f->hint));
 			return NULL;
 		}
 		for (i = 0; strcmp(names[i], near) != 0; i++)
@@ -480,12 +483,13 @@ schema_section_find(struct schema *s, char *text, unsigned line,
 		schema_error(s, line, "unknown section [%s%s%s]; did you mean "
 		    "[%s%s%s]?", kind, *name ? " " : "", name, near,
 		    sect->named ? " " : "", !sect->named ? "" : *name ? name :
-		    f->placeholder);
+		    _(f->placeholder));
 		return NULL;
 	}
 	if (sect->named && *name == '\0') {
 		schema_error(s, line, "[%s] needs a name: [%s %s], %s %s", kind,
-		    kind, f->placeholder, f->placeholder, f->name_rule);
+		    kind, _(f->placeholder), _(f->placeholder),
+		    _(f->name_rule));
 		return NULL;
 	}
 	if (sect->named && f->name_check(s, sect, name, line) == -1)

@@ -1,4 +1,4 @@
-/* Text from outside made safe to log and to store as JSON: UTF-8 checked, control characters replaced, cut between characters. */
+/* Text from outside made safe to log and to store as JSON (UTF-8 checked, control characters replaced, cut between characters), and its width on a terminal. */
 #include <stdint.h>
 
 #include "text.h"
@@ -80,4 +80,29 @@ text_printable(char *dst, size_t len, const char *src, size_t n)
 	}
 	dst[o] = '\0';
 	return o;
+}
+
+size_t
+text_width(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 w = 0;
+	unsigned		 cp;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			cp = *p++;
+		} else if ((*p & 0xe0) == 0xc0 && p[1] != '\0') {
+			cp = (unsigned)(*p & 0x1f) << 6 | (p[1] & 0x3f);
+			p += 2;
+		} else {
+			cp = 0x10000;	/* three or four bytes: never a mark */
+			p++;
+			while ((*p & 0xc0) == 0x80)
+				p++;
+		}
+		if (cp < 0x300 || cp > 0x36f)
+			w++;
+	}
+	return w;
 }

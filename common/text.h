@@ -1,4 +1,4 @@
-/* Text from outside made safe to log and to store as JSON: UTF-8 checked, control characters replaced, cut between characters. */
+/* Text from outside made safe to log and to store as JSON (UTF-8 checked, control characters replaced, cut between characters), and its width on a terminal. */
 #ifndef NV_TEXT_H
 #define NV_TEXT_H
 
@@ -13,5 +13,10 @@ int	text_utf8_valid(const char *s, size_t n);
  * stops at a NUL byte. Returns the bytes written.
  */
 size_t	text_printable(char *dst, size_t len, const char *src, size_t n);
+/*
+ * The columns a terminal gives UTF-8 text: one per code point, none for a
+ * combining mark (Vietnamese typed in decomposed form).
+ */
+size_t	text_width(const char *s);
 
 #endif

@@ -17,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "nhacviecd.h"
 #include "planstore.h"
@@ -35,8 +36,8 @@ static struct event	*watchdog_ev;
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: nhacviecd [-c FILE] [-n] [-d] [-v] "
-	    "[--clock ISO8601 [--clock-rate N]]\n");
+	fprintf(stderr, _("usage: nhacviecd [-c FILE] [-n] [-d] [-v] "
+	    "[--clock ISO8601 [--clock-rate N]]\n"));
 	exit(64);
 }
 
@@ -346,6 +347,7 @@ main(int argc, char *argv[])
 
 	memset(&nv, 0, sizeof(nv));
 	nv.conf_path = CONFIG_DEFAULT_PATH;
+	i18n_init();
 	while ((ch = getopt_long(argc, argv, "c:ndv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -365,8 +367,8 @@ main(int argc, char *argv[])
 			errno = 0;
 			rate = strtod(optarg, &end);
 			if (errno || *end != '\0' || rate <= 0 || rate > 1e6) {
-				fprintf(stderr, "nhacviecd: --clock-rate: "
-				    "'%s' is not a number in (0, 1000000]\n",
+				fprintf(stderr, _("nhacviecd: --clock-rate: "
+				    "'%s' is not a number in (0, 1000000]\n"),
 				    optarg);
 				return 64;
 			}
@@ -384,7 +386,7 @@ main(int argc, char *argv[])
 	if (clock_at) {
 		if (clock_parse_iso8601(clock_at, &start_ms, err,
 		    sizeof(err)) == -1) {
-			fprintf(stderr, "nhacviecd: --clock: %s\n", err);
+			fprintf(stderr, _("nhacviecd: --clock: %s\n"), err);
 			return 64;
 		}
 		clock_set_virtual(start_ms, rate);
@@ -403,7 +405,7 @@ main(int argc, char *argv[])
 	if (d.nerrors > 0 || check) {
 		rc = d.nerrors > 0 ? EX_CONFIG : 0;
 		if (rc == 0)
-			printf("%s: configuration OK\n", nv.conf_path);
+			printf(_("%s: configuration OK\n"), nv.conf_path);
 		diag_clear(&d);
 		plan_free(plan);
 		planstore_sources_clear(&src);

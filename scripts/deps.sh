@@ -1,24 +1,41 @@
 #!/bin/sh
 # Install the Debian 12 packages that building, testing, packaging and the
-# demo need; do nothing when they are all present.
+# demo need, and the vi_VN.UTF-8 locale the tests of Vietnamese messages
+# run in; do nothing when they are all present.
 set -e
 pkgs="gcc make pkg-config libevent-dev libhiredis-dev libcurl4-openssl-dev
 libjansson-dev libical-dev libinih-dev libsystemd-dev libcmocka-dev libssl-dev
 redis-server redis-tools python3 python3-aiosmtpd ca-certificates curl tzdata
 build-essential dpkg-dev debhelper fakeroot lintian mandoc man-db
 bash-completion systemd libfaketime libcrypt-dev chromium chromium-driver
-python3-selenium fonts-dejavu-core"
+python3-selenium fonts-dejavu-core gettext locales"
 missing=""
 for p in $pkgs; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	[ "$st" = "install ok installed" ] || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing packages:$missing; run as root or install them" >&2
-	exit 1
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: missing packages:$missing; run as root or install them" >&2
+		exit 1
+	fi
+	echo "deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends $missing
 fi
-echo "deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends $missing
+
+# glibc translates only in a locale that is installed: LANG=vi_VN.UTF-8
+# needs vi_VN.UTF-8 generated. Listed in /etc/locale.gen, it survives the
+# next locale-gen (an upgrade of the locales package runs one).
+if ! locale -a 2>/dev/null | grep -qix 'vi_VN\.utf-\{0,1\}8'; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: the locale vi_VN.UTF-8 is missing; run as root or" \
+		    "generate it (locale-gen)" >&2
+		exit 1
+	fi
+	echo "deps: generating the locale vi_VN.UTF-8"
+	grep -qx 'vi_VN.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null ||
+	    echo 'vi_VN.UTF-8 UTF-8' >>/etc/locale.gen
+	locale-gen >/dev/null
+fi

@@ -16,6 +16,13 @@
 : "${NV_PYTHON:=/usr/bin/python3}"	# Debian's, which has aiosmtpd
 export NV_ROOT NHACVIECD NHACVIEC NV_PYTHON
 
+# The programs speak the caller's language (LANG=vi_VN.UTF-8: Vietnamese);
+# the scenarios assert on their English, whatever the caller's language.
+# t_306_vietnamese asks for Vietnamese itself.
+unset LANGUAGE
+case ${LC_ALL:-C} in C | C.* | POSIX) ;; *) export LC_ALL=C.UTF-8 ;; esac
+export LC_MESSAGES=C
+
 declare -A NV_PID=()		# bg name -> pid
 NV_SAN_RE='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:'
 
