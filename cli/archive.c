@@ -35,8 +35,8 @@ cli_archive_read(struct cli *cl, int64_t from, int64_t to, unsigned mask,
 	if (archive_read(cl->conf->archive_dir, from, to, mask, seen, fn, arg,
 	    stderr, err, sizeof(err)) == 0)
 		return 0;
-	fprintf(stderr, "nhacviec %s: the archive ([ledger] archive_dir) "
-	    "cannot be read: %s; run as the nhacviec user, or as root\n",
+	fprintf(stderr, _("nhacviec %s: the archive ([ledger] archive_dir) "
+	    "cannot be read: %s; run as the nhacviec user, or as root\n"),
 	    cl->cmd ? cl->cmd->name : "", err);
 	return -1;
 }
@@ -66,21 +66,22 @@ cli_print_archive(struct cli *cl, redisContext *rc)
 		else if (strcmp(k, "last_error") == 0)
 			error = r->element[i + 1]->str;
 	}
-	printf("%-30s", "archive");
+	printf("%s", _("archive"));
+	cli_pad(stdout, _("archive"), 30);
 	if (last == NULL)
-		printf("never run yet (keep %lldd)\n",
+		printf(_("never run yet (keep %lldd)\n"),
 		    (long long)(cl->conf->keep_ms / 86400000LL));
 	else {
 		cli_time(cl, rc, strtoll(last, NULL, 10), when, sizeof(when));
-		printf("last run %s, %s moved to %s\n", when,
+		printf(_("last run %s, %s moved to %s\n"), when,
 		    moved ? moved : "0", cl->conf->archive_dir);
 		if (error != NULL && *error != '\0')
-			printf("%-30sthat run stopped: %s\n", "", error);
+			printf(_("%-30sthat run stopped: %s\n"), "", error);
 	}
 	if (kept != NULL) {
 		cli_time(cl, rc, strtoll(kept, NULL, 10), when, sizeof(when));
-		printf("%-30sRedis holds what is newer than %s; older is in "
-		    "the archive\n", "", when);
+		printf(_("%-30sRedis holds what is newer than %s; older is in "
+		    "the archive\n"), "", when);
 	}
 	freeReplyObject(r);
 }

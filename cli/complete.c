@@ -141,7 +141,7 @@ cmd_complete(struct cli *cl, int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.want = complete_kinds[k].plan ? NULL : complete_kinds[k].section;
 	if (complete_file(&c, path) == -1) {
-		fprintf(stderr, "nhacviec: cannot read %s\n", path);
+		fprintf(stderr, _("nhacviec: cannot read %s\n"), path);
 		return EX_NOINPUT;
 	}
 	if (complete_kinds[k].plan) {

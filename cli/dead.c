@@ -41,7 +41,8 @@ dead_requeue(struct cli *cl, redisContext *rc, const char *which)
 
 	d = redisCommand(rc, "XRANGE %s - +", k->dead);
 	if (d == NULL || d->type != REDIS_REPLY_ARRAY) {
-		fprintf(stderr, "nhacviec dead: reading %s failed\n", k->dead);
+		fprintf(stderr, _("nhacviec dead: reading %s failed\n"),
+		    k->dead);
 		freeReplyObject(d);
 		return EX_UNAVAILABLE;
 	}
@@ -49,11 +50,13 @@ dead_requeue(struct cli *cl, redisContext *rc, const char *which)
 		st = redisCommand(rc, "HGET %s %s", k->state, which);
 		if (st == NULL || st->type != REDIS_REPLY_STRING ||
 		    strcmp(st->str, "dead") != 0) {
-			fprintf(stderr, "nhacviec dead: %s is not a dead letter "
-			    "(%s%s)\n", which, st && st->type ==
-			    REDIS_REPLY_STRING ? "its state is " :
-			    "no such reminder", st && st->type ==
-			    REDIS_REPLY_STRING ? st->str : "");
+			if (st && st->type == REDIS_REPLY_STRING)
+				fprintf(stderr, _("nhacviec dead: %s is not a "
+				    "dead letter (its state is %s)\n"), which,
+				    st->str);
+			else
+				fprintf(stderr, _("nhacviec dead: %s is not a "
+				    "dead letter (no such reminder)\n"), which);
 			freeReplyObject(st);
 			freeReplyObject(d);
 			return EX_DATAERR;
@@ -75,16 +78,17 @@ dead_requeue(struct cli *cl, redisContext *rc, const char *which)
 		r = cli_script(rc, k, SCRIPT_REQUEUE, q.argc, q.argv);
 		if (r && r->type == REDIS_REPLY_ARRAY) {
 			for (i = 0; i < r->elements; i++)
-				printf("requeued %s\n", r->element[i]->str);
+				printf(_("requeued %s\n"), r->element[i]->str);
 			ok = r->elements;
 		} else {
-			fprintf(stderr, "nhacviec dead: requeue failed: %s\n",
-			    r ? r->str : rc->errstr);
+			fprintf(stderr, _("nhacviec dead: requeue failed: "
+			    "%s\n"), r ? r->str : rc->errstr);
 			rv = EX_UNAVAILABLE;
 		}
 		freeReplyObject(r);
 	}
-	printf("requeued %zu dead letter%s\n", ok, ok == 1 ? "" : "s");
+	printf(ngettext("requeued %zu dead letter\n",
+	    "requeued %zu dead letters\n", ok), ok);
 	requeue_clear(&q);
 	plan_free(p);
 	freeReplyObject(d);
@@ -123,12 +127,12 @@ cmd_dead(struct cli *cl, int argc, char **argv)
 
 		cli_time(cl, rc, strtoll(dead_field(f, "at"), NULL, 10), when,
 		    sizeof(when));
-		printf("%s  %s  via %s (attempt %s): %s\n", when,
+		printf(_("%s  %s  via %s (attempt %s): %s\n"), when,
 		    dead_field(f, "id"), dead_field(f, "channel"),
 		    dead_field(f, "attempt"), dead_field(f, "reason"));
 	}
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 0)
-		printf("no dead letters\n");
+		printf(_("no dead letters\n"));
 	freeReplyObject(r);
 	redisFree(rc);
 	return 0;

@@ -47,8 +47,8 @@ cmd_ack(struct cli *cl, int argc, char **argv)
 	if ((rc = cli_connect(cl->conf)) == NULL)
 		return EX_UNAVAILABLE;
 	if ((p = cli_plan(rc, cl->conf, &cl->keys)) == NULL) {
-		fprintf(stderr, "nhacviec ack: no plan in Redis: `nhacviec "
-		    "load` first\n");
+		fprintf(stderr, _("nhacviec ack: no plan in Redis: `nhacviec "
+		    "load` first\n"));
 		redisFree(rc);
 		return EX_UNAVAILABLE;
 	}
@@ -70,17 +70,19 @@ cmd_ack(struct cli *cl, int argc, char **argv)
 	r = cli_script(rc, &f.keys, SCRIPT_FOLLOW, f.argc, f.argv);
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
 		fprintf(stderr, "nhacviec ack: %s\n", r == NULL ? rc->errstr :
-		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		    r->type == REDIS_REPLY_ERROR ? r->str : _("odd reply"));
 		rv = EX_UNAVAILABLE;
 	} else {
 		printf("%s: %s %s%s", f.occurrence, argv[optind + 2],
-		    r->element[0]->integer ? (done ? "done" :
-		    "acknowledged") : (done ? "was done already" :
-		    "was acknowledged already"), note ? " (note kept)" : "");
+		    r->element[0]->integer ? (done ? _("done") :
+		    _("acknowledged")) : (done ? _("was done already") :
+		    _("was acknowledged already")), note ? _(" (note kept)") :
+		    "");
 		if (r->element[1]->integer > 0)
-			printf("; %lld later reminder%s stopped",
-			    r->element[1]->integer,
-			    r->element[1]->integer == 1 ? "" : "s");
+			printf(ngettext("; %lld later reminder stopped",
+			    "; %lld later reminders stopped",
+			    (unsigned long)r->element[1]->integer),
+			    r->element[1]->integer);
 		printf("\n");
 	}
 	freeReplyObject(r);
@@ -124,11 +126,11 @@ cmd_inbox(struct cli *cl, int argc, char **argv)
 		    when, sizeof(when));
 		printf("%s  %s (%s): %s\n  -> %s\n", when,
 		    *inbox_field(f, "agency") ? inbox_field(f, "agency") :
-		    "unknown sender", inbox_field(f, "from"),
+		    _("unknown sender"), inbox_field(f, "from"),
 		    inbox_field(f, "text"), inbox_field(f, "why"));
 	}
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 0)
-		printf("no reply waits to be placed\n");
+		printf(_("no reply waits to be placed\n"));
 	freeReplyObject(r);
 	redisFree(rc);
 	return 0;

@@ -567,7 +567,7 @@ cmd_import_appendix(struct cli *cl, int argc, char **argv)
 		    "table copied from the plan, its cells separated by tabs "
 		    "(STT, NỘI DUNG TUYÊN TRUYỀN, CƠ QUAN CHỦ TRÌ, CƠ QUAN PHỐI "
 		    "HỢP, THỜI GIAN THỰC HIỆN); - reads standard input" :
-		    "one file at a time");
+		    N_("one file at a time"));
 	path = argv[optind];
 	im.file = path;
 	diag_init(&im.d);
@@ -586,9 +586,9 @@ cmd_import_appendix(struct cli *cl, int argc, char **argv)
 	free(raw);
 	if ((pl = plan_load_glob(conf->plan_files, &im.d)) == NULL) {
 		diag_print(&im.d, stderr);
-		fprintf(stderr, "nhacviec: import-appendix matches names "
+		fprintf(stderr, _("nhacviec: import-appendix matches names "
 		    "against the agencies and groups of the plan files (%s): "
-		    "fix them first\n", conf->plan_files);
+		    "fix them first\n"), conf->plan_files);
 		rc = EX_CONFIG;
 		goto out;
 	}
@@ -674,10 +674,13 @@ cmd_import_appendix(struct cli *cl, int argc, char **argv)
 out:
 	fflush(stdout);
 	diag_print(&im.d, stderr);
-	if (rc == EX_DATAERR && im.d.nerrors > 0)
-		fprintf(stderr, "nhacviec: import-appendix: %zu task%s "
-		    "written, %zu error%s\n", im.ntasks, im.ntasks == 1 ? "" :
-		    "s", im.d.nerrors, im.d.nerrors == 1 ? "" : "s");
+	if (rc == EX_DATAERR && im.d.nerrors > 0) {
+		fprintf(stderr, ngettext("nhacviec: import-appendix: %zu task "
+		    "written", "nhacviec: import-appendix: %zu tasks written",
+		    im.ntasks), im.ntasks);
+		fprintf(stderr, ngettext(", %zu error\n", ", %zu errors\n",
+		    im.d.nerrors), im.d.nerrors);
+	}
 	diag_clear(&im.d);
 	appendix_table_clear(&t);
 	for (i = 0; i < im.nids; i++)

@@ -12,6 +12,7 @@
 #include "plan.h"
 #include "report.h"
 #include "schedule.h"
+#include "text.h"
 
 /* A --since/--until value before the plan's zone is known. */
 struct when {
@@ -94,20 +95,24 @@ log_text(FILE *fp, const struct log_run *lr, const struct history_entry *e,
 		t = plan_task_find(lr->plan, e->task);
 		who = a != NULL && a->name != NULL ? a->name : e->agency;
 		if (strcmp(e->task, "adhoc") == 0)
-			what = "ad-hoc notice";
+			what = _("ad-hoc notice");
 		else
 			what = t != NULL && t->title != NULL ? t->title :
 			    e->task;
 		fprintf(fp, "%s — %s", who, what);
 	}
-	if (e->due[0] != '\0')
-		fprintf(fp, "%sdue %s", paren++ ? ", " : " (", e->due);
-	if (e->attempt[0] != '\0')
-		fprintf(fp, "%sattempt %s", paren++ ? ", " : " (", e->attempt);
+	if (e->due[0] != '\0') {
+		fputs(paren++ ? ", " : " (", fp);
+		fprintf(fp, _("due %s"), e->due);
+	}
+	if (e->attempt[0] != '\0') {
+		fputs(paren++ ? ", " : " (", fp);
+		fprintf(fp, _("attempt %s"), e->attempt);
+	}
 	if (e->late)
-		fprintf(fp, "%slate", paren++ ? ", " : " (");
+		fprintf(fp, "%s%s", paren++ ? ", " : " (", _("late"));
 	if (e->fallback)
-		fprintf(fp, "%sfallback", paren++ ? ", " : " (");
+		fprintf(fp, "%s%s", paren++ ? ", " : " (", _("fallback"));
 	if (paren)
 		fputc(')', fp);
 	if (e->detail[0] != '\0')
@@ -256,7 +261,7 @@ cmd_log(struct cli *cl, int argc, char **argv)
 		/* a group stands for its agencies; an id the plan lost, itself */
 		n = plan_members(lr.plan, agency, &members);
 		if ((ids = calloc(n + 1, sizeof(*ids))) == NULL) {
-			fprintf(stderr, "nhacviec: out of memory\n");
+			fprintf(stderr, _("nhacviec: out of memory\n"));
 			exit(EX_UNAVAILABLE);
 		}
 		for (i = 0; i < n; i++)
@@ -273,8 +278,9 @@ cmd_log(struct cli *cl, int argc, char **argv)
 	    log_redis_entry, &lr, &rv);
 	archive_seen_free(lr.seen);
 	if (rv == 0 && !tsv && lr.n == 0)
-		printf("no ledger entries%s\n", f.since >= 0 || f.until >= 0 ||
-		    f.task || f.channel || agency ? " match" : "");
+		printf("%s\n", f.since >= 0 || f.until >= 0 || f.task ||
+		    f.channel || agency ? _("no ledger entries match") :
+		    _("no ledger entries"));
 	free(ids);
 	free(members);
 	redisFree(lr.rc);
@@ -287,6 +293,9 @@ cmd_log(struct cli *cl, int argc, char **argv)
 
 static const char *const report_outcomes[] = { "sent", "retry", "defer",
     "dead", "missed", "skipped" };
+/* The text table's headings for report_outcomes, translated. */
+static const char *const report_outcome_heads[] = { N_("sent"),
+    N_("retry"), N_("defer"), N_("dead"), N_("missed"), N_("skipped") };
 #define NOUTCOMES	(sizeof(report_outcomes) / sizeof(report_outcomes[0]))
 
 struct chan_row {
@@ -329,7 +338,7 @@ report_entry(void *arg, const char *const *fields, size_t nfields)
 		if ((nr = reallocarray(rp->rows, rp->nrows + 1,
 		    sizeof(*nr))) == NULL || (nr[i].channel = strdup(ch)) ==
 		    NULL) {
-			fprintf(stderr, "nhacviec: out of memory\n");
+			fprintf(stderr, _("nhacviec: out of memory\n"));
 			exit(EX_UNAVAILABLE);
 		}
 		memset(nr[i].n, 0, sizeof(nr[i].n));
@@ -388,10 +397,11 @@ cmd_report(struct cli *cl, int argc, char **argv)
 	redisContext		*rc;
 	const char		*by = "channel", *from_arg = NULL;
 	const char		*to_arg = NULL;
+	const char		*head;
 	char			 a[48], b[48];
 	struct buf		 field = BUF_INIT;
 	size_t			 i, o;
-	int			 ch, rv = 0, csv = 0;
+	int			 ch, rv = 0, csv = 0, width[NOUTCOMES];
 
 	while ((ch = cli_getopt(cl, argc, argv, longopts)) != -1) {
 		switch (ch) {
@@ -458,28 +468,36 @@ cmd_report(struct cli *cl, int argc, char **argv)
 		free(rp.rows);
 		goto out;
 	}
-	printf("%-16s", "channel");
-	for (o = 0; o < NOUTCOMES; o++)
-		printf(" %8s", report_outcomes[o]);
+	/* Columns as wide as their translated headings, 8 at least. */
+	printf("%s", _("channel"));
+	cli_pad(stdout, _("channel"), 16);
+	for (o = 0; o < NOUTCOMES; o++) {
+		head = _(report_outcome_heads[o]);
+		width[o] = text_width(head) > 8 ? (int)text_width(head) : 8;
+		putchar(' ');
+		cli_pad(stdout, head, (size_t)width[o]);
+		fputs(head, stdout);
+	}
 	putchar('\n');
 	for (i = 0; i < rp.nrows; i++) {
 		printf("%-16s", rp.rows[i].channel);
 		for (o = 0; o < NOUTCOMES; o++)
-			printf(" %8lld", rp.rows[i].n[o]);
+			printf(" %*lld", width[o], rp.rows[i].n[o]);
 		putchar('\n');
 		free(rp.rows[i].channel);
 	}
 	free(rp.rows);
-	printf("%lld ledger entr%s", rp.total, rp.total == 1 ? "y" : "ies");
+	printf(ngettext("%lld ledger entry", "%lld ledger entries",
+	    (unsigned long)rp.total), rp.total);
 	if (f.since >= 0) {
 		cli_time(cl, NULL, f.since, a, sizeof(a));
-		printf(" from %s", a);
+		printf(_(" from %s"), a);
 	}
 	if (f.until >= 0) {
 		cli_time(cl, NULL, f.until, b, sizeof(b));
-		printf(" until %s", b);
+		printf(_(" until %s"), b);
 	}
-	printf("; %lld sent late (within the grace)\n", rp.late);
+	printf(_("; %lld sent late (within the grace)\n"), rp.late);
  out:
 	if (fflush(stdout) != 0 && rv == 0)
 		rv = 74;

@@ -28,7 +28,7 @@ pause_channels(struct cli *cl, const char *name, const char ***out,
 		return 0;
 	}
 	if (config_channel_find(c, name) == NULL) {
-		fprintf(stderr, "nhacviec %s: no channel %s in %s\n",
+		fprintf(stderr, _("nhacviec %s: no channel %s in %s\n"),
 		    cl->cmd->name, name, c->path);
 		free(*out);
 		*out = NULL;
@@ -73,7 +73,7 @@ cmd_pause(struct cli *cl, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage(cl, argc == optind ? "which channel?" :
-		    "one channel (or '*') at a time");
+		    N_("one channel (or '*') at a time"));
 	if (pause_channels(cl, argv[optind], &names, &n) == -1)
 		return EX_CONFIG;
 	if ((rc = cli_connect(cl->conf)) == NULL) {
@@ -89,17 +89,19 @@ cmd_pause(struct cli *cl, int argc, char **argv)
 		    r->elements != 2) {
 			fprintf(stderr, "nhacviec pause: %s\n", r == NULL ?
 			    rc->errstr : r->type == REDIS_REPLY_ERROR ?
-			    r->str : "odd reply");
+			    r->str : _("odd reply"));
 			rv = EX_UNAVAILABLE;
 		} else {
 			if (r->element[1]->integer > 0)
 				cli_time(cl, rc, r->element[1]->integer, until,
 				    sizeof(until));
-			printf("%s paused in every daemon, %s%s%s\n", names[i],
-			    r->element[1]->integer > 0 ? "until " :
-			    "until `nhacviec resume ", r->element[1]->integer >
-			    0 ? until : names[i], r->element[1]->integer > 0 ?
-			    "" : "`");
+			if (r->element[1]->integer > 0)
+				printf(_("%s paused in every daemon, until "
+				    "%s\n"), names[i], until);
+			else
+				printf(_("%s paused in every daemon, until "
+				    "`nhacviec resume %s`\n"), names[i],
+				    names[i]);
 		}
 		freeReplyObject(r);
 	}
@@ -124,7 +126,7 @@ cmd_resume(struct cli *cl, int argc, char **argv)
 		return EX_USAGE;
 	if (argc - optind != 1)
 		return cli_usage(cl, argc == optind ? "which channel?" :
-		    "one channel (or '*') at a time");
+		    N_("one channel (or '*') at a time"));
 	if (pause_channels(cl, argv[optind], &names, &n) == -1)
 		return EX_CONFIG;
 	if ((rc = cli_connect(cl->conf)) == NULL) {
@@ -139,16 +141,17 @@ cmd_resume(struct cli *cl, int argc, char **argv)
 		    r->elements != 2) {
 			fprintf(stderr, "nhacviec resume: %s\n", r == NULL ?
 			    rc->errstr : r->type == REDIS_REPLY_ERROR ?
-			    r->str : "odd reply");
+			    r->str : _("odd reply"));
 			rv = EX_UNAVAILABLE;
 		} else if (r->element[0]->integer == 0 &&
 		    r->element[1]->integer == 0 && n == 1) {
-			printf("%s was not paused\n", names[i]);
+			printf(_("%s was not paused\n"), names[i]);
 		} else
-			printf("%s resumed; %lld held reminder%s go%s out as "
-			    "soon as a daemon runs\n", names[i],
-			    r->element[1]->integer, r->element[1]->integer == 1 ?
-			    "" : "s", r->element[1]->integer == 1 ? "es" : "");
+			printf(ngettext("%s resumed; %lld held reminder goes "
+			    "out as soon as a daemon runs\n", "%s resumed; "
+			    "%lld held reminders go out as soon as a daemon "
+			    "runs\n", (unsigned long)r->element[1]->integer),
+			    names[i], r->element[1]->integer);
 		freeReplyObject(r);
 	}
 	redisFree(rc);
@@ -172,7 +175,7 @@ cli_print_pauses(struct cli *cl, redisContext *rc)
 	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
 	    i += 2) {
 		if ((o = json_loads(r->element[i + 1]->str, 0, NULL)) == NULL) {
-			printf("paused %s (unreadable: %s)\n",
+			printf(_("paused %s (unreadable: %s)\n"),
 			    r->element[i]->str, r->element[i + 1]->str);
 			continue;
 		}
@@ -186,15 +189,18 @@ cli_print_pauses(struct cli *cl, redisContext *rc)
 			cli_time(cl, rc, json_integer_value(json_object_get(o,
 			    "until")), until, sizeof(until));
 		else
-			snprintf(until, sizeof(until), "resumed by hand");
-		printf("paused %s since %s until %s, by %s: %s; %lld "
-		    "reminder%s held\n", r->element[i]->str, since, until,
+			snprintf(until, sizeof(until), "%s",
+			    _("resumed by hand"));
+		printf(ngettext("paused %s since %s until %s, by %s: %s; "
+		    "%lld reminder held\n", "paused %s since %s until %s, by "
+		    "%s: %s; %lld reminders held\n", (unsigned long)held),
+		    r->element[i]->str, since, until,
 		    json_string_value(json_object_get(o, "by")) ?
 		    json_string_value(json_object_get(o, "by")) : "?",
 		    json_string_value(json_object_get(o, "reason")) &&
 		    *json_string_value(json_object_get(o, "reason")) ?
 		    json_string_value(json_object_get(o, "reason")) :
-		    "no reason given", held, held == 1 ? "" : "s");
+		    _("no reason given"), held);
 		json_decref(o);
 	}
 	freeReplyObject(r);

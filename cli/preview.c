@@ -17,8 +17,8 @@ preview_day(const char *opt, const char *value, plan_day *out)
 {
 	if (plan_parse_day(value, out) == 0)
 		return 0;
-	fprintf(stderr, "nhacviec: preview: %s '%s' is not a day; give "
-	    "YYYY-MM-DD, e.g. 2022-04-01\n", opt, value);
+	fprintf(stderr, _("nhacviec: preview: %s '%s' is not a day; give "
+	    "YYYY-MM-DD, e.g. 2022-04-01\n"), opt, value);
 	return -1;
 }
 
@@ -56,8 +56,8 @@ cmd_preview(struct cli *cl, int argc, char **argv)
 		case 'F':
 			if (strcmp(optarg, "text") != 0 &&
 			    strcmp(optarg, "tsv") != 0) {
-				fprintf(stderr, "nhacviec: preview: --format "
-				    "'%s': use text or tsv\n", optarg);
+				fprintf(stderr, _("nhacviec: preview: --format "
+				    "'%s': use text or tsv\n"), optarg);
 				return EX_USAGE;
 			}
 			format = optarg;
@@ -71,7 +71,8 @@ cmd_preview(struct cli *cl, int argc, char **argv)
 	if (!have_from || !have_to)
 		return cli_usage(cl, "needs both --from and --to");
 	if (from > to) {
-		fprintf(stderr, "nhacviec: preview: --from is after --to\n");
+		fprintf(stderr, _("nhacviec: preview: --from is after "
+		    "--to\n"));
 		return EX_USAGE;
 	}
 
@@ -81,8 +82,8 @@ cmd_preview(struct cli *cl, int argc, char **argv)
 	diag_print(&d, stderr);
 	diag_clear(&d);
 	if (p == NULL) {
-		fprintf(stderr, "nhacviec: preview: the plan (%s) has errors\n",
-		    conf->plan_files);
+		fprintf(stderr, _("nhacviec: preview: the plan (%s) has "
+		    "errors\n"), conf->plan_files);
 		return EX_CONFIG;
 	}
 

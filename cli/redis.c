@@ -47,7 +47,7 @@ cli_auth(redisContext *rc, const struct config *c)
 	    (redisCommand)(rc, "AUTH %s", pw);
 	secret_free(pw);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		fprintf(stderr, "nhacviec: Redis refused AUTH\n");
+		fprintf(stderr, _("nhacviec: Redis refused AUTH\n"));
 		freeReplyObject(r);
 		return -1;
 	}
@@ -85,7 +85,7 @@ cli_sentinel_master(const struct config *c, struct timeval tv)
 		freeReplyObject(r);
 		redisFree(sc);
 	}
-	fprintf(stderr, "nhacviec: no Sentinel of %s named master %s\n",
+	fprintf(stderr, _("nhacviec: no Sentinel of %s named master %s\n"),
 	    c->sentinels, c->master);
 	return NULL;
 }
@@ -135,9 +135,9 @@ cli_owns(redisContext *rc, const char *here, struct cluster_node *owner,
 	id = (redisCommand)(rc, "CLUSTER MYID");
 	slots = (redisCommand)(rc, "CLUSTER SLOTS");
 	if (id == NULL || id->type != REDIS_REPLY_STRING) {
-		snprintf(err, len, "%s is not a Cluster node: %s", here,
+		snprintf(err, len, _("%s is not a Cluster node: %s"), here,
 		    id == NULL ? rc->errstr : id->type == REDIS_REPLY_ERROR ?
-		    id->str : "odd reply");
+		    id->str : _("odd reply"));
 		rv = -1;
 	} else if (cluster_slots_owner(slots, cli_cluster.slot, rc->tcp.host,
 	    owner, err, len) == -1)
@@ -183,8 +183,8 @@ cli_cluster_master(const struct config *c)
 			return rc;
 		redisFree(rc);
 	}
-	fprintf(stderr, "nhacviec: no node of the Cluster %s serves slot %d "
-	    "of prefix %s%s%s\n", c->cluster, cli_cluster.slot, c->prefix,
+	fprintf(stderr, _("nhacviec: no node of the Cluster %s serves slot "
+	    "%d of prefix %s%s%s\n"), c->cluster, cli_cluster.slot, c->prefix,
 	    err[0] ? ": " : "", err);
 	return NULL;
 }
@@ -212,8 +212,8 @@ cli_connect(const struct config *c)
 		rc = redisConnectWithTimeout(c->redis_addr.host,
 		    c->redis_addr.port, tv);
 	if (rc == NULL || rc->err) {
-		fprintf(stderr, "nhacviec: cannot connect to Redis at %s: "
-		    "%s\n", cli_where(c), rc ? rc->errstr : "no memory");
+		fprintf(stderr, _("nhacviec: cannot connect to Redis at %s: "
+		    "%s\n"), cli_where(c), rc ? rc->errstr : _("no memory"));
 		redisFree(rc);
 		return NULL;
 	}
@@ -421,43 +421,44 @@ cli_check_redis(const struct config *c)
 	if (r && r->type == REDIS_REPLY_STRING &&
 	    cli_info(r->str, "aof_enabled", v, sizeof(v)) &&
 	    strcmp(v, "1") != 0) {
-		printf("%s warning: Redis has no append-only file "
+		printf(_("%s warning: Redis has no append-only file "
 		    "(appendonly no): after a crash it comes back from its "
 		    "last snapshot, and reminders claimed or sent since are "
-		    "lost or sent again; set appendonly yes\n", where);
+		    "lost or sent again; set appendonly yes\n"), where);
 		warned++;
 	}
 	freeReplyObject(r);
 	r = redisCommand(rc, "CONFIG GET appendfsync");
 	if (r && r->type == REDIS_REPLY_ERROR)
-		printf("%s note: CONFIG GET is not allowed (%s): check "
-		    "appendfsync and maxmemory-policy on the Redis host\n",
+		printf(_("%s note: CONFIG GET is not allowed (%s): check "
+		    "appendfsync and maxmemory-policy on the Redis host\n"),
 		    where, strncmp(r->str, "NOPERM", 6) == 0 ?
-		    "an ACL user without it" : "renamed or disabled");
+		    _("an ACL user without it") : _("renamed or disabled"));
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
 	    (f = r->element[1])->type == REDIS_REPLY_STRING &&
 	    strcmp(f->str, "always") != 0) {
-		printf("%s note: appendfsync %s: a power cut may lose the last "
-		    "%s of changes (a reminder may be sent twice, none is "
+		printf(_("%s note: appendfsync %s: a power cut may lose the "
+		    "last %s of changes (a reminder may be sent twice, none is "
 		    "lost while its outbox entry survives); appendfsync "
-		    "always loses nothing\n", where, f->str,
-		    strcmp(f->str, "no") == 0 ? "30 seconds or so" :
-		    "second");
+		    "always loses nothing\n"), where, f->str,
+		    strcmp(f->str, "no") == 0 ? _("30 seconds or so") :
+		    _("second"));
 	}
 	freeReplyObject(r);
 	r = redisCommand(rc, "CONFIG GET maxmemory-policy");
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
 	    (f = r->element[1])->type == REDIS_REPLY_STRING &&
 	    strcmp(f->str, "noeviction") != 0) {
-		printf("%s warning: maxmemory-policy %s lets Redis delete keys "
-		    "when full, reminders among them; set noeviction\n",
+		printf(_("%s warning: maxmemory-policy %s lets Redis delete "
+		    "keys when full, reminders among them; set noeviction\n"),
 		    where, f->str);
 		warned++;
 	}
 	freeReplyObject(r);
 	redisFree(rc);
-	printf("%s: Redis checked, %d warning%s\n", c->path, warned,
-	    warned == 1 ? "" : "s");
+	printf(ngettext("%s: Redis checked, %d warning\n",
+	    "%s: Redis checked, %d warnings\n", (unsigned long)warned),
+	    c->path, warned);
 	return 0;
 }
 
@@ -487,7 +488,7 @@ cli_plan(redisContext *rc, const struct config *c, const struct keys *k)
 	p = planstore_parse(c, &ps, &d);
 	if (p == NULL) {
 		diag_print(&d, stderr);
-		fprintf(stderr, "nhacviec: the plan in Redis has errors\n");
+		fprintf(stderr, _("nhacviec: the plan in Redis has errors\n"));
 	}
 	diag_clear(&d);
 	free(ps.names);		/* the strings are the reply's */
@@ -534,7 +535,7 @@ cli_plan_view(struct cli *cl, redisContext *rc)
 		diag_clear(&d);
 	}
 	if (cl->plan == NULL) {
-		fprintf(stderr, "nhacviec: out of memory\n");
+		fprintf(stderr, _("nhacviec: out of memory\n"));
 		exit(EX_UNAVAILABLE);
 	}
 	return cl->plan;
@@ -617,9 +618,10 @@ cli_stream_entries(redisContext *rc, const char *key, const char *from,
 		r = redisCommand(rc, "XRANGE %s %s %s COUNT 1000", key, start,
 		    to);
 		if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-			fprintf(stderr, "nhacviec: reading %s failed: %s\n",
+			fprintf(stderr, _("nhacviec: reading %s failed: %s\n"),
 			    key, r == NULL ? rc->errstr :
-			    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+			    r->type == REDIS_REPLY_ERROR ? r->str :
+			    _("odd reply"));
 			freeReplyObject(r);
 			rv = -1;
 			break;
@@ -633,8 +635,8 @@ cli_stream_entries(redisContext *rc, const char *key, const char *from,
 			if (f->elements > cap) {
 				if ((nf = reallocarray(fields, f->elements,
 				    sizeof(*fields))) == NULL) {
-					fprintf(stderr, "nhacviec: out of "
-					    "memory\n");
+					fprintf(stderr, _("nhacviec: out of "
+					    "memory\n"));
 					freeReplyObject(r);
 					free(fields);
 					return -1;

@@ -37,14 +37,14 @@ report_copy_add(struct report_read *rr, const char *name,
 		rr->cap = rr->cap ? 2 * rr->cap : 64;
 		if ((rr->occ = reallocarray(rr->occ, rr->cap,
 		    sizeof(*rr->occ))) == NULL) {
-			fprintf(stderr, "nhacviec: out of memory\n");
+			fprintf(stderr, _("nhacviec: out of memory\n"));
 			exit(EX_UNAVAILABLE);
 		}
 	}
 	c = &rr->occ[rr->nocc];
 	memset(c, 0, sizeof(*c));
 	if ((c->name = strdup(name)) == NULL) {
-		fprintf(stderr, "nhacviec: out of memory\n");
+		fprintf(stderr, _("nhacviec: out of memory\n"));
 		exit(EX_UNAVAILABLE);
 	}
 	c->seq = rr->nocc++;
@@ -128,7 +128,7 @@ report_pairs(const redisReply *h)
 	if (h == NULL || h->type != REDIS_REPLY_ARRAY)
 		return NULL;
 	if ((f = calloc(h->elements + 1, sizeof(*f))) == NULL) {
-		fprintf(stderr, "nhacviec: out of memory\n");
+		fprintf(stderr, _("nhacviec: out of memory\n"));
 		exit(EX_UNAVAILABLE);
 	}
 	for (k = 0; k < h->elements; k++)
@@ -163,9 +163,9 @@ report_read_occurrences(struct cli *cl, redisContext *rc,
 	r = redisCommand(rc, "ZRANGEBYSCORE %s %lld %lld", cl->keys.occurrences,
 	    (long long)lo, (long long)hi);
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-		fprintf(stderr, "nhacviec report: reading %s failed: %s\n",
+		fprintf(stderr, _("nhacviec report: reading %s failed: %s\n"),
 		    cl->keys.occurrences, r == NULL ? rc->errstr :
-		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		    r->type == REDIS_REPLY_ERROR ? r->str : _("odd reply"));
 		freeReplyObject(r);
 		return -1;
 	}
@@ -176,8 +176,8 @@ report_read_occurrences(struct cli *cl, redisContext *rc,
 			    cl->keys.base, r->element[i + j]->str);
 		for (j = 0; j < n; j++) {
 			if (redisGetReply(rc, (void **)&h) != REDIS_OK) {
-				fprintf(stderr, "nhacviec report: reading the "
-				    "follow-ups failed: %s\n", rc->errstr);
+				fprintf(stderr, _("nhacviec report: reading "
+				    "the follow-ups failed: %s\n"), rc->errstr);
 				rv = -1;
 				break;
 			}

@@ -19,7 +19,7 @@ send_read_text(void)
 
 	if (file_read_fd(STDIN_FILENO, FILE_TEXT, FILE_MAX_TEMPLATE, &buf, &len,
 	    err, sizeof(err)) == -1) {
-		fprintf(stderr, "nhacviec: send: standard input: %s\n", err);
+		fprintf(stderr, _("nhacviec: send: standard input: %s\n"), err);
 		return NULL;
 	}
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
@@ -59,16 +59,16 @@ send_one(struct cli *cl, redisContext *rc, const struct config_channel *ch,
 
 	a = redisCommand(rc, "HGETALL %s%s:%s", k->base, "agency", agency);
 	if (a == NULL || a->type != REDIS_REPLY_ARRAY || a->elements == 0) {
-		fprintf(stderr, "nhacviec: send: no agency %s in the loaded "
-		    "plan (%sagency:%s); `nhacviec load` first\n", agency,
+		fprintf(stderr, _("nhacviec: send: no agency %s in the loaded "
+		    "plan (%sagency:%s); `nhacviec load` first\n"), agency,
 		    k->base, agency);
 		freeReplyObject(a);
 		return EX_DATAERR;
 	}
 	contact = ch->contact ? send_field(a, ch->contact) : NULL;
 	if (ch->contact && contact == NULL) {
-		fprintf(stderr, "nhacviec: send: agency %s has no %s for "
-		    "channel %s\n", agency, ch->contact, ch->name);
+		fprintf(stderr, _("nhacviec: send: agency %s has no %s for "
+		    "channel %s\n"), agency, ch->contact, ch->name);
 		freeReplyObject(a);
 		return EX_DATAERR;
 	}
@@ -77,7 +77,7 @@ send_one(struct cli *cl, redisContext *rc, const struct config_channel *ch,
 	    title, text, now);
 	freeReplyObject(a);
 	if (payload == NULL) {
-		fprintf(stderr, "nhacviec: send: out of memory\n");
+		fprintf(stderr, _("nhacviec: send: out of memory\n"));
 		free(id);
 		return EX_UNAVAILABLE;
 	}
@@ -89,7 +89,7 @@ send_one(struct cli *cl, redisContext *rc, const struct config_channel *ch,
 	}
 	if (r == NULL || r->type != REDIS_REPLY_INTEGER) {
 		fprintf(stderr, "nhacviec: send: %s\n", r == NULL ? rc->errstr :
-		    r->type == REDIS_REPLY_ERROR ? r->str : "odd reply");
+		    r->type == REDIS_REPLY_ERROR ? r->str : _("odd reply"));
 		rv = EX_UNAVAILABLE;
 	} else
 		printf("%s\n", id);
@@ -153,13 +153,14 @@ cmd_send(struct cli *cl, int argc, char **argv)
 	if (agency == NULL || chan == NULL)
 		return cli_usage(cl, "needs --agency and --channel");
 	if ((ch = config_channel_find(c, chan)) == NULL) {
-		fprintf(stderr, "nhacviec: no channel %s in %s\n", chan,
+		fprintf(stderr, _("nhacviec: no channel %s in %s\n"), chan,
 		    c->path);
 		return EX_CONFIG;
 	}
 	if ((text = send_read_text()) == NULL || *text == '\0') {
 		free(text);
-		fprintf(stderr, "nhacviec: send: no text on standard input\n");
+		fprintf(stderr, _("nhacviec: send: no text on standard "
+		    "input\n"));
 		return EX_USAGE;
 	}
 	if ((rc = cli_connect(c)) == NULL) {
@@ -173,15 +174,15 @@ cmd_send(struct cli *cl, int argc, char **argv)
 	/* A group of the loaded plan: one notice to each of its agencies. */
 	p = cli_plan_view(cl, rc);
 	if (plan_group_find(p, agency) == NULL) {
-		fprintf(stderr, "nhacviec: send: no agency or group %s in the "
-		    "loaded plan (%sagency:%s); `nhacviec load` first\n",
+		fprintf(stderr, _("nhacviec: send: no agency or group %s in "
+		    "the loaded plan (%sagency:%s); `nhacviec load` first\n"),
 		    agency, cl->keys.base, agency);
 		rv = EX_DATAERR;
 		goto out;
 	}
 	if ((n = plan_members(p, agency, &members)) == 0) {
-		fprintf(stderr, "nhacviec: send: group %s has no agencies\n",
-		    agency);
+		fprintf(stderr, _("nhacviec: send: group %s has no "
+		    "agencies\n"), agency);
 		rv = EX_DATAERR;
 	}
 	for (i = 0; i < n && rv != EX_UNAVAILABLE; i++) {
@@ -192,8 +193,8 @@ cmd_send(struct cli *cl, int argc, char **argv)
 			rv = one;
 	}
 	if (nbad > 0) {
-		fprintf(stderr, "nhacviec: send: group %s: %zu of %zu "
-		    "agencies not sent to\n", agency, nbad, n);
+		fprintf(stderr, _("nhacviec: send: group %s: %zu of %zu "
+		    "agencies not sent to\n"), agency, nbad, n);
 		if (rv == 0)
 			rv = EX_DATAERR;
 	}

@@ -58,22 +58,23 @@ user_password(char *pw, size_t len)
 	char	again[USERS_PASSWORD_MAX + 2];
 	int	rc = 0;
 
-	if (user_read_line("Password: ", pw, len) == -1 ||
-	    user_read_line("Password again: ", again, sizeof(again)) == -1) {
-		fprintf(stderr, "nhacviec user: give the password twice on "
-		    "standard input (two lines)\n");
+	if (user_read_line(_("Password: "), pw, len) == -1 ||
+	    user_read_line(_("Password again: "), again,
+	    sizeof(again)) == -1) {
+		fprintf(stderr, _("nhacviec user: give the password twice on "
+		    "standard input (two lines)\n"));
 		rc = -1;
 	} else if (strlen(pw) > USERS_PASSWORD_MAX) {
-		fprintf(stderr, "nhacviec user: a password of at most %d "
-		    "bytes\n", USERS_PASSWORD_MAX);
+		fprintf(stderr, _("nhacviec user: a password of at most %d "
+		    "bytes\n"), USERS_PASSWORD_MAX);
 		rc = -1;
 	} else if (strcmp(pw, again) != 0) {
-		fprintf(stderr, "nhacviec user: the two passwords differ; "
-		    "nothing changed\n");
+		fprintf(stderr, _("nhacviec user: the two passwords differ; "
+		    "nothing changed\n"));
 		rc = -1;
 	} else if (strlen(pw) < USER_PASSWORD_MIN) {
-		fprintf(stderr, "nhacviec user: a password of at least %d "
-		    "characters\n", USER_PASSWORD_MIN);
+		fprintf(stderr, _("nhacviec user: a password of at least %d "
+		    "characters\n"), USER_PASSWORD_MIN);
 		rc = -1;
 	}
 	explicit_bzero(again, sizeof(again));
@@ -112,9 +113,9 @@ user_add(struct cli *cl, const char *path, int argc, char **argv)
 		fprintf(stderr, "nhacviec user: %s\n", err);
 		return EX_UNAVAILABLE;
 	}
-	printf("%s %s in %s%s\n", argv[optind + 1], replaced ?
-	    "has a new password" : "added", path, ro ? " (read-only: sees "
-	    "the pages, no buttons)" : "");
+	printf(replaced ? _("%s has a new password in %s%s\n") :
+	    _("%s added in %s%s\n"), argv[optind + 1], path, ro ?
+	    _(" (read-only: sees the pages, no buttons)") : "");
 	return 0;
 }
 
@@ -136,9 +137,9 @@ user_list(const char *path)
 	diag_clear(&d);
 	for (i = 0; i < u->n; i++)
 		printf("%s%s\n", u->v[i].name, u->v[i].read_only ?
-		    " (read-only)" : "");
+		    _(" (read-only)") : "");
 	if (u->n == 0)
-		printf("no users in %s\n", path);
+		printf(_("no users in %s\n"), path);
 	users_free(u);
 	return 0;
 }
@@ -152,9 +153,9 @@ cmd_user(struct cli *cl, int argc, char **argv)
 	if (argc < 2)
 		return cli_usage(cl, "add, remove or list?");
 	if (path == NULL) {
-		fprintf(stderr, "nhacviec user: %s sets no [http] users_file "
-		    "(e.g. users_file = /etc/nhacviec/secrets/users)\n",
-		    cl->conf->path);
+		fprintf(stderr, _("nhacviec user: %s sets no [http] "
+		    "users_file (e.g. users_file = "
+		    "/etc/nhacviec/secrets/users)\n"), cl->conf->path);
 		return EX_CONFIG;
 	}
 	if (strcmp(argv[1], "add") == 0)
@@ -174,8 +175,8 @@ cmd_user(struct cli *cl, int argc, char **argv)
 			fprintf(stderr, "nhacviec user: %s\n", err);
 			return EX_DATAERR;
 		}
-		printf("%s removed from %s; a session already open ends at "
-		    "its next page\n", argv[optind + 1], path);
+		printf(_("%s removed from %s; a session already open ends at "
+		    "its next page\n"), argv[optind + 1], path);
 		return 0;
 	}
 	return cli_usage(cl, "'%s': add, remove or list", argv[1]);

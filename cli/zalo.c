@@ -47,7 +47,7 @@ zalo_read_token(void)
 	int		 tty = isatty(0) && tcgetattr(0, &t) == 0;
 
 	if (tty) {
-		fprintf(stderr, "Zalo OA refresh token: ");
+		fprintf(stderr, "%s", _("Zalo OA refresh token: "));
 		quiet = t;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(0, TCSANOW, &quiet);
@@ -83,8 +83,8 @@ zalo_set(const struct config *c, const struct keys *k,
 
 	memset(&t, 0, sizeof(t));
 	if ((t.refresh_token = zalo_read_token()) == NULL) {
-		fprintf(stderr, "nhacviec: no refresh token on standard "
-		    "input\n");
+		fprintf(stderr, _("nhacviec: no refresh token on standard "
+		    "input\n"));
 		return EX_USAGE;
 	}
 	t.refresh_issued_at = now;
@@ -96,8 +96,8 @@ zalo_set(const struct config *c, const struct keys *k,
 	}
 	/* The file first (the daemon's own copy), then Redis for every instance. */
 	if (zalo_token_write_file(set->state_file, &t, err, sizeof(err)) == -1)
-		fprintf(stderr, "nhacviec: warning: %s (Redis still gets it)\n",
-		    err);
+		fprintf(stderr, _("nhacviec: warning: %s (Redis still gets "
+		    "it)\n"), err);
 	snprintf(now_s, sizeof(now_s), "%lld", (long long)now);
 	{
 		const char *argv[] = { "HSET", k->zalo_token, "refresh_token",
@@ -109,7 +109,7 @@ zalo_set(const struct config *c, const struct keys *k,
 	}
 	zalo_token_clear(&t);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		fprintf(stderr, "nhacviec: writing %s failed: %s\n",
+		fprintf(stderr, _("nhacviec: writing %s failed: %s\n"),
 		    k->zalo_token, r ? r->str : rc->errstr);
 		freeReplyObject(r);
 		redisFree(rc);
@@ -127,8 +127,9 @@ zalo_set(const struct config *c, const struct keys *k,
 		freeReplyObject(r);
 	}
 	redisFree(rc);
-	printf("stored the refresh token for channel %s in %s and %s; running "
-	    "daemons resume it\n", ch->name, set->state_file, k->zalo_token);
+	printf(_("stored the refresh token for channel %s in %s and %s; "
+	    "running daemons resume it\n"), ch->name, set->state_file,
+	    k->zalo_token);
 	return 0;
 }
 
@@ -148,20 +149,21 @@ zalo_status(struct cli *cl, const struct config_channel *ch,
 	have_f = zalo_token_read_file(set->state_file, &f, err,
 	    sizeof(err)) == 0;
 	rc = cli_connect(cl->conf);
-	printf("channel %s (app %s)\n", ch->name, ch->zalo.app_id);
+	printf(_("channel %s (app %s)\n"), ch->name, ch->zalo.app_id);
 	if (have_f) {
 		zalo_when(cl, rc, f.access_expires_at, a, sizeof(a));
 		zalo_when(cl, rc, f.refresh_issued_at, b, sizeof(b));
 		zalo_when(cl, rc, f.updated_at, u, sizeof(u));
-		printf("  file %s: access token %s until %s; refresh token "
-		    "issued %s (good about 3 months); updated %s; %s%s%s\n",
-		    set->state_file, f.access_token ? "present" : "none",
+		printf(_("  file %s: access token %s until %s; refresh token "
+		    "issued %s (good about 3 months); updated %s; %s%s%s\n"),
+		    set->state_file, f.access_token ? _("present") :
+		    _("none"),
 		    a, b, u, f.status ? f.status : "ok",
 		    f.reason && *f.reason ? ": " : "",
 		    f.reason ? f.reason : "");
 		zalo_token_clear(&f);
 	} else
-		printf("  file: %s\n", err);
+		printf(_("  file: %s\n"), err);
 	if (rc != NULL) {
 		r = redisCommand(rc, "HGETALL %s", k->zalo_token);
 		if (r && r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
@@ -178,15 +180,15 @@ zalo_status(struct cli *cl, const struct config_channel *ch,
 		zalo_when(cl, rc, t.access_expires_at, a, sizeof(a));
 		zalo_when(cl, rc, t.refresh_issued_at, b, sizeof(b));
 		zalo_when(cl, rc, t.updated_at, u, sizeof(u));
-		printf("  redis %s: access token %s until %s; refresh token "
-		    "issued %s; updated %s; %s%s%s\n", k->zalo_token,
-		    t.access_token ? "present" : "none", a, b, u,
+		printf(_("  redis %s: access token %s until %s; refresh token "
+		    "issued %s; updated %s; %s%s%s\n"), k->zalo_token,
+		    t.access_token ? _("present") : _("none"), a, b, u,
 		    t.status ? t.status : "ok",
 		    t.reason && *t.reason ? ": " : "",
 		    t.reason ? t.reason : "");
 		zalo_token_clear(&t);
 	} else
-		printf("  redis %s: no token\n", k->zalo_token);
+		printf(_("  redis %s: no token\n"), k->zalo_token);
 	redisFree(rc);
 	return have_f || have_r ? 0 : EX_UNAVAILABLE;
 }
@@ -214,8 +216,12 @@ cmd_zalo(struct cli *cl, int argc, char **argv)
 	if (argc - optind != 2 || strcmp(argv[optind], "token") != 0)
 		return cli_usage(cl, NULL);
 	if ((ch = zalo_channel(c, name)) == NULL) {
-		fprintf(stderr, "nhacviec: no zalo channel%s%s in %s\n",
-		    name ? " named " : "", name ? name : "", c->path);
+		if (name != NULL)
+			fprintf(stderr, _("nhacviec: no zalo channel named %s "
+			    "in %s\n"), name, c->path);
+		else
+			fprintf(stderr, _("nhacviec: no zalo channel in %s\n"),
+			    c->path);
 		return EX_CONFIG;
 	}
 	if (zalo_settings_get(&ch->zalo, &set, err, sizeof(err)) == -1) {

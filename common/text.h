@@ -1,4 +1,4 @@
-/* Text from outside made safe to log and to store as JSON (UTF-8 checked, control characters replaced, cut between characters), and its width on a terminal. */
+/* Text from outside made safe to log and store as JSON; its width on a terminal. */
 #ifndef NV_TEXT_H
 #define NV_TEXT_H
 
