@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "fileio.h"
+#include "i18n.h"
 
 static const char *
 file_kind(mode_t m)
@@ -40,32 +41,32 @@ file_open(const char *path, int flags, size_t max, struct stat *st,
 		of |= O_NOFOLLOW;
 	if ((fd = open(path, of)) == -1) {
 		if (errno == ELOOP && (flags & FILE_NOFOLLOW))
-			snprintf(err, errlen, "a symbolic link: name the file "
-			    "itself");
+			snprintf(err, errlen, "%s", _("a symbolic link: name "
+			    "the file itself"));
 		else
-			snprintf(err, errlen, "cannot open: %s",
+			snprintf(err, errlen, _("cannot open: %s"),
 			    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, st) == -1) {
-		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		snprintf(err, errlen, _("cannot read: %s"), strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		snprintf(err, errlen, "not a regular file (%s)",
+		snprintf(err, errlen, _("not a regular file (%s)"),
 		    file_kind(st->st_mode));
 		close(fd);
 		return -1;
 	}
 	if ((size_t)st->st_size > max) {
-		snprintf(err, errlen, "larger than %zu bytes", max);
+		snprintf(err, errlen, _("larger than %zu bytes"), max);
 		close(fd);
 		return -1;
 	}
 	if ((flags & FILE_OWNER_ONLY) && (st->st_mode & 077)) {
-		snprintf(err, errlen, "readable by group or others (mode "
-		    "%04o); chmod 600 it", (unsigned)(st->st_mode & 07777));
+		snprintf(err, errlen, _("readable by group or others (mode "
+		    "%04o); chmod 600 it"), (unsigned)(st->st_mode & 07777));
 		close(fd);
 		return -1;
 	}
@@ -99,7 +100,7 @@ file_slurp(int fd, int flags, size_t max, char **out, size_t *len,
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			snprintf(err, errlen, "cannot read: %s",
+			snprintf(err, errlen, _("cannot read: %s"),
 			    strerror(errno));
 			buf_clear(&b);
 			return -1;
@@ -107,12 +108,12 @@ file_slurp(int fd, int flags, size_t max, char **out, size_t *len,
 		buf_add(&b, chunk, (size_t)n);
 	}
 	if (b.n > max) {
-		snprintf(err, errlen, "larger than %zu bytes", max);
+		snprintf(err, errlen, _("larger than %zu bytes"), max);
 		buf_clear(&b);
 		return -1;
 	}
 	if ((flags & FILE_TEXT) && b.n > 0 && memchr(b.p, '\0', b.n) != NULL) {
-		snprintf(err, errlen, "holds a NUL byte: not a text file");
+		snprintf(err, errlen, _("holds a NUL byte: not a text file"));
 		buf_clear(&b);
 		return -1;
 	}

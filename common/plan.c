@@ -2029,10 +2029,10 @@ plan_unknown(struct plan_loader *l, const char *file, unsigned line,
 
 	if ((near = parse_nearest(id, names)) != NULL)
 		schema_error_in(l->s, file, line, "unknown %s '%s' in %s; did "
-		    "you mean '%s'?", what, id, key, near);
+		    "you mean '%s'?", _(what), id, key, near);
 	else
 		schema_error_in(l->s, file, line, "unknown %s '%s' in %s; "
-		    "define %s", what, id, key, define);
+		    "define %s", _(what), id, key, define);
 }
 
 /* Every agency and group id, or every window id, NULL-terminated. */
@@ -2069,7 +2069,7 @@ plan_check_refs(struct plan_loader *l, const char *file, unsigned line,
 			continue;
 		snprintf(define, sizeof(define), "[agency %s] or [group %s]",
 		    ids[i], ids[i]);
-		plan_unknown(l, file, line, "agency or group", ids[i], key,
+		plan_unknown(l, file, line, N_("agency or group"), ids[i], key,
 		    names, define);
 	}
 }
@@ -2170,7 +2170,7 @@ plan_check_all(struct plan_loader *l)
 				/* Agencies come first in ids: only those. */
 				ids[p->nagencies] = NULL;
 				plan_unknown(l, t->where.file, tl->at[T_LEAD],
-				    "agency", t->lead, "lead", ids, define);
+				    N_("agency"), t->lead, "lead", ids, define);
 				if (p->ngroups > 0)
 					ids[p->nagencies] = p->groups[0].id;
 			}
@@ -2190,7 +2190,7 @@ plan_check_all(struct plan_loader *l)
 			snprintf(key, sizeof(key), "escalate '%s'", sp->text +
 			    strlen("escalate:"));
 			plan_unknown(l, t->where.file, tl->at[T_ESCALATE],
-			    "window", sp->window, key, wids, define);
+			    N_("window"), sp->window, key, wids, define);
 		}
 		for (k = 0; k < 2; k++) {
 			n = k == 0 ? t->nremind : t->nremind_lead;
@@ -2205,7 +2205,7 @@ plan_check_all(struct plan_loader *l)
 				snprintf(key, sizeof(key), "%s '%s'", k == 0 ?
 				    "remind" : "remind_lead", sp->text);
 				plan_unknown(l, t->where.file, tl->at[k == 0 ?
-				    T_REMIND : T_REMIND_LEAD], "window",
+				    T_REMIND : T_REMIND_LEAD], N_("window"),
 				    sp->window, key, wids, define);
 			}
 		}

@@ -983,11 +983,17 @@ report_check(const struct plan *p, const struct config *c, struct diag *d)
 		for (j = 0; j < cr->nto; j++) {
 			if ((n = plan_members(p, cr->to[j], &who)) == 0) {
 				near = parse_nearest(cr->to[j], names);
-				diag_error(d, c->path, cr->to_line, "[report "
-				    "%s] to: no agency or group '%s' in the "
-				    "plan%s%s%s", cr->name, cr->to[j], near ?
-				    "; did you mean '" : "", near ? near : "",
-				    near ? "'?" : "");
+				if (near != NULL)
+					diag_error(d, c->path, cr->to_line,
+					    "[report %s] to: no agency or "
+					    "group '%s' in the plan; did you "
+					    "mean '%s'?", cr->name, cr->to[j],
+					    near);
+				else
+					diag_error(d, c->path, cr->to_line,
+					    "[report %s] to: no agency or "
+					    "group '%s' in the plan", cr->name,
+					    cr->to[j]);
 			}
 			for (a = 0; a < n; a++)
 				for (k = 0; k < cr->nchannels; k++) {

@@ -10,6 +10,7 @@
 
 #include "civil.h"
 #include "clock.h"
+#include "i18n.h"
 #include "log.h"
 #include "lunar.h"
 #include "parse.h"
@@ -196,9 +197,9 @@ schedule_rule_parse(const char *text, struct icalrecurrencetype *r,
 	if (r->freq != ICAL_NO_RECURRENCE && icalerrno == ICAL_NO_ERROR) {
 		if (r->freq >= ICAL_DAILY_RECURRENCE)
 			return 0;
-		snprintf(err, len, "rule: FREQ=%s repeats within a day, but "
+		snprintf(err, len, _("rule: FREQ=%s repeats within a day, but "
 		    "an occurrence is a whole day; use DAILY, WEEKLY, MONTHLY "
-		    "or YEARLY", icalrecur_freq_to_string(r->freq));
+		    "or YEARLY"), icalrecur_freq_to_string(r->freq));
 		return -1;
 	}
 	icalerror_clear_errno();
@@ -210,17 +211,18 @@ schedule_rule_parse(const char *text, struct icalrecurrencetype *r,
 		    part);
 		t = icalrecurrencetype_from_string(probe);
 		if (t.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
-			snprintf(err, len, "rule: libical rejects '%s' in "
-			    "'%s'; " RULE_HINT, part, text);
+			snprintf(err, len, _("rule: libical rejects '%s' in "
+			    "'%s'; " RULE_HINT), part, text);
 			bad = 1;
 		}
 		icalerror_clear_errno();
 	}
 	free(copy);
 	if (!bad && strcasestr(text, "FREQ=") == NULL)
-		snprintf(err, len, "rule: '%s' has no FREQ; " RULE_HINT, text);
+		snprintf(err, len, _("rule: '%s' has no FREQ; " RULE_HINT),
+		    text);
 	else if (!bad)
-		snprintf(err, len, "rule: libical rejects '%s'; " RULE_HINT,
+		snprintf(err, len, _("rule: libical rejects '%s'; " RULE_HINT),
 		    text);
 	return -1;
 }
@@ -263,7 +265,7 @@ schedule_rule_occurrences(const struct plan_task *t, plan_day from,
 	int				 y, m, d;
 
 	if (t->rule == NULL) {
-		snprintf(err, len, "rule: missing; " RULE_HINT);
+		snprintf(err, len, _("rule: missing; " RULE_HINT));
 		return -1;
 	}
 	if (schedule_rule_parse(t->rule, &r, err, len) == -1)
@@ -279,8 +281,8 @@ schedule_rule_occurrences(const struct plan_task *t, plan_day from,
 	dtstart.day = d;
 	icalerror_clear_errno();
 	if ((it = icalrecur_iterator_new(r, dtstart)) == NULL) {
-		snprintf(err, len, "rule: libical cannot expand '%s' from "
-		    "%04d-%02d-%02d: %s; " RULE_HINT, t->rule, y, m, d,
+		snprintf(err, len, _("rule: libical cannot expand '%s' from "
+		    "%04d-%02d-%02d: %s; " RULE_HINT), t->rule, y, m, d,
 		    icalerror_strerror(icalerrno));
 		icalerror_clear_errno();
 		return -1;
@@ -1119,7 +1121,8 @@ schedule_check_hours(const struct plan *p, const struct config *c,
 #define DAYS_BACK	(SHIFT_MAX + 1)	/* days an occurrence reaches ahead */
 
 static const char *const weekday_en[] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+	N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"),
+	N_("Sat"),
 };
 
 /*
@@ -1178,23 +1181,24 @@ schedule_check_days_off(const struct plan *p, const struct config *c,
 				plan_day_to_ymd(day, &y, &m, &dd);
 				off += snprintf(list + off, sizeof(list) - off,
 				    "%s%s %04d-%02d-%02d%s", n > 1 ? ", " : "",
-				    weekday_en[plan_weekday(day)], y, m, dd,
+				    _(weekday_en[plan_weekday(day)]), y, m, dd,
 				    plan_is_holiday(&p->calendar, day) ?
-				    " (a holiday)" : "");
+				    _(" (a holiday)") : "");
 			}
 		}
 		if (n == 0)
 			continue;
 		if (n > DAYS_OFF_SHOWN && off < sizeof(list))
-			snprintf(list + off, sizeof(list) - off, " and %zu "
-			    "more", n - DAYS_OFF_SHOWN);
-		diag_warn(d, t->where.file, t->where.line, "task '%s': %s "
-		    "'%s' is sent on %s: %s; %s", t->id, j < t->nremind ?
-		    "remind" : "remind_lead", s->text, n == 1 ? "a day off" :
-		    "days off", list, s->window != NULL ? "a window reminder "
+			snprintf(list + off, sizeof(list) - off, _(" and %zu "
+			    "more"), n - DAYS_OFF_SHOWN);
+		diag_warn(d, t->where.file, t->where.line, s->window != NULL ?
+		    "task '%s': %s '%s' is sent on %s: %s; a window reminder "
 		    "keeps its air day (give it a day offset or an HH:MM time "
-		    "to send it on a working day)" : "after [delivery] hours "
-		    "a reminder waits for the next day's opening");
+		    "to send it on a working day)" : N_("task '%s': %s '%s' is "
+		    "sent on %s: %s; after [delivery] hours a reminder waits "
+		    "for the next day's opening"), t->id, j < t->nremind ?
+		    "remind" : "remind_lead", s->text, n == 1 ?
+		    _("a day off") : _("days off"), list);
 	}
 	free(occ);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "i18n.h"
 #include "secret.h"
 
 int
@@ -26,7 +27,7 @@ secret_read(const char *path, char **out, char *err, size_t len)
 	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
 		buf[--got] = '\0';
 	if (got == 0) {
-		snprintf(err, len, "%s is empty", path);
+		snprintf(err, len, _("%s is empty"), path);
 		free(buf);
 		return -1;
 	}
@@ -70,8 +71,8 @@ secret_expand(const char *text, const char *dir, char **out, char *err,
 		    nlen >= sizeof(name) ||
 		    strspn(start, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
 		    "qrstuvwxyz0123456789._-") != nlen) {
-			snprintf(err, len, "bad ${secret:NAME}: NAME is "
-			    "letters, digits, '.', '_' and '-'");
+			snprintf(err, len, _("bad ${secret:NAME}: NAME is "
+			    "letters, digits, '.', '_' and '-'"));
 			goto fail;
 		}
 		memcpy(name, start, nlen);

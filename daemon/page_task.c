@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "follow.h"
+#include "i18n.h"
 #include "log.h"
 #include "schedule.h"
 #include "text.h"
@@ -499,7 +500,7 @@ page_follow(struct page *p)
 	p->data = page_strdup(task);
 	p->data_free = free;
 	log_info("status pages: %s records %s %s of %s", p->user, agency,
-	    done ? "done" : "acknowledged", f.occurrence);
+	    done ? _("done") : _("acknowledged"), f.occurrence);
 	page_script(p, &f.keys, SCRIPT_FOLLOW, pt_follow_done, f.argc,
 	    f.argv);
 	follow_clear(&f);

@@ -13,6 +13,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "clock.h"
+#include "i18n.h"
 #include "listener.h"
 #include "log.h"
 #include "web.h"
@@ -548,7 +549,7 @@ web_new(struct nv *nv, struct listener *l, char *err, size_t len)
 	}
 	(void)web_users(w);
 	log_info("status pages on the admin listener, accounts in %s%s",
-	    w->users_path, w->users ? "" : " (none can log in yet)");
+	    w->users_path, w->users ? "" : _(" (none can log in yet)"));
 	return w;
 }
 

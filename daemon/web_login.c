@@ -15,6 +15,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "web.h"
 
@@ -150,7 +151,7 @@ web_check_answer(struct web_check *k)
 		return;
 	}
 	log_info("status pages: %s logged in from %s%s", k->user, k->from,
-	    k->read_only ? " (read-only)" : "");
+	    k->read_only ? _(" (read-only)") : "");
 	web_cookie(k->req, s->id);
 	web_redirect(k->req, "/");
 }
