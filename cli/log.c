@@ -449,7 +449,8 @@ cmd_report(struct cli *cl, int argc, char **argv)
 	    report_archived, report_redis_entry, &rp, &rv);
 	archive_seen_free(rp.seen);
 	redisFree(rc);
-	qsort(rp.rows, rp.nrows, sizeof(*rp.rows), report_row_cmp);
+	if (rp.nrows > 0)	/* rows is NULL for an empty ledger */
+		qsort(rp.rows, rp.nrows, sizeof(*rp.rows), report_row_cmp);
 	if (csv) {
 		/* As Excel opens it: a BOM, CRLF line ends. */
 		printf("%schannel", REPORT_BOM);
