@@ -3,8 +3,9 @@
 # and dpkg installs it into a scratch root with its maintainer scripts run
 # there: the nhacviec user and its folders exist, the unit is installed and
 # not enabled, /etc/nhacviec is conffiles that a reinstall leaves alone, and
-# the installed nhacviec checks the installed config clean. Remove and purge
-# take away what they should.
+# the installed nhacviec checks the installed config clean, in English and,
+# with the installed catalog, in Vietnamese. Remove and purge take away what
+# they should.
 
 . "$(dirname "$0")/harness.sh"
 . "$(dirname "$0")/fakes.sh"
@@ -68,9 +69,13 @@ done
 for f in usr/share/man/man1/nhacviec.1.gz usr/share/man/man5/nhacviec.conf.5.gz \
     usr/share/man/man5/nhacviec-plan.5.gz usr/share/man/man8/nhacviecd.8.gz \
     usr/share/bash-completion/completions/nhacviec \
-    usr/share/doc/nhacviec/examples/nginx/nhacviec-admin.conf; do
+    usr/share/doc/nhacviec/examples/nginx/nhacviec-admin.conf \
+    usr/share/locale/vi/LC_MESSAGES/nhacviec.mo; do
 	[ -f "$R/$f" ] || fail "not installed: /$f"
 done
+dpkg-deb -c "$deb" >"$T/contents"
+assert_grep ' \./usr/share/locale/vi/LC_MESSAGES/nhacviec\.mo$' "$T/contents" \
+    "the Vietnamese catalog in the package"
 LC_ALL=C.UTF-8 man --warnings -l "$R/usr/share/man/man5/nhacviec.conf.5.gz" \
     2>"$T/man.err" | grep -q 'unhealthy_after' || fail "the installed nhacviec.conf(5)"
 [ -s "$T/man.err" ] && fail "man: $(cat "$T/man.err")"
@@ -88,6 +93,12 @@ tasks=$(cat "$NV_ROOT"/config/plan.d/*.conf | grep -c '^\[task ')
 agencies=$(cat "$NV_ROOT"/config/plan.d/*.conf | grep -c '^\[agency ')
 assert_grep "configuration OK; plan .*: $tasks tasks, $agencies agencies" \
     "$T/check.out" "check on the installed config and plan"
+# The scratch root's catalog stands for /usr/share/locale.
+env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=vi_VN.UTF-8 \
+    NHACVIEC_LOCALEDIR="$R/usr/share/locale" "$R/usr/bin/nhacviec" \
+    -c "$conf" check >"$T/check.vi" 2>&1 || fail "check: $(cat "$T/check.vi")"
+assert_grep "cấu hình hợp lệ; kế hoạch .*: $tasks nhiệm vụ, $agencies cơ quan" \
+    "$T/check.vi" "check in Vietnamese with the installed catalog"
 "$R/usr/bin/nhacviecd" -n -c "$conf" >"$T/n.out" 2>&1 ||
     fail "nhacviecd -n: $(cat "$T/n.out")"
 unset CREDENTIALS_DIRECTORY
