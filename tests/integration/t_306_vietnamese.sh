@@ -41,8 +41,8 @@ msgattrib --only-fuzzy --no-obsolete "$po" >"$T/fuzzy.po" || fail "msgattrib"
 assert_no_grep '^msgid ".' "$T/fuzzy.po" "fuzzy entries in po/vi.po (make po guessed)"
 # Where check's findings and the command's words come from (a message a
 # later change adds elsewhere may wait for its translation in English).
-src=(common/plan.c common/config.c common/parse.c common/diag.c
-    common/preflight.c common/schedule.c common/template.c common/report.c
+src=(common/schema.c common/plan.c common/config.c common/parse.c
+    common/diag.c common/preflight.c common/schedule.c common/template.c common/report.c
     common/fileio.c common/secret.c common/users.c common/zalo.c 'cli/*.c')
 msggrep "${src[@]/#/--location=}" "$po" |
     msgattrib --untranslated --no-obsolete >"$T/untranslated.po" || fail "msggrep"
