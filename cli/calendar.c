@@ -169,8 +169,6 @@ cmd_calendar(struct cli *cl, int argc, char **argv)
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	if (optind == argc)
-		return cli_usage(cl, "which year?");
 	if (argc - optind > YEARS_MAX)
 		return cli_usage(cl, "at most %d years at once", YEARS_MAX);
 	memset(&c, 0, sizeof(c));

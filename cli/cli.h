@@ -38,13 +38,16 @@ struct command {
 	const char	*name;
 	const char	*args;		/* the usage after the name */
 	const char	*what;		/* one line for the list */
+	int		 min, max;	/* operands after the options (-1: any) */
+	const char	*missing;	/* said when fewer than min are given */
 	int		(*fn)(struct cli *, int argc, char **argv);
 };
 
 /*
  * getopt_long over a command's own options (argv[0] is its name): the
  * option's value, -1 at the end, 0 after printing what was wrong (the
- * command then returns EX_USAGE).
+ * command then returns EX_USAGE). At the end, the operands left are
+ * counted against the command's min and max.
  */
 int	cli_getopt(struct cli *, int argc, char **argv,
 	    const struct option *longopts);

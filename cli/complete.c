@@ -131,8 +131,6 @@ cmd_complete(struct cli *cl, int argc, char **argv)
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	if (argc - optind != 1)
-		return cli_usage(cl, "which names?");
 	for (k = 0; k < NKINDS; k++)
 		if (strcmp(argv[optind], complete_kinds[k].kind) == 0)
 			break;

@@ -110,8 +110,8 @@ cmd_dead(struct cli *cl, int argc, char **argv)
 		return EX_USAGE;
 	argc -= optind - 1;
 	argv += optind - 1;
-	if (argc > 3 || (argc >= 2 && strcmp(argv[1], "requeue") != 0))
-		return cli_usage(cl, "unexpected '%s'", argv[argc > 3 ? 3 : 1]);
+	if (argc >= 2 && strcmp(argv[1], "requeue") != 0)
+		return cli_usage(cl, "unexpected '%s'", argv[1]);
 	if (argc == 2)
 		return cli_usage(cl, "requeue which? an id, or '*' for all");
 	if ((rc = cli_connect(c)) == NULL)

@@ -41,9 +41,6 @@ cmd_ack(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 3)
-		return cli_usage(cl, "needs the task, its due day and the "
-		    "agency");
 	if ((rc = cli_connect(cl->conf)) == NULL)
 		return EX_UNAVAILABLE;
 	if ((p = cli_plan(rc, cl->conf, &cl->keys)) == NULL) {
@@ -114,8 +111,6 @@ cmd_inbox(struct cli *cl, int argc, char **argv)
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	if ((rc = cli_connect(cl->conf)) == NULL)
 		return EX_UNAVAILABLE;
 	r = redisCommand(rc, "XRANGE %s - +", cl->keys.inbox);

@@ -562,12 +562,6 @@ cmd_import_appendix(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 1)
-		return cli_usage(cl, argc == optind ? "which file? the appendix "
-		    "table copied from the plan, its cells separated by tabs "
-		    "(STT, NỘI DUNG TUYÊN TRUYỀN, CƠ QUAN CHỦ TRÌ, CƠ QUAN PHỐI "
-		    "HỢP, THỜI GIAN THỰC HIỆN); - reads standard input" :
-		    N_("one file at a time"));
 	path = argv[optind];
 	im.file = path;
 	diag_init(&im.d);

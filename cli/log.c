@@ -246,8 +246,6 @@ cmd_log(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	memset(&lr, 0, sizeof(lr));
 	if ((lr.rc = cli_connect(cl->conf)) == NULL)
 		return EX_UNAVAILABLE;
@@ -430,8 +428,6 @@ cmd_report(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	if (strcmp(by, "channel") != 0)
 		return cli_report_follow(cl, by, from_arg, to_arg, csv);
 	if ((from_arg != NULL && log_when(cl, "--from", from_arg,

@@ -53,8 +53,6 @@ cmd_check(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		redis = 1;
 	}
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	/* What nhacviecd checks before it starts, the same code. */
 	diag_init(&d);
 	p = preflight_run(c, &src, &d);
@@ -116,8 +114,6 @@ cmd_status(struct cli *cl, int argc, char **argv)
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	if ((rc = cli_connect(c)) == NULL)
 		return EX_UNAVAILABLE;
 	r = redisCommand(rc, "HVALS %s", k->state);
@@ -209,8 +205,6 @@ cmd_load(struct cli *cl, int argc, char **argv)
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	diag_init(&d);
 	p = planstore_load(c, &src, &d);
 	diag_print(&d, stderr);
@@ -261,8 +255,6 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	if (argc - optind > 1)
-		return cli_usage(cl, "unexpected '%s'", argv[optind + 1]);
 	if (optind < argc) {
 		n = strtol(argv[optind], &end, 10);
 		if (*argv[optind] == '\0' || *end != '\0' || n < 1 ||
@@ -289,51 +281,62 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 static const struct command commands[] = {
 	{ "check", "[--redis]", N_("the config and the plan files, every "
 	    "problem as FILE:LINE; --redis: the Redis it names too"),
-	    cmd_check },
+	    0, 0, NULL, cmd_check },
 	{ "calendar", "YEAR [YEAR...]", N_("the years' statutory days off "
 	    "(Tết and Hùng Kings from the lunar calendar) as a [calendar] "
-	    "section"), cmd_calendar },
+	    "section"), 1, -1, N_("which year?"), cmd_calendar },
 	{ "preview", "--from DATE --to DATE [--format text|tsv]",
-	    N_("the reminders the plan gives, offline"), cmd_preview },
+	    N_("the reminders the plan gives, offline"), 0, 0, NULL,
+	    cmd_preview },
 	{ "load", "", N_("check the plan files and write them to Redis in "
-	    "one step"), cmd_load },
+	    "one step"), 0, 0, NULL, cmd_load },
 	{ "import-appendix", "[--year N] [--remind SPECS] [--channels LIST] "
 	    "[--encoding NAME] FILE", N_("a plan's appendix table (UTF-8, "
-	    "UTF-16, Windows-1258) as [task] sections"), cmd_import_appendix },
+	    "UTF-16, Windows-1258) as [task] sections"), 1, 1, N_("which "
+	    "file? the appendix table copied from the plan, its cells "
+	    "separated by tabs (STT, NỘI DUNG TUYÊN TRUYỀN, CƠ QUAN CHỦ TRÌ, "
+	    "CƠ QUAN PHỐI HỢP, THỜI GIAN THỰC HIỆN); - reads standard input"),
+	    cmd_import_appendix },
 	{ "status", "", N_("what is due, queued, sent and dead in Redis"),
-	    cmd_status },
+	    0, 0, NULL, cmd_status },
 	{ "upcoming", "[N]", N_("the next N reminders due (default 20)"),
-	    cmd_upcoming },
+	    0, 1, NULL, cmd_upcoming },
 	{ "send", "--agency ID|GROUP --channel NAME [--title TEXT] < TEXT",
 	    N_("an ad-hoc notice through the outbox (a group: one to each "
-	    "agency)"), cmd_send },
+	    "agency)"), 0, 0, NULL, cmd_send },
 	{ "dead", "[requeue ID|'*']", N_("the dead letters, or send them "
-	    "again"), cmd_dead },
+	    "again"), 0, 2, NULL, cmd_dead },
 	{ "log", "[--since DATE|Nd] [--until DATE] [--agency ID] [--task ID] "
 	    "[--channel NAME] [--format text|tsv]", N_("the ledger, entry by "
-	    "entry, newest last, in the plan's time zone"), cmd_log },
+	    "entry, newest last, in the plan's time zone"), 0, 0, NULL,
+	    cmd_log },
 	{ "report", "[--by channel|agency|task] [--from DATE] [--to DATE] "
 	    "[--format text|csv]", N_("per channel: the ledger's outcomes; "
 	    "per agency or task: who was reached, saw, confirmed, finished, "
-	    "for the occurrences due from --from to --to"), cmd_report },
+	    "for the occurrences due from --from to --to"), 0, 0, NULL,
+	    cmd_report },
 	{ "pause", "CHANNEL|'*' [--for DURATION] [--reason TEXT]",
 	    N_("hold a channel in every daemon, also after restarts"),
-	    cmd_pause },
+	    1, 1, N_("which channel?"), cmd_pause },
 	{ "resume", "CHANNEL|'*'", N_("release a paused channel; what it "
-	    "held is due again"), cmd_resume },
+	    "held is due again"), 1, 1, N_("which channel?"), cmd_resume },
 	{ "zalo", "[--channel NAME] token set|status",
 	    N_("the Zalo OA refresh token (set reads standard input)"),
-	    cmd_zalo },
+	    2, 2, N_("token set or token status?"), cmd_zalo },
 	{ "ack", "TASK DUE AGENCY [--done] [--note TEXT]", N_("record what "
-	    "a head said (a phone call): acknowledged, or done"), cmd_ack },
+	    "a head said (a phone call): acknowledged, or done"), 3, 3,
+	    N_("needs the task, its due day and the agency"), cmd_ack },
 	{ "inbox", "", N_("replies from heads that could not be placed"),
-	    cmd_inbox },
+	    0, 0, NULL, cmd_inbox },
 	{ "user", "add NAME [--read-only] | remove NAME | list",
 	    N_("the status pages' accounts ([http] users_file; add reads the "
-	    "password twice from standard input)"), cmd_user },
+	    "password twice from standard input)"), 1, 2,
+	    N_("add, remove or list?"), cmd_user },
 	{ "complete", "channels|tasks|agencies|groups",
-	    N_("names for shell completion"), cmd_complete },
-	{ "help", "[COMMAND]", N_("this list, or one command's usage"), NULL },
+	    N_("names for shell completion"), 1, 1, N_("which names?"),
+	    cmd_complete },
+	{ "help", "[COMMAND]", N_("this list, or one command's usage"), 0, 1,
+	    NULL, NULL },
 };
 
 static const struct command *
@@ -387,6 +390,26 @@ cli_pad(FILE *fp, const char *s, size_t width)
 		fputc(' ', fp);
 }
 
+/* The operands left after the options, against the command's table entry. */
+static int
+cli_operands(const struct cli *cl, int n, char **argv)
+{
+	const struct command	*c = cl->cmd;
+
+	if (n < c->min) {
+		if (c->missing != NULL)
+			cli_usage(cl, "%s", _(c->missing));
+		else
+			cli_usage(cl, "needs %d more argument(s)", c->min - n);
+		return 0;
+	}
+	if (c->max >= 0 && n > c->max) {
+		cli_usage(cl, "unexpected '%s'", argv[c->max]);
+		return 0;
+	}
+	return -1;
+}
+
 int
 cli_getopt(struct cli *cl, int argc, char **argv,
     const struct option *longopts)
@@ -400,6 +423,8 @@ cli_getopt(struct cli *cl, int argc, char **argv,
 		opterr = 0;
 	}
 	o = getopt_long(argc, argv, "", longopts ? longopts : none, NULL);
+	if (o == -1)
+		return cli_operands(cl, argc - optind, argv + optind);
 	if (o == '?') {
 		if (optopt)
 			cli_usage(cl, "option %s needs a value",

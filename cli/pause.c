@@ -71,9 +71,6 @@ cmd_pause(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (argc - optind != 1)
-		return cli_usage(cl, argc == optind ? "which channel?" :
-		    N_("one channel (or '*') at a time"));
 	if (pause_channels(cl, argv[optind], &names, &n) == -1)
 		return EX_CONFIG;
 	if ((rc = cli_connect(cl->conf)) == NULL) {
@@ -124,9 +121,6 @@ cmd_resume(struct cli *cl, int argc, char **argv)
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
 		return EX_USAGE;
-	if (argc - optind != 1)
-		return cli_usage(cl, argc == optind ? "which channel?" :
-		    N_("one channel (or '*') at a time"));
 	if (pause_channels(cl, argv[optind], &names, &n) == -1)
 		return EX_CONFIG;
 	if ((rc = cli_connect(cl->conf)) == NULL) {

@@ -66,8 +66,6 @@ cmd_preview(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	if (!have_from || !have_to)
 		return cli_usage(cl, "needs both --from and --to");
 	if (from > to) {

@@ -148,8 +148,6 @@ cmd_send(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (optind != argc)
-		return cli_usage(cl, "unexpected '%s'", argv[optind]);
 	if (agency == NULL || chan == NULL)
 		return cli_usage(cl, "needs --agency and --channel");
 	if ((ch = config_channel_find(c, chan)) == NULL) {

@@ -213,7 +213,7 @@ cmd_zalo(struct cli *cl, int argc, char **argv)
 			return EX_USAGE;
 		name = optarg;
 	}
-	if (argc - optind != 2 || strcmp(argv[optind], "token") != 0)
+	if (strcmp(argv[optind], "token") != 0)
 		return cli_usage(cl, NULL);
 	if ((ch = zalo_channel(c, name)) == NULL) {
 		if (name != NULL)

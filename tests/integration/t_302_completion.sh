@@ -138,4 +138,33 @@ assert_eq 64 "$?" "complete of an unknown kind"
 assert_grep 'cannot read .*none.conf' "$T/helper.out" "the missing config named"
 san_check helper
 
+# The command table counts each command's operands after its options: too
+# few says what is missing, too many names the first extra one, both exit
+# 64 before anything is read or written.
+ok=$NV_ROOT/config/demo.conf
+while IFS='|' read -r args want; do
+	# shellcheck disable=SC2086
+	"$NHACVIEC" -c "$ok" $args >"$T/usage.out" 2>&1
+	assert_eq 64 "$?" "nhacviec $args: exit status"
+	assert_grep "^nhacviec ${args%% *}: $want" "$T/usage.out" "nhacviec $args"
+	assert_grep "^usage: nhacviec ${args%% *}" "$T/usage.out" \
+	    "nhacviec $args: its usage line"
+	san_check usage
+done <<'EOT'
+status now|unexpected 'now'
+upcoming 5 6|unexpected '6'
+pause|which channel\?
+pause --for 1h zalo email|unexpected 'email'
+resume|which channel\?
+calendar|which year\?
+import-appendix|which file\?
+ack bao-cao 2022-06-30|needs the task, its due day and the agency
+zalo token|token set or token status\?
+dead requeue a b|unexpected 'b'
+log --since 7d extra|unexpected 'extra'
+check --redis x|unexpected 'x'
+user|add, remove or list\?
+complete|which names\?
+EOT
+
 echo "ok"
