@@ -18,7 +18,9 @@
 #     archive with [ledger] keep = 30d (BENCH_ARCHIVE=1: this one alone).
 set -u
 NV_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-export NHACVIECD=$NV_ROOT/build/nhacviecd NHACVIEC=$NV_ROOT/build/nhacviec
+# BENCH_DAEMON=PATH: another build of nhacviecd measured the same way (an
+# earlier commit's, to compare).
+export NHACVIECD=${BENCH_DAEMON:-$NV_ROOT/build/nhacviecd} NHACVIEC=$NV_ROOT/build/nhacviec
 export FAKE_WEBHOOK=$NV_ROOT/build/rel/tests/fake_webhook
 . "$NV_ROOT/tests/integration/harness.sh"
 . "$NV_ROOT/tests/integration/fakes.sh"
