@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -171,10 +172,95 @@ main_stop(struct nv *nv)
 	dispatch_stop(nv->dispatch, main_idle, nv);
 }
 
+/*
+ * What a reload cannot change: the Redis connections and the listeners were
+ * built from these. The running values stay (a reload swaps them into the
+ * new config), so a later reload compares with what runs, not with the
+ * previous file. A field without a key is derived from the one before it.
+ */
+enum running_kind { RUN_STR, RUN_INT, RUN_I64, RUN_WITH };
+
+#define RUN(field, kind, key)	{ key, kind, offsetof(struct config, field), \
+				    sizeof(((struct config *)0)->field) }
+static const struct running {
+	const char		*key;
+	enum running_kind	 kind;
+	size_t			 off, size;
+} main_running[] = {
+	RUN(redis_address, RUN_STR, "[redis] address"),
+	RUN(redis_addr, RUN_WITH, NULL),
+	RUN(prefix, RUN_STR, "[redis] prefix"),
+	RUN(username, RUN_STR, "[redis] username"),
+	RUN(password_file, RUN_STR, "[redis] password_file"),
+	RUN(consumer, RUN_STR, "[redis] consumer"),
+	RUN(connect_timeout_ms, RUN_I64, "[redis] connect_timeout"),
+	RUN(sentinels, RUN_STR, "[redis] sentinels"),
+	RUN(sentinel_addrs, RUN_WITH, NULL),
+	RUN(nsentinels, RUN_WITH, NULL),
+	RUN(master, RUN_STR, "[redis] master"),
+	RUN(cluster, RUN_STR, "[redis] cluster"),
+	RUN(cluster_addrs, RUN_WITH, NULL),
+	RUN(ncluster, RUN_WITH, NULL),
+	RUN(listen, RUN_STR, "[http] listen"),
+	RUN(listen_addr, RUN_WITH, NULL),
+	RUN(listen_allow_remote, RUN_INT, "[http] listen_allow_remote"),
+	RUN(http_max_connections, RUN_INT, "[http] max_connections"),
+	RUN(http_idle_timeout_ms, RUN_I64, "[http] idle_timeout"),
+	RUN(http_request_timeout_ms, RUN_I64, "[http] request_timeout"),
+	RUN(public_listen, RUN_STR, "[http] public_listen"),
+	RUN(public_listen_addr, RUN_WITH, NULL),
+	RUN(users_file, RUN_STR, "[http] users_file"),
+};
+
+/* The largest field above: a struct address. */
+#define RUN_SIZE_MAX	sizeof(struct address)
+_Static_assert(sizeof(char *) <= RUN_SIZE_MAX &&
+    sizeof(int64_t) <= RUN_SIZE_MAX, "a running field fits RUN_SIZE_MAX");
+
 static int
-main_same(const char *a, const char *b)
+main_running_same(const struct running *r, const struct config *a,
+    const struct config *b)
 {
-	return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+	const char	*pa = (const char *)a + r->off;
+	const char	*pb = (const char *)b + r->off;
+	const char	*sa, *sb;
+
+	switch (r->kind) {
+	case RUN_STR:
+		memcpy(&sa, pa, sizeof(sa));
+		memcpy(&sb, pb, sizeof(sb));
+		return (sa == NULL && sb == NULL) ||
+		    (sa && sb && strcmp(sa, sb) == 0);
+	case RUN_INT:
+	case RUN_I64:
+		return memcmp(pa, pb, r->size) == 0;
+	case RUN_WITH:
+		break;
+	}
+	return 1;
+}
+
+/* Swaps the running fields of a and b; says in changed which differ. */
+static void
+main_running_swap(struct config *a, struct config *b, char *changed,
+    size_t len)
+{
+	unsigned char	 tmp[RUN_SIZE_MAX];
+	size_t		 i, off = 0;
+
+	if (changed != NULL && len > 0)
+		changed[0] = '\0';
+	for (i = 0; i < nitems(main_running); i++) {
+		const struct running *r = &main_running[i];
+
+		if (changed != NULL && r->key != NULL &&
+		    !main_running_same(r, a, b) && off < len)
+			off += (size_t)snprintf(changed + off, len - off,
+			    "%s%s", off ? ", " : "", r->key);
+		memcpy(tmp, (char *)a + r->off, r->size);
+		memcpy((char *)a + r->off, (char *)b + r->off, r->size);
+		memcpy((char *)b + r->off, tmp, r->size);
+	}
 }
 
 /* SIGHUP: parse into a fresh config; swap only when all of it is good. */
@@ -185,7 +271,7 @@ main_reload(struct nv *nv)
 	struct plan		*plan;
 	struct plan_sources	 src;
 	struct diag		 d;
-	char			 err[600];
+	char			 err[600], changed[512];
 	size_t			 i;
 
 	if (nv->stopping)
@@ -202,21 +288,6 @@ main_reload(struct nv *nv)
 		sd_notify(0, "READY=1");
 		return;
 	}
-	if (!main_same(fresh->redis_address, old->redis_address) ||
-	    !main_same(fresh->sentinels, old->sentinels) ||
-	    !main_same(fresh->master, old->master) ||
-	    !main_same(fresh->cluster, old->cluster) ||
-	    !main_same(fresh->prefix, old->prefix) ||
-	    !main_same(fresh->consumer, old->consumer) ||
-	    !main_same(fresh->password_file, old->password_file) ||
-	    !main_same(fresh->listen, old->listen) ||
-	    !main_same(fresh->users_file, old->users_file) ||
-	    fresh->listen_allow_remote != old->listen_allow_remote ||
-	    fresh->http_max_connections != old->http_max_connections ||
-	    fresh->http_idle_timeout_ms != old->http_idle_timeout_ms ||
-	    fresh->http_request_timeout_ms != old->http_request_timeout_ms)
-		log_warnx("reload: changes to [redis] and [http] take effect "
-		    "at the next restart");
 	/* What start and `nhacviec check` check: the plan, the channels. */
 	diag_init(&d);
 	plan = preflight_run(fresh, &src, &d);
@@ -234,10 +305,13 @@ main_reload(struct nv *nv)
 		return;
 	}
 	diag_clear(&d);
+	/* The new config carries the running connections' settings. */
+	main_running_swap(fresh, old, changed, sizeof(changed));
 	nv->conf = fresh;
 	if (dispatch_reconfigure(nv->dispatch, err, sizeof(err)) == -1) {
 		log_err("reload refused: %s; still running on the previous "
 		    "config", err);
+		main_running_swap(fresh, old, NULL, 0);
 		nv->conf = old;
 		plan_free(plan);
 		planstore_sources_clear(&src);
@@ -245,10 +319,9 @@ main_reload(struct nv *nv)
 		sd_notify(0, "READY=1");
 		return;
 	}
-	/* Keep what the running connections were built from. */
-	free(fresh->redis_address);
-	fresh->redis_address = old->redis_address;
-	old->redis_address = NULL;
+	if (changed[0] != '\0')
+		log_warnx("reload: %s changed; these take effect at the next "
+		    "restart, the running values stay until then", changed);
 	log_info("reloaded %s", nv->conf_path);
 	config_free(old);
 	planner_reload(nv->planner, plan, &src);

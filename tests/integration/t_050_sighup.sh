@@ -31,7 +31,22 @@ write_conf "$T/nv.conf" "$other_PORT"
 kill -HUP "$(pid_of nv)"
 wait_until 10 "grep -q 'reloaded $T/nv.conf' '$T/nv.out'" || fail "good reload not applied"
 wait_until 20 '[ "$(fake_count other)" -ge 3 ]' || fail "no delivery to the new URL"
+
+# What a reload cannot change (here the consumer name the outbox knows us
+# by) is named, and the running value stays: a second reload of the same
+# file names it again, as the daemon still runs on the first.
+write_conf "$T/nv.conf" "$other_PORT" consumer=test-2
+for n in 1 2; do
+	kill -HUP "$(pid_of nv)"
+	wait_until 10 "[ \"\$(grep -c 'reload: \[redis\] consumer changed; these take effect at the next restart' '$T/nv.out')\" -ge $n ]" ||
+	    fail "reload $n did not name the consumer it cannot change"
+done
+wait_until 10 "[ \"\$(grep -c 'reloaded $T/nv.conf' '$T/nv.out')\" -ge 3 ]" ||
+    fail "the reloads that change the consumer were not applied"
 wait_until 60 '[ "$(ledger_count)" -ge 40 ]' || fail "ledger has $(ledger_count) of 40"
 assert_eq 40 $(( $(fake_count hook) + $(fake_count other) )) "requests over both webhooks"
 assert_eq 40 "$(state_count sent)" "reminders in state sent"
+rcli XINFO CONSUMERS '{t}:outbox' dispatch >"$T/consumers"
+assert_grep '^test-1$' "$T/consumers" "the running consumer"
+assert_no_grep '^test-2$' "$T/consumers" "a consumer name from a reload"
 stop nv || fail "nhacviecd exit status $?"
