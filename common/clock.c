@@ -79,6 +79,19 @@ clock_real_delay_ms(int64_t virtual_ms)
 	return (int64_t)d + ((double)(int64_t)d < d);
 }
 
+int64_t
+clock_late_after_ms(int64_t late_ms)
+{
+	double	slack;
+
+	if (!clock_virtual || clock_rate <= 1)
+		return late_ms;
+	slack = 1000.0 * clock_rate;
+	if (slack > (double)INT64_MAX / 2)
+		return INT64_MAX / 2;
+	return (int64_t)slack > late_ms ? (int64_t)slack : late_ms;
+}
+
 /* Read exactly n digits into *out. */
 static int
 clock_digits(const char **s, int n, int *out)

@@ -18,6 +18,13 @@ int	clock_virtual_origin(int64_t *start_ms, int64_t *real_ms,
 	    double *rate);
 /* The real wait, in ms, for a span of virtual time (rounded up). */
 int64_t	clock_real_delay_ms(int64_t virtual_ms);
+/*
+ * How late after its time a send is marked late: late_ms of the clock's
+ * time, and on a virtual clock faster than real time at least a second of
+ * real time, so that the daemon's own milliseconds (a minute of a demo
+ * running an hour a second) never read as lateness.
+ */
+int64_t	clock_late_after_ms(int64_t late_ms);
 /* "2022-04-29T08:00:00+07:00", "...Z", optional seconds and fraction. */
 int	clock_parse_iso8601(const char *, int64_t *ms, char *err, size_t len);
 /* Epoch ms as ISO 8601 with the local zone's offset. */

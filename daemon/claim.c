@@ -565,7 +565,8 @@ claim_claim(struct dispatch *d, size_t n)
 
 	snprintf(batch, sizeof(batch), "%zu", n);
 	snprintf(grace, sizeof(grace), "%lld", (long long)nv->conf->grace_ms);
-	snprintf(late, sizeof(late), "%d", NV_LATE_AFTER_MS);
+	snprintf(late, sizeof(late), "%lld",
+	    (long long)clock_late_after_ms(NV_LATE_AFTER_MS));
 	vbase[0] = vraw[0] = rate[0] = expect[0] = tol[0] = keep[0] = '\0';
 	if (clock_virtual_origin(&sb, &sr, &r) == 0) {
 		snprintf(vbase, sizeof(vbase), "%lld", (long long)sb);

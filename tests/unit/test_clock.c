@@ -94,12 +94,32 @@ test_virtual(void **state)
 	assert_int_equal(clock_real_delay_ms(5000), 50);
 	assert_int_equal(clock_real_delay_ms(1), 1);	/* rounded up */
 	assert_int_equal(clock_real_delay_ms(-10), 0);
+	/* A second of real time at 100 times: 100 s of the clock's. */
+	assert_int_equal(clock_late_after_ms(60000), 100000);
+	clock_set_virtual(1651194000000, 3600.0);
+	assert_int_equal(clock_late_after_ms(60000), 3600000);
+	clock_set_virtual(1651194000000, 1.0);
+	assert_int_equal(clock_late_after_ms(60000), 60000);
+	clock_set_virtual(1651194000000, 0.5);
+	assert_int_equal(clock_late_after_ms(60000), 60000);
+	clock_set_virtual(1651194000000, 30.0);
+	assert_int_equal(clock_late_after_ms(60000), 60000);
+}
+
+/* The real clock: a minute is a minute. */
+static void
+test_late_real(void **state)
+{
+	(void)state;
+	assert_false(clock_is_virtual());
+	assert_int_equal(clock_late_after_ms(60000), 60000);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_late_real),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_virtual),
