@@ -63,7 +63,8 @@ struct dispatch {
 
 	/* ledger.c: outcomes on their way to Redis */
 	struct jobq		 unrecorded;	/* Redis unreachable: wait */
-	struct jobq		 torecord;	/* this loop pass's outcomes */
+	struct jobq		 torecord;	/* outcomes to record */
+	size_t			 recording;	/* complete calls in flight */
 	struct event		*flush_ev;
 	struct event		*record_ev;
 	int64_t			 expired_alert_at;	/* last such alert */

@@ -116,8 +116,13 @@ ledger_batch_reply(void *arg, redisReply *r)
 	struct job	*j;
 	redisReply	*e;
 	struct timeval	 tv = { LEDGER_RETRY_RECORD_MS / 1000, 0 };
+	struct timeval	 now = { 0, 0 };
 	size_t		 i;
 
+	/* What came in meanwhile goes in the next call. */
+	d->recording--;
+	if (!TAILQ_EMPTY(&d->torecord) && !evtimer_pending(d->flush_ev, NULL))
+		evtimer_add(d->flush_ev, &now);
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != b->n) {
 		if (r) {
 			dispatch_fault(d, FAULT_RECORD, "recording outcomes in "
@@ -156,8 +161,10 @@ ledger_batch_reply(void *arg, redisReply *r)
 }
 
 /*
- * Every outcome known in this loop pass goes to Redis in complete script
- * calls of up to LEDGER_BATCH: one round trip instead of one each.
+ * Outcomes go to Redis in complete script calls of up to LEDGER_BATCH: one
+ * round trip instead of one each. While a call is in flight the next ones
+ * gather, and go when it answers: the busier the daemon, the fuller each
+ * call, and an idle daemon records at once.
  */
 static void
 ledger_flush_event(evutil_socket_t fd, short what, void *arg)
@@ -173,6 +180,8 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (d->recording > 0)
+		return;
 	recs = xcalloc(LEDGER_BATCH, sizeof(*recs));
 	argv = xcalloc(head + LEDGER_BATCH * LEDGER_NFIELDS, sizeof(*argv));
 	snprintf(nf, sizeof(nf), "%zu", LEDGER_NFIELDS);
@@ -200,7 +209,8 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 			for (i = 0; i < n; i++)
 				ledger_unrecorded(b->jobs[i]);
 			free(b);
-		}
+		} else
+			d->recording++;
 	}
 	free(argv);
 	free(recs);
