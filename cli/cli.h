@@ -39,7 +39,8 @@ struct command {
 	const char	*args;		/* the usage after the name */
 	const char	*what;		/* one line for the list */
 	int		 min, max;	/* operands after the options (-1: any) */
-	const char	*missing;	/* said when fewer than min are given */
+	const char	*missing;	/* said when fewer than min are given
+					   (every command with a min has one) */
 	int		(*fn)(struct cli *, int argc, char **argv);
 };
 

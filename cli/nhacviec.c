@@ -397,10 +397,7 @@ cli_operands(const struct cli *cl, int n, char **argv)
 	const struct command	*c = cl->cmd;
 
 	if (n < c->min) {
-		if (c->missing != NULL)
-			cli_usage(cl, "%s", _(c->missing));
-		else
-			cli_usage(cl, "needs %d more argument(s)", c->min - n);
+		cli_usage(cl, "%s", _(c->missing));
 		return 0;
 	}
 	if (c->max >= 0 && n > c->max) {

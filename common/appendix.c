@@ -10,9 +10,9 @@
 
 #include "appendix.h"
 #include "civil.h"
+#include "text.h"
 #include "xmalloc.h"
 
-#define FOLD_MARK	(-1)	/* a combining mark: part of the letter before */
 
 /* --- output buffers -------------------------------------------------------- */
 
@@ -90,7 +90,6 @@ ob_done(struct obuf *b)
 
 /* --- UTF-8 and folding ----------------------------------------------------- */
 
-static uint32_t	utf8_decode(const unsigned char *, size_t *);
 
 /* The start of s in buf, cut between characters (with "…") when too long. */
 static const char *
@@ -102,7 +101,7 @@ brief(const char *s, char *buf, size_t len)
 
 	ob_init(&b, buf, len > 3 ? len - 3 : len);
 	while (*u && !b.cut) {
-		(void)utf8_decode(u, &n);
+		(void)text_utf8_next(u, &n);
 		ob_put(&b, (const char *)u, n);
 		u += n;
 	}
@@ -112,88 +111,6 @@ brief(const char *s, char *buf, size_t len)
 		ob_puts(&b, "\xe2\x80\xa6");
 	}
 	return buf;
-}
-
-/* One character at s, its length in *n; a stray byte is U+FFFD of length 1. */
-static uint32_t
-utf8_decode(const unsigned char *s, size_t *n)
-{
-	uint32_t	c = s[0];
-
-	if (c < 0x80) {
-		*n = 1;
-		return c;
-	}
-	if ((c & 0xe0) == 0xc0 && c >= 0xc2 && (s[1] & 0xc0) == 0x80) {
-		*n = 2;
-		return ((c & 0x1f) << 6) | (s[1] & 0x3f);
-	}
-	if ((c & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80) {
-		*n = 3;
-		return ((c & 0x0f) << 12) | ((uint32_t)(s[1] & 0x3f) << 6) |
-		    (s[2] & 0x3f);
-	}
-	if ((c & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80) {
-		*n = 4;
-		return ((c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
-		    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-	}
-	*n = 1;
-	return 0xfffd;
-}
-
-/*
- * The lower-case ASCII letter or digit c folds to, FOLD_MARK for a
- * combining mark, 0 for anything else.
- */
-static int
-fold_cp(uint32_t c)
-{
-	/* U+00C0..U+00FF; '*' has no base letter (Æ, ×, Þ, ß, æ, ÷, þ). */
-	static const char latin1[] =
-	    "aaaaaa*ceeeeiiiidnooooo*ouuuuy**"
-	    "aaaaaa*ceeeeiiiidnooooo*ouuuuy*y";
-
-	if (c < 0x80) {
-		if (c >= 'A' && c <= 'Z')
-			return (int)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			return (int)c;
-		return 0;
-	}
-	if (c >= 0xc0 && c <= 0xff)
-		return latin1[c - 0xc0] == '*' ? 0 : latin1[c - 0xc0];
-	switch (c) {
-	case 0x102: case 0x103:		/* Ă ă */
-		return 'a';
-	case 0x110: case 0x111:		/* Đ đ */
-		return 'd';
-	case 0x128: case 0x129:		/* Ĩ ĩ */
-		return 'i';
-	case 0x168: case 0x169:		/* Ũ ũ */
-	case 0x1af: case 0x1b0:		/* Ư ư */
-		return 'u';
-	case 0x1a0: case 0x1a1:		/* Ơ ơ */
-		return 'o';
-	}
-	if (c >= 0x300 && c <= 0x36f)
-		return FOLD_MARK;
-	/* Latin Extended Additional: the Vietnamese letters with tones. */
-	if (c >= 0x1ea0 && c <= 0x1eb7)
-		return 'a';
-	if (c >= 0x1eb8 && c <= 0x1ec7)
-		return 'e';
-	if (c >= 0x1ec8 && c <= 0x1ecb)
-		return 'i';
-	if (c >= 0x1ecc && c <= 0x1ee3)
-		return 'o';
-	if (c >= 0x1ee4 && c <= 0x1ef1)
-		return 'u';
-	if (c >= 0x1ef2 && c <= 0x1ef9)
-		return 'y';
-	return 0;
 }
 
 int
@@ -207,9 +124,9 @@ appendix_fold(const char *in, char *out, size_t len)
 
 	ob_init(&b, out, len);
 	while (*s) {
-		c = utf8_decode(s, &n);
-		f = fold_cp(c);
-		if (f == FOLD_MARK)
+		c = text_utf8_next(s, &n);
+		f = text_fold(c);
+		if (f == TEXT_FOLD_MARK)
 			;
 		else if (f > 0)
 			ob_putc(&b, (char)f);
@@ -234,47 +151,6 @@ seterr(char *err, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
-}
-
-/* 1 when [s, s + n) is UTF-8 throughout (shortest forms, no surrogates). */
-static int
-utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t		i = 0, k, need;
-	uint32_t	c, min;
-
-	while (i < n) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			c &= 0x1f;
-			min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			need = 2;
-			c &= 0x0f;
-			min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			c &= 0x07;
-			min = 0x10000;
-		} else
-			return 0;
-		if (n - i <= need)
-			return 0;
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (s[i + k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		i += need + 1;
-	}
-	return 1;
 }
 
 /* in converted from the iconv encoding from to UTF-8, into *out. */
@@ -357,7 +233,7 @@ appendix_decode(const char *in, size_t len, const char *encoding, char **out,
 		seterr(err, errlen, "holds a NUL byte and is not UTF-16: save "
 		    "the table as Unicode Text or as UTF-8 text");
 		return -1;
-	} else if (utf8_valid(u, len))
+	} else if (text_utf8_valid((const char *)u, len))
 		name = "UTF-8";
 	else {
 		from = "CP1258";
@@ -423,9 +299,9 @@ tokenize(const char *in, struct tok *t, size_t max)
 	int			 f, inword = 0;
 
 	for (i = 0; s[i]; i += n) {
-		c = utf8_decode(s + i, &n);
-		f = fold_cp(c);
-		if (f == FOLD_MARK && inword) {
+		c = text_utf8_next(s + i, &n);
+		f = text_fold(c);
+		if (f == TEXT_FOLD_MARK && inword) {
 			t[ntok - 1].end = i + n;
 			continue;
 		}
@@ -625,7 +501,7 @@ appendix_clean(const char *in, char *out, size_t len)
 
 	ob_init(&b, out, len);
 	while (*s) {
-		c = utf8_decode(s, &n);
+		c = text_utf8_next(s, &n);
 		if (c == '<' && ((s[1] >= 'a' && s[1] <= 'z') ||
 		    (s[1] >= 'A' && s[1] <= 'Z') || s[1] == '/' || s[1] == '!') &&
 		    (gt = strchr((const char *)s, '>')) != NULL) {

@@ -6,10 +6,10 @@
 #include <openssl/evp.h>
 
 #include "reply.h"
+#include "text.h"
 #include "xmalloc.h"
 
 #define WORD_MAX	24		/* longer words mean nothing here */
-#define FOLD_MARK	(-1)		/* a combining mark */
 #define LOOK_BEFORE	3
 #define LOOK_AFTER	2
 #define LOOK_PERCENT	3
@@ -17,36 +17,6 @@
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /* --- characters ------------------------------------------------------------ */
-
-/* One character at s, its length in *n; a stray byte is U+FFFD of length 1. */
-static uint32_t
-utf8_next(const unsigned char *s, size_t *n)
-{
-	uint32_t	c = s[0];
-
-	if (c < 0x80) {
-		*n = 1;
-		return c;
-	}
-	if ((c & 0xe0) == 0xc0 && c >= 0xc2 && (s[1] & 0xc0) == 0x80) {
-		*n = 2;
-		return (c & 0x1f) << 6 | (s[1] & 0x3f);
-	}
-	if ((c & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80) {
-		*n = 3;
-		return (c & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 |
-		    (s[2] & 0x3f);
-	}
-	if ((c & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80) {
-		*n = 4;
-		return (c & 0x07) << 18 | (uint32_t)(s[1] & 0x3f) << 12 |
-		    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-	}
-	*n = 1;
-	return 0xfffd;
-}
 
 /* The lower case of a Latin letter Vietnamese uses; anything else as is. */
 static uint32_t
@@ -64,49 +34,6 @@ lower_cp(uint32_t c)
 	if (c >= 0x1ea0 && c <= 0x1ef9 && c % 2 == 0)
 		return c + 1;		/* Ạ..Ỹ: upper even, lower odd */
 	return c;
-}
-
-/*
- * The ASCII letter or digit a lower-case character folds to, FOLD_MARK
- * for a combining mark, 0 for anything else.
- */
-static int
-fold_cp(uint32_t c)
-{
-	/* U+00E0..U+00FF; '*' has no base letter (æ, ÷, þ). */
-	static const char	latin1[] = "aaaaaa*ceeeeiiiidnooooo*ouuuuy*y";
-
-	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-		return (int)c;
-	if (c >= 0xe0 && c <= 0xff)
-		return latin1[c - 0xe0] == '*' ? 0 : latin1[c - 0xe0];
-	switch (c) {
-	case 0x103:
-		return 'a';
-	case 0x111:
-		return 'd';
-	case 0x129:
-		return 'i';
-	case 0x169: case 0x1b0:
-		return 'u';
-	case 0x1a1:
-		return 'o';
-	}
-	if (c >= 0x300 && c <= 0x36f)
-		return FOLD_MARK;
-	if (c >= 0x1ea0 && c <= 0x1eb7)
-		return 'a';
-	if (c >= 0x1eb8 && c <= 0x1ec7)
-		return 'e';
-	if (c >= 0x1ec8 && c <= 0x1ecb)
-		return 'i';
-	if (c >= 0x1ecc && c <= 0x1ee3)
-		return 'o';
-	if (c >= 0x1ee4 && c <= 0x1ef1)
-		return 'u';
-	if (c >= 0x1ef2 && c <= 0x1ef9)
-		return 'y';
-	return 0;
 }
 
 /* 👍 and 👌 say "ok". */
@@ -208,9 +135,9 @@ words_read(const char *text, struct words *ws)
 
 	memset(ws, 0, sizeof(*ws));
 	for (; *s != '\0'; s += n) {
-		c = lower_cp(utf8_next(s, &n));
-		f = fold_cp(c);
-		if (f == FOLD_MARK) {
+		c = lower_cp(text_utf8_next(s, &n));
+		f = text_fold(c);
+		if (f == TEXT_FOLD_MARK) {
 			if (w != NULL)
 				w->marks = 1;
 			continue;
@@ -254,8 +181,8 @@ word_is(const struct word *w, const char *viet)
 	if (w->toolong)
 		return 0;
 	for (; *s != '\0'; s += n, i++) {
-		c = utf8_next(s, &n);
-		if (i >= w->n || w->fold[i] != fold_cp(c))
+		c = text_utf8_next(s, &n);
+		if (i >= w->n || w->fold[i] != text_fold(c))
 			return 0;
 		/* with marks typed, they must be this word's */
 		if (!w->ascii && !w->marks && w->cp[i] != c)
@@ -437,8 +364,8 @@ reply_normalise(const char *text)
 	if ((out = o = malloc(strlen(text) + 1)) == NULL)
 		return NULL;
 	for (; *s != '\0'; s += n) {
-		c = lower_cp(utf8_next(s, &n));
-		if ((f = fold_cp(c)) == FOLD_MARK)
+		c = lower_cp(text_utf8_next(s, &n));
+		if ((f = text_fold(c)) == TEXT_FOLD_MARK)
 			continue;
 		if (is_ok_emoji(c)) {
 			if (o > out)
@@ -569,7 +496,7 @@ reply_code_find(const char *text, char *code)
 	if ((buf = o = malloc(2 * strlen(text) + 1)) == NULL)
 		return 0;
 	for (; *s != '\0'; s += n) {
-		cp = utf8_next(s, &n);
+		cp = text_utf8_next(s, &n);
 		if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z'))
 			*o++ = (char)cp;
 		else if (cp >= 'A' && cp <= 'Z')
@@ -578,7 +505,7 @@ reply_code_find(const char *text, char *code)
 			*o++ = ' ';
 			*o++ = '#';
 		} else
-			*o++ = fold_cp(lower_cp(cp)) != 0 ? '~' : ' ';
+			*o++ = text_fold(lower_cp(cp)) != 0 ? '~' : ' ';
 	}
 	*o = '\0';
 	for (w = strtok_r(buf, " ", &save); w != NULL;

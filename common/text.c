@@ -1,4 +1,4 @@
-/* Text from outside made safe to log and store as JSON; its width on a terminal. */
+/* Text from outside: UTF-8 checked, made safe to log and store as JSON, read a character at a time and folded to ASCII; its width on a terminal. */
 #include <stdint.h>
 
 #include "text.h"
@@ -105,4 +105,81 @@ text_width(const char *s)
 			w++;
 	}
 	return w;
+}
+
+uint32_t
+text_utf8_next(const unsigned char *s, size_t *n)
+{
+	uint32_t	c = s[0];
+
+	if (c < 0x80) {
+		*n = 1;
+		return c;
+	}
+	if ((c & 0xe0) == 0xc0 && c >= 0xc2 && (s[1] & 0xc0) == 0x80) {
+		*n = 2;
+		return ((c & 0x1f) << 6) | (s[1] & 0x3f);
+	}
+	if ((c & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 &&
+	    (s[2] & 0xc0) == 0x80) {
+		*n = 3;
+		return ((c & 0x0f) << 12) | ((uint32_t)(s[1] & 0x3f) << 6) |
+		    (s[2] & 0x3f);
+	}
+	if ((c & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 &&
+	    (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80) {
+		*n = 4;
+		return ((c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
+		    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+	}
+	*n = 1;
+	return 0xfffd;
+}
+
+int
+text_fold(uint32_t c)
+{
+	/* U+00C0..U+00FF; '*' has no base letter (Æ, ×, Þ, ß, æ, ÷, þ). */
+	static const char latin1[] =
+	    "aaaaaa*ceeeeiiiidnooooo*ouuuuy**"
+	    "aaaaaa*ceeeeiiiidnooooo*ouuuuy*y";
+
+	if (c < 0x80) {
+		if (c >= 'A' && c <= 'Z')
+			return (int)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			return (int)c;
+		return 0;
+	}
+	if (c >= 0xc0 && c <= 0xff)
+		return latin1[c - 0xc0] == '*' ? 0 : latin1[c - 0xc0];
+	switch (c) {
+	case 0x102: case 0x103:		/* Ă ă */
+		return 'a';
+	case 0x110: case 0x111:		/* Đ đ */
+		return 'd';
+	case 0x128: case 0x129:		/* Ĩ ĩ */
+		return 'i';
+	case 0x168: case 0x169:		/* Ũ ũ */
+	case 0x1af: case 0x1b0:		/* Ư ư */
+		return 'u';
+	case 0x1a0: case 0x1a1:		/* Ơ ơ */
+		return 'o';
+	}
+	if (c >= 0x300 && c <= 0x36f)
+		return TEXT_FOLD_MARK;
+	/* Latin Extended Additional: the Vietnamese letters with tones. */
+	if (c >= 0x1ea0 && c <= 0x1eb7)
+		return 'a';
+	if (c >= 0x1eb8 && c <= 0x1ec7)
+		return 'e';
+	if (c >= 0x1ec8 && c <= 0x1ecb)
+		return 'i';
+	if (c >= 0x1ecc && c <= 0x1ee3)
+		return 'o';
+	if (c >= 0x1ee4 && c <= 0x1ef1)
+		return 'u';
+	if (c >= 0x1ef2 && c <= 0x1ef9)
+		return 'y';
+	return 0;
 }

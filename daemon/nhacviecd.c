@@ -178,7 +178,7 @@ main_stop(struct nv *nv)
  * new config), so a later reload compares with what runs, not with the
  * previous file. A field without a key is derived from the one before it.
  */
-enum running_kind { RUN_STR, RUN_INT, RUN_I64, RUN_WITH };
+enum running_kind { RUN_STR, RUN_VAL, RUN_WITH };
 
 #define RUN(field, kind, key)	{ key, kind, offsetof(struct config, field), \
 				    sizeof(((struct config *)0)->field) }
@@ -193,7 +193,7 @@ static const struct running {
 	RUN(username, RUN_STR, "[redis] username"),
 	RUN(password_file, RUN_STR, "[redis] password_file"),
 	RUN(consumer, RUN_STR, "[redis] consumer"),
-	RUN(connect_timeout_ms, RUN_I64, "[redis] connect_timeout"),
+	RUN(connect_timeout_ms, RUN_VAL, "[redis] connect_timeout"),
 	RUN(sentinels, RUN_STR, "[redis] sentinels"),
 	RUN(sentinel_addrs, RUN_WITH, NULL),
 	RUN(nsentinels, RUN_WITH, NULL),
@@ -203,10 +203,10 @@ static const struct running {
 	RUN(ncluster, RUN_WITH, NULL),
 	RUN(listen, RUN_STR, "[http] listen"),
 	RUN(listen_addr, RUN_WITH, NULL),
-	RUN(listen_allow_remote, RUN_INT, "[http] listen_allow_remote"),
-	RUN(http_max_connections, RUN_INT, "[http] max_connections"),
-	RUN(http_idle_timeout_ms, RUN_I64, "[http] idle_timeout"),
-	RUN(http_request_timeout_ms, RUN_I64, "[http] request_timeout"),
+	RUN(listen_allow_remote, RUN_VAL, "[http] listen_allow_remote"),
+	RUN(http_max_connections, RUN_VAL, "[http] max_connections"),
+	RUN(http_idle_timeout_ms, RUN_VAL, "[http] idle_timeout"),
+	RUN(http_request_timeout_ms, RUN_VAL, "[http] request_timeout"),
 	RUN(public_listen, RUN_STR, "[http] public_listen"),
 	RUN(public_listen_addr, RUN_WITH, NULL),
 	RUN(users_file, RUN_STR, "[http] users_file"),
@@ -231,8 +231,7 @@ main_running_same(const struct running *r, const struct config *a,
 		memcpy(&sb, pb, sizeof(sb));
 		return (sa == NULL && sb == NULL) ||
 		    (sa && sb && strcmp(sa, sb) == 0);
-	case RUN_INT:
-	case RUN_I64:
+	case RUN_VAL:
 		return memcmp(pa, pb, r->size) == 0;
 	case RUN_WITH:
 		break;

@@ -1,5 +1,4 @@
 /* Unit tests for common/template.c: placeholders, escapes, date text, errors, the shipped templates, plan templates. */
-#include <sys/stat.h>
 
 #include <limits.h>
 #include <stdarg.h>
@@ -15,6 +14,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "helpers.h"
 #include "plan.h"
 #include "planstore.h"
 #include "reminder.h"
@@ -103,7 +103,6 @@ static const char partner_payload[] =
 #define THIRD_1000	1663470000000LL	/* 2022-09-18T10:00:00+07:00 */
 
 static struct reminder	full, min, lead_r, partner_r;
-static char		test_dir[PATH_MAX];
 
 /* Prints what a parse said, for a failing case. */
 static void
@@ -116,63 +115,13 @@ dump(const char *name, const struct diag *d)
 		print_error("  %s\n", d->msgs[i]);
 }
 
-/* A copy of s with DIR replaced by the temp dir. */
-static char *
-subst(const char *s)
-{
-	char	*out, *o;
-	size_t	 k = strlen(test_dir);
-
-	out = o = calloc(strlen(s) + 1, k + 1);
-	assert_non_null(out);
-	while (*s != '\0') {
-		if (strncmp(s, "DIR", 3) == 0) {
-			memcpy(o, test_dir, k);
-			o += k;
-			s += 3;
-		} else
-			*o++ = *s++;
-	}
-	*o = '\0';
-	return out;
-}
-
-static void
-write_file(const char *name, const char *text, size_t len)
-{
-	char	path[PATH_MAX + 64];
-	FILE	*fp;
-
-	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
-	assert_non_null(fp = fopen(path, "w"));
-	assert_int_equal(fwrite(text, 1, len, fp), len);
-	assert_int_equal(fclose(fp), 0);
-}
-
-static void
-write_text(const char *name, const char *text)
-{
-	write_file(name, text, strlen(text));
-}
-
-static const char *const test_files[] = {
-	"plan.d/tpl/ok.txt", "plan.d/tpl/bad.txt", "nul.txt", "crlf.txt",
-};
-
 static int
 setup(void **state)
 {
-	char	tmpl[] = "/tmp/nv-test-template-XXXXXX", err[200];
-	char	path[PATH_MAX + 64];
+	char	err[200];
 
 	(void)state;
-	if (mkdtemp(tmpl) == NULL || realpath(tmpl, test_dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/plan.d", test_dir);
-	if (mkdir(path, 0755) == -1)
-		return -1;
-	snprintf(path, sizeof(path), "%s/plan.d/tpl", test_dir);
-	if (mkdir(path, 0755) == -1)
+	if (test_dir_make("template") == -1)
 		return -1;
 	if (reminder_parse(&full, full_payload, strlen(full_payload), err,
 	    sizeof(err)) == -1 || reminder_parse(&min, min_payload,
@@ -195,23 +144,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	path[PATH_MAX + 64];
-	size_t	i;
-
 	(void)state;
-	for (i = 0; i < nitems(test_files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", test_dir, test_files[i]);
-		unlink(path);
-	}
-	snprintf(path, sizeof(path), "%s/plan.d/tpl", test_dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/plan.d", test_dir);
-	rmdir(path);
 	reminder_clear(&full);
 	reminder_clear(&min);
 	reminder_clear(&lead_r);
 	reminder_clear(&partner_r);
-	return rmdir(test_dir);
+	test_dir_remove();
+	return 0;
 }
 
 /* Parses text; it must parse cleanly. */
@@ -684,9 +623,9 @@ test_load(void **state)
 
 	(void)state;
 	diag_init(&d);
-	path = subst("DIR/missing.txt");
+	path = test_subst("DIR/missing.txt");
 	assert_null(template_load(path, &d));
-	want = subst("DIR/missing.txt: cannot open: No such file or "
+	want = test_subst("DIR/missing.txt: cannot open: No such file or "
 	    "directory");
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msgs[0], want);
@@ -694,27 +633,27 @@ test_load(void **state)
 	free(path);
 	diag_clear(&d);
 
-	write_file("nul.txt", "a\0b", 3);
-	path = subst("DIR/nul.txt");
+	test_write_len("nul.txt", "a\0b", 3);
+	path = test_subst("DIR/nul.txt");
 	assert_null(template_load(path, &d));
-	want = subst("DIR/nul.txt: holds a NUL byte: not a text file");
+	want = test_subst("DIR/nul.txt: holds a NUL byte: not a text file");
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msgs[0], want);
 	free(want);
 	free(path);
 	diag_clear(&d);
 
-	write_text("crlf.txt", "Kính gửi\r\n\r\n{{hed}}\r\n");
-	path = subst("DIR/crlf.txt");
+	test_write("crlf.txt", "Kính gửi\r\n\r\n{{hed}}\r\n");
+	path = test_subst("DIR/crlf.txt");
 	assert_null(template_load(path, &d));
-	want = subst("DIR/crlf.txt:3: unknown placeholder {{hed}}; did you "
+	want = test_subst("DIR/crlf.txt:3: unknown placeholder {{hed}}; did you "
 	    "mean {{head}}? " ALLOWED);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.msgs[0], want);
 	free(want);
 	diag_clear(&d);
 
-	write_text("crlf.txt", "Kính gửi {{head}}\r\n");
+	test_write("crlf.txt", "Kính gửi {{head}}\r\n");
 	assert_non_null(t = template_load(path, &d));
 	assert_int_equal(d.n, 0);
 	assert_string_equal(template_name(t), path);
@@ -1147,9 +1086,9 @@ test_plan_template(void **state)
 	size_t			 i;
 
 	(void)state;
-	write_text("plan.d/tpl/ok.txt", "Kính gửi {{head}}: {{title}}\n");
-	write_text("plan.d/tpl/bad.txt", "Kính gửi\n{{titel}}\n{{#note}}\n");
-	name = subst("DIR/plan.d/a.conf");
+	test_write("plan.d/tpl/ok.txt", "Kính gửi {{head}}: {{title}}\n");
+	test_write("plan.d/tpl/bad.txt", "Kính gửi\n{{titel}}\n{{#note}}\n");
+	name = test_subst("DIR/plan.d/a.conf");
 	names[0] = name;
 	diag_init(&d);
 	p = plan_load_texts(names, texts, 1, &d);
@@ -1168,7 +1107,7 @@ test_plan_template(void **state)
 		dump("schedule_check", &d);
 	assert_int_equal(d.n, nitems(want));
 	for (i = 0; i < nitems(want); i++) {
-		w = subst(want[i]);
+		w = test_subst(want[i]);
 		if (strcmp(d.msgs[i], w) != 0)
 			fail_msg("message %zu:\n got  %s\n want %s", i,
 			    d.msgs[i], w);
