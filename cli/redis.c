@@ -168,7 +168,11 @@ cli_cluster_master(const struct config *c)
 		if ((rc = cli_node(a->host, a->port, err, sizeof(err))) ==
 		    NULL)
 			continue;
-		for (hops = 0; hops < CLI_HOPS_MAX; hops++) {
+		/* Past a few hops, wait between them (see below). */
+		for (hops = 0; hops < CLI_HOPS_MAX + CLI_TRYAGAIN_MAX;
+		    hops++) {
+			if (hops >= CLI_HOPS_MAX)
+				usleep(100000);
 			snprintf(here, sizeof(here), "%s:%d", rc->tcp.host,
 			    rc->tcp.port);
 			if ((own = cli_owns(rc, here, &owner, err,
@@ -280,7 +284,10 @@ cli_ask(const struct cluster_node *to, const char *cmd, size_t len)
 /*
  * In a Cluster: MOVED reconnects to the new owner and sends again, ASK
  * sends once to the importing node, TRYAGAIN waits a moment. None of them
- * ran the command, so sending it again does it exactly once.
+ * ran the command, so sending it again does it exactly once. While a slot
+ * is handed over, its old and new owners can send us back and forth for a
+ * moment (one has heard of the change, the other not yet): past a few
+ * hops, each one waits as TRYAGAIN does.
  */
 static redisReply *
 cli_command_formatted(redisContext *rc, const char *cmd, size_t len)
@@ -296,8 +303,11 @@ cli_command_formatted(redisContext *rc, const char *cmd, size_t len)
 		switch (cluster_redirect_parse(r->str, rc->tcp.host, &slot,
 		    &to)) {
 		case CLUSTER_MOVED:
-			if (hops++ >= CLI_HOPS_MAX)
-				return r;
+			if (++hops > CLI_HOPS_MAX) {
+				if (tries++ >= CLI_TRYAGAIN_MAX)
+					return r;
+				usleep(100000);
+			}
 			freeReplyObject(r);
 			if (cli_move(rc, &to) == -1)
 				return NULL;

@@ -104,3 +104,28 @@ done
 for d in "${districts[@]}"; do
 	stop "nv-$d" || fail "nv-$d: exit status $?"
 done
+
+# A slot handed over, its owners disagreeing for a moment: the old owner
+# has been told, the new one not yet, so each sends a client to the other.
+# nhacviec waits between the hops instead of giving up, and answers once
+# the new owner knows. (A prefix with no keys yet: its slot can be handed
+# over without moving any.)
+d=handover
+src=$(cluster_owner "{$d}:")
+slot=$(redis-cli -p "$src" CLUSTER KEYSLOT "{$d}:")
+for m in $masters; do [ "$m" != "$src" ] && dst=$m && break; done
+dstid=$(redis-cli -p "$dst" CLUSTER MYID)
+mkdir -p "$T/$d"
+write_conf "$T/$d/nv.conf" "$hook1_PORT" address= prefix="$d" \
+    "cluster=$CLUSTER_SEEDS"
+redis-cli -p "$src" CLUSTER SETSLOT "$slot" NODE "$dstid" >/dev/null ||
+    fail "SETSLOT NODE on the old owner $src"
+bg handover "$NHACVIEC" -c "$T/$d/nv.conf" status
+sleep 2
+alive handover || fail "status gave up while the owners disagreed: $(cat "$T/handover.out")"
+for m in "$dst" $masters; do
+	redis-cli -p "$m" CLUSTER SETSLOT "$slot" NODE "$dstid" >/dev/null
+done
+wait_until 60 '! alive handover' || fail "status still waiting after the hand-over"
+stop handover || fail "status across the hand-over: exit status $?, $(cat "$T/handover.out")"
+assert_grep '^sent +0$' "$T/handover.out" "status across the hand-over"
