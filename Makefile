@@ -52,7 +52,7 @@ obj	= $(patsubst %.c,build/$(1)/%.o,$(2))
 all: build/nhacviecd build/nhacviec $(MO)
 
 # The Lua scripts, embedded as C strings (common/scripts.c describes them).
-build/gen/lua.c: $(LUA_SRC) scripts/embed-lua.sh
+build/gen/lua.c: $(LUA_SRC) $(wildcard lua/lib/*.lua) scripts/embed-lua.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	@scripts/embed-lua.sh $@ $(LUA_SRC)

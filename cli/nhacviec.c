@@ -103,9 +103,10 @@ cmd_status(struct cli *cl, int argc, char **argv)
 	const struct keys	*k = &cl->keys;
 	redisContext	*rc;
 	redisReply	*r;
-	long long	 counts[5] = { 0, 0, 0, 0, 0 };
-	const char	*names[] = { "queued", "sent", "dead", "missed",
-			    "waiting" };
+	long long	 counts[4] = { 0, 0, 0, 0 }, due = 0, ready = 0;
+	const char	*names[] = { "queued", "sent", "dead", "missed" };
+	char		 now[24];
+	const char	*av[2] = { "count", now };
 	const char	*labels[] = { N_("queued"), N_("sent"), N_("dead"),
 			    N_("missed") };
 	/* held (a paused channel) is shown with the pause */
@@ -118,14 +119,23 @@ cmd_status(struct cli *cl, int argc, char **argv)
 		return EX_UNAVAILABLE;
 	r = redisCommand(rc, "HVALS %s", k->state);
 	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
-		for (j = 0; j < 5; j++)
+		for (j = 0; j < 4; j++)
 			if (strcmp(r->element[i]->str, names[j]) == 0)
 				counts[j]++;
 	freeReplyObject(r);
-	status_line(_("due (waiting for their time)"), 30,
-	    cli_int(rc, "ZCARD %s", k->due));
-	if (counts[4] > 0)
-		status_line(_("due, waiting for a channel"), 30, counts[4]);
+	/* Those due by now are not claimed yet: their channel has no room. */
+	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
+	r = cli_script(rc, k, SCRIPT_DUE_READ, 2, av);
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+	    r->element[0]->type == REDIS_REPLY_INTEGER &&
+	    r->element[1]->type == REDIS_REPLY_INTEGER) {
+		due = r->element[0]->integer;
+		ready = r->element[1]->integer;
+	}
+	freeReplyObject(r);
+	status_line(_("due (waiting for their time)"), 30, due - ready);
+	if (ready > 0)
+		status_line(_("due, waiting for a channel"), 30, ready);
 	status_line(_("outbox (claimed, not done)"), 30,
 	    cli_int(rc, "XLEN %s", k->outbox));
 	for (j = 0; j < 4; j++)
@@ -250,7 +260,8 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 	redisContext	*rc;
 	redisReply	*r;
 	size_t		 i;
-	char		 when[40], *end;
+	char		 when[40], *end, count[24];
+	const char	*av[2] = { "first", count };
 	long		 n = 20;
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
@@ -264,8 +275,8 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 	}
 	if ((rc = cli_connect(cl->conf)) == NULL)
 		return EX_UNAVAILABLE;
-	r = redisCommand(rc, "ZRANGE %s 0 %ld WITHSCORES", cl->keys.due,
-	    n - 1);
+	snprintf(count, sizeof(count), "%ld", n);
+	r = cli_script(rc, &cl->keys, SCRIPT_DUE_READ, 2, av);
 	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
 	    i += 2) {
 		cli_time(cl, rc, (int64_t)strtod(r->element[i + 1]->str,

@@ -10,7 +10,7 @@
 extern const char lua_claim[], lua_take[], lua_complete[], lua_keep[],
     lua_rescue[], lua_plan_load[], lua_plan[], lua_enqueue[], lua_requeue[],
     lua_zalo_unlock[], lua_pause[], lua_resume[], lua_release[],
-    lua_follow[], lua_open[], lua_ledger_seek[], lua_archive[];
+    lua_follow[], lua_open[], lua_ledger_seek[], lua_archive[], lua_due_read[];
 
 /* Each key list matches the KEYS line at the top of its .lua file. */
 const struct script scripts[SCRIPT_COUNT] = {
@@ -52,13 +52,14 @@ const struct script scripts[SCRIPT_COUNT] = {
 	[SCRIPT_ARCHIVE] = { "archive", lua_archive, 8,
 	    { K(archive_lock), K(archive), K(log), K(dead), K(state),
 	      K(attempts), K(refs), K(occurrences) } },
+	[SCRIPT_DUE_READ] = { "due_read", lua_due_read, 1, { K(due) } },
 };
 
 const char *const script_sources[SCRIPT_COUNT + 1] = {
 	lua_claim, lua_take, lua_complete, lua_keep, lua_rescue,
 	lua_plan_load, lua_plan, lua_enqueue, lua_requeue, lua_zalo_unlock,
 	lua_pause, lua_resume, lua_release, lua_follow, lua_open,
-	lua_ledger_seek, lua_archive, NULL
+	lua_ledger_seek, lua_archive, lua_due_read, NULL
 };
 
 static const struct {

@@ -517,8 +517,9 @@ claim_claim_reply(void *arg, redisReply *r)
 		    d->nv->keys.log);
 	claim_waiting(d, r->element[8]);
 	if (r->element[7]->integer > 0)
-		log_debug("%lld due reminders wait for their channel's room",
-		    r->element[7]->integer);
+		log_debug("%lld reminders moved from %s (a program's, or "
+		    "an older nhacviec's) to their channels' sets",
+		    r->element[7]->integer, d->nv->keys.due);
 	if (r->element[6]->integer)
 		d->more_due = 1;
 	else {
@@ -547,8 +548,8 @@ claim_waiting(struct dispatch *d, const redisReply *left)
 }
 
 /*
- * Look at up to n due reminders, by Redis's clock: into the outbox as far
- * as their channel has room, the others to wait for it.
+ * Claim what is due by Redis's clock, from each channel's set as far as
+ * the channel has room; the others stay there until it has.
  */
 static void
 claim_claim(struct dispatch *d, size_t n)

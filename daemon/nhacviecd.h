@@ -152,7 +152,7 @@ struct channel {
 	struct event			*rate_ev;
 	struct jobq			 queue;
 	size_t				 room;	/* concurrency less jobs held */
-	size_t				 waiting;	/* in {p}:wait:NAME */
+	size_t				 waiting;	/* due in {p}:due:NAME, no room */
 	uint64_t			 sent, failed, retried, dead;
 	TAILQ_ENTRY(channel)		 link;
 };

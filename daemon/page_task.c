@@ -156,7 +156,7 @@ struct pt_esc {
 	char	*channel;
 	char	*id;
 	char	*state;		/* NULL: not claimed yet */
-	int64_t	 at;		/* its instant in {p}:due, or 0 */
+	int64_t	 at;		/* its instant in its channel's {p}:due:CHANNEL, or 0 */
 };
 
 struct pt_matrix {
@@ -248,7 +248,7 @@ pt_esc_add(struct pt_matrix *m, const char *task, const char *due,
 /*
  * The escalations of the matrix's occurrences, as the plan names them
  * (TASK/DUE/escalate:SPEC/AGENCY/CHANNEL), their states (HMGET) and
- * when those still due go (ZMSCORE); one never planned (no contact for
+ * when those still due go (due_read.lua); one never planned (no contact for
  * the channel) has neither.
  */
 static void
@@ -281,9 +281,9 @@ pt_matrix_esc(struct page *p, const struct plan_task *t)
 	for (i = 0; i < m->nesc; i++)
 		argv[2 + i] = m->esc[i].id;
 	page_command(p, pt_matrix_esc_states, (int)m->nesc + 2, argv);
-	argv[0] = "ZMSCORE";
-	argv[1] = p->nv->keys.due;
-	page_command(p, pt_matrix_esc_due, (int)m->nesc + 2, argv);
+	argv[1] = "scores";
+	page_script(p, &p->nv->keys, SCRIPT_DUE_READ, pt_matrix_esc_due,
+	    (int)m->nesc + 1, argv + 1);
 	free(argv);
 }
 

@@ -1,7 +1,8 @@
 #!lua
--- Claim: move the reminders due by now (at most `batch`) from {p}:due into
--- the outbox, or record those later than the grace as missed. The attempt
--- count travels in the entry ({p}:attempts holds only those tried before).
+-- Claim: move the reminders due by now from their channels' sets
+-- ({p}:due:CHANNEL) into the outbox, as many as each channel can start,
+-- or record those later than the grace as missed. The attempt count
+-- travels in the entry ({p}:attempts holds only those tried before).
 -- "Now" is Redis's own clock (TIME), so every daemon claims by one clock;
 -- a virtual clock (demos, tests) is applied on top of it as an offset.
 -- KEYS: due reminders attempts state outbox log
@@ -14,7 +15,9 @@
 --   keep_after: fire times at or after it are never marked missed ("").
 --   then pairs: channel room (what each channel can start now)
 -- Returns { claimed, missed, next score or "", now, raw, step, more (1:
---   the batch was full), moved to wait, { channel, waiting, ... } }
+--   claim again, something due was left for want of batch), moved from
+--   an older version's keys, { channel, due but waiting for room, ... } }
+--@due
 local t = redis.call('TIME')
 local raw = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local now, rate = raw, 1
@@ -38,19 +41,13 @@ end
 redis.pcall('XGROUP', 'CREATE', KEYS[5], ARGV[1], '0', 'MKSTREAM')
 
 -- Room per channel: what its sends in flight leave. A due reminder of a
--- channel without room waits in {p}:wait:CHANNEL (state `waiting`), so
--- that a burst on one channel never holds back the others; waiting ones
--- go first when their channel has room again. A channel the caller does
--- not name (gone from its config) has no limit: what waits for it comes
--- out, to be recorded by the daemon.
+-- channel without room stays in its set until the channel has room, so
+-- that a burst on one channel never holds back the others. A channel the
+-- caller does not name (gone from its config) has no limit but the batch:
+-- what is due for it comes out, to be recorded by the daemon.
 local base = string.sub(KEYS[1], 1, #KEYS[1] - #'due')
 local rooms = {}
 for i = 11, #ARGV, 2 do rooms[ARGV[i]] = tonumber(ARGV[i + 1]) end
-local function channel_of(id)
-  local fb = string.match(id, '~fallback%-([^/]+)$')
-  if fb then return fb end
-  return string.match(id, '([^/]*)$')
-end
 local batch = tonumber(ARGV[2])
 -- Reminders of one minute to one agency on one channel are taken together
 -- (the channel sends them as one digest): candidates are ordered by
@@ -78,78 +75,87 @@ local function same(a, b)
 end
 local ids, ats = {}, {}
 local function take(c) ids[#ids + 1] = c.id; ats[#ats + 1] = c.at end
+local more, moved = 0, 0
+
+-- What nhacviec 0.1 left: every reminder in {p}:due, those that waited
+-- for their channel in {p}:wait:CHANNEL. A batch of each per call goes
+-- to its channel's set; one that names no channel is claimed from {p}:due
+-- when due, as it is.
 for _, ch in ipairs(redis.call('SMEMBERS', base .. 'waiting')) do
+  local w = base .. 'wait:' .. ch
+  local got = redis.call('ZRANGE', w, 0, batch - 1, 'WITHSCORES')
+  local mids, mats = {}, {}
+  for i = 1, #got, 2 do mids[#mids + 1] = got[i]; mats[#mats + 1] = got[i + 1] end
+  if #mids > 0 then
+    due_add(KEYS[1], mids, mats, 'NX')
+    redis.call('ZREM', w, unpack(mids))
+    moved = moved + #mids
+  end
+  if redis.call('ZCARD', w) == 0 then
+    redis.call('SREM', base .. 'waiting', ch)
+  end
+end
+local old = redis.call('ZRANGE', KEYS[1], 0, batch - 1, 'WITHSCORES')
+if #old > 0 then
+  local mids, mats, gone = {}, {}, {}
+  for i = 1, #old, 2 do
+    local id, at = old[i], old[i + 1]
+    if due_split(id) then
+      mids[#mids + 1] = id
+      mats[#mats + 1] = at
+      gone[#gone + 1] = id
+    elseif tonumber(at) <= now then
+      take({ id = id, at = at })
+      gone[#gone + 1] = id
+    end
+  end
+  if #mids > 0 then due_add(KEYS[1], mids, mats, 'NX') end
+  if #gone > 0 then redis.call('ZREM', KEYS[1], unpack(gone)) end
+  moved = moved + #mids
+end
+if moved > 0 then more = 1 end
+
+-- Each channel's due reminders, as far as its room goes.
+local left, nxt = {}, nil
+local function later(at)
+  if nxt == nil or tonumber(at) < tonumber(nxt) then nxt = at end
+end
+for _, ch in ipairs(due_channels(KEYS[1])) do
+  local key = due_key(KEYS[1], ch)
   local r = rooms[ch] or batch
   if r > 0 then
     -- A few times the room is looked at, so that a minute's reminders to
     -- one agency come out together.
-    local w = base .. 'wait:' .. ch
-    local got = redis.call('ZRANGE', w, 0, 4 * r - 1, 'WITHSCORES')
+    local got = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'WITHSCORES',
+        'LIMIT', 0, math.max(r, math.min(4 * r, batch)))
     local list = {}
-    for i = 1, #got, 2 do list[#list + 1] = { id = got[i], at = got[i + 1] } end
+    for i = 1, #got, 2 do
+      list[#list + 1] = { id = due_join(ch, got[i]), m = got[i],
+          at = got[i + 1] }
+    end
     local gone, last = {}, nil
     for k, c in ipairs(grouped(list)) do
       if k > r and not same(last, c) then break end
       take(c)
-      gone[#gone + 1] = c.id
+      gone[#gone + 1] = c.m
       last = c
     end
-    if #gone > 0 then redis.call('ZREM', w, unpack(gone)) end
-    if redis.call('ZCARD', w) == 0 then
-      redis.call('SREM', base .. 'waiting', ch)
-    end
-    rooms[ch] = r - #gone
+    if #gone > 0 then redis.call('ZREM', key, unpack(gone)) end
+    r = r - #gone
+  end
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if #first == 0 then
+    redis.call('SREM', KEYS[1] .. 'sets', ch)
+  elseif tonumber(first[2]) > now then
+    later(first[2])
+  elseif r > 0 then
+    more = 1
+  else
+    left[#left + 1] = ch
+    left[#left + 1] = redis.call('ZCOUNT', key, '-inf', now)
   end
 end
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now,
-    'WITHSCORES', 'LIMIT', 0, batch)
-local more = 0
-if #due / 2 >= batch then more = 1 end
-local states, waits = {}, {}
-if #due > 0 then
-  local gone, per, order, dids = {}, {}, {}, {}
-  for i = 1, #due, 2 do dids[#dids + 1] = due[i] end
-  -- A finished reminder found due (a Redis that came back from an older
-  -- copy, a retry that raced its own send) only leaves due: its outcome
-  -- is in the ledger, and its state must not be overwritten.
-  local st = redis.call('HMGET', KEYS[4], unpack(dids))
-  for i = 1, #due, 2 do
-    local id = due[i]
-    local ch = channel_of(id)
-    local s1 = st[(i + 1) / 2]
-    gone[#gone + 1] = id
-    if not (s1 == 'sent' or s1 == 'dead' or s1 == 'missed' or
-        s1 == 'skipped') then
-      if per[ch] == nil then per[ch] = {}; order[#order + 1] = ch end
-      table.insert(per[ch], { id = id, at = due[i + 1] })
-    end
-  end
-  for _, ch in ipairs(order) do
-    local r, last, n = rooms[ch], nil, 0
-    for k, c in ipairs(grouped(per[ch])) do
-      if r == nil or k <= r or same(last, c) then
-        take(c)
-        last = c
-        n = n + 1
-      else
-        local w = waits[ch]
-        if w == nil then w = {}; waits[ch] = w end
-        w[#w + 1] = c.at
-        w[#w + 1] = c.id
-        states[#states + 1] = c.id
-        states[#states + 1] = 'waiting'
-      end
-    end
-    if r then rooms[ch] = math.max(0, r - n) end
-  end
-  redis.call('ZREM', KEYS[1], unpack(gone))
-end
-local waited = 0
-for ch, w in pairs(waits) do
-  redis.call('ZADD', base .. 'wait:' .. ch, unpack(w))
-  redis.call('SADD', base .. 'waiting', ch)
-  waited = waited + #w / 2
-end
+local states = {}
 
 local claimed, missed = 0, 0
 if #ids > 0 then
@@ -210,12 +216,6 @@ if #ids > 0 then
   end
 end
 if #states > 0 then redis.call('HSET', KEYS[4], unpack(states)) end
--- What still waits, per channel: the caller claims again when one of
--- them has room.
-local left = {}
-for _, ch in ipairs(redis.call('SMEMBERS', base .. 'waiting')) do
-  left[#left + 1] = ch
-  left[#left + 1] = redis.call('ZCARD', base .. 'wait:' .. ch)
-end
-local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return { claimed, missed, nxt[2] or '', now, raw, step, more, waited, left }
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if first[2] then later(first[2]) end
+return { claimed, missed, nxt or '', now, raw, step, more, moved, left }

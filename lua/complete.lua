@@ -23,6 +23,7 @@
 -- KEYS: outbox state log due reminders attempts dead held refs
 -- ARGV: group consumer n name1..namen, then n values per record
 -- Returns per record 1 (held here), 0 (held by nobody), or the holder.
+--@due
 local group, me = ARGV[1], ARGV[2]
 
 local function parse(id)
@@ -124,29 +125,19 @@ local function apply(r, held)
     set(r.id, 'sent')
     dels[#dels + 1] = r.id
     if not held then
-      -- A lost entry: the reminder may be due, or waiting for its
-      -- channel, again (an older copy of Redis); it is sent.
-      redis.call('ZREM', KEYS[4], r.id)
-      local ch = string.match(r.id, '~fallback%-([^/]+)$') or
-          string.match(r.id, '([^/]*)$')
-      redis.call('ZREM', base .. 'wait:' .. ch, r.id)
+      -- A lost entry: the reminder may be due again (an older copy of
+      -- Redis); it is sent.
+      due_rem(KEYS[4], r.id)
     end
     return
   end
   if not held and finished(r.id) then return end
   local n = tonumber(r.attempt) or 1
-  if not held and (r.outcome == 'retry' or r.outcome == 'defer') then
-    -- A lost entry: the reminder may wait for its channel already (an
-    -- older copy of Redis); due is the one place it goes back to.
-    local ch = string.match(r.id, '~fallback%-([^/]+)$') or
-        string.match(r.id, '([^/]*)$')
-    redis.call('ZREM', base .. 'wait:' .. ch, r.id)
-  end
   if r.outcome == 'retry' then
-    redis.call('ZADD', KEYS[4], tonumber(r.retry_at) or 0, r.id)
+    due_add1(KEYS[4], tonumber(r.retry_at) or 0, r.id)
     try(r.id, n)
   elseif r.outcome == 'defer' then
-    redis.call('ZADD', KEYS[4], tonumber(r.retry_at) or 0, r.id)
+    due_add1(KEYS[4], tonumber(r.retry_at) or 0, r.id)
     try(r.id, n - 1)
   elseif r.outcome == 'skipped' then
     set(r.id, 'skipped')
@@ -169,7 +160,7 @@ local function apply(r, held)
           'detail', r.fb_skip)
     elseif r.fb_id ~= '' and redis.call('HEXISTS', KEYS[2], r.fb_id) == 0 then
       redis.call('HSET', KEYS[5], r.fb_id, r.fb_payload)
-      redis.call('ZADD', KEYS[4], 'NX', r.at, r.fb_id)
+      due_add1(KEYS[4], r.at, r.fb_id, 'NX')
     end
   end
 end

@@ -15,6 +15,7 @@
 -- ARGV: agency what ms via detail stop ("1" or "") note reason later,
 --       then ids (the `later` ones first)
 -- Returns { 1 if newly recorded (0: known already), reminders stopped }
+--@due
 local agency, what, ms = ARGV[1], ARGV[2], ARGV[3]
 local v = ms .. ' ' .. ARGV[4]
 if ARGV[5] ~= '' then v = v .. ' ' .. ARGV[5] end
@@ -29,14 +30,7 @@ if ARGV[6] == '1' then
   for i = 10, #ARGV do
     local id = ARGV[i]
     local st = redis.call('HGET', KEYS[3], id)
-    local dued = redis.call('ZREM', KEYS[2], id) == 1
-    if st == 'waiting' then
-      -- Due, waiting for its channel's room (claim.lua).
-      local ch = string.match(id, '~fallback%-([^/]+)$') or
-          string.match(id, '([^/]*)$')
-      dued = redis.call('ZREM', string.sub(KEYS[2], 1, #KEYS[2] - #'due') ..
-          'wait:' .. ch, id) == 1
-    end
+    local dued = due_rem(KEYS[2], id) == 1
     if dued or st == 'queued' or st == 'held' or
         (st == false and i <= later) then
       redis.call('HSET', KEYS[3], id, 'skipped')

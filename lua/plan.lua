@@ -1,9 +1,10 @@
 #!lua
--- Plan: put each planned reminder into {p}:due unless its state says it
+-- Plan: put each planned reminder into its channel's {p}:due:CHANNEL
+-- (lib/due.lua) unless its state says it
 -- was queued, sent, dead, missed or skipped already; remove reminders
 -- planned earlier that are no longer in the plan (not started, fire time
 -- at or after `from`; ad-hoc ones, with a stored payload, are never
--- removed). A planned reminder is its id in {p}:due and nothing else: its
+-- removed). A planned reminder is its member there and nothing else: its
 -- text is built from the plan when it is taken.
 -- Every occurrence planned goes into {p}:occurrences (TASK/DUE -> the end
 -- of its due day), the index of follow-ups that reports range over.
@@ -14,6 +15,7 @@
 -- ARGV: from n, then n times: id fire_at; then m, and m times:
 --       occurrence end_ms; then k, and k times: id fire_at payload
 -- Returns { added or moved, removed }
+--@due
 local from, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local m = tonumber(ARGV[3 + n * 2]) or 0
 local CHUNK = 1000	-- unpack's limit is some thousands of values
@@ -32,10 +34,10 @@ for i = 0, (tonumber(ARGV[k0]) or 0) - 1 do
   local id, at = ARGV[k0 + 1 + i * 3], ARGV[k0 + 2 + i * 3]
   want[id] = true
   if redis.call('HEXISTS', KEYS[3], id) == 0 then
-    local old = redis.call('ZSCORE', KEYS[1], id)
+    local old = due_scores(KEYS[1], { id })[1]
     if old == false or tonumber(old) ~= tonumber(at) then
       added = added + 1
-      redis.call('ZADD', KEYS[1], at, id)
+      due_add1(KEYS[1], at, id)
     end
     redis.call('HSET', KEYS[2], id, ARGV[k0 + 3 + i * 3])
   end
@@ -49,27 +51,36 @@ for c = 0, n - 1, CHUNK do
     want[ARGV[3 + i * 2]] = true
   end
   local st = redis.call('HMGET', KEYS[3], unpack(ids))
-  local old = redis.call('ZMSCORE', KEYS[1], unpack(ids))
-  local z = {}
+  local old = due_scores(KEYS[1], ids)
+  local zids, zats = {}, {}
   for k, id in ipairs(ids) do
     local at = ARGV[4 + (c + k - 1) * 2]
     if not st[k] and (not old[k] or tonumber(old[k]) ~= tonumber(at)) then
-      z[#z + 1] = at
-      z[#z + 1] = id
+      zids[#zids + 1] = id
+      zats[#zats + 1] = at
     end
   end
-  if #z > 0 then
-    redis.call('ZADD', KEYS[1], unpack(z))
-    added = added + #z / 2
+  if #zids > 0 then
+    due_add(KEYS[1], zids, zats)
+    added = added + #zids
   end
 end
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], from, '+inf')) do
-  local report = string.sub(id, 1, 7) == 'report:'
-  if not want[id] and redis.call('HEXISTS', KEYS[3], id) == 0 and
-      (report or redis.call('HEXISTS', KEYS[2], id) == 0) then
-    redis.call('ZREM', KEYS[1], id)
-    if report then redis.call('HDEL', KEYS[2], id) end
-    removed = removed + 1
+-- What is planned from `from` on in every channel's set (and in {p}:due,
+-- an older version's) and no longer wanted.
+local sets = due_channels(KEYS[1])
+sets[#sets + 1] = false
+for _, ch in ipairs(sets) do
+  local key = due_key(KEYS[1], ch or nil)
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, from, '+inf')) do
+    local id = m
+    if ch then id = due_join(ch, m) end
+    local report = string.sub(id, 1, 7) == 'report:'
+    if not want[id] and redis.call('HEXISTS', KEYS[3], id) == 0 and
+        (report or redis.call('HEXISTS', KEYS[2], id) == 0) then
+      redis.call('ZREM', key, m)
+      if report then redis.call('HDEL', KEYS[2], id) end
+      removed = removed + 1
+    end
   end
 end
 return { added, removed }

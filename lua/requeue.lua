@@ -9,6 +9,7 @@
 -- KEYS: dead reminders state attempts due control log
 -- ARGV: at by, then pairs: id payload
 -- Returns the ids requeued.
+--@due
 local want, done = {}, {}
 for i = 3, #ARGV, 2 do
   if redis.call('HGET', KEYS[3], ARGV[i]) == 'dead' then
@@ -31,7 +32,7 @@ for id, payload in pairs(want) do
   end
   redis.call('HSET', KEYS[3], id, 'queued')
   redis.call('HDEL', KEYS[4], id)
-  redis.call('ZADD', KEYS[5], ARGV[1], id)
+  due_add1(KEYS[5], ARGV[1], id)
   redis.call('XADD', KEYS[7], '*', 'id', id, 'outcome', 'requeued',
       'at', ARGV[1], 'by', ARGV[2], 'detail', 'sent again by ' .. ARGV[2])
   done[#done + 1] = id

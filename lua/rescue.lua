@@ -5,12 +5,16 @@
 -- KEYS: state due outbox log
 -- ARGV: cursor count now
 -- Returns { next cursor ("0" when the scan is done), rescued }
+--@due
 local r = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[2])
-local cand = {}
+local queued, cand = {}, {}
 for i = 1, #r[2], 2 do
-  if r[2][i + 1] == 'queued' and
-      redis.call('ZSCORE', KEYS[2], r[2][i]) == false then
-    cand[#cand + 1] = r[2][i]
+  if r[2][i + 1] == 'queued' then queued[#queued + 1] = r[2][i] end
+end
+if #queued > 0 then
+  local sc = due_scores(KEYS[2], queued)
+  for k, id in ipairs(queued) do
+    if sc[k] == false then cand[#cand + 1] = id end
   end
 end
 local n = 0
@@ -24,7 +28,7 @@ if #cand > 0 then
   end
   for _, id in ipairs(cand) do
     if not held[id] then
-      redis.call('ZADD', KEYS[2], ARGV[3], id)
+      due_add1(KEYS[2], ARGV[3], id)
       redis.call('XADD', KEYS[4], '*', 'id', id, 'outcome', 'defer',
           'at', ARGV[3], 'detail', 'found queued but neither due nor in ' ..
           'the outbox (Redis came back from an older copy?): due again')

@@ -88,7 +88,7 @@ for d in "${districts[@]}"; do
 	port_var=hook${i}_PORT
 	write_district single "$d" "${!port_var}"
 	write_district cluster "$d" "${!port_var}" address= "cluster=$CLUSTER_SEEDS"
-	rcli --eval "$NV_ROOT/tests/integration/seed.lua" "{$d}:reminders" \
+	rcli --eval "$(nv_lua tests/integration/seed.lua)" "{$d}:reminders" \
 	    "{$d}:due" , "$N" $((NV_CLOCK_MS - 1000)) 0 hook "$d" >/dev/null ||
 	    fail "seeding $d"
 done
@@ -107,7 +107,7 @@ done
 declare -A shard_deliveries=()
 for d in "${districts[@]}"; do
 	owner=$(cluster_owner "{$d}:")
-	redis-cli -p "$owner" --eval "$NV_ROOT/tests/integration/seed.lua" \
+	redis-cli -p "$owner" --eval "$(nv_lua tests/integration/seed.lua)" \
 	    "{$d}:reminders" "{$d}:due" , "$N" $((NV_CLOCK_MS - 1000)) 0 hook \
 	    "$d" >/dev/null || fail "seeding $d on $owner"
 	shard_deliveries[$owner]=$((${shard_deliveries[$owner]:-0} + N))

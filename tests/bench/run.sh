@@ -7,7 +7,8 @@
 #     and recorded, against curl alone POSTing as many bodies with the same
 #     parallelism; CPU per 1,000 deliveries, Redis commands per delivery
 #     (INFO commandstats, Lua-internal calls included), peak RSS;
-#  2. Redis memory per planned reminder: 1,000,000 of them;
+#  2. Redis memory per planned reminder: 1,000,000 of them, and the
+#     shipped plan's reminders of 2022 in 500 districts (its own ids);
 #  3. a backlog of 1,000,000 due: the daemon's peak RSS and the outbox;
 #  4. a burst of 100,000 due at one instant on one channel, and a trickle
 #     of 200 a second on another: the trickle's lateness;
@@ -248,20 +249,33 @@ say "   daemon peak RSS             $((rss / 1024)) MiB"
 # --- 2. memory per planned reminder ----------------------------------------
 rcli FLUSHALL >/dev/null
 m0=$(used)
-rcli EVAL "for b = 0, 999 do
-  local a = {}
-  for i = 1, 1000 do
-    local k = b * 1000 + i
-    a[#a + 1] = 1651021200000 + k
-    a[#a + 1] = 'task-' .. (k % 100) .. '/2022-04-30/end-1d@08:00/ag-' .. k .. '/zalo'
-  end
-  redis.call('ZADD', KEYS[1], unpack(a))
-end
-return 1" 1 '{t}:due' >/dev/null || fail "planting a million reminders"
-[ "$(rcli ZCARD '{t}:due')" -eq 1000000 ] || fail "a million reminders were not planted"
+rcli --eval "$(nv_lua tests/bench/plant.lua)" '{t}:due' , synthetic >/dev/null ||
+    fail "planting a million reminders"
+[ "$(rcli ZCARD '{t}:due:zalo')" -eq 1000000 ] || fail "a million reminders were not planted"
 m1=$(used)
 per=$(( (m1 - m0) / 1000000 ))
 say "2. Redis memory per planned reminder: $per bytes (1,000,000 planned: $(( (m1 - m0) / 1048576 )) MiB)   (target <= 150)"
+# The same with the shipped plan's own ids (their length is what counts):
+# its reminders of 2022 in 500 districts.
+rcli FLUSHALL >/dev/null
+district_conf 1
+"$NHACVIEC" -c "$T/d1.conf" preview --from 2022-01-01 --to 2022-12-31 \
+    --format tsv >"$T/plan2022.tsv" || fail "preview of 2022"
+"$NV_PYTHON" - "$T/plan2022.tsv" >"$T/year.args" <<'EOP' || fail "the plan's ids"
+import datetime, sys
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]
+for r in rows:
+    at, task, due, agency, channel, spec = r.split("\t")
+    ms = int(datetime.datetime.fromisoformat(at).timestamp() * 1000)
+    print(f"{task}/{due}/{spec}/{agency}/{channel}\n{ms}")
+EOP
+n=$(($(wc -l <"$T/year.args") / 2))
+m0=$(used)
+xargs -d '\n' -n 1000 -a "$T/year.args" redis-cli -s "$T/redis.sock" --eval \
+    "$(nv_lua tests/bench/plant.lua)" , plan 500 >/dev/null ||
+    fail "planting the shipped plan"
+m1=$(used)
+say "   the shipped plan's ids: $(( (m1 - m0) / (n * 500) )) bytes each (its $n reminders of 2022 in 500 districts)"
 
 # --- 3. a backlog of a million due ------------------------------------------
 # No plan here: what the daemon holds is the backlog's doing alone.

@@ -31,14 +31,14 @@ for d in "$a" "$b"; do
 	write_conf "$T/$d.conf" "$port" address= prefix="$d" consumer="nv-$d" \
 	    "cluster=$CLUSTER_SEEDS" reclaim_idle=10s hook.concurrency=$CONC
 done
-redis-cli -c -p "$owner" --eval "$NV_ROOT/tests/integration/seed.lua" \
+redis-cli -c -p "$owner" --eval "$(nv_lua tests/integration/seed.lua)" \
     "{$a}:reminders" "{$a}:due" , $N $((NV_CLOCK_MS - 1000)) 0 hook "$a" \
     >/dev/null || fail "seeding $a"
-redis-cli -c -p "$other" --eval "$NV_ROOT/tests/integration/seed.lua" \
+redis-cli -c -p "$other" --eval "$(nv_lua tests/integration/seed.lua)" \
     "{$b}:reminders" "{$b}:due" , $M $((NV_CLOCK_MS - 1000)) 0 hook "$b" \
     >/dev/null || fail "seeding $b"
 # The replica has the seed before its master may die.
-wait_until 30 "[ \"\$(printf 'READONLY\\nZCARD {%s}:due\\n' $a | redis-cli -p $replica | tail -1)\" = $N ]" ||
+wait_until 30 "[ \"\$(printf 'READONLY\\nZCARD {%s}:due:hook\\n' $a | redis-cli -p $replica | tail -1)\" = $N ]" ||
     fail "the seed did not reach the replica"
 
 daemon_start "nv-$a" "$T/$a.conf"
@@ -55,7 +55,7 @@ wait_until 60 "[ \"\$(redis-cli -p $replica HVALS '{$a}:state' | grep -cx sent)\
 assert_grep "redis main: connected to 127.0.0.1:$replica, the master of slot" \
     "$T/nv-$a.out" "the daemon on the promoted replica"
 assert_eq $N "$(fake_ok_ids hook | wc -l)" "distinct reminders of $a delivered"
-assert_eq 0 "$(redis-cli -p "$replica" ZCARD "{$a}:due")" "left due"
+assert_eq 0 "$(redis-cli -p "$replica" ZCARD "{$a}:due:hook")" "left due"
 dups=$(fake_ok_dups hook)
 echo "duplicates across the failover: $dups (sends in flight at most $CONC)" >&2
 # What the dead master may take along: the outcomes of the sends in

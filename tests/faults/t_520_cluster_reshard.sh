@@ -71,7 +71,7 @@ EOP
 }
 write_plan "Họp giao ban tháng"
 "$NHACVIEC" -c "$T/nv.conf" load >"$T/load1.out" 2>&1 || fail "load: $(cat "$T/load1.out")"
-redis-cli -c -p "$src" --eval "$NV_ROOT/tests/integration/seed.lua" \
+redis-cli -c -p "$src" --eval "$(nv_lua tests/integration/seed.lua)" \
     "{$d}:reminders" "{$d}:due" , $N $((NV_CLOCK_MS - 1000)) 0 hook "$d" '' \
     adhoc >/dev/null || fail "seeding"
 daemon_start nv "$T/nv.conf"

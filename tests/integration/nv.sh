@@ -81,11 +81,38 @@ EOC
 	} >"$file"
 }
 
+# nv_lua FILE: a Lua script of the repository (lua/claim.lua,
+# tests/integration/seed.lua) with its --@ lines read in, as the daemon
+# embeds it: the path of that copy, to run with redis-cli --eval.
+nv_lua() {
+	local out
+	out="$T/lua-$(basename "$1")"
+	"$NV_ROOT/scripts/embed-lua.sh" -x "$NV_ROOT/$1" >"$out" ||
+	    fail "expanding $1"
+	printf '%s\n' "$out"
+}
+
 # seed N AT_MS STEP_MS CHANNEL TAG: N reminders due from AT_MS on.
 seed() {
-	rcli --eval "$NV_ROOT/tests/integration/seed.lua" '{t}:reminders' \
+	rcli --eval "$(nv_lua tests/integration/seed.lua)" '{t}:reminders' \
 	    '{t}:due' , "$1" "$2" "$3" "$4" "$5" >/dev/null ||
 	    fail "seeding $1 reminders"
+}
+
+# due_score ID: when the reminder ID is due (in its channel's set,
+# {t}:due:CHANNEL), or "" when it is not.
+due_score() {
+	rcli --eval "$(nv_lua lua/due_read.lua)" '{t}:due' , scores "$1"
+}
+
+# due_count: how many reminders wait for their time, every channel's.
+due_count() {
+	rcli --eval "$(nv_lua lua/due_read.lua)" '{t}:due' , count 0 | head -1
+}
+
+# due_list: every reminder due, "ID\nSCORE\n..." in the order they fire.
+due_list() {
+	rcli --eval "$(nv_lua lua/due_read.lua)" '{t}:due' , first 1000000
 }
 
 # daemon_start NAME CONF [ARGS]: nhacviecd on the virtual clock, until ready.

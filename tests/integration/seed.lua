@@ -1,7 +1,9 @@
 -- Test seeding: N reminders in the documented format, due from AT ms on,
--- STEP ms apart. KEYS: reminders due. ARGV: n at step channel tag [contact
--- [adhoc]]: with "adhoc", notices (adhoc/TAG-I/AGENCY/CHANNEL) that no
--- planner run removes.
+-- STEP ms apart, in their channel's set as the daemon keeps them
+-- (lua/lib/due.lua; run it as nv.sh's nv_lua gives it). KEYS: reminders
+-- due. ARGV: n at step channel tag [contact [adhoc]]: with "adhoc",
+-- notices (adhoc/TAG-I/AGENCY/CHANNEL) that no planner run removes.
+--@due
 local n, at, step = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local contact = ARGV[6]
 if contact == '' then contact = nil end
@@ -20,6 +22,6 @@ for i = 1, n do
     zalo = '52183910349' .. string.format('%08d', i),  -- ids are strings, never numbers
     phone = string.format('849%08d', i),
     channel = ARGV[4], due = '2022-04-30', spec = 'end-1d@08:00'}))
-  redis.call('ZADD', KEYS[2], at + (i - 1) * step, id)
+  due_add1(KEYS[2], at + (i - 1) * step, id)
 end
 return n

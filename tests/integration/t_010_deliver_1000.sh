@@ -18,7 +18,7 @@ assert_eq 1000 "$(fake_unique hook)" "distinct reminders the webhook received"
 assert_eq 1000 "$(ledger_count)" "ledger entries"
 assert_eq 1000 "$(ledger_unique)" "distinct reminders in the ledger"
 assert_eq 1000 "$(state_count sent)" "reminders in state sent"
-assert_eq 0 "$(rcli ZCARD '{t}:due')" "reminders left due"
+assert_eq 0 "$(due_count)" "reminders left due"
 assert_eq 0 "$(rcli XLEN '{t}:outbox')" "entries left in the outbox"
 assert_eq 0 "$(rcli HLEN '{t}:reminders')" "payloads left behind"
 # Every ledger entry says sent with HTTP 200.

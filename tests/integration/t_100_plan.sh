@@ -52,7 +52,7 @@ channels = hook
 EOP
 }
 write_plan end@trua-30m dtt
-cmp_due() { rcli ZRANGE '{t}:due' 0 -1 WITHSCORES; }
+cmp_due() { due_list | paste -sd' '; }
 
 # load: the plan keys, readable, and the version.
 "$NHACVIEC" -c "$T/nv.conf" load >"$T/load.out" 2>&1 || { cat "$T/load.out"; fail "load failed"; }
@@ -68,7 +68,7 @@ t0=$(now_ms)
 daemon_start nv "$T/nv.conf"
 # 08:00 +07:00 = 01:00Z = 1651194000000; the window: 10:30 = 1651203000000;
 # bao-cao's end is Saturday 2022-04-30: moved to Friday 08:00 too.
-wait_until 10 '[ "$(rcli ZSCORE "{t}:due" "hop/2022-04-29/end@trua-30m/dtt/hook")" = 1651203000000 ]' ||
+wait_until 10 '[ "$(due_score "hop/2022-04-29/end@trua-30m/dtt/hook")" = 1651203000000 ]' ||
     fail "window reminder not planned at 10:30: $(cmp_due)"
 wait_until 10 '[ "$(fake_count hook)" -ge 3 ]' || fail "the 08:00 reminders did not come: $(cmp_due)"
 recv=$(cut -f3 "$T/hook.log" | sort -n | head -1)
@@ -82,10 +82,10 @@ wait_until 10 '[ "$(state_count sent)" -ge 3 ]' || fail "not recorded"
 # A changed task: the window reminder moves to 10:45, delivered ones stay.
 write_plan end@trua-15m dtt
 "$NHACVIEC" -c "$T/nv.conf" load >"$T/load2.out" 2>&1 || fail "second load"
-wait_until 10 '[ "$(rcli ZSCORE "{t}:due" "hop/2022-04-29/end@trua-15m/dtt/hook")" = 1651203900000 ]' ||
+wait_until 10 '[ "$(due_score "hop/2022-04-29/end@trua-15m/dtt/hook")" = 1651203900000 ]' ||
     fail "changed reminder not planned at 10:45: $(cmp_due)"
-assert_eq "" "$(rcli ZSCORE '{t}:due' 'hop/2022-04-29/end@trua-30m/dtt/hook')" "old window reminder removed"
-assert_eq "" "$(rcli ZSCORE '{t}:due' 'hop/2022-04-29/end@08:00/dtt/hook')" "a sent reminder planned again"
+assert_eq "" "$(due_score 'hop/2022-04-29/end@trua-30m/dtt/hook')" "old window reminder removed"
+assert_eq "" "$(due_score 'hop/2022-04-29/end@08:00/dtt/hook')" "a sent reminder planned again"
 assert_eq sent "$(rcli HGET '{t}:state' 'hop/2022-04-29/end@08:00/dtt/hook')" "state of a sent reminder"
 assert_eq 3 "$(fake_count hook)" "requests (nothing sent twice)"
 

@@ -42,12 +42,12 @@ awk '$0 == "outcome" { getline; print }' "$T/ledger.txt" | sort >"$T/outcomes.tx
 assert_eq "missed sent" "$(paste -sd' ' "$T/outcomes.txt")" "ledger outcomes"
 awk '$0 == "late" { getline; print }' "$T/ledger.txt" >"$T/late.txt"
 assert_grep '^1$' "$T/late.txt" "late flag in the ledger"
-assert_eq 1651222800000 "$(rcli ZSCORE '{t}:due' 't/2022-04-29/end@16:00/a/hook')" "16:00 still due"
+assert_eq 1651222800000 "$(due_score 't/2022-04-29/end@16:00/a/hook')" "16:00 still due"
 
 # SIGHUP with a changed plan file: 16:00 becomes 17:00.
 write_plan end@17:00
 kill -HUP "$(pid_of nv)"
-wait_until 10 '[ "$(rcli ZSCORE "{t}:due" "t/2022-04-29/end@17:00/a/hook")" = 1651226400000 ]' ||
-    fail "SIGHUP did not re-plan: $(rcli ZRANGE '{t}:due' 0 -1 WITHSCORES)"
-assert_eq "" "$(rcli ZSCORE '{t}:due' 't/2022-04-29/end@16:00/a/hook')" "the 16:00 reminder removed"
+wait_until 10 '[ "$(due_score "t/2022-04-29/end@17:00/a/hook")" = 1651226400000 ]' ||
+    fail "SIGHUP did not re-plan: $(due_list | paste -sd' ')"
+assert_eq "" "$(due_score 't/2022-04-29/end@16:00/a/hook')" "the 16:00 reminder removed"
 stop nv || fail "exit status $?"

@@ -28,8 +28,8 @@ EOP
 NV_CLOCK=2022-04-29T20:59:59+07:00
 daemon_start nv "$T/nv.conf"
 wait_until 15 '[ "$(fake_count hook)" -ge 1 ]' || fail "no first try"
-wait_until 10 '[ "$(rcli ZSCORE "{t}:due" "t/2022-04-30/end-1d@20:59/a/hook")" != "" ]' ||
+wait_until 10 '[ "$(due_score "t/2022-04-30/end-1d@20:59/a/hook")" != "" ]' ||
     fail "the retry was not scheduled"
 # 2022-04-30T07:00:00+07:00 = 2022-04-30T00:00:00Z = 1651276800000.
-assert_eq 1651276800000 "$(rcli ZSCORE '{t}:due' 't/2022-04-30/end-1d@20:59/a/hook')" "retry time"
+assert_eq 1651276800000 "$(due_score 't/2022-04-30/end-1d@20:59/a/hook')" "retry time"
 stop nv || fail "exit status $?"

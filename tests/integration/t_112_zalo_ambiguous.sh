@@ -31,8 +31,8 @@ zalo_control zalo '{"refresh_mode": "normal"}'
 zalo_token zalo refresh_token | "$NHACVIEC" -c "$T/nv.conf" zalo token set >"$T/set2.out" 2>&1 ||
     fail "token set: $(cat "$T/set2.out")"
 # Deferred reminders come back 10 min after the pause: bring them forward.
-for id in $(rcli ZRANGE '{t}:due' 0 -1); do
-	rcli ZADD '{t}:due' XX "$NV_CLOCK_MS" "$id" >/dev/null
+for m in $(rcli ZRANGE '{t}:due:zalo' 0 -1); do
+	rcli ZADD '{t}:due:zalo' XX "$NV_CLOCK_MS" "$m" >/dev/null
 done
 rcli XADD '{t}:control' '*' type due at "$NV_CLOCK_MS" >/dev/null
 wait_until 30 '[ "$(state_count sent)" -ge 6 ]' || fail "$(state_count sent) sent after the new token"

@@ -100,7 +100,7 @@ assert_eq 3 "$(awk -F '\t' '$3 == 250' "$T/ledger.tsv" | wc -l)" "ledger entries
 assert_eq "$(grep -ah '^Message-ID:' "$T"/sink/000[123].eml | tr -d '\r' | cut -d' ' -f2 | sort)" \
     "$(cut -f4 "$T/ledger.tsv" | sort)" "ledger refs = Message-IDs"
 # A contact that is no email address: a dead letter at once, nothing sent.
-rcli --eval "$NV_ROOT/tests/integration/seed.lua" '{t}:reminders' '{t}:due' , \
+rcli --eval "$(nv_lua tests/integration/seed.lua)" '{t}:reminders' '{t}:due' , \
     1 "$NV_CLOCK_MS" 0 mail nomail 0912345678 >/dev/null || fail "seeding"
 rcli XADD '{t}:control' '*' type due at "$NV_CLOCK_MS" >/dev/null
 wait_until 20 '[ "$(state_count dead)" -ge 1 ]' || fail "no dead letter for a phone number"

@@ -50,10 +50,10 @@ contact = email
 url = http://127.0.0.1:$hook_PORT/hook
 concurrency = 8
 EOC
-redis-cli -p "$mp" --eval "$NV_ROOT/tests/integration/seed.lua" '{t}:reminders' '{t}:due' , \
+redis-cli -p "$mp" --eval "$(nv_lua tests/integration/seed.lua)" '{t}:reminders' '{t}:due' , \
     2000 $((NV_CLOCK_MS - 1000)) 0 hook sen >/dev/null || fail "seed"
 # Wait until the replica has the seed before the master may die.
-wait_until 10 "[ \$(redis-cli -p $rp zcard '{t}:due') -ge 1 ]" || fail "seed not replicated"
+wait_until 10 "[ \$(redis-cli -p $rp zcard '{t}:due:hook') -ge 1 ]" || fail "seed not replicated"
 daemon_start nv "$T/nv.conf"
 assert_grep "connected to 127.0.0.1:$mp" "$T/nv.out" "connected to the master Sentinel named"
 wait_until 60 '[ "$(fake_count hook)" -ge 400 ]' || fail "delivery did not start"

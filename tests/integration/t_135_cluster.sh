@@ -60,7 +60,7 @@ done
 # remove what its plan does not have), announced on {PREFIX}:control.
 for d in "${districts[@]}"; do
 	daemon_start "nv-$d" "$T/$d/nv.conf"
-	redis-cli -c -p "$replica" --eval "$NV_ROOT/tests/integration/seed.lua" \
+	redis-cli -c -p "$replica" --eval "$(nv_lua tests/integration/seed.lua)" \
 	    "{$d}:reminders" "{$d}:due" , $N $((NV_CLOCK_MS - 4000)) 0 hook "$d" \
 	    >/dev/null || fail "$d: seeding"
 	redis-cli -c -p "$replica" XADD "{$d}:control" '*' type due \

@@ -155,10 +155,11 @@ rcli XADD '{t}:dead' '*' id $D/end-3d@08:00/van-hoa/hook channel hook \
     reason 'HTTP 404: no such mailbox' status 404 attempt 3 at 1651222800000 payload '{}' >/dev/null
 nv dead || fail "dead"
 expect "dead" "2022-04-29T16:00:00+07:00  $D/end-3d@08:00/van-hoa/hook  via hook (attempt 3): HTTP 404: no such mailbox"
-rcli ZADD '{t}:due' 1651453200000 later/2022-05-02/end@08:00/noi-vu/hook >/dev/null
+rcli ZADD '{t}:due:hook' 1651453200000 later/2022-05-02/end@08:00/noi-vu >/dev/null
+rcli SADD '{t}:duesets' hook >/dev/null
 nv upcoming 1 || fail "upcoming"
 expect "upcoming" "2022-05-02T08:00:00+07:00  later/2022-05-02/end@08:00/noi-vu/hook"
-rcli ZREM '{t}:due' later/2022-05-02/end@08:00/noi-vu/hook >/dev/null
+rcli ZREM '{t}:due:hook' later/2022-05-02/end@08:00/noi-vu >/dev/null
 
 # zalo token status, from the pair in Redis.
 zalo_URL=http://127.0.0.1:9

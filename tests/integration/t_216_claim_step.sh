@@ -10,7 +10,7 @@ nv_setup "$(basename "$0" .sh)"
 
 redis_start
 claim() {	# claim EXPECT: prints "claimed missed step"
-	rcli --eval "$NV_ROOT/lua/claim.lua" '{t}:due' '{t}:reminders' \
+	rcli --eval "$(nv_lua lua/claim.lua)" '{t}:due' '{t}:reminders' \
 	    '{t}:attempts' '{t}:state' '{t}:outbox' '{t}:log' , \
 	    dispatch 100 21600000 60000 '' '' '' "$1" 2000 '' |
 	    sed -n '1p;2p;6p' | tr '\n' ' '

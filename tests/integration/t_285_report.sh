@@ -361,6 +361,6 @@ n=$(grep -c 'planned plan version' "$T/nv.out")
 kill -HUP "$(pid_of nv)"
 wait_until 20 '[ "$(grep -c "planned plan version" "$T/nv.out")" -gt '"$n"' ]' ||
     fail "no planning after SIGHUP"
-assert_eq "" "$(rcli ZSCORE '{t}:due' $R/mail)" "the sent report is not due again"
+assert_eq "" "$(due_score $R/mail)" "the sent report is not due again"
 assert_eq 1 "$(smtp_count sink)" "report mails"
 stop nv || fail "exit status $?"
