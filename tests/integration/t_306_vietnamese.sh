@@ -176,7 +176,7 @@ EOT
 
 # --- status, and what machines read ---------------------------------------------------
 seed 3 $((NV_CLOCK_MS + 3600000)) 0 zalo vi
-vi "$NHACVIEC" -c "$T/noplan.conf" status >"$T/status.vi" 2>&1 ||
+vi "$NHACVIEC" -c "$T/noplan.conf" --clock "$NV_CLOCK" status >"$T/status.vi" 2>&1 ||
     fail "status: $(cat "$T/status.vi")"
 cat "$T/status.vi"
 # The counts line up at column 31, as in English, whatever the labels' bytes.
@@ -187,7 +187,7 @@ assert_grep '^bản ghi trong sổ theo dõi     0$' "$T/status.vi" "the ledger,
 assert_grep '^theo dõi các lượt nhiệm vụ đến hạn từ 31 ngày trước' "$T/status.vi" \
     "the follow-ups' heading in Vietnamese"
 assert_grep '^  quá hạn, chưa hoàn thành    0$' "$T/status.vi" "a follow-up state"
-en "$NHACVIEC" -c "$T/noplan.conf" status >"$T/status.en" 2>&1 ||
+en "$NHACVIEC" -c "$T/noplan.conf" --clock "$NV_CLOCK" status >"$T/status.en" 2>&1 ||
     fail "status: $(cat "$T/status.en")"
 assert_grep '^due \(waiting for their time\)  3$' "$T/status.en" "due, in English"
 assert_grep '^ledger entries                0$' "$T/status.en" "the ledger, in English"
