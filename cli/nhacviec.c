@@ -18,6 +18,7 @@
 #include "schedule.h"
 #include "secret.h"
 #include "text.h"
+#include "xmalloc.h"
 
 
 static struct config *
@@ -85,6 +86,107 @@ cli_int(redisContext *rc, const char *fmt, const char *key)
 	return v;
 }
 
+/*
+ * The due sets, {p}:due:CHANNEL for each channel {p}:duesets names and
+ * {p}:due itself (lua/lib/due.lua), read with plain commands: each follows
+ * a Cluster's ASK while the slot moves, where a script would wait for the
+ * whole slot. Each key into fn, its channel NULL for {p}:due.
+ */
+static void
+due_each(redisContext *rc, const struct keys *k,
+    void (*fn)(redisContext *, const char *, const char *, void *), void *arg)
+{
+	redisReply	*r;
+	char		 key[KEYS_NAME_MAX + 128];
+	size_t		 i;
+
+	r = redisCommand(rc, "SMEMBERS %ssets", k->due);
+	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    (size_t)snprintf(key, sizeof(key), "%s:%s", k->due,
+		    r->element[i]->str) < sizeof(key))
+			fn(rc, key, r->element[i]->str, arg);
+	freeReplyObject(r);
+	fn(rc, k->due, NULL, arg);
+}
+
+/* The id of member m of channel ch's due set (NULL: {p}:due, m is one). */
+static char *
+due_id(const char *ch, const char *m)
+{
+	const char	*fb = NULL, *p = m;
+	char		*id;
+
+	while ((p = strstr(p, "~fallback-")) != NULL)
+		fb = p++;
+	if (ch == NULL || (fb != NULL && fb[10] != '\0' &&
+	    strchr(fb, '/') == NULL))
+		return xstrdup(m);		/* a fallback's, whole */
+	xasprintf(&id, "%s/%s", m, ch);
+	return id;
+}
+
+/* The n earliest of every due set, for upcoming. */
+struct due_first {
+	long		 n;
+	struct due_item {
+		char	*id;
+		double	 at;
+	}		*v;
+	size_t		 nv;
+};
+
+static void
+due_first(redisContext *rc, const char *key, const char *ch, void *arg)
+{
+	struct due_first	*f = arg;
+	redisReply		*r;
+	size_t			 i;
+
+	r = redisCommand(rc, "ZRANGE %s 0 %ld WITHSCORES", key, f->n - 1);
+	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
+	    i += 2) {
+		if (r->element[i]->type != REDIS_REPLY_STRING ||
+		    r->element[i + 1]->type != REDIS_REPLY_STRING)
+			continue;
+		f->v = xreallocarray(f->v, f->nv + 1, sizeof(*f->v));
+		f->v[f->nv].id = due_id(ch, r->element[i]->str);
+		f->v[f->nv++].at = strtod(r->element[i + 1]->str, NULL);
+	}
+	freeReplyObject(r);
+}
+
+static int
+due_item_cmp(const void *a, const void *b)
+{
+	const struct due_item	*x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+struct due_counts {
+	char		 now[24];
+	long long	 all, ready;
+};
+
+static void
+due_count(redisContext *rc, const char *key, const char *ch, void *arg)
+{
+	struct due_counts	*c = arg;
+	redisReply		*r;
+	long long		 n;
+
+	(void)ch;
+	if ((n = cli_int(rc, "ZCARD %s", key)) > 0)
+		c->all += n;
+	r = redisCommand(rc, "ZCOUNT %s -inf %s", key, c->now);
+	if (r && r->type == REDIS_REPLY_INTEGER)
+		c->ready += r->integer;
+	freeReplyObject(r);
+}
+
 static void	status_followups(struct cli *, redisContext *);
 
 /* A line of status: the label (translated) in width columns, the count. */
@@ -103,10 +205,9 @@ cmd_status(struct cli *cl, int argc, char **argv)
 	const struct keys	*k = &cl->keys;
 	redisContext	*rc;
 	redisReply	*r;
-	long long	 counts[4] = { 0, 0, 0, 0 }, due = 0, ready = 0;
+	long long	 counts[4] = { 0, 0, 0, 0 };
 	const char	*names[] = { "queued", "sent", "dead", "missed" };
-	char		 now[24];
-	const char	*av[2] = { "count", now };
+	struct due_counts dc;
 	const char	*labels[] = { N_("queued"), N_("sent"), N_("dead"),
 			    N_("missed") };
 	/* held (a paused channel) is shown with the pause */
@@ -124,18 +225,12 @@ cmd_status(struct cli *cl, int argc, char **argv)
 				counts[j]++;
 	freeReplyObject(r);
 	/* Those due by now are not claimed yet: their channel has no room. */
-	snprintf(now, sizeof(now), "%lld", (long long)clock_now_ms());
-	r = cli_script(rc, k, SCRIPT_DUE_READ, 2, av);
-	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-	    r->element[0]->type == REDIS_REPLY_INTEGER &&
-	    r->element[1]->type == REDIS_REPLY_INTEGER) {
-		due = r->element[0]->integer;
-		ready = r->element[1]->integer;
-	}
-	freeReplyObject(r);
-	status_line(_("due (waiting for their time)"), 30, due - ready);
-	if (ready > 0)
-		status_line(_("due, waiting for a channel"), 30, ready);
+	memset(&dc, 0, sizeof(dc));
+	snprintf(dc.now, sizeof(dc.now), "%lld", (long long)clock_now_ms());
+	due_each(rc, k, due_count, &dc);
+	status_line(_("due (waiting for their time)"), 30, dc.all - dc.ready);
+	if (dc.ready > 0)
+		status_line(_("due, waiting for a channel"), 30, dc.ready);
 	status_line(_("outbox (claimed, not done)"), 30,
 	    cli_int(rc, "XLEN %s", k->outbox));
 	for (j = 0; j < 4; j++)
@@ -258,10 +353,9 @@ static int
 cmd_upcoming(struct cli *cl, int argc, char **argv)
 {
 	redisContext	*rc;
-	redisReply	*r;
 	size_t		 i;
-	char		 when[40], *end, count[24];
-	const char	*av[2] = { "first", count };
+	char		 when[40], *end;
+	struct due_first f;
 	long		 n = 20;
 
 	if (cli_getopt(cl, argc, argv, NULL) != -1)
@@ -275,15 +369,20 @@ cmd_upcoming(struct cli *cl, int argc, char **argv)
 	}
 	if ((rc = cli_connect(cl->conf)) == NULL)
 		return EX_UNAVAILABLE;
-	snprintf(count, sizeof(count), "%ld", n);
-	r = cli_script(rc, &cl->keys, SCRIPT_DUE_READ, 2, av);
-	for (i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
-	    i += 2) {
-		cli_time(cl, rc, (int64_t)strtod(r->element[i + 1]->str,
-		    NULL), when, sizeof(when));
-		printf("%s  %s\n", when, r->element[i]->str);
+	memset(&f, 0, sizeof(f));
+	f.n = n;
+	due_each(rc, &cl->keys, due_first, &f);
+	if (f.nv > 0)
+		qsort(f.v, f.nv, sizeof(*f.v), due_item_cmp);
+	for (i = 0; i < f.nv; i++) {
+		if ((long)i < n) {
+			cli_time(cl, rc, (int64_t)f.v[i].at, when,
+			    sizeof(when));
+			printf("%s  %s\n", when, f.v[i].id);
+		}
+		free(f.v[i].id);
 	}
-	freeReplyObject(r);
+	free(f.v);
 	redisFree(rc);
 	return 0;
 }
