@@ -107,12 +107,23 @@ due_score() {
 
 # due_count: how many reminders wait for their time, every channel's.
 due_count() {
-	rcli --eval "$(nv_lua lua/due_read.lua)" '{t}:due' , count 0 | head -1
+	local n ch
+	n=$(rcli ZCARD '{t}:due')
+	for ch in $(rcli SMEMBERS '{t}:duesets'); do
+		n=$((n + $(rcli ZCARD "{t}:due:$ch")))
+	done
+	echo "$n"
 }
 
-# due_list: every reminder due, "ID\nSCORE\n..." in the order they fire.
+# due_list: every reminder due, a line "CHANNEL MEMBER SCORE" each (no
+# channel: in {t}:due), for failure messages.
 due_list() {
-	rcli --eval "$(nv_lua lua/due_read.lua)" '{t}:due' , first 1000000
+	local ch
+	for ch in $(rcli SMEMBERS '{t}:duesets'); do
+		rcli ZRANGE "{t}:due:$ch" 0 -1 WITHSCORES | paste -d' ' - - |
+		    sed "s|^|$ch |"
+	done
+	rcli ZRANGE '{t}:due' 0 -1 WITHSCORES | paste -d' ' - -
 }
 
 # daemon_start NAME CONF [ARGS]: nhacviecd on the virtual clock, until ready.

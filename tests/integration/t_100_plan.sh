@@ -52,7 +52,7 @@ channels = hook
 EOP
 }
 write_plan end@trua-30m dtt
-cmp_due() { due_list | paste -sd' '; }
+cmp_due() { due_list | paste -sd';'; }
 
 # load: the plan keys, readable, and the version.
 "$NHACVIEC" -c "$T/nv.conf" load >"$T/load.out" 2>&1 || { cat "$T/load.out"; fail "load failed"; }

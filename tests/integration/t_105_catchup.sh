@@ -48,6 +48,6 @@ assert_eq 1651222800000 "$(due_score 't/2022-04-29/end@16:00/a/hook')" "16:00 st
 write_plan end@17:00
 kill -HUP "$(pid_of nv)"
 wait_until 10 '[ "$(due_score "t/2022-04-29/end@17:00/a/hook")" = 1651226400000 ]' ||
-    fail "SIGHUP did not re-plan: $(due_list | paste -sd' ')"
+    fail "SIGHUP did not re-plan: $(due_list | paste -sd';')"
 assert_eq "" "$(due_score 't/2022-04-29/end@16:00/a/hook')" "the 16:00 reminder removed"
 stop nv || fail "exit status $?"
