@@ -12,8 +12,8 @@
 #   make po      extract the messages into po/nhacviec.pot, merge them into po/*.po
 
 CC	?= cc
-PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd libcrypto \
-	   libxcrypt
+PKGS	 = libevent hiredis libcurl jansson libical inih libsystemd nettle \
+	   libxcrypt libssh2
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Werror
 CFLAGS	?= -O2 -g
@@ -33,7 +33,8 @@ INC_cli	   = -Icli -Icommon
 INC_tests  = -Icommon
 incdirs	   = $(INC_$(firstword $(subst /, ,$(1))))
 LIBS	 = $(shell pkg-config --libs $(PKGS)) -lm
-TESTLIBS = $(shell pkg-config --libs cmocka)
+# The tests check nettle's digests against OpenSSL's (a second opinion).
+TESTLIBS = $(shell pkg-config --libs cmocka libcrypto)
 
 COMMON_SRC = $(wildcard common/*.c) build/gen/lua.c
 LUA_SRC	   = $(sort $(wildcard lua/*.lua))
@@ -94,7 +95,7 @@ build/san/tests/unit/%: build/san/tests/unit/%.o build/san/tests/unit/helpers.o 
 build/rel/tests/%: build/rel/tests/%.o build/rel/tests/fakeutil.o \
     build/rel/common/log.o build/rel/common/xmalloc.o \
     build/rel/common/buf.o build/rel/common/fileio.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
 
 # A scenario's own check with a common module: the event signature.
 build/rel/tests/zevent_check: build/rel/tests/zevent_check.o \

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "reply.h"
 #include "text.h"
@@ -391,22 +391,16 @@ reply_normalise(const char *text)
 int
 reply_code(const char *task, const char *due, char *code)
 {
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0;
-	EVP_MD_CTX	*ctx;
-	uint32_t	 v;
-	int		 ok, i;
+	struct sha256_ctx	 ctx;
+	uint8_t			 md[SHA256_DIGEST_SIZE];
+	uint32_t		 v;
+	int			 i;
 
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, task, strlen(task)) == 1 &&
-	    EVP_DigestUpdate(ctx, "/", 1) == 1 &&
-	    EVP_DigestUpdate(ctx, due, strlen(due)) == 1 &&
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 3;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return -1;
+	sha256_init(&ctx);
+	sha256_update(&ctx, strlen(task), (const uint8_t *)task);
+	sha256_update(&ctx, 1, (const uint8_t *)"/");
+	sha256_update(&ctx, strlen(due), (const uint8_t *)due);
+	sha256_digest(&ctx, sizeof(md), md);
 	v = (uint32_t)md[0] << 12 | (uint32_t)md[1] << 4 | md[2] >> 4;
 	code[0] = '#';
 	for (i = 0; i < 4; i++)

@@ -46,8 +46,7 @@ const char	*reply_kind_name(enum reply_kind);
 /*
  * The code of the occurrence TASK/DUE: '#' and 4 characters of Crockford
  * base32 (0-9 A-Z without I L O U) of the first 20 bits of
- * SHA-256("TASK/DUE"). code holds REPLY_CODE_SIZE. 0, or -1 if SHA-256
- * failed.
+ * SHA-256("TASK/DUE"). code holds REPLY_CODE_SIZE. Returns 0.
  */
 #define REPLY_CODE_SIZE	6
 int		 reply_code(const char *task, const char *due, char *code);

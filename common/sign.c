@@ -5,13 +5,13 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
+#include <nettle/sha2.h>
 
 #include "sign.h"
 
-#define SHA256_LEN	32
+#define SHA256_LEN	SHA256_DIGEST_SIZE
 #define LINK_VERSION	1
 #define LINK_KEYID_LEN	3
 #define LINK_EXPIRY_LEN	6
@@ -54,13 +54,11 @@ static int
 zalo_digest(const void *body, size_t len, const char *secret,
     const char *want_app, unsigned char *md, char *err, size_t errlen)
 {
-	json_t		*root;
-	json_error_t	 jerr;
-	EVP_MD_CTX	*ctx;
-	const char	*a, *t;
-	char		 abuf[32], tbuf[32];
-	unsigned int	 mdlen = 0;
-	int		 ok;
+	json_t			*root;
+	json_error_t		 jerr;
+	struct sha256_ctx	 ctx;
+	const char		*a, *t;
+	char			 abuf[32], tbuf[32];
 
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL || !json_is_object(root)) {
@@ -83,23 +81,13 @@ zalo_digest(const void *body, size_t len, const char *secret,
 		json_decref(root);
 		return -2;
 	}
-	if ((ctx = EVP_MD_CTX_new()) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		json_decref(root);
-		return -1;
-	}
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, a, strlen(a)) == 1 &&
-	    EVP_DigestUpdate(ctx, body, len) == 1 &&
-	    EVP_DigestUpdate(ctx, t, strlen(t)) == 1 &&
-	    EVP_DigestUpdate(ctx, secret, strlen(secret)) == 1 &&
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == SHA256_LEN;
-	EVP_MD_CTX_free(ctx);
+	sha256_init(&ctx);
+	sha256_update(&ctx, strlen(a), (const uint8_t *)a);
+	sha256_update(&ctx, len, body);
+	sha256_update(&ctx, strlen(t), (const uint8_t *)t);
+	sha256_update(&ctx, strlen(secret), (const uint8_t *)secret);
+	sha256_digest(&ctx, SHA256_LEN, md);
 	json_decref(root);
-	if (!ok) {
-		snprintf(err, errlen, "SHA-256 failed");
-		return -1;
-	}
 	return 0;
 }
 
@@ -156,7 +144,7 @@ sign_zalo_check(const char *header, const void *body, size_t len,
 	if ((rc = zalo_digest(body, len, secret, app_id, want, err,
 	    errlen)) != 0)
 		return rc == -2 ? SIGN_ZALO_WRONG_APP : SIGN_ZALO_MALFORMED;
-	if (CRYPTO_memcmp(got, want, SHA256_LEN) != 0) {
+	if (!memeql_sec(got, want, SHA256_LEN)) {
 		snprintf(err, errlen, "%s does not match the body",
 		    SIGN_ZALO_HEADER);
 		return SIGN_ZALO_BAD;
@@ -315,31 +303,27 @@ link_due_ok(const char *s, size_t n)
 	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
-/* The first LINK_KEYID_LEN bytes of HMAC(key, LINK_KEYID_TEXT). */
-static int
-link_key_id(const void *key, size_t keylen, unsigned char *id)
-{
-	unsigned char	md[SHA256_LEN];
-	unsigned int	mdlen = 0;
-
-	if (HMAC(EVP_sha256(), key, (int)keylen,
-	    (const unsigned char *)LINK_KEYID_TEXT, strlen(LINK_KEYID_TEXT),
-	    md, &mdlen) == NULL || mdlen != SHA256_LEN)
-		return -1;
-	memcpy(id, md, LINK_KEYID_LEN);
-	return 0;
-}
-
-static int
+/* HMAC-SHA256(key, data) into md. */
+static void
 link_mac(const void *key, size_t keylen, const unsigned char *data, size_t n,
     unsigned char *md)
 {
-	unsigned int	mdlen = 0;
+	struct hmac_sha256_ctx	ctx;
 
-	if (HMAC(EVP_sha256(), key, (int)keylen, data, n, md, &mdlen) == NULL ||
-	    mdlen != SHA256_LEN)
-		return -1;
-	return 0;
+	hmac_sha256_set_key(&ctx, keylen, key);
+	hmac_sha256_update(&ctx, n, data);
+	hmac_sha256_digest(&ctx, SHA256_LEN, md);
+}
+
+/* The first LINK_KEYID_LEN bytes of HMAC(key, LINK_KEYID_TEXT). */
+static void
+link_key_id(const void *key, size_t keylen, unsigned char *id)
+{
+	unsigned char	md[SHA256_LEN];
+
+	link_mac(key, keylen, (const unsigned char *)LINK_KEYID_TEXT,
+	    strlen(LINK_KEYID_TEXT), md);
+	memcpy(id, md, LINK_KEYID_LEN);
 }
 
 int
@@ -379,8 +363,7 @@ sign_link_make(const char *task, const char *due, const char *agency,
 		return -1;
 	}
 	raw[0] = LINK_VERSION;
-	if (link_key_id(key, keylen, raw + 1) == -1)
-		goto crypto;
+	link_key_id(key, keylen, raw + 1);
 	for (i = 0; i < LINK_EXPIRY_LEN; i++)
 		raw[1 + LINK_KEYID_LEN + i] = (unsigned char)((uint64_t)
 		    expires_ms >> 8 * (LINK_EXPIRY_LEN - 1 - i));
@@ -393,8 +376,7 @@ sign_link_make(const char *task, const char *due, const char *agency,
 	raw[n++] = '/';
 	memcpy(raw + n, agency, al);
 	n += al;
-	if (link_mac(key, keylen, raw, n, raw + n) == -1)
-		goto crypto;
+	link_mac(key, keylen, raw, n, raw + n);
 	n += SHA256_LEN;
 	if ((*out = malloc(n / 3 * 4 + 4)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -402,9 +384,6 @@ sign_link_make(const char *task, const char *due, const char *agency,
 	}
 	b64url_encode(raw, n, *out);
 	return 0;
-crypto:
-	snprintf(err, errlen, "HMAC-SHA256 failed");
-	return -1;
 }
 
 /* Splits "TASK/DUE/AGENCY" (n bytes, checked) into link. */
@@ -452,12 +431,14 @@ sign_link_parse(const char *token, const void *key, size_t keylen,
 	    b64url_decode(token, raw, sizeof(raw), &n) == -1 ||
 	    n < LINK_HEAD_LEN + LINK_TEXT_MIN + SHA256_LEN)
 		return SIGN_LINK_MALFORMED;
-	if (keylen < SIGN_LINK_KEY_MIN || link_key_id(key, keylen, id) == -1 ||
-	    CRYPTO_memcmp(id, raw + 1, LINK_KEYID_LEN) != 0)
+	if (keylen < SIGN_LINK_KEY_MIN)
+		return SIGN_LINK_FOREIGN;
+	link_key_id(key, keylen, id);
+	if (!memeql_sec(id, raw + 1, LINK_KEYID_LEN))
 		return SIGN_LINK_FOREIGN;
 	body = n - SHA256_LEN;
-	if (link_mac(key, keylen, raw, body, md) == -1 ||
-	    CRYPTO_memcmp(md, raw + body, SHA256_LEN) != 0)
+	link_mac(key, keylen, raw, body, md);
+	if (!memeql_sec(md, raw + body, SHA256_LEN))
 		return SIGN_LINK_TAMPERED;
 	if (raw[0] != LINK_VERSION || link_fields(raw + LINK_HEAD_LEN,
 	    body - LINK_HEAD_LEN, link) == -1) {

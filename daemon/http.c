@@ -445,6 +445,11 @@ http_submit(struct http *h, struct http_request *req, http_done_cb *cb,
 	    (long)(req->timeout_ms < 10000 ? req->timeout_ms : 10000));
 	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "nhacviecd/0.1");
+	/*
+	 * What comes back is a few hundred bytes of JSON: a 4 KiB read
+	 * buffer, not curl's 16 KiB, for each transfer under way.
+	 */
+	curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 4096L);
 	if (req->body) {
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
 		curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE,

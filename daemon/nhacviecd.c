@@ -15,6 +15,7 @@
 #include <event2/event.h>
 #include <hiredis/hiredis.h>
 #include <jansson.h>
+#include <libssh2.h>
 #include <systemd/sd-daemon.h>
 
 #include "clock.h"
@@ -496,6 +497,14 @@ main(int argc, char *argv[])
 		fatalx("[redis] consumer %s is too long", nv.consumer);
 
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * libcurl starts its SSH library, and that sets up all of OpenSSL
+	 * (1.5 MiB resident) for scp:// and sftp://, which no transfer of
+	 * ours may use (http,https and smtp,smtps only). Started first
+	 * without its crypto, libssh2 only counts curl's call.
+	 */
+	if (libssh2_init(LIBSSH2_INIT_NO_CRYPTO) != 0)
+		fatalx("libssh2_init failed");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("curl_global_init failed");
 	main_versions();
@@ -572,5 +581,6 @@ out:
 	config_free(nv.conf);
 	free(nv.consumer);
 	curl_global_cleanup();
+	libssh2_exit();
 	return rc;
 }

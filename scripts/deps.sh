@@ -3,8 +3,9 @@
 # demo need, and the vi_VN.UTF-8 locale the tests of Vietnamese messages
 # run in; do nothing when they are all present.
 set -e
-pkgs="gcc make pkg-config libevent-dev libhiredis-dev libcurl4-openssl-dev
-libjansson-dev libical-dev libinih-dev libsystemd-dev libcmocka-dev libssl-dev
+pkgs="gcc make pkg-config libevent-dev libhiredis-dev libcurl4-gnutls-dev
+libjansson-dev libical-dev libinih-dev libsystemd-dev libcmocka-dev nettle-dev
+libssh2-1-dev libssl-dev
 redis-server redis-tools python3 python3-aiosmtpd ca-certificates curl tzdata
 build-essential dpkg-dev debhelper fakeroot lintian mandoc man-db
 bash-completion systemd libfaketime libcrypt-dev chromium chromium-driver

@@ -17,6 +17,7 @@
 #     with three ledger entries, its ref, the follow-ups), for one district
 #     and a province of 10 (10 prefixes in one Redis), before and after the
 #     archive with [ledger] keep = 30d (BENCH_ARCHIVE=1: this one alone).
+# BENCH_RSS=1: section 3 alone; BENCH_ONE=1: section 1 alone.
 set -u
 NV_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # BENCH_DAEMON=PATH: another build of nhacviecd measured the same way (an
@@ -35,7 +36,7 @@ say() { echo "$*" | tee -a "$RES"; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 # The process's own memory (anonymous pages), without the shared libraries'
-# pages it maps (libcurl alone brings OpenSSL, GnuTLS, LDAP, Kerberos...).
+# pages it maps (libcurl alone brings GnuTLS, LDAP, Kerberos, libssh2 with OpenSSL...).
 anon_kb() { awk '/^RssAnon:/ { print $2 }' "/proc/$1/status"; }
 file_kb() { awk '/^RssFile:/ { print $2 }' "/proc/$1/status"; }
 used() { rcli INFO memory | awk -F: '/^used_memory:/ { print $2 + 0 }'; }
@@ -149,10 +150,45 @@ bench_archive() {
 	say "   a province of 10 districts  $(mib $year); after the archive $(mib $after) ($(( after * 100 / year ))%), runs of $(sort -n "$T/archive.ms" | tail -n +2 | head -1)-$(sort -n "$T/archive.ms" | tail -1) ms each"
 }
 
+# --- 3. a backlog of a million due ------------------------------------------
+# No plan here: what the daemon holds is the backlog's doing alone.
+bench_backlog() {
+	local pid i o a maxo=0 maxa=0 rss lib curl_rss
+	rcli FLUSHALL >/dev/null
+	write_conf "$T/plain.conf" "$hook_PORT" batch=1024 hook.concurrency=$PAR
+	seed 1000000 $((NV_CLOCK_MS - 1000)) 0 hook back
+	bg back "$NHACVIECD" -c "$T/plain.conf" --clock "$NV_CLOCK"
+	pid=$(pid_of back)
+	for ((i = 0; i < 100; i++)); do
+		o=$(rcli XLEN '{t}:outbox')
+		[ "$o" -gt "$maxo" ] && maxo=$o
+		a=$(anon_kb "$pid")
+		[ "$a" -gt "$maxa" ] && maxa=$a
+		sleep 0.1
+	done
+	rss=$(hwm_kb "$pid")
+	lib=$(file_kb "$pid")
+	# Resident KiB per mapped file, the largest first.
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { f = ($6 == "" ? "[anon]" : $6); sub(".*/", "", f) }
+	    /^Rss:/ { k[f] += $2 } END { for (f in k) if (k[f] >= 256) printf "%s %.1f\n", f, k[f] / 1024 }' \
+	    "/proc/$pid/smaps" | sort -k2 -rn >"$T/smaps.txt"
+	stop back
+	# Baseline: the curl command, one request, with the same libcurl and what
+	# it brings (its TLS, LDAP, Kerberos, SSH...): its peak RSS.
+	curl_rss=$(/usr/bin/python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+	    curl -s -o /dev/null -d x "http://127.0.0.1:$hook_PORT/base")
+	say "3. a backlog of 1,000,000 due: daemon peak RSS $(awk -v k=$rss 'BEGIN { printf "%.1f", k / 1024 }') MiB (target <= 16): its own memory at most $(awk -v k=$maxa 'BEGIN { printf "%.1f", k / 1024 }') MiB, shared libraries' pages $(awk -v k=$lib 'BEGIN { printf "%.1f", k / 1024 }') MiB; outbox at most $maxo entries over 10 s"
+	say "   baseline: curl alone, one request, peak RSS $(awk -v k=$curl_rss 'BEGIN { printf "%.1f", k / 1024 }') MiB"
+	say "   resident MiB by mapping: $(head -12 "$T/smaps.txt" | awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $1, $2 }')"
+}
+
 redis_start
 fake_start hook
 fake_start mail
 [ -z "${BENCH_ARCHIVE:-}" ] || { bench_archive; exit 0; }
+[ -z "${BENCH_RSS:-}" ] || { bench_backlog; exit 0; }
 
 # --- 1. delivery ----------------------------------------------------------
 AG=200
@@ -199,7 +235,7 @@ c0=$(calls)
 r0=$(ticks "$(pid_of redis)")
 k0=$(ticks "$(pid_of hook)")
 t0=$(now_ms)
-bg nv ${BENCH_PERF:+perf record --call-graph dwarf,8192 -F 499 -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" \
+bg nv ${BENCH_PERF:+perf record --call-graph dwarf,8192 -F 2999 -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" \
     --clock 2022-04-27T08:00:01+07:00
 # Every delivery adds one ledger entry: XLEN is cheap to poll, where
 # reading every state would take the CPU being measured.
@@ -277,32 +313,7 @@ xargs -d '\n' -n 1000 -a "$T/year.args" redis-cli -s "$T/redis.sock" --eval \
 m1=$(used)
 say "   the shipped plan's ids: $(( (m1 - m0) / (n * 500) )) bytes each (its $n reminders of 2022 in 500 districts)"
 
-# --- 3. a backlog of a million due ------------------------------------------
-# No plan here: what the daemon holds is the backlog's doing alone.
-rcli FLUSHALL >/dev/null
-write_conf "$T/plain.conf" "$hook_PORT" batch=1024 hook.concurrency=$PAR
-seed 1000000 $((NV_CLOCK_MS - 1000)) 0 hook back
-bg back "$NHACVIECD" -c "$T/plain.conf" --clock "$NV_CLOCK"
-pid=$(pid_of back)
-maxo=0 maxa=0
-for ((i = 0; i < 100; i++)); do
-	o=$(rcli XLEN '{t}:outbox')
-	[ "$o" -gt "$maxo" ] && maxo=$o
-	a=$(anon_kb "$pid")
-	[ "$a" -gt "$maxa" ] && maxa=$a
-	sleep 0.1
-done
-rss=$(hwm_kb "$pid")
-lib=$(file_kb "$pid")
-stop back
-# Baseline: the curl command, one request, with the same libcurl and what
-# it brings (OpenSSL, GnuTLS, LDAP, Kerberos...): its peak RSS.
-curl_rss=$(/usr/bin/python3 -c 'import resource, subprocess, sys
-subprocess.run(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
-    curl -s -o /dev/null -d x "http://127.0.0.1:$hook_PORT/base")
-say "3. a backlog of 1,000,000 due: daemon peak RSS $(awk -v k=$rss 'BEGIN { printf "%.1f", k / 1024 }') MiB (target <= 16): its own memory at most $(awk -v k=$maxa 'BEGIN { printf "%.1f", k / 1024 }') MiB, shared libraries' pages $(awk -v k=$lib 'BEGIN { printf "%.1f", k / 1024 }') MiB; outbox at most $maxo entries over 10 s"
-say "   baseline: curl alone, one request, peak RSS $(awk -v k=$curl_rss 'BEGIN { printf "%.1f", k / 1024 }') MiB"
+bench_backlog
 
 # --- 4. a burst and a trickle -------------------------------------------------
 rcli FLUSHALL >/dev/null

@@ -27,8 +27,8 @@ assert_no_grep '^E: ' "$T/lintian.txt" "lintian errors"
 
 # The control fields: libraries from dh_shlibdeps, Redis recommended.
 dpkg-deb -f "$deb" Depends >"$T/depends"
-for lib in libc6 libcurl4 libevent-2.1-7 libhiredis0.14 libical3 libinih1 \
-    libjansson4 libsystemd0; do
+for lib in libc6 libcurl3-gnutls libevent-2.1-7 libhiredis0.14 libical3 libinih1 \
+    libjansson4 libnettle8 libssh2-1 libsystemd0; do
 	assert_grep "(^|, )$lib( |,|$)" "$T/depends" "Depends names $lib"
 done
 assert_eq redis-server "$(dpkg-deb -f "$deb" Recommends)" "Recommends"
