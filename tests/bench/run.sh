@@ -181,7 +181,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
 	    curl -s -o /dev/null -d x "http://127.0.0.1:$hook_PORT/base")
 	say "3. a backlog of 1,000,000 due: daemon peak RSS $(awk -v k=$rss 'BEGIN { printf "%.1f", k / 1024 }') MiB (target <= 16): its own memory at most $(awk -v k=$maxa 'BEGIN { printf "%.1f", k / 1024 }') MiB, shared libraries' pages $(awk -v k=$lib 'BEGIN { printf "%.1f", k / 1024 }') MiB; outbox at most $maxo entries over 10 s"
 	say "   baseline: curl alone, one request, peak RSS $(awk -v k=$curl_rss 'BEGIN { printf "%.1f", k / 1024 }') MiB"
-	say "   resident MiB by mapping: $(head -12 "$T/smaps.txt" | awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $1, $2 }')"
+	say "   resident MiB by mapping: $(head -12 "$T/smaps.txt" | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')"
 }
 
 redis_start
@@ -235,7 +235,7 @@ c0=$(calls)
 r0=$(ticks "$(pid_of redis)")
 k0=$(ticks "$(pid_of hook)")
 t0=$(now_ms)
-bg nv ${BENCH_PERF:+perf record --call-graph dwarf,8192 -F 2999 -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" \
+bg nv ${BENCH_PERF:+perf record --call-graph dwarf,8192 -F 499 -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" \
     --clock 2022-04-27T08:00:01+07:00
 # Every delivery adds one ledger entry: XLEN is cheap to poll, where
 # reading every state would take the CPU being measured.
