@@ -25,8 +25,18 @@ struct planner {
 	int			 busy;		/* a script is running */
 	int			 again;		/* plan again when it ends */
 	int			 fetch;		/* re-read the plan from Redis */
+	int			 fetching;	/* how the read under way was asked */
 	struct event		*daily_ev;
 };
+
+/*
+ * Why the plan is read from Redis again: a plan-changed message (planned
+ * only if the version is another than ours: our own load's message comes
+ * back too), or a connection or reload (planned in any case: Redis may
+ * have come back from an older copy).
+ */
+#define FETCH_CHANGED	1
+#define FETCH_ALWAYS	2
 
 static void	planner_run(struct planner *);
 
@@ -40,7 +50,7 @@ planner_set(struct planner *pl, struct plan *p)
 	pl->plan = p;
 	pl->nv->plan = p;
 }
-static void	planner_fetch(struct planner *);
+static void	planner_fetch(struct planner *, int);
 
 /*
  * The plan preflight_run read from the files (NULL: there were none, so
@@ -108,7 +118,7 @@ planner_plan_reply(void *arg, redisReply *r)
 	if (pl->nv->dispatch)
 		dispatch_wake(pl->nv->dispatch, clock_now_ms());
 	if (pl->fetch)
-		planner_fetch(pl);
+		planner_fetch(pl, pl->fetch);
 	else if (pl->again)
 		planner_run(pl);
 }
@@ -277,14 +287,24 @@ planner_fetch_reply(void *arg, redisReply *r)
 	struct plan_sources	 ps;
 	redisReply		*src;
 	size_t			 i, n;
+	long long		 version;
+	int			 how = pl->fetching;
 
 	pl->busy = 0;
-	pl->fetch = 0;
+	pl->fetching = 0;
 	if (r == NULL)
 		return;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 	    r->element[1]->type != REDIS_REPLY_ARRAY) {
 		log_err("reading %s failed", pl->nv->keys.plan_sources);
+		return;
+	}
+	version = r->element[0]->type == REDIS_REPLY_STRING ?
+	    strtoll(r->element[0]->str, NULL, 10) : 0;
+	if (how == FETCH_CHANGED && pl->plan != NULL && version != 0 &&
+	    version == pl->version) {
+		log_debug("plan version %lld in Redis is the one planned",
+		    version);
 		return;
 	}
 	src = r->element[1];
@@ -311,8 +331,7 @@ planner_fetch_reply(void *arg, redisReply *r)
 		    "previous plan");
 	} else {
 		planner_set(pl, p);
-		pl->version = r->element[0]->type == REDIS_REPLY_STRING ?
-		    strtoll(r->element[0]->str, NULL, 10) : 0;
+		pl->version = version;
 		planner_run(pl);
 	}
 	diag_clear(&d);
@@ -322,22 +341,26 @@ planner_fetch_reply(void *arg, redisReply *r)
 
 /* Re-read the plan as stored in Redis (loaded by `nhacviec load` or a peer). */
 static void
-planner_fetch(struct planner *pl)
+planner_fetch(struct planner *pl, int how)
 {
 	struct nv	*nv = pl->nv;
 
 	if (!store_is_up(nv->store))
 		return;
 	if (pl->busy) {
-		pl->fetch = 1;
+		if (how > pl->fetch)
+			pl->fetch = how;
 		return;
 	}
+	pl->fetch = 0;
 	store_commandf(nv->store, NULL, NULL, "MULTI");
 	store_commandf(nv->store, NULL, NULL, "GET %s", nv->keys.plan_version);
 	store_commandf(nv->store, NULL, NULL, "HGETALL %s",
 	    nv->keys.plan_sources);
-	if (store_commandf(nv->store, planner_fetch_reply, pl, "EXEC") == 0)
+	if (store_commandf(nv->store, planner_fetch_reply, pl, "EXEC") == 0) {
 		pl->busy = 1;
+		pl->fetching = how;
+	}
 }
 
 struct planner *
@@ -376,7 +399,7 @@ planner_store_up(struct planner *pl)
 	if (pl->have_pending)
 		planner_store(pl);
 	else
-		planner_fetch(pl);
+		planner_fetch(pl, FETCH_ALWAYS);
 }
 
 void
@@ -384,7 +407,8 @@ planner_changed(struct planner *pl, long long version)
 {
 	if (version != 0 && version == pl->version)
 		return;		/* our own load coming back */
-	planner_fetch(pl);
+	/* Ours too while its reply is on the way: the read will tell. */
+	planner_fetch(pl, FETCH_CHANGED);
 }
 
 void
@@ -394,7 +418,7 @@ planner_reload(struct planner *pl, struct plan *p, struct plan_sources *src)
 	if (pl->have_pending)
 		planner_store(pl);
 	else
-		planner_fetch(pl);
+		planner_fetch(pl, FETCH_ALWAYS);
 }
 
 const char *

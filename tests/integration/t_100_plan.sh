@@ -78,6 +78,10 @@ printf '%s\n' bao-cao/2022-04-30/end@08:00/nv/hook hop/2022-04-29/end@08:00/dtt/
     hop/2022-04-29/end@08:00/nv/hook >"$T/want.txt"
 diff "$T/want.txt" "$T/got.txt" || fail "the 08:00 reminders differ"
 wait_until 10 '[ "$(state_count sent)" -ge 3 ]' || fail "not recorded"
+# Its own load's plan-changed message comes back to it: read, not planned
+# a second time (seconds have passed since it planned).
+assert_grep 'plan files stored in Redis as plan version 2$' "$T/nv.out" "own load"
+assert_eq 1 "$(grep -c 'planned plan version 2:' "$T/nv.out")" "plannings of version 2"
 
 # A changed task: the window reminder moves to 10:45, delivered ones stay.
 write_plan end@trua-15m dtt
@@ -88,6 +92,7 @@ assert_eq "" "$(due_score 'hop/2022-04-29/end@trua-30m/dtt/hook')" "old window r
 assert_eq "" "$(due_score 'hop/2022-04-29/end@08:00/dtt/hook')" "a sent reminder planned again"
 assert_eq sent "$(rcli HGET '{t}:state' 'hop/2022-04-29/end@08:00/dtt/hook')" "state of a sent reminder"
 assert_eq 3 "$(fake_count hook)" "requests (nothing sent twice)"
+assert_eq 1 "$(grep -c 'planned plan version 3:' "$T/nv.out")" "plannings of a peer's load"
 
 # A plan with errors: refused, nothing in Redis changes.
 before_v=$(rcli GET '{t}:plan:version')
