@@ -55,6 +55,16 @@ channel_rate_take(struct channel *ch)
 	return 0;
 }
 
+/* Pump on the next pass of the loop (not inside a send's own call). */
+void
+channel_pump_soon(struct channel *ch)
+{
+	struct timeval	now = { 0, 0 };
+
+	if (!evtimer_pending(ch->rate_ev, NULL))
+		evtimer_add(ch->rate_ev, &now);
+}
+
 static void
 channel_rate_event(evutil_socket_t fd, short what, void *arg)
 {
@@ -85,6 +95,7 @@ channel_pump(struct channel *ch)
 			log_debug("%s: one message for %zu reminders to %s",
 			    ch->name, j->nmembers + 1, j->r.contact);
 		j->state = JOB_SENDING;
+		j->slot = 1;
 		ch->inflight++;
 		ch->ops->send(ch, j);
 	}

@@ -111,9 +111,10 @@ dispatch_finish(struct job *j)
 	struct dispatch	*d = j->d;
 	struct channel	*ch = j->ch;
 
-	if (ch && j->state != JOB_QUEUED && j->state != JOB_DROPPED &&
-	    !j->member)
+	if (j->slot) {
+		j->slot = 0;
 		ch->inflight--;
+	}
 	dispatch_job_free(j);
 	if (ch)
 		channel_pump(ch);

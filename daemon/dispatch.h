@@ -129,6 +129,7 @@ int		 channels_check(struct dispatch *, const struct config *,
 		    char *err, size_t len);
 void		 channels_free(struct dispatch *);
 void		 channel_pump(struct channel *);
+void		 channel_pump_soon(struct channel *);
 /* Queue j on its channel (in a digest when it can be); pump unless
  * d->batching. */
 void		 channel_enqueue(struct channel *, struct job *);

@@ -225,6 +225,12 @@ ledger_record(struct job *j)
 
 	j->state = JOB_RECORDING;
 	TAILQ_INSERT_TAIL(&d->torecord, j, link);
+	/* Its send is over: the slot goes to the next one now. */
+	if (j->slot) {
+		j->slot = 0;
+		j->ch->inflight--;
+		channel_pump_soon(j->ch);
+	}
 	if (!evtimer_pending(d->flush_ev, NULL))
 		evtimer_add(d->flush_ev, &tv);
 }
@@ -484,8 +490,6 @@ ledger_reject(struct job *j, const char *fmt, ...)
 	vsnprintf(j->res.detail, sizeof(j->res.detail), fmt, ap);
 	va_end(ap);
 	log_err("reminder %s: %s", j->rid, j->res.detail);
-	if (j->ch && j->state == JOB_QUEUED)
-		j->ch->inflight++;
 	j->state = JOB_SENDING;
 	ledger_job_done(j, &j->res);
 }
@@ -502,8 +506,6 @@ ledger_skip(struct job *j, const char *fmt, ...)
 	vsnprintf(j->res.detail, sizeof(j->res.detail), fmt, ap);
 	va_end(ap);
 	log_notice("reminder %s: %s", j->rid, j->res.detail);
-	if (j->ch && j->state == JOB_QUEUED)
-		j->ch->inflight++;
 	j->state = JOB_SENDING;
 	j->skip = 1;
 	ledger_record(j);
@@ -518,8 +520,6 @@ ledger_defer(struct job *j, const char *why, int64_t wait_ms)
 	res.verdict = VERDICT_DEFER;
 	res.retry_after_s = wait_ms / 1000;
 	snprintf(res.detail, sizeof(res.detail), "%s", why);
-	if (j->ch && j->state == JOB_QUEUED)
-		j->ch->inflight++;
 	j->state = JOB_SENDING;
 	ledger_job_done(j, &res);
 }
@@ -534,8 +534,6 @@ ledger_hold(struct job *j)
 	res.retry_after_s = -1;
 	snprintf(res.detail, sizeof(res.detail), "%.200s: held until it resumes",
 	    j->ch ? j->ch->pause_reason : "its channel is paused");
-	if (j->ch && j->state == JOB_QUEUED)
-		j->ch->inflight++;
 	j->state = JOB_SENDING;
 	j->held = 1;
 	ledger_job_done(j, &res);

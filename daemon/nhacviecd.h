@@ -98,6 +98,7 @@ struct job {
 	size_t			 nmembers;
 	struct job		*lead;		/* the digest this one is in */
 	int			 member;	/* went out in another's message */
+	int			 slot;		/* holds one of its channel's slots */
 	char			*fb_id;		/* a fallback reminder to add */
 	char			*fb_payload;	/* NULL: skipped, see fb_skip */
 	char			*fb_skip;	/* why the fallback is not sent */
