@@ -61,18 +61,59 @@ store_call_fail(struct store_call *c)
 	store_call_free(c);
 }
 
+/* "*N\r\n" or "$N\r\n" at p; returns the end. */
+static char *
+store_resp_len(char *p, char kind, size_t v)
+{
+	char	d[24];
+	size_t	n = 0;
+
+	*p++ = kind;
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (n > 0)
+		*p++ = d[--n];
+	*p++ = '\r';
+	*p++ = '\n';
+	return p;
+}
+
+/*
+ * The command in Redis's protocol, as redisFormatCommandArgv writes it
+ * but without a printf per argument (a complete call has over a thousand).
+ * NUL-terminated, as hiredis reads it (the command's name with strchr);
+ * allocated with malloc: hiredis 0.14's redisFreeCommand is free().
+ */
 int
 store_format(struct store_call *c, int argc, const char **argv,
     const size_t *argvlen)
 {
-	char	*cmd;
-	int	 n;
+	char	*cmd, *p;
+	size_t	 len, total = 1 + 20 + 2 + 1, i;
 
-	if ((n = redisFormatCommandArgv(&cmd, argc, argv, argvlen)) < 0)
+	if (argc < 0)
 		return -1;
+	for (i = 0; i < (size_t)argc; i++) {
+		len = argvlen ? argvlen[i] : strlen(argv[i]);
+		total += 1 + 20 + 2 + len + 2;
+	}
+	if ((cmd = malloc(total)) == NULL)
+		return -1;
+	p = store_resp_len(cmd, '*', (size_t)argc);
+	for (i = 0; i < (size_t)argc; i++) {
+		len = argvlen ? argvlen[i] : strlen(argv[i]);
+		p = store_resp_len(p, '$', len);
+		memcpy(p, argv[i], len);
+		p += len;
+		*p++ = '\r';
+		*p++ = '\n';
+	}
+	*p = '\0';
 	redisFreeCommand(c->cmd);
 	c->cmd = cmd;
-	c->len = (size_t)n;
+	c->len = (size_t)(p - cmd);
 	return 0;
 }
 

@@ -57,11 +57,6 @@ local function agency_of(id)
       string.match(id, '^adhoc/[^/]+/([^/]+)/') or ''
 end
 local function grouped(list)
-  for k, c in ipairs(list) do
-    c.min = math.floor(tonumber(c.at) / 60000)
-    c.ag = agency_of(c.id)
-    c.k = k
-  end
   table.sort(list, function(x, y)
     if x.min ~= y.min then return x.min < y.min end
     if x.ag ~= y.ag then return x.ag < y.ag end
@@ -130,8 +125,10 @@ for _, ch in ipairs(due_channels(KEYS[1])) do
         'LIMIT', 0, math.max(r, math.min(4 * r, batch)))
     local list = {}
     for i = 1, #got, 2 do
-      list[#list + 1] = { id = due_join(ch, got[i]), m = got[i],
-          at = got[i + 1] }
+      local id = due_join(ch, got[i])
+      list[#list + 1] = { id = id, m = got[i], at = got[i + 1],
+          min = math.floor(tonumber(got[i + 1]) / 60000), ag = agency_of(id),
+          k = #list + 1 }
     end
     local gone, last = {}, nil
     for k, c in ipairs(grouped(list)) do

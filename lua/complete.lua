@@ -26,42 +26,46 @@
 --@due
 local group, me = ARGV[1], ARGV[2]
 
-local function parse(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms) or 0, tonumber(seq) or 0
-end
-local function less(a, b)
-  local am, as = parse(a)
-  local bm, bs = parse(b)
-  return am < bm or (am == bm and as < bs)
-end
-
--- Every record is read and checked before anything is written: a script
--- that stops half-way keeps what it wrote, and the batch comes again.
 local nf = tonumber(ARGV[3]) or 0
-local names = {}
-for k = 1, nf do names[k] = ARGV[3 + k] end
-local fields = { 'entry', 'id', 'outcome', 'channel', 'status', 'latency_ms',
-    'detail', 'retry_at', 'attempt', 'ref', 'late', 'at', 'fb_id',
-    'fb_payload', 'fb_skip', 'task', 'agency' }
 if nf < 1 or (#ARGV - 3 - nf) % nf ~= 0 then
   return redis.error_reply('records do not fill ' .. nf .. ' fields each')
 end
+-- Where each field is in a record; one the call does not name reads
+-- past the end of ARGV, as ''.
+local fields = { 'entry', 'id', 'outcome', 'channel', 'status', 'latency_ms',
+    'detail', 'retry_at', 'attempt', 'ref', 'late', 'at', 'fb_id',
+    'fb_payload', 'fb_skip', 'task', 'agency' }
+local c = {}
+for _, f in ipairs(fields) do c[f] = #ARGV end
+for k = 1, nf do c[ARGV[3 + k]] = k - 1 end
 local recs, lo, hi = {}, nil, nil
 for i = 4 + nf, #ARGV, nf do
-  local r = {}
-  for k = 1, nf do r[names[k]] = ARGV[i + k - 1] end
-  for _, f in ipairs(fields) do
-    if type(r[f]) ~= 'string' then r[f] = '' end
-  end
-  if not string.match(r.entry, '^%d+%-%d+$') then
+  -- One constructor: the table is made at its size.
+  local r = { entry = ARGV[i + c.entry] or '', id = ARGV[i + c.id] or '',
+      outcome = ARGV[i + c.outcome] or '', channel = ARGV[i + c.channel] or '',
+      status = ARGV[i + c.status] or '',
+      latency_ms = ARGV[i + c.latency_ms] or '',
+      detail = ARGV[i + c.detail] or '', retry_at = ARGV[i + c.retry_at] or '',
+      attempt = ARGV[i + c.attempt] or '', ref = ARGV[i + c.ref] or '',
+      late = ARGV[i + c.late] or '', at = ARGV[i + c.at] or '',
+      fb_id = ARGV[i + c.fb_id] or '', fb_payload = ARGV[i + c.fb_payload] or '',
+      fb_skip = ARGV[i + c.fb_skip] or '', task = ARGV[i + c.task] or '',
+      agency = ARGV[i + c.agency] or '', ms = 0, seq = 0 }
+  local ms, seq = string.match(r.entry, '^(%d+)%-(%d+)$')
+  if ms == nil then
     return redis.error_reply('record ' .. (#recs + 1) .. ': bad entry id')
   end
+  r.ms, r.seq = tonumber(ms), tonumber(seq)
   recs[#recs + 1] = r
-  if lo == nil or less(r.entry, lo) then lo = r.entry end
-  if hi == nil or less(hi, r.entry) then hi = r.entry end
+  if lo == nil or r.ms < lo.ms or (r.ms == lo.ms and r.seq < lo.seq) then
+    lo = r
+  end
+  if hi == nil or r.ms > hi.ms or (r.ms == hi.ms and r.seq > hi.seq) then
+    hi = r
+  end
 end
 if #recs == 0 then return {} end
+lo, hi = lo.entry, hi.entry
 
 local mine, others = {}, nil
 for _, p in ipairs(redis.call('XPENDING', KEYS[1], group, lo, hi, 1000000,

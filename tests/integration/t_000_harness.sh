@@ -49,6 +49,9 @@ rm "$T/fakesan.out"
 bg sleeper sleep 100
 pid_of sleeper >/dev/null || fail "no pid for sleeper"
 alive sleeper || fail "sleeper not running"
+# Signalled between its fork and its exec, the child is still bash.
+wait_until 5 '[ "$(cat /proc/$(pid_of sleeper)/comm 2>/dev/null)" = sleep ]' ||
+    fail "sleeper never became sleep"
 stop sleeper
 assert_eq 143 "$?" "sleep ends on SIGTERM"
 bg sleeper sleep 100
