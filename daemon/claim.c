@@ -560,7 +560,7 @@ claim_claim(struct dispatch *d, size_t n)
 	char		 rate[32], expect[24], tol[24], keep[24];
 	char		(*rooms)[24];
 	const char	**argv;
-	size_t		 nch = 0, k;
+	size_t		 nch = 0, k, cap;
 	int64_t		 sb, sr, mono = dispatch_mono_ms();
 	double		 r;
 
@@ -610,7 +610,13 @@ claim_claim(struct dispatch *d, size_t n)
 	if (script_run(nv, SCRIPT_CLAIM, claim_claim_reply, d, (int)k,
 	    argv) == 0) {
 		d->claiming = 1;
-		d->asked = n;
+		/*
+		 * What the claim moves into the outbox is read right behind
+		 * it, in the same round trip: Redis runs the two in order.
+		 */
+		cap = dispatch_capacity(d);
+		if (!d->taking && d->njobs < cap)
+			claim_take(d, "new", cap - d->njobs);
 	}
 	free(rooms);
 	free(argv);
