@@ -585,7 +585,7 @@ claim_claim(struct dispatch *d, size_t n)
 		snprintf(keep, sizeof(keep), "%lld", (long long)d->keep_after);
 	TAILQ_FOREACH(ch, &d->channels, link)
 		nch++;
-	argv = xcalloc(10 + 2 * nch, sizeof(*argv));
+	argv = xcalloc(10 + 3 * nch, sizeof(*argv));
 	rooms = xcalloc(nch + 1, sizeof(*rooms));
 	claim_rooms(d);
 	k = 10;
@@ -596,6 +596,9 @@ claim_claim(struct dispatch *d, size_t n)
 		snprintf(rooms[nch], sizeof(rooms[0]), "%zu", ch->room);
 		argv[k++] = ch->name;
 		argv[k++] = rooms[nch++];
+		/* Does it send a minute's reminders to one head as one? */
+		argv[k++] = ch->cfg->digest > 0 &&
+		    ch->tmpl[CHANNEL_TMPL_BODY] == NULL ? "1" : "0";
 	}
 	argv[0] = KEYS_GROUP;
 	argv[1] = batch;

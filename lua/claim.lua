@@ -13,7 +13,9 @@
 --     reading plus its own monotonic time since) and the drift allowed;
 --     "" at first. A larger jump is a step of the clock.
 --   keep_after: fire times at or after it are never marked missed ("").
---   then pairs: channel room (what each channel can start now)
+--   then triples: channel room digest (what each channel can start now;
+--   "0": the channel sends each reminder alone, so its minute's reminders
+--   need not come out together)
 -- Returns { claimed, missed, next score or "", now, raw, step, more (1:
 --   claim again, something due was left for want of batch), moved from
 --   an older version's keys, { channel, due but waiting for room, ... } }
@@ -46,8 +48,11 @@ redis.pcall('XGROUP', 'CREATE', KEYS[5], ARGV[1], '0', 'MKSTREAM')
 -- caller does not name (gone from its config) has no limit but the batch:
 -- what is due for it comes out, to be recorded by the daemon.
 local base = string.sub(KEYS[1], 1, #KEYS[1] - #'due')
-local rooms = {}
-for i = 11, #ARGV, 2 do rooms[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local rooms, alone = {}, {}
+for i = 11, #ARGV, 3 do
+  rooms[ARGV[i]] = tonumber(ARGV[i + 1])
+  alone[ARGV[i]] = ARGV[i + 2] == '0'
+end
 local batch = tonumber(ARGV[2])
 -- Reminders of one minute to one agency on one channel are taken together
 -- (the channel sends them as one digest): candidates are ordered by
@@ -118,7 +123,19 @@ end
 for _, ch in ipairs(due_channels(KEYS[1])) do
   local key = due_key(KEYS[1], ch)
   local r = rooms[ch] or batch
-  if r > 0 then
+  if r > 0 and alone[ch] then
+    -- Each reminder goes on its own: the first r, as they are due.
+    local got = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'WITHSCORES',
+        'LIMIT', 0, r)
+    local gone = {}
+    for i = 1, #got, 2 do
+      ids[#ids + 1] = due_join(ch, got[i])
+      ats[#ats + 1] = got[i + 1]
+      gone[#gone + 1] = got[i]
+    end
+    if #gone > 0 then redis.call('ZREM', key, unpack(gone)) end
+    r = r - #gone
+  elseif r > 0 then
     -- A few times the room is looked at, so that a minute's reminders to
     -- one agency come out together.
     local got = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'WITHSCORES',
