@@ -65,6 +65,16 @@ channel_pump_soon(struct channel *ch)
 		evtimer_add(ch->rate_ev, &now);
 }
 
+int
+channel_slot_release(struct job *j)
+{
+	if (!j->slot)
+		return 0;
+	j->slot = 0;
+	j->ch->inflight--;
+	return 1;
+}
+
 static void
 channel_rate_event(evutil_socket_t fd, short what, void *arg)
 {
@@ -103,16 +113,22 @@ channel_pump(struct channel *ch)
 
 #define CHANNEL_DIGEST_MAX	20	/* reminders in one message */
 
+/* Does ch send a minute's reminders to one address as one message? */
+int
+channel_digests(const struct channel *ch)
+{
+	/* A body_template writes one reminder's fields. */
+	return ch->cfg->digest > 0 && ch->tmpl[CHANNEL_TMPL_BODY] == NULL;
+}
+
 /*
  * Can j go in a digest on ch? A planned reminder's first try, on a
- * channel that digests and words its own text (a body_template writes
- * one reminder's fields).
+ * channel that digests and words its own text.
  */
 static int
 channel_digestible(const struct channel *ch, const struct job *j)
 {
-	return ch->cfg->digest > 0 && ch->tmpl[CHANNEL_TMPL_BODY] == NULL &&
-	    j->r.text == NULL && j->r.status == NULL && j->attempt <= 1 &&
+	return channel_digests(ch) && j->r.text == NULL && j->r.status == NULL && j->attempt <= 1 &&
 	    j->r.contact != NULL &&
 	    j->lead == NULL && j->state == JOB_QUEUED;
 }

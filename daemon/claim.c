@@ -597,8 +597,7 @@ claim_claim(struct dispatch *d, size_t n)
 		argv[k++] = ch->name;
 		argv[k++] = rooms[nch++];
 		/* Does it send a minute's reminders to one head as one? */
-		argv[k++] = ch->cfg->digest > 0 &&
-		    ch->tmpl[CHANNEL_TMPL_BODY] == NULL ? "1" : "0";
+		argv[k++] = channel_digests(ch) ? "1" : "0";
 	}
 	argv[0] = KEYS_GROUP;
 	argv[1] = batch;

@@ -111,10 +111,7 @@ dispatch_finish(struct job *j)
 	struct dispatch	*d = j->d;
 	struct channel	*ch = j->ch;
 
-	if (j->slot) {
-		j->slot = 0;
-		ch->inflight--;
-	}
+	channel_slot_release(j);
 	dispatch_job_free(j);
 	if (ch)
 		channel_pump(ch);

@@ -130,6 +130,9 @@ int		 channels_check(struct dispatch *, const struct config *,
 void		 channels_free(struct dispatch *);
 void		 channel_pump(struct channel *);
 void		 channel_pump_soon(struct channel *);
+/* Gives back the slot j's send held; 1 if it held one. */
+int		 channel_slot_release(struct job *);
+int		 channel_digests(const struct channel *);
 /* Queue j on its channel (in a digest when it can be); pump unless
  * d->batching. */
 void		 channel_enqueue(struct channel *, struct job *);

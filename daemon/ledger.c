@@ -226,11 +226,8 @@ ledger_record(struct job *j)
 	j->state = JOB_RECORDING;
 	TAILQ_INSERT_TAIL(&d->torecord, j, link);
 	/* Its send is over: the slot goes to the next one now. */
-	if (j->slot) {
-		j->slot = 0;
-		j->ch->inflight--;
+	if (channel_slot_release(j))
 		channel_pump_soon(j->ch);
-	}
 	if (!evtimer_pending(d->flush_ev, NULL))
 		evtimer_add(d->flush_ev, &tv);
 }
