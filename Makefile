@@ -97,6 +97,12 @@ build/rel/tests/%: build/rel/tests/%.o build/rel/tests/fakeutil.o \
     build/rel/common/buf.o build/rel/common/fileio.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
 
+# make bench's floor: the daemon's HTTP layer alone (tests/bench/http_floor.c).
+build/rel/tests/bench/http_floor.o: INC_tests = -Idaemon -Icommon
+build/rel/tests/bench/http_floor: build/rel/tests/bench/http_floor.o \
+    build/rel/daemon/http.o $(call obj,rel,$(COMMON_SRC))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # A scenario's own check with a common module: the event signature.
 build/rel/tests/zevent_check: build/rel/tests/zevent_check.o \
     build/rel/common/sign.o
@@ -153,7 +159,7 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run-demo.sh
 bench: deps
-	@$(MAKE) --no-print-directory all $(FAKE_BIN)
+	@$(MAKE) --no-print-directory all $(FAKE_BIN) build/rel/tests/bench/http_floor
 	@tests/bench/run.sh
 bench-cluster: deps
 	@$(MAKE) --no-print-directory all $(FAKE_BIN)

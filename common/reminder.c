@@ -179,17 +179,48 @@ reminder_text(const struct reminder *r)
 	return template_text_default(r, NULL);
 }
 
+/*
+ * One member of the body. The reminder's strings are a jansson object's
+ * (checked UTF-8 when it was built or parsed): not checked again.
+ */
+static int
+reminder_body_set(json_t *o, const char *key, const char *v, int required)
+{
+	json_t	*s;
+
+	if (v == NULL && required)
+		return -1;
+	s = v ? json_stringn_nocheck(v, strlen(v)) : json_null();
+	return json_object_set_new_nocheck(o, key, s);
+}
+
 json_t *
 reminder_webhook_body(const struct reminder *r, const char *text)
 {
-	char	fire[40];
+	json_t	*o;
+	char	 fire[40];
 
+	if ((o = json_object()) == NULL)
+		return NULL;
 	clock_format_iso8601(r->fire_at, fire, sizeof(fire));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, "
-	    "s:s, s:s, s:i, s:b}",
-	    "id", r->id, "task", r->task, "title", r->title,
-	    "agency", r->agency, "agency_name", r->agency_name,
-	    "head", r->head, "contact", r->contact, "due", r->due,
-	    "fire_at", fire, "text", text, "channel", r->channel,
-	    "attempt", r->attempt, "late", r->late);
+	if (reminder_body_set(o, "id", r->id, 1) == -1 ||
+	    reminder_body_set(o, "task", r->task, 1) == -1 ||
+	    reminder_body_set(o, "title", r->title, 1) == -1 ||
+	    reminder_body_set(o, "agency", r->agency, 1) == -1 ||
+	    reminder_body_set(o, "agency_name", r->agency_name, 1) == -1 ||
+	    reminder_body_set(o, "head", r->head, 0) == -1 ||
+	    reminder_body_set(o, "contact", r->contact, 0) == -1 ||
+	    reminder_body_set(o, "due", r->due, 0) == -1 ||
+	    reminder_body_set(o, "fire_at", fire, 1) == -1 ||
+	    /* Rendered here, from templates: checked. */
+	    json_object_set_new_nocheck(o, "text", json_string(text)) == -1 ||
+	    reminder_body_set(o, "channel", r->channel, 1) == -1 ||
+	    json_object_set_new_nocheck(o, "attempt",
+	    json_integer(r->attempt)) == -1 ||
+	    json_object_set_new_nocheck(o, "late",
+	    json_boolean(r->late)) == -1) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }

@@ -11,6 +11,7 @@
 #include "nhacviecd.h"
 #include "secret.h"
 #include "template.h"
+#include "xmalloc.h"
 
 /* The channel's headers with ${secret:NAME} expanded: kept, never logged. */
 struct webhook {
@@ -47,11 +48,12 @@ webhook_done(void *arg, const struct http_response *r)
 
 /* The body: body_template filled (JSON-escaped), or the default object. */
 static char *
-webhook_body(struct channel *ch, struct job *j, char *err, size_t len)
+webhook_body(struct channel *ch, struct job *j, size_t *n, char *err,
+    size_t len)
 {
 	const struct template	*t;
 	json_t			*body;
-	char			*text, *s;
+	char			*text, *s, buf[2048];
 
 	if ((t = ch->tmpl[CHANNEL_TMPL_BODY]) != NULL) {
 		s = template_render(t, &j->r, TEMPLATE_JSON,
@@ -63,6 +65,8 @@ webhook_body(struct channel *ch, struct job *j, char *err, size_t len)
 		if (s == NULL)
 			snprintf(err, len, "cannot render %s",
 			    ch->cfg->body_template);
+		else
+			*n = strlen(s);
 		return s;
 	}
 	if ((text = render_text(ch, j, err, len)) == NULL)
@@ -79,7 +83,12 @@ webhook_body(struct channel *ch, struct job *j, char *err, size_t len)
 			json_array_append_new(ids, json_string(m->rid));
 		json_object_set_new(body, "reminders", ids);
 	}
-	s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	/* Dumped on the stack first: one allocation of the right size. */
+	*n = body ? json_dumpb(body, buf, sizeof(buf), JSON_COMPACT) : 0;
+	if (*n > 0 && *n <= sizeof(buf))
+		s = xstrndup(buf, *n);
+	else if ((s = body ? json_dumps(body, JSON_COMPACT) : NULL) != NULL)
+		*n = strlen(s);
 	json_decref(body);
 	if (s == NULL)
 		snprintf(err, len, "cannot build the JSON body");
@@ -111,13 +120,12 @@ webhook_send(struct channel *ch, struct job *j)
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
 	res.retry_after_s = -1;
-	if ((req.body = webhook_body(ch, j, res.detail,
+	if ((req.body = webhook_body(ch, j, &req.body_len, res.detail,
 	    sizeof(res.detail))) == NULL) {
 		res.verdict = VERDICT_PERMANENT;
 		ledger_job_done(j, &res);
 		return;
 	}
-	req.body_len = strlen(req.body);
 	req.method = cc->method;
 	req.url = cc->url;
 	req.timeout_ms = cc->timeout_ms;

@@ -30,6 +30,8 @@ struct http {
 	int64_t			 local_noted_at;
 	CURL			*spare[HTTP_SPARE];	/* reset, ready again */
 	size_t			 nspare;
+	struct http_sock	**socks;	/* by descriptor number */
+	size_t			 nsocks;
 };
 
 struct http_job {
@@ -49,19 +51,79 @@ struct http_job {
 	struct http_job		*prev, *next;
 };
 
-/* Our per-socket watcher, kept in curl's socket pointer. */
+/*
+ * Our watcher of one descriptor, kept in curl's socket pointer while curl
+ * uses it, in http.socks by number always. A kept-alive connection goes
+ * back to curl's cache after each transfer and out again for the next: its
+ * socket stays watched for reading in between (parked), so that a transfer
+ * on it costs no epoll_ctl. Only sockets curl opened and closes through
+ * http_open_socket and http_close_socket are parked: a close we never see
+ * would leave the next descriptor of that number unwatched.
+ */
 struct http_sock {
+	struct http	*h;
 	struct event	*ev;
+	short		 kind;		/* EV_READ|EV_WRITE watched; 0: none */
+	int		 parked;	/* curl let go of it, we still watch */
+	int		 ours;		/* opened by http_open_socket */
 };
 
 static void	http_check_done(struct http *);
 
+/* The watcher of descriptor fd, made on first use; NULL out of memory. */
+static struct http_sock *
+http_sock_at(struct http *h, int fd)
+{
+	struct http_sock	**p, *hs;
+	size_t			  n;
+
+	if (fd < 0)
+		return NULL;
+	if ((size_t)fd >= h->nsocks) {
+		n = (size_t)fd + 64;
+		if ((p = realloc(h->socks, n * sizeof(*p))) == NULL)
+			return NULL;
+		memset(p + h->nsocks, 0, (n - h->nsocks) * sizeof(*p));
+		h->socks = p;
+		h->nsocks = n;
+	}
+	if ((hs = h->socks[fd]) == NULL) {
+		if ((hs = calloc(1, sizeof(*hs))) == NULL)
+			return NULL;
+		if ((hs->ev = event_new(h->base, -1, 0, NULL, NULL)) == NULL) {
+			free(hs);
+			return NULL;
+		}
+		hs->h = h;
+		h->socks[fd] = hs;
+	}
+	return hs;
+}
+
+static void
+http_sock_unwatch(struct http_sock *hs)
+{
+	if (hs->kind != 0)
+		event_del(hs->ev);
+	hs->kind = 0;
+	hs->parked = 0;
+}
+
 static void
 http_sock_event(evutil_socket_t fd, short what, void *arg)
 {
-	struct http	*h = arg;
-	int		 flags = 0, running;
+	struct http_sock	*hs = arg;
+	struct http		*h = hs->h;
+	int			 flags = 0, running;
 
+	/*
+	 * An idle connection spoke or closed: curl sees it when it next
+	 * looks at the connection; until then nothing watches it.
+	 */
+	if (hs->parked) {
+		http_sock_unwatch(hs);
+		return;
+	}
 	if (what & EV_READ)
 		flags |= CURL_CSELECT_IN;
 	if (what & EV_WRITE)
@@ -82,7 +144,7 @@ http_timer_event(evutil_socket_t fd, short what, void *arg)
 	http_check_done(h);
 }
 
-/* CURLMOPT_SOCKETFUNCTION: keep one libevent watcher per socket curl uses. */
+/* CURLMOPT_SOCKETFUNCTION: what curl wants of a socket, watched. */
 static int
 http_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
@@ -91,26 +153,36 @@ http_sock_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 	short		  kind;
 
 	(void)easy;
+	if (hs == NULL && (size_t)s < h->nsocks)
+		hs = h->socks[s];
 	if (what == CURL_POLL_REMOVE) {
-		if (hs) {
-			event_free(hs->ev);
-			free(hs);
-			curl_multi_assign(h->multi, s, NULL);
-		}
+		if (hs == NULL)
+			return 0;
+		if (hs->ours && hs->kind == EV_READ)
+			hs->parked = 1;
+		else
+			http_sock_unwatch(hs);
 		return 0;
 	}
-	kind = EV_PERSIST | ((what & CURL_POLL_IN) ? EV_READ : 0) |
-	    ((what & CURL_POLL_OUT) ? EV_WRITE : 0);
-	if (hs == NULL) {
-		if ((hs = calloc(1, sizeof(*hs))) == NULL)
+	if (socketp == NULL) {
+		if (hs == NULL && (hs = http_sock_at(h, s)) == NULL)
 			return -1;
 		curl_multi_assign(h->multi, s, hs);
-	} else
-		event_free(hs->ev);
-	hs->ev = event_new(h->base, s, kind, http_sock_event, h);
-	if (hs->ev == NULL)
+		/* Watched already only if parked by us; anything else anew. */
+		if (!hs->parked)
+			http_sock_unwatch(hs);
+	}
+	hs->parked = 0;
+	kind = ((what & CURL_POLL_IN) ? EV_READ : 0) |
+	    ((what & CURL_POLL_OUT) ? EV_WRITE : 0);
+	if (kind == hs->kind)
+		return 0;
+	http_sock_unwatch(hs);
+	event_assign(hs->ev, h->base, s, kind | EV_PERSIST, http_sock_event,
+	    hs);
+	if (event_add(hs->ev, NULL) == -1)
 		return -1;
-	event_add(hs->ev, NULL);
+	hs->kind = kind;
 	return 0;
 }
 
@@ -167,8 +239,9 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 static curl_socket_t
 http_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	struct http_job	*j = arg;
-	int		 s;
+	struct http_job		*j = arg;
+	struct http_sock	*hs;
+	int			 s;
 
 	(void)purpose;
 	if ((s = socket(a->family, a->socktype | SOCK_CLOEXEC,
@@ -176,7 +249,26 @@ http_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 		j->socket_errno = errno;
 		return CURL_SOCKET_BAD;
 	}
+	/* Without a watcher now it is simply never parked. */
+	if ((hs = http_sock_at(j->http, s)) != NULL) {
+		http_sock_unwatch(hs);
+		hs->ours = 1;
+	}
 	return s;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION: no watcher outlives its socket. */
+static int
+http_close_socket(void *arg, curl_socket_t s)
+{
+	struct http		*h = arg;
+	struct http_sock	*hs;
+
+	if ((size_t)s < h->nsocks && (hs = h->socks[s]) != NULL) {
+		http_sock_unwatch(hs);
+		hs->ours = 0;
+	}
+	return close(s);
 }
 
 static int
@@ -321,6 +413,8 @@ http_job_free(struct http_job *j)
 void
 http_free(struct http *h)
 {
+	size_t	i;
+
 	if (h == NULL)
 		return;
 	while (h->jobs)
@@ -329,6 +423,12 @@ http_free(struct http *h)
 		curl_easy_cleanup(h->spare[--h->nspare]);
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
+	for (i = 0; i < h->nsocks; i++)
+		if (h->socks[i] != NULL) {
+			event_free(h->socks[i]->ev);
+			free(h->socks[i]);
+		}
+	free(h->socks);
 	if (h->timer)
 		event_free(h->timer);
 	free(h);
@@ -409,6 +509,8 @@ http_submit_easy(struct http *h, CURL *easy, struct curl_slist *headers,
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, j);
 	curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, http_open_socket);
 	curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, j);
+	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, http_close_socket);
+	curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, h);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (headers)

@@ -47,6 +47,7 @@ struct fake {
 	long long		 fail;		/* fail_status to this many more */
 	int			 fail_status;	/* default 503 */
 	int			 fail_pct;	/* -R: that share fails at random */
+	int			 close;		/* -c: each answer closes */
 	char			*fail_body;	/* -b: a failure's body, as is */
 	size_t			 fail_body_len;
 	unsigned long long	 requests;
@@ -64,7 +65,7 @@ usage(void)
 	    "[-P portfile] [-o outfile]\n"
 	    "\t[-s status] [-d delay_ms] [-r retry_after] [-f nfail] "
 	    "[-F fail_status] [-R fail_percent] [-B dumpfile] "
-	    "[-b failbody]\n");
+	    "[-b failbody]\n\t[-c] [-k idle_s]\n");
 	exit(2);
 }
 
@@ -395,6 +396,10 @@ fake_request(struct evhttp_request *req, void *arg)
 		path = evhttp_uri_get_path(uri);
 	if (path == NULL || *path == '\0')
 		path = "/";
+	/* -c: the connection ends with this answer (evhttp closes it). */
+	if (fake->close)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
 
 	if (strncmp(path, "/_", 2) == 0) {
 		if (strcmp(path, "/_stats") == 0 && cmd == EVHTTP_REQ_GET)
@@ -467,7 +472,7 @@ main(int argc, char *argv[])
 	const char			*addr = "127.0.0.1";
 	const char			*portfile = NULL, *outfile = NULL;
 	const char			*dumpfile = NULL, *bodyfile = NULL;
-	int				 ch, port = 0, verbose = 0;
+	int				 ch, port = 0, verbose = 0, idle_s = 0;
 
 	memset(&fake, 0, sizeof(fake));
 	fake.status = 200;
@@ -475,7 +480,7 @@ main(int argc, char *argv[])
 	fake.retry_after = -1;
 	TAILQ_INIT(&fake.pending);
 
-	while ((ch = getopt(argc, argv, "a:B:b:d:F:f:o:P:p:R:r:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:B:b:cd:F:f:k:o:P:p:R:r:s:v")) != -1) {
 		switch (ch) {
 		case 'a':
 			addr = optarg;
@@ -485,6 +490,12 @@ main(int argc, char *argv[])
 			break;
 		case 'B':
 			dumpfile = optarg;
+			break;
+		case 'c':
+			fake.close = 1;
+			break;
+		case 'k':
+			idle_s = (int)parse_num(optarg, 1, 3600, ch);
 			break;
 		case 'd':
 			fake.delay_ms = parse_num(optarg, 0, 3600000, ch);
@@ -539,6 +550,9 @@ main(int argc, char *argv[])
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(fake.http, fake_request, &fake);
+	/* -k: a connection idle that long is closed (evhttp's own timeout). */
+	if (idle_s > 0)
+		evhttp_set_timeout(fake.http, idle_s);
 	if ((bs = evhttp_bind_socket_with_handle(fake.http, addr,
 	    (ev_uint16_t)port)) == NULL)
 		fatalx("cannot listen on %s port %d", addr, port);

@@ -5,7 +5,9 @@
 #  1. delivery: N planned reminders due now (a plan of 100 tasks for 200
 #     agencies), each built from the plan, POSTed to a loopback webhook
 #     and recorded, against curl alone POSTing as many bodies with the same
-#     parallelism; CPU per 1,000 deliveries, Redis commands per delivery
+#     parallelism, and against the floor: the daemon's own HTTP layer
+#     sending them (tests/bench/http_floor.c), where the CPU that is the
+#     daemon's own work begins; CPU per 1,000 deliveries, Redis commands per delivery
 #     (INFO commandstats, Lua-internal calls included), peak RSS;
 #  2. Redis memory per planned reminder: 1,000,000 of them, and the
 #     shipped plan's reminders of 2022 in 500 districts (its own ids);
@@ -17,7 +19,10 @@
 #     with three ledger entries, its ref, the follow-ups), for one district
 #     and a province of 10 (10 prefixes in one Redis), before and after the
 #     archive with [ledger] keep = 30d (BENCH_ARCHIVE=1: this one alone).
-# BENCH_RSS=1: section 3 alone; BENCH_ONE=1: section 1 alone.
+# BENCH_RSS=1: section 3 alone; BENCH_ONE=1: section 1 alone. In section 1:
+# BENCH_PERF=1 records a profile (BENCH_PERF_F samples a second, 499),
+# BENCH_STRACE=1 counts the daemon's system calls (strace -c), BENCH_PAR=N
+# another parallelism than 32.
 set -u
 NV_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # BENCH_DAEMON=PATH: another build of nhacviecd measured the same way (an
@@ -28,7 +33,7 @@ export FAKE_WEBHOOK=$NV_ROOT/build/rel/tests/fake_webhook
 . "$NV_ROOT/tests/integration/fakes.sh"
 . "$NV_ROOT/tests/integration/nv.sh"
 nv_setup bench
-PAR=32
+PAR=${BENCH_PAR:-32}
 TCK=$(getconf CLK_TCK)
 RES=$T/results.txt
 : >"$RES"
@@ -229,14 +234,19 @@ t1=$(now_ms)
 # The CPU curl used: what this shell's waited-for children used since.
 ccpu=$(( $(awk '{ print $16 + $17 }' /proc/$$/stat) - cc0 ))
 base_ms=$((t1 - t0))
+# The floor: the daemon's own HTTP layer sending the same body, nothing else.
+floor=$("$NV_ROOT/build/rel/tests/bench/http_floor" "http://127.0.0.1:$hook_PORT/floor" \
+    "$N" "$PAR" "$body") || fail "the HTTP floor"
 
 rcli CONFIG RESETSTAT >/dev/null
 c0=$(calls)
 r0=$(ticks "$(pid_of redis)")
 k0=$(ticks "$(pid_of hook)")
 t0=$(now_ms)
-bg nv ${BENCH_PERF:+perf record --call-graph dwarf,8192 -F 499 -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" \
+bg nv ${BENCH_PERF:+perf record --call-graph dwarf,8192 -F ${BENCH_PERF_F:-499} -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" \
     --clock 2022-04-27T08:00:01+07:00
+# BENCH_STRACE=1: the daemon's system calls counted (strace -c).
+[ -z "${BENCH_STRACE:-}" ] || strace -c -o "$T/strace.txt" -p "$(pid_of nv)" 2>/dev/null &
 # Every delivery adds one ledger entry: XLEN is cheap to poll, where
 # reading every state would take the CPU being measured.
 wait_until 600 "[ \"\$(rcli XLEN '{t}:log')\" -ge $N ]" ||
@@ -266,6 +276,7 @@ ratio=$(awk -v b="$base_ms" -v d="$nv_ms" 'BEGIN { printf "%.2f", b / d }')
 say "1. delivery of $N planned reminders over a loopback webhook (parallelism $PAR):"
 say "   curl alone (baseline)       $(printf '%7d' $base_ms) ms  $(awk -v n=$N -v b=$base_ms 'BEGIN { printf "%8.0f", n * 1000 / b }') requests/s"
 say "   nhacviecd end to end        $(printf '%7d' $nv_ms) ms  $(awk -v n=$N -v d=$nv_ms 'BEGIN { printf "%8.0f", n * 1000 / d }') reminders/s ($sent sent: planned, claimed, built, sent, recorded)"
+say "   HTTP layer alone (floor)    $(printf '%7d' ${floor% *}) ms  $(awk -v n=$N -v b=${floor% *} 'BEGIN { printf "%8.0f", n * 1000 / b }') requests/s (daemon/http.c sending the body, no Redis, plan or JSON)"
 say "   ratio nhacviecd/curl        $ratio of the baseline       (target >= 0.90)"
 # The same at the sink, first request to last: the daemon's start, plan and
 # the test's polling left out, as curl's reading of its 20,000 transfers.
@@ -274,6 +285,7 @@ span=$(awk -F'\t' '$5 == "/hook" { if (!h0) h0 = $3; h1 = $3 } $5 == "/base" { i
 say "   at the sink, first to last  curl $(echo "$span" | cut -d' ' -f1) ms, nhacviecd $(echo "$span" | cut -d' ' -f2) ms: $(echo "$span" | awk '{ printf "%.2f", $1 / $2 }') of the baseline"
 say "   CPU per 1,000 deliveries    $cpu1k s                    (target <= 0.025)"
 say "   curl's own CPU per 1,000    $(awk -v c="$ccpu" -v t="$TCK" -v n="$N" 'BEGIN { printf "%.4f", c / t / n * 1000 }') s (the baseline's sender)"
+say "   the floor's CPU per 1,000   $(awk -v c="${floor#* }" -v n="$N" 'BEGIN { printf "%.4f", c / n * 1000 }') s (the daemon's HTTP layer alone)"
 say "   beside it, per 1,000         Redis $(awk -v c="$rcpu" -v t="$TCK" -v n="$sent" 'BEGIN { printf "%.4f", c / t / n * 1000 }') s, the webhook sink $(awk -v c="$kcpu" -v t="$TCK" -v n="$sent" 'BEGIN { printf "%.4f", c / t / n * 1000 }') s of CPU"
 say "   Redis commands per delivery $cpd, $cpde with the EVALSHAs   (target <= 6)"
 say "   of which (per delivery)     ${mix%, }"
