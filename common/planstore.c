@@ -168,6 +168,20 @@ planstore_set(json_t *o, const char *key, const char *v)
 		json_object_set_new(o, key, json_string(v));
 }
 
+/*
+ * The same for a string of the parsed plan or config: inifile.c checked
+ * every line as UTF-8, so jansson need not check it again (a reminder's
+ * payload is built for every delivery). A text formatted into a buffer
+ * that may have cut a character goes through planstore_set.
+ */
+static void
+planstore_put(json_t *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		json_object_set_new_nocheck(o, key,
+		    json_stringn_nocheck(v, strlen(v)));
+}
+
 static void
 planstore_set_list(json_t *o, const char *key, char *const *v, size_t n)
 {
@@ -360,37 +374,41 @@ planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
 	schedule_due_text(&r->occ, due, sizeof(due));
 	when = t->when == WHEN_MONTH ? "month" :
 	    t->when == WHEN_QUARTER ? "quarter" : "day";
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "id", r->id, "task", t->id, "title", t->title,
-	    "agency", r->agency->id, "agency_name", r->agency->name,
-	    "channel", r->channel->name, "due", due, "spec", r->spec->text,
-	    "period", when);
-	if (o == NULL)
+	if ((o = json_object()) == NULL)
 		return NULL;
+	planstore_put(o, "id", r->id);
+	planstore_put(o, "task", t->id);
+	planstore_put(o, "title", t->title);
+	planstore_put(o, "agency", r->agency->id);
+	planstore_put(o, "agency_name", r->agency->name);
+	planstore_put(o, "channel", r->channel->name);
+	planstore_put(o, "due", due);		/* digits and dots */
+	planstore_put(o, "spec", r->spec->text);
+	planstore_put(o, "period", when);
 	/* Retries stop when the occurrence is over: midnight after its end. */
-	json_object_set_new(o, "expires_at", json_integer(
+	json_object_set_new_nocheck(o, "expires_at", json_integer(
 	    schedule_local_ms(p, r->occ.end + 1, 0)));
-	planstore_set(o, "head", r->agency->head);
-	planstore_set(o, "contact", r->contact);
-	planstore_set(o, "zalo", r->agency->zalo);
-	planstore_set(o, "phone", r->agency->phone);
-	planstore_set(o, "email", r->agency->email);
-	planstore_set(o, "note", t->note);
+	planstore_put(o, "head", r->agency->head);
+	planstore_put(o, "contact", r->contact);
+	planstore_put(o, "zalo", r->agency->zalo);
+	planstore_put(o, "phone", r->agency->phone);
+	planstore_put(o, "email", r->agency->email);
+	planstore_put(o, "note", t->note);
 	if (r->esc != NULL)	/* its status is added when it is taken */
-		json_object_set_new(o, "escalation", json_true());
+		json_object_set_new_nocheck(o, "escalation", json_true());
 	if ((lead = plan_agency_find(p, t->lead)) != NULL)
-		planstore_set(o, "lead", lead->name);
+		planstore_put(o, "lead", lead->name);
 	/*
 	 * What the recipient is to the task: the lead or a partner; one an
 	 * escalation reaches is neither.
 	 */
 	if (r->esc == NULL)
-		planstore_set(o, "role", t->lead != NULL &&
+		planstore_put(o, "role", t->lead != NULL &&
 		    strcmp(r->agency->id, t->lead) == 0 ? "lead" : "partner");
 	if (r->spec->window &&
 	    (w = plan_window_find(p, r->spec->window)) != NULL) {
-		planstore_set(o, "window", w->id);
-		planstore_set(o, "window_name", w->name);
+		planstore_put(o, "window", w->id);
+		planstore_put(o, "window_name", w->name);
 		plan_hhmm_text(w->start, text, sizeof(text));
 		planstore_set(o, "window_start", text);
 		plan_hhmm_text(w->end, text, sizeof(text));
@@ -401,11 +419,11 @@ planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
 		planstore_set(o, "windows", text);
 	/* The plan document the task comes from, as its file names it. */
 	if ((doc = t->doc) != NULL) {
-		planstore_set(o, "plan_number", doc->number);
+		planstore_put(o, "plan_number", doc->number);
 		if (doc->date >= 0)
 			planstore_set_day(o, "plan_date", doc->date);
-		planstore_set(o, "plan_issuer", doc->issuer);
-		planstore_set(o, "plan_title", doc->title);
+		planstore_put(o, "plan_issuer", doc->issuer);
+		planstore_put(o, "plan_title", doc->title);
 	}
 	/* Partners by their readable names, groups as their group name. */
 	if (t->npartners > 0 &&

@@ -67,6 +67,8 @@ struct dispatch {
 	size_t			 recording;	/* complete calls in flight */
 	struct event		*flush_ev;
 	struct event		*record_ev;
+	struct record		*recs;		/* a complete call's, made once */
+	const char		**rec_argv;
 	int64_t			 expired_alert_at;	/* last such alert */
 	struct event		*summary_ev;	/* the minute's summary */
 	uint64_t		 minute[4];	/* sent, retry, dead, other */

@@ -173,8 +173,8 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 	struct nv	*nv = d->nv;
 	struct batch	*b;
 	struct job	*j;
-	struct record	*recs;
-	const char	**argv;
+	struct record	*recs = d->recs;
+	const char	**argv = d->rec_argv;
 	char		 nf[8];
 	size_t		 i, k, n, head = 3 + LEDGER_NFIELDS;
 
@@ -182,8 +182,6 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (d->recording > 0)
 		return;
-	recs = xcalloc(LEDGER_BATCH, sizeof(*recs));
-	argv = xcalloc(head + LEDGER_BATCH * LEDGER_NFIELDS, sizeof(*argv));
 	snprintf(nf, sizeof(nf), "%zu", LEDGER_NFIELDS);
 	argv[0] = KEYS_GROUP;
 	argv[1] = nv->consumer;
@@ -212,8 +210,6 @@ ledger_flush_event(evutil_socket_t fd, short what, void *arg)
 		} else
 			d->recording++;
 	}
-	free(argv);
-	free(recs);
 }
 
 /* A job whose outcome is known: recorded with the others of this pass. */
@@ -547,6 +543,10 @@ ledger_init(struct dispatch *d)
 	if (d->record_ev == NULL || d->flush_ev == NULL ||
 	    d->summary_ev == NULL)
 		fatalx("out of memory");
+	/* A complete call's records and arguments, filled anew each time. */
+	d->recs = xcalloc(LEDGER_BATCH, sizeof(*d->recs));
+	d->rec_argv = xcalloc(3 + LEDGER_NFIELDS + LEDGER_BATCH *
+	    LEDGER_NFIELDS, sizeof(*d->rec_argv));
 }
 
 void
@@ -558,4 +558,6 @@ ledger_free(struct dispatch *d)
 		event_free(d->flush_ev);
 	if (d->summary_ev)
 		event_free(d->summary_ev);
+	free(d->recs);
+	free(d->rec_argv);
 }

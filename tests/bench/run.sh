@@ -197,7 +197,7 @@ fake_start mail
 
 # --- 1. delivery ----------------------------------------------------------
 AG=200
-TASKS=100
+TASKS=${BENCH_TASKS:-100}
 N=$((AG * TASKS))
 mkdir -p "$T/plan"
 {
