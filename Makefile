@@ -158,7 +158,8 @@ faults: build/san/nhacviecd build/san/nhacviec $(FAKE_BIN)
 run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run-demo.sh
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all $(FAKE_BIN) build/rel/tests/bench/http_floor
 	@tests/bench/run.sh
 bench-cluster: deps

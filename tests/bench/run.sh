@@ -189,6 +189,52 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
 	say "   resident MiB by mapping: $(head -12 "$T/smaps.txt" | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')"
 }
 
+# nginx_start: the sink of section 1, as in the measurement that set the
+# targets: nginx answering every POST with a small JSON body, one worker,
+# kept-alive connections, an access log (buffered) of each request's time
+# and path. Sets SINK_PORT and SINK_PIDS (master and worker, for their CPU).
+nginx_start() {
+	local n=0
+	SINK_PORT=$(free_port)
+	mkdir -p "$T/nginx"
+	cat >"$T/nginx/nginx.conf" <<EON
+worker_processes 1;
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+	log_format t '\$msec \$uri';
+	client_body_temp_path $T/nginx/body;
+	proxy_temp_path $T/nginx/proxy;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	uwsgi_temp_path $T/nginx/uwsgi;
+	scgi_temp_path $T/nginx/scgi;
+	keepalive_requests 1000000;
+	server {
+		listen 127.0.0.1:$SINK_PORT;
+		access_log $T/nginx/access.log t buffer=256k flush=1s;
+		location / {
+			default_type application/json;
+			return 200 '{"ok":true}';
+		}
+	}
+}
+EON
+	bg sink /usr/sbin/nginx -c "$T/nginx/nginx.conf" -p "$T/nginx"
+	until curl -s -o /dev/null -d x "http://127.0.0.1:$SINK_PORT/ready"; do
+		((n++ < 50)) || fail "nginx did not start: $(cat "$T/nginx/error.log" "$T/sink.out")"
+		sleep 0.1
+	done
+	SINK_PIDS="$(pid_of sink) $(pgrep -P "$(pid_of sink)" | tr '\n' ' ')"
+}
+# The CPU ticks of the sink's processes.
+sink_ticks() {
+	local p n=0
+	for p in $SINK_PIDS; do n=$((n + $(ticks "$p"))); done
+	echo "$n"
+}
+
 redis_start
 fake_start hook
 fake_start mail
@@ -214,7 +260,8 @@ mkdir -p "$T/plan"
 		printf 'date = 2022-04-27\nremind = end@08:00\nchannels = hook\n\n'
 	done
 } >"$T/plan/bench.conf"
-write_conf "$T/nv.conf" "$hook_PORT" batch=1024 hook.concurrency=$PAR
+nginx_start
+write_conf "$T/nv.conf" "$SINK_PORT" batch=1024 hook.concurrency=$PAR
 printf '\n[plan]\nfiles = %s/plan/*.conf\n' "$T" >>"$T/nv.conf"
 
 # Baseline: curl alone, a body of the same size, same parallelism.
@@ -225,7 +272,7 @@ for ((i = 0; i < N; i++)); do
 	# "next" ends one transfer's options: without it the data would pile up.
 	[ $i -eq 0 ] || echo next >>"$T/curl.cfg"
 	printf 'url = "http://127.0.0.1:%s/base"\ndata = "%s"\noutput = /dev/null\nheader = "Content-Type: application/json"\n' \
-	    "$hook_PORT" "$qbody" >>"$T/curl.cfg"
+	    "$SINK_PORT" "$qbody" >>"$T/curl.cfg"
 done
 t0=$(now_ms)
 cc0=$(awk '{ print $16 + $17 }' /proc/$$/stat)
@@ -235,13 +282,13 @@ t1=$(now_ms)
 ccpu=$(( $(awk '{ print $16 + $17 }' /proc/$$/stat) - cc0 ))
 base_ms=$((t1 - t0))
 # The floor: the daemon's own HTTP layer sending the same body, nothing else.
-floor=$("$NV_ROOT/build/rel/tests/bench/http_floor" "http://127.0.0.1:$hook_PORT/floor" \
+floor=$("$NV_ROOT/build/rel/tests/bench/http_floor" "http://127.0.0.1:$SINK_PORT/floor" \
     "$N" "$PAR" "$body") || fail "the HTTP floor"
 
 rcli CONFIG RESETSTAT >/dev/null
 c0=$(calls)
 r0=$(ticks "$(pid_of redis)")
-k0=$(ticks "$(pid_of hook)")
+k0=$(sink_ticks)
 t0=$(now_ms)
 bg nv ${BENCH_PERF:+perf record --call-graph dwarf,8192 -F ${BENCH_PERF_F:-499} -o "$T/perf.data"} "$NHACVIECD" -c "$T/nv.conf" \
     --clock 2022-04-27T08:00:01+07:00
@@ -258,7 +305,7 @@ nv_ms=$((t1 - t0))
 pid=$(pid_of nv)
 cpu=$(ticks "$pid")
 rcpu=$(( $(ticks "$(pid_of redis)") - r0 ))
-kcpu=$(( $(ticks "$(pid_of hook)") - k0 ))
+kcpu=$(( $(sink_ticks) - k0 ))
 rss=$(hwm_kb "$pid")
 c1=$(calls)
 ev=$(evals)
@@ -267,26 +314,27 @@ mix=$(rcli INFO commandstats | tr -d '\r' | awk -F'[:=,]' -v n=$N '
         if (c !~ /^(info|config|xlen|hvals|zcard|ping|hello|client|flushall|evalsha|eval)$/ && $3 / n >= 0.05)
             printf "%s %.2f, ", c, $3 / n }')
 stop nv
+stop sink	# its access log written out
 rcli INFO commandstats >"$T/commandstats.txt"
 sent=$(state_count sent)
 cpd=$(awk -v a="$c0" -v b="$c1" -v e="$ev" -v n="$sent" 'BEGIN { printf "%.2f", (b - a - e) / n }')
 cpde=$(awk -v a="$c0" -v b="$c1" -v n="$sent" 'BEGIN { printf "%.2f", (b - a) / n }')
 cpu1k=$(awk -v c="$cpu" -v t="$TCK" -v n="$sent" 'BEGIN { printf "%.4f", c / t / n * 1000 }')
 ratio=$(awk -v b="$base_ms" -v d="$nv_ms" 'BEGIN { printf "%.2f", b / d }')
-say "1. delivery of $N planned reminders over a loopback webhook (parallelism $PAR):"
+say "1. delivery of $N planned reminders to a loopback webhook, nginx (parallelism $PAR):"
 say "   curl alone (baseline)       $(printf '%7d' $base_ms) ms  $(awk -v n=$N -v b=$base_ms 'BEGIN { printf "%8.0f", n * 1000 / b }') requests/s"
 say "   nhacviecd end to end        $(printf '%7d' $nv_ms) ms  $(awk -v n=$N -v d=$nv_ms 'BEGIN { printf "%8.0f", n * 1000 / d }') reminders/s ($sent sent: planned, claimed, built, sent, recorded)"
 say "   HTTP layer alone (floor)    $(printf '%7d' ${floor% *}) ms  $(awk -v n=$N -v b=${floor% *} 'BEGIN { printf "%8.0f", n * 1000 / b }') requests/s (daemon/http.c sending the body, no Redis, plan or JSON)"
 say "   ratio nhacviecd/curl        $ratio of the baseline       (target >= 0.90)"
 # The same at the sink, first request to last: the daemon's start, plan and
 # the test's polling left out, as curl's reading of its 20,000 transfers.
-span=$(awk -F'\t' '$5 == "/hook" { if (!h0) h0 = $3; h1 = $3 } $5 == "/base" { if (!b0) b0 = $3; b1 = $3 }
-    END { printf "%d %d", b1 - b0, h1 - h0 }' "$T/hook.log")
+span=$(awk '{ ms = $1 * 1000 } $2 == "/hook" { if (!h0) h0 = ms; h1 = ms } $2 == "/base" { if (!b0) b0 = ms; b1 = ms }
+    END { printf "%d %d", b1 - b0, h1 - h0 }' "$T/nginx/access.log")
 say "   at the sink, first to last  curl $(echo "$span" | cut -d' ' -f1) ms, nhacviecd $(echo "$span" | cut -d' ' -f2) ms: $(echo "$span" | awk '{ printf "%.2f", $1 / $2 }') of the baseline"
 say "   CPU per 1,000 deliveries    $cpu1k s                    (target <= 0.025)"
 say "   curl's own CPU per 1,000    $(awk -v c="$ccpu" -v t="$TCK" -v n="$N" 'BEGIN { printf "%.4f", c / t / n * 1000 }') s (the baseline's sender)"
 say "   the floor's CPU per 1,000   $(awk -v c="${floor#* }" -v n="$N" 'BEGIN { printf "%.4f", c / n * 1000 }') s (the daemon's HTTP layer alone)"
-say "   beside it, per 1,000         Redis $(awk -v c="$rcpu" -v t="$TCK" -v n="$sent" 'BEGIN { printf "%.4f", c / t / n * 1000 }') s, the webhook sink $(awk -v c="$kcpu" -v t="$TCK" -v n="$sent" 'BEGIN { printf "%.4f", c / t / n * 1000 }') s of CPU"
+say "   beside it, per 1,000         Redis $(awk -v c="$rcpu" -v t="$TCK" -v n="$sent" 'BEGIN { printf "%.4f", c / t / n * 1000 }') s, the sink (nginx) $(awk -v c="$kcpu" -v t="$TCK" -v n="$sent" 'BEGIN { printf "%.4f", c / t / n * 1000 }') s of CPU"
 say "   Redis commands per delivery $cpd, $cpde with the EVALSHAs   (target <= 6)"
 say "   of which (per delivery)     ${mix%, }"
 say "   daemon peak RSS             $((rss / 1024)) MiB"
