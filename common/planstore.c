@@ -10,6 +10,7 @@
 #include "planstore.h"
 #include "report.h"
 #include "template.h"
+#include "text.h"
 #include "xmalloc.h"
 
 char *
@@ -166,20 +167,6 @@ planstore_set(json_t *o, const char *key, const char *v)
 {
 	if (v != NULL)
 		json_object_set_new(o, key, json_string(v));
-}
-
-/*
- * The same for a string of the parsed plan or config: inifile.c checked
- * every line as UTF-8, so jansson need not check it again (a reminder's
- * payload is built for every delivery). A text formatted into a buffer
- * that may have cut a character goes through planstore_set.
- */
-static void
-planstore_put(json_t *o, const char *key, const char *v)
-{
-	if (v != NULL)
-		json_object_set_new_nocheck(o, key,
-		    json_stringn_nocheck(v, strlen(v)));
 }
 
 static void
@@ -359,90 +346,152 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 	return s;
 }
 
-json_t *
-planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
+/* A reminder's strings gathered, then copied into one allocation. */
+#define ARENA_MAX	40
+struct arena {
+	const char	**dst[ARENA_MAX];
+	const char	 *src[ARENA_MAX];
+	size_t		  n;
+};
+
+static void
+arena_add(struct arena *a, const char **dst, const char *src)
+{
+	if (src != NULL && a->n < ARENA_MAX) {
+		a->dst[a->n] = dst;
+		a->src[a->n++] = src;
+	}
+}
+
+static char *
+arena_make(struct arena *a)
+{
+	size_t	 i, len[ARENA_MAX], total = 0;
+	char	*m, *q;
+
+	for (i = 0; i < a->n; i++)
+		total += (len[i] = strlen(a->src[i])) + 1;
+	q = m = xmalloc(total ? total : 1);
+	for (i = 0; i < a->n; i++) {
+		memcpy(q, a->src[i], len[i] + 1);
+		*a->dst[i] = q;
+		q += len[i] + 1;
+	}
+	return m;
+}
+
+/*
+ * One planned reminder as the plan says: every member a message or a
+ * payload may use. The one place that says what a planned reminder
+ * carries; its JSON payload (planstore_payload_json) is made from it. The
+ * id, channel and contact may be given instead of the plan's (a fallback).
+ */
+static void
+planstore_reminder(const struct plan *p, const struct sched_reminder *r,
+    const char *id, const char *channel, const char *contact,
+    struct reminder *out)
 {
 	const struct plan_task		*t = r->task;
 	const struct plan_agency	*lead;
 	const struct plan_window	*w;
 	const struct plan_doc		*doc;
-	json_t				*o;
-	char				 due[32], **names, text[512];
-	const char			*when;
+	struct arena			 a;
+	char				 due[32], start[16], end[16], all[512];
+	char				 day[16], **names, *partners = NULL;
+	int				 y, m, d;
 	size_t				 i;
 
+	memset(out, 0, sizeof(*out));
+	memset(&a, 0, sizeof(a));
 	schedule_due_text(&r->occ, due, sizeof(due));
-	when = t->when == WHEN_MONTH ? "month" :
+	arena_add(&a, &out->id, id ? id : r->id);
+	arena_add(&a, &out->task, t->id);
+	arena_add(&a, &out->title, t->title);
+	arena_add(&a, &out->agency, r->agency->id);
+	arena_add(&a, &out->agency_name, r->agency->name);
+	arena_add(&a, &out->channel, channel ? channel : r->channel->name);
+	arena_add(&a, &out->due, due);
+	arena_add(&a, &out->spec, r->spec->text);
+	out->period = t->when == WHEN_MONTH ? "month" :
 	    t->when == WHEN_QUARTER ? "quarter" : "day";
-	if ((o = json_object()) == NULL)
-		return NULL;
-	planstore_put(o, "id", r->id);
-	planstore_put(o, "task", t->id);
-	planstore_put(o, "title", t->title);
-	planstore_put(o, "agency", r->agency->id);
-	planstore_put(o, "agency_name", r->agency->name);
-	planstore_put(o, "channel", r->channel->name);
-	planstore_put(o, "due", due);		/* digits and dots */
-	planstore_put(o, "spec", r->spec->text);
-	planstore_put(o, "period", when);
 	/* Retries stop when the occurrence is over: midnight after its end. */
-	json_object_set_new_nocheck(o, "expires_at", json_integer(
-	    schedule_local_ms(p, r->occ.end + 1, 0)));
-	planstore_put(o, "head", r->agency->head);
-	planstore_put(o, "contact", r->contact);
-	planstore_put(o, "zalo", r->agency->zalo);
-	planstore_put(o, "phone", r->agency->phone);
-	planstore_put(o, "email", r->agency->email);
-	planstore_put(o, "note", t->note);
-	if (r->esc != NULL)	/* its status is added when it is taken */
-		json_object_set_new_nocheck(o, "escalation", json_true());
+	out->expires_at = schedule_local_ms(p, r->occ.end + 1, 0);
+	arena_add(&a, &out->head, r->agency->head);
+	arena_add(&a, &out->contact, contact ? contact : r->contact);
+	arena_add(&a, &out->zalo, r->agency->zalo);
+	arena_add(&a, &out->phone, r->agency->phone);
+	arena_add(&a, &out->email, r->agency->email);
+	arena_add(&a, &out->note, t->note);
+	out->escalation = r->esc != NULL;	/* its status: when taken */
 	if ((lead = plan_agency_find(p, t->lead)) != NULL)
-		planstore_put(o, "lead", lead->name);
+		arena_add(&a, &out->lead, lead->name);
 	/*
 	 * What the recipient is to the task: the lead or a partner; one an
 	 * escalation reaches is neither.
 	 */
 	if (r->esc == NULL)
-		planstore_put(o, "role", t->lead != NULL &&
-		    strcmp(r->agency->id, t->lead) == 0 ? "lead" : "partner");
+		out->role = t->lead != NULL &&
+		    strcmp(r->agency->id, t->lead) == 0 ? "lead" : "partner";
 	if (r->spec->window &&
 	    (w = plan_window_find(p, r->spec->window)) != NULL) {
-		planstore_put(o, "window", w->id);
-		planstore_put(o, "window_name", w->name);
-		plan_hhmm_text(w->start, text, sizeof(text));
-		planstore_set(o, "window_start", text);
-		plan_hhmm_text(w->end, text, sizeof(text));
-		planstore_set(o, "window_end", text);
+		arena_add(&a, &out->window, w->id);
+		arena_add(&a, &out->window_name, w->name);
+		plan_hhmm_text(w->start, start, sizeof(start));
+		arena_add(&a, &out->window_start, start);
+		plan_hhmm_text(w->end, end, sizeof(end));
+		arena_add(&a, &out->window_end, end);
 	}
-	plan_windows_text(p, text, sizeof(text));
-	if (text[0] != '\0')
-		planstore_set(o, "windows", text);
+	/* A cut may have split a character: whole ones only, as UTF-8. */
+	plan_windows_text(p, all, sizeof(all));
+	if (all[0] != '\0' && text_utf8_valid(all, strlen(all)))
+		arena_add(&a, &out->windows, all);
 	/* The plan document the task comes from, as its file names it. */
 	if ((doc = t->doc) != NULL) {
-		planstore_put(o, "plan_number", doc->number);
-		if (doc->date >= 0)
-			planstore_set_day(o, "plan_date", doc->date);
-		planstore_put(o, "plan_issuer", doc->issuer);
-		planstore_put(o, "plan_title", doc->title);
+		arena_add(&a, &out->plan_number, doc->number);
+		if (doc->date >= 0) {
+			plan_day_to_ymd(doc->date, &y, &m, &d);
+			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+			arena_add(&a, &out->plan_date, day);
+		}
+		arena_add(&a, &out->plan_issuer, doc->issuer);
+		arena_add(&a, &out->plan_title, doc->title);
 	}
 	/* Partners by their readable names, groups as their group name. */
 	if (t->npartners > 0 &&
 	    (names = calloc(t->npartners, sizeof(*names))) != NULL) {
 		for (i = 0; i < t->npartners; i++) {
-			const struct plan_agency *a;
+			const struct plan_agency *pa;
 			const struct plan_group *g;
 
-			if ((a = plan_agency_find(p, t->partners[i])) != NULL)
-				names[i] = a->name;
+			if ((pa = plan_agency_find(p, t->partners[i])) != NULL)
+				names[i] = pa->name;
 			else if ((g = plan_group_find(p,
 			    t->partners[i])) != NULL)
 				names[i] = g->name;
 			else
 				names[i] = t->partners[i];
 		}
-		planstore_set_list(o, "partners", names, t->npartners);
+		partners = planstore_join(names, t->npartners);
 		free(names);
+		arena_add(&a, &out->partners, partners);
 	}
+	out->arena = arena_make(&a);
+	free(partners);
+	if (out->title == NULL)
+		out->title = out->task;
+	if (out->agency_name == NULL)
+		out->agency_name = out->agency;
+}
+
+json_t *
+planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
+{
+	struct reminder	 m;
+	json_t		*o;
+
+	planstore_reminder(p, r, NULL, NULL, NULL, &m);
+	o = reminder_to_json(&m);
+	reminder_clear(&m);
 	return o;
 }
 
@@ -486,37 +535,62 @@ planstore_fallback_of(const char *id, char *base, size_t len)
 	return t + strlen("~fallback-");
 }
 
+int
+planstore_reminder_now(const struct plan *p, const struct config *c,
+    const char *id, struct reminder *out, char *err, size_t len)
+{
+	struct sched_reminder		 r;
+	struct reminder			 base;
+	const struct config_channel	*fb;
+	const char			*fbname, *contact;
+	char				 plain[1024];
+
+	memset(out, 0, sizeof(*out));
+	if ((fbname = planstore_fallback_of(id, plain, sizeof(plain))) == NULL)
+		snprintf(plain, sizeof(plain), "%s", id);
+	if (schedule_find(p, c, plain, &r, err, len) == -1)
+		return -1;
+	if (fbname == NULL) {
+		planstore_reminder(p, &r, NULL, NULL, NULL, out);
+		free(r.id);
+		return 0;
+	}
+	/* A fallback: the same reminder, on its channel, to its address. */
+	if ((fb = config_channel_find(c, fbname)) == NULL) {
+		snprintf(err, len, "channel %s is no longer in %s", fbname,
+		    c->path);
+		free(r.id);
+		return -1;
+	}
+	planstore_reminder(p, &r, NULL, NULL, NULL, &base);
+	contact = fb->contact == NULL ? base.contact :
+	    reminder_member(&base, fb->contact);
+	if (contact == NULL || *contact == '\0') {
+		snprintf(err, len, "agency %s has no %s for channel %s",
+		    base.agency, fb->contact ? fb->contact : "contact",
+		    fb->name);
+		reminder_clear(&base);
+		free(r.id);
+		return -1;
+	}
+	planstore_reminder(p, &r, id, fb->name, contact, out);
+	reminder_clear(&base);
+	free(r.id);
+	return 0;
+}
+
 json_t *
 planstore_payload_now_json(const struct plan *p, const struct config *c,
     const char *id, char *err, size_t len)
 {
-	struct sched_reminder		 r;
-	const struct config_channel	*fb;
-	const char			*fbname;
-	json_t				*o, *f;
-	char				 base[1024], *s;
+	struct reminder	 m;
+	json_t		*o;
 
-	if ((fbname = planstore_fallback_of(id, base, sizeof(base))) == NULL)
-		snprintf(base, sizeof(base), "%s", id);
-	if (schedule_find(p, c, base, &r, err, len) == -1)
+	if (planstore_reminder_now(p, c, id, &m, err, len) == -1)
 		return NULL;
-	o = planstore_payload_json(p, &r);
-	free(r.id);
-	if (o == NULL || fbname == NULL)
-		return o;
-	if ((fb = config_channel_find(c, fbname)) == NULL) {
-		snprintf(err, len, "channel %s is no longer in %s", fbname,
-		    c->path);
-		json_decref(o);
-		return NULL;
-	}
-	s = planstore_fallback(o, id, fb, err, len);
-	json_decref(o);
-	if (s == NULL)
-		return NULL;
-	f = json_loads(s, 0, NULL);
-	free(s);
-	return f;
+	o = reminder_to_json(&m);
+	reminder_clear(&m);
+	return o;
 }
 
 char *

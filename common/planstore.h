@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "keys.h"
 #include "plan.h"
+#include "reminder.h"
 #include "schedule.h"
 
 /* Plan sources: file names and their texts, as read and as stored. */
@@ -62,6 +63,12 @@ char	*planstore_payload_now(const struct plan *, const struct config *,
 /* The same as a JSON object (a new reference). */
 json_t	*planstore_payload_now_json(const struct plan *,
 	    const struct config *, const char *id, char *err, size_t len);
+/*
+ * The same as a reminder (its strings its own), with no JSON in between:
+ * what the daemon sends a planned reminder from. -1 with why.
+ */
+int	 planstore_reminder_now(const struct plan *, const struct config *,
+	    const char *id, struct reminder *, char *err, size_t len);
 /*
  * The fallback of a reminder (payload base): id fb_id, on channel fb, to
  * the agency's address for it. NULL with why when the agency has none.

@@ -100,13 +100,6 @@ reminder_from_json(struct reminder *r, json_t *o, char *err, size_t len)
 			reminder_clear(r);
 			return -1;
 		}
-		if (reminder_fields[i].required &&
-		    (*slot == NULL || **slot == '\0')) {
-			snprintf(err, len, "payload lacks '%s'",
-			    reminder_fields[i].name);
-			reminder_clear(r);
-			return -1;
-		}
 	}
 	v = json_object_get(r->json, "expires_at");
 	if (v != NULL && !json_is_integer(v)) {
@@ -120,6 +113,29 @@ reminder_from_json(struct reminder *r, json_t *o, char *err, size_t len)
 	r->open = json_is_integer(v) ? (int)json_integer_value(v) : 0;
 	v = json_object_get(r->json, "recipients");
 	r->recipients = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+	r->escalation = json_is_true(json_object_get(r->json, "escalation"));
+	if (reminder_check(r, err, len) == -1) {
+		reminder_clear(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+reminder_check(struct reminder *r, char *err, size_t len)
+{
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(reminder_fields) / sizeof(reminder_fields[0]);
+	    i++) {
+		v = *(const char **)((char *)r + reminder_fields[i].off);
+		if (reminder_fields[i].required && (v == NULL || *v == '\0')) {
+			snprintf(err, len, "payload lacks '%s'",
+			    reminder_fields[i].name);
+			return -1;
+		}
+	}
 	if (r->title == NULL)
 		r->title = r->task;
 	if (r->agency_name == NULL)
@@ -127,11 +143,71 @@ reminder_from_json(struct reminder *r, json_t *o, char *err, size_t len)
 	return 0;
 }
 
+const char *
+reminder_member(const struct reminder *r, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(reminder_fields) / sizeof(reminder_fields[0]);
+	    i++)
+		if (strcmp(reminder_fields[i].name, name) == 0)
+			return *(const char *const *)((const char *)r +
+			    reminder_fields[i].off);
+	return NULL;
+}
+
+/*
+ * The members in the order the plan's payloads have always had them (the
+ * order is not a meaning: every reader looks members up by name).
+ */
+static const char *const reminder_order[] = {
+	"id", "task", "title", "agency", "agency_name", "channel", "due",
+	"spec", "period", "expires_at", "head", "contact", "zalo", "phone",
+	"email", "note", "escalation", "lead", "role", "window", "window_name",
+	"window_start", "window_end", "windows", "plan_number", "plan_date",
+	"plan_issuer", "plan_title", "partners", "text", "status", "open",
+	"recipients", "confirm_url",
+};
+
+json_t *
+reminder_to_json(const struct reminder *r)
+{
+	json_t		*o, *v;
+	const char	*k, *s;
+	size_t		 i;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(reminder_order) / sizeof(reminder_order[0]);
+	    i++) {
+		k = reminder_order[i];
+		v = NULL;
+		if (strcmp(k, "expires_at") == 0)
+			v = r->expires_at ? json_integer(r->expires_at) : NULL;
+		else if (strcmp(k, "escalation") == 0)
+			v = r->escalation ? json_true() : NULL;
+		else if (strcmp(k, "open") == 0)
+			v = r->status ? json_integer(r->open) : NULL;
+		else if (strcmp(k, "recipients") == 0)
+			v = r->status ? json_integer(r->recipients) : NULL;
+		else if ((s = reminder_member(r, k)) != NULL)
+			v = json_string(s);	/* checked: any source */
+		if (v != NULL && json_object_set_new(o, k, v) == -1) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
 void
 reminder_clear(struct reminder *r)
 {
 	if (r->json)
 		json_decref(r->json);
+	free(r->arena);
+	free(r->own[0]);
+	free(r->own[1]);
 	memset(r, 0, sizeof(*r));
 }
 

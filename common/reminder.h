@@ -8,11 +8,15 @@
 #include <jansson.h>
 
 /*
- * The strings point into `json` and live as long as the reminder. id, task,
- * agency and channel are required; the rest may be NULL.
+ * The strings point into `json` (a stored payload) or `arena` (one built
+ * from the plan) and live as long as the reminder; `own` holds strings set
+ * later (an escalation's status, a confirmation link). id, task, agency
+ * and channel are required; the rest may be NULL.
  */
 struct reminder {
 	json_t		*json;
+	char		*arena;
+	char		*own[2];
 	const char	*id;
 	const char	*task;
 	const char	*title;		/* defaults to task */
@@ -48,6 +52,7 @@ struct reminder {
 	int64_t		 fire_at;	/* ms, from {p}:due */
 	int64_t		 expires_at;	/* ms: the occurrence's end; 0: none */
 	int64_t		 sent_at;	/* ms: when it is sent; 0: at fire_at */
+	int		 escalation;	/* it tells the task's owners how it stands */
 	int		 attempt;	/* 1 on the first try */
 	int		 late;		/* sent after its time, within grace */
 };
@@ -58,6 +63,12 @@ int	reminder_parse(struct reminder *, const char *payload, size_t n,
 /* The same from a parsed object; takes the reference (freed on error). */
 int	reminder_from_json(struct reminder *, json_t *, char *err, size_t len);
 void	reminder_clear(struct reminder *);
+/* Are the required members there (and title, agency_name defaulted)? */
+int	reminder_check(struct reminder *, char *err, size_t len);
+/* The payload's JSON object (a new reference), or NULL out of memory. */
+json_t	*reminder_to_json(const struct reminder *);
+/* The member named `name` (a payload's key), or NULL. */
+const char *reminder_member(const struct reminder *, const char *name);
 /*
  * The message text (malloc'd): the reminder in Vietnamese, as
  * template_text_default gives it in the default zone.

@@ -161,8 +161,7 @@ claim_planned_id(const char *id)
  * sent. -1 when the job was recorded instead.
  */
 static int
-claim_escalation(struct dispatch *d, struct job *j, json_t *o,
-    const char *follow)
+claim_escalation(struct dispatch *d, struct job *j, const char *follow)
 {
 	const struct plan_task	*t;
 	json_t			*f;
@@ -170,8 +169,7 @@ claim_escalation(struct dispatch *d, struct job *j, json_t *o,
 	size_t			 n;
 	int			 open;
 
-	t = plan_task_find(d->nv->plan, json_string_value(json_object_get(o,
-	    "task")));
+	t = plan_task_find(d->nv->plan, j->r.task);
 	f = json_loads(follow ? follow : "{}", 0, NULL);
 	open = t ? escalate_status(d->nv->plan, t, f, &status, &n, err,
 	    sizeof(err)) : -1;
@@ -185,23 +183,24 @@ claim_escalation(struct dispatch *d, struct job *j, json_t *o,
 		ledger_skip(j, "not sent: every recipient reported it done");
 		return -1;
 	}
-	json_object_set_new(o, "status", json_string(status));
-	json_object_set_new(o, "open", json_integer(open));
-	json_object_set_new(o, "recipients", json_integer((json_int_t)n));
-	free(status);
+	free(j->r.own[0]);
+	j->r.own[0] = status;
+	j->r.status = status;
+	j->r.open = open;
+	j->r.recipients = (int)n;
 	return 0;
 }
 
 /*
  * A planned reminder's entry carries only its id: its text is what the
- * plan says now. -1 when the job was recorded instead (not a planned id,
- * no longer in the plan, or no plan yet).
+ * plan says now, built straight into the job's reminder. -1 when the job
+ * was recorded instead (not a planned id, no longer in the plan, or no
+ * plan yet).
  */
 static int
 claim_build(struct dispatch *d, struct job *j, const char *follow)
 {
 	const struct plan	*p = d->nv->plan;
-	json_t			*o;
 	char			 err[300];
 
 	if (!claim_planned_id(j->rid)) {
@@ -213,21 +212,18 @@ claim_build(struct dispatch *d, struct job *j, const char *follow)
 		ledger_defer(j, "the plan is not loaded yet", 60000);
 		return -1;
 	}
-	if ((o = planstore_payload_now_json(p, d->nv->conf, j->rid, err,
-	    sizeof(err))) == NULL) {
+	if (planstore_reminder_now(p, d->nv->conf, j->rid, &j->r, err,
+	    sizeof(err)) == -1) {
 		ledger_skip(j, "not sent: %s", err);
 		return -1;
 	}
-	if (json_is_true(json_object_get(o, "escalation")) &&
-	    claim_escalation(d, j, o, follow) == -1) {
-		json_decref(o);
-		return -1;
-	}
-	links_confirm(d->nv, o);
-	if (reminder_from_json(&j->r, o, err, sizeof(err)) == -1) {
+	if (reminder_check(&j->r, err, sizeof(err)) == -1) {
 		ledger_reject(j, "the plan gives a bad payload: %.120s", err);
 		return -1;
 	}
+	if (j->r.escalation && claim_escalation(d, j, follow) == -1)
+		return -1;
+	links_confirm(d->nv, &j->r);
 	return 0;
 }
 

@@ -257,25 +257,22 @@ links_url(const struct nv *nv, const char *task, const char *due,
 }
 
 void
-links_confirm(const struct nv *nv, json_t *o)
+links_confirm(const struct nv *nv, struct reminder *r)
 {
-	const char	*task, *due, *agency;
-	char		*url, day[11];
-	size_t		 n;
+	char	*url, day[11];
+	size_t	 n;
 
-	if (nv->links == NULL || json_object_get(o, "escalation"))
+	if (nv->links == NULL || r->escalation)
 		return;
-	task = json_string_value(json_object_get(o, "task"));
-	due = json_string_value(json_object_get(o, "due"));
-	agency = json_string_value(json_object_get(o, "agency"));
-	if (task == NULL || due == NULL || agency == NULL ||
-	    (n = strlen(due)) < 10)
+	if (r->task == NULL || r->due == NULL || r->agency == NULL ||
+	    (n = strlen(r->due)) < 10)
 		return;
-	memcpy(day, due + n - 10, 10);	/* a span's end day */
+	memcpy(day, r->due + n - 10, 10);	/* a span's end day */
 	day[10] = '\0';
-	if ((url = links_url(nv, task, day, agency)) != NULL) {
-		json_object_set_new(o, "confirm_url", json_string(url));
-		free(url);
+	if ((url = links_url(nv, r->task, day, r->agency)) != NULL) {
+		free(r->own[1]);
+		r->own[1] = url;
+		r->confirm_url = url;
 	}
 }
 

@@ -271,7 +271,7 @@ void		 links_route(struct evhttp_request *, void *arg);
  * A reminder's payload o gets its confirmation link ({{confirm_url}}) when
  * the public listener is set up: it names the occurrence and the agency.
  */
-void		 links_confirm(const struct nv *, json_t *o);
+void		 links_confirm(const struct nv *, struct reminder *);
 
 /*
  * reporter.c: a [report] send's content, read from Redis when it is sent.
