@@ -42,8 +42,10 @@ for i = 0, (tonumber(ARGV[k0]) or 0) - 1 do
     redis.call('HSET', KEYS[2], id, ARGV[k0 + 3 + i * 3])
   end
 end
--- The reminders a thousand at a time: their states and scores in one call
--- each, then one ZADD for those new or moved.
+-- The reminders a thousand at a time: each id split once into its set and
+-- member (lib/due.lua), their states and scores in one call each, then one
+-- ZADD per set for those new or moved. wantk: what is planned, by set.
+local wantk = {}
 for c = 0, n - 1, CHUNK do
   local ids = {}
   for i = c, math.min(n, c + CHUNK) - 1 do
@@ -51,35 +53,59 @@ for c = 0, n - 1, CHUNK do
     want[ARGV[3 + i * 2]] = true
   end
   local st = redis.call('HMGET', KEYS[3], unpack(ids))
-  local old = due_scores(KEYS[1], ids)
-  local zids, zats = {}, {}
+  local per, order = {}, {}
   for k, id in ipairs(ids) do
-    local at = ARGV[4 + (c + k - 1) * 2]
-    if not st[k] and (not old[k] or tonumber(old[k]) ~= tonumber(at)) then
-      zids[#zids + 1] = id
-      zats[#zats + 1] = at
+    local ch, m = due_split(id)
+    local key = due_key(KEYS[1], ch)
+    local g = per[key]
+    if g == nil then
+      g = { ch = ch, ms = {}, ks = {} }
+      per[key] = g
+      order[#order + 1] = key
+      if wantk[key] == nil then wantk[key] = {} end
     end
+    g.ms[#g.ms + 1] = m
+    g.ks[#g.ks + 1] = k
+    wantk[key][m] = true
   end
-  if #zids > 0 then
-    due_add(KEYS[1], zids, zats)
-    added = added + #zids
+  for _, key in ipairs(order) do
+    local g = per[key]
+    local sc = redis.call('ZMSCORE', key, unpack(g.ms))
+    local a = {}
+    for j, m in ipairs(g.ms) do
+      local k = g.ks[j]
+      local at = ARGV[4 + (c + k - 1) * 2]
+      if not st[k] and (not sc[j] or tonumber(sc[j]) ~= tonumber(at)) then
+        a[#a + 1] = at
+        a[#a + 1] = m
+      end
+    end
+    if #a > 0 then
+      if g.ch then redis.call('SADD', KEYS[1] .. 'sets', g.ch) end
+      redis.call('ZADD', key, unpack(a))
+      added = added + #a / 2
+    end
   end
 end
 -- What is planned from `from` on in every channel's set (and in {p}:due,
--- an older version's) and no longer wanted.
+-- an older version's) and no longer wanted; a member planned now into the
+-- same set is known without joining its id again.
 local sets = due_channels(KEYS[1])
 sets[#sets + 1] = false
 for _, ch in ipairs(sets) do
   local key = due_key(KEYS[1], ch or nil)
+  local wk = wantk[key] or {}
   for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, from, '+inf')) do
-    local id = m
-    if ch then id = due_join(ch, m) end
-    local report = string.sub(id, 1, 7) == 'report:'
-    if not want[id] and redis.call('HEXISTS', KEYS[3], id) == 0 and
-        (report or redis.call('HEXISTS', KEYS[2], id) == 0) then
-      redis.call('ZREM', key, m)
-      if report then redis.call('HDEL', KEYS[2], id) end
-      removed = removed + 1
+    if not wk[m] then
+      local id = m
+      if ch then id = due_join(ch, m) end
+      local report = string.sub(id, 1, 7) == 'report:'
+      if not want[id] and redis.call('HEXISTS', KEYS[3], id) == 0 and
+          (report or redis.call('HEXISTS', KEYS[2], id) == 0) then
+        redis.call('ZREM', key, m)
+        if report then redis.call('HDEL', KEYS[2], id) end
+        removed = removed + 1
+      end
     end
   end
 end
