@@ -75,12 +75,21 @@ zone_offset(icaltimezone *z, int64_t t)
  * the earlier of the valid readings, or, in a gap, the time read with the
  * offset before the change (which moves it forward by the gap's width).
  */
+#define ZONE_UTC_CACHE	64	/* a plan's fire times repeat: remembered */
+
 static int64_t
 zone_local_to_utc(icaltimezone *z, int64_t local)
 {
-	int	before, after;
-	int64_t	best = INT64_MAX;
+	static struct {
+		icaltimezone	*z;
+		int64_t		 local, utc;
+	}		 cache[ZONE_UTC_CACHE];
+	size_t		 h = (size_t)((uint64_t)local / 60 % ZONE_UTC_CACHE);
+	int		 before, after;
+	int64_t		 best = INT64_MAX;
 
+	if (cache[h].z == z && cache[h].local == local)
+		return cache[h].utc;
 	before = zone_offset(z, local - DAY_S);
 	after = zone_offset(z, local + DAY_S);
 	if (zone_offset(z, local - before) == before)
@@ -89,6 +98,9 @@ zone_local_to_utc(icaltimezone *z, int64_t local)
 		best = local - after;
 	if (best == INT64_MAX)
 		best = local - before;
+	cache[h].z = z;
+	cache[h].local = local;
+	cache[h].utc = best;
 	return best;
 }
 
