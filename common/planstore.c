@@ -346,40 +346,6 @@ planstore_payload(const struct plan *p, const struct sched_reminder *r)
 	return s;
 }
 
-/* A reminder's strings gathered, then copied into one allocation. */
-#define ARENA_MAX	40
-struct arena {
-	const char	**dst[ARENA_MAX];
-	const char	 *src[ARENA_MAX];
-	size_t		  n;
-};
-
-static void
-arena_add(struct arena *a, const char **dst, const char *src)
-{
-	if (src != NULL && a->n < ARENA_MAX) {
-		a->dst[a->n] = dst;
-		a->src[a->n++] = src;
-	}
-}
-
-static char *
-arena_make(struct arena *a)
-{
-	size_t	 i, len[ARENA_MAX], total = 0;
-	char	*m, *q;
-
-	for (i = 0; i < a->n; i++)
-		total += (len[i] = strlen(a->src[i])) + 1;
-	q = m = xmalloc(total ? total : 1);
-	for (i = 0; i < a->n; i++) {
-		memcpy(q, a->src[i], len[i] + 1);
-		*a->dst[i] = q;
-		q += len[i] + 1;
-	}
-	return m;
-}
-
 /*
  * One planned reminder as the plan says: every member a message or a
  * payload may use. The one place that says what a planned reminder
@@ -395,36 +361,35 @@ planstore_reminder(const struct plan *p, const struct sched_reminder *r,
 	const struct plan_agency	*lead;
 	const struct plan_window	*w;
 	const struct plan_doc		*doc;
-	struct arena			 a;
 	char				 due[32], start[16], end[16], all[512];
 	char				 day[16], **names, *partners = NULL;
 	int				 y, m, d;
 	size_t				 i;
 
+	/* The plan's own strings and ours below, copied at the end. */
 	memset(out, 0, sizeof(*out));
-	memset(&a, 0, sizeof(a));
 	schedule_due_text(&r->occ, due, sizeof(due));
-	arena_add(&a, &out->id, id ? id : r->id);
-	arena_add(&a, &out->task, t->id);
-	arena_add(&a, &out->title, t->title);
-	arena_add(&a, &out->agency, r->agency->id);
-	arena_add(&a, &out->agency_name, r->agency->name);
-	arena_add(&a, &out->channel, channel ? channel : r->channel->name);
-	arena_add(&a, &out->due, due);
-	arena_add(&a, &out->spec, r->spec->text);
+	out->id = id ? id : r->id;
+	out->task = t->id;
+	out->title = t->title;
+	out->agency = r->agency->id;
+	out->agency_name = r->agency->name;
+	out->channel = channel ? channel : r->channel->name;
+	out->due = due;
+	out->spec = r->spec->text;
 	out->period = t->when == WHEN_MONTH ? "month" :
 	    t->when == WHEN_QUARTER ? "quarter" : "day";
 	/* Retries stop when the occurrence is over: midnight after its end. */
 	out->expires_at = schedule_local_ms(p, r->occ.end + 1, 0);
-	arena_add(&a, &out->head, r->agency->head);
-	arena_add(&a, &out->contact, contact ? contact : r->contact);
-	arena_add(&a, &out->zalo, r->agency->zalo);
-	arena_add(&a, &out->phone, r->agency->phone);
-	arena_add(&a, &out->email, r->agency->email);
-	arena_add(&a, &out->note, t->note);
+	out->head = r->agency->head;
+	out->contact = contact ? contact : r->contact;
+	out->zalo = r->agency->zalo;
+	out->phone = r->agency->phone;
+	out->email = r->agency->email;
+	out->note = t->note;
 	out->escalation = r->esc != NULL;	/* its status: when taken */
 	if ((lead = plan_agency_find(p, t->lead)) != NULL)
-		arena_add(&a, &out->lead, lead->name);
+		out->lead = lead->name;
 	/*
 	 * What the recipient is to the task: the lead or a partner; one an
 	 * escalation reaches is neither.
@@ -434,27 +399,27 @@ planstore_reminder(const struct plan *p, const struct sched_reminder *r,
 		    strcmp(r->agency->id, t->lead) == 0 ? "lead" : "partner";
 	if (r->spec->window &&
 	    (w = plan_window_find(p, r->spec->window)) != NULL) {
-		arena_add(&a, &out->window, w->id);
-		arena_add(&a, &out->window_name, w->name);
+		out->window = w->id;
+		out->window_name = w->name;
 		plan_hhmm_text(w->start, start, sizeof(start));
-		arena_add(&a, &out->window_start, start);
+		out->window_start = start;
 		plan_hhmm_text(w->end, end, sizeof(end));
-		arena_add(&a, &out->window_end, end);
+		out->window_end = end;
 	}
 	/* A cut may have split a character: whole ones only, as UTF-8. */
 	plan_windows_text(p, all, sizeof(all));
 	if (all[0] != '\0' && text_utf8_valid(all, strlen(all)))
-		arena_add(&a, &out->windows, all);
+		out->windows = all;
 	/* The plan document the task comes from, as its file names it. */
 	if ((doc = t->doc) != NULL) {
-		arena_add(&a, &out->plan_number, doc->number);
+		out->plan_number = doc->number;
 		if (doc->date >= 0) {
 			plan_day_to_ymd(doc->date, &y, &m, &d);
 			snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
-			arena_add(&a, &out->plan_date, day);
+			out->plan_date = day;
 		}
-		arena_add(&a, &out->plan_issuer, doc->issuer);
-		arena_add(&a, &out->plan_title, doc->title);
+		out->plan_issuer = doc->issuer;
+		out->plan_title = doc->title;
 	}
 	/* Partners by their readable names, groups as their group name. */
 	if (t->npartners > 0 &&
@@ -473,14 +438,14 @@ planstore_reminder(const struct plan *p, const struct sched_reminder *r,
 		}
 		partners = planstore_join(names, t->npartners);
 		free(names);
-		arena_add(&a, &out->partners, partners);
+		out->partners = partners;
 	}
-	out->arena = arena_make(&a);
-	free(partners);
 	if (out->title == NULL)
 		out->title = out->task;
 	if (out->agency_name == NULL)
 		out->agency_name = out->agency;
+	reminder_pack(out);
+	free(partners);
 }
 
 json_t *

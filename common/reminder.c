@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "reminder.h"
 #include "template.h"
+#include "xmalloc.h"
 
 /* A string member, or NULL when absent; -1 when present but not a string. */
 static int
@@ -198,6 +199,40 @@ reminder_to_json(const struct reminder *r)
 		}
 	}
 	return o;
+}
+
+void
+reminder_pack(struct reminder *r)
+{
+	const char	**slot;
+	size_t		  i, n, total = 0;
+	char		 *m, *q;
+
+	for (i = 0; i < sizeof(reminder_fields) / sizeof(reminder_fields[0]);
+	    i++) {
+		slot = (const char **)((char *)r + reminder_fields[i].off);
+		if (*slot != NULL)
+			total += strlen(*slot) + 1;
+	}
+	q = m = xmalloc(total ? total : 1);
+	for (i = 0; i < sizeof(reminder_fields) / sizeof(reminder_fields[0]);
+	    i++) {
+		slot = (const char **)((char *)r + reminder_fields[i].off);
+		if (*slot == NULL)
+			continue;
+		n = strlen(*slot) + 1;
+		memcpy(q, *slot, n);
+		*slot = q;
+		q += n;
+	}
+	if (r->json != NULL)
+		json_decref(r->json);
+	r->json = NULL;
+	free(r->arena);
+	free(r->own[0]);
+	free(r->own[1]);
+	r->own[0] = r->own[1] = NULL;
+	r->arena = m;
 }
 
 void

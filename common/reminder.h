@@ -65,6 +65,12 @@ int	reminder_from_json(struct reminder *, json_t *, char *err, size_t len);
 void	reminder_clear(struct reminder *);
 /* Are the required members there (and title, agency_name defaulted)? */
 int	reminder_check(struct reminder *, char *err, size_t len);
+/*
+ * Every string member copied into one allocation of its own (`arena`), the
+ * JSON object and anything else they pointed into let go: a reminder held
+ * for long costs its text and no more.
+ */
+void	reminder_pack(struct reminder *);
 /* The payload's JSON object (a new reference), or NULL out of memory. */
 json_t	*reminder_to_json(const struct reminder *);
 /* The member named `name` (a payload's key), or NULL. */

@@ -275,6 +275,9 @@ claim_add(struct dispatch *d, redisReply *e)
 		reporter_start(j);	/* queues it once it is written */
 		return;
 	}
+	/* A stored payload's JSON is not needed again: its text only. */
+	if (j->r.json != NULL)
+		reminder_pack(&j->r);
 	channel_enqueue(j->ch, j);
 }
 

@@ -133,6 +133,70 @@ test_webhook_body(void **state)
 	reminder_clear(&r);
 }
 
+/*
+ * A packed reminder holds its own copy of every member and no JSON; the
+ * payload made from it (a fallback's, a requeued one's) reads back the
+ * same, whatever member it was given.
+ */
+static void
+test_pack_and_json(void **state)
+{
+	static const char *const full = "{\"id\":\"t/2022-04-30/end@08:00/a/"
+	    "mail\",\"task\":\"t\",\"title\":\"Báo cáo \\\"quý\\\"\","
+	    "\"agency\":\"a\",\"agency_name\":\"Phòng Nội vụ\","
+	    "\"channel\":\"mail\",\"due\":\"2022-04-30\",\"spec\":"
+	    "\"end@08:00\",\"period\":\"quarter\",\"expires_at\":"
+	    "1651338000000,\"head\":\"Trưởng phòng\",\"contact\":"
+	    "\"a@example.vn\",\"zalo\":\"123\",\"email\":\"a@example.vn\","
+	    "\"escalation\":true,\"lead\":\"Phòng Nội vụ\",\"window\":"
+	    "\"w\",\"partners\":\"Tất cả\",\"status\":\"2 chưa xong\","
+	    "\"open\":2,\"recipients\":5,\"confirm_url\":\"https://x/c\"}";
+	struct reminder	 r, back;
+	json_t		*o;
+	char		 err[200], *s;
+	char		*copy = strdup(full);
+
+	(void)state;
+	assert_int_equal(reminder_parse(&r, copy, strlen(copy), err,
+	    sizeof(err)), 0);
+	reminder_pack(&r);
+	memset(copy, 'x', strlen(copy));	/* nothing points into it */
+	free(copy);
+	assert_null(r.json);
+	assert_non_null(r.arena);
+	assert_true(r.title >= r.arena && r.confirm_url > r.arena);
+	assert_string_equal(r.title, "Báo cáo \"quý\"");
+	assert_string_equal(r.agency_name, "Phòng Nội vụ");
+	assert_string_equal(r.confirm_url, "https://x/c");
+	assert_true(r.escalation);
+	assert_int_equal(r.open, 2);
+	assert_int_equal(r.recipients, 5);
+	assert_int_equal(r.expires_at, 1651338000000);
+
+	o = reminder_to_json(&r);
+	assert_non_null(o);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	assert_int_equal(reminder_parse(&back, s, strlen(s), err,
+	    sizeof(err)), 0);
+	free(s);
+	assert_string_equal(back.id, r.id);
+	assert_string_equal(back.title, r.title);
+	assert_string_equal(back.contact, r.contact);
+	assert_string_equal(back.partners, r.partners);
+	assert_string_equal(back.status, r.status);
+	assert_string_equal(back.confirm_url, r.confirm_url);
+	assert_string_equal(back.period, "quarter");
+	assert_null(back.phone);
+	assert_true(back.escalation);
+	assert_int_equal(back.open, 2);
+	assert_int_equal(back.recipients, 5);
+	assert_int_equal(back.expires_at, r.expires_at);
+	reminder_clear(&back);
+	reminder_clear(&r);
+	assert_null(r.arena);
+}
+
 int
 main(void)
 {
@@ -140,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_defaults_and_text),
 		cmocka_unit_test(test_webhook_body),
+		cmocka_unit_test(test_pack_and_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
