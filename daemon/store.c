@@ -17,6 +17,7 @@
 
 static void	store_connect(struct store *);
 static void	store_lost(struct store *, const char *why);
+static int	store_eval(struct store_call *, const char *script);
 
 void
 store_watch_arm(struct store *s, int64_t ms)
@@ -43,11 +44,6 @@ store_call_new(struct store *s, store_reply_cb *cb, void *arg)
 void
 store_call_free(struct store_call *c)
 {
-	int	i;
-
-	for (i = 0; i < c->argc; i++)
-		free(c->argv[i]);
-	free(c->argv);
 	redisFreeCommand(c->cmd);
 	free(c);
 }
@@ -146,7 +142,7 @@ store_post(struct store *s, struct store_call *c)
 	if (redisAsyncFormattedCommand(ac, store_reply, c, c->cmd, c->len) !=
 	    REDIS_OK)
 		return -1;
-	if (s->slot < 0)
+	if (s->slot < 0 && c->script < 0)
 		store_forget(c);
 	if (s->outstanding++ == 0)
 		store_watch_arm(s, s->p.reply_timeout_ms);
@@ -207,8 +203,7 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 	struct store_call	*c = priv;
 	struct store		*s = c->s;
 	redisReply		*reply = r;
-	const char		**argv;
-	int			 i, rc;
+	int			 rc;
 
 	(void)ac;
 	if (s->outstanding > 0)
@@ -228,21 +223,10 @@ store_reply(redisAsyncContext *ac, void *r, void *priv)
 	}
 	/* After a failover or restart the script cache is empty: EVAL it. */
 	if (reply && reply->type == REDIS_REPLY_ERROR && c->script >= 0 &&
-	    strncmp(reply->str, "NOSCRIPT", 8) == 0) {
-		argv = calloc(c->argc, sizeof(*argv));
-		if (argv) {
-			argv[0] = "EVAL";
-			argv[1] = s->p.scripts[c->script];
-			for (i = 2; i < c->argc; i++)
-				argv[i] = c->argv[i];
-			c->script = -1;
-			if (store_format(c, c->argc, argv, NULL) == 0 &&
-			    store_post(s, c) == 0) {
-				free(argv);
-				return;
-			}
-			free(argv);
-		}
+	    c->cmd != NULL && strncmp(reply->str, "NOSCRIPT", 8) == 0) {
+		if (store_eval(c, s->p.scripts[c->script]) == 0 &&
+		    store_post(s, c) == 0)
+			return;
 		reply = NULL;
 	}
 	if (c->cb)
@@ -306,22 +290,62 @@ store_commandf(struct store *s, store_reply_cb *cb, void *arg,
 	return store_start(s, c, fmt, strcspn(fmt, " "));
 }
 
+/* The length of the bulk string at p ("$N\r\n...\r\n"), all of it. */
+static size_t
+store_bulk_len(const char *p)
+{
+	char	*end;
+	size_t	 n = strtoul(p + 1, &end, 10);
+
+	return (size_t)(end - p) + 2 + n + 2;
+}
+
+/*
+ * A script call turned from EVALSHA into EVAL with the script's text: its
+ * arguments, formatted once, are kept as they are.
+ */
+static int
+store_eval(struct store_call *c, const char *script)
+{
+	size_t	 slen = strlen(script), args = c->len - c->args, count;
+	char	*cmd, *p;
+
+	count = strtoul(c->cmd + 1, NULL, 10);
+	if ((cmd = malloc(3 * 24 + 6 + slen + 2 + args + 1)) == NULL)
+		return -1;
+	p = store_resp_len(cmd, '*', count);
+	p = store_resp_len(p, '$', 4);
+	memcpy(p, "EVAL\r\n", 6);
+	p += 6;
+	p = store_resp_len(p, '$', slen);
+	memcpy(p, script, slen);
+	p += slen;
+	*p++ = '\r';
+	*p++ = '\n';
+	memcpy(p, c->cmd + c->args, args);
+	p += args;
+	*p = '\0';
+	redisFreeCommand(c->cmd);
+	c->cmd = cmd;
+	c->len = (size_t)(p - cmd);
+	c->script = -1;
+	c->args = 0;
+	return 0;
+}
+
 int
 store_script(struct store *s, int n, store_reply_cb *cb, void *arg,
     int argc, const char **argv)
 {
 	struct store_call	*c;
-	const char		**full;
+	const char		**full, *p;
 	int			 i, total = argc + 2;
 
 	if (!store_is_up(s) || n < 0 || n >= s->nscripts)
 		return -1;
 	if ((c = store_call_new(s, cb, arg)) == NULL)
 		return -1;
-	full = calloc(total, sizeof(*full));
-	c->argv = calloc(total, sizeof(*c->argv));
-	if (full == NULL || c->argv == NULL) {
-		free(full);
+	if ((full = calloc(total, sizeof(*full))) == NULL) {
 		store_call_free(c);
 		return -1;
 	}
@@ -329,21 +353,18 @@ store_script(struct store *s, int n, store_reply_cb *cb, void *arg,
 	full[1] = s->sha[n];
 	for (i = 0; i < argc; i++)
 		full[i + 2] = argv[i];
-	c->argc = total;
-	for (i = 0; i < total; i++)
-		if ((c->argv[i] = strdup(full[i])) == NULL) {
-			c->argc = i;
-			store_call_free(c);
-			free(full);
-			return -1;
-		}
-	c->script = n;
 	if (store_format(c, total, full, NULL) == -1) {
-		store_call_free(c);
 		free(full);
+		store_call_free(c);
 		return -1;
 	}
 	free(full);
+	/* The text is kept for NOSCRIPT: its arguments follow the digest. */
+	c->script = n;
+	p = strchr(c->cmd, '\n') + 1;
+	p += store_bulk_len(p);
+	p += store_bulk_len(p);
+	c->args = (size_t)(p - c->cmd);
 	return store_start(s, c, "EVALSHA", 7);
 }
 

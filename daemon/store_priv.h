@@ -18,9 +18,9 @@ struct store_call {
 	store_reply_cb		*cb;
 	void			*arg;
 	int			 script;	/* -1, or the script to EVAL on NOSCRIPT */
-	int			 argc;		/* saved EVALSHA arguments */
-	char			**argv;
-	char			*cmd;		/* as sent; kept in a Cluster */
+	size_t			 args;		/* where its arguments start in cmd */
+	char			*cmd;		/* as sent; kept in a Cluster,
+						   and for a script's NOSCRIPT */
 	size_t			 len;
 	int			 raw;		/* in MULTI: never redirected alone */
 	int			 asked;		/* on the ASK link, after ASKING */
