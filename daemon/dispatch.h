@@ -88,11 +88,13 @@ void		 dispatch_finish(struct job *);
  * to Redis (and a backlog still stays in Redis, not here). Besides the
  * sends in flight they cover the outcomes being recorded (a complete call
  * in flight, the next gathering) and a claim's round trip queued behind
- * them: at 3 a busy channel waited for claims a third of the time (make
- * bench: 20,000 a second at 4, 22,500 at 5 or more); a million due still
- * keep the daemon under 16 MiB.
+ * them: at 3 a busy channel had nothing queued a third of the time (make
+ * bench: 20,000 a second at 4, 22,500 at 5, 25,000 at 8, no more at 12).
+ * A held reminder is its text in one allocation and a read is at most
+ * CLAIM_TAKE_MAX entries, so a million due still keep the daemon under
+ * 16 MiB.
  */
-#define DISPATCH_AHEAD	5
+#define DISPATCH_AHEAD	8
 size_t		 dispatch_capacity(const struct dispatch *);
 /* Mark a fault (fmt) or clear it (fmt NULL). */
 void		 dispatch_fault(struct dispatch *, enum fault,
