@@ -18,7 +18,6 @@
 #define CLAIM_RETRY_MS		2000	/* after a failed claim or read */
 #define CLAIM_MAX_DELIVERIES	3	/* read at two stops: a crash loop */
 #define CLAIM_STEP_MS		2000	/* a larger clock jump is a step */
-#define CLAIM_TAKE_MAX		48	/* outbox entries read at once */
 
 static void	claim_claim(struct dispatch *, size_t n);
 static void	claim_take(struct dispatch *, const char *mode, size_t n);
@@ -404,9 +403,6 @@ claim_take(struct dispatch *d, const char *mode, size_t n)
 	const char	*argv[8];
 	int		 reclaim = strcmp(mode, "reclaim") == 0;
 
-	/* A read's reply is held whole while it is taken apart: bounded. */
-	if (n > CLAIM_TAKE_MAX)
-		n = CLAIM_TAKE_MAX;
 	snprintf(count, sizeof(count), "%zu", n);
 	snprintf(idle, sizeof(idle), "%lld",
 	    (long long)nv->conf->reclaim_idle_ms);

@@ -89,12 +89,13 @@ void		 dispatch_finish(struct job *);
  * sends in flight they cover the outcomes being recorded (a complete call
  * in flight, the next gathering) and a claim's round trip queued behind
  * them: at 3 a busy channel had nothing queued a third of the time (make
- * bench: 20,000 a second at 4, 22,500 at 5, 25,000 at 8, no more at 12).
- * A held reminder is its text in one allocation and a read is at most
- * CLAIM_TAKE_MAX entries, so a million due still keep the daemon under
- * 16 MiB.
+ * bench: 20,000 a second at 4, 22,500 at 5, 25,000 at 7 or 8, no more at
+ * 12). A held reminder is its text in one allocation; at 7 a million due
+ * keep the daemon at 15.7-15.8 MiB (16.0 at 8: the first read after a
+ * start takes the whole room, payloads and all, at once, and its reply is
+ * the peak; reading it in parts would cut a digest's group in two).
  */
-#define DISPATCH_AHEAD	8
+#define DISPATCH_AHEAD	7
 size_t		 dispatch_capacity(const struct dispatch *);
 /* Mark a fault (fmt) or clear it (fmt NULL). */
 void		 dispatch_fault(struct dispatch *, enum fault,

@@ -19,7 +19,8 @@
 #     with three ledger entries, its ref, the follow-ups), for one district
 #     and a province of 10 (10 prefixes in one Redis), before and after the
 #     archive with [ledger] keep = 30d (BENCH_ARCHIVE=1: this one alone).
-# BENCH_RSS=1: section 3 alone; BENCH_ONE=1: section 1 alone. In section 1:
+# BENCH_RSS=1: section 3 alone; BENCH_BURST=1: section 4 alone; BENCH_ONE=1:
+# section 1 alone. In section 1:
 # BENCH_PERF=1 records a profile (BENCH_PERF_F samples a second, 499),
 # BENCH_STRACE=1 counts the daemon's system calls (strace -c), BENCH_PAR=N
 # another parallelism than 32.
@@ -235,11 +236,41 @@ sink_ticks() {
 	echo "$n"
 }
 
+# --- 4. a burst and a trickle -------------------------------------------------
+bench_burst() {
+	local now at p50 p99
+	rcli FLUSHALL >/dev/null
+	write_conf "$T/two.conf" "$hook_PORT" batch=1024 hook.concurrency=$PAR
+	cat >>"$T/two.conf" <<EOC
+
+[channel mail]
+type = webhook
+contact = email
+url = http://127.0.0.1:$mail_PORT/mail
+concurrency = 8
+digest = no
+EOC
+	now=$(now_ms)
+	at=$((now + 3000))
+	seed 100000 $at 0 hook burst
+	seed 4000 $at 5 mail trickle		# 200 a second for 20 s
+	: >"$T/mail.log"
+	bg two "$NHACVIECD" -c "$T/two.conf"
+	wait_until 300 '[ "$(fake_count mail)" -ge 4000 ]' || fail "the trickle did not finish"
+	stop two
+	awk -F'\t' -v at="$at" '{ n = $1; sub(/.*agency-/, "", n); sub(/\/.*/, "", n)
+    print $3 - (at + (n - 1) * 5) }' "$T/mail.log" | sort -n >"$T/late.txt"
+	p50=$(awk '{ a[NR] = $1 } END { print a[int(NR * 0.5)] }' "$T/late.txt")
+	p99=$(awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }' "$T/late.txt")
+	say "4. 100,000 due at one instant on one channel, 200 a second on another: the trickle's lateness p50 $p50 ms, p99 $p99 ms"
+}
+
 redis_start
 fake_start hook
 fake_start mail
 [ -z "${BENCH_ARCHIVE:-}" ] || { bench_archive; exit 0; }
 [ -z "${BENCH_RSS:-}" ] || { bench_backlog; exit 0; }
+[ -z "${BENCH_BURST:-}" ] || { bench_burst; exit 0; }
 
 # --- 1. delivery ----------------------------------------------------------
 AG=200
@@ -377,31 +408,8 @@ say "   the shipped plan's ids: $(( (m1 - m0) / (n * 500) )) bytes each (its $n 
 
 bench_backlog
 
-# --- 4. a burst and a trickle -------------------------------------------------
-rcli FLUSHALL >/dev/null
-write_conf "$T/two.conf" "$hook_PORT" batch=1024 hook.concurrency=$PAR
-cat >>"$T/two.conf" <<EOC
-
-[channel mail]
-type = webhook
-contact = email
-url = http://127.0.0.1:$mail_PORT/mail
-concurrency = 8
-digest = no
-EOC
-now=$(now_ms)
-at=$((now + 3000))
-seed 100000 $at 0 hook burst
-seed 4000 $at 5 mail trickle		# 200 a second for 20 s
-: >"$T/mail.log"
-bg two "$NHACVIECD" -c "$T/two.conf"
-wait_until 300 '[ "$(fake_count mail)" -ge 4000 ]' || fail "the trickle did not finish"
-stop two
-awk -F'\t' -v at="$at" '{ n = $1; sub(/.*agency-/, "", n); sub(/\/.*/, "", n)
-    print $3 - (at + (n - 1) * 5) }' "$T/mail.log" | sort -n >"$T/late.txt"
-p50=$(awk '{ a[NR] = $1 } END { print a[int(NR * 0.5)] }' "$T/late.txt")
-p99=$(awk '{ a[NR] = $1 } END { print a[int(NR * 0.99)] }' "$T/late.txt")
-say "4. 100,000 due at one instant on one channel, 200 a second on another: the trickle's lateness p50 $p50 ms, p99 $p99 ms"
+# --- 4. (bench_burst, above) -----------------------------------------------
+bench_burst
 
 # --- 5. idle ---------------------------------------------------------------------
 rcli FLUSHALL >/dev/null

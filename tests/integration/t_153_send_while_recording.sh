@@ -14,7 +14,7 @@ nv_setup "$(basename "$0" .sh)"
 redis_start
 fake_start hook -d 300
 write_conf "$T/nv.conf" "$hook_PORT" hook.concurrency=1
-# Concurrency 1 holds eight jobs (DISPATCH_AHEAD): all three due.
+# Concurrency 1 holds seven jobs (DISPATCH_AHEAD): all three due.
 seed 3 $((NV_CLOCK_MS - 1000)) 0 hook held
 daemon_start nv "$T/nv.conf"
 
