@@ -460,26 +460,44 @@ planstore_payload_json(const struct plan *p, const struct sched_reminder *r)
 	return o;
 }
 
-char *
-planstore_fallback(json_t *base, const char *fb_id,
+/*
+ * The address channel fb sends base's fallback to: the member fb's contact
+ * names (zalo, phone, email), or base's own contact. NULL with why.
+ */
+static const char *
+planstore_fallback_contact(const struct reminder *base,
     const struct config_channel *fb, char *err, size_t len)
 {
-	json_t		*o, *v;
-	const char	*contact = NULL;
-	char		*s;
+	const char	*contact;
 
-	if (fb->contact == NULL)
-		contact = json_string_value(json_object_get(base, "contact"));
-	else if ((v = json_object_get(base, fb->contact)) != NULL)
-		contact = json_string_value(v);
+	contact = fb->contact == NULL ? base->contact :
+	    reminder_member(base, fb->contact);
 	if (contact == NULL || *contact == '\0') {
 		snprintf(err, len, "agency %s has no %s for channel %s",
-		    json_string_value(json_object_get(base, "agency")),
-		    fb->contact ? fb->contact : "contact", fb->name);
+		    base->agency, fb->contact ? fb->contact : "contact",
+		    fb->name);
 		return NULL;
 	}
-	if ((o = json_deep_copy(base)) == NULL)
+	return contact;
+}
+
+char *
+planstore_fallback(const struct reminder *base, const char *fb_id,
+    const struct config_channel *fb, char *err, size_t len)
+{
+	const char	*contact;
+	json_t		*o;
+	char		*s;
+
+	if ((contact = planstore_fallback_contact(base, fb, err, len)) == NULL)
 		return NULL;
+	/* A stored payload's own JSON (a report request's included), else
+	 * the one a planned reminder's members make. */
+	o = base->json ? json_deep_copy(base->json) : reminder_to_json(base);
+	if (o == NULL) {
+		snprintf(err, len, "out of memory");
+		return NULL;
+	}
 	json_object_set_new(o, "id", json_string(fb_id));
 	json_object_set_new(o, "channel", json_string(fb->name));
 	json_object_set_new(o, "contact", json_string(contact));
@@ -528,12 +546,8 @@ planstore_reminder_now(const struct plan *p, const struct config *c,
 		return -1;
 	}
 	planstore_reminder(p, &r, NULL, NULL, NULL, &base);
-	contact = fb->contact == NULL ? base.contact :
-	    reminder_member(&base, fb->contact);
-	if (contact == NULL || *contact == '\0') {
-		snprintf(err, len, "agency %s has no %s for channel %s",
-		    base.agency, fb->contact ? fb->contact : "contact",
-		    fb->name);
+	if ((contact = planstore_fallback_contact(&base, fb, err,
+	    len)) == NULL) {
 		reminder_clear(&base);
 		free(r.id);
 		return -1;

@@ -70,10 +70,11 @@ json_t	*planstore_payload_now_json(const struct plan *,
 int	 planstore_reminder_now(const struct plan *, const struct config *,
 	    const char *id, struct reminder *, char *err, size_t len);
 /*
- * The fallback of a reminder (payload base): id fb_id, on channel fb, to
- * the agency's address for it. NULL with why when the agency has none.
+ * The fallback of a reminder (its payload as JSON text): id fb_id, on
+ * channel fb, to the agency's address for it. NULL with why when the
+ * agency has none.
  */
-char	*planstore_fallback(json_t *base, const char *fb_id,
+char	*planstore_fallback(const struct reminder *base, const char *fb_id,
 	    const struct config_channel *fb, char *err, size_t len);
 
 #endif

@@ -267,7 +267,6 @@ ledger_fallback(struct job *j)
 	struct nv			*nv = j->d->nv;
 	const struct config_channel	*fb;
 	const struct plan_task		*t;
-	json_t				*base;
 	char				 err[300];
 	size_t				 i;
 
@@ -278,14 +277,8 @@ ledger_fallback(struct job *j)
 	if ((fb = config_channel_find(nv->conf, j->ch->cfg->fallback)) == NULL)
 		return;
 	xasprintf(&j->fb_id, "%s~fallback-%s", j->rid, fb->name);
-	/* A planned reminder was built without JSON: its payload now. */
-	base = j->r.json ? json_incref(j->r.json) : reminder_to_json(&j->r);
-	j->fb_payload = base ? planstore_fallback(base, j->fb_id, fb, err,
-	    sizeof(err)) : NULL;
-	if (base == NULL)
-		snprintf(err, sizeof(err), "out of memory");
-	json_decref(base);
-	if (j->fb_payload == NULL) {
+	if ((j->fb_payload = planstore_fallback(&j->r, j->fb_id, fb, err,
+	    sizeof(err))) == NULL) {
 		log_warnx("%s: no fallback on %s: %s", j->rid, fb->name, err);
 		free(j->fb_id);
 		j->fb_id = NULL;
